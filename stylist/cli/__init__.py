@@ -1,0 +1,69 @@
+"""The ``stylist`` command line: one app, one module per command group.
+
+Each module in ``COMMAND_MODULES`` has a ``register(app)`` function. Heavy libraries are
+imported inside commands, so ``stylist --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from stylist.cli.common import CliState, fail
+from stylist.errors import StylistError
+
+app = typer.Typer(
+    name="stylist",
+    help="Stylist: a conversational stylist on a real garment catalogue, offline by default.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+COMMAND_MODULES = [
+    "stylist.cli.tools_cmd",
+]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config file.")] = None,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Data home (overrides STYLIST_HOME).")] = None,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Override a setting: --set llm.temperature=0.5 (repeatable)."),
+    ] = None,
+    log_level: Annotated[Optional[str], typer.Option("--log-level", help="DEBUG, INFO, WARNING …")] = None,
+) -> None:
+    ctx.obj = CliState.from_options(config=config, home=home, sets=set_ or [], log_level=log_level)
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``stylist`` console script: user errors print without a traceback."""
+    try:
+        app(args=argv, prog_name="stylist", standalone_mode=False)
+    except StylistError as exc:
+        fail(exc)
+    except click.exceptions.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,210 @@
+"""Configuration: one typed place for every setting.
+
+Sources, strongest first: explicit overrides (CLI flags), environment variables ``STYLIST_*``
+(nested with ``__``, e.g. ``STYLIST_LLM__BACKEND=openai``), a TOML file (``--config``,
+``STYLIST_CONFIG`` or ``<user config dir>/stylist/config.toml``), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from stylist.errors import ConfigError
+
+CONFIG_ENV = "STYLIST_CONFIG"
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("stylist", appauthor=False))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir("stylist", appauthor=False)) / "config.toml"
+
+
+class IndexSettings(BaseModel):
+    """The garment catalogue and its vector index."""
+
+    catalogue: Path | None = None
+    """Catalogue file to index; ``None`` indexes the built-in demo catalogue."""
+    demo_size: int = Field(3000, ge=10, le=200_000)
+    """Number of garments the demo generator makes."""
+    demo_seed: int = 7
+    """Seed of the demo generator (the same seed gives the same catalogue)."""
+    collection: str = "garments"
+    """Chroma collection name."""
+    chroma_url: str | None = None
+    """Chroma server URL (``http://host:8000``) instead of the embedded persistent store."""
+    faiss_kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
+    """FAISS index type; ``auto`` is exact below 50k vectors, HNSW above."""
+    faiss_gpu: Literal["auto", "on", "off"] = "auto"
+    """Put the FAISS index on a GPU when faiss-gpu and CUDA are present."""
+
+
+class EmbedSettings(BaseModel):
+    """Text and image embedding models."""
+
+    text_model: str = "embedded"
+    """``embedded`` (packaged all-MiniLM-L6-v2), or any sentence-transformers id or local path."""
+    image_model: str = "embedded"
+    """``embedded`` (the packaged trained encoder), a checkpoint path, or a CLIP-family id."""
+    device: str = "auto"
+    """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
+    batch_size: int = Field(64, ge=1, le=4096)
+    text_weight: float = Field(0.7, ge=0.0, le=1.0)
+    """Weight of the text score in hybrid search; the image score gets ``1 - text_weight``."""
+
+
+class LLMSettings(BaseModel):
+    """The language model behind the agent."""
+
+    backend: Literal["embedded", "transformers", "openai", "none"] = "embedded"
+    """``embedded`` (packaged Qwen2.5 0.5B GGUF on llama.cpp), ``transformers`` (any HF id or
+    path), ``openai`` (any OpenAI-compatible server such as vLLM), ``none`` (rule router only)."""
+    model: str | None = None
+    """Model id/path (transformers), model name (openai) or GGUF path (embedded)."""
+    base_url: str | None = None
+    """Base URL of an OpenAI-compatible server, e.g. ``http://localhost:8000/v1``."""
+    api_key: str | None = None
+    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    max_tokens: int = Field(512, ge=16, le=32_768)
+    context_tokens: int = Field(4096, ge=512, le=1_048_576)
+    threads: int | None = Field(None, ge=1)
+    """CPU threads for llama.cpp; ``None`` uses all cores."""
+    timeout_s: float = Field(120.0, gt=0)
+    max_steps: int = Field(4, ge=1, le=20)
+    """Tool-calling steps per turn before the agent must answer."""
+
+
+class ProfileSettings(BaseModel):
+    """Where profiles, feedback and conversations are stored."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL; ``None`` is a SQLite file in the data home."""
+
+
+class ServerSettings(BaseModel):
+    """The HTTP server (OpenAI-compatible chat API and tool endpoints)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    api_keys: list[str] = Field(default_factory=list)
+    allow_open: bool = False
+    """Serve without API keys (only for local use)."""
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    rate_limit_per_minute: int = Field(120, ge=1)
+
+
+class Settings(BaseSettings):
+    """All of Stylist's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STYLIST_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    home: Path = Field(default_factory=default_home)
+    """Data home: indexes, profiles, conversations, generated designs, assembled models."""
+    log_level: str = "WARNING"
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    profile: ProfileSettings = Field(default_factory=ProfileSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _active_config_file
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    # Derived locations inside the data home.
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def designs_dir(self) -> Path:
+        return self.home / "designs"
+
+    @property
+    def database_url(self) -> str:
+        return self.profile.database_url or f"sqlite:///{self.home / 'stylist.db'}"
+
+
+_active_config_file: Path | None = None
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from file, environment and ``overrides`` (nested dicts allowed).
+
+    Raises ``ConfigError`` naming the file and the field when anything is wrong.
+    """
+    global _active_config_file
+    path = _resolve_config_file(config_file)
+    if path is not None:
+        _check_toml(path)
+    _active_config_file = path
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        where = f" in {path}" if path else ""
+        raise ConfigError(f"invalid configuration{where}: {_describe(exc)}") from None
+    finally:
+        _active_config_file = None
+
+
+def _resolve_config_file(config_file: str | Path | None) -> Path | None:
+    if config_file is not None:
+        path = Path(config_file).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        return path
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"config file {path} (from ${CONFIG_ENV}) does not exist")
+        return path
+    path = default_config_file()
+    return path if path.is_file() else None
+
+
+def _check_toml(path: Path) -> None:
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{field}: {err['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,79 @@
+"""The project's error types.
+
+Every boundary (CLI, agent loop, HTTP, MCP) decides what to show from the type: a
+``StylistError`` carries a message written for the user, naming the bad field, row or id.
+Anything else is a bug and is shown as such.
+"""
+
+from __future__ import annotations
+
+
+class StylistError(Exception):
+    """Base of every error Stylist raises on purpose. ``hint`` says what to do about it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ConfigError(StylistError):
+    """A broken configuration file, environment variable or flag."""
+
+    exit_code = 2
+
+
+class CatalogueError(StylistError):
+    """A catalogue that cannot be read, or a row that breaks the schema."""
+
+
+class ItemNotFoundError(CatalogueError):
+    """An item id that is not in the catalogue."""
+
+    def __init__(self, item_id: str, *, hint: str | None = None) -> None:
+        super().__init__(f"no garment with id {item_id!r} in the catalogue", hint=hint)
+        self.item_id = item_id
+
+
+class IndexNotBuiltError(StylistError):
+    """The vector index is missing or unusable."""
+
+
+class ToolInputError(StylistError):
+    """Arguments to a tool that do not fit its schema or make no sense."""
+
+    exit_code = 2
+
+
+class ToolNotFoundError(ToolInputError):
+    """A tool name that is not registered."""
+
+
+class ModelUnavailableError(StylistError):
+    """A model (LLM, embedder, checkpoint) that cannot be loaded."""
+
+
+class MissingDependencyError(ModelUnavailableError):
+    """An optional dependency that is not installed; the message names the extra."""
+
+    def __init__(self, package: str, extra: str, *, purpose: str = "") -> None:
+        what = f" for {purpose}" if purpose else ""
+        super().__init__(
+            f"the optional package {package!r} is needed{what} but is not installed",
+            hint=f"pip install 'stylist[{extra}]'",
+        )
+        self.package = package
+        self.extra = extra
+
+
+class LLMError(StylistError):
+    """The language model failed or answered with something unusable."""
+
+
+class ProfileError(StylistError):
+    """A profile or feedback request that cannot be honoured."""

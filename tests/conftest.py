@@ -1,0 +1,39 @@
+"""Shared fixtures: every test gets its own data home; real data lives in ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(autouse=True)
+def stylist_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point STYLIST_HOME at a fresh folder and ignore any user config file."""
+    home = tmp_path / "stylist-home"
+    monkeypatch.setenv("STYLIST_HOME", str(home))
+    monkeypatch.setenv("STYLIST_CONFIG", "")
+    for key in list(os.environ):
+        if key.startswith("STYLIST_") and key not in ("STYLIST_HOME", "STYLIST_CONFIG"):
+            monkeypatch.delenv(key)
+    monkeypatch.setattr("stylist.config.default_config_file", lambda: tmp_path / "no-config.toml")
+    from stylist.runtime import set_default_runtime
+
+    set_default_runtime(None)
+    yield home
+    set_default_runtime(None)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, or skip the test when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent")
+    return SHARED_DATA

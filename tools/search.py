@@ -1,0 +1,96 @@
+"""Garment search: words (and later a picture) plus metadata filters, over the catalogue index."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from stylist.index.filters import SearchFilters
+from stylist.index.schema import Garment, Gender, Slot
+from stylist.tools.base import Tool
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
+
+
+def _as_list(value: Any) -> Any:
+    """Small models often send ``"red"`` where a list is expected: accept both."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+class SearchInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field("", max_length=500, description="What the user is looking for, in words.")
+    image_path: str | None = Field(None, description="Path of a photo to find similar garments to.")
+    slot: Slot | None = Field(None, description="Outfit slot: top, bottom, dress, outerwear, shoes, bag, accessory …")
+    gender: Gender | None = Field(None, description="women, men, unisex, girls or boys.")
+    colours: list[str] | None = Field(None, description="Any of these colours, e.g. ['navy', 'white'].")
+    article_types: list[str] | None = Field(None, description="Any of these article types, e.g. ['shirts'].")
+    occasions: list[str] | None = Field(None, description="e.g. ['formal'], ['party'], ['casual'].")
+    seasons: list[str] | None = Field(None, description="e.g. ['summer'].")
+    brands: list[str] | None = None
+    min_price: float | None = Field(None, ge=0)
+    max_price: float | None = Field(None, ge=0)
+    exclude_ids: list[str] = Field(default_factory=list, description="Garment ids to leave out.")
+    k: int = Field(5, ge=1, le=50, description="How many garments to return.")
+
+    @field_validator("colours", "article_types", "occasions", "seasons", "brands", "exclude_ids", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    def filters(self) -> SearchFilters:
+        return SearchFilters(
+            slots=[self.slot] if self.slot else None,
+            genders=[self.gender] if self.gender else None,
+            colours=self.colours,
+            article_types=self.article_types,
+            occasions=self.occasions,
+            seasons=self.seasons,
+            brands=self.brands,
+            min_price=self.min_price,
+            max_price=self.max_price,
+            exclude_ids=self.exclude_ids,
+        )
+
+
+class SearchHit(BaseModel):
+    garment: Garment
+    score: float
+    matched: list[str] = Field(default_factory=list, description="Filters this garment satisfied.")
+
+
+class SearchResult(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class SearchGarments(Tool):
+    """Search the garment catalogue by description and filters (slot, gender, colours, article
+    types, occasions, seasons, brands, price range). Returns real catalogue garments with ids,
+    titles, prices and a relevance score. Use it before naming any garment."""
+
+    name = "search_garments"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, args: SearchInput) -> SearchResult:
+        filters = args.filters()
+        index = self.runtime.catalogue_index
+        hits = index.search(args.query or None, filters=filters, k=args.k, image_path=args.image_path)
+        return SearchResult(
+            query=args.query,
+            hits=[SearchHit(garment=g, score=round(float(s), 4), matched=filters.matched_fields(g)) for g, s in hits],
+        )
+
+
+def search_garments(query: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> SearchResult:
+    """Plain-function form of :class:`SearchGarments` on the default runtime."""
+    from stylist.runtime import default_runtime
+
+    return SearchGarments(runtime or default_runtime()).invoke({"query": query, **kwargs})
