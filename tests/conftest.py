@@ -29,6 +29,9 @@ def stylist_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     set_default_runtime(None)
     yield home
     set_default_runtime(None)
+    from stylist import db
+
+    db.close_all()
 
 
 @pytest.fixture(scope="session")
