@@ -93,3 +93,35 @@ class Error(BaseModel):
 
 
 ChatEvent = Annotated[Token | ToolStarted | ToolFinished | Item | Image | Done | Error, Field(discriminator="type")]
+
+
+class ConversationSummary(BaseModel):
+    id: str
+    title: str
+    user_id: str
+    updated_at: str
+    """ISO 8601 timestamp of the last turn."""
+    turns: int
+
+
+class HistoryMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+    items: list[ItemRef] = Field(default_factory=list)
+    created_at: str = ""
+
+
+class StylistInfo(BaseModel):
+    """What the status bar and ``GET /v1/models`` show."""
+
+    backend: str
+    model: str
+    device: str
+    catalogue_size: int | None = None
+    """``None`` until the index has been opened (asking must not force a build)."""
+
+
+FeedbackKind = Literal["like", "dislike", "save", "buy"]
+
+#: The user id used when a front end does not name one (a single local user).
+DEFAULT_USER = "default"
