@@ -24,7 +24,7 @@ from langchain_core.runnables import Runnable
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from stylist.llm.prompting import to_openai_tools, tool_names
-from stylist.llm.toolcalls import ParseResult, parse_tool_calls
+from stylist.llm.toolcalls import ParsedCall, ParseResult, parse_tool_calls
 
 # Where a tool call may begin; once one shows up while tools are bound, streaming pauses and the
 # rest is parsed at the end.
@@ -153,9 +153,10 @@ class LocalChatModel(BaseChatModel):
                     {"name": c.name, "args": json.dumps(c.arguments), "id": _call_id(), "index": i}
                     for i, c in enumerate(valid)
                 ]
-                # unparseable arguments make LangChain list the call as invalid
+                # LangChain rebuilds tool calls from chunks and lists a call as invalid only
+                # when its args are not a JSON object: the args carry the error and the source
                 chunks += [
-                    {"name": c.name or None, "args": c.raw, "id": _call_id(), "index": i}
+                    {"name": c.name or None, "args": _invalid_args(c), "id": _call_id(), "index": i}
                     for i, c in enumerate(invalid, start=len(valid))
                 ]
                 yield ChatGenerationChunk(
@@ -237,6 +238,10 @@ class LocalChatModel(BaseChatModel):
 def _first_opener(text: str, start: int) -> int | None:
     found = [i for i in (text.find(o, start) for o in CALL_OPENERS) if i >= 0]
     return min(found) if found else None
+
+
+def _invalid_args(call: ParsedCall) -> str:
+    return f"error: {call.error} | model wrote: {call.raw}"
 
 
 def _call_id() -> str:
