@@ -41,7 +41,7 @@ def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
     keys = [_key(h) for h in header]
     if "id" not in keys or "articletype" not in keys:
         missing = [name for name in ("id", "articleType") if _key(name) not in keys]
-        sink.problem(1, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header))
+        sink.problem(None, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header))
         return
     name_at = keys.index("productdisplayname") if "productdisplayname" in keys else None
     has_images = images.is_dir()
