@@ -88,7 +88,8 @@ def _reason_key(problem: RowProblem) -> str:
     # "unknown article type 'Sofas'" and "… 'Rugs'" count as one reason: drop values and details
     reason = re.split(r" \(|: |;", problem.reason)[0]
     reason = re.sub(r"'[^']*'|\"[^\"]*\"", "…", reason).strip()
-    return f"{problem.field}: {reason}" if problem.field else reason
+    field = re.sub(r"\[[^\]]*\]", "[]", problem.field) if problem.field else None
+    return f"{field}: {reason}" if field else reason
 
 
 class Collector:
