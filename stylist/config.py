@@ -86,6 +86,10 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(4, ge=1, le=20)
     """Tool-calling steps per turn before the agent must answer."""
+    device: str = "auto"
+    """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
+    constrained_decoding: bool = True
+    """embedded backend: grammar-constrained decoding when the agent requires a tool call."""
 
 
 class ProfileSettings(BaseModel):

@@ -33,6 +33,18 @@ class Runtime:
                 self._services[name] = factory()
             return self._services[name]
 
+    @property
+    def chat_model(self) -> Any:
+        """The LangChain chat model from ``settings.llm`` (``None`` when ``llm.backend`` is
+        ``none``); local models load on their first message."""
+
+        def factory() -> Any:
+            from stylist.llm import make_chat_model
+
+            return make_chat_model(self.settings.llm, self.settings.models_dir)
+
+        return self.service("chat_model", factory)
+
     def has(self, name: str) -> bool:
         """Whether ``name`` was already created or injected (nothing is loaded to answer)."""
         return name in self._services
