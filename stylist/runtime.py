@@ -93,3 +93,12 @@ def set_default_runtime(runtime: Runtime | None) -> None:
     global _default
     with _default_lock:
         _default = runtime
+
+
+def text_embedder_of(runtime: Runtime) -> Any:
+    """``runtime.text_embedder``, an injected ``text_embedder`` service, or ``None``."""
+    if hasattr(type(runtime), "text_embedder"):
+        return runtime.text_embedder  # type: ignore[attr-defined]
+    if runtime.has("text_embedder"):
+        return runtime.service("text_embedder", dict)
+    return None

@@ -123,3 +123,21 @@ class FakeChatModel:
     def generate(self, prompt: str, system: str | None = None, max_tokens: int = 256) -> str:
         self.prompts.append((prompt, system))
         return self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
+
+
+def fake_runtime(settings=None, **services):  # noqa: ANN001, ANN201
+    """A ``Runtime`` with injected fakes, also where ``Runtime`` has no ``catalogue_index`` /
+    ``text_embedder`` / ``chat_model`` properties yet (they are other engineers' parts)."""
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+
+    attrs = {}
+    for name in ("catalogue_index", "text_embedder", "chat_model"):
+        if not hasattr(Runtime, name):
+            attrs[name] = property(lambda self, _n=name: self.service(_n, lambda: _missing(_n)))
+    cls = type("FakeRuntime", (Runtime,), attrs) if attrs else Runtime
+    return cls(settings or load_settings(), **services)
+
+
+def _missing(name: str):  # noqa: ANN202
+    raise AttributeError(f"no {name} injected into this test runtime")
