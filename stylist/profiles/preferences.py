@@ -33,6 +33,7 @@ from stylist.index.schema import Garment
 from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.schema import Profile
 from stylist.profiles.store import ProfileStore, utcnow
+from stylist.vocab import article_key
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,14 @@ def garment_attributes(g: Garment) -> list[tuple[str, str]]:
     for kind, value in (("material", g.material), ("pattern", g.pattern), ("brand", g.brand)):
         if value:
             out.append((kind, value.lower()))
-    out.append(("article_type", g.article_type.lower()))
+    out.append(("article_type", article_key(g.article_type)))
     return out
+
+
+def _stated(profile: Profile, polarity: str) -> dict[str, list[str]]:
+    """The profile's likes or dislikes, with article types in canonical form."""
+    raw = profile.likes if polarity == "like" else profile.dislikes
+    return {k: list(dict.fromkeys(article_key(v) for v in vals)) if k == "article_type" else vals for k, vals in raw.items()}
 
 
 def humanise_age(then: datetime, now: datetime) -> str:
@@ -266,7 +273,7 @@ class PreferenceModel:
     def _excluded(self, g: Garment, taste: UserTaste) -> bool:
         if g.id in taste.disliked_items:
             return True
-        disliked = taste.profile.dislikes
+        disliked = _stated(taste.profile, "dislike")
         return any(value in disliked.get(kind, ()) for kind, value in garment_attributes(g)) or any(
             s in g.document().lower() for s in disliked.get("style", ())
         )
@@ -315,7 +322,7 @@ class PreferenceModel:
         strongest positive one (a stated like beats learned evidence)."""
         score = 0.0
         reasons: list[tuple[float, str]] = []
-        likes = taste.profile.likes
+        likes = _stated(taste.profile, "like")
         for kind, value in garment_attributes(g):
             if value in likes.get(kind, ()):
                 score += 1.0

@@ -265,7 +265,7 @@ class ProfileStore:
             raise ProfileError(f"outfit id is {len(outfit_id)} characters long; the limit is 128")
         ids = list(item_ids)
         for item_id in ids:
-            self._check_item(item_id)
+            self.check_item(item_id)
         when = _utc(at) if at else utcnow()
         with self._write() as s:
             self._ensure(s, user_id, when)
@@ -274,7 +274,8 @@ class ProfileStore:
             s.flush()
             return [_event(r) for r in rows]
 
-    def _check_item(self, item_id: str) -> None:
+    def check_item(self, item_id: str) -> None:
+        """Raise ItemNotFoundError unless ``item_id`` is in the catalogue."""
         if not isinstance(item_id, str) or not item_id.strip() or len(item_id) > 128:
             raise ItemNotFoundError(str(item_id)[:140], hint="item ids are 1 to 128 characters")
         if self._catalogue is None:
