@@ -28,6 +28,8 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "stylist.cli.tools_cmd",
     "stylist.cli.serve_cmd",
+    "stylist.cli.profile_cmd",
+    "stylist.cli.copy_cmd",
 ]
 
 
