@@ -78,6 +78,38 @@ class Runtime:
             return open_or_build(self)
 
         return self.service("catalogue_index", make)
+    def profile_store(self) -> Any:
+        """Profiles, feedback and wardrobes (``stylist.profiles.store.ProfileStore``) in the SQL store."""
+
+        def make() -> Any:
+            from stylist.db import open_database
+            from stylist.profiles.store import ProfileStore
+
+            return ProfileStore(open_database(self.settings.database_url), catalogue=lambda: catalogue_of(self))
+
+        return self.service("profile_store", make)
+
+    @property
+    def preference_model(self) -> Any:
+        """The preference model (``stylist.profiles.preferences.PreferenceModel``) that re-ranks for a user."""
+
+        def make() -> Any:
+            from stylist.profiles.preferences import PreferenceModel
+
+            return PreferenceModel.from_runtime(self)
+
+        return self.service("preference_model", make)
+
+
+def catalogue_of(runtime: Runtime) -> Any:
+    """``runtime.catalogue_index``, or an injected ``catalogue_index`` service."""
+    if hasattr(type(runtime), "catalogue_index"):
+        return runtime.catalogue_index  # type: ignore[attr-defined]
+    if runtime.has("catalogue_index"):
+        return runtime.service("catalogue_index", dict)
+    from stylist.errors import IndexNotBuiltError
+
+    raise IndexNotBuiltError("no catalogue index is available in this build")
 
 
 _default: Runtime | None = None
@@ -97,3 +129,12 @@ def set_default_runtime(runtime: Runtime | None) -> None:
     global _default
     with _default_lock:
         _default = runtime
+
+
+def text_embedder_of(runtime: Runtime) -> Any:
+    """``runtime.text_embedder``, an injected ``text_embedder`` service, or ``None``."""
+    if hasattr(type(runtime), "text_embedder"):
+        return runtime.text_embedder  # type: ignore[attr-defined]
+    if runtime.has("text_embedder"):
+        return runtime.service("text_embedder", dict)
+    return None

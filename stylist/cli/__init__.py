@@ -30,6 +30,8 @@ COMMAND_MODULES = [
     "stylist.cli.index_cmd",
     "stylist.cli.serve_cmd",
     "stylist.cli.catalogue",
+    "stylist.cli.profile_cmd",
+    "stylist.cli.copy_cmd",
 ]
 
 
