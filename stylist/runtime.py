@@ -41,6 +41,17 @@ class Runtime:
         with self._lock:
             self._services.pop(name, None)
 
+    @property
+    def compat_scorer(self) -> Any:
+        """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
+
+        def make() -> Any:
+            from stylist.tools.outfits.scorer import scorer_from_settings
+
+            return scorer_from_settings(self)
+
+        return self.service("compat_scorer", make)
+
 
 _default: Runtime | None = None
 _default_lock = threading.Lock()
