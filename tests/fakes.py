@@ -137,3 +137,19 @@ class FakeCatalogueIndex:
 
     def __contains__(self, garment_id):
         return garment_id in self.garments
+
+
+def fake_runtime(garments: list | None = None, **services):
+    """A Runtime whose catalogue index and text embedder are fakes (until the store's land on main)."""
+    from stylist.runtime import Runtime
+
+    class _FakeRuntime(Runtime):
+        @property
+        def catalogue_index(self):
+            return self.service("catalogue_index", lambda: FakeCatalogueIndex(garments or fake_catalogue(), self.text_embedder))
+
+        @property
+        def text_embedder(self):
+            return self.service("text_embedder", HashingTextEmbedder)
+
+    return _FakeRuntime(**services)

@@ -27,6 +27,8 @@ app = typer.Typer(
 
 COMMAND_MODULES = [
     "stylist.cli.tools_cmd",
+    "stylist.cli.outfit_cmd",
+    "stylist.cli.train_cmd",
 ]
 
 

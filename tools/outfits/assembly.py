@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from stylist.errors import StylistError, ToolInputError
 from stylist.index.filters import SearchFilters
@@ -21,7 +20,8 @@ from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
 from stylist.tools.outfits.infer import sigmoid
-from stylist.tools.outfits.scorer import CompatibilityScorer, PairReport, explain
+from stylist.tools.outfits.schemas import AssembledOutfit, BuildResult, OutfitItem, OutfitRequest, SlotAlternatives
+from stylist.tools.outfits.scorer import CompatibilityScorer, explain
 
 log = logging.getLogger(__name__)
 OPTIONAL_SLOTS = (Slot.OUTERWEAR, Slot.BAG, Slot.ACCESSORY)
@@ -30,48 +30,6 @@ SKIP_PENALTY = 0.1  # an optional slot left empty costs this much, so affordable
 
 class NoOutfitError(StylistError):
     """No outfit satisfies the constraints; the hint names the constraint to relax."""
-
-
-class OutfitRequest(BaseModel):
-    brief: str = ""
-    budget: float | None = Field(None, gt=0)
-    gender: Gender | None = None
-    anchors: list[str] = Field(default_factory=list)
-    k: int = Field(3, ge=1, le=10)
-    extras: list[Slot] | None = None
-    user_id: str | None = None
-
-
-class OutfitItem(BaseModel):
-    id: str
-    title: str
-    slot: Slot
-    price: float | None
-    colours: list[str]
-    anchor: bool = False
-    relevance: float = 0.0
-
-
-class AssembledOutfit(BaseModel):
-    items: list[OutfitItem]
-    total_price: float
-    compatibility: float = Field(description="0-1, from the learned model.")
-    relevance: float
-    objective: float
-    weakest_pair: PairReport | None
-    explanation: str
-
-
-class SlotAlternatives(BaseModel):
-    slot: Slot
-    items: list[OutfitItem]
-
-
-class BuildResult(BaseModel):
-    brief: ParsedBrief
-    outfits: list[AssembledOutfit]
-    alternatives: list[SlotAlternatives] = Field(description="Swaps per slot for the first outfit.")
-    notes: list[str] = Field(default_factory=list, description="Constraints that were relaxed, slots left out.")
 
 
 @dataclass
@@ -241,7 +199,7 @@ class OutfitAssembler:
             if priced:
                 cheapest = min(priced)
                 raise NoOutfitError(
-                    f"no {slot.value} costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
+                    f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
                     hint=f"raise the budget by at least {cheapest - max_price:.2f}",
                 )
         who = f"{gender.value}'s " if gender else ""

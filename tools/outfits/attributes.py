@@ -121,18 +121,18 @@ _ARTICLE_SEASONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("flip flop", frozenset({"summer"})), ("tank", frozenset({"summer"})), ("linen", frozenset({"spring", "summer"})),
     ("swim", frozenset({"summer"})), ("sunglasses", frozenset({"spring", "summer"})),
 )
-_WORD = re.compile(r"[a-z]+(?:[ -][a-z]+)?")
 
 
 @lru_cache(maxsize=4096)
 def colour_words_in(text: str) -> tuple[str, ...]:
     """Colour words found in free text (longest match first), e.g. Polyvore item names."""
-    found: list[str] = []
-    lowered = f" {text.lower()} "
+    found: list[tuple[int, str]] = []
+    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
     for word in sorted(_COLOURS, key=len, reverse=True):
-        if f" {word} " in lowered and not any(word in f for f in found):
-            found.append(word)
-    return tuple(found)
+        at = lowered.find(f" {word} ")
+        if at >= 0 and not any(word in f for _, f in found):
+            found.append((at, word))
+    return tuple(w for _, w in sorted(found))
 
 
 def colour_family(colour: str) -> str | None:

@@ -27,8 +27,8 @@ class PackagedMiniLM:
 def text_embedder_for(runtime: Any | None) -> Any:
     """``runtime.text_embedder`` when the runtime offers one, else the packaged MiniLM."""
     if runtime is not None:
-        try:
+        if hasattr(type(runtime), "text_embedder"):
             return runtime.text_embedder
-        except AttributeError:
-            pass
+        if runtime.has("text_embedder"):
+            return runtime.service("text_embedder", PackagedMiniLM)
     return PackagedMiniLM()

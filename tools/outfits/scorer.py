@@ -8,7 +8,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from stylist.errors import ToolInputError
 from stylist.index.schema import Garment
@@ -16,34 +15,10 @@ from stylist.tools.outfits.attributes import missing_slots, pair_issues
 from stylist.tools.outfits.features import item_features
 from stylist.tools.outfits.infer import pair_logit_matrix, sigmoid
 from stylist.tools.outfits.model import CompatModel
+from stylist.tools.outfits.schemas import OutfitIssue, OutfitScore, PairReport
 
 log = logging.getLogger(__name__)
 VectorFn = Callable[[Sequence[Garment]], np.ndarray]
-
-
-class PairReport(BaseModel):
-    items: tuple[str, str] = Field(description="The two garment ids.")
-    titles: tuple[str, str]
-    score: float = Field(description="The model's 0-1 compatibility of this pair.")
-    reasons: list[str] = Field(default_factory=list, description="Rules this pair breaks, e.g. 'colour clash: red and green clash'.")
-
-
-class OutfitIssue(BaseModel):
-    kind: str = Field(description="colour clash, formality mismatch, season mismatch, same slot or missing slot")
-    detail: str
-    items: list[str] = Field(default_factory=list)
-
-
-class OutfitScore(BaseModel):
-    score: float = Field(description="0-1 compatibility from the learned model.")
-    verdict: str
-    items: list[dict[str, Any]]
-    weakest_pair: PairReport | None
-    pairs: list[PairReport] = Field(description="Every pair, weakest first.")
-    issues: list[OutfitIssue]
-    missing_slots: list[str]
-    explanation: str
-    model: str
 
 
 def verdict(score: float) -> str:
