@@ -110,6 +110,15 @@ def catalogue_of(runtime: Runtime) -> Any:
     from stylist.errors import IndexNotBuiltError
 
     raise IndexNotBuiltError("no catalogue index is available in this build")
+    def compat_scorer(self) -> Any:
+        """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
+
+        def make() -> Any:
+            from stylist.tools.outfits.scorer import scorer_from_settings
+
+            return scorer_from_settings(self)
+
+        return self.service("compat_scorer", make)
 
 
 _default: Runtime | None = None

@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "stylist.cli.catalogue",
     "stylist.cli.profile_cmd",
     "stylist.cli.copy_cmd",
+    "stylist.cli.outfit_cmd",
+    "stylist.cli.train_cmd",
 ]
 
 
