@@ -41,6 +41,18 @@ class Runtime:
         with self._lock:
             self._services.pop(name, None)
 
+    @property
+    def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
+        """Trend time series in the shared SQL store (the demo series load on first forecast)."""
+
+        def factory():
+            from stylist.db import open_database
+            from stylist.tools.trends.store import TrendStore
+
+            return TrendStore(open_database(self.settings.database_url))
+
+        return self.service("trend_store", factory)
+
 
 _default: Runtime | None = None
 _default_lock = threading.Lock()

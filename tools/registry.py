@@ -62,5 +62,6 @@ class ToolRegistry:
 def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
     from stylist.tools.search import SearchGarments
+    from stylist.tools.trends.tool import TrendForecast
 
-    return ToolRegistry([SearchGarments(runtime)])
+    return ToolRegistry([SearchGarments(runtime), TrendForecast(runtime)])
