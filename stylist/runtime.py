@@ -119,6 +119,16 @@ def catalogue_of(runtime: Runtime) -> Any:
             return scorer_from_settings(self)
 
         return self.service("compat_scorer", make)
+    def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
+        """Trend time series in the shared SQL store (the demo series load on first forecast)."""
+
+        def factory():
+            from stylist.db import open_database
+            from stylist.tools.trends.store import TrendStore
+
+            return TrendStore(open_database(self.settings.database_url))
+
+        return self.service("trend_store", factory)
 
 
 _default: Runtime | None = None

@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "stylist.cli.copy_cmd",
     "stylist.cli.outfit_cmd",
     "stylist.cli.train_cmd",
+    "stylist.cli.trends_cmd",
 ]
 
 
