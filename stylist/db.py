@@ -109,7 +109,9 @@ def _import_models() -> None:
 
 
 #: Modules declaring tables on ``Base``; add yours here.
-MODEL_MODULES: list[str] = []
+MODEL_MODULES: list[str] = [
+    "stylist.conversations",
+]
 
 
 def _migrate(engine: Engine) -> None:
