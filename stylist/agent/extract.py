@@ -37,9 +37,9 @@ COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 GENDER_WORDS: dict[str, tuple[str, ...]] = {
-    "women": ("women", "woman", "womens", "ladies", "lady", "female", "her", "she", "wife", "girlfriend",
+    "women": ("women", "woman", "womens", "womenswear", "ladies", "lady", "female", "her", "she", "wife", "girlfriend",
               "mother", "mom", "sister", "feminine"),
-    "men": ("men", "man", "mens", "male", "guy", "guys", "him", "he", "husband", "boyfriend", "father",
+    "men": ("men", "man", "mens", "menswear", "male", "guy", "guys", "him", "he", "husband", "boyfriend", "father",
             "dad", "brother", "gentleman", "masculine"),
     "girls": ("girls", "girl", "daughter"),
     "boys": ("boys", "boy", "son"),
@@ -51,7 +51,8 @@ OCCASIONS: dict[str, str] = {
     "wedding": "wedding", "weddings": "wedding", "bridesmaid": "wedding", "reception": "wedding",
     "office": "office", "work": "office", "workplace": "office", "business": "office",
     "interview": "office", "meeting": "office", "meetings": "office",
-    "formal": "formal", "gala": "formal", "black tie": "formal", "funeral": "formal",
+    "formal": "formal", "gala": "formal", "fancy": "formal", "elegant": "formal", "dressy": "formal",
+    "professional": "office", "black tie": "formal", "funeral": "formal",
     "party": "party", "parties": "party", "club": "party", "clubbing": "party", "cocktail": "party",
     "night out": "party", "birthday": "party",
     "casual": "casual", "everyday": "casual", "weekend": "casual", "errands": "casual",
@@ -103,7 +104,7 @@ _MAX_PATTERNS = [
     rf"{_NUM}\s*(?:budget|max(?:imum)?|or less|tops|limit)\b",
 ]
 _MIN_PATTERNS = [
-    rf"\b(?:over|above|more than|at least|min(?:imum)?|starting at|from)\s*{_NUM}(?!\s*(?:to|-|and)\s*\$?\d)",
+    rf"(?<!no )(?<!not )\b(?:over|above|more than|at least|min(?:imum)?|starting at|from)\s*{_NUM}(?!\s*(?:to|-|and)\s*\$?\d)",
     rf"{_NUM}\s*(?:or more|and up|plus)\b",
 ]
 _RANGE = rf"\b(?:between|from)?\s*{_NUM}\s*(?:-|to|and)\s*{_NUM}"
@@ -227,8 +228,7 @@ def extract_seasons(text: str) -> list[str] | None:
 
 def extract_slots(text: str) -> list[str]:
     t = normalise(text)
-    if re.search(r"\bdress(ed|ing)? (up|down)\b|\bdress code\b|\bwhat to wear\b", t):
-        t = re.sub(r"\bdress(ed|ing)? (up|down)\b|\bdress code\b", " ", t)
+    t = re.sub(r"\bdress(ed|ing)? (up|down|me|him|her|them|us)\b|\bdress code\b|\bget dressed\b", " ", t)
     t = re.sub(r"\bring (me|up)\b|\bwatch (out|me)\b|\btie (in|together)\b|\btop (\d+|three|five|ten|pick)\b", " ", t)
     return _lookup_all(t, SLOT_WORDS)
 

@@ -137,8 +137,6 @@ class Agent:
         timing = {"first": None}
         text_parts: list[str] = []
         emitted_items: list[str] = []
-        token_count = 0
-        answer_start = time.perf_counter()
 
         def emit(line: str) -> Iterator[ChatEvent]:
             if timing["first"] is None:
@@ -153,10 +151,7 @@ class Agent:
         answered = False
         if model_ok and self.model is not None and time.perf_counter() < deadline:
             try:
-                for event in self._answer_with_model(message, ctx, calls, grounder, emit, deadline, meta):
-                    if isinstance(event, Token):
-                        token_count += 1
-                    yield event
+                yield from self._answer_with_model(message, ctx, calls, grounder, emit, deadline, meta)
                 answered = bool("".join(text_parts).strip())
             except Exception as exc:  # the model failed mid-answer: fall back to the template
                 log.warning("answer step failed: %s", exc)
@@ -179,14 +174,13 @@ class Agent:
                     yield from emit(checked + "\n" if line.endswith("\n") else checked)
 
         report = grounder.report
-        answer_s = time.perf_counter() - answer_start
         meta["grounding"] = {
             "rate": round(report.rate, 4), "grounded": len(report.grounded), "invented": len(report.invented),
             "removed_lines": report.removed_lines, "price_fixes": report.price_fixes, "colour_fixes": report.colour_fixes,
         }
-        if token_count:
-            meta["tokens"] = token_count
-            meta["tokens_per_s"] = round(token_count / answer_s, 2) if answer_s > 0 else None
+        first_chunk, last_chunk = meta.pop("_first_chunk", None), meta.pop("_last_chunk", None)
+        if meta.get("tokens", 0) > 1 and last_chunk > first_chunk:
+            meta["tokens_per_s"] = round((meta["tokens"] - 1) / (last_chunk - first_chunk), 2)
         reply = ChatReply(
             conversation_id=ctx.conversation_id,
             text="".join(text_parts).strip(),
@@ -363,7 +357,13 @@ class Agent:
             rejected: str | None = None
             buffer = ""
             for chunk in self.model.stream(messages):
-                buffer += _chunk_text(chunk)
+                piece = _chunk_text(chunk)
+                if piece:
+                    meta["tokens"] = meta.get("tokens", 0) + 1  # one streamed chunk is one token on every backend we ship
+                    now = time.perf_counter()
+                    meta.setdefault("_first_chunk", now)
+                    meta["_last_chunk"] = now
+                buffer += piece
                 while "\n" in buffer:
                     line, buffer = buffer.split("\n", 1)
                     checked = grounder.check_line(line)

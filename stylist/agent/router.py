@@ -91,9 +91,9 @@ BUILTIN_HINTS: dict[str, RouteHint] = {
 
 _CHEAPER = r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|cheapest|lower budget)\b"
 _PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|fancier|luxury)\b"
-_MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else)\b"
+_MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
 _FOLLOWUP_START = r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
-_FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price)\b"
+_FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price|womenswear|menswear)\b"
 _OFF_TOPIC = r"\b(weather forecast|stock|bitcoin|recipe|cook|capital of|math|equation|poem about|joke|code|python|javascript|homework|translate|president|football score|news)\b"
 
 
