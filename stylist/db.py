@@ -118,6 +118,7 @@ def _import_models() -> None:
 MODEL_MODULES: list[str] = [
     "stylist.profiles.models",
     "stylist.tools.trends.store",
+    "stylist.conversations",
 ]
 
 
