@@ -48,8 +48,11 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
     """Turn one raw record (CSV strings or JSON values) into Garment fields, or raise BadField."""
     data: dict[str, Any] = {}
     attributes: dict[str, str] = {}
+    present = {str(k).strip().lower() for k in raw}
     for key, value in raw.items():
-        name = ALIASES.get(key.strip().lower(), key.strip().lower()) if isinstance(key, str) else key
+        name = str(key).strip().lower()
+        if name in ALIASES and ALIASES[name] not in present:  # "color" means colours unless both exist
+            name = ALIASES[name]
         if name == "attributes" and isinstance(value, dict):
             attributes.update({str(k): _text(v) for k, v in value.items() if not _blank(v)})
         elif name in FIELDS:
