@@ -193,3 +193,11 @@ def test_aliases_and_attribute_columns_do_not_collide(tmp_path: Path) -> None:
     garment = Garment(id="x", title="T", slot=Slot.TOP, article_type="Shirt", colours=["red"], attributes={"color": "crimson-ish"})
     out = write_catalogue([garment], tmp_path / "out.csv")
     assert load_catalogue(out).garments == [garment]
+
+
+def test_oversized_csv_field_is_a_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("id,title,article_type\nh1,\"" + "x" * 200_000 + "\",Shirt\nok,Fine shirt,Shirt\n")
+    result = load_catalogue(path)
+    assert [g.id for g in result.garments] == ["ok"]
+    assert result.problems[0].line == 2 and result.problems[0].reason.startswith("unreadable CSV record")
