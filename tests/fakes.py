@@ -7,6 +7,9 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from stylist.tools.base import Tool
 
 
 class HashingTextEmbedder:
@@ -36,3 +39,97 @@ class HashingTextEmbedder:
             if norm > 0:
                 out[row] /= norm
         return out
+
+
+class MeanColourImageEmbedder:
+    """A fake image embedder: the picture's mean RGB and its mean over a 2x2 grid, normalised."""
+
+    name = "fake-mean-colour"
+    dim = 15
+
+    def embed_images(self, images) -> np.ndarray:
+        out = np.zeros((len(images), self.dim), dtype=np.float32)
+        for row, image in enumerate(images):
+            pixels = np.asarray(image.convert("RGB").resize((8, 8)), dtype=np.float32) / 255.0
+            cells = [pixels.mean(axis=(0, 1))] + [pixels[y : y + 4, x : x + 4].mean(axis=(0, 1)) for y in (0, 4) for x in (0, 4)]
+            vec = np.concatenate(cells)
+            out[row] = vec / (np.linalg.norm(vec) or 1.0)
+        return out
+
+
+class EchoStylist:
+    """A scripted stand-in for the ``Stylist`` facade (same methods, same event stream).
+
+    Answers ``"turn N: you said <message>"`` word by word, so tests can see streaming,
+    conversation continuity (N counts the turns of that conversation) and that concurrent
+    conversations do not mix. ``fail_with`` makes ``stream`` raise (a broken facade).
+    """
+
+    def __init__(self, runtime, registry, *, items=None, fail_with: Exception | None = None, delay: float = 0.0) -> None:
+        import threading
+
+        self.runtime = runtime
+        self.registry = registry
+        self.items = list(items or [])
+        self.fail_with = fail_with
+        self.delay = delay
+        self.turns: dict[str, list[tuple[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def info(self):
+        from stylist.events import StylistInfo
+
+        return StylistInfo(backend="fake", model="echo", device="cpu", catalogue_size=len(self.items))
+
+    def chat(self, message: str, conversation_id: str | None = None, user_id: str | None = None):
+        from stylist.events import Done, Error
+
+        for event in self.stream(message, conversation_id=conversation_id, user_id=user_id):
+            if isinstance(event, Done):
+                return event.reply
+            if isinstance(event, Error):
+                from stylist.errors import LLMError
+
+                raise LLMError(event.message)
+        raise AssertionError("stream ended without Done")
+
+    def stream(self, message: str, conversation_id: str | None = None, user_id: str | None = None):
+        import time
+        import uuid
+
+        from stylist.events import ChatReply, Done, Item, Timings, Token
+
+        if self.fail_with is not None:
+            raise self.fail_with
+        cid = conversation_id or uuid.uuid4().hex
+        with self._lock:
+            turns = self.turns.setdefault(cid, [])
+            turns.append((user_id or "", message))
+            n = len(turns)
+        text = f"turn {n}: you said {message}"
+        for i, word in enumerate(text.split(" ")):
+            if self.delay:
+                time.sleep(self.delay)
+            yield Token(text=word if i == 0 else " " + word)
+        for item in self.items:
+            yield Item(item=item)
+        yield Done(reply=ChatReply(conversation_id=cid, text=text, items=self.items, backend="fake", timings=Timings(total_s=0.0)))
+
+
+class EchoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    times: int = 1
+
+
+class EchoOut(BaseModel):
+    text: str
+
+
+class Echo(Tool):
+    """Repeat the text."""
+
+    name = "echo"
+
+    def run(self, args: EchoIn) -> EchoOut:
+        return EchoOut(text=args.text * args.times)
