@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "stylist.cli.tools_cmd",
     "stylist.cli.index_cmd",
     "stylist.cli.serve_cmd",
+    "stylist.cli.catalogue",
 ]
 
 
