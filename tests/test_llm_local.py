@@ -236,3 +236,16 @@ def test_copy_tool_gets_text_from_a_langchain_chat_model():
     assert text == "Breezy linen for long days."
     assert model.seen[-1]["max_tokens"] == 20
     assert isinstance(model.seen[-1]["messages"][0], SystemMessage)
+
+
+def test_default_threads_leave_a_core_free(monkeypatch):
+    import os
+
+    from stylist.llm.llamacpp import default_threads
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(2)), raising=False)
+    assert default_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(1)), raising=False)
+    assert default_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert default_threads() == 8

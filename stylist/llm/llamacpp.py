@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from pydantic import PrivateAttr
 
-from stylist.errors import LLMError, MissingDependencyError, ModelUnavailableError
+from stylist.errors import LLMError, ModelUnavailableError
 from stylist.llm.local import LocalChatModel, Prompt
 from stylist.llm.prompting import (
     CHATML_TEMPLATE,
@@ -57,8 +57,9 @@ class LlamaCppChatModel(LocalChatModel):
             try:
                 from llama_cpp import Llama
             except ImportError:
-                raise MissingDependencyError(
-                    "llama-cpp-python", "llm", purpose="the embedded LLM backend"
+                raise ModelUnavailableError(
+                    "llama-cpp-python is not installed (the embedded LLM backend needs it)",
+                    hint="CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install llama-cpp-python",
                 ) from None
             if not self.model_path.is_file():
                 raise ModelUnavailableError(f"GGUF model {self.model_path} does not exist")
