@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stylist.errors import CatalogueError
-from stylist.index.lexicon import seasons_of
+from stylist.index.lexicon import canonical_colour, seasons_of
 from stylist.index.loaders.base import (
     BadField,
     Collector,
@@ -86,6 +86,7 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
     for name in LIST_FIELDS:
         data[name] = split_list(data.get(name))
     data["seasons"] = seasons_of(data["seasons"])
+    data["colours"] = [canonical_colour(c) for c in data["colours"]]
 
     price, why = parse_price(data.get("price"))
     if why:
