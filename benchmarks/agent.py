@@ -131,7 +131,7 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
     if backend == "router":
         llm["backend"] = "none"
     elif backend == "fake-openai":
-        from fake_openai import FakeOpenAIServer
+        from fake_openai_router import FakeOpenAIServer
 
         url = stack.enter_context(FakeOpenAIServer())
         llm.update(backend="openai", base_url=url, model="fake", api_key="not-needed")

@@ -1,132 +1,166 @@
-"""A tiny OpenAI-compatible chat server for tests and benchmarks (stdlib only).
+"""A scripted OpenAI-compatible chat server on 127.0.0.1, for tests and the agent benchmark.
 
-It plays a well-behaved tool-calling model: with tools in the request it answers with one tool
-call chosen by Stylist's rule router (or ``NONE`` once a tool result is in the conversation);
-without tools it names the garments found in the ``<tool_result>`` blocks. Streaming (SSE) and
-non-streaming replies are both served, so the real ``langchain-openai`` client path is exercised.
+    with FakeOpenAIServer() as server:
+        server.script(Reply(tool_calls=[("search_garments", {"query": "red dress"})]))
+        server.script(Reply(content="Try the Red Wrap Dress (g1)."))
+        ... ChatOpenAI(base_url=server.base_url, ...) ...
+        server.requests  # the JSON bodies it received
+
+Replies are served in order; with none left it answers ``default`` (or a ``responder``
+callable that builds a ``Reply`` from the request body). Streaming requests get SSE chunks:
+content one word at a time, tool calls split into name and argument pieces, then usage.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
-import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return content or ""
-
-
-class _Brain:
-    def __init__(self) -> None:
-        from stylist.agent.router import Router
-        from stylist.config import load_settings
-        from stylist.runtime import Runtime
-        from stylist.tools.registry import build_registry
-
-        self.router = Router(build_registry(Runtime(load_settings(llm={"backend": "none"}))))
-
-    def reply(self, body: dict[str, Any]) -> dict[str, Any]:
-        messages = body.get("messages", [])
-        last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
-        user = _text(messages[last_user]["content"]) if last_user >= 0 else ""
-        if body.get("tools"):
-            if any(m.get("role") == "tool" for m in messages[last_user + 1:]):
-                return {"content": "NONE"}
-            user = user.split("\n\nThe previous tool call")[0]
-            decision = self.router.route(user)
-            if decision.tool is None:
-                return {"content": "NONE"}
-            return {"tool_calls": [{"id": "call_" + uuid.uuid4().hex[:8], "type": "function",
-                                    "function": {"name": decision.tool, "arguments": json.dumps(decision.arguments)}}]}
-        items = []
-        for block in re.findall(r"<tool_result[^>]*>\n(.*?)\n</tool_result>", user, re.S):
-            try:
-                data = json.loads(block)
-            except json.JSONDecodeError:
-                continue
-            for hit in data.get("hits", []):
-                g = hit.get("garment", {})
-                if g.get("id"):
-                    items.append(g)
-        if not items:
-            return {"content": "I help with outfits from the catalogue: tell me the occasion, colours and budget."}
-        lines = ["Here are some picks from the catalogue:"]
-        for g in items[:3]:
-            price = f" (${g['price']:g})" if g.get("price") is not None else ""
-            lines.append(f"- {g['title']} [{g['id']}]{price}: a good match for your request.")
-        return {"content": "\n".join(lines)}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    brain: _Brain
-
-    def log_message(self, *args: Any) -> None:  # keep test output clean
-        pass
-
-    def do_GET(self) -> None:  # /v1/models
-        self._json({"object": "list", "data": [{"id": "fake", "object": "model", "owned_by": "stylist"}]})
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        message = self.brain.reply(body)
-        created = int(time.time())
-        if not body.get("stream"):
-            msg = {"role": "assistant", "content": message.get("content")}
-            if "tool_calls" in message:
-                msg["tool_calls"] = message["tool_calls"]
-            finish = "tool_calls" if "tool_calls" in message else "stop"
-            self._json({"id": "cmpl-1", "object": "chat.completion", "created": created, "model": body.get("model", "fake"),
-                        "choices": [{"index": 0, "message": msg, "finish_reason": finish}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-
-        def send(delta: dict[str, Any], finish: str | None = None) -> None:
-            chunk = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": created, "model": body.get("model", "fake"),
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            self.wfile.flush()
-
-        if "tool_calls" in message:
-            calls = [{"index": i, **c} for i, c in enumerate(message["tool_calls"])]
-            send({"role": "assistant", "content": None, "tool_calls": calls})
-            send({}, "tool_calls")
-        else:
-            send({"role": "assistant", "content": ""})
-            for piece in re.findall(r"\S+\s*|\s+", message["content"]):
-                send({"content": piece})
-            send({}, "stop")
-        self.wfile.write(b"data: [DONE]\n\n")
-        self.wfile.flush()
-
-    def _json(self, obj: Any) -> None:
-        data = json.dumps(obj).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+@dataclass
+class Reply:
+    content: str = ""
+    tool_calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
+    status: int = 200
+    delay_s: float = 0.0
 
 
 class FakeOpenAIServer:
-    """``with FakeOpenAIServer() as url:`` serves on a free local port; ``url`` ends in ``/v1``."""
+    def __init__(
+        self,
+        default: Reply | None = None,
+        responder: Callable[[dict[str, Any]], Reply] | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        self.default = default or Reply(content="ok")
+        self.responder = responder
+        self.api_key = api_key
+        self.requests: list[dict[str, Any]] = []
+        self._queue: list[Reply] = []
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
 
-    def __enter__(self) -> str:
-        handler = type("Handler", (_Handler,), {"brain": _Brain()})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+    # ------------------------------------------------------------------ control
+    def script(self, *replies: Reply) -> None:
+        with self._lock:
+            self._queue.extend(replies)
 
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def _next(self, body: dict[str, Any]) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            if self._queue:
+                return self._queue.pop(0)
+        return self.responder(body) if self.responder else self.default
+
+
+def _tool_call_json(index: int, name: str, args: dict[str, Any] | str) -> dict[str, Any]:
+    arguments = args if isinstance(args, str) else json.dumps(args)
+    return {"index": index, "id": f"call_{index}", "type": "function",
+            "function": {"name": name, "arguments": arguments}}
+
+
+def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/") == "/v1/models":
+                self._json(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+            else:
+                self._json(404, {"error": {"message": "not found"}})
+
+        def do_POST(self) -> None:
+            if self.path.rstrip("/") != "/v1/chat/completions":
+                self._json(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            if server.api_key and self.headers.get("Authorization") != f"Bearer {server.api_key}":
+                self._json(401, {"error": {"message": "bad api key", "type": "auth"}})
+                return
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            reply = server._next(body)
+            if reply.delay_s:
+                time.sleep(reply.delay_s)
+            if reply.status != 200:
+                self._json(reply.status, {"error": {"message": f"scripted {reply.status}"}})
+            elif body.get("stream"):
+                self._stream(body, reply)
+            else:
+                self._complete(body, reply)
+
+        def _complete(self, body: dict[str, Any], reply: Reply) -> None:
+            message: dict[str, Any] = {"role": "assistant", "content": reply.content or None}
+            if reply.tool_calls:
+                message["tool_calls"] = [
+                    {k: v for k, v in _tool_call_json(i, n, a).items() if k != "index"}
+                    for i, (n, a) in enumerate(reply.tool_calls)
+                ]
+            self._json(200, {
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [{"index": 0, "message": message,
+                             "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
+                "usage": {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16},
+            })
+
+        def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                    "created": int(time.time()), "model": body.get("model", "fake")}
+
+            def send(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> None:
+                chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+
+            send({"role": "assistant", "content": ""})
+            words = reply.content.split(" ") if reply.content else []
+            for i, word in enumerate(words):
+                send({"content": word if i == 0 else " " + word})
+            for i, (name, args) in enumerate(reply.tool_calls):
+                call = _tool_call_json(i, name, args)
+                arguments = call["function"].pop("arguments")
+                call["function"]["arguments"] = ""
+                send({"tool_calls": [call]})
+                half = len(arguments) // 2
+                for part in (arguments[:half], arguments[half:]):
+                    send({"tool_calls": [{"index": i, "function": {"arguments": part}}]})
+            send({}, "tool_calls" if reply.tool_calls else "stop")
+            if (body.get("stream_options") or {}).get("include_usage"):
+                usage = {"prompt_tokens": 11, "completion_tokens": max(1, len(words)), "total_tokens": 12}
+                self.wfile.write(f"data: {json.dumps({**base, 'choices': [], 'usage': usage})}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+
+        def _json(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler

@@ -49,7 +49,7 @@ def test_history_fits_a_single_huge_turn():
 def test_openai_compatible_server_end_to_end():
     from langchain_openai import ChatOpenAI
 
-    from fake_openai import FakeOpenAIServer
+    from fake_openai_router import FakeOpenAIServer
 
     with FakeOpenAIServer() as url:
         model = ChatOpenAI(base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=20)

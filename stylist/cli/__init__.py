@@ -31,6 +31,12 @@ COMMAND_MODULES = [
     "stylist.cli.index_cmd",
     "stylist.cli.serve_cmd",
     "stylist.cli.catalogue",
+    "stylist.cli.profile_cmd",
+    "stylist.cli.copy_cmd",
+    "stylist.cli.outfit_cmd",
+    "stylist.cli.train_cmd",
+    "stylist.cli.trends_cmd",
+    "stylist.cli.chat_tui",
 ]
 
 
