@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes import fake_stylist
+from fakes_agent import fake_stylist
 from stylist.events import Done, Token
 
 pytestmark = pytest.mark.slow

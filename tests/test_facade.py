@@ -73,12 +73,11 @@ def test_empty_message_is_an_error_event():
 
 
 def test_missing_llm_backend_degrades_to_the_router_and_says_why():
-    s = fake_stylist("embedded")  # no chat model injected and none installed in this build
-    if s.runtime.has("chat_model") or hasattr(type(s.runtime), "chat_model"):
-        pytest.skip("an LLM backend is installed")
+    s = fake_stylist("openai")  # no llm.model: the backend cannot be built
     events = list(s.stream("red dress"))
     assert isinstance(events[-1], Done)
-    assert "llm_unavailable" in events[-1].reply.metadata and events[-1].reply.items
+    assert "llm.model" in events[-1].reply.metadata["llm_unavailable"] and events[-1].reply.items
+    assert events[-1].reply.backend == "none"
 
 
 class RecordingProfiles:
