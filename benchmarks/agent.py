@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "results" / "agent-home",
-                        help="data home for the real catalogue's index (built once, reused; conversations land here too)")
+                        help="data home: the real catalogue index and the assembled GGUF are built once and reused")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import logging
@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
         catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        results.append(run_backend(backend, requests, catalogue, args.home if catalogue == "real" else None))
+        results.append(run_backend(backend, requests, catalogue, args.home))
     print_table(results, f"{subset}; catalogue: {catalogue}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"subset": subset, "catalogue": catalogue, "results": results}, indent=2, default=str))

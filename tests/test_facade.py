@@ -117,3 +117,10 @@ def test_info_does_not_force_the_index():
 
     bare = Stylist(Runtime(load_settings(llm={"backend": "none"})))
     assert bare.info().catalogue_size is None
+
+
+def test_feedback_reaches_the_real_profile_store():
+    s = fake_stylist("none")
+    s.feedback("g-0003", "like", user_id="alice")
+    events = s.runtime.profile_store.feedback("alice")
+    assert [(e.item_id, e.kind) for e in events] == [("g-0003", "like")]
