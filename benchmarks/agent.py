@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the fake catalogue and the fake OpenAI server
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the fake catalogue and the fake OpenAI server
 
 DATA = ROOT / "benchmarks" / "data" / "agent_requests.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
