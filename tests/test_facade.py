@@ -124,3 +124,18 @@ def test_feedback_reaches_the_real_profile_store():
     s.feedback("g-0003", "like", user_id="alice")
     events = s.runtime.profile_store.feedback("alice")
     assert [(e.item_id, e.kind) for e in events] == [("g-0003", "like")]
+
+
+def test_deleting_a_user_erases_their_conversations():
+    s = fake_stylist("none")
+    cid = s.chat("red dress", user_id="erin").conversation_id
+    s.chat("white shirt", user_id="other")
+    s.runtime.profile_store.delete("erin")
+    assert [c.user_id for c in s.conversations()] == ["other"]
+    with pytest.raises(ConversationNotFoundError):
+        s.history(cid)
+    from sqlalchemy import text
+
+    with s.store.db.engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM conversation_messages WHERE conversation_id = :c"), {"c": cid}).scalar()
+    assert left == 0
