@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-agent")
 
+#: Token budget of a selection step (one or two tool calls as JSON).
+SELECTION_MAX_TOKENS = 200
+
 
 @dataclass
 class TurnContext:
@@ -314,7 +317,8 @@ class Agent:
     def _bound_model(self, names: tuple[str, ...]) -> Any:
         if names not in self._bound:
             tools = [t for t in langchain_tools(self.registry) if t.name in names]
-            self._bound[names] = self.model.bind_tools(tools)
+            # a call needs few tokens: a model that rambles instead stops early and the router takes over
+            self._bound[names] = self.model.bind_tools(tools, max_tokens=min(SELECTION_MAX_TOKENS, self.settings.max_tokens))
         return self._bound[names]
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage], deadline: float) -> AIMessage:
