@@ -259,3 +259,14 @@ def test_router_followup_reuses_last_arguments(backend):
     assert args["max_price"] < min(i.price for i in first.items)
     assert set(args["exclude_ids"]) >= {i.id for i in first.items}
     assert second.metadata["route"][0] == "router:followup"
+
+
+def test_an_echo_of_the_raw_tool_results_is_not_an_answer():
+    model = ScriptedChatModel(script=[
+        tool_call("search_garments", {"query": "red dress"}),
+        'The results are inside <tool_result name="search_garments">\n{"hits": [{"garment": {"id": "g-0009", "title": "Red',
+    ])
+    _, reply = run(fake_stylist("embedded", chat_model=model), "a red dress")
+    assert "tool_result" not in reply.text and '"id"' not in reply.text
+    assert reply.metadata["echo_lines"] >= 1 and (reply.metadata.get("appended_items") or reply.metadata.get("answer") == "template")
+    assert reply.items and all(f"[{i.id}]" in reply.text for i in reply.items)

@@ -394,6 +394,9 @@ class Agent:
                 buffer += piece
                 while "\n" in buffer:
                     line, buffer = buffer.split("\n", 1)
+                    if _is_echo(line):
+                        meta["echo_lines"] = meta.get("echo_lines", 0) + 1
+                        continue
                     checked = grounder.check_line(line)
                     if checked is None:
                         if regenerations > 0:
@@ -404,6 +407,9 @@ class Agent:
                     yield from emit(checked + "\n")
                 if rejected is not None or time.perf_counter() > deadline:
                     break
+            if rejected is None and buffer and _is_echo(buffer):
+                meta["echo_lines"] = meta.get("echo_lines", 0) + 1
+                buffer = ""
             if rejected is None and buffer and time.perf_counter() <= deadline:
                 checked = grounder.check_line(buffer)
                 if checked is None and regenerations > 0:
@@ -451,6 +457,12 @@ class Agent:
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+
+
+def _is_echo(line: str) -> bool:
+    """A line that repeats the prompt's raw data (small models echo it) rather than answering."""
+    stripped = line.strip()
+    return "tool_result" in stripped or stripped.startswith(("{\"", "[{", "\"hits\"", "\"garment\"")) or '"id": "' in stripped
 
 
 def _has_hits_field(result: BaseModel) -> bool:
