@@ -36,7 +36,10 @@ from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
-_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-agent")
+# Separate pools: a model call that overran its deadline keeps running in its thread, and must
+# not leave the tools of later turns queued behind it.
+_model_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stylist-model")
+_tool_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-tool")
 
 #: Token budget of a selection step (one or two tool calls as JSON).
 SELECTION_MAX_TOKENS = 200
@@ -325,7 +328,7 @@ class Agent:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             raise LLMError("the turn's time budget (llm.timeout_s) is spent")
-        future = _pool.submit(runnable.invoke, messages)
+        future = _model_pool.submit(runnable.invoke, messages)
         try:
             result = future.result(timeout=remaining)
         except FutureTimeout:
@@ -346,7 +349,7 @@ class Agent:
         t0 = time.perf_counter()
         try:
             remaining = max(1.0, deadline - t0)
-            future = _pool.submit(tool.invoke, call.arguments)
+            future = _tool_pool.submit(tool.invoke, call.arguments)
             call.result = future.result(timeout=remaining)
             call.ok = True
             call.items = items_in(call.result)
