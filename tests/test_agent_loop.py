@@ -39,7 +39,8 @@ def test_tool_call_then_grounded_answer_with_tools_bound_only_for_selection():
     assert reply.metadata["grounding"]["rate"] == 1.0
     assert reply.timings.first_token_s is not None and reply.timings.first_token_s <= reply.timings.total_s
     selection, answer = model.calls
-    assert [t["function"]["name"] for t in selection["tools"]] == ["search_garments"]
+    assert [t["function"]["name"] for t in selection["tools"]][0] == "search_garments"
+    assert len(selection["tools"]) <= 3  # the small default model sees only the tools that fit the message
     assert answer["tools"] is None
     assert "<tool_result name=\"search_garments\">" in answer["messages"][-1].content
 
@@ -80,7 +81,8 @@ def test_malformed_tool_call_is_repaired_with_the_validation_error_shown():
     assert isinstance(repair_prompt, HumanMessage)
     assert "max_price" in repair_prompt.content and "colour" in repair_prompt.content
     assert reply.metadata["route"][:2] == ["repair", "model"]
-    assert reply.tool_calls[0].arguments == {"query": "black jeans", "colours": ["black"], "max_price": 60.0}
+    assert {k: v for k, v in reply.tool_calls[0].arguments.items() if k != "user_id"} == {"query": "black jeans", "colours": ["black"], "max_price": 60.0}
+    assert reply.tool_calls[0].arguments.get("user_id", "default") == "default"
     assert [i.id for i in reply.items] == ["g-0005"]
 
 
@@ -177,7 +179,7 @@ class DescribeItem(Tool):
 
 
 def _two_tool_stylist(model, **settings):
-    stylist = fake_stylist("embedded", chat_model=model, **settings)
+    stylist = fake_stylist("openai", chat_model=model, **settings)
     stylist._registry = ToolRegistry([SearchGarments(stylist.runtime), DescribeItem()])
     return stylist
 
@@ -188,6 +190,14 @@ def test_the_same_call_is_never_made_twice():
     _, reply = run(_two_tool_stylist(model), "jeans")
     assert len(reply.tool_calls) == 1
     assert "repeated call skipped" in reply.metadata["route"]
+
+
+def test_embedded_backend_does_not_chain_after_a_successful_step():
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "jeans"}), "Black Slim Jeans [g-0005]."])
+    stylist = fake_stylist("embedded", chat_model=model)
+    stylist._registry = ToolRegistry([SearchGarments(stylist.runtime), DescribeItem()])
+    _, reply = run(stylist, "jeans")
+    assert len(model.calls) == 2 and len(reply.tool_calls) == 1
 
 
 def test_step_budget_stops_selection():
@@ -249,3 +259,14 @@ def test_router_followup_reuses_last_arguments(backend):
     assert args["max_price"] < min(i.price for i in first.items)
     assert set(args["exclude_ids"]) >= {i.id for i in first.items}
     assert second.metadata["route"][0] == "router:followup"
+
+
+def test_an_echo_of_the_raw_tool_results_is_not_an_answer():
+    model = ScriptedChatModel(script=[
+        tool_call("search_garments", {"query": "red dress"}),
+        'The results are inside <tool_result name="search_garments">\n{"hits": [{"garment": {"id": "g-0009", "title": "Red',
+    ])
+    _, reply = run(fake_stylist("embedded", chat_model=model), "a red dress")
+    assert "tool_result" not in reply.text and '"id"' not in reply.text
+    assert reply.metadata["echo_lines"] >= 1 and (reply.metadata.get("appended_items") or reply.metadata.get("answer") == "template")
+    assert reply.items and all(f"[{i.id}]" in reply.text for i in reply.items)

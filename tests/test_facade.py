@@ -73,12 +73,11 @@ def test_empty_message_is_an_error_event():
 
 
 def test_missing_llm_backend_degrades_to_the_router_and_says_why():
-    s = fake_stylist("embedded")  # no chat model injected and none installed in this build
-    if s.runtime.has("chat_model") or hasattr(type(s.runtime), "chat_model"):
-        pytest.skip("an LLM backend is installed")
+    s = fake_stylist("openai")  # no llm.model: the backend cannot be built
     events = list(s.stream("red dress"))
     assert isinstance(events[-1], Done)
-    assert "llm_unavailable" in events[-1].reply.metadata and events[-1].reply.items
+    assert "llm.model" in events[-1].reply.metadata["llm_unavailable"] and events[-1].reply.items
+    assert events[-1].reply.backend == "none"
 
 
 class RecordingProfiles:
@@ -118,3 +117,25 @@ def test_info_does_not_force_the_index():
 
     bare = Stylist(Runtime(load_settings(llm={"backend": "none"})))
     assert bare.info().catalogue_size is None
+
+
+def test_feedback_reaches_the_real_profile_store():
+    s = fake_stylist("none")
+    s.feedback("g-0003", "like", user_id="alice")
+    events = s.runtime.profile_store.feedback("alice")
+    assert [(e.item_id, e.kind) for e in events] == [("g-0003", "like")]
+
+
+def test_deleting_a_user_erases_their_conversations():
+    s = fake_stylist("none")
+    cid = s.chat("red dress", user_id="erin").conversation_id
+    s.chat("white shirt", user_id="other")
+    s.runtime.profile_store.delete("erin")
+    assert [c.user_id for c in s.conversations()] == ["other"]
+    with pytest.raises(ConversationNotFoundError):
+        s.history(cid)
+    from sqlalchemy import text
+
+    with s.store.db.engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM conversation_messages WHERE conversation_id = :c"), {"c": cid}).scalar()
+    assert left == 0

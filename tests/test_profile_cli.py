@@ -66,7 +66,7 @@ def test_profile_round_trip_in_json(capsys: pytest.CaptureFixture[str], tmp_path
     assert run_json(capsys, "profile", "export", "--user", "ana")["user_id"] == "ana"  # stdout form is JSON already
 
     deleted = run_json(capsys, "profile", "delete", "--user", "ana", "--yes")
-    assert deleted["deleted"] == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 1, "feedback_events": 1}
+    assert deleted["deleted"] == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 1, "feedback_events": 1, "conversations": 0}
     assert run_json(capsys, "profile", "show", "--user", "ana")["exists"] is False
 
 

@@ -150,7 +150,7 @@ def test_export_has_everything_and_delete_erases_everything(store: ProfileStore)
     assert with_user <= {t.__tablename__ for t in USER_TABLES}
 
     counts = store.delete("fay")
-    assert counts == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3}
+    assert counts == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3, "conversations": 0}
     assert _rows_about(store, "fay") == {t.__tablename__: 0 for t in USER_TABLES}
     with store.db.engine.connect() as conn:  # the user's id appears nowhere in any table
         for t in tables:

@@ -10,29 +10,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Colour words as catalogues spell them (lower case); multi-word names are matched first.
-COLOURS: tuple[str, ...] = (
-    "navy blue", "off white", "coffee brown", "mushroom brown", "sea green", "lime green",
-    "turquoise blue", "grey melange", "rose gold",
-    "black", "white", "grey", "gray", "navy", "blue", "red", "green", "pink", "purple", "beige",
-    "olive", "maroon", "khaki", "mustard", "cream", "tan", "peach", "orange", "yellow", "silver",
-    "gold", "charcoal", "teal", "lavender", "magenta", "rust", "copper", "taupe", "burgundy",
-    "turquoise", "mauve", "nude", "bronze", "camel", "brown", "ivory", "coral", "terracotta",
-    "sand", "ochre", "denim", "indigo", "lilac", "mint", "emerald", "wine",
-)
+from stylist.index.lexicon import COLOUR_WORDS
 
-COLOUR_ALIASES: dict[str, str] = {"gray": "grey", "colour": "", "color": ""}
+#: Colour words a person may write -> the canonical colour stored on garments (the catalogue's lexicon).
+COLOUR_CANON: dict[str, str] = {w: c for w, c in COLOUR_WORDS.items() if w not in ("leopard", "multi")}
+COLOURS: tuple[str, ...] = tuple(sorted(COLOUR_CANON, key=len, reverse=True))
 
 #: Named colour families a person says instead of a colour ("earthy tones").
 COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
-    "earthy": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream",
-               "terracotta", "coffee brown", "mushroom brown"),
-    "earth": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream",
-              "terracotta", "coffee brown", "mushroom brown"),
-    "neutral": ("black", "white", "grey", "beige", "cream", "navy blue", "taupe", "off white", "charcoal"),
-    "pastel": ("pink", "lavender", "peach", "mint", "lilac", "cream"),
+    "earthy": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream", "terracotta", "sage"),
+    "earth": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream", "terracotta", "sage"),
+    "neutral": ("black", "white", "grey", "beige", "cream", "navy blue", "taupe", "off white", "charcoal", "camel"),
+    "pastel": ("pink", "lavender", "peach", "mint", "blush", "light blue", "cream"),
     "dark": ("black", "navy blue", "charcoal", "maroon", "burgundy"),
-    "bright": ("red", "yellow", "orange", "pink", "green", "turquoise", "magenta"),
+    "bright": ("red", "yellow", "orange", "pink", "green", "turquoise", "magenta", "coral"),
     "monochrome": ("black", "white", "grey"),
 }
 
@@ -49,10 +40,10 @@ GENDER_WORDS: dict[str, tuple[str, ...]] = {
 #: Occasion word -> the canonical occasion tags a catalogue uses.
 OCCASIONS: dict[str, str] = {
     "wedding": "wedding", "weddings": "wedding", "bridesmaid": "wedding", "reception": "wedding",
-    "office": "office", "work": "office", "workplace": "office", "business": "office",
-    "interview": "office", "meeting": "office", "meetings": "office",
+    "office": "work", "work": "work", "workplace": "work", "business": "work",
+    "interview": "work", "meeting": "work", "meetings": "work",
     "formal": "formal", "gala": "formal", "fancy": "formal", "elegant": "formal", "dressy": "formal",
-    "professional": "office", "black tie": "formal", "funeral": "formal",
+    "professional": "work", "black tie": "formal", "funeral": "formal",
     "party": "party", "parties": "party", "club": "party", "clubbing": "party", "cocktail": "party",
     "night out": "party", "birthday": "party",
     "casual": "casual", "everyday": "casual", "weekend": "casual", "errands": "casual",
@@ -174,15 +165,11 @@ def extract_colours(text: str) -> tuple[list[str] | None, list[str]]:
             target.extend(m for m in members if m not in target)
     for colour in COLOURS:
         if re.search(_word_re(colour), taken):
-            canon = COLOUR_ALIASES.get(colour, colour)
-            if not canon:
-                continue
+            canon = COLOUR_CANON[colour]
             target = refused if _negated(t, colour) else wanted
             if canon not in target:
                 target.append(canon)
             taken = re.sub(_word_re(colour), " ", taken)
-    if "navy" in wanted and "navy blue" not in wanted:
-        wanted.append("navy blue")
     wanted = [c for c in wanted if c not in refused]
     return (wanted or None), refused
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from stylist.agent.context import SeenItem
-from stylist.agent.extract import COLOURS
+from stylist.agent.extract import COLOUR_CANON, COLOURS
 
 _BRACKET_ID = re.compile(r"\[(?:id[:=\s]*)?([A-Za-z0-9][\w\-.:/]{0,63})\]", re.IGNORECASE)
 _LABELLED_ID = re.compile(r"(?:\bid\b[:#\s]*|#)([A-Za-z0-9][\w\-./]{1,63})", re.IGNORECASE)
@@ -155,7 +155,7 @@ class Grounder:
             fixed = clause
             for colour in COLOURS:
                 for m in re.finditer(r"(?<![\w-])" + re.escape(colour) + r"(?![\w-])", fixed, re.IGNORECASE):
-                    word = m.group(0).lower().replace("gray", "grey")
+                    word = COLOUR_CANON.get(m.group(0).lower(), m.group(0).lower())
                     if word in item.colours or any(word in c or c in word for c in item.colours) or word in title_low:
                         continue
                     fixed = fixed[: m.start()] + item.colours[0] + fixed[m.end():]

@@ -36,7 +36,13 @@ from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
-_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-agent")
+# Separate pools: a model call that overran its deadline keeps running in its thread, and must
+# not leave the tools of later turns queued behind it.
+_model_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stylist-model")
+_tool_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-tool")
+
+#: Token budget of a selection step (one or two tool calls as JSON).
+SELECTION_MAX_TOKENS = 200
 
 
 @dataclass
@@ -77,13 +83,21 @@ class Call:
 class Agent:
     """The turn engine. ``chat_model`` is a LangChain chat model, or ``None`` for router-only."""
 
-    def __init__(self, registry: ToolRegistry, settings: LLMSettings, chat_model: Any | None = None, *, backend: str = "none") -> None:
+    def __init__(self, registry: ToolRegistry, settings: LLMSettings, chat_model: Any | None = None, *, backend: str = "none",
+                 chain: bool | None = None, max_bound_tools: int | None = -1) -> None:
         self.registry = registry
         self.settings = settings
         self.model = chat_model
         self.backend = backend
+        # Another selection step after a successful one (search, then build an outfit from the
+        # hits) pays off with served/GPU models; the 0.5B default only repeats itself, so on
+        # ``embedded`` a new step happens only to retry a failed call.
+        self.chain = chain if chain is not None else backend in ("openai", "transformers")
+        # Every tool schema costs prompt tokens: the 4k-window default sees only the tools whose
+        # routing keywords match the message (plus the default tool); bigger models see them all.
+        self.max_bound_tools = (3 if backend == "embedded" else None) if max_bound_tools == -1 else max_bound_tools
         self.router = Router(registry)
-        self._bound: Any | None = None
+        self._bound: dict[tuple[str, ...], Any] = {}
 
     # -- public -------------------------------------------------------------------------------
     def run(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
@@ -108,6 +122,9 @@ class Agent:
                 meta["route"].append("deadline reached before selection")
                 break
             planned, model_ok = self._select(message, ctx, route_ctx, calls, step, model_ok, deadline, meta)
+            for call in planned:
+                if "user_id" in self.registry.get(call.name).input_model.model_fields:
+                    call.arguments["user_id"] = ctx.user_id  # the conversation's user, never one the model picked
             fresh = [c for c in planned if c.key() not in {d.key() for d in calls}]
             if len(fresh) < len(planned):
                 meta["route"].append("repeated call skipped")
@@ -124,7 +141,7 @@ class Agent:
                     self._execute(relaxed, deadline)
                     yield ToolFinished(call_id=relaxed.id, name=relaxed.name, ok=relaxed.ok, duration_s=round(relaxed.duration_s, 4), error=relaxed.error)
                     calls.append(relaxed)
-            if not model_ok or not (self._more_tools_could_help(calls) or any(not c.ok for c in fresh)):
+            if not model_ok or not (any(not c.ok for c in fresh) or (self.chain and self._more_tools_could_help(calls))):
                 break
 
         known = dict(ctx.known)
@@ -208,8 +225,9 @@ class Agent:
             meta["route"].append("router" if decision.tool else "router:none")
             return self._router_calls(decision, "router"), model_ok
         messages = self._selection_messages(message, ctx, done)
+        names = self._tools_for(message)
         try:
-            ai = self._invoke(self._bound_model(), messages, deadline)
+            ai = self._invoke(self._bound_model(names), messages, deadline)
         except Exception as exc:
             log.warning("selection step failed: %s", exc)
             meta["selection_error"] = f"{type(exc).__name__}: {exc}"
@@ -222,7 +240,7 @@ class Agent:
             meta["route"].append("repair")
             repair = messages + [AIMessage(content=_describe_attempt(ai)), HumanMessage(prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools)))]
             try:
-                ai2 = self._invoke(self._bound_model(), repair, deadline)
+                ai2 = self._invoke(self._bound_model(names), repair, deadline)
                 calls2, errors2, attempted2 = self._validate(ai2, source="model:repaired")
                 calls += calls2
                 attempted = attempted or attempted2
@@ -288,16 +306,29 @@ class Agent:
                 messages.append(ToolMessage(content=self._observation(c, k=3), tool_call_id=c.id))
         return messages
 
-    def _bound_model(self) -> Any:
-        if self._bound is None:
-            self._bound = self.model.bind_tools(langchain_tools(self.registry))
-        return self._bound
+    def _tools_for(self, message: str) -> tuple[str, ...]:
+        names = list(self.registry.tools)
+        if self.max_bound_tools is None or len(names) <= self.max_bound_tools:
+            return tuple(names)
+        scores = self.router.scores(message)
+        chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][: self.max_bound_tools]
+        default = next((n for n, h in self.router.hints.items() if h.default), None)
+        if default and default not in chosen:
+            chosen = chosen[: self.max_bound_tools - 1] + [default]
+        return tuple(n for n in names if n in chosen) or tuple(names[: self.max_bound_tools])
+
+    def _bound_model(self, names: tuple[str, ...]) -> Any:
+        if names not in self._bound:
+            tools = [t for t in langchain_tools(self.registry) if t.name in names]
+            # a call needs few tokens: a model that rambles instead stops early and the router takes over
+            self._bound[names] = self.model.bind_tools(tools, max_tokens=min(SELECTION_MAX_TOKENS, self.settings.max_tokens))
+        return self._bound[names]
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage], deadline: float) -> AIMessage:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             raise LLMError("the turn's time budget (llm.timeout_s) is spent")
-        future = _pool.submit(runnable.invoke, messages)
+        future = _model_pool.submit(runnable.invoke, messages)
         try:
             result = future.result(timeout=remaining)
         except FutureTimeout:
@@ -318,7 +349,7 @@ class Agent:
         t0 = time.perf_counter()
         try:
             remaining = max(1.0, deadline - t0)
-            future = _pool.submit(tool.invoke, call.arguments)
+            future = _tool_pool.submit(tool.invoke, call.arguments)
             call.result = future.result(timeout=remaining)
             call.ok = True
             call.items = items_in(call.result)
@@ -366,6 +397,9 @@ class Agent:
                 buffer += piece
                 while "\n" in buffer:
                     line, buffer = buffer.split("\n", 1)
+                    if _is_echo(line):
+                        meta["echo_lines"] = meta.get("echo_lines", 0) + 1
+                        continue
                     checked = grounder.check_line(line)
                     if checked is None:
                         if regenerations > 0:
@@ -376,6 +410,9 @@ class Agent:
                     yield from emit(checked + "\n")
                 if rejected is not None or time.perf_counter() > deadline:
                     break
+            if rejected is None and buffer and _is_echo(buffer):
+                meta["echo_lines"] = meta.get("echo_lines", 0) + 1
+                buffer = ""
             if rejected is None and buffer and time.perf_counter() <= deadline:
                 checked = grounder.check_line(buffer)
                 if checked is None and regenerations > 0:
@@ -423,6 +460,12 @@ class Agent:
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+
+
+def _is_echo(line: str) -> bool:
+    """A line that repeats the prompt's raw data (small models echo it) rather than answering."""
+    stripped = line.strip()
+    return "tool_result" in stripped or stripped.startswith(("{\"", "[{", "\"hits\"", "\"garment\"")) or '"id": "' in stripped
 
 
 def _has_hits_field(result: BaseModel) -> bool:

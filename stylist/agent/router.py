@@ -125,6 +125,11 @@ class Router:
             return self._decide(default, message, context, "fashion request with no tool keyword")
         return RouteDecision(tool=None, reason="no tool matches this message")
 
+    def scores(self, message: str) -> dict[str, float]:
+        """Keyword score of every routable tool for ``message`` (0 when nothing matches)."""
+        text = normalise(message)
+        return {name: _score(text, hint.keywords) for name, hint in self.hints.items()}
+
     def _decide(self, name: str, message: str, context: RouteContext, reason: str) -> RouteDecision:
         hint = self.hints[name]
         args = hint.extract(message, context) if hint.extract else {}

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stylist.conversations import ConversationRow
 from stylist.db import Base
 
 
@@ -73,5 +74,6 @@ class FeedbackRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-#: Every table that holds data about a user (all have a ``user_id`` column).
-USER_TABLES: tuple[type[Base], ...] = (ProfileRow, PreferenceRow, WardrobeRow, FeedbackRow)
+#: Every table that holds data about a user (all have a ``user_id`` column). Conversations are
+#: the agent's (their messages go with them: ON DELETE CASCADE).
+USER_TABLES: tuple[type[Base], ...] = (ProfileRow, PreferenceRow, WardrobeRow, FeedbackRow, ConversationRow)
