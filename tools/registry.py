@@ -61,6 +61,8 @@ class ToolRegistry:
 
 def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
+    from stylist.tools.outfits.build_tool import BuildOutfit
+    from stylist.tools.outfits.score_tool import ScoreOutfit
     from stylist.tools.search import SearchGarments
 
-    return ToolRegistry([SearchGarments(runtime)])
+    return ToolRegistry([SearchGarments(runtime), ScoreOutfit(runtime), BuildOutfit(runtime)])
