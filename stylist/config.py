@@ -86,6 +86,10 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(4, ge=1, le=20)
     """Tool-calling steps per turn before the agent must answer."""
+    device: str = "auto"
+    """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
+    constrained_decoding: bool = True
+    """embedded backend: grammar-constrained decoding when the agent requires a tool call."""
 
 
 class ProfileSettings(BaseModel):
@@ -128,6 +132,22 @@ class OutfitSettings(BaseModel):
     """Weight of the user's profile preference, when a profile exists."""
 
 
+class TrendSettings(BaseModel):
+    """The trend forecaster."""
+
+    model: Literal["auto", "seasonal_naive", "ets", "theta", "global"] = "auto"
+    """Forecasting model; ``auto`` picks per source and kind by a rolling-origin backtest."""
+    checkpoint: Path | None = None
+    """Global model checkpoint; ``None`` uses the one ``stylist train trends`` wrote to the data
+    home, else the packaged one."""
+    horizon: str = "8w"
+    """Default horizon: weeks (``8w``), months (``3m``) or years (``1y``)."""
+    level: float = Field(0.8, gt=0.0, lt=1.0)
+    """Coverage of the prediction intervals."""
+    embed_threshold: float = Field(0.75, ge=0.0, le=1.0)
+    """Cosine similarity at which a word in a post counts as an attribute by embedding."""
+
+
 class Settings(BaseSettings):
     """All of Stylist's settings."""
 
@@ -144,6 +164,7 @@ class Settings(BaseSettings):
     profile: ProfileSettings = Field(default_factory=ProfileSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outfits: OutfitSettings = Field(default_factory=OutfitSettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+def _shared_data() -> Path:
+    # ../shared/data next to the checkout; from a worktree (/work/wt/NAME) it is further up
+    if os.environ.get("STYLIST_SHARED_DATA"):
+        return Path(os.environ["STYLIST_SHARED_DATA"])
+    here = Path(__file__).resolve().parents[1]
+    for folder in here.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return here.parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
