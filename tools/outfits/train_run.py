@@ -155,7 +155,7 @@ def train_demo(embedder: Any, cache: Path, epochs: int = 25) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     import torch
 
-    from stylist.tools.outfits.embedding import PackagedMiniLM
+    from stylist.tools.outfits.embedding import text_embedder_for
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("which", choices=["demo", "polyvore"])
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     torch.set_num_threads(1)
-    embedder = PackagedMiniLM()
+    embedder = text_embedder_for(None)
     if args.which == "demo":
         print(train_demo(embedder, Path(args.cache), epochs=args.epochs))
         return
