@@ -256,57 +256,6 @@ def make_garments(n: int = 48) -> list[Garment]:
             brand=["Acme", "Northwind", "Loom"][i % 3], seasons=["summer"] if material in ("linen", "cotton") else ["winter"],
             occasions=["casual"] if i % 2 else ["formal"],
         ))
-# ---------------------------------------------------------------- catalogue fakes (compat engineer)
-
-_FAKE_ARTICLES = {
-    # slot: [(article_type, occasions, seasons, price range)]
-    "top": [("Tshirts", ["casual"], ["summer", "spring"], (10, 40)), ("Shirts", ["formal", "work"], [], (30, 90)),
-            ("Blouse", ["party", "work"], ["summer"], (25, 80)), ("Sweaters", ["casual"], ["winter", "autumn"], (30, 100))],
-    "bottom": [("Jeans", ["casual"], [], (30, 90)), ("Trousers", ["formal", "work"], [], (35, 110)),
-               ("Shorts", ["casual"], ["summer"], (15, 45)), ("Skirts", ["party"], ["summer", "spring"], (25, 80))],
-    "dress": [("Dresses", ["party", "wedding"], ["summer", "spring"], (50, 180)), ("Dresses", ["casual"], ["summer"], (30, 80)),
-              ("Dresses", ["formal"], ["winter", "autumn"], (80, 220))],
-    "shoes": [("Sneakers", ["casual", "sports"], [], (40, 120)), ("Heels", ["party", "formal", "wedding"], [], (50, 150)),
-              ("Sandals", ["casual"], ["summer"], (20, 60)), ("Boots", ["casual"], ["winter", "autumn"], (60, 180)),
-              ("Formal Shoes", ["formal", "work"], [], (60, 160))],
-    "outerwear": [("Blazers", ["formal", "work"], [], (70, 200)), ("Coats", ["casual"], ["winter"], (90, 250))],
-    "bag": [("Handbags", ["work", "party"], [], (40, 160)), ("Backpacks", ["casual"], [], (25, 70))],
-    "accessory": [("Belts", ["work"], [], (15, 50)), ("Scarves", ["casual"], ["winter", "autumn"], (15, 45))],
-}
-_SINGULAR = {"Tshirts": "T-shirt", "Shirts": "Shirt", "Sweaters": "Sweater", "Trousers": "Trousers", "Skirts": "Skirt",
-             "Dresses": "Dress", "Sneakers": "Sneakers", "Sandals": "Sandals", "Boots": "Boots", "Blazers": "Blazer",
-             "Coats": "Coat", "Handbags": "Handbag", "Backpacks": "Backpack", "Belts": "Belt", "Scarves": "Scarf"}
-_FAKE_COLOURS = ["black", "white", "navy", "beige", "brown", "olive", "rust", "mustard", "red", "green", "blue", "pink",
-                 "yellow", "purple", "grey", "camel"]
-
-
-def fake_catalogue(n: int = 360, seed: int = 3) -> list:
-    """A small deterministic catalogue over every outfit slot, both genders, with attributes."""
-    import random
-
-    from stylist.index.schema import Garment
-
-    rng = random.Random(seed)
-    slots = list(_FAKE_ARTICLES)
-    out = []
-    for i in range(n):
-        slot = slots[i % len(slots)]
-        article, occasions, seasons, (lo, hi) = rng.choice(_FAKE_ARTICLES[slot])
-        gender = "women" if slot == "dress" or article in ("Heels", "Blouse", "Skirts") else rng.choice(["women", "men", "unisex"])
-        colour = rng.choice(_FAKE_COLOURS)
-        out.append(
-            Garment(
-                id=f"g{i:04d}",
-                title=f"{colour.title()} {_SINGULAR.get(article, article)} {i}",
-                slot=slot,
-                article_type=article,
-                gender=gender,
-                colours=[colour],
-                seasons=seasons,
-                occasions=occasions,
-                price=float(rng.randint(lo, hi)),
-            )
-        )
     return out
 
 
@@ -815,17 +764,62 @@ class Echo(Tool):
         return garment_id in self.garments
 
 
-def fake_runtime(garments: list | None = None, **services):
-    """A Runtime whose catalogue index and text embedder are fakes (until the store's land on main)."""
-    from stylist.runtime import Runtime
+# ---------------------------------------------------------------- catalogue fakes (compat engineer)
 
-    class _FakeRuntime(Runtime):
-        @property
-        def catalogue_index(self):
-            return self.service("catalogue_index", lambda: FakeCatalogueIndex(garments or fake_catalogue(), self.text_embedder))
+_COMPAT_ARTICLES = {
+    # slot: [(article_type, occasions, seasons, price range)]
+    "top": [("Tshirts", ["casual"], ["summer", "spring"], (10, 40)), ("Shirts", ["formal", "work"], [], (30, 90)),
+            ("Blouse", ["party", "work"], ["summer"], (25, 80)), ("Sweaters", ["casual"], ["winter", "autumn"], (30, 100))],
+    "bottom": [("Jeans", ["casual"], [], (30, 90)), ("Trousers", ["formal", "work"], [], (35, 110)),
+               ("Shorts", ["casual"], ["summer"], (15, 45)), ("Skirts", ["party"], ["summer", "spring"], (25, 80))],
+    "dress": [("Dresses", ["party", "wedding"], ["summer", "spring"], (50, 180)), ("Dresses", ["casual"], ["summer"], (30, 80)),
+              ("Dresses", ["formal"], ["winter", "autumn"], (80, 220))],
+    "shoes": [("Sneakers", ["casual", "sports"], [], (40, 120)), ("Heels", ["party", "formal", "wedding"], [], (50, 150)),
+              ("Sandals", ["casual"], ["summer"], (20, 60)), ("Boots", ["casual"], ["winter", "autumn"], (60, 180)),
+              ("Formal Shoes", ["formal", "work"], [], (60, 160))],
+    "outerwear": [("Blazers", ["formal", "work"], [], (70, 200)), ("Coats", ["casual"], ["winter"], (90, 250))],
+    "bag": [("Handbags", ["work", "party"], [], (40, 160)), ("Backpacks", ["casual"], [], (25, 70))],
+    "accessory": [("Belts", ["work"], [], (15, 50)), ("Scarves", ["casual"], ["winter", "autumn"], (15, 45))],
+}
+_COMPAT_SINGULAR = {"Tshirts": "T-shirt", "Shirts": "Shirt", "Sweaters": "Sweater", "Trousers": "Trousers", "Skirts": "Skirt",
+             "Dresses": "Dress", "Sneakers": "Sneakers", "Sandals": "Sandals", "Boots": "Boots", "Blazers": "Blazer",
+             "Coats": "Coat", "Handbags": "Handbag", "Backpacks": "Backpack", "Belts": "Belt", "Scarves": "Scarf"}
+_COMPAT_COLOURS = ["black", "white", "navy", "beige", "brown", "olive", "rust", "mustard", "red", "green", "blue", "pink",
+                 "yellow", "purple", "grey", "camel"]
 
-        @property
-        def text_embedder(self):
-            return self.service("text_embedder", HashingTextEmbedder)
 
-    return _FakeRuntime(**services)
+def fake_catalogue(n: int = 360, seed: int = 3) -> list:
+    """A small deterministic catalogue over every outfit slot, both genders, with attributes."""
+    import random
+
+    from stylist.index.schema import Garment
+
+    rng = random.Random(seed)
+    slots = list(_COMPAT_ARTICLES)
+    out = []
+    for i in range(n):
+        slot = slots[i % len(slots)]
+        article, occasions, seasons, (lo, hi) = rng.choice(_COMPAT_ARTICLES[slot])
+        gender = "women" if slot == "dress" or article in ("Heels", "Blouse", "Skirts") else rng.choice(["women", "men", "unisex"])
+        colour = rng.choice(_COMPAT_COLOURS)
+        out.append(
+            Garment(
+                id=f"g{i:04d}",
+                title=f"{colour.title()} {_COMPAT_SINGULAR.get(article, article)} {i}",
+                slot=slot,
+                article_type=article,
+                gender=gender,
+                colours=[colour],
+                seasons=seasons,
+                occasions=occasions,
+                price=float(rng.randint(lo, hi)),
+            )
+        )
+    return out
+
+
+def compat_runtime(garments: list | None = None, **services):  # noqa: ANN201
+    """A runtime on :func:`fake_catalogue` (or ``garments``) with the hashing embedder."""
+    embedder = services.pop("text_embedder", None) or HashingTextEmbedder()
+    index = FakeCatalogueIndex(garments if garments is not None else fake_catalogue(), embedder)
+    return fake_runtime(catalogue_index=index, text_embedder=embedder, **services)

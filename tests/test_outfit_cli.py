@@ -9,7 +9,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from fakes import HashingTextEmbedder, fake_catalogue, fake_runtime
+from fakes import HashingTextEmbedder, compat_runtime, fake_catalogue
 from stylist.cli import app, main
 from stylist.cli.common import CliState
 from stylist.errors import ItemNotFoundError, ToolInputError
@@ -26,7 +26,7 @@ CATALOGUE = fake_catalogue(400)
 def runtime(monkeypatch):
     from stylist.tools.outfits.scorer import CompatibilityScorer, runtime_vectors
 
-    rt = fake_runtime(CATALOGUE)
+    rt = compat_runtime(CATALOGUE)
     torch.manual_seed(0)
     model = CompatModel(CompatConfig(hidden=16, embed_dim=8, pair_hidden=8)).eval()
     rt.replace("compat_scorer", CompatibilityScorer(model, runtime_vectors(rt), name="untrained"))
