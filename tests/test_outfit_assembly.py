@@ -120,3 +120,15 @@ def test_parse_brief():
     assert {"navy", "white"} <= set(parse_brief("navy and white for men").colours)
     assert parse_brief("office look").occasions == ["office", "work"]
     assert parse_brief("").query == ""
+
+
+def test_profile_preference_moves_the_choice(index, scorer, catalogue):
+    plain = OutfitAssembler(index, scorer, candidates_per_slot=10, beam_width=6)
+    request = OutfitRequest(brief="casual", gender=Gender.WOMEN, k=1, user_id="ana", extras=[])
+    first = plain.build(request).outfits[0]
+    chosen = next(i.id for i in first.items if i.slot is Slot.SHOES)
+    loved = next(g.id for g in catalogue if g.slot is Slot.SHOES and g.id != chosen and g.gender is Gender.WOMEN
+                 and "casual" in g.occasions and (g.price or 0) < 100)
+    liked = OutfitAssembler(index, scorer, candidates_per_slot=500, beam_width=6,
+                            preference=lambda user, hits: {g.id: (5.0 if g.id == loved else 0.0) for g, _ in hits})
+    assert loved in [i.id for i in liked.build(request).outfits[0].items]

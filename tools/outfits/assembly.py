@@ -83,6 +83,7 @@ class OutfitAssembler:
                 hint=f"raise the budget to more than {anchor_price:.2f} or drop an anchor",
             )
         notes: list[str] = []
+        self._cache: dict[tuple[Slot, bool], _Candidates | None] = {}
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
@@ -194,8 +195,8 @@ class OutfitAssembler:
 
     def _explain_empty(self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]) -> None:
         if max_price is not None:
-            any_price = self.index.search(None, filters=SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude), k=200)
-            priced = [g.price for g, _ in any_price if g.price is not None]
+            anything = SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude)
+            priced = [g.price for g in self.index if g.price is not None and anything.matches(g)]
             if priced:
                 cheapest = min(priced)
                 raise NoOutfitError(
@@ -219,7 +220,12 @@ class OutfitAssembler:
         remaining = None if budget is None else budget - sum(a.price or 0.0 for a in anchors)
         slots = [(s, True) for s in template if s not in anchor_slots]
         slots += [(s, False) for s in self._extras(request, parsed, anchors, gender) if s not in anchor_slots]
-        cands = [c for s, req in slots if (c := self._candidates(s, parsed, gender, remaining, exclude, req, notes)) is not None]
+        cands = []
+        for s, req in slots:
+            if (s, req) not in self._cache:  # templates share shoes and extras: search them once
+                self._cache[(s, req)] = self._candidates(s, parsed, gender, remaining, exclude, req, notes)
+            if self._cache[(s, req)] is not None:
+                cands.append(self._cache[(s, req)])
         if remaining is not None:
             floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
             if floor > remaining:
