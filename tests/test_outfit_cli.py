@@ -9,7 +9,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from fakes import HashingTextEmbedder, compat_runtime, fake_catalogue
+from fakes import HashingTextEmbedder
+from fakes_compat import compat_runtime, fake_catalogue
 from stylist.cli import app, main
 from stylist.cli.common import CliState
 from stylist.errors import ItemNotFoundError, ToolInputError
