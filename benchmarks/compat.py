@@ -189,7 +189,10 @@ def latency(catalogue: list[Garment], vecs: np.ndarray, embedder: Any, runs: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--polyvore", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polyvore-maryland")
+    here = Path(__file__).resolve().parents[1]
+    default = next((p / "shared" / "data" / "polyvore-maryland" for p in (here.parent, here.parent.parent)
+                    if (p / "shared" / "data" / "polyvore-maryland").is_dir()), here.parent / "shared" / "data" / "polyvore-maryland")
+    parser.add_argument("--polyvore", type=Path, default=default)
     parser.add_argument("--latency-runs", type=int, default=40)
     args = parser.parse_args()
     import torch

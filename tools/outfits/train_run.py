@@ -159,7 +159,10 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("which", choices=["demo", "polyvore"])
-    parser.add_argument("--polyvore", default=str(Path(__file__).resolve().parents[3] / "shared" / "data" / "polyvore-maryland"))
+    root = Path(__file__).resolve().parents[2]
+    shared = next((p / "shared" / "data" / "polyvore-maryland" for p in (root.parent, root.parent.parent)
+                   if (p / "shared" / "data" / "polyvore-maryland").is_dir()), root.parent / "shared" / "data" / "polyvore-maryland")
+    parser.add_argument("--polyvore", default=str(shared))
     parser.add_argument("--cache", default="benchmarks/results/cache")
     parser.add_argument("--epochs", type=int, default=None, help="default: 15 (demo), 30 (polyvore)")
     args = parser.parse_args(argv)
