@@ -8,6 +8,7 @@ subject to the budget. Everything is deterministic: ties break on garment ids.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,7 +249,7 @@ class OutfitAssembler:
         return [float(scores.get(g.id, 0.0)) for g in pool]
 
     def _objective(self, s: _State, pref_sum: float = 0.0) -> float:
-        compat = float(sigmoid(s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
+        compat = 1.0 / (1.0 + math.exp(-s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
         rel = s.rel_sum / s.n_rel if s.n_rel else 0.0
         pref = pref_sum / s.n_rel if s.n_rel else 0.0
         return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
@@ -265,7 +266,9 @@ class OutfitAssembler:
         for ci, c in enumerate(cands):
             nxt: list[_State] = []
             for st in beam:
-                options = list(range(offsets[ci], offsets[ci] + len(c.garments)))
+                options = range(offsets[ci], offsets[ci] + len(c.garments))
+                # pair-logit sums of every pool item against the state's items, in one numpy step
+                partial = logits[list(st.rows)].sum(axis=0) if st.rows else np.zeros(len(pool))
                 for r in options:
                     price = st.price + (pool[r].price or 0.0)
                     if remaining is not None and price + cheapest_after[ci] > remaining + 1e-9:
@@ -274,7 +277,7 @@ class OutfitAssembler:
                         key=(),
                         rows=st.rows + (r,),
                         price=price,
-                        logit_sum=st.logit_sum + float(sum(logits[r, q] for q in st.rows)),
+                        logit_sum=st.logit_sum + float(partial[r]),
                         n_pairs=st.n_pairs + len(st.rows),
                         rel_sum=st.rel_sum + rel[r],
                         n_rel=st.n_rel + 1,
