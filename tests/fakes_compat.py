@@ -113,17 +113,10 @@ class FakeCatalogueIndex:
         return garment_id in self.garments
 
 
-def fake_runtime(garments: list | None = None, **services):
-    """A Runtime whose catalogue index and text embedder are fakes (until the store's land on main)."""
+def compat_runtime(garments: list | None = None, **services):  # noqa: ANN201
+    """A runtime on :func:`fake_catalogue` (or ``garments``) with the hashing embedder."""
     from stylist.runtime import Runtime
 
-    class _FakeRuntime(Runtime):
-        @property
-        def catalogue_index(self):
-            return self.service("catalogue_index", lambda: FakeCatalogueIndex(garments or fake_catalogue(), self.text_embedder))
-
-        @property
-        def text_embedder(self):
-            return self.service("text_embedder", HashingTextEmbedder)
-
-    return _FakeRuntime(**services)
+    embedder = services.pop("text_embedder", None) or HashingTextEmbedder()
+    index = FakeCatalogueIndex(garments if garments is not None else fake_catalogue(), embedder)
+    return Runtime(catalogue_index=index, text_embedder=embedder, **services)

@@ -146,3 +146,17 @@ def test_real_maryland_data_loads(shared_data):
     assert sum(len(o.garments) for o in data.outfits) == 9070
     assert {k: len(v) for k, v in data.compat.items()} == {"hard": 2994, "random": 2994}
     assert {k: len(v) for k, v in data.fitb.items()} == {"hard": 1318, "random": 1318}
+
+
+def test_polyvore_outfits_bad_metadata_names_the_item(tmp_path):
+    folder = tmp_path / "po"
+    shutil.copytree(FIXTURES / "polyvore_outfits", folder)
+    path = folder / "polyvore_item_metadata.json"
+    meta = json.loads(path.read_text())
+    first = next(iter(meta))
+    meta[first]["semantic_category"] = "furniture"
+    path.write_text(json.dumps(meta))
+    with pytest.raises(CatalogueError, match=rf"metadata\['{first}'\].semantic_category.: unknown value 'furniture'"):
+        load_outfits(folder)
+    data = load_outfits(folder, strict=False)
+    assert len(data.outfits) == 11 and len(data.problems) == 1

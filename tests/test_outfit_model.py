@@ -104,9 +104,9 @@ def test_scorer_rejects_duplicates_and_single_items():
 
 @pytest.fixture(scope="session")
 def minilm():
-    from stylist.tools.outfits.embedding import PackagedMiniLM
+    from stylist.tools.outfits.embedding import text_embedder_for
 
-    return PackagedMiniLM()
+    return text_embedder_for(None)
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ subject to the budget. Everything is deterministic: ties break on garment ids.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,7 @@ class OutfitAssembler:
                 hint=f"raise the budget to more than {anchor_price:.2f} or drop an anchor",
             )
         notes: list[str] = []
+        self._cache: dict[tuple[Slot, bool], _Candidates | None] = {}
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
@@ -194,8 +196,8 @@ class OutfitAssembler:
 
     def _explain_empty(self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]) -> None:
         if max_price is not None:
-            any_price = self.index.search(None, filters=SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude), k=200)
-            priced = [g.price for g, _ in any_price if g.price is not None]
+            anything = SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude)
+            priced = [g.price for g in self.index if g.price is not None and anything.matches(g)]
             if priced:
                 cheapest = min(priced)
                 raise NoOutfitError(
@@ -219,7 +221,12 @@ class OutfitAssembler:
         remaining = None if budget is None else budget - sum(a.price or 0.0 for a in anchors)
         slots = [(s, True) for s in template if s not in anchor_slots]
         slots += [(s, False) for s in self._extras(request, parsed, anchors, gender) if s not in anchor_slots]
-        cands = [c for s, req in slots if (c := self._candidates(s, parsed, gender, remaining, exclude, req, notes)) is not None]
+        cands = []
+        for s, req in slots:
+            if (s, req) not in self._cache:  # templates share shoes and extras: search them once
+                self._cache[(s, req)] = self._candidates(s, parsed, gender, remaining, exclude, req, notes)
+            if self._cache[(s, req)] is not None:
+                cands.append(self._cache[(s, req)])
         if remaining is not None:
             floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
             if floor > remaining:
@@ -242,7 +249,7 @@ class OutfitAssembler:
         return [float(scores.get(g.id, 0.0)) for g in pool]
 
     def _objective(self, s: _State, pref_sum: float = 0.0) -> float:
-        compat = float(sigmoid(s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
+        compat = 1.0 / (1.0 + math.exp(-s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
         rel = s.rel_sum / s.n_rel if s.n_rel else 0.0
         pref = pref_sum / s.n_rel if s.n_rel else 0.0
         return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
@@ -259,7 +266,9 @@ class OutfitAssembler:
         for ci, c in enumerate(cands):
             nxt: list[_State] = []
             for st in beam:
-                options = list(range(offsets[ci], offsets[ci] + len(c.garments)))
+                options = range(offsets[ci], offsets[ci] + len(c.garments))
+                # pair-logit sums of every pool item against the state's items, in one numpy step
+                partial = logits[list(st.rows)].sum(axis=0) if st.rows else np.zeros(len(pool))
                 for r in options:
                     price = st.price + (pool[r].price or 0.0)
                     if remaining is not None and price + cheapest_after[ci] > remaining + 1e-9:
@@ -268,7 +277,7 @@ class OutfitAssembler:
                         key=(),
                         rows=st.rows + (r,),
                         price=price,
-                        logit_sum=st.logit_sum + float(sum(logits[r, q] for q in st.rows)),
+                        logit_sum=st.logit_sum + float(partial[r]),
                         n_pairs=st.n_pairs + len(st.rows),
                         rel_sum=st.rel_sum + rel[r],
                         n_rel=st.n_rel + 1,

@@ -64,17 +64,16 @@ def assembler_for(runtime: Runtime) -> Any:
 
 
 def profile_preference(runtime: Runtime) -> Any:
-    """The profile store's ``rerank(user_id, hits)`` as a garment-id -> preference map, when it exists."""
+    """The user's preference per garment from the profile engineer's preference model (0 = neutral)."""
 
     def preference(user_id: str, hits: list) -> dict[str, float]:
         try:
-            store = runtime.profile_store  # type: ignore[attr-defined]
-            reranked = store.rerank(user_id, hits)
+            model = runtime.preference_model  # type: ignore[attr-defined]
         except AttributeError:
             return {}
-        base = {g.id: s for g, s in hits}
-        # the preference is how much the profile moved a garment's score
-        return {g.id: float(s) - float(base.get(g.id, s)) for g, s in reranked}
+        garments = [g for g, _ in hits]
+        scores = model.personal_scores(user_id, garments)
+        return {g.id: float(s) for g, s in zip(garments, scores)}
 
     return preference
 

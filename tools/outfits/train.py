@@ -56,6 +56,8 @@ class NegativeSampler:
                 self.by_slot[g.slot.value].append((n, g.id))
                 self.all.append((n, g.id))
         self.lengths = [len(o.garments) for o in self.outfits]
+        if len(self.outfits) < 2:
+            raise ValueError("negatives need at least two outfits to draw from")
 
     def _like(self, g: Garment, avoid: set[int]) -> str:
         for pool in (self.by_category[g.article_type], self.by_slot[g.slot.value], self.all):
@@ -76,7 +78,8 @@ class NegativeSampler:
             ids = [g.id for g in outfit]
             ids[pos] = self._like(outfit[pos], {index})
             return ids
-        length = self.rng.choice(self.lengths)
+        # each item from a different other outfit (a small pool caps the length)
+        length = min(self.rng.choice(self.lengths), len(self.outfits) - 1)
         picks: list[str] = []
         used = {index}
         while len(picks) < length:

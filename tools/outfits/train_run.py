@@ -121,7 +121,7 @@ def train_on_outfits(path: str | Path, target: Path, *, runtime: Any = None, epo
 # ---------------------------------------------------------------- packaged checkpoints
 
 
-def demo_training_set(catalogue: list[Garment], n: int = 3000, seed: int = 11):
+def demo_training_set(catalogue: list[Garment], n: int = 1500, seed: int = 11):
     from stylist.tools.outfits.data.demo import generate_demo_outfits
 
     outfits, examples = generate_demo_outfits(catalogue, n=n, seed=seed)
@@ -135,7 +135,7 @@ def demo_catalogue() -> list[Garment]:
     return generate_demo_catalogue()
 
 
-def train_demo(embedder: Any, cache: Path, epochs: int = 25) -> dict[str, Any]:
+def train_demo(embedder: Any, cache: Path, epochs: int = 15) -> dict[str, Any]:
     catalogue = demo_catalogue()
     outfits, examples, train_ids, test_ids = demo_training_set(catalogue)
     vectors = embed_garments(catalogue, embedder, cache=cache)
@@ -155,22 +155,25 @@ def train_demo(embedder: Any, cache: Path, epochs: int = 25) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     import torch
 
-    from stylist.tools.outfits.embedding import PackagedMiniLM
+    from stylist.tools.outfits.embedding import text_embedder_for
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("which", choices=["demo", "polyvore"])
-    parser.add_argument("--polyvore", default=str(Path(__file__).resolve().parents[3] / "shared" / "data" / "polyvore-maryland"))
+    root = Path(__file__).resolve().parents[2]
+    shared = next((p / "shared" / "data" / "polyvore-maryland" for p in (root.parent, root.parent.parent)
+                   if (p / "shared" / "data" / "polyvore-maryland").is_dir()), root.parent / "shared" / "data" / "polyvore-maryland")
+    parser.add_argument("--polyvore", default=str(shared))
     parser.add_argument("--cache", default="benchmarks/results/cache")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=None, help="default: 15 (demo), 30 (polyvore)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     torch.set_num_threads(1)
-    embedder = PackagedMiniLM()
+    embedder = text_embedder_for(None)
     if args.which == "demo":
-        print(train_demo(embedder, Path(args.cache), epochs=args.epochs))
+        print(train_demo(embedder, Path(args.cache), epochs=args.epochs or 15))
         return
     prepared = prepare(args.polyvore, embedder=embedder, cache=Path(args.cache))
-    report = train_prepared(prepared, PACKAGED["polyvore"], epochs=args.epochs, test_share=POLYVORE_TEST_SHARE,
+    report = train_prepared(prepared, PACKAGED["polyvore"], epochs=args.epochs or 30, test_share=POLYVORE_TEST_SHARE,
                             seed=POLYVORE_SPLIT_SEED, name="polyvore")
     report.pop("model")
     print({k: v for k, v in report.items() if k != "test_outfit_ids"})
