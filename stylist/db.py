@@ -117,6 +117,8 @@ def _import_models() -> None:
 #: Modules declaring tables on ``Base``; add yours here.
 MODEL_MODULES: list[str] = [
     "stylist.profiles.models",
+    "stylist.tools.trends.store",
+    "stylist.conversations",
 ]
 
 

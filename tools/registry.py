@@ -74,3 +74,6 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         RecordFeedback(runtime),
         WriteCopy(runtime),
     ])
+    from stylist.tools.trends.tool import TrendForecast
+
+    return ToolRegistry([SearchGarments(runtime), TrendForecast(runtime)])
