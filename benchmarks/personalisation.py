@@ -240,8 +240,8 @@ def main(argv: list[str] | None = None) -> dict:
     overrides = json.loads(args.weights)
     variants = {
         "blend": BlendWeights(**overrides),
-        "content only": BlendWeights(**{**overrides, "mf": 0.0}),
-        "mf only": BlendWeights(**{**overrides, "content": 0.0, "attribute": 0.0, "learned_attribute": 0.0}),
+        "content only": BlendWeights(**{**overrides, "mf": 0.0, "popularity": 0.0}),
+        "mf only": BlendWeights(**{**overrides, "content": 0.0, "attribute": 0.0, "learned_attribute": 0.0, "popularity": 0.0}),
     }
     models = {name: PreferenceModel(store, catalogue=lambda: catalogue, weights=w) for name, w in variants.items()}
     t_train = time.perf_counter()
@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> dict:
     for name in ("content only", "mf only"):  # share the trained MF model
         models[name]._mf, models[name]._mf_version = models["blend"]._mf, models["blend"]._mf_version
         models[name]._mf_trained_at = models["blend"]._mf_trained_at
+        models[name]._popularity = models["blend"]._popularity
 
     scores: dict[str, dict[str, list[float]]] = {}
 

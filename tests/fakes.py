@@ -236,9 +236,9 @@ from collections.abc import Iterable, Iterator  # noqa: E402
 from stylist.errors import ItemNotFoundError  # noqa: E402
 from stylist.index.schema import Garment  # noqa: E402
 
-_FAKE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
-_FAKE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
-_FAKE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
+_PROFILE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
+_PROFILE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
+_PROFILE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
                ("sneakers", "shoes"), ("tote bags", "bag")]
 
 
@@ -246,9 +246,9 @@ def make_garments(n: int = 48) -> list[Garment]:
     """A small deterministic catalogue covering every colour, material and article type above."""
     out = []
     for i in range(n):
-        colour = _FAKE_COLOURS[i % len(_FAKE_COLOURS)]
-        material = _FAKE_MATERIALS[(i // 2) % len(_FAKE_MATERIALS)]
-        article, slot = _FAKE_TYPES[(i // 3) % len(_FAKE_TYPES)]
+        colour = _PROFILE_COLOURS[i % len(_PROFILE_COLOURS)]
+        material = _PROFILE_MATERIALS[(i // 2) % len(_PROFILE_MATERIALS)]
+        article, slot = _PROFILE_TYPES[(i // 3) % len(_PROFILE_TYPES)]
         noun = article[:-1] if article.endswith("s") else article
         out.append(Garment(
             id=f"g{i:03d}", title=f"{colour.title()} {material} {noun}", slot=slot, article_type=article,
@@ -256,6 +256,9 @@ def make_garments(n: int = 48) -> list[Garment]:
             brand=["Acme", "Northwind", "Loom"][i % 3], seasons=["summer"] if material in ("linen", "cotton") else ["winter"],
             occasions=["casual"] if i % 2 else ["formal"],
         ))
+    return out
+
+
 # ---------------------------------------------------------------- catalogue fakes (compat engineer)
 
 _FAKE_ARTICLES = {
@@ -310,7 +313,7 @@ def fake_catalogue(n: int = 360, seed: int = 3) -> list:
     return out
 
 
-class FakeCatalogueIndex:
+class ProfileCatalogueIndex:
     """The catalogue index contract (get/search/vectors_for …) over a list of garments, with the
     hashing embedder for vectors."""
 
@@ -355,8 +358,9 @@ class FakeCatalogueIndex:
         return scored[:k]
 
 
-class FakeChatModel:
-    """Returns scripted replies in order (the last one repeats) and records every prompt."""
+class FakeTextGenerator:
+    """The copywriter's text-generator interface: scripted replies in order (the last one
+    repeats); records every (prompt, system)."""
 
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)
@@ -367,22 +371,13 @@ class FakeChatModel:
         return self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
 
 
-def fake_runtime(settings=None, **services):  # noqa: ANN001, ANN201
-    """A ``Runtime`` with injected fakes, also where ``Runtime`` has no ``catalogue_index`` /
-    ``text_embedder`` / ``chat_model`` properties yet (they are other engineers' parts)."""
+def profile_runtime(settings=None, **services):  # noqa: ANN001, ANN201
+    """A ``Runtime`` on the given settings (default: from the environment) with fakes injected."""
     from stylist.config import load_settings
     from stylist.runtime import Runtime
 
-    attrs = {}
-    for name in ("catalogue_index", "text_embedder", "chat_model"):
-        if not hasattr(Runtime, name):
-            attrs[name] = property(lambda self, _n=name: self.service(_n, lambda: _missing(_n)))
-    cls = type("FakeRuntime", (Runtime,), attrs) if attrs else Runtime
-    return cls(settings or load_settings(), **services)
+    return Runtime(settings if settings is not None else load_settings(), **services)
 
-
-def _missing(name: str):  # noqa: ANN202
-    raise AttributeError(f"no {name} injected into this test runtime")
 
 # --- A scripted fake of the ``Stylist`` facade (for the TUI, servers and CLI tests) -------------
 

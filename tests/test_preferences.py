@@ -11,17 +11,17 @@ from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.preferences import BlendWeights, PreferenceModel, humanise_age
 from stylist.profiles.store import utcnow
 from stylist.tools.search import SearchGarments
-from tests.fakes import FakeCatalogueIndex, fake_runtime
+from tests.fakes import ProfileCatalogueIndex, profile_runtime
 
 
 @pytest.fixture
-def index() -> FakeCatalogueIndex:
-    return FakeCatalogueIndex()
+def index() -> ProfileCatalogueIndex:
+    return ProfileCatalogueIndex()
 
 
 @pytest.fixture
-def runtime(index: FakeCatalogueIndex):  # noqa: ANN201
-    return fake_runtime(catalogue_index=index)
+def runtime(index: ProfileCatalogueIndex):  # noqa: ANN201
+    return profile_runtime(catalogue_index=index)
 
 
 def _rank(runtime, user: str, hits) -> list[str]:  # noqa: ANN001
@@ -116,7 +116,7 @@ def test_mf_learns_group_structure_on_a_small_case() -> None:
 
 
 def test_collaborative_signal_reaches_rerank(index) -> None:  # noqa: ANN001
-    runtime = fake_runtime(catalogue_index=index)
+    runtime = profile_runtime(catalogue_index=index)
     garments = list(index)
     group_a, group_b = [g.id for g in garments[:12]], [g.id for g in garments[12:24]]
     store = runtime.profile_store

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,6 +56,10 @@ class BlendWeights:
     shrinkage: float = 5.0
     """Pseudo-count of feedback weight that shrinks learned shares while feedback is scarce."""
     mf: float = 1.0
+    popularity: float = 0.5
+    """Weight of how many users liked, saved or bought the item (once the MF model is trained)."""
+    score_floor: float = 0.05
+    """Spreads below this are noise: signals are standardised by max(std, floor), not std alone."""
     budget_penalty: float = 0.5
     half_life_days: float = 30.0
     content_k: float = 3.0
@@ -155,6 +160,7 @@ class PreferenceModel:
         self._mf: MatrixFactorisation | None = None
         self._mf_version: tuple[int, int] = (-1, -1)
         self._mf_trained_at = 0.0
+        self._popularity: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     @classmethod
@@ -257,10 +263,11 @@ class PreferenceModel:
         users = {u for u, _, k, _ in rows if k != "dislike"}
         self._mf_version, self._mf_trained_at = version, time.monotonic()
         if len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
-            self._mf = None
+            self._mf, self._popularity = None, Counter()
             return
         rows.sort(key=lambda r: r[3])
         self._mf = MatrixFactorisation(self.mf_config).fit([(u, i, k) for u, i, k, _ in rows])
+        self._popularity = Counter(i for _, i, k, _ in rows if k != "dislike")
 
     # -- re-ranking ---------------------------------------------------------------------------
 
@@ -290,21 +297,25 @@ class PreferenceModel:
     def _blend(self, user_id: str, taste: UserTaste, pairs: list[tuple[Garment, float]]) -> list[RankedHit]:
         w = self.weights
         now = self.clock()
-        base_z = _z(np.array([s for _, s in pairs], dtype=np.float64))
+        floor = w.score_floor
+        base_z = _z(np.array([s for _, s in pairs], dtype=np.float64), floor)
         garments = [g for g, _ in pairs]
 
         content = np.zeros(len(pairs))
         c_conf = taste.n_events / (taste.n_events + w.content_k)
         vecs = self.vectors(garments) if taste.vector is not None else None
         if vecs is not None:
-            content = _z(vecs @ taste.vector)
+            content = _z(vecs @ taste.vector, floor)
 
         mf = np.zeros(len(pairs))
         model = self.mf_model() if taste.n_events else None
         mf_conf = 0.0
+        popular = np.zeros(len(pairs))
+        if model is not None:
+            popular = _z(np.log1p([self._popularity.get(g.id, 0) for g in garments]), 0.1)
         if model is not None and model.knows(user_id):
             raw = model.predict(user_id, [g.id for g in garments])
-            mf = _z(raw)
+            mf = _z(raw, floor)
             mf_conf = taste.n_events / (taste.n_events + w.mf_k)
 
         # how common each attribute is among the candidates: learned affinities count as the
@@ -324,6 +335,7 @@ class PreferenceModel:
                 "content": w.content * c_conf * float(content[n]),
                 "attribute": attr_score,
                 "mf": w.mf * mf_conf * float(mf[n]),
+                "popularity": w.popularity * float(popular[n]),
                 "budget": -w.budget_penalty if over else 0.0,
             }
             why = self._why(parts, attr_why, g, taste, vecs[n] if vecs is not None else None, positive_vecs, now)
@@ -389,10 +401,11 @@ class PreferenceModel:
         return np.array([by_id[g.id] for g in garments])
 
 
-def _z(x: np.ndarray) -> np.ndarray:
-    """Standardised scores (zero mean, unit spread); all zeros when they do not vary."""
-    sd = float(x.std())
-    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x, dtype=np.float64)
+def _z(x: Any, floor: float = 1e-9) -> np.ndarray:
+    """Centred scores divided by their spread, or by ``floor`` when they hardly vary (so noise
+    among near-equal scores is not blown up to full weight)."""
+    x = np.asarray(x, dtype=np.float64)
+    return (x - x.mean()) / max(float(x.std()), floor)
 
 
 def _pair(hit: Any) -> tuple[Garment, float]:
