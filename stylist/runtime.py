@@ -102,6 +102,7 @@ class Runtime:
 
         return self.service("preference_model", make)
 
+
     @property
     def compat_scorer(self) -> Any:
         """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
@@ -148,7 +149,6 @@ def set_default_runtime(runtime: Runtime | None) -> None:
     global _default
     with _default_lock:
         _default = runtime
-
 
 
 def text_embedder_of(runtime: Runtime) -> Any:

@@ -9,7 +9,7 @@ import pytest
 
 from stylist.cli import main
 from stylist.cli.common import CliState
-from tests.fakes import ProfileCatalogueIndex, ScriptedChatModel, profile_runtime
+from tests.fakes_profile import ProfileCatalogueIndex, ScriptedChatModel, profile_runtime
 
 
 @pytest.fixture(autouse=True)
