@@ -64,17 +64,14 @@ def assembler_for(runtime: Runtime) -> Any:
 
 
 def profile_preference(runtime: Runtime) -> Any:
-    """The profile store's ``rerank(user_id, hits)`` as a garment-id -> preference map, when it exists."""
+    """The user's preferences (``runtime.preference_model.rerank``) as a garment-id -> preference
+    map: how much the profile moved each garment's score; garments the user's stated dislikes rule
+    out get a strong penalty."""
 
     def preference(user_id: str, hits: list) -> dict[str, float]:
-        try:
-            store = runtime.profile_store  # type: ignore[attr-defined]
-            reranked = store.rerank(user_id, hits)
-        except AttributeError:
-            return {}
-        base = {g.id: s for g, s in hits}
-        # the preference is how much the profile moved a garment's score
-        return {g.id: float(s) - float(base.get(g.id, s)) for g, s in reranked}
+        ranked = runtime.preference_model.rerank(user_id, hits)
+        kept = {h.garment.id: h.score - h.components.get("base", h.score) for h in ranked}
+        return {g.id: kept.get(g.id, -5.0) for g, _ in hits}
 
     return preference
 
