@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> dict:
             first += r.source == "llm"
             retry += r.source == "llm_retry"
             fallback += r.source == "template"
+            print(f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, {time.perf_counter() - t_llm:.0f} s so far",
+                  flush=True)
             if len(examples) < 5:
                 examples.append({"id": g.id, "kind": kind, "tone": tone, "source": r.source, "text": r.text, "rejected": r.rejected})
         k = len(sample)
