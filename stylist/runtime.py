@@ -128,14 +128,8 @@ class Runtime:
 
 
 def catalogue_of(runtime: Runtime) -> Any:
-    """``runtime.catalogue_index``, or an injected ``catalogue_index`` service."""
-    if hasattr(type(runtime), "catalogue_index"):
-        return runtime.catalogue_index  # type: ignore[attr-defined]
-    if runtime.has("catalogue_index"):
-        return runtime.service("catalogue_index", dict)
-    from stylist.errors import IndexNotBuiltError
-
-    raise IndexNotBuiltError("no catalogue index is available in this build")
+    """The runtime's catalogue index (kept as a function so duck-typed runtimes work too)."""
+    return runtime.catalogue_index
 
 
 _default: Runtime | None = None
@@ -158,9 +152,5 @@ def set_default_runtime(runtime: Runtime | None) -> None:
 
 
 def text_embedder_of(runtime: Runtime) -> Any:
-    """``runtime.text_embedder``, an injected ``text_embedder`` service, or ``None``."""
-    if hasattr(type(runtime), "text_embedder"):
-        return runtime.text_embedder  # type: ignore[attr-defined]
-    if runtime.has("text_embedder"):
-        return runtime.service("text_embedder", dict)
-    return None
+    """The runtime's text embedder."""
+    return runtime.text_embedder

@@ -162,6 +162,7 @@ def colour_matches(stated: str, actual: set[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def article_key(article_type: str) -> str:
     """A canonical garment word for an article type ("Tshirts" -> "t-shirt"), so stated likes
     and catalogue article types compare equal."""

@@ -1,37 +1,29 @@
-"""Fakes used by the profile tests (split from tests/fakes.py, which keeps the shared ones)."""
+"""Fakes for the profile, preference and copywriting tests."""
 
 from __future__ import annotations
 
-import hashlib  # noqa: F401
-import re  # noqa: F401
-from collections.abc import Sequence  # noqa: F401
+from collections.abc import Iterable, Iterator
 
-import numpy as np  # noqa: F401
-from pydantic import BaseModel, ConfigDict  # noqa: F401
+import numpy as np
 
-from stylist.tools.base import Tool  # noqa: F401
-from tests.fakes import HashingTextEmbedder  # noqa: F401
+from stylist.errors import ItemNotFoundError
+from stylist.index.schema import Garment
+from tests.fakes import HashingTextEmbedder
+from tests.fakes_agent import ScriptedChatModel  # noqa: F401 - re-exported for the profile tests
 
-# --- catalogue and LLM fakes (profile engineer) ------------------------------------------------
-
-from collections.abc import Iterable, Iterator  # noqa: E402
-
-from stylist.errors import ItemNotFoundError  # noqa: E402
-from stylist.index.schema import Garment  # noqa: E402
-
-_FAKE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
-_FAKE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
-_FAKE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
-               ("sneakers", "shoes"), ("tote bags", "bag")]
+_PROFILE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
+_PROFILE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
+_PROFILE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
+                  ("sneakers", "shoes"), ("tote bags", "bag")]
 
 
 def make_garments(n: int = 48) -> list[Garment]:
     """A small deterministic catalogue covering every colour, material and article type above."""
     out = []
     for i in range(n):
-        colour = _FAKE_COLOURS[i % len(_FAKE_COLOURS)]
-        material = _FAKE_MATERIALS[(i // 2) % len(_FAKE_MATERIALS)]
-        article, slot = _FAKE_TYPES[(i // 3) % len(_FAKE_TYPES)]
+        colour = _PROFILE_COLOURS[i % len(_PROFILE_COLOURS)]
+        material = _PROFILE_MATERIALS[(i // 2) % len(_PROFILE_MATERIALS)]
+        article, slot = _PROFILE_TYPES[(i // 3) % len(_PROFILE_TYPES)]
         noun = article[:-1] if article.endswith("s") else article
         out.append(Garment(
             id=f"g{i:03d}", title=f"{colour.title()} {material} {noun}", slot=slot, article_type=article,
@@ -42,9 +34,9 @@ def make_garments(n: int = 48) -> list[Garment]:
     return out
 
 
-class FakeCatalogueIndex:
-    """The catalogue index contract (get/search/vectors_for …) over a list of garments, with the
-    hashing embedder for vectors."""
+class ProfileCatalogueIndex:
+    """The catalogue index contract (get/search/vectors_for …) over ``make_garments()``, with the
+    hashing embedder for vectors; records each search's k."""
 
     def __init__(self, garments: Iterable[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
         self.garments = {g.id: g for g in (garments if garments is not None else make_garments())}
@@ -75,7 +67,7 @@ class FakeCatalogueIndex:
     def vectors_for(self, ids: Iterable[str]) -> np.ndarray:
         return self._vectors[[self._row[self.get(i).id] for i in ids]]
 
-    def search(self, query, filters=None, k=10, image_path=None):  # noqa: ANN001
+    def search(self, query, filters=None, k=10, image_path=None):  # noqa: ANN001, ANN201
         self.search_calls.append({"query": query, "k": k})
         q = self.embedder.embed_texts([query or ""])[0]
         scored = []
@@ -87,8 +79,9 @@ class FakeCatalogueIndex:
         return scored[:k]
 
 
-class FakeChatModel:
-    """Returns scripted replies in order (the last one repeats) and records every prompt."""
+class FakeTextGenerator:
+    """The copywriter's text-generator interface: scripted replies in order (the last one
+    repeats); records every (prompt, system)."""
 
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)
@@ -99,19 +92,9 @@ class FakeChatModel:
         return self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
 
 
-def fake_runtime(settings=None, **services):  # noqa: ANN001, ANN201
-    """A ``Runtime`` with injected fakes, also where ``Runtime`` has no ``catalogue_index`` /
-    ``text_embedder`` / ``chat_model`` properties yet (they are other engineers' parts)."""
+def profile_runtime(settings=None, **services):  # noqa: ANN001, ANN201
+    """A ``Runtime`` on the given settings (default: from the environment) with fakes injected."""
     from stylist.config import load_settings
     from stylist.runtime import Runtime
 
-    attrs = {}
-    for name in ("catalogue_index", "text_embedder", "chat_model"):
-        if not hasattr(Runtime, name):
-            attrs[name] = property(lambda self, _n=name: self.service(_n, lambda: _missing(_n)))
-    cls = type("FakeRuntime", (Runtime,), attrs) if attrs else Runtime
-    return cls(settings or load_settings(), **services)
-
-
-def _missing(name: str):  # noqa: ANN202
-    raise AttributeError(f"no {name} injected into this test runtime")
+    return Runtime(settings if settings is not None else load_settings(), **services)

@@ -10,7 +10,7 @@ from stylist.tools.copykit.facts import Facts
 from stylist.tools.copykit.grounding import check_copy
 from stylist.tools.copywriting import write_copy
 from stylist.tools.registry import build_registry
-from tests.fakes_profile import FakeCatalogueIndex, FakeChatModel, fake_runtime, make_garments
+from tests.fakes_profile import FakeTextGenerator, ProfileCatalogueIndex, ScriptedChatModel, profile_runtime, make_garments
 
 GARMENTS = make_garments()
 SHIRT = GARMENTS[0]  # Navy linen shirt, $20.00
@@ -43,7 +43,7 @@ def test_true_copy_passes_including_colour_families() -> None:
 
 
 def test_wrong_colour_is_regenerated() -> None:
-    llm = FakeChatModel(["This red linen shirt is a must-have.", "A crisp navy linen shirt for formal days."])
+    llm = FakeTextGenerator(["This red linen shirt is a must-have.", "A crisp navy linen shirt for formal days."])
     result = write_copy([SHIRT], kind="product", tone="minimal", llm=llm)
     assert result.source == "llm_retry" and result.text == "A crisp navy linen shirt for formal days."
     assert "colour 'red'" in result.rejected[0]
@@ -52,7 +52,7 @@ def test_wrong_colour_is_regenerated() -> None:
 
 
 def test_wrong_colour_twice_falls_back_to_the_template() -> None:
-    llm = FakeChatModel(["This red linen shirt is a must-have for any season."])
+    llm = FakeTextGenerator(["This red linen shirt is a must-have for any season."])
     result = write_copy([SHIRT], kind="product", tone="playful", llm=llm)
     assert result.source == "template" and result.attempts == 2 and len(result.rejected) == 2
     assert "red" not in result.text.lower() and "navy" in result.text.lower()
@@ -60,7 +60,7 @@ def test_wrong_colour_twice_falls_back_to_the_template() -> None:
 
 
 def test_first_good_draft_is_used_and_preamble_trimmed() -> None:
-    llm = FakeChatModel(['Here is your copy: "Meet the navy linen shirt, breezy and sharp for formal summer days!"'])
+    llm = FakeTextGenerator(['Here is your copy: "Meet the navy linen shirt, breezy and sharp for formal summer days!"'])
     result = write_copy([SHIRT], kind="caption", tone="playful", llm=llm)
     assert result.source == "llm" and result.text.startswith("Meet the navy")
 
@@ -85,11 +85,11 @@ def test_templates_are_grounded_for_every_kind_and_tone(kind: str, tone: str) ->
 
 
 def test_tool_uses_template_with_backend_none_and_checks_ids_and_lang() -> None:
-    llm = FakeChatModel(["should not be called"])
-    runtime = fake_runtime(load_settings(llm={"backend": "none"}), catalogue_index=FakeCatalogueIndex(), chat_model=llm)
+    llm = ScriptedChatModel(script=["should not be called"])
+    runtime = profile_runtime(load_settings(llm={"backend": "none"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm)
     tool = build_registry(runtime).get("write_copy")
     out = tool.invoke({"item_id": "g000", "kind": "product", "tone": "luxury"})
-    assert out.source == "template" and out.attempts == 0 and llm.prompts == []
+    assert out.source == "template" and out.attempts == 0 and llm.calls == []
     out = tool.invoke({"item_ids": ["g000", "g010", "g020"], "kind": "outfit", "tone": "minimal"})
     assert out.item_ids == ["g000", "g010", "g020"]
     with pytest.raises(ToolInputError, match="English"):
@@ -98,8 +98,17 @@ def test_tool_uses_template_with_backend_none_and_checks_ids_and_lang() -> None:
         tool.invoke({"item_id": "g404"})
 
 
-def test_tool_uses_the_chat_model_when_configured() -> None:
-    llm = FakeChatModel(["A navy linen shirt, cut clean for formal days. $20.00."])
-    runtime = fake_runtime(load_settings(llm={"backend": "embedded"}), catalogue_index=FakeCatalogueIndex(), chat_model=llm)
+def test_tool_drafts_through_the_configured_chat_model() -> None:
+    llm = ScriptedChatModel(script=["A red linen shirt. $20.00.", "A navy linen shirt, cut clean for formal days. $20.00."])
+    runtime = profile_runtime(load_settings(llm={"backend": "embedded"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm)
     out = build_registry(runtime).invoke("write_copy", {"item_id": "g000", "tone": "minimal"})
-    assert out.source == "llm" and out.text.endswith("$20.00.")
+    assert out.source == "llm_retry" and out.text.endswith("$20.00.") and "colour 'red'" in out.rejected[0]
+    system, prompt = llm.calls[0]["messages"]
+    assert "minimal" in system.content and "colours: navy" in prompt.content
+
+
+def test_tool_falls_back_when_the_model_cannot_load() -> None:
+    runtime = profile_runtime(load_settings(llm={"backend": "embedded"}), catalogue_index=ProfileCatalogueIndex(),
+                           chat_model=ScriptedChatModel(script=[LLMError("the GGUF file is missing")]))
+    out = build_registry(runtime).invoke("write_copy", {"item_id": "g000"})
+    assert out.source == "template" and "the GGUF file is missing" in out.rejected[0]

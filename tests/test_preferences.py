@@ -11,17 +11,17 @@ from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.preferences import BlendWeights, PreferenceModel, humanise_age
 from stylist.profiles.store import utcnow
 from stylist.tools.search import SearchGarments
-from tests.fakes_profile import FakeCatalogueIndex, fake_runtime
+from tests.fakes_profile import ProfileCatalogueIndex, profile_runtime
 
 
 @pytest.fixture
-def index() -> FakeCatalogueIndex:
-    return FakeCatalogueIndex()
+def index() -> ProfileCatalogueIndex:
+    return ProfileCatalogueIndex()
 
 
 @pytest.fixture
-def runtime(index: FakeCatalogueIndex):  # noqa: ANN201
-    return fake_runtime(catalogue_index=index)
+def runtime(index: ProfileCatalogueIndex):  # noqa: ANN201
+    return profile_runtime(catalogue_index=index)
 
 
 def _rank(runtime, user: str, hits) -> list[str]:  # noqa: ANN001
@@ -116,7 +116,7 @@ def test_mf_learns_group_structure_on_a_small_case() -> None:
 
 
 def test_collaborative_signal_reaches_rerank(index) -> None:  # noqa: ANN001
-    runtime = fake_runtime(catalogue_index=index)
+    runtime = profile_runtime(catalogue_index=index)
     garments = list(index)
     group_a, group_b = [g.id for g in garments[:12]], [g.id for g in garments[12:24]]
     store = runtime.profile_store
@@ -153,3 +153,17 @@ def test_search_tool_personalises_without_breaking_its_contract(runtime, index) 
     assert "olive" in mine.hits[0].garment.colours and mine.hits[0].why == "you said you like olive"
     assert all("red" not in h.garment.colours for h in mine.hits)
     assert index.search_calls[-1]["k"] == 30  # a wider pool was re-ranked
+
+
+def test_outfit_assembly_preference_hook_follows_the_profile(runtime, index) -> None:  # noqa: ANN001
+    from stylist.tools.outfits.build_tool import profile_preference
+
+    hits = index.search("shirt", k=40)
+    preference = profile_preference(runtime)
+    assert set(preference("nobody", hits).values()) == {0.0}
+    runtime.profile_store.update_profile("fi", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}})
+    prefs = preference("fi", hits)
+    olive = [prefs[g.id] for g, _ in hits if "olive" in g.colours]
+    red = [prefs[g.id] for g, _ in hits if "red" in g.colours]
+    others = [prefs[g.id] for g, _ in hits if not {"olive", "red"} & set(g.colours)]
+    assert min(olive) > max(others) and max(red) == -5.0

@@ -16,16 +16,16 @@ from stylist import db
 from stylist.config import load_settings
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES
-from stylist.profiles.store import ProfileStore
+from stylist.profiles.store import ProfileStore, utcnow
 from stylist.runtime import Runtime
-from tests.fakes_profile import FakeCatalogueIndex
+from tests.fakes_profile import ProfileCatalogueIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def runtime() -> Runtime:
-    return Runtime(load_settings(), catalogue_index=FakeCatalogueIndex())
+    return Runtime(load_settings(), catalogue_index=ProfileCatalogueIndex())
 
 
 @pytest.fixture
@@ -129,35 +129,43 @@ def _rows_about(store: ProfileStore, user_id: str) -> dict[str, int]:
 
 
 def test_export_has_everything_and_delete_erases_everything(store: ProfileStore) -> None:
+    from stylist.conversations import ConversationStore, MessageRow
+
     store.update_profile("fay", {"name": "Fay", "like": {"colour": ["navy"]}, "dislike": {"brand": ["loom"]},
                                  "wardrobe_add": ["g001", "old jeans"]})
     store.record_feedback("fay", "g002", "like")
     store.record_outfit_feedback("fay", ["g003", "g004"], "save")
     store.update_profile("gil", {"like": {"colour": ["red"]}})
     store.record_feedback("gil", "g002", "dislike")
+    conversations = ConversationStore(store.db)
+    cid = conversations.create("fay", "what do I wear to a wedding?")
+    conversations.create("gil", "hello")
+    with store.db.session() as s:
+        s.add(MessageRow(conversation_id=cid, role="user", text="fay's secret question", items=[], tool_calls=[], seen=[],
+                         created_at=utcnow()))
 
     data = json.loads(store.export("fay").model_dump_json())
     assert data["profile"]["name"] == "Fay"
     assert {(p["kind"], p["value"], p["polarity"]) for p in data["preferences"]} == {("colour", "navy", "like"), ("brand", "loom", "dislike")}
     assert [e["item_id"] for e in data["feedback"]] == ["g002", "g003", "g004"]
     assert len(data["wardrobe"]) == 2
-    assert set(_rows_about(store, "fay").values()) != {0}
-
-    # every table with user data is covered by USER_TABLES: no other table has a user_id column
-    with store.db.engine.connect() as conn:
-        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
-        with_user = {t for t in tables if any(c[1] == "user_id" for c in conn.execute(text(f"PRAGMA table_info({t})")))}
-    assert with_user <= {t.__tablename__ for t in USER_TABLES}
+    assert [c["id"] for c in data["other"]["conversations"]] == [cid]
+    assert [m["text"] for m in data["other"]["conversation_messages"]] == ["fay's secret question"]
 
     counts = store.delete("fay")
-    assert counts == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3, "conversations": 0}
-    assert _rows_about(store, "fay") == {t.__tablename__: 0 for t in USER_TABLES}
-    with store.db.engine.connect() as conn:  # the user's id appears nowhere in any table
+    assert {k: counts[k] for k in ("profiles", "profile_preferences", "wardrobe_items", "feedback_events")} == {
+        "profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3}
+    assert counts["conversations"] == 1 and counts["conversation_messages"] == 1
+    with store.db.engine.connect() as conn:  # the user's id and words appear nowhere in any table
+        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
         for t in tables:
             for row in conn.execute(text(f"SELECT * FROM {t}")):
-                assert "fay" not in [str(v).lower() for v in row]
+                values = [str(v).lower() for v in row]
+                assert "fay" not in values and not any("secret" in v for v in values), (t, row)
+    assert _rows_about(store, "fay") == {t.__tablename__: 0 for t in USER_TABLES}
     assert not store.get_profile("fay").exists
     assert store.get_profile("gil").likes == {"colour": ["red"]}  # others untouched
+    assert [c.user_id for c in conversations.summaries("gil")] == ["gil"]
     assert store.user_ids() == ["gil"]
 
 
@@ -187,7 +195,7 @@ def test_concurrent_threads_lose_no_writes(store: ProfileStore) -> None:
 _WRITER = """
 import sys
 from stylist.db import open_database
-from stylist.profiles.store import ProfileStore
+from stylist.profiles.store import ProfileStore, utcnow
 store = ProfileStore(open_database(sys.argv[1]))
 for i in range(int(sys.argv[3])):
     store.record_feedback(sys.argv[2], f"item{i}", "like")

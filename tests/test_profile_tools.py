@@ -7,12 +7,12 @@ import pytest
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.profiles.statements import parse_statement
 from stylist.tools.registry import build_registry
-from tests.fakes_profile import FakeCatalogueIndex, fake_runtime
+from tests.fakes_profile import ProfileCatalogueIndex, profile_runtime
 
 
 @pytest.fixture
 def registry():  # noqa: ANN201
-    return build_registry(fake_runtime(catalogue_index=FakeCatalogueIndex()))
+    return build_registry(profile_runtime(catalogue_index=ProfileCatalogueIndex()))
 
 
 @pytest.mark.parametrize(

@@ -105,33 +105,19 @@ class WriteCopy(Tool):
 
 
 def text_generator(runtime: Runtime) -> Any | None:
-    """Something with ``generate(prompt, system=None, max_tokens=...) -> str``, or ``None`` when
-    the configured backend is ``none`` or no chat model is available."""
+    """An object with ``generate(prompt, system=None, max_tokens=...) -> str`` over the configured
+    LLM (``stylist.llm.generate``), or ``None`` when ``llm.backend`` is ``none``. The model loads
+    on the first draft; if it cannot, the draft fails and the template is used."""
     if runtime.settings.llm.backend == "none":
         return None
-    if hasattr(type(runtime), "chat_model") or runtime.has("chat_model"):
-        try:
-            model = runtime.chat_model if hasattr(type(runtime), "chat_model") else runtime.service("chat_model", dict)  # type: ignore[attr-defined]
-        except StylistError as exc:
-            log.info("no LLM for copy (%s); using templates", exc.message)
-            return None
-        # a LangChain chat model's own ``generate`` is a batch API with another signature:
-        # those go through stylist.llm.generate below
-        if hasattr(model, "generate") and not hasattr(model, "bind_tools"):
-            return model
-    try:
-        from stylist import llm as llm_module  # the LLM engineer's generate() helper
-    except ImportError:
-        return None
-    generate = getattr(llm_module, "generate", None)
-    if generate is None:
-        return None
 
-    class _Helper:
+    class _RuntimeLLM:
         def generate(self, prompt: str, system: str | None = None, max_tokens: int = 256) -> str:
+            from stylist.llm import generate
+
             return generate(prompt, system=system, max_tokens=max_tokens, runtime=runtime)
 
-    return _Helper()
+    return _RuntimeLLM()
 
 
 def build_prompt(garments: list[Garment], kind: str, tone: str, problems: list[str] | None = None) -> tuple[str, str]:

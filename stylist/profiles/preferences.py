@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,10 +46,20 @@ _VERB = {"like": "liked", "save": "saved", "buy": "bought", "dislike": "disliked
 @dataclass
 class BlendWeights:
     base: float = 1.0
-    content: float = 0.8
-    attribute: float = 0.25
-    """Per matching learned or stated attribute."""
+    """Weight of the hit's own relevance (z-scored within the list), like content and mf."""
+    content: float = 0.5
+    attribute: float = 0.5
+    """Per attribute the user said they like (colour, material, style …)."""
+    learned_attribute: float = 2.0
+    """Times the share of the user's feedback that had the attribute (negative for dislikes),
+    above the attribute's share among the candidates."""
+    shrinkage: float = 5.0
+    """Pseudo-count of feedback weight that shrinks learned shares while feedback is scarce."""
     mf: float = 1.0
+    popularity: float = 0.5
+    """Weight of how many users liked, saved or bought the item (once the MF model is trained)."""
+    score_floor: float = 0.05
+    """Spreads below this are noise: signals are standardised by max(std, floor), not std alone."""
     budget_penalty: float = 0.5
     half_life_days: float = 30.0
     content_k: float = 3.0
@@ -149,6 +160,7 @@ class PreferenceModel:
         self._mf: MatrixFactorisation | None = None
         self._mf_version: tuple[int, int] = (-1, -1)
         self._mf_trained_at = 0.0
+        self._popularity: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     @classmethod
@@ -218,6 +230,9 @@ class PreferenceModel:
                 attributes[attr] = attributes.get(attr, 0.0) + w
                 if w > 0:
                     evidence[attr] = _Evidence(w, e.created_at, _VERB[e.kind], g.title)
+        total = sum(abs(w) for _, w in weighted)
+        if total > 0:  # share of the feedback weight, shrunk towards 0 while there is little of it
+            attributes = {k: v / (total + self.weights.shrinkage) for k, v in attributes.items()}
         vector = None
         if weighted:
             vecs = self.vectors([g for g, _ in weighted])
@@ -248,10 +263,11 @@ class PreferenceModel:
         users = {u for u, _, k, _ in rows if k != "dislike"}
         self._mf_version, self._mf_trained_at = version, time.monotonic()
         if len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
-            self._mf = None
+            self._mf, self._popularity = None, Counter()
             return
         rows.sort(key=lambda r: r[3])
         self._mf = MatrixFactorisation(self.mf_config).fit([(u, i, k) for u, i, k, _ in rows])
+        self._popularity = Counter(i for _, i, k, _ in rows if k != "dislike")
 
     # -- re-ranking ---------------------------------------------------------------------------
 
@@ -281,82 +297,98 @@ class PreferenceModel:
     def _blend(self, user_id: str, taste: UserTaste, pairs: list[tuple[Garment, float]]) -> list[RankedHit]:
         w = self.weights
         now = self.clock()
-        base = np.array([s for _, s in pairs], dtype=np.float64)
-        span = base.max() - base.min()
-        base_n = (base - base.min()) / span if span > 1e-12 else np.full(len(base), 0.5)
+        floor = w.score_floor
+        base_z = _z(np.array([s for _, s in pairs], dtype=np.float64), floor)
         garments = [g for g, _ in pairs]
 
         content = np.zeros(len(pairs))
         c_conf = taste.n_events / (taste.n_events + w.content_k)
         vecs = self.vectors(garments) if taste.vector is not None else None
         if vecs is not None:
-            content = vecs @ taste.vector
+            content = _z(vecs @ taste.vector, floor)
 
         mf = np.zeros(len(pairs))
         model = self.mf_model() if taste.n_events else None
         mf_conf = 0.0
+        popular = np.zeros(len(pairs))
+        if model is not None:
+            popular = _z(np.log1p([self._popularity.get(g.id, 0) for g in garments]), 0.1)
         if model is not None and model.knows(user_id):
             raw = model.predict(user_id, [g.id for g in garments])
-            mf = raw - raw.mean()
+            mf = _z(raw, floor)
             mf_conf = taste.n_events / (taste.n_events + w.mf_k)
 
+        # how common each attribute is among the candidates: learned affinities count as the
+        # share of the user's feedback with that attribute *above* this base rate
+        prior: dict[tuple[str, str], float] = {}
+        for g in garments:
+            for attr in garment_attributes(g):
+                prior[attr] = prior.get(attr, 0.0) + 1.0 / len(garments)
+        positive_vecs = self.vectors([p for p, _, _ in taste.positives]) if vecs is not None and taste.positives else None
         out = []
         for n, g in enumerate(garments):
-            attr_score, attr_why = self._attribute_score(g, taste, now)
+            attr_score, attr_why = self._attribute_score(g, taste, now, prior)
             budget = taste.profile.budget
             over = budget is not None and g.price is not None and g.price > budget
             parts = {
-                "base": w.base * float(base_n[n]),
+                "base": w.base * float(base_z[n]),
                 "content": w.content * c_conf * float(content[n]),
-                "attribute": w.attribute * attr_score,
+                "attribute": attr_score,
                 "mf": w.mf * mf_conf * float(mf[n]),
+                "popularity": w.popularity * float(popular[n]),
                 "budget": -w.budget_penalty if over else 0.0,
             }
-            why = self._why(parts, attr_why, g, taste, vecs[n] if vecs is not None else None, now)
+            why = self._why(parts, attr_why, g, taste, vecs[n] if vecs is not None else None, positive_vecs, now)
             out.append(RankedHit(g, round(sum(parts.values()), 6), pairs[n][1], why, parts))
         out.sort(key=lambda h: -h.score)
         return out
 
-    def _attribute_score(self, g: Garment, taste: UserTaste, now: datetime) -> tuple[float, str | None]:
-        """Stated likes count 1 each, learned affinities tanh(evidence); the reason is the
-        strongest positive one (a stated like beats learned evidence)."""
+    def _attribute_score(self, g: Garment, taste: UserTaste, now: datetime,
+                         prior: dict[tuple[str, str], float]) -> tuple[float, str | None]:
+        """Stated likes and learned affinities of the item's attributes, weighted; the reason
+        is the strongest positive one."""
+        w = self.weights
         score = 0.0
         reasons: list[tuple[float, str]] = []
         likes = _stated(taste.profile, "like")
         for kind, value in garment_attributes(g):
             if value in likes.get(kind, ()):
-                score += 1.0
-                reasons.append((1.0, f"you said you like {value}"))
-            learned = taste.attributes.get((kind, value), 0.0)
+                score += w.attribute
+                reasons.append((w.attribute, f"you said you like {value}"))
+            share = taste.attributes.get((kind, value))
+            if share is None:
+                learned = 0.0
+            elif share > 0:  # only a share above the base rate is a taste
+                learned = w.learned_attribute * max(share - prior.get((kind, value), 0.0), 0.0)
+            else:
+                learned = w.learned_attribute * share
             if learned:
-                strength = float(np.tanh(learned))
-                score += strength
+                score += learned
                 ev = taste.evidence.get((kind, value))
-                if strength > 0 and ev is not None:
+                if learned > 0 and ev is not None:
                     shown = g.brand if kind == "brand" and g.brand else value
-                    reasons.append((strength, f"you {ev.verb} {shown} {humanise_age(ev.when, now)}"))
+                    reasons.append((learned, f"you {ev.verb} {shown} {humanise_age(ev.when, now)}"))
         if likes.get("style"):
             doc = g.document().lower()
             for style in likes["style"]:
                 if style in doc:
-                    score += 1.0
-                    reasons.append((1.0, f"you said you like {style} styles"))
+                    score += w.attribute
+                    reasons.append((w.attribute, f"you said you like {style} styles"))
         return score, max(reasons, key=lambda r: r[0])[1] if reasons else None
 
     def _why(self, parts: dict[str, float], attr_why: str | None, g: Garment, taste: UserTaste,
-             vec: np.ndarray | None, now: datetime) -> str | None:
+             vec: np.ndarray | None, positive_vecs: np.ndarray | None, now: datetime) -> str | None:
         personal = {k: v for k, v in parts.items() if k in ("content", "attribute", "mf") and v > 0.02}
         if not personal:
             return None
         top = max(personal, key=personal.get)  # type: ignore[arg-type]
         if top == "attribute" and attr_why:
             return attr_why
-        if top == "content" and vec is not None and taste.positives:
-            others = [(p, k, t) for p, k, t in taste.positives if p.id != g.id]
-            if others:
-                pv = self.vectors([p for p, _, _ in others])
-                if pv is not None:
-                    p, kind, when = others[int(np.argmax(pv @ vec))]
+        if top == "content" and vec is not None and positive_vecs is not None:
+            sims = positive_vecs @ vec
+            for n in np.argsort(-sims):
+                p, kind, when = taste.positives[int(n)]
+                if p.id != g.id:
                     return f"similar to the {p.title} you {_VERB[kind]} {humanise_age(when, now)}"
         if top == "mf":
             return "people with tastes like yours liked it"
@@ -367,6 +399,13 @@ class PreferenceModel:
         hits = self.rerank(user_id, [(g, 0.0) for g in garments], hard_filters=False)
         by_id = {h.garment.id: h.score for h in hits}
         return np.array([by_id[g.id] for g in garments])
+
+
+def _z(x: Any, floor: float = 1e-9) -> np.ndarray:
+    """Centred scores divided by their spread, or by ``floor`` when they hardly vary (so noise
+    among near-equal scores is not blown up to full weight)."""
+    x = np.asarray(x, dtype=np.float64)
+    return (x - x.mean()) / max(float(x.std()), floor)
 
 
 def _pair(hit: Any) -> tuple[Garment, float]:

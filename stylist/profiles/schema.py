@@ -250,3 +250,5 @@ class ProfileExport(BaseModel):
     preferences: list[PreferenceEntry]
     wardrobe: list[WardrobeItem]
     feedback: list[FeedbackEvent]
+    other: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    """Rows of other features' tables that belong to the user, by table (conversations, messages …)."""

@@ -326,7 +326,8 @@ class ProfileStore:
     # -- export and erase ---------------------------------------------------------------------
 
     def export(self, user_id: str) -> ProfileExport:
-        """Everything stored about ``user_id``."""
+        """Everything stored about ``user_id``: the profile in typed form, plus the rows of any
+        other feature's tables that belong to the user (conversations and their messages …)."""
         check_user_id(user_id)
         with self.db.session() as s:
             profile = self._profile(s, user_id)
@@ -334,6 +335,10 @@ class ProfileStore:
             events = s.scalars(
                 select(FeedbackRow).where(FeedbackRow.user_id == user_id).order_by(FeedbackRow.created_at, FeedbackRow.id)
             ).all()
+            other: dict[str, list[dict[str, Any]]] = {}
+            for table, where in _other_user_data(user_id):
+                rows = s.execute(select(table).where(where)).mappings().all()
+                other[table.name] = [_plain(dict(r)) for r in rows]
             return ProfileExport(
                 user_id=user_id,
                 exported_at=utcnow(),
@@ -345,16 +350,42 @@ class ProfileStore:
                 ],
                 wardrobe=profile.wardrobe,
                 feedback=[_event(r) for r in events],
+                other=other,
             )
 
     def delete(self, user_id: str) -> dict[str, int]:
-        """Erase every row about ``user_id`` from every table; returns rows deleted per table."""
+        """Erase every row about ``user_id`` from every table (this feature's, and any other table
+        with a ``user_id`` column or a foreign key to one); returns rows deleted per table."""
         check_user_id(user_id)
         counts: dict[str, int] = {}
         with self._write() as s:
-            for table in USER_TABLES:
-                counts[table.__tablename__] = s.execute(delete(table).where(table.user_id == user_id)).rowcount or 0
+            for table, where in _other_user_data(user_id):  # children before their parents
+                counts[table.name] = s.execute(delete(table).where(where)).rowcount or 0
+            for model in USER_TABLES:
+                counts[model.__tablename__] = s.execute(delete(model).where(model.user_id == user_id)).rowcount or 0
         return counts
+
+
+def _other_user_data(user_id: str) -> list[tuple[Any, Any]]:
+    """(table, condition) for user data outside the profile tables: tables with a ``user_id``
+    column, and tables pointing at those by foreign key (listed first, so deletes go child first)."""
+    from stylist.db import Base
+
+    own = {m.__tablename__ for m in USER_TABLES}
+    parents = [t for t in Base.metadata.sorted_tables if "user_id" in t.c and t.name not in own]
+    children = []
+    for t in Base.metadata.sorted_tables:
+        if t in parents or t.name in own:
+            continue
+        for fk in t.foreign_keys:
+            if fk.column.table in parents:
+                parent = fk.column.table
+                children.append((t, fk.parent.in_(select(fk.column).where(parent.c.user_id == user_id))))
+    return children + [(t, t.c.user_id == user_id) for t in reversed(parents)]
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (_utc(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
 def _event(r: FeedbackRow) -> FeedbackEvent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,7 +13,7 @@ CopyKind = Literal["product", "caption", "outfit"]
 Tone = Literal["playful", "luxury", "minimal"]
 
 #: (min words, max words) per kind; minimal tone halves the maximum
-WORD_LIMITS: dict[str, tuple[int, int]] = {"product": (8, 90), "caption": (3, 40), "outfit": (8, 120)}
+WORD_LIMITS: dict[str, tuple[int, int]] = {"product": (5, 90), "caption": (3, 40), "outfit": (6, 120)}
 SUPPORTED_LANGS = ("en",)
 _SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹"}
 
@@ -39,6 +40,8 @@ class Facts:
     materials: set[str]
     garment_words: set[str]
     prices: list[float]
+    own_words: set[str]
+    """Lower-case words of the items' own titles and brands (a tone check never faults these)."""
 
     @classmethod
     def of(cls, garments: list[Garment]) -> Facts:
@@ -46,7 +49,9 @@ class Facts:
         materials: set[str] = set()
         words: set[str] = set()
         prices: list[float] = []
+        own: set[str] = set()
         for g in garments:
+            own.update(re.findall(r"[a-z0-9]+", f"{g.title} {g.brand or ''}".lower()))
             own_text = " ".join([g.title, g.description, g.article_type])
             colours.update(g.colours)
             colours.update(find_terms("colour", own_text))
@@ -60,4 +65,4 @@ class Facts:
                 prices.append(g.price)
         if len(prices) > 1:
             prices.append(round(sum(prices), 2))
-        return cls(garments, colours, materials, words, prices)
+        return cls(garments, colours, materials, words, prices, own)

@@ -77,6 +77,9 @@ def check_copy(text: str, facts: Facts, *, kind: str, tone: str) -> GroundingRep
             report.problems.append(f"uses exclamation marks, which a {tone} tone avoids")
         if _EMOJI.search(text):
             report.problems.append(f"uses emoji, which a {tone} tone avoids")
-    if tone == "luxury" and (slang := _CASUAL.search(text)):
-        report.problems.append(f"uses the casual word {slang.group(0)!r} in a luxury tone")
+    if tone == "luxury":
+        for slang in _CASUAL.finditer(text):
+            if slang.group(0).lower() not in facts.own_words:  # "Fun" in a product's own name is fine
+                report.problems.append(f"uses the casual word {slang.group(0)!r} in a luxury tone")
+                break
     return report

@@ -9,7 +9,13 @@ from stylist.index.schema import Garment
 from stylist.tools.copykit.facts import format_price, noun
 
 
+_PAIRS = {"jeans", "trousers", "shorts", "leggings", "sneakers", "shoes", "boots", "sandals", "heels", "flats",
+          "loafers", "sunglasses", "socks"}
+
+
 def _a(phrase: str) -> str:
+    if phrase.split()[-1] in _PAIRS:
+        return "a pair of " + phrase
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
@@ -69,7 +75,8 @@ def caption(g: Garment, tone: str) -> str:
         return f"Your new favourite: the {g.title}! {desc.capitalize()} energy for {_occasion(g)} days."
     if tone == "luxury":
         return f"{desc.capitalize()}, made for {_occasion(g)} moments. The {g.title}" + (f", {price}." if price else ".")
-    return f"{desc.capitalize()}." + (f" {price}." if price else "")
+    text = f"{g.title}." if desc.lower() in g.title.lower() else f"{g.title}. {desc.capitalize()}."
+    return text + (f" {price}." if price else "")
 
 
 def outfit(garments: list[Garment], tone: str) -> str:

@@ -64,16 +64,14 @@ def assembler_for(runtime: Runtime) -> Any:
 
 
 def profile_preference(runtime: Runtime) -> Any:
-    """The user's preference per garment from the profile engineer's preference model (0 = neutral)."""
+    """The user's preferences (``runtime.preference_model.rerank``) as a garment-id -> preference
+    map: how much the profile moved each garment's score; garments the user's stated dislikes rule
+    out get a strong penalty."""
 
     def preference(user_id: str, hits: list) -> dict[str, float]:
-        try:
-            model = runtime.preference_model  # type: ignore[attr-defined]
-        except AttributeError:
-            return {}
-        garments = [g for g, _ in hits]
-        scores = model.personal_scores(user_id, garments)
-        return {g.id: float(s) for g, s in zip(garments, scores)}
+        ranked = runtime.preference_model.rerank(user_id, hits)
+        kept = {h.garment.id: h.score - h.components.get("base", h.score) for h in ranked}
+        return {g.id: kept.get(g.id, -5.0) for g, _ in hits}
 
     return preference
 
