@@ -26,10 +26,20 @@ from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from _common import machine, percentiles_ms, print_table, write_results  # noqa: E402
+from _common import machine, percentiles_ms, print_table, read_results, write_results  # noqa: E402
 
 QUERIES = HERE / "data" / "search_queries.jsonl"
-KAGGLE = HERE.parent.parent / "shared" / "data" / "kaggle-fashion-styles" / "styles.csv"
+def _shared_data() -> Path:
+    """../shared/data next to the checkout (or a worktree's parents), or $STYLIST_SHARED_DATA."""
+    if os.environ.get("STYLIST_SHARED_DATA"):
+        return Path(os.environ["STYLIST_SHARED_DATA"])
+    for folder in HERE.resolve().parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return HERE.parent.parent / "shared" / "data"
+
+
+KAGGLE = _shared_data() / "kaggle-fashion-styles" / "styles.csv"
 P_AT = 5
 
 
@@ -203,7 +213,8 @@ def main() -> None:
               "cli_help_s": k["cli_cold_start_s"]["help_median_s"]}],
             ["rows", "indexed", "skipped", "build_s", "embed_s", "query_p50_ms", "query_p95_ms", "filtered_p95_ms", "cli_search_s", "cli_help_s"],
         )  # fmt: skip
-    path = write_results("search_quality", results)
+    previous = read_results("search_quality") or {}
+    path = write_results("search_quality", {**previous, **results})  # a partial run keeps the other part
     print(f"\nwrote {path}")
 
 
