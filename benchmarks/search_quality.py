@@ -41,6 +41,7 @@ def _shared_data() -> Path:
 
 KAGGLE = _shared_data() / "kaggle-fashion-styles" / "styles.csv"
 P_AT = 5
+THREADS: int | None = None  # --threads
 
 
 def load_queries(path: Path = QUERIES) -> list[dict[str, Any]]:
@@ -111,7 +112,7 @@ def demo_quality(size: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
 
     garments = generate_demo_catalogue(n=size, seed=7)
     out: dict[str, Any] = {"size": size, "queries": len(queries)}
-    for name, embedder in [("minilm", SentenceTransformerTextEmbedder("embedded")), ("hashing-fake", HashingTextEmbedder())]:
+    for name, embedder in [("minilm", SentenceTransformerTextEmbedder("embedded", threads=THREADS)), ("hashing-fake", HashingTextEmbedder())]:
         with tempfile.TemporaryDirectory() as tmp:
             settings = load_settings(home=tmp)
             t = time.perf_counter()
@@ -132,7 +133,7 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
 
     home = Path(tempfile.mkdtemp(prefix="stylist-kaggle-"))
     settings = load_settings(home=str(home))
-    embedder = SentenceTransformerTextEmbedder("embedded")
+    embedder = SentenceTransformerTextEmbedder("embedded", threads=THREADS)
     done = [0]
 
     t = time.perf_counter()
@@ -211,8 +212,11 @@ def main() -> None:
     parser.add_argument("--kaggle", type=Path, default=KAGGLE)
     parser.add_argument("--skip-kaggle", action="store_true")
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy shared machine)")
     parser.add_argument("--kaggle-limit", type=int, default=None, help="index only the first N Kaggle garments (the load is still timed in full) and estimate the full build")
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     queries = load_queries()
     results: dict[str, Any] = {"machine": machine()}
