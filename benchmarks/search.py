@@ -79,7 +79,7 @@ def row(size: int, name: str, build_s: float, mem_mb: float, lat: list[float], r
     }  # fmt: skip
 
 
-def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[str], hnsw_max: int) -> tuple[list[dict], np.ndarray]:
+def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[str], hnsw_max: int, ivf_max: int) -> tuple[list[dict], np.ndarray]:
     import faiss
 
     from stylist.index.store.vector_index import VectorIndex
@@ -89,6 +89,9 @@ def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[st
     for kind in ["flat", *[k for k in kinds if k != "flat"]]:
         if kind == "hnsw" and size > hnsw_max:
             out.append({"size": size, "index": "faiss-hnsw", "note": f"skipped: HNSW build above {hnsw_max:,} takes too long on {os.cpu_count()} shared cores (--hnsw-max)"})
+            continue
+        if kind == "ivf" and size > ivf_max:
+            out.append({"size": size, "index": "faiss-ivf", "note": f"skipped: IVF k-means above {ivf_max:,} takes too long on {os.cpu_count()} shared cores (--ivf-max)"})
             continue
         gc.collect()
         before = rss_mb()
@@ -136,9 +139,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--kinds", nargs="+", default=["hnsw", "ivf"], choices=["hnsw", "ivf"])
+    parser.add_argument("--kinds", nargs="*", default=["hnsw", "ivf"], choices=["hnsw", "ivf"], help="approximate indexes besides exact flat")
     parser.add_argument("--chroma-max", type=int, default=100_000, help="largest size Chroma is run at")
     parser.add_argument("--hnsw-max", type=int, default=200_000, help="largest size HNSW is built at")
+    parser.add_argument("--ivf-max", type=int, default=1_000_000, help="largest size IVF is built at")
     parser.add_argument("--threads", type=int, default=None, help="FAISS threads (default: all cores)")
     args = parser.parse_args()
     if args.threads:
@@ -149,7 +153,7 @@ def main() -> None:
     for size in args.sizes:
         print(f"\n== {size:,} vectors of {DIM}-d ==", flush=True)
         data, queries = synthetic(size, args.queries)
-        faiss_rows, truth = bench_faiss(size, data, queries, args.kinds, args.hnsw_max)
+        faiss_rows, truth = bench_faiss(size, data, queries, args.kinds, args.hnsw_max, args.ivf_max)
         rows += faiss_rows
         if size <= args.chroma_max:
             rows.append(bench_chroma(size, data, queries, truth))

@@ -189,7 +189,7 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
     }  # fmt: skip
 
 
-def cli_cold_start(home: Path, runs: int = 3) -> dict[str, float]:
+def cli_cold_start(home: Path, runs: int = 2) -> dict[str, float]:
     stylist = Path(sys.executable).parent / "stylist"
     env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     out: dict[str, float] = {}
