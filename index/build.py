@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: ``progress(stage, advanced, total)``: stage is "embedding" or "writing".
+#: ``progress(stage, advanced, total)``: stage is "rendering" (demo pictures), "embedding" or "writing".
 Progress = Callable[[str, int, int], None]
 
 
@@ -86,7 +86,7 @@ def build_index(
     build_dir.mkdir(parents=True)
     index: CatalogueIndex | None = None
     try:
-        items, problems, rows_read, fmt, source = _load(settings, build_dir, catalogue, demo, strict, garments)
+        items, problems, rows_read, fmt, source = _load(settings, build_dir, catalogue, demo, strict, garments, progress)
         t_load = time.perf_counter()
         if not items:
             raise CatalogueError(
@@ -166,6 +166,7 @@ def _load(
     demo: bool,
     strict: bool,
     garments: Sequence[Garment] | None,
+    progress: Progress,
 ) -> tuple[list[Garment], list[SkippedRow], int, str, str]:
     if garments is not None:
         return list(garments), [], len(garments), "garments", "garments"
@@ -174,7 +175,9 @@ def _load(
         from stylist.index.demo import generate_demo_catalogue
 
         n, seed = settings.index.demo_size, settings.index.demo_seed
-        items = generate_demo_catalogue(n=n, seed=seed, image_dir=build_dir / "images")
+        items = generate_demo_catalogue(
+            n=n, seed=seed, image_dir=build_dir / "images", progress=lambda k: progress("rendering", k, n)
+        )
         return items, [], len(items), "demo", f"demo (n={n}, seed={seed})"
     from stylist.index.loaders import load_catalogue
 

@@ -63,6 +63,10 @@ class EmbedSettings(BaseModel):
     device: str = "auto"
     """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
     batch_size: int = Field(64, ge=1, le=4096)
+    """Texts (or images) per forward pass when embedding a catalogue."""
+    threads: int | None = Field(None, ge=1)
+    """CPU threads torch may use for embedding; ``None`` keeps torch's default (all cores). On a
+    busy shared machine 1 is faster: idle OpenMP threads spin while a descheduled one holds them up."""
     text_weight: float = Field(0.7, ge=0.0, le=1.0)
     """Weight of the text score in hybrid search; the image score gets ``1 - text_weight``."""
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -122,18 +120,25 @@ def test_search_tool_on_runtime(built):
     assert {h.garment.id for h in rare.hits} == {"rare-0", "rare-1", "rare-2"}
 
 
-def test_runtime_builds_the_demo_index_on_first_use(monkeypatch, tmp_path):
-    calls = []
-
-    def fake_demo(n=3000, seed=7, image_dir=None):
-        calls.append((n, seed, image_dir))
-        return sample_garments(n)
-
-    monkeypatch.setitem(sys.modules, "stylist.index.demo", types.SimpleNamespace(generate_demo_catalogue=fake_demo))
+def test_runtime_builds_the_demo_index_on_first_use(tmp_path):
     settings = load_settings(home=str(tmp_path / "h"), index={"demo_size": 30})
     runtime = Runtime(settings, text_embedder=HashingTextEmbedder())
     index = runtime.catalogue_index
-    assert len(index) == 30 and calls[0][:2] == (30, 7)
-    assert calls[0][2] is not None and Path(calls[0][2]).is_relative_to(settings.index_dir)
-    assert Runtime(settings, text_embedder=HashingTextEmbedder()).catalogue_index.search("shirt", k=1)
-    assert len(calls) == 1  # the second runtime opened the existing index
+    assert len(index) == 30
+    pictures = [Path(g.image_path) for g in index]
+    assert all(p.is_file() and p.is_relative_to(settings.index_dir) for p in pictures)
+    first = runtime.catalogue_index.search("red dress", k=3)
+    again = Runtime(settings, text_embedder=HashingTextEmbedder()).catalogue_index  # opens, does not rebuild
+    assert again.build_dir == index.build_dir
+    assert [g.id for g, _ in again.search("red dress", k=3)] == [g.id for g, _ in first]
+
+
+def test_demo_build_from_the_cli(capsys, stylist_home):
+    code, out, err = run(capsys, "--set", "index.demo_size=12", "index", "build", "--demo", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["format"] == "demo" and report["indexed"] == 12 and report["skipped"] == 0
+    code, out, _ = run(capsys, "index", "info")
+    assert code == 0 and "demo" in out
+    code, out, _ = run(capsys, "search", "--slot", "shoes", "--json")
+    assert code == 0 and all(h["slot"] == "shoes" for h in json.loads(out))

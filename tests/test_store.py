@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -231,3 +233,23 @@ def test_image_vectors_are_kept_and_searched(settings, embedder, tmp_path):
     plain = CatalogueIndex.open(settings.index_dir, embedder, settings=settings.index)
     with pytest.raises(ModelUnavailableError, match="image encoder"):
         plain.search("x", image_path=str(query))
+
+
+def test_searching_does_not_import_chroma(index, settings, tmp_path):
+    """Cold start: a search process reads the caches and FAISS, never the Chroma client."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from stylist.config import load_settings\n"
+        "from stylist.index.store import CatalogueIndex\n"
+        "from tests.fakes import HashingTextEmbedder\n"
+        f"s = load_settings(home={str(settings.home)!r})\n"
+        "i = CatalogueIndex.open(s.index_dir, HashingTextEmbedder(), settings=s.index)\n"
+        "assert i.search('red boots', k=3)\n"
+        "print('chromadb' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=str(Path(__file__).parents[1]))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

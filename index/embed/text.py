@@ -41,8 +41,9 @@ class SentenceTransformerTextEmbedder:
     folder. The model loads on first use; ``dim`` is known without loading for the embedded one.
     """
 
-    def __init__(self, model: str = EMBEDDED, *, device: str = "auto", batch_size: int = 64) -> None:
+    def __init__(self, model: str = EMBEDDED, *, device: str = "auto", batch_size: int = 64, threads: int | None = None) -> None:
         self.model_ref = model
+        self.threads = threads
         self.name = EMBEDDED_NAME if model == EMBEDDED else model
         self.device_setting = device
         self.batch_size = batch_size
@@ -74,6 +75,10 @@ class SentenceTransformerTextEmbedder:
 
         source = str(embedded_model_path()) if self.model_ref == EMBEDDED else self.model_ref
         device = resolve_device(self.device_setting)
+        if self.threads and device == "cpu":
+            import torch
+
+            torch.set_num_threads(self.threads)  # process-wide: torch has no per-model setting
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -108,4 +113,6 @@ class SentenceTransformerTextEmbedder:
 def make_text_embedder(settings: Settings) -> SentenceTransformerTextEmbedder:
     """The text embedder the settings ask for (not loaded yet)."""
     embed = settings.embed
-    return SentenceTransformerTextEmbedder(embed.text_model, device=embed.device, batch_size=embed.batch_size)
+    return SentenceTransformerTextEmbedder(
+        embed.text_model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads
+    )

@@ -38,15 +38,17 @@ def build(
     from stylist.index.build import build_index
 
     runtime = state(ctx).runtime
+    settings = runtime.settings
+    # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written
+    stages = 3 if demo or (catalogue is None and settings.index.catalogue is None) else 2
     with progress_bar("indexing") as advance:
-        # one bar over both stages: each garment is embedded, then written
         report = build_index(
-            runtime.settings,
+            settings,
             runtime.text_embedder,
             catalogue=catalogue,
             demo=demo,
             strict=strict,
-            progress=lambda stage, n, total: advance(n, total=2 * total),
+            progress=lambda stage, n, total: advance(n, total=stages * total),
         )
     runtime.forget("catalogue_index")
     if as_json:
