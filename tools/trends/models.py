@@ -8,6 +8,7 @@ bounds are clipped at 0.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -62,7 +63,17 @@ class Forecaster(ABC):
     def forecast(self, horizon: int, level: float = 0.8) -> Forecast:
         if horizon < 1:
             raise ValueError("horizon must be at least 1")
-        return self._forecast(horizon, level).clipped()
+        with _one_blas_thread():
+            return self._forecast(horizon, level).clipped()
+
+
+def _one_blas_thread():
+    """Small optimisations run faster on one BLAS thread; several fight over shared cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _z(level: float) -> float:
