@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from stylist.tools.trends.demo import generate_demo_series, generate_training_series

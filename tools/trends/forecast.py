@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from stylist.errors import ModelUnavailableError, StylistError, ToolInputError

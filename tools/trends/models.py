@@ -106,34 +106,33 @@ class SeasonalNaive(Forecaster):
 
 
 class ETS(Forecaster):
-    """Exponential smoothing: for weekly data with two years of history, STL seasonal adjustment
-    then additive damped-trend ETS (the seasonal part carried forward as in ``STLForecast``);
-    ETS(A,Ad,A) for monthly data; ETS(A,Ad,N) otherwise."""
+    """Exponential smoothing. Weekly data with two years of history: a smooth yearly season
+    (Fourier terms, K=3, fitted on the detrended series) is removed, then additive damped-trend
+    ETS forecasts the rest and the season is added back (a 52-state seasonal ETS is too
+    unstable for a few years of weekly data). Monthly data: ETS(A,Ad,A). Otherwise ETS(A,Ad,N)."""
 
     name = "ets"
+    harmonics = 3
 
     def _forecast(self, horizon: int, level: float) -> Forecast:
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         y, m = self.y, self.season
         scale = float(np.mean(np.abs(y))) or 1.0
-        z = pd.Series(y / scale)  # keeps the optimiser well conditioned for counts in the millions
+        z = y / scale  # keeps the optimiser well conditioned for counts in the millions
         seasonal_future = np.zeros(horizon)
         kwargs: dict = {"error": "add", "trend": "add", "damped_trend": True}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 if m > 24 and len(y) >= 2 * m:
-                    from statsmodels.tsa.seasonal import STL
-
-                    seasonal = STL(z, period=m).fit().seasonal.to_numpy()
-                    z = z - seasonal
-                    seasonal_future = seasonal_naive_forecast(seasonal, horizon, m)
+                    past, seasonal_future = fourier_season(z, m, horizon, self.harmonics)
+                    z = z - past
                 elif m > 1 and len(y) >= 2 * m + 2:
                     kwargs.update(seasonal="add", seasonal_periods=m)
                 elif m > 1:
                     self.note = "under two seasons of history: ETS without a seasonal part"
-                res = ETSModel(z, **kwargs).fit(disp=False)
+                res = ETSModel(pd.Series(z), **kwargs).fit(disp=False)
                 frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level)
                 mean, lower, upper = (
                     (np.asarray(frame[col], dtype=float) + seasonal_future) * scale for col in ("mean", "pi_lower", "pi_upper")
@@ -145,6 +144,19 @@ class ETS(Forecaster):
             self.note = "ETS diverged; seasonal naive used"
             return SeasonalNaive().fit(pd.Series(y), m)._forecast(horizon, level)
         return Forecast(mean, lower, upper, level)
+
+
+def fourier_season(y: np.ndarray, period: int, horizon: int, harmonics: int) -> tuple[np.ndarray, np.ndarray]:
+    """A smooth periodic component of ``y`` (past values and the next ``horizon``), fitted by
+    least squares on ``harmonics`` sine/cosine pairs after removing a centred moving average."""
+    n = len(y)
+    trend = pd.Series(y).rolling(period, center=True, min_periods=period // 2).mean().to_numpy()
+    t = np.arange(n + horizon, dtype=float)
+    basis = np.column_stack([f(2 * np.pi * k * t / period) for k in range(1, harmonics + 1) for f in (np.sin, np.cos)])
+    ok = np.isfinite(trend)
+    coef, *_ = np.linalg.lstsq(basis[:n][ok], (y - trend)[ok], rcond=None)
+    season = basis @ coef
+    return season[:n], season[n:]
 
 
 class Theta(Forecaster):
