@@ -1,28 +1,9 @@
 import pytest
-from pydantic import BaseModel, ConfigDict
 
 from stylist.errors import ToolInputError, ToolNotFoundError
 from stylist.tools.base import Tool
 from stylist.tools.registry import ToolRegistry
-
-
-class EchoIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: str
-    times: int = 1
-
-
-class EchoOut(BaseModel):
-    text: str
-
-
-class Echo(Tool):
-    """Repeat the text."""
-
-    name = "echo"
-
-    def run(self, args: EchoIn) -> EchoOut:
-        return EchoOut(text=args.text * args.times)
+from tests.fakes import Echo, EchoIn, EchoOut
 
 
 def test_schema_read_from_run_annotations() -> None:

@@ -1,0 +1,3 @@
+from stylist.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""``stylist serve`` (OpenAI-compatible HTTP API) and ``stylist mcp`` (MCP tools)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from stylist.cli.common import err_console, state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("mcp")(mcp)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default from config: 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default from config: 8080).")] = None,
+    api_key: Annotated[Optional[list[str]], typer.Option("--api-key", help="Accepted API key (repeatable).")] = None,
+    allow_open: Annotated[bool, typer.Option("--allow-open", help="Serve without API keys (local use only).")] = False,
+    llm: Annotated[Optional[str], typer.Option("--llm", help="LLM backend: embedded, transformers, openai, none.")] = None,
+) -> None:
+    """Serve the stylist over an OpenAI-compatible chat API, plus its tools and images."""
+    cli = state(ctx)
+    for key, value in (("server.host", host), ("server.port", port), ("llm.backend", llm)):
+        if value is not None:
+            cli.override(key, value)
+    if api_key:
+        cli.override("server.api_keys", list(api_key))
+    if allow_open:
+        cli.override("server.allow_open", True)
+    import uvicorn
+
+    from stylist import Stylist
+    from stylist.server.app import create_app
+
+    runtime = cli.runtime
+    settings = runtime.settings.server
+    app = create_app(Stylist(runtime), settings)
+    err_console.print(f"stylist: serving on http://{settings.host}:{settings.port}/v1 (OpenAI-compatible; model 'stylist')")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+def mcp(
+    ctx: typer.Context,
+    transport: Annotated[str, typer.Option(help="stdio or http (streamable HTTP).")] = "stdio",
+    host: Annotated[str, typer.Option(help="Interface for --transport http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for --transport http.")] = 8765,
+) -> None:
+    """Run an MCP server exposing every Stylist tool (stdio by default)."""
+    from stylist.errors import ToolInputError
+    from stylist.server.mcp_server import run_http, run_stdio
+    from stylist.tools.registry import build_registry
+
+    registry = build_registry(state(ctx).runtime)
+    if transport == "stdio":
+        run_stdio(registry)
+    elif transport == "http":
+        err_console.print(f"stylist: MCP over streamable HTTP at http://{host}:{port}/mcp")
+        run_http(registry, host=host, port=port)
+    else:
+        raise ToolInputError(f"--transport must be 'stdio' or 'http', not {transport!r}")

@@ -1,0 +1,88 @@
+"""Request and response bodies of the OpenAI-compatible chat API, plus Stylist's extension."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from stylist.events import ItemRef, ToolCallRecord
+
+MODEL_ID = "stylist"
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(part.text or "" for part in self.content if part.type == "text")
+
+
+class StylistRequestOptions(BaseModel):
+    """The ``stylist`` extension object a client may send (``extra_body={"stylist": {...}}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    conversation_id: str | None = Field(None, max_length=64)
+
+
+class ChatCompletionRequest(BaseModel):
+    # Unknown OpenAI parameters (top_p, n, tools …) are accepted and ignored, as servers do.
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(min_length=1, max_length=200)
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    user: str | None = Field(None, max_length=200)
+    temperature: float | None = Field(None, ge=0, le=2)
+    max_tokens: int | None = Field(None, ge=1)
+    stylist: StylistRequestOptions | None = None
+
+    @field_validator("messages")
+    @classmethod
+    def _has_user_text(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
+        users = [m for m in messages if m.role == "user"]
+        if not users:
+            raise ValueError("at least one message with role 'user' is required")
+        if not users[-1].text().strip():
+            raise ValueError("the last user message is empty")
+        return messages
+
+
+class StylistExtension(BaseModel):
+    """What Stylist adds to every completion, beside the text: ``response["stylist"]``."""
+
+    conversation_id: str
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    """Garments the answer names: ItemRef fields plus ``image_url`` when the item has a picture."""
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)
+    """URLs of generated images (designs, charts)."""
+
+
+def completion_id() -> str:
+    return "chatcmpl-" + uuid.uuid4().hex[:24]
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def item_payload(item: ItemRef, base_url: str) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude={"image_path"})
+    if item.image_path:
+        data["image_url"] = f"{base_url}v1/items/{item.id}/image"
+    return data
