@@ -20,7 +20,6 @@ BACKENDS = ("embedded", "transformers", "openai", "none")
 
 def register(app: typer.Typer) -> None:
     app.command("ask")(ask)
-    app.command("chat")(chat_repl)
     app.command("conversations")(list_conversations)
     app.command("history")(show_history)
 
