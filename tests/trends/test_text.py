@@ -82,3 +82,13 @@ def test_demo_posts_follow_the_demo_series():
     found = MentionExtractor(SynonymTextEmbedder({"seafoam": "sage", "merlot": "burgundy"}, dim=4096), threshold=0.9).extract_many([p["text"] for p in posts])
     assert sum(bool(f) for f in found) == len(posts)
     assert any(m.method == "embedding" for f in found for m in f)
+
+
+@pytest.mark.slow
+def test_packaged_minilm_places_an_unlisted_word(runtime):
+    """The real packaged text embedder (runtime.text_embedder) at the default threshold."""
+    extractor = MentionExtractor(runtime.text_embedder, threshold=runtime.settings.trends.embed_threshold)
+    found = extractor.extract("comfy grey sweatpants and a merlot scarf")
+    assert ("article", "trousers", "embedding") in _pairs(found)
+    assert ("colour", "grey", "lexicon") in _pairs(found) and ("article", "scarf", "lexicon") in _pairs(found)
+    assert not any(m.surface == "merlot" for m in found)  # 0.63 to "wool": under the threshold
