@@ -35,6 +35,7 @@ def test_rising_and_falling_on_series_with_known_trends(tmp_path, store, model):
     assert sage.growth > 0.005 and sage.growth_low < sage.growth < sage.growth_high
     assert len(sage.forecast) == len(sage.dates) == 8 and sage.dates[0] > report.as_of
     assert "│" in sage.sparkline
+    assert report.summary.startswith("colour over the next 8 weeks (source known") and "rising sage +" in report.summary
 
 
 def test_auto_selects_a_model_by_backtest_and_caches_it(tmp_path, store):

@@ -193,11 +193,16 @@ class Theta(Forecaster):
 
 
 def _ses_sigma2(y: np.ndarray, alpha: float) -> float:
-    level, errors = float(np.mean(y[:10])), []
-    for value in y[1:]:
-        errors.append(value - level)
-        level = alpha * value + (1 - alpha) * level
-    return float(np.mean(np.square(errors))) if errors else 0.0
+    """Innovation variance of SES with drift seen as ARIMA(0,1,1): theta = alpha - 1, constant
+    = mean difference; conditional sum of squares instead of statsmodels' SARIMAX fit."""
+    d = np.diff(y)
+    if not len(d):
+        return 0.0
+    c, theta, e, errors = float(d.mean()), alpha - 1.0, 0.0, np.empty(len(d))
+    for i, value in enumerate(d):
+        e = value - c - theta * e
+        errors[i] = e
+    return float(np.mean(errors**2))
 
 
 def model_factories(checkpoint: Path | None = None) -> dict[str, Callable[[], Forecaster]]:
