@@ -149,8 +149,9 @@ class TrendSettings(BaseModel):
     """Default horizon: weeks (``8w``), months (``3m``) or years (``1y``)."""
     level: float = Field(0.8, gt=0.0, lt=1.0)
     """Coverage of the prediction intervals."""
-    embed_threshold: float = Field(0.75, ge=0.0, le=1.0)
-    """Cosine similarity at which a word in a post counts as an attribute by embedding."""
+    embed_threshold: float = Field(0.7, ge=0.0, le=1.0)
+    """Cosine similarity at which a word in a post counts as an attribute by embedding (with
+    all-MiniLM-L6-v2, 0.7 admits "sweatpants" -> trousers and rejects "merlot" -> wool)."""
 
 
 class Settings(BaseSettings):

@@ -131,10 +131,12 @@ def ingest_text(
     runtime = state(ctx).runtime
     embedder = None
     if not no_embed:
+        from stylist.errors import ModelUnavailableError
+
         try:
             embedder = runtime.text_embedder
-        except AttributeError:  # the packaged text embedder is not part of this runtime yet
-            err_console.print("[yellow]note:[/] no text embedder available; matching with the lexicons only")
+        except ModelUnavailableError as exc:
+            err_console.print(f"[yellow]note:[/] no text embedder ({exc.message}); matching with the lexicons only")
     extractor = MentionExtractor(embedder, threshold=runtime.settings.trends.embed_threshold)
     series, report = ingest_posts(file, extractor, source=source, on_bad="skip" if skip_bad else "error")
     runtime.trend_store.save(series, source=source, origin=str(file))

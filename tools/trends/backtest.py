@@ -79,6 +79,7 @@ class ModelScore:
     mape: float | None = None
     mape_cases: int = 0
     mase: float | None = None
+    mase_median: float | None = None
     mase_cases: int = 0
     rel_mae: float | None = None
     direction_acc: float | None = None
@@ -174,6 +175,7 @@ def _score(name: str, cases: list[Case], baseline: str, fails: list[str], second
     score.mape, score.mape_cases = (float(np.mean(mapes)) if mapes else None), len(mapes)
     mases = [c.mase for c in mine if c.mase is not None]
     score.mase, score.mase_cases = (float(np.mean(mases)) if mases else None), len(mases)
+    score.mase_median = float(np.median(mases)) if mases else None
     base = {(c.series, c.origin): c.mae for c in cases if c.model == baseline}
     paired = [(c.mae, base[(c.series, c.origin)]) for c in mine if (c.series, c.origin) in base]
     base_total = sum(b for _, b in paired)

@@ -172,9 +172,14 @@ def generate_training_series(n: int = 600, seed: int = 123, min_weeks: int = 120
         if rng.random() < 0.3:  # fad or launch anywhere, not only near the end
             p.fad_week = float(rng.uniform(0, weeks + 20))
             p.fad_height = float(rng.uniform(0.5, 4))
+        if rng.random() < 0.15:  # intermittent: a few units a week, many zeros
+            p.level = float(rng.uniform(0.3, 4))
         start = pd.Timestamp("2012-01-02") + pd.DateOffset(weeks=int(rng.integers(0, 52)))
-        _, _, counts = simulate(p, start, weeks, rng)
-        out.append(pd.Series(counts, index=pd.date_range(start, periods=weeks, freq=pd.DateOffset(weeks=1))))
+        dates, mu, _ = simulate(p, start, weeks, rng)
+        if rng.random() < 0.4:  # a stochastic trend (random-walk drift), as real interest has
+            mu = mu * np.exp(np.cumsum(rng.normal(0, rng.uniform(0.01, 0.06), weeks)))
+        counts = rng.poisson(rng.gamma(p.dispersion, mu / p.dispersion)).astype(float)
+        out.append(pd.Series(counts, index=dates))
     return out
 
 

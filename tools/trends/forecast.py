@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from stylist.errors import ModelUnavailableError, StylistError, ToolInputError
@@ -45,6 +44,7 @@ class AttributeTrend(BaseModel):
 
 
 class TrendReport(BaseModel):
+    summary: str = Field("", description="One line: the top movers with growth and interval.")
     kind: str
     source: str
     region: str = ""
@@ -180,6 +180,7 @@ def trend_report(
         falling=falling,
         skipped=skipped,
     )
+    report.summary = summarise(report)
     if chart_path is not None:
         try:
             render_chart(rising + falling, chart_path, f"{kind} trends in {source}: {h.label()} ahead ({model})")
@@ -187,6 +188,16 @@ def trend_report(
             raise StylistError(f"cannot write the chart to {chart_path}: {exc.strerror or exc}") from None
         report.chart_path = str(chart_path)
     return report
+
+
+def summarise(report: TrendReport) -> str:
+    def part(items: list[AttributeTrend]) -> str:
+        return ", ".join(f"{t.value} {t.growth:+.0%} ({t.growth_low:+.0%} to {t.growth_high:+.0%})" for t in items) or "none"
+
+    return (
+        f"{report.kind} over the next {report.horizon_label} (source {report.source}, data to {report.as_of}, "
+        f"{report.level:.0%} intervals): rising {part(report.rising)}; falling {part(report.falling)}."
+    )
 
 
 def make_trend(s: TrendSeries, fc: Forecast, note: str | None, periods: int) -> AttributeTrend | None:

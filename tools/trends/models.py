@@ -8,6 +8,7 @@ bounds are clipped at 0.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -62,7 +63,17 @@ class Forecaster(ABC):
     def forecast(self, horizon: int, level: float = 0.8) -> Forecast:
         if horizon < 1:
             raise ValueError("horizon must be at least 1")
-        return self._forecast(horizon, level).clipped()
+        with _one_blas_thread():
+            return self._forecast(horizon, level).clipped()
+
+
+def _one_blas_thread():
+    """Small optimisations run faster on one BLAS thread; several fight over shared cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _z(level: float) -> float:
@@ -95,34 +106,33 @@ class SeasonalNaive(Forecaster):
 
 
 class ETS(Forecaster):
-    """Exponential smoothing: for weekly data with two years of history, STL seasonal adjustment
-    then additive damped-trend ETS (the seasonal part carried forward as in ``STLForecast``);
-    ETS(A,Ad,A) for monthly data; ETS(A,Ad,N) otherwise."""
+    """Exponential smoothing. Weekly data with two years of history: a smooth yearly season
+    (Fourier terms, K=3, fitted on the detrended series) is removed, then additive damped-trend
+    ETS forecasts the rest and the season is added back (a 52-state seasonal ETS is too
+    unstable for a few years of weekly data). Monthly data: ETS(A,Ad,A). Otherwise ETS(A,Ad,N)."""
 
     name = "ets"
+    harmonics = 3
 
     def _forecast(self, horizon: int, level: float) -> Forecast:
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         y, m = self.y, self.season
         scale = float(np.mean(np.abs(y))) or 1.0
-        z = pd.Series(y / scale)  # keeps the optimiser well conditioned for counts in the millions
+        z = y / scale  # keeps the optimiser well conditioned for counts in the millions
         seasonal_future = np.zeros(horizon)
         kwargs: dict = {"error": "add", "trend": "add", "damped_trend": True}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 if m > 24 and len(y) >= 2 * m:
-                    from statsmodels.tsa.seasonal import STL
-
-                    seasonal = STL(z, period=m).fit().seasonal.to_numpy()
-                    z = z - seasonal
-                    seasonal_future = seasonal_naive_forecast(seasonal, horizon, m)
+                    past, seasonal_future = fourier_season(z, m, horizon, self.harmonics)
+                    z = z - past
                 elif m > 1 and len(y) >= 2 * m + 2:
                     kwargs.update(seasonal="add", seasonal_periods=m)
                 elif m > 1:
                     self.note = "under two seasons of history: ETS without a seasonal part"
-                res = ETSModel(z, **kwargs).fit(disp=False)
+                res = ETSModel(pd.Series(z), **kwargs).fit(disp=False)
                 frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level)
                 mean, lower, upper = (
                     (np.asarray(frame[col], dtype=float) + seasonal_future) * scale for col in ("mean", "pi_lower", "pi_upper")
@@ -134,6 +144,19 @@ class ETS(Forecaster):
             self.note = "ETS diverged; seasonal naive used"
             return SeasonalNaive().fit(pd.Series(y), m)._forecast(horizon, level)
         return Forecast(mean, lower, upper, level)
+
+
+def fourier_season(y: np.ndarray, period: int, horizon: int, harmonics: int) -> tuple[np.ndarray, np.ndarray]:
+    """A smooth periodic component of ``y`` (past values and the next ``horizon``), fitted by
+    least squares on ``harmonics`` sine/cosine pairs after removing a centred moving average."""
+    n = len(y)
+    trend = pd.Series(y).rolling(period, center=True, min_periods=period // 2).mean().to_numpy()
+    t = np.arange(n + horizon, dtype=float)
+    basis = np.column_stack([f(2 * np.pi * k * t / period) for k in range(1, harmonics + 1) for f in (np.sin, np.cos)])
+    ok = np.isfinite(trend)
+    coef, *_ = np.linalg.lstsq(basis[:n][ok], (y - trend)[ok], rcond=None)
+    season = basis @ coef
+    return season[:n], season[n:]
 
 
 class Theta(Forecaster):
@@ -170,11 +193,16 @@ class Theta(Forecaster):
 
 
 def _ses_sigma2(y: np.ndarray, alpha: float) -> float:
-    level, errors = float(np.mean(y[:10])), []
-    for value in y[1:]:
-        errors.append(value - level)
-        level = alpha * value + (1 - alpha) * level
-    return float(np.mean(np.square(errors))) if errors else 0.0
+    """Innovation variance of SES with drift seen as ARIMA(0,1,1): theta = alpha - 1, constant
+    = mean difference; conditional sum of squares instead of statsmodels' SARIMAX fit."""
+    d = np.diff(y)
+    if not len(d):
+        return 0.0
+    c, theta, e, errors = float(d.mean()), alpha - 1.0, 0.0, np.empty(len(d))
+    for i, value in enumerate(d):
+        e = value - c - theta * e
+        errors[i] = e
+    return float(np.mean(errors**2))
 
 
 def model_factories(checkpoint: Path | None = None) -> dict[str, Callable[[], Forecaster]]:

@@ -65,7 +65,7 @@ def year_position(index: pd.DatetimeIndex | None, n: int, periods_per_year: int)
     """Fraction of the year at each period (0 when dates are unknown)."""
     if index is None or len(index) != n:
         return np.zeros(n)
-    return ((index.dayofyear.to_numpy() - 1) / 365.25) % 1.0
+    return ((index.day_of_year.to_numpy() - 1) / 365.25) % 1.0
 
 
 def make_window(values: np.ndarray, position: np.ndarray, cfg: NetConfig) -> tuple[np.ndarray, float, float]:

@@ -47,7 +47,7 @@ class Mention:
 class MentionExtractor:
     """Finds attribute mentions in texts; ``embedder=None`` uses the lexicons only."""
 
-    def __init__(self, embedder: TextEmbedder | None = None, *, threshold: float = 0.75, kinds: Sequence[str] | None = None) -> None:
+    def __init__(self, embedder: TextEmbedder | None = None, *, threshold: float = 0.7, kinds: Sequence[str] | None = None) -> None:
         self.embedder = embedder
         self.threshold = threshold
         self.kinds = tuple(kinds) if kinds else tuple(LEXICONS)

@@ -73,7 +73,8 @@ def train_global(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    xs, ys = make_windows(series, cfg, n_windows, rng)
+    # no point cutting more windows than the steps will draw
+    xs, ys = make_windows(series, cfg, max(64, min(n_windows, 2 * steps * batch)), rng)
     n_val = max(1, len(xs) // 20)
     x_train, y_train = torch.from_numpy(xs[n_val:]).to(device), torch.from_numpy(ys[n_val:]).to(device)
     x_val, y_val = torch.from_numpy(xs[:n_val]).to(device), torch.from_numpy(ys[:n_val]).to(device)
