@@ -41,6 +41,349 @@ class HashingTextEmbedder:
         return out
 
 
+# --- catalogue and chat-model fakes (agent tests) ------------------------------------------------
+
+from collections.abc import Iterator as _Iterator  # noqa: E402
+from typing import Any as _Any  # noqa: E402
+
+from langchain_core.callbacks import CallbackManagerForLLMRun  # noqa: E402
+from langchain_core.language_models import BaseChatModel  # noqa: E402
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage  # noqa: E402
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult  # noqa: E402
+from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
+
+from stylist.errors import ItemNotFoundError  # noqa: E402
+from stylist.index.filters import SearchFilters  # noqa: E402
+from stylist.index.schema import Garment  # noqa: E402
+
+
+def _g(id: str, title: str, slot: str, article: str, colours: list[str], price: float, gender: str = "unisex",
+       occasions: tuple[str, ...] = (), seasons: tuple[str, ...] = (), description: str = "") -> Garment:
+    return Garment(id=id, title=title, slot=slot, article_type=article, colours=colours, price=price, gender=gender,
+                   occasions=list(occasions), seasons=list(seasons), description=description or f"A {title.lower()}.")
+
+
+def fake_garments() -> list[Garment]:
+    """A small catalogue covering every slot, several colours, prices, occasions and seasons."""
+    return [
+        _g("g-0001", "Olive Linen Shirt", "top", "Shirts", ["olive"], 45.0, "men", ("wedding", "casual"), ("summer",)),
+        _g("g-0002", "Beige Linen Trousers", "bottom", "Trousers", ["beige"], 60.0, "men", ("wedding", "office"), ("summer",)),
+        _g("g-0003", "Rust Wrap Dress", "dress", "Dresses", ["rust"], 120.0, "women", ("wedding", "party"), ("summer", "autumn")),
+        _g("g-0004", "Tan Leather Loafers", "shoes", "Formal Shoes", ["tan"], 95.0, "men", ("wedding", "office"), ()),
+        _g("g-0005", "Black Slim Jeans", "bottom", "Jeans", ["black"], 55.0, "men", ("casual",), ()),
+        _g("g-0006", "White Canvas Sneakers", "shoes", "Casual Shoes", ["white"], 40.0, "unisex", ("casual",), ("summer",)),
+        _g("g-0007", "Black Running Sneakers", "shoes", "Sports Shoes", ["black"], 58.0, "men", ("sports",), ()),
+        _g("g-0008", "Navy Wool Blazer", "outerwear", "Blazers", ["navy blue"], 180.0, "men", ("office", "formal"), ("winter", "autumn")),
+        _g("g-0009", "Red Satin Party Dress", "dress", "Dresses", ["red"], 85.0, "women", ("party",), ()),
+        _g("g-0010", "Black Cocktail Dress", "dress", "Dresses", ["black"], 150.0, "women", ("party", "formal"), ()),
+        _g("g-0011", "Mustard Knit Sweater", "top", "Sweaters", ["mustard"], 70.0, "women", ("casual",), ("winter", "autumn")),
+        _g("g-0012", "Brown Leather Tote", "bag", "Handbags", ["brown"], 110.0, "women", ("office",), ()),
+        _g("g-0013", "Cream Silk Blouse", "top", "Tops", ["cream"], 65.0, "women", ("office", "wedding"), ("summer", "spring")),
+        _g("g-0014", "Khaki Chino Shorts", "bottom", "Shorts", ["khaki"], 35.0, "men", ("casual",), ("summer",)),
+        _g("g-0015", "Grey Hooded Sweatshirt", "top", "Sweatshirts", ["grey"], 48.0, "unisex", ("casual", "sports"), ("winter",)),
+        _g("g-0016", "Beige Trench Coat", "outerwear", "Coats", ["beige"], 199.0, "women", ("office",), ("autumn", "spring")),
+        _g("g-0017", "Gold Hoop Earrings", "jewelry", "Earrings", ["gold"], 30.0, "women", ("party", "wedding"), ()),
+        _g("g-0018", "Brown Leather Belt", "accessory", "Belts", ["brown"], 25.0, "men", ("office", "casual"), ()),
+        _g("g-0019", "Pink Floral Sundress", "dress", "Dresses", ["pink"], 75.0, "women", ("casual", "beach"), ("summer",)),
+        _g("g-0020", "Black Leather Ankle Boots", "shoes", "Boots", ["black"], 140.0, "women", ("casual", "party"), ("winter", "autumn")),
+        _g("g-0021", "White Oxford Shirt", "top", "Shirts", ["white"], 50.0, "men", ("office", "formal"), ()),
+        _g("g-0022", "Olive Cargo Trousers", "bottom", "Trousers", ["olive"], 52.0, "men", ("casual",), ()),
+        _g("g-0023", "Terracotta Midi Skirt", "bottom", "Skirts", ["terracotta"], 58.0, "women", ("wedding", "casual"), ("summer",)),
+        _g("g-0024", "Navy Polo Shirt", "top", "Tshirts", ["navy blue"], 30.0, "men", ("casual",), ("summer",)),
+        _g("g-0025", "Camel Wool Coat", "outerwear", "Coats", ["camel"], 240.0, "women", ("office", "formal"), ("winter",)),
+    ]
+
+
+class FakeCatalogueIndex:
+    """The catalogue-index contract over a list of garments: hard filters, then word similarity."""
+
+    def __init__(self, garments: list[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
+        self.garments = {g.id: g for g in (garments if garments is not None else fake_garments())}
+        self.embedder = embedder or HashingTextEmbedder()
+        self.searches: list[tuple[str | None, SearchFilters, int]] = []
+
+    def search(self, query: str | None, filters: SearchFilters | None = None, k: int = 10, image_path: str | None = None) -> list[tuple[Garment, float]]:
+        filters = filters or SearchFilters()
+        self.searches.append((query, filters, k))
+        pool = [g for g in self.garments.values() if filters.matches(g)]
+        if not pool:
+            return []
+        if not query:
+            return [(g, 1.0) for g in pool[:k]]
+        vectors = self.embedder.embed_texts([query] + [g.document() for g in pool])
+        scores = vectors[1:] @ vectors[0]
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(pool[i], float(scores[i])) for i in order]
+
+    def get(self, item_id: str) -> Garment:
+        try:
+            return self.garments[item_id]
+        except KeyError:
+            raise ItemNotFoundError(item_id) from None
+
+    def get_many(self, ids: Sequence[str]) -> list[Garment]:
+        return [self.get(i) for i in ids]
+
+    def vectors_for(self, ids: Sequence[str]) -> np.ndarray:
+        return self.embedder.embed_texts([self.get(i).document() for i in ids])
+
+    def __len__(self) -> int:
+        return len(self.garments)
+
+    def __iter__(self) -> _Iterator[Garment]:
+        return iter(self.garments.values())
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.garments
+
+
+def tool_call(name: str, args: dict[str, _Any], call_id: str = "call-1") -> AIMessage:
+    """A scripted AI message that calls one tool."""
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Replays scripted replies, one per model call (an ``Exception`` entry is raised, a callable
+    entry is called and its result used).
+
+    Supports ``bind_tools`` (records which tools each call saw) and streaming (word by word), so
+    it drives the agent exactly as a real LangChain chat model would.
+    """
+
+    script: list[_Any]
+    calls: list[dict[str, _Any]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-fake"
+
+    def bind_tools(self, tools: Sequence[_Any], **kwargs: _Any) -> _Any:
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
+        self.calls.append({"messages": list(messages), "tools": kwargs.get("tools")})
+        if not self.script:
+            raise AssertionError("the scripted chat model ran out of replies")
+        reply = self.script.pop(0)
+        if callable(reply) and not isinstance(reply, BaseMessage):
+            reply = reply()
+        if isinstance(reply, BaseException):
+            raise reply
+        return AIMessage(content=reply) if isinstance(reply, str) else reply
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._next(messages, kwargs))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> _Iterator[ChatGenerationChunk]:
+        reply = self._next(messages, kwargs)
+        text = reply.content if isinstance(reply.content, str) else ""
+        for piece in re.findall(r"\S+\s*|\s+", text):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+
+def ensure_service_properties() -> None:
+    """Give ``Runtime`` the contract properties that other engineers' work adds, when missing,
+    so tests can inject fakes by keyword (``Runtime(settings, catalogue_index=fake)``)."""
+    from stylist.runtime import Runtime
+
+    def missing(name: str) -> _Any:
+        def factory() -> _Any:
+            raise AttributeError(f"no {name} service in this build")
+
+        return factory
+
+    for name in ("catalogue_index", "profile_store"):
+        if not hasattr(Runtime, name):
+            setattr(Runtime, name, property(lambda self, n=name: self.service(n, missing(n))))
+
+
+def fake_stylist(backend: str = "none", chat_model: _Any = None, index: _Any = None, **settings: _Any) -> _Any:
+    """A ``Stylist`` on the fake catalogue (and a scripted model when given), in $STYLIST_HOME."""
+    from stylist.config import load_settings
+    from stylist.facade import Stylist
+    from stylist.runtime import Runtime
+
+    ensure_service_properties()
+    services: dict[str, _Any] = {"catalogue_index": index if index is not None else FakeCatalogueIndex()}
+    if chat_model is not None:
+        services["chat_model"] = chat_model
+    llm = {"backend": backend, **settings.pop("llm", {})}
+    return Stylist(Runtime(load_settings(llm=llm, **settings), **services))
+
+
+class MeanColourImageEmbedder:
+    """A fake image embedder: the picture's mean RGB and its mean over a 2x2 grid, normalised."""
+
+    name = "fake-mean-colour"
+    dim = 15
+
+    def embed_images(self, images) -> np.ndarray:
+        out = np.zeros((len(images), self.dim), dtype=np.float32)
+        for row, image in enumerate(images):
+            pixels = np.asarray(image.convert("RGB").resize((8, 8)), dtype=np.float32) / 255.0
+            cells = [pixels.mean(axis=(0, 1))] + [pixels[y : y + 4, x : x + 4].mean(axis=(0, 1)) for y in (0, 4) for x in (0, 4)]
+            vec = np.concatenate(cells)
+            out[row] = vec / (np.linalg.norm(vec) or 1.0)
+        return out
+
+
+# --- catalogue and LLM fakes (profile engineer) ------------------------------------------------
+
+from collections.abc import Iterable, Iterator  # noqa: E402
+
+from stylist.errors import ItemNotFoundError  # noqa: E402
+from stylist.index.schema import Garment  # noqa: E402
+
+_FAKE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
+_FAKE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
+_FAKE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
+               ("sneakers", "shoes"), ("tote bags", "bag")]
+
+
+def make_garments(n: int = 48) -> list[Garment]:
+    """A small deterministic catalogue covering every colour, material and article type above."""
+    out = []
+    for i in range(n):
+        colour = _FAKE_COLOURS[i % len(_FAKE_COLOURS)]
+        material = _FAKE_MATERIALS[(i // 2) % len(_FAKE_MATERIALS)]
+        article, slot = _FAKE_TYPES[(i // 3) % len(_FAKE_TYPES)]
+        noun = article[:-1] if article.endswith("s") else article
+        out.append(Garment(
+            id=f"g{i:03d}", title=f"{colour.title()} {material} {noun}", slot=slot, article_type=article,
+            gender="unisex", colours=[colour], material=material, price=float(20 + (i * 7) % 180),
+            brand=["Acme", "Northwind", "Loom"][i % 3], seasons=["summer"] if material in ("linen", "cotton") else ["winter"],
+            occasions=["casual"] if i % 2 else ["formal"],
+        ))
+# ---------------------------------------------------------------- catalogue fakes (compat engineer)
+
+_FAKE_ARTICLES = {
+    # slot: [(article_type, occasions, seasons, price range)]
+    "top": [("Tshirts", ["casual"], ["summer", "spring"], (10, 40)), ("Shirts", ["formal", "work"], [], (30, 90)),
+            ("Blouse", ["party", "work"], ["summer"], (25, 80)), ("Sweaters", ["casual"], ["winter", "autumn"], (30, 100))],
+    "bottom": [("Jeans", ["casual"], [], (30, 90)), ("Trousers", ["formal", "work"], [], (35, 110)),
+               ("Shorts", ["casual"], ["summer"], (15, 45)), ("Skirts", ["party"], ["summer", "spring"], (25, 80))],
+    "dress": [("Dresses", ["party", "wedding"], ["summer", "spring"], (50, 180)), ("Dresses", ["casual"], ["summer"], (30, 80)),
+              ("Dresses", ["formal"], ["winter", "autumn"], (80, 220))],
+    "shoes": [("Sneakers", ["casual", "sports"], [], (40, 120)), ("Heels", ["party", "formal", "wedding"], [], (50, 150)),
+              ("Sandals", ["casual"], ["summer"], (20, 60)), ("Boots", ["casual"], ["winter", "autumn"], (60, 180)),
+              ("Formal Shoes", ["formal", "work"], [], (60, 160))],
+    "outerwear": [("Blazers", ["formal", "work"], [], (70, 200)), ("Coats", ["casual"], ["winter"], (90, 250))],
+    "bag": [("Handbags", ["work", "party"], [], (40, 160)), ("Backpacks", ["casual"], [], (25, 70))],
+    "accessory": [("Belts", ["work"], [], (15, 50)), ("Scarves", ["casual"], ["winter", "autumn"], (15, 45))],
+}
+_SINGULAR = {"Tshirts": "T-shirt", "Shirts": "Shirt", "Sweaters": "Sweater", "Trousers": "Trousers", "Skirts": "Skirt",
+             "Dresses": "Dress", "Sneakers": "Sneakers", "Sandals": "Sandals", "Boots": "Boots", "Blazers": "Blazer",
+             "Coats": "Coat", "Handbags": "Handbag", "Backpacks": "Backpack", "Belts": "Belt", "Scarves": "Scarf"}
+_FAKE_COLOURS = ["black", "white", "navy", "beige", "brown", "olive", "rust", "mustard", "red", "green", "blue", "pink",
+                 "yellow", "purple", "grey", "camel"]
+
+
+def fake_catalogue(n: int = 360, seed: int = 3) -> list:
+    """A small deterministic catalogue over every outfit slot, both genders, with attributes."""
+    import random
+
+    from stylist.index.schema import Garment
+
+    rng = random.Random(seed)
+    slots = list(_FAKE_ARTICLES)
+    out = []
+    for i in range(n):
+        slot = slots[i % len(slots)]
+        article, occasions, seasons, (lo, hi) = rng.choice(_FAKE_ARTICLES[slot])
+        gender = "women" if slot == "dress" or article in ("Heels", "Blouse", "Skirts") else rng.choice(["women", "men", "unisex"])
+        colour = rng.choice(_FAKE_COLOURS)
+        out.append(
+            Garment(
+                id=f"g{i:04d}",
+                title=f"{colour.title()} {_SINGULAR.get(article, article)} {i}",
+                slot=slot,
+                article_type=article,
+                gender=gender,
+                colours=[colour],
+                seasons=seasons,
+                occasions=occasions,
+                price=float(rng.randint(lo, hi)),
+            )
+        )
+    return out
+
+
+class FakeCatalogueIndex:
+    """The catalogue index contract (get/search/vectors_for …) over a list of garments, with the
+    hashing embedder for vectors."""
+
+    def __init__(self, garments: Iterable[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
+        self.garments = {g.id: g for g in (garments if garments is not None else make_garments())}
+        self.embedder = embedder or HashingTextEmbedder()
+        ids = list(self.garments)
+        self._row = {gid: i for i, gid in enumerate(ids)}
+        self._vectors = self.embedder.embed_texts([self.garments[i].document() for i in ids])
+        self.search_calls: list[dict] = []
+
+    def get(self, item_id: str) -> Garment:
+        try:
+            return self.garments[item_id]
+        except KeyError:
+            raise ItemNotFoundError(item_id) from None
+
+    def get_many(self, ids: Iterable[str]) -> list[Garment]:
+        return [self.get(i) for i in ids]
+
+    def __len__(self) -> int:
+        return len(self.garments)
+
+    def __iter__(self) -> Iterator[Garment]:
+        return iter(self.garments.values())
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.garments
+
+    def vectors_for(self, ids: Iterable[str]) -> np.ndarray:
+        return self._vectors[[self._row[self.get(i).id] for i in ids]]
+
+    def search(self, query, filters=None, k=10, image_path=None):  # noqa: ANN001
+        self.search_calls.append({"query": query, "k": k})
+        q = self.embedder.embed_texts([query or ""])[0]
+        scored = []
+        for g in self.garments.values():
+            if filters is not None and not filters.matches(g):
+                continue
+            scored.append((g, float(self._vectors[self._row[g.id]] @ q)))
+        scored.sort(key=lambda t: (-t[1], t[0].id))
+        return scored[:k]
+
+
+class FakeChatModel:
+    """Returns scripted replies in order (the last one repeats) and records every prompt."""
+
+    def __init__(self, replies: list[str]) -> None:
+        self.replies = list(replies)
+        self.prompts: list[tuple[str, str | None]] = []
+
+    def generate(self, prompt: str, system: str | None = None, max_tokens: int = 256) -> str:
+        self.prompts.append((prompt, system))
+        return self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
+
+
+def fake_runtime(settings=None, **services):  # noqa: ANN001, ANN201
+    """A ``Runtime`` with injected fakes, also where ``Runtime`` has no ``catalogue_index`` /
+    ``text_embedder`` / ``chat_model`` properties yet (they are other engineers' parts)."""
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+
+    attrs = {}
+    for name in ("catalogue_index", "text_embedder", "chat_model"):
+        if not hasattr(Runtime, name):
+            attrs[name] = property(lambda self, _n=name: self.service(_n, lambda: _missing(_n)))
+    cls = type("FakeRuntime", (Runtime,), attrs) if attrs else Runtime
+    return cls(settings or load_settings(), **services)
+
+
+def _missing(name: str):  # noqa: ANN202
+    raise AttributeError(f"no {name} injected into this test runtime")
+
 # --- A scripted fake of the ``Stylist`` facade (for the TUI, servers and CLI tests) -------------
 
 import itertools  # noqa: E402
@@ -426,3 +769,63 @@ class Echo(Tool):
 
     def run(self, args: EchoIn) -> EchoOut:
         return EchoOut(text=args.text * args.times)
+    """The store contract (search/get/get_many/vectors_for/len/iter/contains) over a list, exact search."""
+
+    def __init__(self, garments: list, embedder: HashingTextEmbedder | None = None) -> None:
+        self.garments = {g.id: g for g in garments}
+        self.embedder = embedder or HashingTextEmbedder()
+        self._ids = list(self.garments)
+        self._vectors = self.embedder.embed_texts([g.document() for g in self.garments.values()])
+        self._row = {gid: i for i, gid in enumerate(self._ids)}
+        self.search_calls = 0
+
+    def search(self, query, filters=None, k=10, image_path=None):
+        self.search_calls += 1
+        rows = [i for i, gid in enumerate(self._ids) if filters is None or filters.matches(self.garments[gid])]
+        if not rows:
+            return []
+        if query:
+            q = self.embedder.embed_texts([query])[0]
+            scores = self._vectors[rows] @ q
+        else:
+            scores = np.zeros(len(rows), dtype=np.float32)
+        order = sorted(range(len(rows)), key=lambda j: (-float(scores[j]), self._ids[rows[j]]))[:k]
+        return [(self.garments[self._ids[rows[j]]], float(scores[j])) for j in order]
+
+    def get(self, garment_id):
+        from stylist.errors import ItemNotFoundError
+
+        if garment_id not in self.garments:
+            raise ItemNotFoundError(garment_id)
+        return self.garments[garment_id]
+
+    def get_many(self, ids):
+        return [self.get(i) for i in ids]
+
+    def vectors_for(self, ids):
+        return self._vectors[[self._row[i] for i in ids]]
+
+    def __len__(self):
+        return len(self.garments)
+
+    def __iter__(self):
+        return iter(self.garments.values())
+
+    def __contains__(self, garment_id):
+        return garment_id in self.garments
+
+
+def fake_runtime(garments: list | None = None, **services):
+    """A Runtime whose catalogue index and text embedder are fakes (until the store's land on main)."""
+    from stylist.runtime import Runtime
+
+    class _FakeRuntime(Runtime):
+        @property
+        def catalogue_index(self):
+            return self.service("catalogue_index", lambda: FakeCatalogueIndex(garments or fake_catalogue(), self.text_embedder))
+
+        @property
+        def text_embedder(self):
+            return self.service("text_embedder", HashingTextEmbedder)
+
+    return _FakeRuntime(**services)

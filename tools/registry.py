@@ -61,6 +61,19 @@ class ToolRegistry:
 
 def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
+    from stylist.tools.copywriting import WriteCopy
+    from stylist.tools.get_profile import GetProfile
+    from stylist.tools.record_feedback import RecordFeedback
     from stylist.tools.search import SearchGarments
+    from stylist.tools.update_profile import UpdateProfile
 
-    return ToolRegistry([SearchGarments(runtime)])
+    return ToolRegistry([
+        SearchGarments(runtime),
+        GetProfile(runtime),
+        UpdateProfile(runtime),
+        RecordFeedback(runtime),
+        WriteCopy(runtime),
+    ])
+    from stylist.tools.trends.tool import TrendForecast
+
+    return ToolRegistry([SearchGarments(runtime), TrendForecast(runtime)])
