@@ -78,6 +78,8 @@ class Runtime:
             return open_or_build(self)
 
         return self.service("catalogue_index", make)
+
+    @property
     def profile_store(self) -> Any:
         """Profiles, feedback and wardrobes (``stylist.profiles.store.ProfileStore``) in the SQL store."""
 
@@ -100,16 +102,7 @@ class Runtime:
 
         return self.service("preference_model", make)
 
-
-def catalogue_of(runtime: Runtime) -> Any:
-    """``runtime.catalogue_index``, or an injected ``catalogue_index`` service."""
-    if hasattr(type(runtime), "catalogue_index"):
-        return runtime.catalogue_index  # type: ignore[attr-defined]
-    if runtime.has("catalogue_index"):
-        return runtime.service("catalogue_index", dict)
-    from stylist.errors import IndexNotBuiltError
-
-    raise IndexNotBuiltError("no catalogue index is available in this build")
+    @property
     def compat_scorer(self) -> Any:
         """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
 
@@ -119,6 +112,8 @@ def catalogue_of(runtime: Runtime) -> Any:
             return scorer_from_settings(self)
 
         return self.service("compat_scorer", make)
+
+    @property
     def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
         """Trend time series in the shared SQL store (the demo series load on first forecast)."""
 
@@ -129,6 +124,17 @@ def catalogue_of(runtime: Runtime) -> Any:
             return TrendStore(open_database(self.settings.database_url))
 
         return self.service("trend_store", factory)
+
+
+def catalogue_of(runtime: Runtime) -> Any:
+    """``runtime.catalogue_index``, or an injected ``catalogue_index`` service."""
+    if hasattr(type(runtime), "catalogue_index"):
+        return runtime.catalogue_index  # type: ignore[attr-defined]
+    if runtime.has("catalogue_index"):
+        return runtime.service("catalogue_index", dict)
+    from stylist.errors import IndexNotBuiltError
+
+    raise IndexNotBuiltError("no catalogue index is available in this build")
 
 
 _default: Runtime | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -124,9 +125,7 @@ async def test_like_from_card_key_and_button_reaches_the_profile(fake: FakeStyli
         await settle(pilot)
         await pilot.click(second.query_one("#save"))
         await settle(pilot)
-        profile = fake.profile_store.get("default")
-        assert profile.liked == ["g-101"]
-        assert profile.saved == ["g-202"]
+        assert [(e.item_id, e.kind) for e in fake.profile_store.feedback()] == [("g-101", "like"), ("g-202", "save")]
         assert first.has_class("-like") and second.has_class("-save")
         # The profile screen shows what was liked.
         await pilot.press("ctrl+o")
@@ -221,9 +220,17 @@ async def test_slash_completion_with_tab_and_hint(fake: FakeStylist) -> None:
         await settle(pilot)
         assert isinstance(app.screen, TrendsScreen)
         labels = [str(label.render()) for label in app.screen.query(".trend-label")]
-        assert labels == ["colour: olive", "material: linen", "pattern: neon stripes"]
+        assert labels == ["olive", "linen", "neon"]
         changes = [str(label.render()) for label in app.screen.query(".trend-change")]
         assert changes == ["+31%", "+18%", "-22%"]
+        assert app.screen.query(".trend-spark").first().data == [1, 2, 2, 3, 5, 6, 8, 9]
+        # Another kind, from the option inputs.
+        app.screen.query_one("#option-kind").value = "fabric"
+        app.screen.query_one("#option-kind").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert fake.registry.get("trend_forecast").calls[-1].kind == "fabric"
+        assert "kind: fabric" in screen_text(app)
         await pilot.press("escape")
         assert app.screen is app.chat
 
@@ -307,24 +314,49 @@ async def test_empty_history_says_so(fake: FakeStylist) -> None:
 
 async def test_profile_edit_saves_and_bad_value_names_the_field(fake: FakeStylist) -> None:
     app = make_app(fake)
+    fake.profile_store.get_profile().budget = 150
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "/profile")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProfileScreen)
-        assert [f.name for f in screen.fields] == ["colours", "styles", "budget"]
-        screen.query_one("#field-colours").value = "olive, rust"
+        assert [f.name for f in screen.fields] == ["statement", "liked_colours", "sizes", "budget"]
+        assert screen.query_one("#field-budget").value == "150"
+        screen.query_one("#field-liked_colours").value = "olive, rust"
+        screen.query_one("#field-sizes").value = "top=M, shoes=42"
         screen.query_one("#field-budget").value = "lots"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "budget: could not convert string to float" in screen_text(app)
-        assert fake.profile_store.get().colours == []
+        assert fake.profile_store.get_profile().likes == {}
         screen.query_one("#field-budget").value = "200"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        profile = fake.profile_store.get()
-        assert profile.colours == ["olive", "rust"] and profile.budget == 200.0
-        assert "Saved." in screen_text(app)
+        profile = fake.profile_store.get_profile()
+        assert profile.likes == {"colour": ["olive", "rust"]} and profile.budget == 200.0
+        assert profile.sizes == {"top": "M", "shoes": "42"}
+        shown = screen_text(app)
+        assert "Saved: liked colours: + olive; liked colours: + rust" in shown
+        assert re.search(r"likes colour +olive, rust", shown)
+        # List fields add, so they are empty again; scalars show the stored value.
+        assert screen.query_one("#field-liked_colours").value == ""
+        assert screen.query_one("#field-sizes").value == "top=M, shoes=42"
+
+
+async def test_profile_tool_error_is_shown(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        app.screen.query_one("#field-budget").value = ""
+        app.screen.query_one("#field-statement").value = "   "
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Nothing changed." in screen_text(app)
+        app.screen.query_one("#field-budget").value = "-5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "update_profile: budget" in screen_text(app)
 
 
 async def test_profile_and_trends_say_when_tools_are_missing(tmp_path: Path) -> None:
@@ -389,4 +421,4 @@ async def test_keyboard_only_reaches_cards(fake: FakeStylist) -> None:
         assert isinstance(app.focused, GarmentCard)
         await pilot.press("s")
         await settle(pilot)
-        assert fake.profile_store.get().saved
+        assert [e.kind for e in fake.profile_store.feedback()] == ["save"]

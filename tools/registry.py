@@ -65,6 +65,7 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
     from stylist.tools.get_profile import GetProfile
     from stylist.tools.record_feedback import RecordFeedback
     from stylist.tools.search import SearchGarments
+    from stylist.tools.trends.tool import TrendForecast
     from stylist.tools.update_profile import UpdateProfile
 
     return ToolRegistry([
@@ -73,7 +74,5 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         UpdateProfile(runtime),
         RecordFeedback(runtime),
         WriteCopy(runtime),
+        TrendForecast(runtime),
     ])
-    from stylist.tools.trends.tool import TrendForecast
-
-    return ToolRegistry([SearchGarments(runtime), TrendForecast(runtime)])
