@@ -422,3 +422,9 @@ async def test_keyboard_only_reaches_cards(fake: FakeStylist) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert [e.kind for e in fake.profile_store.feedback()] == ["save"]
+
+
+def test_device_labels() -> None:
+    from stylist.tui.widgets.status_bar import device_label
+
+    assert [device_label(d) for d in ("cpu", "cuda", "cuda:1", "remote")] == ["CPU", "GPU", "GPU (cuda:1)", "remote"]

@@ -1,5 +1,6 @@
-"""``stylist ask`` (one turn, streamed), ``stylist chat`` (a plain REPL until the TUI lands),
-``stylist conversations`` and ``stylist history``."""
+"""``stylist ask`` (one turn, streamed), ``stylist conversations`` and ``stylist history``.
+
+``stylist chat`` (the Textual app) lives in ``stylist.cli.chat_tui``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ BACKENDS = ("embedded", "transformers", "openai", "none")
 
 def register(app: typer.Typer) -> None:
     app.command("ask")(ask)
-    app.command("chat")(chat_repl)
     app.command("conversations")(list_conversations)
     app.command("history")(show_history)
 
@@ -95,37 +95,6 @@ def _print_items(reply: Any) -> None:
         price = f"{item.price:.2f} {item.currency}" if item.price is not None else ""
         table.add_row(item.id, item.title, price, item.slot or "")
     console.print(table)
-
-
-def chat_repl(
-    ctx: typer.Context,
-    conversation: Annotated[Optional[str], CONVERSATION_OPTION] = None,
-    user: Annotated[Optional[str], USER_OPTION] = None,
-    llm: Annotated[Optional[str], LLM_OPTION] = None,
-) -> None:
-    """Chat in the terminal (a plain line-by-line session; empty line or Ctrl-D ends it)."""
-    from stylist.events import Done, Error, Token
-
-    stylist = _stylist(ctx, llm)
-    conversation = conversation or stylist.new_conversation(user)
-    err_console.print(f"[dim]conversation {conversation}; empty line to quit[/]")
-    while True:
-        try:
-            line = input("you> ").strip()
-        except EOFError:
-            break
-        if not line:
-            break
-        sys.stdout.write("stylist> ")
-        for event in stylist.stream(line, conversation_id=conversation, user_id=user):
-            if isinstance(event, Token):
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-            elif isinstance(event, Error):
-                err_console.print(f"[red]error:[/] {event.message}")
-            elif isinstance(event, Done):
-                sys.stdout.write("\n")
-                _print_items(event.reply)
 
 
 def list_conversations(

@@ -241,6 +241,7 @@ class ChatScreen(Screen):
         self.conversation_id = reply.conversation_id
         self.query_one(StatusBar).conversation = reply.conversation_id
         self._set_busy(False)
+        self.stylist_app.refresh_info()  # the first turn opens the catalogue: its size is known now
 
     @on(TurnFailed)
     async def _failed(self, message: TurnFailed) -> None:
