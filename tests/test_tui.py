@@ -428,3 +428,21 @@ def test_device_labels() -> None:
     from stylist.tui.widgets.status_bar import device_label
 
     assert [device_label(d) for d in ("cpu", "cuda", "cuda:1", "remote")] == ["CPU", "GPU", "GPU (cuda:1)", "remote"]
+
+
+async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Path) -> None:
+    gate = threading.Event()
+    fake = FakeStylist(tmp_path, scripts=[[Token(text="Old"), gate, Token(text=" late")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first question")
+        await wait_until(pilot, lambda: bool(turns(app)) and turns(app)[0].text == "Old")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not app.chat.busy and not turns(app)
+        await send(pilot, "second question")
+        gate.set()
+        await settle(pilot)
+        (turn,) = turns(app)
+        assert turn.text.startswith("For a") and "late" not in turn.text
+        assert app.chat.query_one(ChatInput).value == ""
