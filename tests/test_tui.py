@@ -446,3 +446,53 @@ async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Pat
         (turn,) = turns(app)
         assert turn.text.startswith("For a") and "late" not in turn.text
         assert app.chat.query_one(ChatInput).value == ""
+
+
+async def test_generated_design_appears_as_an_image_card(tmp_path: Path) -> None:
+    from fakes import write_swatch
+    from stylist.events import Image
+    from stylist.tui.widgets.image_card import ImageCard
+
+    path = write_swatch(tmp_path / "design-1.png", (120, 80, 40), (60, 40, 20))
+    script = [Image(path=str(path), caption="design 1: rust linen dress"), Token(text="Here is a design.")]
+    app = make_app(FakeStylist(tmp_path, scripts=[script]))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/design rust linen dress")
+        await settle(pilot)
+        (card,) = app.chat.query(ImageCard)
+        assert card.caption == "design 1: rust linen dress"
+        assert turns(app)[0].images == [str(path)]
+        assert "design 1: rust linen" in screen_text(app)
+
+
+def test_trend_rows_from_the_real_forecaster_shape() -> None:
+    from stylist.tui.screens.trends import describe_report, trend_sections
+
+    report = {
+        "kind": "colour", "source": "demo", "horizon_label": "8 weeks", "skipped": ["x: too short"],
+        "rising": [{"kind": "colour", "value": "silver", "growth": 0.7056, "history": [1.0, 2.0], "forecast": [3.0, 4.0],
+                    "lower": [0.0, 0.0], "upper": [9.0, 9.0], "sparkline": "▁▂"}],
+        "falling": [{"kind": "colour", "value": "orange", "growth": -0.2, "history": [], "forecast": [5.0, 4.0]}],
+    }
+    sections = trend_sections(report)
+    assert list(sections) == ["rising", "falling"]
+    silver, orange = sections["rising"][0], sections["falling"][0]
+    assert (silver.label, silver.series, silver.change, silver.forecast_from) == ("silver", [1, 2, 3, 4], 0.7056, 2)
+    assert (orange.label, orange.series, orange.forecast_from) == ("orange", [5, 4], None)
+    assert describe_report(report) == "kind: colour · source: demo · horizon label: 8 weeks"
+
+
+def test_profile_form_from_the_real_update_profile_schema() -> None:
+    from stylist.errors import ToolInputError
+    from stylist.runtime import Runtime
+    from stylist.tools.update_profile import UpdateProfile
+    from stylist.tui.tools_view import form_fields, parse_field
+
+    fields = {f.name: f for f in form_fields(UpdateProfile(Runtime()).input_schema())}
+    assert "user_id" not in fields
+    assert (fields["liked_colours"].kind, fields["sizes"].kind, fields["budget"].kind) == ("list", "map", "number")
+    assert parse_field(fields["liked_colours"], "olive,  rust ,") == ["olive", "rust"]
+    assert parse_field(fields["sizes"], "top=M, shoes=42") == {"top": "M", "shoes": "42"}
+    assert parse_field(fields["budget"], "") is None
+    with pytest.raises(ToolInputError, match="sizes: expected key=value"):
+        parse_field(fields["sizes"], "M")
