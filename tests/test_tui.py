@@ -26,7 +26,7 @@ from stylist.tui.widgets.unavailable import Unavailable  # noqa: E402
 from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
 
 SIZE = (100, 40)
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
 
 
 @pytest.fixture

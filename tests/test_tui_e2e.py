@@ -12,7 +12,7 @@ from stylist.tui.widgets.message_view import AssistantMessage  # noqa: E402
 from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
 from tui_helpers import send, settle  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.anyio]
+pytestmark = [pytest.mark.slow, pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
 
 
 @pytest.fixture
