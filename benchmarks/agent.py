@@ -118,7 +118,7 @@ def smollm2_path() -> str | None:
 
 def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> tuple[Any, str]:
     """(Stylist, description) for ``backend``; raises RuntimeError when it cannot run here."""
-    from fakes import FakeCatalogueIndex, ensure_service_properties
+    from fakes_agent import FakeCatalogueIndex, ensure_service_properties
     from stylist.config import load_settings
     from stylist.facade import Stylist
     from stylist.runtime import Runtime

@@ -102,6 +102,7 @@ class Runtime:
 
         return self.service("preference_model", make)
 
+
     @property
     def compat_scorer(self) -> Any:
         """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""

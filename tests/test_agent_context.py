@@ -6,7 +6,7 @@ import json
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from fakes import fake_garments, fake_stylist
+from fakes_agent import fake_garments, fake_stylist
 from stylist.agent.context import compact, delimit, history_messages
 from stylist.agent.items import SeenItem, Turn
 from stylist.tools.search import SearchHit, SearchResult

@@ -8,7 +8,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel
 
-from fakes import FakeCatalogueIndex, ScriptedChatModel, _g, fake_garments, fake_stylist, tool_call
+from fakes_agent import FakeCatalogueIndex, ScriptedChatModel, _g, fake_garments, fake_stylist, tool_call
 from stylist.agent.router import RouteHint
 from stylist.errors import IndexNotBuiltError
 from stylist.events import Done, Item, Token, ToolFinished, ToolStarted

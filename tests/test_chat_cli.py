@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fakes import FakeCatalogueIndex, ensure_service_properties
+from fakes_agent import FakeCatalogueIndex, ensure_service_properties
 from stylist.cli import main
 
 

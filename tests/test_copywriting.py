@@ -10,7 +10,7 @@ from stylist.tools.copykit.facts import Facts
 from stylist.tools.copykit.grounding import check_copy
 from stylist.tools.copywriting import write_copy
 from stylist.tools.registry import build_registry
-from tests.fakes import FakeCatalogueIndex, FakeChatModel, fake_runtime, make_garments
+from tests.fakes_profile import FakeCatalogueIndex, FakeChatModel, fake_runtime, make_garments
 
 GARMENTS = make_garments()
 SHIRT = GARMENTS[0]  # Navy linen shirt, $20.00

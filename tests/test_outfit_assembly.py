@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from fakes import FakeCatalogueIndex, fake_catalogue
+from fakes_compat import FakeCatalogueIndex, fake_catalogue
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.index.schema import Gender, Slot
 from stylist.tools.outfits.assembly import NoOutfitError, OutfitAssembler

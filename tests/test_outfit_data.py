@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes import fake_catalogue
+from fakes_compat import fake_catalogue
 from stylist.errors import CatalogueError
 from stylist.index.schema import Slot
 from stylist.tools.outfits.attributes import pair_issues

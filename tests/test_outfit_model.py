@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from fakes import HashingTextEmbedder, fake_catalogue
+from fakes import HashingTextEmbedder
+from fakes_compat import fake_catalogue
 from stylist.errors import ModelUnavailableError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.outfits.checkpoint import PACKAGED, load_checkpoint, save_checkpoint

@@ -11,7 +11,7 @@ from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.preferences import BlendWeights, PreferenceModel, humanise_age
 from stylist.profiles.store import utcnow
 from stylist.tools.search import SearchGarments
-from tests.fakes import FakeCatalogueIndex, fake_runtime
+from tests.fakes_profile import FakeCatalogueIndex, fake_runtime
 
 
 @pytest.fixture

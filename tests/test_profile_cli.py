@@ -9,7 +9,7 @@ import pytest
 
 from stylist.cli import main
 from stylist.cli.common import CliState
-from tests.fakes import FakeCatalogueIndex, FakeChatModel, fake_runtime
+from tests.fakes_profile import FakeCatalogueIndex, FakeChatModel, fake_runtime
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES
 from stylist.profiles.store import ProfileStore
 from stylist.runtime import Runtime
-from tests.fakes import FakeCatalogueIndex
+from tests.fakes_profile import FakeCatalogueIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import pytest
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.profiles.statements import parse_statement
 from stylist.tools.registry import build_registry
-from tests.fakes import FakeCatalogueIndex, fake_runtime
+from tests.fakes_profile import FakeCatalogueIndex, fake_runtime
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("textual")
 
-from fakes import FakeStylist  # noqa: E402
+from fakes_tui import FakeStylist  # noqa: E402
 from stylist.events import Error, Item, ItemRef, StylistInfo, Token  # noqa: E402
 from stylist.tui.app import create_app  # noqa: E402
 from stylist.tui.screens.help import HelpScreen  # noqa: E402

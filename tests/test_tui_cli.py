@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes import FakeStylist
+from fakes_tui import FakeStylist
 from stylist.cli import main
 
 

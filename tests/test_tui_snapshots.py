@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from fakes import FakeStylist  # noqa: E402
+from fakes_tui import FakeStylist  # noqa: E402
 from stylist.tui.app import create_app  # noqa: E402
 from tui_helpers import send, settle  # noqa: E402
 

@@ -63,6 +63,8 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
     from stylist.tools.copywriting import WriteCopy
     from stylist.tools.get_profile import GetProfile
+    from stylist.tools.outfits.build_tool import BuildOutfit
+    from stylist.tools.outfits.score_tool import ScoreOutfit
     from stylist.tools.record_feedback import RecordFeedback
     from stylist.tools.search import SearchGarments
     from stylist.tools.trends.tool import TrendForecast
@@ -75,4 +77,6 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         RecordFeedback(runtime),
         WriteCopy(runtime),
         TrendForecast(runtime),
+        ScoreOutfit(runtime),
+        BuildOutfit(runtime),
     ])
