@@ -449,7 +449,7 @@ async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Pat
 
 
 async def test_generated_design_appears_as_an_image_card(tmp_path: Path) -> None:
-    from fakes import write_swatch
+    from fakes_tui import write_swatch
     from stylist.events import Image
     from stylist.tui.widgets.image_card import ImageCard
 
