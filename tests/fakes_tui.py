@@ -243,11 +243,17 @@ class FakeStylist:
         self.feedback_calls: list[tuple[str, FeedbackKind, str]] = []
         self.messages: list[tuple[str, str | None]] = []
         self._ids = itertools.count(1)
+        self._clock = itertools.count()
+
+    def _now(self) -> str:
+        # Strictly increasing per fake, so ordering and snapshots do not depend on other tests.
+        base = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
+        return datetime.fromtimestamp(base + next(self._clock), tz=timezone.utc).isoformat()
 
     # -- conversations ----------------------------------------------------------------------
     def new_conversation(self, user_id: str | None = None) -> str:
         cid = f"conv-{next(self._ids)}"
-        self.conversations_[cid] = {"user": user_id or DEFAULT_USER, "messages": [], "updated": _now()}
+        self.conversations_[cid] = {"user": user_id or DEFAULT_USER, "messages": [], "updated": self._now()}
         return cid
 
     def conversations(self, user_id: str | None = None) -> list[ConversationSummary]:
@@ -318,10 +324,10 @@ class FakeStylist:
         )
         conv = self.conversations_[cid]
         conv["messages"] += [
-            HistoryMessage(role="user", text=message, created_at=_now()),
-            HistoryMessage(role="assistant", text=reply.text, items=items, created_at=_now()),
+            HistoryMessage(role="user", text=message, created_at=self._now()),
+            HistoryMessage(role="assistant", text=reply.text, items=items, created_at=self._now()),
         ]
-        conv["updated"] = _now()
+        conv["updated"] = self._now()
         yield Done(reply=reply)
 
     def chat(self, message: str, conversation_id: str | None = None, user_id: str | None = None) -> ChatReply:
@@ -342,14 +348,3 @@ class FakeStylist:
 
     def info(self) -> StylistInfo:
         return self._info
-
-
-_clock = itertools.count()
-
-
-def _now() -> str:
-    # Strictly increasing timestamps so ordering by update time is deterministic in tests.
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
-    return datetime.fromtimestamp(base + next(_clock), tz=timezone.utc).isoformat()
-
-
