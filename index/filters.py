@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stylist.index.lexicon import canonical_colour, seasons_of
 from stylist.index.schema import Garment, Gender, Slot
 
 
@@ -37,6 +38,14 @@ class SearchFilters(BaseModel):
         cleaned = [v.strip().lower() for v in values if v and v.strip()]
         return cleaned or None
 
+    @field_validator("colours", "seasons")
+    @classmethod
+    def _canonical(cls, values: list[str] | None, info) -> list[str] | None:
+        # the catalogue stores canonical names ("navy blue", "autumn"); accept "navy", "fall"
+        if values is None:
+            return None
+        return [canonical_colour(v) for v in values] if info.field_name == "colours" else seasons_of(values)
+
     @model_validator(mode="after")
     def _price_range(self) -> SearchFilters:
         if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
@@ -53,7 +62,7 @@ class SearchFilters(BaseModel):
             return False
         if self.genders and g.gender not in self.genders and g.gender is not Gender.UNISEX:
             return False
-        if self.colours and not set(self.colours) & set(g.colours):
+        if self.colours and not set(self.colours) & ({canonical_colour(c) for c in g.colours} | set(g.colours)):
             return False
         if self.article_types and g.article_type.lower() not in self.article_types:
             return False
@@ -61,7 +70,7 @@ class SearchFilters(BaseModel):
             return False
         if self.materials and (g.material or "").lower() not in self.materials:
             return False
-        if self.seasons and not set(self.seasons) & set(g.seasons):
+        if self.seasons and not set(self.seasons) & (set(seasons_of(g.seasons)) | set(g.seasons)):
             return False
         if self.occasions and not set(self.occasions) & set(g.occasions):
             return False

@@ -71,6 +71,13 @@ _PATTERN_RE = _compile(PATTERN_WORDS)
 _MATERIAL_RE = _compile(MATERIAL_WORDS)
 
 
+def canonical_colour(name: str) -> str:
+    """The canonical spelling of one colour name ("Navy" → "navy blue", "gray" → "grey");
+    names the lexicon does not know are only lower-cased."""
+    word = " ".join(name.lower().replace("-", " ").split())
+    return COLOUR_WORDS.get(word, word)
+
+
 def colours_in(text: str) -> list[str]:
     """Colour names mentioned in ``text``, in order, without repeats ("rose gold" is one colour)."""
     out: list[str] = []

@@ -82,7 +82,8 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(512, ge=16, le=32_768)
     context_tokens: int = Field(4096, ge=512, le=1_048_576)
     threads: int | None = Field(None, ge=1)
-    """CPU threads for llama.cpp; ``None`` uses all cores."""
+    """CPU threads for llama.cpp; ``None`` uses all cores but one (at most 8): more threads than
+    free cores makes llama.cpp many times slower."""
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(4, ge=1, le=20)
     """Tool-calling steps per turn before the agent must answer."""

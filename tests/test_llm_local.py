@@ -223,3 +223,29 @@ def test_grammar_schema_inlines_refs_and_builds():
     pytest.importorskip("llama_cpp")
     assert _call_grammar(to_openai_tools([Search, GetTrends]), "required") is not None
     assert _call_grammar(to_openai_tools([Search, GetTrends]), "GetTrends") is not None
+
+
+def test_copy_tool_gets_text_from_a_langchain_chat_model():
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+    from stylist.tools.copywriting import text_generator
+
+    model = Scripted(pieces=["Breezy ", "linen for long days."])
+    runtime = Runtime(load_settings(), chat_model=model)
+    text = text_generator(runtime).generate("tagline", system="You write copy.", max_tokens=20)
+    assert text == "Breezy linen for long days."
+    assert model.seen[-1]["max_tokens"] == 20
+    assert isinstance(model.seen[-1]["messages"][0], SystemMessage)
+
+
+def test_default_threads_leave_a_core_free(monkeypatch):
+    import os
+
+    from stylist.llm.llamacpp import default_threads
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(2)), raising=False)
+    assert default_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(1)), raising=False)
+    assert default_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert default_threads() == 8

@@ -201,3 +201,11 @@ def test_oversized_csv_field_is_a_row_problem(tmp_path: Path) -> None:
     result = load_catalogue(path)
     assert [g.id for g in result.garments] == ["ok"]
     assert result.problems[0].line == 2 and result.problems[0].reason.startswith("unreadable CSV record")
+
+
+def test_csv_attributes_column_may_hold_json(tmp_path: Path) -> None:
+    path = tmp_path / "attrs.csv"
+    path.write_text('id,title,article_type,attributes\na,Shirt,Shirt,"{""fit"": ""slim""}"\nb,Shirt,Shirt,"{broken"\n')
+    result = load_catalogue(path)
+    assert result.garments[0].attributes == {"fit": "slim"}
+    assert (result.problems[0].line, result.problems[0].field) == (3, "attributes")

@@ -115,7 +115,9 @@ def text_generator(runtime: Runtime) -> Any | None:
         except StylistError as exc:
             log.info("no LLM for copy (%s); using templates", exc.message)
             return None
-        if hasattr(model, "generate"):
+        # a LangChain chat model's own ``generate`` is a batch API with another signature:
+        # those go through stylist.llm.generate below
+        if hasattr(model, "generate") and not hasattr(model, "bind_tools"):
             return model
     try:
         from stylist import llm as llm_module  # the LLM engineer's generate() helper

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stylist.index.lexicon import colours_in, material_in, pattern_in, seasons_of
+from stylist.index.lexicon import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.loaders.native import CsvRecordError, csv_rows
 
@@ -100,9 +100,10 @@ def _garment(row: dict[str, str], extras: dict[str, str], images: Path | None) -
         raise BadField("price", why, row.get("price"))
 
     name = _value(row, "productdisplayname")
-    base_colour = (_value(row, "basecolour", "basecolor") or "").lower()
-    group = (_value(row, "colorgroup", "colourgroup") or "").lower()
-    colours = [c for c in (base_colour, group) if c]
+    raw_colour = _value(row, "basecolour", "basecolor") or ""
+    base_colour = canonical_colour(raw_colour) if raw_colour else ""
+    group = canonical_colour(_value(row, "colorgroup", "colourgroup") or "")
+    colours = list(dict.fromkeys(c for c in (base_colour, group) if c))
     if not colours and name:
         colours = colours_in(name)
     season = _value(row, "season")
@@ -117,6 +118,8 @@ def _garment(row: dict[str, str], extras: dict[str, str], images: Path | None) -
         attributes["year"] = year.removesuffix(".0")
     if group:
         attributes["colour_group"] = group
+    if raw_colour and raw_colour.lower() != base_colour:
+        attributes["base_colour"] = raw_colour
     attributes.update({k: v for k, v in extras.items() if v and v.lower() not in BLANK})
     attributes = {k: v for k, v in attributes.items() if v}
 

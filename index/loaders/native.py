@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stylist.errors import CatalogueError
-from stylist.index.lexicon import seasons_of
+from stylist.index.lexicon import canonical_colour, seasons_of
 from stylist.index.loaders.base import (
     BadField,
     Collector,
@@ -44,7 +44,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[str, Any]:
+def garment_fields(raw: dict[str, Any], *, base: Path) -> dict[str, Any]:
     """Turn one raw record (CSV strings or JSON values) into Garment fields, or raise BadField."""
     data: dict[str, Any] = {}
     attributes: dict[str, str] = {}
@@ -53,6 +53,11 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
         name = str(key).strip().lower()
         if name in ALIASES and ALIASES[name] not in present:  # "color" means colours unless both exist
             name = ALIASES[name]
+        if name == "attributes" and isinstance(value, str) and value.strip().startswith("{"):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise BadField("attributes", "not a valid JSON object", value) from None
         if name == "attributes" and isinstance(value, dict):
             attributes.update({str(k): _text(v) for k, v in value.items() if not _blank(v)})
         elif name in FIELDS:
@@ -86,6 +91,7 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
     for name in LIST_FIELDS:
         data[name] = split_list(data.get(name))
     data["seasons"] = seasons_of(data["seasons"])
+    data["colours"] = [canonical_colour(c) for c in data["colours"]]
 
     price, why = parse_price(data.get("price"))
     if why:
@@ -126,17 +132,17 @@ def load_jsonl(text: str, sink: Collector, *, base: Path) -> None:
         if not line.strip():
             continue
         sink.rows_read += 1
-        add_row(sink, number, lambda line=line: _json_record(line, base, sink))
+        add_row(sink, number, lambda line=line: _json_record(line, base))
 
 
-def _json_record(line: str, base: Path, sink: Collector) -> dict[str, Any]:
+def _json_record(line: str, base: Path) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadField(None, f"not valid JSON ({exc.msg} at column {exc.colno})", line[:80]) from None
     if not isinstance(record, dict):
         raise BadField(None, f"expected a JSON object, got {type(record).__name__}", line[:80])
-    return garment_fields(record, base=base, sink=sink)
+    return garment_fields(record, base=base)
 
 
 class CsvRecordError(Exception):
@@ -184,7 +190,7 @@ def load_csv(text: str, sink: Collector, *, base: Path) -> None:
             sink.problem(line, None, f"{few} fields: the row has {len(fields)}, the header has {len(header)}")
             continue
         raw = dict(zip(header, fields))
-        add_row(sink, line, lambda raw=raw: garment_fields(raw, base=base, sink=sink))
+        add_row(sink, line, lambda raw=raw: garment_fields(raw, base=base))
 
 
 def write_catalogue(garments: Iterable[Garment], path: str | os.PathLike[str]) -> Path:

@@ -8,10 +8,20 @@ from collections.abc import Sequence
 import numpy as np
 
 from stylist.index.filters import SearchFilters
+from stylist.index.lexicon import canonical_colour, seasons_of
 from stylist.index.schema import Garment, Gender
 
 _SCALARS = ("slots", "article_types", "patterns", "materials", "brands")
 _SETS = ("colours", "seasons", "occasions")
+
+
+def _words(field: str, word: str) -> set[str]:
+    """The word and its canonical name, as ``SearchFilters.matches`` compares them."""
+    if field == "colours":
+        return {word, canonical_colour(word)}
+    if field == "seasons":
+        return {word, *seasons_of([word])}
+    return {word}
 
 
 class FilterArrays:
@@ -35,7 +45,8 @@ class FilterArrays:
             lists: dict[str, list[int]] = defaultdict(list)
             for row, g in enumerate(garments):
                 for word in getattr(g, field):
-                    lists[word].append(row)
+                    for key in _words(field, word):
+                        lists[key].append(row)
             self.postings[field] = {w: np.array(rows, dtype=np.int64) for w, rows in lists.items()}
         self.row_of = {g.id: row for row, g in enumerate(garments)}
 
