@@ -1,31 +1,21 @@
-"""Fakes used by the TUI tests (split from tests/fakes.py, which keeps the shared ones)."""
+"""The scripted fake of the ``Stylist`` facade the TUI tests drive (same methods and event
+stream as ``stylist.Stylist``, with gates, delays and errors under the test's control), and
+in-memory stand-ins for the profile and trend tools it registers."""
 
 from __future__ import annotations
 
-import hashlib  # noqa: F401
-import re  # noqa: F401
-from collections.abc import Sequence  # noqa: F401
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: F401
-from pydantic import BaseModel, ConfigDict  # noqa: F401
+from pydantic import BaseModel, Field
 
-from stylist.tools.base import Tool  # noqa: F401
-from tests.fakes import HashingTextEmbedder  # noqa: F401
-
-# --- A scripted fake of the ``Stylist`` facade (for the TUI, servers and CLI tests) -------------
-
-import itertools  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-from pydantic import BaseModel, Field  # noqa: E402
-
-from stylist.errors import ItemNotFoundError, StylistError  # noqa: E402
-from stylist.events import (  # noqa: E402
+from stylist.errors import ItemNotFoundError, StylistError
+from stylist.events import (
     DEFAULT_USER,
     ChatEvent,
     ChatReply,
@@ -44,8 +34,8 @@ from stylist.events import (  # noqa: E402
     ToolFinished,
     ToolStarted,
 )
-from stylist.tools.base import Tool  # noqa: E402
-from stylist.tools.registry import ToolRegistry  # noqa: E402
+from stylist.tools.base import Tool
+from stylist.tools.registry import ToolRegistry
 
 #: A scripted turn: the events ``stream`` yields for one message (``Done`` is added when missing).
 #: An exception instance in it is raised there; a ``threading.Event`` pauses the stream until set.
@@ -64,15 +54,26 @@ def write_swatch(path: Path, top: tuple[int, int, int], bottom: tuple[int, int, 
 
 
 class FakeProfile(BaseModel):
+    """The shape of ``stylist.profiles.schema.Profile`` (the parts the TUI shows)."""
+
     user_id: str
-    colours: list[str] = Field(default_factory=list)
-    styles: list[str] = Field(default_factory=list)
-    budget: float | None = None
+    name: str | None = None
     sizes: dict[str, str] = Field(default_factory=dict)
+    budget: float | None = None
+    likes: dict[str, list[str]] = Field(default_factory=dict)
+    dislikes: dict[str, list[str]] = Field(default_factory=dict)
     wardrobe: list[dict[str, Any]] = Field(default_factory=list)
-    liked: list[str] = Field(default_factory=list)
-    disliked: list[str] = Field(default_factory=list)
-    saved: list[str] = Field(default_factory=list)
+    feedback_count: int = 0
+
+
+class FakeFeedback(BaseModel):
+    item_id: str
+    kind: str
+
+
+class FakeProfileView(BaseModel):
+    profile: FakeProfile
+    recent_feedback: list[FakeFeedback] = Field(default_factory=list)
 
 
 class FakeProfileStore:
@@ -80,20 +81,21 @@ class FakeProfileStore:
 
     def __init__(self) -> None:
         self.profiles: dict[str, FakeProfile] = {}
-        self.feedback: list[tuple[str, str, str]] = []
+        self.events: list[FakeFeedback] = []
         self._lock = threading.Lock()
 
-    def get(self, user_id: str = DEFAULT_USER) -> FakeProfile:
+    def get_profile(self, user_id: str = DEFAULT_USER) -> FakeProfile:
         with self._lock:
             return self.profiles.setdefault(user_id, FakeProfile(user_id=user_id))
 
-    def record(self, user_id: str, item_id: str, kind: str) -> None:
-        profile = self.get(user_id)
+    def record_feedback(self, user_id: str, item_id: str, kind: str) -> None:
+        profile = self.get_profile(user_id)
         with self._lock:
-            self.feedback.append((user_id, item_id, kind))
-            bucket = {"like": profile.liked, "dislike": profile.disliked, "save": profile.saved}.get(kind)
-            if bucket is not None and item_id not in bucket:
-                bucket.append(item_id)
+            self.events.append(FakeFeedback(item_id=item_id, kind=kind))
+            profile.feedback_count += 1
+
+    def feedback(self, user_id: str = DEFAULT_USER) -> list[FakeFeedback]:
+        return list(self.events)
 
 
 class _UserArgs(BaseModel):
@@ -101,12 +103,18 @@ class _UserArgs(BaseModel):
 
 
 class _UpdateArgs(BaseModel):
+    """Like ``update_profile``'s input: list fields add, scalar fields set."""
+
     user_id: str = DEFAULT_USER
-    colours: list[str] | None = None
-    """Favourite colours."""
-    styles: list[str] | None = None
-    budget: float | None = None
-    """Budget per item."""
+    statement: str | None = Field(None, description="What the user said about their taste")
+    liked_colours: list[str] = Field(default_factory=list)
+    sizes: dict[str, str] | None = Field(None, description="e.g. top=M, shoes=42")
+    budget: float | None = Field(None, ge=0, description="Most per item")
+
+
+class _UpdateResult(BaseModel):
+    changes: list[str]
+    profile: FakeProfile
 
 
 class FakeGetProfile(Tool):
@@ -117,8 +125,8 @@ class FakeGetProfile(Tool):
     def __init__(self, store: FakeProfileStore) -> None:
         self.store = store
 
-    def run(self, args: _UserArgs) -> FakeProfile:
-        return self.store.get(args.user_id)
+    def run(self, args: _UserArgs) -> FakeProfileView:
+        return FakeProfileView(profile=self.store.get_profile(args.user_id), recent_feedback=self.store.feedback(args.user_id))
 
 
 class FakeUpdateProfile(Tool):
@@ -129,24 +137,43 @@ class FakeUpdateProfile(Tool):
     def __init__(self, store: FakeProfileStore) -> None:
         self.store = store
 
-    def run(self, args: _UpdateArgs) -> FakeProfile:
-        profile = self.store.get(args.user_id)
-        for key, value in args.model_dump(exclude={"user_id"}, exclude_none=True).items():
-            setattr(profile, key, value)
-        return profile
+    def run(self, args: _UpdateArgs) -> _UpdateResult:
+        from stylist.errors import ToolInputError
+
+        profile = self.store.get_profile(args.user_id)
+        changes = []
+        if args.statement:
+            profile.likes.setdefault("style", []).append(args.statement)
+            changes.append(f"liked styles: + {args.statement}")
+        for colour in args.liked_colours:
+            profile.likes.setdefault("colour", []).append(colour)
+            changes.append(f"liked colours: + {colour}")
+        for field in ("sizes", "budget"):
+            if getattr(args, field) is not None:
+                setattr(profile, field, getattr(args, field))
+                changes.append(f"{field}: {getattr(args, field)}")
+        if not changes:
+            raise ToolInputError("update_profile: nothing to change")
+        return _UpdateResult(changes=changes, profile=profile)
 
 
 class _TrendArgs(BaseModel):
-    horizon_weeks: int = 8
+    kind: str = Field("colour", description="colour, article, pattern, style or fabric")
+    horizon: str = Field("8w", description="e.g. 8w, 3m")
 
 
 class _Trend(BaseModel):
-    attribute: str
-    change: float
+    kind: str
+    value: str
+    growth: float
     history: list[float]
+    forecast: list[float]
 
 
 class _Trends(BaseModel):
+    kind: str
+    source: str
+    horizon_label: str
     rising: list[_Trend]
     falling: list[_Trend]
 
@@ -156,13 +183,19 @@ class FakeTrendForecast(Tool):
 
     name = "trend_forecast"
 
+    def __init__(self) -> None:
+        self.calls: list[_TrendArgs] = []
+
     def run(self, args: _TrendArgs) -> _Trends:
+        self.calls.append(args)
+        k = args.kind
         return _Trends(
+            kind=k, source="demo", horizon_label=args.horizon,
             rising=[
-                _Trend(attribute="colour: olive", change=0.31, history=[1, 2, 2, 3, 5, 6, 8, 9]),
-                _Trend(attribute="material: linen", change=0.18, history=[3, 3, 4, 4, 5, 5, 6, 7]),
+                _Trend(kind=k, value="olive", growth=0.31, history=[1, 2, 2, 3, 5], forecast=[6, 8, 9]),
+                _Trend(kind=k, value="linen", growth=0.18, history=[3, 3, 4, 4, 5], forecast=[5, 6, 7]),
             ],
-            falling=[_Trend(attribute="pattern: neon stripes", change=-0.22, history=[9, 8, 8, 6, 5, 4, 3, 2])],
+            falling=[_Trend(kind=k, value="neon", growth=-0.22, history=[9, 8, 8, 6, 5], forecast=[4, 3, 2])],
         )
 
 
@@ -210,11 +243,17 @@ class FakeStylist:
         self.feedback_calls: list[tuple[str, FeedbackKind, str]] = []
         self.messages: list[tuple[str, str | None]] = []
         self._ids = itertools.count(1)
+        self._clock = itertools.count()
+
+    def _now(self) -> str:
+        # Strictly increasing per fake, so ordering and snapshots do not depend on other tests.
+        base = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
+        return datetime.fromtimestamp(base + next(self._clock), tz=timezone.utc).isoformat()
 
     # -- conversations ----------------------------------------------------------------------
     def new_conversation(self, user_id: str | None = None) -> str:
         cid = f"conv-{next(self._ids)}"
-        self.conversations_[cid] = {"user": user_id or DEFAULT_USER, "messages": [], "updated": _now()}
+        self.conversations_[cid] = {"user": user_id or DEFAULT_USER, "messages": [], "updated": self._now()}
         return cid
 
     def conversations(self, user_id: str | None = None) -> list[ConversationSummary]:
@@ -285,10 +324,10 @@ class FakeStylist:
         )
         conv = self.conversations_[cid]
         conv["messages"] += [
-            HistoryMessage(role="user", text=message, created_at=_now()),
-            HistoryMessage(role="assistant", text=reply.text, items=items, created_at=_now()),
+            HistoryMessage(role="user", text=message, created_at=self._now()),
+            HistoryMessage(role="assistant", text=reply.text, items=items, created_at=self._now()),
         ]
-        conv["updated"] = _now()
+        conv["updated"] = self._now()
         yield Done(reply=reply)
 
     def chat(self, message: str, conversation_id: str | None = None, user_id: str | None = None) -> ChatReply:
@@ -305,19 +344,7 @@ class FakeStylist:
             raise ItemNotFoundError(item_id)
         user = user_id or DEFAULT_USER
         self.feedback_calls.append((item_id, kind, user))
-        self.profile_store.record(user, item_id, kind)
+        self.profile_store.record_feedback(user, item_id, kind)
 
     def info(self) -> StylistInfo:
         return self._info
-
-
-_clock = itertools.count()
-
-
-def _now() -> str:
-    # Strictly increasing timestamps so ordering by update time is deterministic in tests.
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
-    return datetime.fromtimestamp(base + next(_clock), tz=timezone.utc).isoformat()
-
-
-FakeStylistFactory = Callable[..., FakeStylist]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from stylist.tui.widgets.unavailable import Unavailable  # noqa: E402
 from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
 
 SIZE = (100, 40)
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
 
 
 @pytest.fixture
@@ -124,9 +125,7 @@ async def test_like_from_card_key_and_button_reaches_the_profile(fake: FakeStyli
         await settle(pilot)
         await pilot.click(second.query_one("#save"))
         await settle(pilot)
-        profile = fake.profile_store.get("default")
-        assert profile.liked == ["g-101"]
-        assert profile.saved == ["g-202"]
+        assert [(e.item_id, e.kind) for e in fake.profile_store.feedback()] == [("g-101", "like"), ("g-202", "save")]
         assert first.has_class("-like") and second.has_class("-save")
         # The profile screen shows what was liked.
         await pilot.press("ctrl+o")
@@ -221,9 +220,17 @@ async def test_slash_completion_with_tab_and_hint(fake: FakeStylist) -> None:
         await settle(pilot)
         assert isinstance(app.screen, TrendsScreen)
         labels = [str(label.render()) for label in app.screen.query(".trend-label")]
-        assert labels == ["colour: olive", "material: linen", "pattern: neon stripes"]
+        assert labels == ["olive", "linen", "neon"]
         changes = [str(label.render()) for label in app.screen.query(".trend-change")]
         assert changes == ["+31%", "+18%", "-22%"]
+        assert app.screen.query(".trend-spark").first().data == [1, 2, 2, 3, 5, 6, 8, 9]
+        # Another kind, from the option inputs.
+        app.screen.query_one("#option-kind").value = "fabric"
+        app.screen.query_one("#option-kind").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert fake.registry.get("trend_forecast").calls[-1].kind == "fabric"
+        assert "kind: fabric" in screen_text(app)
         await pilot.press("escape")
         assert app.screen is app.chat
 
@@ -307,24 +314,49 @@ async def test_empty_history_says_so(fake: FakeStylist) -> None:
 
 async def test_profile_edit_saves_and_bad_value_names_the_field(fake: FakeStylist) -> None:
     app = make_app(fake)
+    fake.profile_store.get_profile().budget = 150
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "/profile")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProfileScreen)
-        assert [f.name for f in screen.fields] == ["colours", "styles", "budget"]
-        screen.query_one("#field-colours").value = "olive, rust"
+        assert [f.name for f in screen.fields] == ["statement", "liked_colours", "sizes", "budget"]
+        assert screen.query_one("#field-budget").value == "150"
+        screen.query_one("#field-liked_colours").value = "olive, rust"
+        screen.query_one("#field-sizes").value = "top=M, shoes=42"
         screen.query_one("#field-budget").value = "lots"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "budget: could not convert string to float" in screen_text(app)
-        assert fake.profile_store.get().colours == []
+        assert fake.profile_store.get_profile().likes == {}
         screen.query_one("#field-budget").value = "200"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        profile = fake.profile_store.get()
-        assert profile.colours == ["olive", "rust"] and profile.budget == 200.0
-        assert "Saved." in screen_text(app)
+        profile = fake.profile_store.get_profile()
+        assert profile.likes == {"colour": ["olive", "rust"]} and profile.budget == 200.0
+        assert profile.sizes == {"top": "M", "shoes": "42"}
+        shown = screen_text(app)
+        assert "Saved: liked colours: + olive; liked colours: + rust" in shown
+        assert re.search(r"likes colour +olive, rust", shown)
+        # List fields add, so they are empty again; scalars show the stored value.
+        assert screen.query_one("#field-liked_colours").value == ""
+        assert screen.query_one("#field-sizes").value == "top=M, shoes=42"
+
+
+async def test_profile_tool_error_is_shown(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        app.screen.query_one("#field-budget").value = ""
+        app.screen.query_one("#field-statement").value = "   "
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Nothing changed." in screen_text(app)
+        app.screen.query_one("#field-budget").value = "-5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "update_profile: budget" in screen_text(app)
 
 
 async def test_profile_and_trends_say_when_tools_are_missing(tmp_path: Path) -> None:
@@ -389,4 +421,78 @@ async def test_keyboard_only_reaches_cards(fake: FakeStylist) -> None:
         assert isinstance(app.focused, GarmentCard)
         await pilot.press("s")
         await settle(pilot)
-        assert fake.profile_store.get().saved
+        assert [e.kind for e in fake.profile_store.feedback()] == ["save"]
+
+
+def test_device_labels() -> None:
+    from stylist.tui.widgets.status_bar import device_label
+
+    assert [device_label(d) for d in ("cpu", "cuda", "cuda:1", "remote")] == ["CPU", "GPU", "GPU (cuda:1)", "remote"]
+
+
+async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Path) -> None:
+    gate = threading.Event()
+    fake = FakeStylist(tmp_path, scripts=[[Token(text="Old"), gate, Token(text=" late")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first question")
+        await wait_until(pilot, lambda: bool(turns(app)) and turns(app)[0].text == "Old")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not app.chat.busy and not turns(app)
+        await send(pilot, "second question")
+        gate.set()
+        await settle(pilot)
+        (turn,) = turns(app)
+        assert turn.text.startswith("For a") and "late" not in turn.text
+        assert app.chat.query_one(ChatInput).value == ""
+
+
+async def test_generated_design_appears_as_an_image_card(tmp_path: Path) -> None:
+    from fakes_tui import write_swatch
+    from stylist.events import Image
+    from stylist.tui.widgets.image_card import ImageCard
+
+    path = write_swatch(tmp_path / "design-1.png", (120, 80, 40), (60, 40, 20))
+    script = [Image(path=str(path), caption="design 1: rust linen dress"), Token(text="Here is a design.")]
+    app = make_app(FakeStylist(tmp_path, scripts=[script]))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/design rust linen dress")
+        await settle(pilot)
+        (card,) = app.chat.query(ImageCard)
+        assert card.caption == "design 1: rust linen dress"
+        assert turns(app)[0].images == [str(path)]
+        assert "design 1: rust linen" in screen_text(app)
+
+
+def test_trend_rows_from_the_real_forecaster_shape() -> None:
+    from stylist.tui.screens.trends import describe_report, trend_sections
+
+    report = {
+        "kind": "colour", "source": "demo", "horizon_label": "8 weeks", "skipped": ["x: too short"],
+        "rising": [{"kind": "colour", "value": "silver", "growth": 0.7056, "history": [1.0, 2.0], "forecast": [3.0, 4.0],
+                    "lower": [0.0, 0.0], "upper": [9.0, 9.0], "sparkline": "▁▂"}],
+        "falling": [{"kind": "colour", "value": "orange", "growth": -0.2, "history": [], "forecast": [5.0, 4.0]}],
+    }
+    sections = trend_sections(report)
+    assert list(sections) == ["rising", "falling"]
+    silver, orange = sections["rising"][0], sections["falling"][0]
+    assert (silver.label, silver.series, silver.change, silver.forecast_from) == ("silver", [1, 2, 3, 4], 0.7056, 2)
+    assert (orange.label, orange.series, orange.forecast_from) == ("orange", [5, 4], None)
+    assert describe_report(report) == "kind: colour · source: demo · horizon label: 8 weeks"
+
+
+def test_profile_form_from_the_real_update_profile_schema() -> None:
+    from stylist.errors import ToolInputError
+    from stylist.runtime import Runtime
+    from stylist.tools.update_profile import UpdateProfile
+    from stylist.tui.tools_view import form_fields, parse_field
+
+    fields = {f.name: f for f in form_fields(UpdateProfile(Runtime()).input_schema())}
+    assert "user_id" not in fields
+    assert (fields["liked_colours"].kind, fields["sizes"].kind, fields["budget"].kind) == ("list", "map", "number")
+    assert parse_field(fields["liked_colours"], "olive,  rust ,") == ["olive", "rust"]
+    assert parse_field(fields["sizes"], "top=M, shoes=42") == {"top": "M", "shoes": "42"}
+    assert parse_field(fields["budget"], "") is None
+    with pytest.raises(ToolInputError, match="sizes: expected key=value"):
+        parse_field(fields["sizes"], "M")

@@ -61,11 +61,15 @@ class StylistApp(App[None]):
         return self._chat
 
     def on_mount(self) -> None:
-        self._load_info()
+        self.refresh_info()
         if self._resume:
             self.chat.load_conversation(self._resume)
 
-    @work(thread=True, group="info", exit_on_error=False)
+    def refresh_info(self) -> None:
+        """Ask the stylist for the status bar's backend, device and catalogue size (in a worker)."""
+        self._load_info()
+
+    @work(thread=True, group="info", exclusive=True, exit_on_error=False)
     def _load_info(self) -> None:
         try:
             info = self.stylist.info()

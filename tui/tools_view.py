@@ -101,16 +101,25 @@ def parse_field(field: FormField, text: str) -> Any:
     return text
 
 
+def profile_record(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(profile, extras)``: tools wrap the profile (``{"profile": {...}, "recent_feedback": [...]}``)."""
+    if isinstance(result.get("profile"), dict):
+        extras = {k: v for k, v in result.items() if k != "profile"}
+        return result["profile"], extras
+    return result, {}
+
+
 def split_record(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """Scalars and simple lists on one side, lists of records (wardrobe, feedback…) on the other."""
+    """Scalars and simple lists on one side (nested dicts flattened to "likes colour"), lists of
+    records (wardrobe, feedback…) on the other."""
     simple: dict[str, Any] = {}
     tables: dict[str, list[dict[str, Any]]] = {}
     for key, value in data.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             tables[key] = value
-        elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        elif isinstance(value, dict) and value and all(isinstance(v, (list, dict)) for v in value.values()):
             for sub, inner in value.items():
-                simple.update({f"{key}.{sub}.{k}": v for k, v in inner.items()})
+                simple[f"{key} {sub}"] = inner
         else:
             simple[key] = value
     return simple, tables

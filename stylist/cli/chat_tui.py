@@ -37,7 +37,7 @@ def chat(
         raise StylistError(f"--graphics {graphics!r} is not a mode", hint=f"choose one of: {', '.join(GRAPHICS)}")
     try:
         import textual  # noqa: F401
-        import textual_image  # noqa: F401
+        import textual_image.widget  # noqa: F401  (probes the terminal before the app starts)
     except ImportError as exc:
         raise MissingDependencyError(exc.name or "textual", "tui", purpose="stylist chat") from None
     from stylist.tui.app import create_app

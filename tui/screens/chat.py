@@ -107,6 +107,8 @@ class ChatScreen(Screen):
         super().__init__()
         self.conversation_id: str | None = None
         self.busy = False
+        self._current: tuple[AssistantMessage, str] | None = None
+        """The turn being answered and the input text to restore if it fails."""
 
     @property
     def stylist_app(self) -> StylistApp:
@@ -163,6 +165,7 @@ class ChatScreen(Screen):
         turn = AssistantMessage(graphics=self.stylist_app.graphics)
         await conversation.mount_all([UserMessage(shown or text), turn])
         conversation.scroll_end(animate=False)
+        self._current = (turn, shown or text)
         self._set_busy(True)
         self._run_turn(text, shown or text, turn)
 
@@ -205,30 +208,42 @@ class ChatScreen(Screen):
             log.warning("chat turn failed", exc_info=not isinstance(exc, StylistError))
             post(self.TurnFailed(turn, describe_error(exc), input_text))
 
+    def _live(self, turn: AssistantMessage) -> bool:
+        """Whether events for ``turn`` still matter (not stopped, not cleared by /new)."""
+        return self._current is not None and self._current[0] is turn and turn.is_attached
+
     @on(TokenReceived)
     async def _token(self, message: TokenReceived) -> None:
-        await message.turn.append_text(message.text)
+        if self._live(message.turn):
+            await message.turn.append_text(message.text)
 
     @on(ToolStarted)
     def _tool_started(self, message: ToolStarted) -> None:
-        message.turn.trace.started(message.call_id, message.name, message.arguments)
-        self.query_one(StatusBar).activity = f"running {message.name}…"
+        if self._live(message.turn):
+            message.turn.trace.started(message.call_id, message.name, message.arguments)
+            self.query_one(StatusBar).activity = f"running {message.name}…"
 
     @on(ToolFinished)
     def _tool_finished(self, message: ToolFinished) -> None:
-        message.turn.trace.finished(message.call_id, message.name, message.ok, message.duration_s, message.error)
-        self.query_one(StatusBar).activity = "answering… (Esc stops)"
+        if self._live(message.turn):
+            message.turn.trace.finished(message.call_id, message.name, message.ok, message.duration_s, message.error)
+            self.query_one(StatusBar).activity = "answering… (Esc stops)"
 
     @on(ItemReceived)
     async def _item(self, message: ItemReceived) -> None:
-        await message.turn.add_item(message.item)
+        if self._live(message.turn):
+            await message.turn.add_item(message.item)
 
     @on(ImageReceived)
     async def _image(self, message: ImageReceived) -> None:
-        await message.turn.add_image(message.path, message.caption)
+        if self._live(message.turn):
+            await message.turn.add_image(message.path, message.caption)
 
     @on(TurnDone)
     async def _done(self, message: TurnDone) -> None:
+        if not self._live(message.turn):
+            return
+        self._current = None
         reply, turn = message.reply, message.turn
         await turn.finish()
         if reply.text.strip() != turn.text.strip():
@@ -241,9 +256,13 @@ class ChatScreen(Screen):
         self.conversation_id = reply.conversation_id
         self.query_one(StatusBar).conversation = reply.conversation_id
         self._set_busy(False)
+        self.stylist_app.refresh_info()  # the first turn opens the catalogue: its size is known now
 
     @on(TurnFailed)
     async def _failed(self, message: TurnFailed) -> None:
+        if not self._live(message.turn):
+            return
+        self._current = None
         await message.turn.fail(message.message)
         if message.conversation_id:
             self.conversation_id = message.conversation_id
@@ -256,11 +275,13 @@ class ChatScreen(Screen):
             self.notify(message.message, title="The stylist could not answer", severity="error", timeout=8)
         chat_input.focus()
 
-    def action_stop(self) -> None:
-        if self.busy:
-            self.workers.cancel_group(self, "chat")
-            # A thread worker notices the cancel at its next event; show it at once.
-            self.query_one(StatusBar).activity = "stopping…"
+    async def action_stop(self) -> None:
+        """Stop the answer now; the worker thread notices at its next event and its late events are ignored."""
+        if not self.busy or self._current is None:
+            return
+        self.workers.cancel_group(self, "chat")
+        turn, input_text = self._current
+        await self._failed(self.TurnFailed(turn, "stopped", input_text))
 
     def action_focus_input(self) -> None:
         self.query_one(ChatInput).focus()
@@ -305,7 +326,9 @@ class ChatScreen(Screen):
 
     async def new_conversation(self) -> None:
         if self.busy:
-            self.action_stop()
+            self.workers.cancel_group(self, "chat")
+            self._current = None
+            self._set_busy(False)
         self.conversation_id = None
         self.query_one(StatusBar).conversation = ""
         conversation = self.query_one("#conversation", VerticalScroll)

@@ -1,7 +1,9 @@
 """The user's profile: what the stylist knows (preferences, sizes, wardrobe, feedback), editable.
 
-Read with the ``get_profile`` tool and saved with ``update_profile``; the form is built from
-``update_profile``'s input schema. Without those tools the screen says so.
+Read with the ``get_profile`` tool and changed with ``update_profile``; the form is built from
+``update_profile``'s input schema, so it follows that tool as it grows. List fields add to what
+is stored (the tool's semantics); scalar fields show and replace the stored value. Without
+those tools the screen says so.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -23,6 +26,8 @@ from stylist.tui import tools_view
 from stylist.tui.tools_view import FormField
 from stylist.tui.widgets.unavailable import Unavailable
 
+HIDDEN = {"user_id", "exists"}
+
 
 class ProfileScreen(Screen[None]):
     BINDINGS = [
@@ -32,7 +37,8 @@ class ProfileScreen(Screen[None]):
 
     @dataclass
     class Loaded(Message):
-        profile: dict[str, Any]
+        result: dict[str, Any]
+        saved: bool
 
     @dataclass
     class Failed(Message):
@@ -57,10 +63,13 @@ class ProfileScreen(Screen[None]):
                 if tools_view.has_tool(self.stylist, "update_profile"):
                     schema = self.stylist.registry.get("update_profile").input_schema()
                     self.fields = tools_view.form_fields(schema)
+                    yield Static("Edit (lists add to what is stored; comma-separated)", classes="section-title")
                     for field in self.fields:
                         with Horizontal(classes="form-row"):
                             yield Label(field.name.replace("_", " "), classes="form-label")
-                            yield Input(id=f"field-{field.name}", placeholder=field.description, classes="form-input")
+                            yield Input(
+                                id=f"field-{field.name}", placeholder=field.description, classes="form-input", compact=True
+                            )
                     yield Button("Save (Ctrl+S)", id="save", compact=True)
                 yield Static("", id="profile-message")
         yield Footer()
@@ -71,30 +80,37 @@ class ProfileScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
     def _load(self) -> None:
-        self._call("get_profile", {})
+        self._call("get_profile", {}, saved=False)
 
-    def _call(self, tool: str, changes: dict[str, Any]) -> None:
+    @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
+    def _save(self, changes: dict[str, Any]) -> None:
+        self._call("update_profile", changes, saved=True)
+
+    def _call(self, tool: str, changes: dict[str, Any], *, saved: bool) -> None:
         from stylist.tui.screens.chat import describe_error
 
         user = self.app.user_id  # type: ignore[attr-defined]
         try:
             args = tools_view.user_args(self.stylist, tool, user) | changes
-            result = self.stylist.registry.invoke(tool, args)
+            result = self.stylist.registry.invoke(tool, args).model_dump(mode="json")
+            if saved:  # show the whole profile again (feedback included), with what changed
+                view = self.stylist.registry.invoke("get_profile", tools_view.user_args(self.stylist, "get_profile", user))
+                result = view.model_dump(mode="json") | {"changes": result.get("changes", [])}
         except Exception as exc:
             self.post_message(self.Failed(describe_error(exc)))
             return
-        self.post_message(self.Loaded(result.model_dump(mode="json")))
+        self.post_message(self.Loaded(result, saved))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        first_load = not self.profile
-        self.profile = message.profile
-        self.query_one("#profile-summary", Static).update(render_profile(message.profile))
-        if first_load:
-            for field in self.fields:
-                self.query_one(f"#field-{field.name}", Input).value = tools_view.to_text(message.profile.get(field.name))
-        else:
-            self._say("Saved.", error=False)
+        profile, extras = tools_view.profile_record(message.result)
+        changes = extras.pop("changes", None)
+        self.profile = profile
+        self.query_one("#profile-summary", Static).update(render_profile(profile, extras))
+        for field in self.fields:
+            self.query_one(f"#field-{field.name}", Input).value = tools_view.to_text(profile.get(field.name))
+        if message.saved:
+            self._say("Saved" + (": " + "; ".join(changes) if changes else "."), error=False)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -131,26 +147,26 @@ class ProfileScreen(Screen[None]):
             return
         self._save(changes)
 
-    @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
-    def _save(self, changes: dict[str, Any]) -> None:
-        self._call("update_profile", changes)
 
-
-def render_profile(profile: dict[str, Any]) -> Table:
+def render_profile(profile: dict[str, Any], extras: dict[str, Any] | None = None) -> Group:
     simple, tables = tools_view.split_record(profile)
+    for key, value in (extras or {}).items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables[key] = value
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
     for key, value in simple.items():
-        if key == "user_id":
+        if key in HIDDEN:
             continue
         grid.add_row(key.replace("_", " "), tools_view.to_text(value) or Text("—", style="dim"))
+    parts: list[Any] = [grid]
     for name, rows in tables.items():
-        table = Table(title=name.replace("_", " "), title_justify="left", expand=False)
-        columns = list(dict.fromkeys(k for row in rows for k in row))
+        table = Table(title=name.replace("_", " "), title_justify="left", expand=False, title_style="bold")
+        columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c != "id"]
         for column in columns:
-            table.add_column(column)
+            table.add_column(column.replace("_", " "))
         for row in rows:
-            table.add_row(*(tools_view.to_text(row.get(c)) for c in columns))
-        grid.add_row("", table)
-    return grid
+            table.add_row(*(tools_view.to_text(row.get(c))[:40] for c in columns))
+        parts.append(table)
+    return Group(*parts)

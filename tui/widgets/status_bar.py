@@ -12,12 +12,22 @@ from stylist.events import StylistInfo
 def describe(info: StylistInfo | None) -> str:
     if info is None:
         return "connecting…"
-    device = "GPU" if info.device.lower().startswith(("cuda", "gpu", "mps")) else "CPU"
-    if info.device.lower() not in ("cpu", "gpu", "cuda"):
-        device = f"{device} ({info.device})"
+    device = device_label(info.device)
     size = "catalogue not opened yet" if info.catalogue_size is None else f"{info.catalogue_size:,} garments"
     model = f"{info.backend}: {info.model}" if info.model else info.backend
     return f"{model} · {device} · {size}"
+
+
+def device_label(device: str) -> str:
+    """``CPU``, ``GPU`` / ``GPU (cuda:1)``, or the facade's own word (``remote``, ``auto``)."""
+    lowered = device.lower()
+    if lowered == "cpu":
+        return "CPU"
+    if lowered in ("cuda", "gpu"):
+        return "GPU"
+    if lowered.startswith(("cuda", "gpu", "mps")):
+        return f"GPU ({device})"
+    return device
 
 
 class StatusBar(Static):

@@ -15,6 +15,11 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+# textual-image asks the terminal for its cell size when imported; that only works before the app
+# takes over the terminal, so import it with this module, never lazily inside compose().
+from textual_image.widget import HalfcellImage
+from textual_image.widget import Image as AutoImage
+
 Graphics = Literal["auto", "halfcell"]
 
 SLOT_GLYPHS = {"top": "👕", "bottom": "👖", "full_body": "👗", "outer": "🧥", "feet": "👟", "accessory": "👜"}
@@ -39,11 +44,7 @@ class Thumbnail(Widget):
         if image is None:
             yield Static(SLOT_GLYPHS.get(self.slot or "", "▢"), classes="placeholder")
             return
-        if self.graphics == "halfcell":
-            from textual_image.widget import HalfcellImage as ImageWidget
-        else:
-            from textual_image.widget import Image as ImageWidget
-        yield ImageWidget(image)
+        yield (HalfcellImage if self.graphics == "halfcell" else AutoImage)(image)
 
     def _load(self):
         if not self.path or not Path(self.path).is_file():

@@ -1,0 +1,48 @@
+"""One real turn in the app: the real ``Stylist`` facade with the embedded model on a small demo
+catalogue, then a like from a garment card that reaches the real profile store."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("textual")
+
+from stylist.tui.app import create_app  # noqa: E402
+from stylist.tui.widgets.message_view import AssistantMessage  # noqa: E402
+from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
+from tui_helpers import send, settle  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def test_one_real_turn_with_the_embedded_model() -> None:
+    from stylist.facade import Stylist
+
+    stylist = Stylist.from_config(index={"demo_size": 20}, llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2})
+    catalogue = stylist.runtime.catalogue_index  # built before the app, outside the turn's time budget
+    app = create_app(stylist, graphics="halfcell")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await send(pilot, "what do I wear to a summer wedding? earthy colours, budget 200")
+        await settle(pilot)
+        (turn,) = app.chat.query(AssistantMessage)
+        assert turn.error is None
+        assert turn.text.strip()
+        assert turn.trace.calls, "the stylist ran no tool"
+        assert app.chat.conversation_id
+        for card in turn.cards:
+            assert card.item.id in catalogue
+        status = str(app.chat.query_one(StatusBar).render())
+        assert status.startswith("embedded: ") and "CPU" in status and "20 garments" in status
+        if turn.cards:
+            turn.cards[0].focus()
+            await pilot.press("l")
+            await settle(pilot)
+            view = stylist.registry.invoke("get_profile", {})
+            assert [(e.item_id, e.kind) for e in view.recent_feedback] == [(turn.cards[0].item.id, "like")]
+    history = stylist.history(app.chat.conversation_id)
+    assert [m.role for m in history] == ["user", "assistant"]
