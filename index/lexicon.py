@@ -91,3 +91,17 @@ def material_in(text: str) -> str | None:
     """The first material word in ``text``, normalised."""
     match = _MATERIAL_RE.search(text.lower())
     return MATERIAL_WORDS[match.group(1)] if match else None
+
+
+_SEASONS = {"fall": "autumn", "autumn": "autumn", "spring": "spring", "summer": "summer", "winter": "winter"}
+ALL_SEASONS = ["spring", "summer", "autumn", "winter"]
+
+
+def seasons_of(values: list[str]) -> list[str]:
+    """Canonical season names: "Fall" → "autumn", "all season(s)" → all four; others lower-cased."""
+    out: list[str] = []
+    for value in values:
+        word = value.strip().lower()
+        names = ALL_SEASONS if word in ("all season", "all seasons", "all-season", "all year") else [_SEASONS.get(word, word)]
+        out.extend(n for n in names if n and n not in out)
+    return out

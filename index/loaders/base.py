@@ -61,10 +61,11 @@ class LoadResult:
 
     @property
     def skipped(self) -> int:
+        """Rows skipped; problems with no line concern the whole file (missing, empty, bad header)."""
         return sum(1 for p in self.problems if p.line is not None)
 
     def skipped_by_reason(self) -> dict[str, int]:
-        counts = Counter(_reason_key(p) for p in self.problems)
+        counts = Counter(_reason_key(p) for p in self.problems if p.line is not None)
         return dict(counts.most_common())
 
     def summary(self) -> dict[str, Any]:
@@ -77,6 +78,7 @@ class LoadResult:
             "loaded": len(self.garments),
             "skipped": self.skipped,
             "skipped_by_reason": self.skipped_by_reason(),
+            "file_problems": [p.reason for p in self.problems if p.line is None],
             "problems": [p.model_dump() for p in self.problems],
             "warnings": [p.model_dump() for p in self.warnings],
         }
@@ -86,7 +88,8 @@ def _reason_key(problem: RowProblem) -> str:
     # "unknown article type 'Sofas'" and "… 'Rugs'" count as one reason: drop values and details
     reason = re.split(r" \(|: |;", problem.reason)[0]
     reason = re.sub(r"'[^']*'|\"[^\"]*\"", "…", reason).strip()
-    return f"{problem.field}: {reason}" if problem.field else reason
+    field = re.sub(r"\[[^\]]*\]", "[]", problem.field) if problem.field else None
+    return f"{field}: {reason}" if field else reason
 
 
 class Collector:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stylist.index.lexicon import colours_in, material_in, pattern_in
+from stylist.index.lexicon import colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.loaders.native import csv_rows
 
@@ -26,7 +26,7 @@ PAIRS = {
     "casual shoes", "formal shoes", "sports shoes", "heels", "flats", "sandals", "sports sandals",
     "booties", "rain trousers", "briefs", "boxers", "night suits", "lounge pants", "lounge shorts",
 }
-OCCASION_WORDS = {"casual": "casual", "formal": "formal", "sports": "sport", "ethnic": "ethnic",
+OCCASION_WORDS = {"casual": "casual", "formal": "formal", "sports": "sports", "ethnic": "ethnic",
                   "smart casual": "smart casual", "party": "party", "travel": "travel", "home": "home"}
 _NAME_SPLIT = re.compile(r"\s(Men|Women|Boys|Girls|Unisex|Kids|Boy|Girl)(?:'s)?\s", re.IGNORECASE)
 
@@ -41,7 +41,7 @@ def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
     keys = [_key(h) for h in header]
     if "id" not in keys or "articletype" not in keys:
         missing = [name for name in ("id", "articleType") if _key(name) not in keys]
-        sink.problem(1, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header))
+        sink.problem(None, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header))
         return
     name_at = keys.index("productdisplayname") if "productdisplayname" in keys else None
     has_images = images.is_dir()
@@ -100,6 +100,7 @@ def _garment(row: dict[str, str], extras: dict[str, str], images: Path | None) -
     if not colours and name:
         colours = colours_in(name)
     season = _value(row, "season")
+    season = seasons_of([season])[0] if season else None
     usage = _value(row, "usage")
     occasions = [OCCASION_WORDS.get(usage.lower(), usage.lower())] if usage else []
     brand = _brand(name) if name else _value(row, "brand")
@@ -134,7 +135,7 @@ def _garment(row: dict[str, str], extras: dict[str, str], images: Path | None) -
         "colours": colours,
         "pattern": pattern_in(name) if name else None,
         "material": material_in(name) if name else None,
-        "seasons": [season.lower()] if season else [],
+        "seasons": [season] if season else [],
         "occasions": occasions,
         "price": price,
         "currency": _value(row, "currency") or "USD",

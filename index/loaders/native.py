@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stylist.errors import CatalogueError
+from stylist.index.lexicon import seasons_of
 from stylist.index.loaders.base import (
     BadField,
     Collector,
@@ -81,6 +82,7 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
 
     for name in LIST_FIELDS:
         data[name] = split_list(data.get(name))
+    data["seasons"] = seasons_of(data["seasons"])
 
     price, why = parse_price(data.get("price"))
     if why:
