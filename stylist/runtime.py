@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from stylist.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from stylist.index.protocols import TextEmbedder
+    from stylist.index.store.catalogue_index import CatalogueIndex
 
 T = TypeVar("T")
 
@@ -40,6 +44,28 @@ class Runtime:
     def forget(self, name: str) -> None:
         with self._lock:
             self._services.pop(name, None)
+
+    @property
+    def text_embedder(self) -> TextEmbedder:
+        """The text embedder ``embed.text_model`` names (the model loads on first embedding)."""
+
+        def make() -> TextEmbedder:
+            from stylist.index.embed.text import make_text_embedder
+
+            return make_text_embedder(self.settings)
+
+        return self.service("text_embedder", make)
+
+    @property
+    def catalogue_index(self) -> CatalogueIndex:
+        """The current catalogue index; with none on disk, the demo catalogue is indexed first."""
+
+        def make() -> CatalogueIndex:
+            from stylist.index.build import open_or_build
+
+            return open_or_build(self)
+
+        return self.service("catalogue_index", make)
 
 
 _default: Runtime | None = None

@@ -41,6 +41,22 @@ class HashingTextEmbedder:
         return out
 
 
+class MeanColourImageEmbedder:
+    """A fake image embedder: the picture's mean RGB and its mean over a 2x2 grid, normalised."""
+
+    name = "fake-mean-colour"
+    dim = 15
+
+    def embed_images(self, images) -> np.ndarray:
+        out = np.zeros((len(images), self.dim), dtype=np.float32)
+        for row, image in enumerate(images):
+            pixels = np.asarray(image.convert("RGB").resize((8, 8)), dtype=np.float32) / 255.0
+            cells = [pixels.mean(axis=(0, 1))] + [pixels[y : y + 4, x : x + 4].mean(axis=(0, 1)) for y in (0, 4) for x in (0, 4)]
+            vec = np.concatenate(cells)
+            out[row] = vec / (np.linalg.norm(vec) or 1.0)
+        return out
+
+
 class EchoStylist:
     """A scripted stand-in for the ``Stylist`` facade (same methods, same event stream).
 

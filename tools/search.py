@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Gender, Slot
@@ -42,6 +42,12 @@ class SearchInput(BaseModel):
     @classmethod
     def _split(cls, value: Any) -> Any:
         return _as_list(value)
+
+    @model_validator(mode="after")
+    def _price_range(self) -> SearchInput:
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise ValueError(f"min_price {self.min_price} is above max_price {self.max_price}")
+        return self
 
     def filters(self) -> SearchFilters:
         return SearchFilters(

@@ -27,6 +27,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = [
     "stylist.cli.tools_cmd",
+    "stylist.cli.index_cmd",
     "stylist.cli.serve_cmd",
     "stylist.cli.catalogue",
 ]

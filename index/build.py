@@ -1,0 +1,235 @@
+"""Build a catalogue index: load → embed in batches → write a new build folder → switch to it.
+
+The switch is one atomic rename of the ``CURRENT`` pointer, done only when the new build is
+complete; an interrupted or failing build removes its half-written folder and leaves the previous
+index in use.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from stylist.errors import CatalogueError
+from stylist.index.schema import Garment
+from stylist.index.store.layout import IndexLayout
+
+if TYPE_CHECKING:
+    from stylist.config import Settings
+    from stylist.index.protocols import ImageEmbedder, TextEmbedder
+    from stylist.index.store.catalogue_index import CatalogueIndex
+    from stylist.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+#: ``progress(stage, advanced, total)``: stage is "embedding" or "writing".
+Progress = Callable[[str, int, int], None]
+
+
+class SkippedRow(BaseModel):
+    """A catalogue row left out of the index, and why."""
+
+    file: str
+    line: int | None = None
+    field: str | None = None
+    reason: str
+    value: str | None = None
+
+
+class BuildReport(BaseModel):
+    """What a build read, indexed and skipped, and how long each stage took."""
+
+    source: str
+    format: str
+    rows_read: int
+    indexed: int
+    skipped: int
+    problems: list[SkippedRow] = Field(default_factory=list)
+    build_id: str
+    index_path: str
+    embedder: str
+    dim: int
+    faiss_kind: str
+    image_vectors: int = 0
+    timings: dict[str, float] = Field(default_factory=dict)
+    """Seconds per stage: load, embed, write, total."""
+
+
+def build_index(
+    settings: Settings,
+    text_embedder: TextEmbedder,
+    *,
+    catalogue: Path | str | None = None,
+    demo: bool = False,
+    strict: bool = False,
+    garments: Sequence[Garment] | None = None,
+    image_embedder: ImageEmbedder | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build a fresh index into ``settings.index_dir`` and make it the current one.
+
+    The garments come from ``garments`` when given, else the ``catalogue`` file, else
+    ``settings.index.catalogue``, else (or with ``demo=True``) the demo generator.
+    ``strict`` fails on the first bad row instead of skipping it.
+    """
+    progress = progress or (lambda stage, n, total: None)
+    t0 = time.perf_counter()
+    layout = IndexLayout(settings.index_dir)
+    build_id = layout.new_build_id()
+    build_dir = layout.build_dir(build_id)
+    build_dir.mkdir(parents=True)
+    index: CatalogueIndex | None = None
+    try:
+        items, problems, rows_read, fmt, source = _load(settings, build_dir, catalogue, demo, strict, garments)
+        t_load = time.perf_counter()
+        if not items:
+            raise CatalogueError(
+                f"no valid garments in {source} ({rows_read} rows read, {len(problems)} skipped)",
+                hint="see the skipped rows: stylist index build --json",
+            )
+        vectors = embed_garments(items, text_embedder, settings.embed.batch_size, progress)
+        image_vectors = _embed_images(items, image_embedder, settings.embed.batch_size) if image_embedder else None
+        t_embed = time.perf_counter()
+        from stylist.index.store.catalogue_index import CatalogueIndex
+
+        index = CatalogueIndex.create(
+            build_dir, items, vectors, text_embedder,
+            settings=settings.index, build_id=build_id, image_vectors=image_vectors,
+            image_embedder_name=getattr(image_embedder, "name", None), source=source, source_format=fmt,
+            text_weight=settings.embed.text_weight, on_write=lambda n: progress("writing", n, len(items)),
+        )  # fmt: skip
+        t_write = time.perf_counter()
+    except BaseException:
+        _discard(layout, build_id, settings, index)
+        raise
+    previous = layout.switch_to(build_id)
+    _remove_stale(layout, {build_id} | ({previous} if previous else set()), settings)
+    return BuildReport(
+        source=source,
+        format=fmt,
+        rows_read=rows_read,
+        indexed=len(items),
+        skipped=len(problems),
+        problems=problems,
+        build_id=build_id,
+        index_path=str(build_dir),
+        embedder=text_embedder.name,
+        dim=int(vectors.shape[1]),
+        faiss_kind=index.faiss_kind,
+        image_vectors=index.manifest.image_count,
+        timings={
+            "load_s": round(t_load - t0, 3),
+            "embed_s": round(t_embed - t_load, 3),
+            "write_s": round(t_write - t_embed, 3),
+            "total_s": round(time.perf_counter() - t0, 3),
+        },
+    )
+
+
+def embed_garments(items: Sequence[Garment], embedder: TextEmbedder, batch_size: int, progress: Progress) -> np.ndarray:
+    """Text vectors of ``items`` (their ``document()``), in batches, reporting progress."""
+    parts = []
+    total = len(items)
+    for start in range(0, total, batch_size):
+        batch = items[start : start + batch_size]
+        parts.append(np.asarray(embedder.embed_texts([g.document() for g in batch]), dtype=np.float32))
+        progress("embedding", len(batch), total)
+    return np.concatenate(parts)
+
+
+def _embed_images(items: Sequence[Garment], embedder: ImageEmbedder, batch_size: int) -> dict[str, np.ndarray]:
+    from PIL import Image
+
+    out: dict[str, np.ndarray] = {}
+    with_images = [g for g in items if g.image_path and Path(g.image_path).is_file()]
+    for start in range(0, len(with_images), batch_size):
+        batch = with_images[start : start + batch_size]
+        pictures = []
+        for g in batch:
+            with Image.open(g.image_path) as im:
+                pictures.append(im.convert("RGB"))
+        for g, vec in zip(batch, embedder.embed_images(pictures)):
+            out[g.id] = np.asarray(vec, dtype=np.float32)
+    return out
+
+
+def _load(
+    settings: Settings,
+    build_dir: Path,
+    catalogue: Path | str | None,
+    demo: bool,
+    strict: bool,
+    garments: Sequence[Garment] | None,
+) -> tuple[list[Garment], list[SkippedRow], int, str, str]:
+    if garments is not None:
+        return list(garments), [], len(garments), "garments", "garments"
+    path = None if demo else (catalogue or settings.index.catalogue)
+    if path is None:
+        from stylist.index.demo import generate_demo_catalogue
+
+        n, seed = settings.index.demo_size, settings.index.demo_seed
+        items = generate_demo_catalogue(n=n, seed=seed, image_dir=build_dir / "images")
+        return items, [], len(items), "demo", f"demo (n={n}, seed={seed})"
+    from stylist.index.loaders import load_catalogue
+
+    result = load_catalogue(Path(path), strict=strict)
+    problems = [_skipped(p) for p in result.problems]
+    return list(result.garments), problems, result.rows_read, result.format, str(path)
+
+
+def _skipped(problem: Any) -> SkippedRow:
+    value = getattr(problem, "value", None)
+    return SkippedRow(
+        file=str(getattr(problem, "file", "")),
+        line=getattr(problem, "line", None),
+        field=getattr(problem, "field", None),
+        reason=str(getattr(problem, "reason", problem)),
+        value=None if value is None else str(value)[:200],
+    )
+
+
+def _discard(layout: IndexLayout, build_id: str, settings: Settings, index: CatalogueIndex | None) -> None:
+    log.warning("index build %s did not finish; the previous index stays in use", build_id)
+    if settings.index.chroma_url and index is not None:
+        index.store.drop()
+    layout.remove_build(build_id)
+
+
+def _remove_stale(layout: IndexLayout, keep: set[str], settings: Settings) -> None:
+    """Delete builds older than the current and previous ones (their Chroma collections too)."""
+    for build_id in layout.stale_builds(keep):
+        if settings.index.chroma_url:
+            try:
+                from stylist.index.store.chroma_store import ChromaStore, open_client
+                from stylist.index.store.layout import read_manifest
+
+                manifest = read_manifest(layout.build_dir(build_id))
+                ChromaStore(open_client(None, settings.index.chroma_url), manifest.collection).drop()
+            except Exception as exc:  # a stale collection is clutter, not a failure
+                log.warning("could not drop the Chroma collection of build %s: %s", build_id, exc)
+        layout.remove_build(build_id)
+
+
+def open_or_build(runtime: Runtime) -> CatalogueIndex:
+    """The current index; on first use with none on disk, builds one (the demo catalogue unless
+    ``index.catalogue`` names a file)."""
+    from stylist.index.store.catalogue_index import CatalogueIndex
+
+    settings = runtime.settings
+    if IndexLayout(settings.index_dir).current_id() is None:
+        what = settings.index.catalogue or f"the demo catalogue ({settings.index.demo_size} garments)"
+        log.warning("no catalogue index in %s yet: building %s (once)", settings.index_dir, what)
+        build_index(settings, runtime.text_embedder)
+    return CatalogueIndex.open(
+        settings.index_dir,
+        runtime.text_embedder,
+        settings=settings.index,
+        image_embedder=lambda: getattr(runtime, "image_embedder", None),
+        text_weight=settings.embed.text_weight,
+    )

@@ -1,0 +1,142 @@
+"""A FAISS index over row-ordered, L2-normalised vectors (inner product = cosine).
+
+``flat`` is exact; ``hnsw`` and ``ivf`` are approximate. ``auto`` picks exact below
+``EXACT_LIMIT`` vectors and HNSW above (IVF on a GPU, where FAISS has no HNSW).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from stylist.errors import IndexNotBuiltError, MissingDependencyError
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["flat", "hnsw", "ivf"]
+EXACT_LIMIT = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+
+
+def gpu_available() -> bool:
+    import faiss
+
+    return hasattr(faiss, "StandardGpuResources") and faiss.get_num_gpus() > 0
+
+
+def use_gpu(setting: str) -> bool:
+    """Whether ``index.faiss_gpu`` (auto/on/off) puts the index on a GPU here."""
+    if setting == "off":
+        return False
+    import faiss
+
+    if not hasattr(faiss, "StandardGpuResources"):
+        if setting == "on":
+            raise MissingDependencyError("faiss-gpu", "gpu", purpose="index.faiss_gpu=on")
+        return False
+    if faiss.get_num_gpus() == 0:
+        if setting == "on":
+            raise IndexNotBuiltError("index.faiss_gpu=on but FAISS sees no CUDA GPU", hint="set index.faiss_gpu=auto")
+        return False
+    return True
+
+
+def resolve_kind(n: int, setting: str, *, gpu: bool = False) -> Kind:
+    if setting != "auto":
+        return setting  # type: ignore[return-value]
+    if n < EXACT_LIMIT:
+        return "flat"
+    return "ivf" if gpu else "hnsw"
+
+
+def ivf_lists(n: int) -> int:
+    return int(min(65_536, max(1, min(4 * math.sqrt(max(n, 1)), n // 39 or 1))))
+
+
+class VectorIndex:
+    """FAISS search over rows ``0..ntotal-1``; new vectors get the next row numbers."""
+
+    def __init__(self, index: Any, kind: Kind, dim: int, *, on_gpu: bool = False) -> None:
+        self.index = index
+        self.kind = kind
+        self.dim = dim
+        self.on_gpu = on_gpu
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, kind: Kind, *, gpu: bool = False) -> VectorIndex:
+        import faiss
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        n, dim = vectors.shape
+        if kind == "flat":
+            index = faiss.IndexFlatIP(dim)
+        elif kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        elif kind == "ivf":
+            nlist = ivf_lists(n)
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            index.nprobe = max(1, min(nlist, max(8, nlist // 16)))
+            if n:
+                rng = np.random.default_rng(0)
+                sample = vectors if n <= 256 * nlist else vectors[rng.choice(n, 256 * nlist, replace=False)]
+                index.train(sample)
+        else:
+            raise ValueError(f"unknown FAISS kind {kind!r}")
+        out = cls(index, kind, dim)
+        if gpu and kind != "hnsw":
+            out._to_gpu()
+        if n:
+            out.index.add(vectors)
+        return out
+
+    def _to_gpu(self) -> None:
+        import faiss
+
+        self._gpu_resources = faiss.StandardGpuResources()
+        self.index = faiss.index_cpu_to_gpu(self._gpu_resources, 0, self.index)
+        self.on_gpu = True
+
+    @property
+    def ntotal(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, vectors: np.ndarray) -> None:
+        if self.kind == "ivf" and not self.index.is_trained:
+            raise IndexNotBuiltError("the IVF index was built empty and cannot take vectors", hint="rebuild the index")
+        self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and rows of the ``k`` nearest rows to each query (rows -1 where fewer exist)."""
+        k = max(1, min(k, self.ntotal)) if self.ntotal else 1
+        if self.kind == "hnsw":
+            self.index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
+        if self.on_gpu and k > 2048:  # GPU FAISS caps k; the caller falls back to exact search
+            k = 2048
+        return self.index.search(np.ascontiguousarray(query, dtype=np.float32).reshape(-1, self.dim), k)
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        index = faiss.index_gpu_to_cpu(self.index) if self.on_gpu else self.index
+        tmp = path.with_name(f".{path.name}.tmp")
+        faiss.write_index(index, str(tmp))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, kind: Kind, dim: int, *, gpu: bool = False) -> VectorIndex:
+        import faiss
+
+        out = cls(faiss.read_index(str(path)), kind, dim)
+        if out.index.d != dim:
+            raise IndexNotBuiltError(f"{path} holds {out.index.d}-d vectors, expected {dim}", hint="stylist index build")
+        if gpu and kind != "hnsw":
+            out._to_gpu()
+        return out

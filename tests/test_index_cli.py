@@ -1,0 +1,139 @@
+"""``stylist index build|info``, ``stylist search``, ``stylist item`` and the search tool on the index."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from stylist.cli import main
+from stylist.config import load_settings
+from stylist.index.build import build_index
+from stylist.runtime import Runtime
+from stylist.tools.search import SearchResult, search_garments
+from tests.fakes import HashingTextEmbedder
+from tests.sample_catalogue import sample_garments
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch):
+    """Every runtime the CLI makes gets the fast fake embedder instead of MiniLM."""
+    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def built(stylist_home):
+    """An index of the sample garments in STYLIST_HOME."""
+    settings = load_settings()
+    build_index(settings, HashingTextEmbedder(), garments=sample_garments())
+    return settings
+
+
+def test_build_reports_skipped_rows_with_file_line_field(capsys, stylist_home):
+    code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["indexed"] == 2 and report["rows_read"] == 10 and report["skipped"] == 8
+    assert report["format"] and report["timings"]["total_s"] >= 0
+    problem = next(p for p in report["problems"] if p["field"] == "price" and p["value"] == "twenty")
+    assert problem["file"].endswith("garments_bad.csv") and problem["line"] == 4 and problem["reason"]
+    assert (stylist_home / "index" / "CURRENT").is_file()
+    code, out, _ = run(capsys, "index", "info", "--json")
+    assert code == 0 and json.loads(out)["count"] == 2
+
+
+def test_build_table_and_strict_failure_keep_previous_index(capsys, stylist_home):
+    code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments.csv"))
+    assert code == 0, err
+    assert "rows read" in out and "indexed" in out
+    code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--strict")
+    assert code != 0
+    assert "garments_bad.csv" in err and "line" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "item", "c1", "--json")  # the previous index still answers
+    assert code == 0 and json.loads(out)["title"] == "Olive cargo trousers"
+
+
+def test_build_bad_arguments(capsys):
+    code, _, err = run(capsys, "index", "build", "--catalogue", "x.csv", "--demo")
+    assert code == 2 and "exclude" in err
+    code, _, err = run(capsys, "index", "build", "--catalogue", "/no/such/file.csv")
+    assert code != 0 and "file.csv" in err and "Traceback" not in err
+    code, _, err = run(capsys, "index", "info")
+    assert code != 0 and "stylist index build" in err
+
+
+def test_search_json_shape_and_filters(capsys, built):
+    code, out, err = run(capsys, "search", "navy formal shirt for men", "--slot", "top", "--gender", "men", "--max-price", "120", "-k", "4", "--json")
+    assert code == 0, err
+    hits = json.loads(out)
+    assert len(hits) == 4
+    for hit in hits:
+        assert {"id", "title", "slot", "gender", "colours", "price", "score", "matched"} <= hit.keys()
+        assert hit["slot"] == "top" and hit["gender"] in ("men", "unisex") and hit["price"] <= 120
+    assert hits[0]["colours"] == ["navy"] and hits[0]["article_type"] == "Shirts"
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+    code, out, _ = run(capsys, "search", "boots", "--colour", "red", "--colour", "black", "--season", "winter", "--json")
+    assert code == 0 and all(set(h["colours"]) & {"red", "black"} and "winter" in h["seasons"] for h in json.loads(out))
+    code, out, _ = run(capsys, "search", "--brand", "Rarebrand", "--json")
+    assert code == 0 and sorted(h["id"] for h in json.loads(out)) == ["rare-0", "rare-1", "rare-2"]
+
+
+def test_search_table_and_bad_flags(capsys, built):
+    code, out, _ = run(capsys, "search", "red leather boots", "-k", "3")
+    assert code == 0 and "score" in out and "boots" in out
+    code, _, err = run(capsys, "search", "x", "--slot", "spaceship")
+    assert code == 2 and "slot" in err and "Traceback" not in err
+    code, _, err = run(capsys, "search", "x", "--min-price", "90", "--max-price", "10")
+    assert code == 2 and "price" in err
+
+
+def test_item_known_and_unknown(capsys, built):
+    code, out, _ = run(capsys, "item", "g0001", "--json")
+    assert code == 0 and json.loads(out)["id"] == "g0001"
+    code, out, _ = run(capsys, "item", "g0001")
+    assert code == 0 and "article_type" in out
+    code, out, err = run(capsys, "item", "no-such-id")
+    assert code != 0 and "no-such-id" in err and "Traceback" not in err
+
+
+def test_search_tool_on_runtime(built):
+    runtime = Runtime(built, text_embedder=HashingTextEmbedder())
+    result = search_garments("black leather boots", runtime=runtime, slot="shoes", max_price=150, k=3)
+    assert isinstance(result, SearchResult) and len(result.hits) == 3
+    assert result.hits[0].garment.title == "Black leather boots"
+    assert set(result.hits[0].matched) == {"slot", "price"}
+    rare = search_garments("anything", runtime=runtime, brands="Rarebrand", k=5)
+    assert {h.garment.id for h in rare.hits} == {"rare-0", "rare-1", "rare-2"}
+
+
+def test_runtime_builds_the_demo_index_on_first_use(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_demo(n=3000, seed=7, image_dir=None):
+        calls.append((n, seed, image_dir))
+        return sample_garments(n)
+
+    monkeypatch.setitem(sys.modules, "stylist.index.demo", types.SimpleNamespace(generate_demo_catalogue=fake_demo))
+    settings = load_settings(home=str(tmp_path / "h"), index={"demo_size": 30})
+    runtime = Runtime(settings, text_embedder=HashingTextEmbedder())
+    index = runtime.catalogue_index
+    assert len(index) == 30 and calls[0][:2] == (30, 7)
+    assert calls[0][2] is not None and Path(calls[0][2]).is_relative_to(settings.index_dir)
+    assert Runtime(settings, text_embedder=HashingTextEmbedder()).catalogue_index.search("shirt", k=1)
+    assert len(calls) == 1  # the second runtime opened the existing index
