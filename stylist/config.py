@@ -86,6 +86,10 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(4, ge=1, le=20)
     """Tool-calling steps per turn before the agent must answer."""
+    device: str = "auto"
+    """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
+    constrained_decoding: bool = True
+    """embedded backend: grammar-constrained decoding when the agent requires a tool call."""
 
 
 class ProfileSettings(BaseModel):
@@ -108,6 +112,42 @@ class ServerSettings(BaseModel):
     rate_limit_per_minute: int = Field(120, ge=1)
 
 
+class OutfitSettings(BaseModel):
+    """Outfit compatibility scoring and assembly."""
+
+    checkpoint: str = "auto"
+    """Compatibility model: ``auto`` (a model trained with ``stylist train compat`` in the data home,
+    else the packaged demo one), ``demo``, ``polyvore`` (packaged), or a checkpoint path."""
+    device: str = "cpu"
+    """``cpu``, ``auto`` (CUDA when available) or ``cuda:N``; the model is small, CPU is fast enough."""
+    candidates_per_slot: int = Field(24, ge=2, le=200)
+    """Garments searched per slot before the beam search."""
+    beam_width: int = Field(12, ge=1, le=200)
+    """Partial outfits kept at each step of the beam search."""
+    compat_weight: float = Field(1.0, ge=0.0)
+    """Weight of compatibility in the outfit objective."""
+    relevance_weight: float = Field(0.5, ge=0.0)
+    """Weight of relevance to the request."""
+    preference_weight: float = Field(0.3, ge=0.0)
+    """Weight of the user's profile preference, when a profile exists."""
+
+
+class TrendSettings(BaseModel):
+    """The trend forecaster."""
+
+    model: Literal["auto", "seasonal_naive", "ets", "theta", "global"] = "auto"
+    """Forecasting model; ``auto`` picks per source and kind by a rolling-origin backtest."""
+    checkpoint: Path | None = None
+    """Global model checkpoint; ``None`` uses the one ``stylist train trends`` wrote to the data
+    home, else the packaged one."""
+    horizon: str = "8w"
+    """Default horizon: weeks (``8w``), months (``3m``) or years (``1y``)."""
+    level: float = Field(0.8, gt=0.0, lt=1.0)
+    """Coverage of the prediction intervals."""
+    embed_threshold: float = Field(0.75, ge=0.0, le=1.0)
+    """Cosine similarity at which a word in a post counts as an attribute by embedding."""
+
+
 class Settings(BaseSettings):
     """All of Stylist's settings."""
 
@@ -123,6 +163,8 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     profile: ProfileSettings = Field(default_factory=ProfileSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    outfits: OutfitSettings = Field(default_factory=OutfitSettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -62,8 +62,14 @@ def open_database(url: str) -> Database:
         engine = _make_engine(url)
         try:
             _import_models()
-            Base.metadata.create_all(engine)
-            _migrate(engine)
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    # several processes may open a fresh file at once: create the schema under
+                    # the write lock, or one of them fails with "table already exists"
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                Base.metadata.create_all(conn)
+                _migrate(conn)
+                conn.commit()
         except SQLAlchemyError as exc:
             raise StylistError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc}") from None
         _open[url] = Database(engine)
@@ -109,14 +115,17 @@ def _import_models() -> None:
 
 
 #: Modules declaring tables on ``Base``; add yours here.
-MODEL_MODULES: list[str] = []
+MODEL_MODULES: list[str] = [
+    "stylist.profiles.models",
+    "stylist.tools.trends.store",
+    "stylist.conversations",
+]
 
 
-def _migrate(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS stylist_schema (version INTEGER PRIMARY KEY)"))
-        current = int(conn.execute(text("SELECT max(version) FROM stylist_schema")).scalar() or 0)
-        for version, step in MIGRATIONS:
-            if version > current:
-                step(conn)
-                conn.execute(text("INSERT INTO stylist_schema (version) VALUES (:v)"), {"v": version})
+def _migrate(conn: Connection) -> None:
+    conn.execute(text("CREATE TABLE IF NOT EXISTS stylist_schema (version INTEGER PRIMARY KEY)"))
+    current = int(conn.execute(text("SELECT max(version) FROM stylist_schema")).scalar() or 0)
+    for version, step in MIGRATIONS:
+        if version > current:
+            step(conn)
+            conn.execute(text("INSERT INTO stylist_schema (version) VALUES (:v)"), {"v": version})

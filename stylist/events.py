@@ -47,6 +47,9 @@ class ChatReply(BaseModel):
     """Paths of generated images (designs, trend charts)."""
     backend: str = ""
     timings: Timings = Field(default_factory=Timings)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    """How the turn went: ``grounding`` (rate, grounded, invented …), ``route`` (model, router,
+    repair, fallback steps), ``tokens_per_s``; for diagnostics and benchmarks."""
 
 
 class Token(BaseModel):

@@ -33,6 +33,18 @@ class Runtime:
                 self._services[name] = factory()
             return self._services[name]
 
+    @property
+    def chat_model(self) -> Any:
+        """The LangChain chat model from ``settings.llm`` (``None`` when ``llm.backend`` is
+        ``none``); local models load on their first message."""
+
+        def factory() -> Any:
+            from stylist.llm import make_chat_model
+
+            return make_chat_model(self.settings.llm, self.settings.models_dir)
+
+        return self.service("chat_model", factory)
+
     def has(self, name: str) -> bool:
         """Whether ``name`` was already created or injected (nothing is loaded to answer)."""
         return name in self._services
@@ -67,6 +79,64 @@ class Runtime:
 
         return self.service("catalogue_index", make)
 
+    @property
+    def profile_store(self) -> Any:
+        """Profiles, feedback and wardrobes (``stylist.profiles.store.ProfileStore``) in the SQL store."""
+
+        def make() -> Any:
+            from stylist.db import open_database
+            from stylist.profiles.store import ProfileStore
+
+            return ProfileStore(open_database(self.settings.database_url), catalogue=lambda: catalogue_of(self))
+
+        return self.service("profile_store", make)
+
+    @property
+    def preference_model(self) -> Any:
+        """The preference model (``stylist.profiles.preferences.PreferenceModel``) that re-ranks for a user."""
+
+        def make() -> Any:
+            from stylist.profiles.preferences import PreferenceModel
+
+            return PreferenceModel.from_runtime(self)
+
+        return self.service("preference_model", make)
+
+
+    @property
+    def compat_scorer(self) -> Any:
+        """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
+
+        def make() -> Any:
+            from stylist.tools.outfits.scorer import scorer_from_settings
+
+            return scorer_from_settings(self)
+
+        return self.service("compat_scorer", make)
+
+    @property
+    def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
+        """Trend time series in the shared SQL store (the demo series load on first forecast)."""
+
+        def factory():
+            from stylist.db import open_database
+            from stylist.tools.trends.store import TrendStore
+
+            return TrendStore(open_database(self.settings.database_url))
+
+        return self.service("trend_store", factory)
+
+
+def catalogue_of(runtime: Runtime) -> Any:
+    """``runtime.catalogue_index``, or an injected ``catalogue_index`` service."""
+    if hasattr(type(runtime), "catalogue_index"):
+        return runtime.catalogue_index  # type: ignore[attr-defined]
+    if runtime.has("catalogue_index"):
+        return runtime.service("catalogue_index", dict)
+    from stylist.errors import IndexNotBuiltError
+
+    raise IndexNotBuiltError("no catalogue index is available in this build")
+
 
 _default: Runtime | None = None
 _default_lock = threading.Lock()
@@ -85,3 +155,12 @@ def set_default_runtime(runtime: Runtime | None) -> None:
     global _default
     with _default_lock:
         _default = runtime
+
+
+def text_embedder_of(runtime: Runtime) -> Any:
+    """``runtime.text_embedder``, an injected ``text_embedder`` service, or ``None``."""
+    if hasattr(type(runtime), "text_embedder"):
+        return runtime.text_embedder  # type: ignore[attr-defined]
+    if runtime.has("text_embedder"):
+        return runtime.service("text_embedder", dict)
+    return None

@@ -135,3 +135,21 @@ def test_demo_catalogue_round_trips_through_jsonl(rendered, tmp_path: Path) -> N
 def test_negative_size_is_refused() -> None:
     with pytest.raises(ValueError):
         generate_demo_catalogue(n=-1)
+
+
+def test_any_catalogue_garment_with_a_known_type_can_be_drawn() -> None:
+    from stylist.index.demo.render import shape_for
+    from stylist.index.schema import Garment
+
+    def garment(article: str, colour: str = "olive") -> Garment:
+        return Garment(id=article, title=article, slot=Slot.OTHER, article_type=article, colours=[colour])
+
+    cases = {"Tshirts": "tshirt", "Casual Shoes": "sneakers", "Sweatshirts": "sweater", "Handbags": "handbag",
+             "Sunglasses": "sunglasses", "Track Pants": "trousers", "Day Dresses": "dress", "Jeans": "jeans",
+             "Shirts": "shirt", "Ankle Booties": "boots", "Watches": "watch", "Necklace and Chains": "necklace"}
+    for article, shape in cases.items():
+        assert shape_for(garment(article)) == shape, article
+    image = render(garment("Shirts", "navy blue"))
+    assert image.size == (128, 128)
+    with pytest.raises(KeyError, match="Perfume"):
+        render(garment("Perfume and Body Mist"))

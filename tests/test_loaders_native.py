@@ -183,3 +183,21 @@ def test_write_then_load_round_trips(tmp_path: Path, name: str) -> None:
 def test_write_refuses_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="out.xlsx"):
         write_catalogue([], tmp_path / "out.xlsx")
+
+
+def test_aliases_and_attribute_columns_do_not_collide(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.csv"
+    path.write_text("id,name,articleType,color,season\na1,Sage linen shirt,Shirt,sage,Fall\n")
+    [g] = load_catalogue(path).garments
+    assert g.title == "Sage linen shirt" and g.colours == ["sage"] and g.seasons == ["autumn"]
+    garment = Garment(id="x", title="T", slot=Slot.TOP, article_type="Shirt", colours=["red"], attributes={"color": "crimson-ish"})
+    out = write_catalogue([garment], tmp_path / "out.csv")
+    assert load_catalogue(out).garments == [garment]
+
+
+def test_oversized_csv_field_is_a_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("id,title,article_type\nh1,\"" + "x" * 200_000 + "\",Shirt\nok,Fine shirt,Shirt\n")
+    result = load_catalogue(path)
+    assert [g.id for g in result.garments] == ["ok"]
+    assert result.problems[0].line == 2 and result.problems[0].reason.startswith("unreadable CSV record")

@@ -61,6 +61,22 @@ class ToolRegistry:
 
 def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
+    from stylist.tools.copywriting import WriteCopy
+    from stylist.tools.get_profile import GetProfile
+    from stylist.tools.outfits.build_tool import BuildOutfit
+    from stylist.tools.outfits.score_tool import ScoreOutfit
+    from stylist.tools.record_feedback import RecordFeedback
     from stylist.tools.search import SearchGarments
+    from stylist.tools.trends.tool import TrendForecast
+    from stylist.tools.update_profile import UpdateProfile
 
-    return ToolRegistry([SearchGarments(runtime)])
+    return ToolRegistry([
+        SearchGarments(runtime),
+        GetProfile(runtime),
+        UpdateProfile(runtime),
+        RecordFeedback(runtime),
+        WriteCopy(runtime),
+        TrendForecast(runtime),
+        ScoreOutfit(runtime),
+        BuildOutfit(runtime),
+    ])

@@ -37,6 +37,9 @@ class SearchInput(BaseModel):
     max_price: float | None = Field(None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list, description="Garment ids to leave out.")
     k: int = Field(5, ge=1, le=50, description="How many garments to return.")
+    user_id: str | None = Field(
+        None, max_length=128, description="Personalise the order for this user (their likes, dislikes and feedback)."
+    )
 
     @field_validator("colours", "article_types", "occasions", "seasons", "brands", "exclude_ids", mode="before")
     @classmethod
@@ -68,6 +71,7 @@ class SearchHit(BaseModel):
     garment: Garment
     score: float
     matched: list[str] = Field(default_factory=list, description="Filters this garment satisfied.")
+    why: str | None = Field(None, description="Why it ranks here for this user, when personalised.")
 
 
 class SearchResult(BaseModel):
@@ -88,10 +92,21 @@ class SearchGarments(Tool):
     def run(self, args: SearchInput) -> SearchResult:
         filters = args.filters()
         index = self.runtime.catalogue_index
-        hits = index.search(args.query or None, filters=filters, k=args.k, image_path=args.image_path)
+        if not args.user_id:
+            hits = index.search(args.query or None, filters=filters, k=args.k, image_path=args.image_path)
+            return SearchResult(
+                query=args.query,
+                hits=[SearchHit(garment=g, score=round(float(s), 4), matched=filters.matched_fields(g)) for g, s in hits],
+            )
+        # personalised: re-rank a wider pool so the user's favourites can rise into the top k
+        pool = index.search(args.query or None, filters=filters, k=min(max(3 * args.k, 30), 150), image_path=args.image_path)
+        ranked = self.runtime.preference_model.rerank(args.user_id, pool)[: args.k]
         return SearchResult(
             query=args.query,
-            hits=[SearchHit(garment=g, score=round(float(s), 4), matched=filters.matched_fields(g)) for g, s in hits],
+            hits=[
+                SearchHit(garment=h.garment, score=round(h.score, 4), matched=filters.matched_fields(h.garment), why=h.why)
+                for h in ranked
+            ],
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -371,12 +372,51 @@ def texture(pattern: str | None, base: tuple[int, int, int], other: tuple[int, i
     return out
 
 
+#: Words in an article type → silhouette, for garments that do not come from the demo generator.
+#: Checked in order, so "sweatshirt" is a sweater before "shirt" is a shirt.
+_SHAPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("key chain", ""), ("handbag", "handbag"), ("salwar", "trousers"), ("patiala", "trousers"),
+    ("churidar", "trousers"), ("jegging", "jeans"), ("lehenga", "dress"), ("shrug", "sweater"),
+    ("tracksuit", "hoodie"), ("pouch", "handbag"), ("sunglass", "sunglasses"), ("eyewear", "sunglasses"), ("watch", "watch"), ("earring", "earrings"),
+    ("necklace", "necklace"), ("pendant", "necklace"), ("chain", "necklace"), ("bracelet", "bracelet"),
+    ("bangle", "bracelet"), ("backpack", "backpack"), ("rucksack", "backpack"), ("belt", "belt"),
+    ("hoodie", "hoodie"), ("sweatshirt", "sweater"), ("sweater", "sweater"), ("cardigan", "sweater"),
+    ("jumper", "sweater"), ("pullover", "sweater"), ("jumpsuit", "jumpsuit"), ("romper", "jumpsuit"),
+    ("playsuit", "jumpsuit"), ("overall", "jumpsuit"), ("dress", "dress"), ("gown", "dress"),
+    ("saree", "dress"), ("sneaker", "sneakers"), ("trainer", "sneakers"), ("sports shoe", "sneakers"),
+    ("casual shoe", "sneakers"), ("boot", "boots"), ("heel", "heels"), ("pump", "heels"),
+    ("sandal", "sandals"), ("flip flop", "sandals"), ("loafer", "loafers"), ("formal shoe", "loafers"),
+    ("oxford", "loafers"), ("flats", "loafers"), ("shoe", "sneakers"), ("blazer", "blazer"),
+    ("waistcoat", "blazer"), ("coat", "coat"), ("parka", "coat"), ("jacket", "jacket"),
+    ("jean", "jeans"), ("short", "shorts"), ("skirt", "skirt"), ("trouser", "trousers"),
+    ("pant", "trousers"), ("capri", "trousers"), ("chino", "trousers"), ("legging", "trousers"), ("blouse", "blouse"),
+    ("tunic", "blouse"), ("kurti", "blouse"), ("top", "blouse"), ("tee", "tshirt"), ("t shirt", "tshirt"),
+    ("tshirt", "tshirt"), ("shirt", "shirt"), ("kurta", "shirt"), ("scarf", "scarf"), ("scarves", "scarf"),
+    ("stole", "scarf"), ("muffler", "scarf"), ("dupatta", "scarf"), ("hat", "hat"), ("cap", "hat"),
+    ("bag", "handbag"), ("clutch", "handbag"), ("tote", "handbag"), ("purse", "handbag"), ("wallet", "handbag"),
+)
+
+
+def shape_for(garment: Garment) -> str | None:
+    """The silhouette for a garment: the demo's own ``shape`` attribute, else one read from the
+    article type ("Casual Shoes" → sneakers); ``None`` when no silhouette fits."""
+    shape = garment.attributes.get("shape")
+    if shape in SHAPES:
+        return shape
+    text = garment.article_type.lower().replace("-", " ")
+    return next((shape for word, shape in _SHAPE_WORDS if re.search(r"\b" + word, text)), None) or None
+
+
 def render(garment: Garment) -> Image.Image:
-    """The garment's picture: silhouette of its shape, its colours and pattern, on white."""
-    shape = garment.attributes.get("shape") or garment.article_type.lower().replace("-", "")
-    draw_shape = SHAPES.get(shape)
+    """The garment's picture: silhouette of its shape, its colours and pattern, on white.
+
+    Works for any garment whose article type has a silhouette (see ``shape_for``); colours
+    outside the demo palette are drawn grey. Raises ``KeyError`` when no silhouette fits.
+    """
+    shape = shape_for(garment)
+    draw_shape = SHAPES.get(shape) if shape else None
     if draw_shape is None:
-        raise KeyError(f"no silhouette for shape {shape!r}")
+        raise KeyError(f"no silhouette for article type {garment.article_type!r}")
     seed = int.from_bytes(hashlib.blake2b(garment.id.encode(), digest_size=8).digest(), "little")
     rng = random.Random(seed)
     pen = Pen(scale=rng.uniform(0.86, 1.0), dx=rng.uniform(-4, 4), dy=rng.uniform(-3, 3))

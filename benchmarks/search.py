@@ -1,0 +1,164 @@
+"""Vector search at catalogue scale: FAISS exact vs approximate vs Chroma's own query.
+
+Synthetic clustered, L2-normalised 384-d vectors (the MiniLM dimension) at each size; queries are
+fresh points from the same clusters. For each index: build time, memory, recall@10 against exact
+search, single-query p50/p95 latency and queries per second (one query at a time).
+
+    nice -n 10 python benchmarks/search.py --sizes 10000 100000 1000000
+
+Chroma runs only up to ``--chroma-max`` items (inserting a million rows on 2 cores takes too
+long); the table says so for the sizes it skips. Results merge into benchmarks/results/search.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import machine, percentiles_ms, print_table, read_results, write_results  # noqa: E402
+
+DIM = 384
+K = 10
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def synthetic(n: int, n_queries: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Clustered unit vectors: 1 centre per ~200 items, spread like sentence embeddings."""
+    rng = np.random.default_rng(seed)
+    n_centres = max(50, n // 200)
+    centres = rng.standard_normal((n_centres, DIM), dtype=np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+
+    def draw(m: int) -> np.ndarray:
+        out = np.empty((m, DIM), dtype=np.float32)
+        for start in range(0, m, 100_000):
+            stop = min(m, start + 100_000)
+            idx = rng.integers(0, n_centres, stop - start)
+            block = centres[idx] + 0.06 * rng.standard_normal((stop - start, DIM), dtype=np.float32)
+            out[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        return out
+
+    return draw(n), draw(n_queries)
+
+
+def time_queries(search, queries: np.ndarray) -> tuple[list[float], list[np.ndarray]]:
+    lat, found = [], []
+    for q in queries:
+        t = time.perf_counter()
+        rows = search(q)
+        lat.append(time.perf_counter() - t)
+        found.append(rows)
+    return lat, found
+
+
+def recall(found: list[np.ndarray], truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f[:K].tolist()) & set(t.tolist())) / K for f, t in zip(found, truth)]))
+
+
+def row(size: int, name: str, build_s: float, mem_mb: float, lat: list[float], rec: float, note: str = "") -> dict[str, Any]:
+    return {
+        "size": size, "index": name, "build_s": round(build_s, 3), "mem_mb": round(mem_mb, 1),
+        f"recall@{K}": round(rec, 4), **percentiles_ms(lat), "qps": round(len(lat) / sum(lat), 1), "note": note,
+    }  # fmt: skip
+
+
+def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[str]) -> tuple[list[dict], np.ndarray]:
+    import faiss
+
+    from stylist.index.store.vector_index import VectorIndex
+
+    out = []
+    truth = None
+    for kind in ["flat", *[k for k in kinds if k != "flat"]]:
+        gc.collect()
+        before = rss_mb()
+        t = time.perf_counter()
+        index = VectorIndex.build(data, kind)  # the product's own settings for each kind
+        build_s = time.perf_counter() - t
+        mem = max(rss_mb() - before, len(faiss.serialize_index(index.index)) / 2**20 if kind != "flat" else data.nbytes / 2**20)
+        lat, found = time_queries(lambda q: index.search(q, K)[1][0], queries)
+        if kind == "flat":
+            truth = np.stack(found)
+        note = {"flat": "exact", "hnsw": "M=32 efC=80 efSearch=64", "ivf": f"nlist={getattr(index.index, 'nlist', '?')} nprobe={getattr(index.index, 'nprobe', '?')}"}[kind]
+        out.append(row(size, f"faiss-{kind}", build_s, mem, lat, recall(found, truth), note))
+        print_table(out[-1:], list(out[-1]))
+        del index
+    return out, truth
+
+
+def bench_chroma(size: int, data: np.ndarray, queries: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
+    import chromadb
+    from chromadb.config import Settings
+
+    folder = Path(tempfile.mkdtemp(prefix="chroma-bench-"))
+    try:
+        client = chromadb.PersistentClient(path=str(folder), settings=Settings(anonymized_telemetry=False))
+        col = client.create_collection("bench", embedding_function=None, metadata={"hnsw:space": "cosine"})
+        ids = [str(i) for i in range(size)]
+        batch = client.get_max_batch_size()
+        t = time.perf_counter()
+        for start in range(0, size, batch):
+            col.add(ids=ids[start : start + batch], embeddings=data[start : start + batch])
+        build_s = time.perf_counter() - t
+        col.query(query_embeddings=queries[:1], n_results=K)  # load the segment before timing
+        lat, found = time_queries(
+            lambda q: np.array([int(i) for i in col.query(query_embeddings=q[None, :], n_results=K, include=[])["ids"][0]]),
+            queries,
+        )
+        disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+        return row(size, "chroma", build_s, disk_mb, lat, recall(found, truth), "hnsw (Chroma defaults); mem_mb = on-disk size")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--kinds", nargs="+", default=["hnsw", "ivf"], choices=["hnsw", "ivf"])
+    parser.add_argument("--chroma-max", type=int, default=100_000, help="largest size Chroma is run at")
+    parser.add_argument("--threads", type=int, default=None, help="FAISS threads (default: all cores)")
+    args = parser.parse_args()
+    if args.threads:
+        import faiss
+
+        faiss.omp_set_num_threads(args.threads)
+    rows: list[dict[str, Any]] = []
+    for size in args.sizes:
+        print(f"\n== {size:,} vectors of {DIM}-d ==", flush=True)
+        data, queries = synthetic(size, args.queries)
+        faiss_rows, truth = bench_faiss(size, data, queries, args.kinds)
+        rows += faiss_rows
+        if size <= args.chroma_max:
+            rows.append(bench_chroma(size, data, queries, truth))
+            print_table(rows[-1:], list(rows[-1]))
+        else:
+            rows.append({"size": size, "index": "chroma", "note": f"skipped: inserting {size:,} rows into Chroma on {os.cpu_count()} cores is too slow (--chroma-max {args.chroma_max})"})
+        del data
+        gc.collect()
+    previous = read_results("search") or {}
+    kept = [r for r in previous.get("rows", []) if r["size"] not in args.sizes]
+    all_rows = sorted(kept + rows, key=lambda r: (r["size"], r["index"]))
+    path = write_results("search", {"machine": machine(), "dim": DIM, "k": K, "queries": args.queries, "rows": all_rows})
+    print()
+    print_table(all_rows, ["size", "index", "build_s", "mem_mb", f"recall@{K}", "p50_ms", "p95_ms", "qps", "note"])
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()

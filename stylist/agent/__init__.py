@@ -1,0 +1,1 @@
+"""The agent: tool selection, execution, grounded answers (LangChain primitives), and the router."""

@@ -1,0 +1,193 @@
+"""Grounding: every garment an answer names must come from a tool result of this conversation.
+
+The answer is checked line by line (so it can be checked while it streams): a line that names a
+garment by an id or by a price but matches no item the tools returned is an invented mention and
+is removed; a stated price that differs from the named item's price is corrected, and so is a
+colour word in the same clause as the item that the item does not have. The report counts
+grounded and invented mentions; ``rate`` is the share of mentions that were grounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from stylist.agent.context import SeenItem
+from stylist.agent.extract import COLOURS
+
+_BRACKET_ID = re.compile(r"\[(?:id[:=\s]*)?([A-Za-z0-9][\w\-.:/]{0,63})\]", re.IGNORECASE)
+_LABELLED_ID = re.compile(r"(?:\bid\b[:#\s]*|#)([A-Za-z0-9][\w\-./]{1,63})", re.IGNORECASE)
+_PRICE = re.compile(r"(?<![\w.])(?:(US\$|\$|USD\s?|€|£)\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(USD|dollars|\$))", re.IGNORECASE)
+_BUDGET_BEFORE = re.compile(r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|about|between|and|than|to|your)\s*$", re.IGNORECASE)
+_BUDGET_AFTER = re.compile(r"^\s*(budget|limit|or less|max|cap)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[;.!?]|,\s|\s[-—–]\s|\bwith\b|\bpaired\b|\bpair it\b|\bwould go\b")
+
+
+@dataclass
+class GroundingReport:
+    grounded: list[str] = field(default_factory=list)
+    """Ids of the items the answer names, in order of first mention."""
+    invented: list[str] = field(default_factory=list)
+    """What was named but not found (ids or the offending line)."""
+    price_fixes: int = 0
+    colour_fixes: int = 0
+    removed_lines: int = 0
+
+    @property
+    def mentions(self) -> int:
+        return len(self.grounded) + len(self.invented)
+
+    @property
+    def rate(self) -> float:
+        """Share of named garments that were grounded (1.0 when none were named)."""
+        return 1.0 if self.mentions == 0 else len(self.grounded) / self.mentions
+
+    def merge(self, other: GroundingReport) -> None:
+        for gid in other.grounded:
+            if gid not in self.grounded:
+                self.grounded.append(gid)
+        self.invented += other.invented
+        self.price_fixes += other.price_fixes
+        self.colour_fixes += other.colour_fixes
+        self.removed_lines += other.removed_lines
+
+
+def _shape(token: str) -> str:
+    return re.sub(r"9+", "9", re.sub(r"[a-z]+", "a", re.sub(r"\d", "9", token.lower())))
+
+
+class Grounder:
+    """Checks answer lines against the items the conversation's tools returned."""
+
+    def __init__(self, known: dict[str, SeenItem]) -> None:
+        self.known = known
+        self._lower_ids = {k.lower(): k for k in known}
+        self._shapes = {_shape(k) for k in known}
+        self._min_digits = min((len(re.sub(r"\D", "", k)) for k in known), default=4)
+        self._titles = sorted(((v.title.lower(), k) for k, v in known.items() if len(v.title) >= 6), key=lambda t: -len(t[0]))
+        self.report = GroundingReport()
+
+    def _lookup(self, token: str) -> str | None:
+        return self._lower_ids.get(token.lower().strip(".,:;"))
+
+    def _looks_like_id(self, token: str) -> bool:
+        token = token.strip(".,:;")
+        if not re.search(r"\d", token):
+            return False
+        if _shape(token) in self._shapes and len(re.sub(r"\D", "", token)) >= max(3, self._min_digits - 1):
+            return True
+        return bool(re.search(r"[A-Za-z]", token) and re.search(r"\d", token) and re.search(r"[-_]", token))
+
+    def mentions(self, line: str) -> tuple[list[tuple[int, str]], list[str]]:
+        """(grounded mentions as (position, id), invented id tokens) in ``line``."""
+        found: list[tuple[int, str]] = []
+        invented: list[str] = []
+        for m in _BRACKET_ID.finditer(line):
+            gid = self._lookup(m.group(1))
+            if gid:
+                found.append((m.start(), gid))
+            elif self._looks_like_id(m.group(1)) or re.search(r"\d", m.group(1)):
+                invented.append(m.group(1))
+        for m in _LABELLED_ID.finditer(line):
+            gid = self._lookup(m.group(1))
+            if gid:
+                found.append((m.start(), gid))
+            elif self._looks_like_id(m.group(1)) and m.group(1) not in invented:
+                invented.append(m.group(1))
+        for m in re.finditer(r"(?<![\w$€£.\-])([A-Za-z0-9][\w\-]{2,63})(?![\w\-])", line):
+            token = m.group(1)
+            gid = self._lookup(token)
+            if gid and not any(p == m.start() - 1 for p, _ in found):
+                found.append((m.start(), gid))
+            elif not gid and token not in invented and self._looks_like_id(token) and not _is_price_context(line, m.start()):
+                invented.append(token)
+        low = line.lower()
+        for title, gid in self._titles:
+            pos = low.find(title)
+            if pos >= 0:
+                found.append((pos, gid))
+        found.sort()
+        unique: list[tuple[int, str]] = []
+        for pos, gid in found:
+            if gid not in [g for _, g in unique]:
+                unique.append((pos, gid))
+        return unique, invented
+
+    def check_line(self, line: str) -> str | None:
+        """The line with prices and colours corrected, or ``None`` when it names an invented garment."""
+        found, invented = self.mentions(line)
+        prices = [m for m in _PRICE.finditer(line) if not _BUDGET_BEFORE.search(line[: m.start()]) and not _BUDGET_AFTER.search(line[m.end():])]
+        if invented or (prices and not found and _looks_like_item_line(line)):
+            self.report.invented.append(", ".join(invented) if invented else line.strip()[:120])
+            self.report.removed_lines += 1
+            return None
+        for _, gid in found:
+            if gid not in self.report.grounded:
+                self.report.grounded.append(gid)
+        if not found:
+            return line
+        line = self._fix_prices(line, found, prices)
+        return self._fix_colours(line, found)
+
+    def _fix_prices(self, line: str, found: list[tuple[int, str]], prices: list[re.Match[str]]) -> str:
+        out, last = [], 0
+        for m in prices:
+            owner = _owner(found, m.start())
+            item = self.known[owner]
+            stated = float((m.group(2) or m.group(3)).replace(",", "."))
+            if item.price is not None and abs(stated - item.price) > 0.5:
+                self.report.price_fixes += 1
+                out.append(line[last : m.start()] + _format_price(item.price, m))
+                last = m.end()
+        out.append(line[last:])
+        return "".join(out)
+
+    def _fix_colours(self, line: str, found: list[tuple[int, str]]) -> str:
+        for pos, gid in found:
+            item = self.known[gid]
+            if not item.colours:
+                continue
+            start = max((m.end() for m in _CLAUSE.finditer(line, 0, pos)), default=0)
+            end_m = _CLAUSE.search(line, pos + 1)
+            end = end_m.start() if end_m else len(line)
+            clause = line[start:end]
+            title_low = item.title.lower()
+            fixed = clause
+            for colour in COLOURS:
+                for m in re.finditer(r"(?<![\w-])" + re.escape(colour) + r"(?![\w-])", fixed, re.IGNORECASE):
+                    word = m.group(0).lower().replace("gray", "grey")
+                    if word in item.colours or any(word in c or c in word for c in item.colours) or word in title_low:
+                        continue
+                    fixed = fixed[: m.start()] + item.colours[0] + fixed[m.end():]
+                    self.report.colour_fixes += 1
+                    break
+            if fixed != clause:
+                line = line[:start] + fixed + line[end:]
+        return line
+
+    def check_text(self, text: str) -> str:
+        """Check a whole answer; invented lines are dropped."""
+        lines = [self.check_line(line) for line in text.split("\n")]
+        return "\n".join(line for line in lines if line is not None).strip()
+
+
+def _owner(found: list[tuple[int, str]], pos: int) -> str:
+    before = [gid for p, gid in found if p <= pos]
+    return before[-1] if before else found[0][1]
+
+
+def _format_price(price: float, m: re.Match[str]) -> str:
+    amount = f"{price:.2f}".removesuffix(".00")
+    if m.group(1):
+        return f"{m.group(1)}{amount}"
+    return f"{amount} {m.group(4)}" if m.group(4).lower() != "$" else f"{amount}$"
+
+
+def _is_price_context(line: str, pos: int) -> bool:
+    return bool(re.search(r"(\$|€|£|usd|price|budget|under|size)\s*$", line[:pos], re.IGNORECASE))
+
+
+def _looks_like_item_line(line: str) -> bool:
+    """A line that presents a product: a list bullet, a bold name or a title followed by a price."""
+    stripped = line.strip()
+    return bool(re.match(r"^([-*•]|\d+[.)])\s", stripped) or "**" in stripped or re.search(r"[A-Z][a-z]+ [A-Z][a-z]+.*[\-—–:(]\s*(\$|€|£)", stripped))

@@ -1,0 +1,236 @@
+"""The deterministic intent router: keywords choose a tool, the text fills its arguments.
+
+It is the agent's fallback when the model produces no valid tool call, and the whole agent under
+``llm.backend = none``. It knows only the tools in the registry. A tool plugs in by declaring a
+class attribute ``routing = RouteHint(keywords=..., extract=...)``; tools without one are looked up
+in :data:`BUILTIN_HINTS`, and tools with neither are never routed to (the model can still call
+them). Follow-ups ("cheaper", "in black", "show more") reuse the last call's arguments with the
+change applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from stylist.agent.extract import (
+    _word_re,
+    extract_colours,
+    extract_filters,
+    extract_gender,
+    extract_k,
+    extract_occasions,
+    extract_price,
+    extract_seasons,
+    extract_slots,
+    normalise,
+)
+
+if TYPE_CHECKING:
+    from stylist.tools.base import Tool
+    from stylist.tools.registry import ToolRegistry
+
+
+@dataclass
+class RouteContext:
+    """What the router knows about the conversation so far."""
+
+    last_call: tuple[str, dict[str, Any]] | None = None
+    """The last successful tool call of the conversation: (name, arguments)."""
+    last_items: list[dict[str, Any]] = field(default_factory=list)
+    """Compact summaries (id, title, price …) of the items shown last turn."""
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RouteHint:
+    """How the router finds a tool. Declare it on the tool class as ``routing = RouteHint(...)``."""
+
+    keywords: tuple[str, ...]
+    """Words or phrases that point to the tool (a phrase counts as strongly as its word count)."""
+    extract: Callable[[str, RouteContext], dict[str, Any]] | None = None
+    """Arguments read from the message; ``None`` calls the tool with no arguments."""
+    default: bool = False
+    """Chosen for on-topic messages that match no tool's keywords (one tool should say so)."""
+    priority: int = 0
+    """Breaks ties between tools with the same keyword score."""
+    followups: bool = False
+    """Follow-ups ("cheaper", "in black", "show more") may reuse this tool's last arguments."""
+    relax: tuple[str, ...] = ()
+    """Arguments dropped (once, all together) when the tool finds nothing, e.g. soft filters."""
+
+
+class RouteDecision(BaseModel):
+    tool: str | None = None
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    reason: str = ""
+    followup: bool = False
+
+
+def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    return extract_filters(text)
+
+
+SEARCH_KEYWORDS: tuple[str, ...] = (
+    "wear", "outfit", "outfits", "look", "looks", "find", "search", "show", "recommend", "suggest",
+    "looking for", "need", "want", "buy", "shop", "style", "dress", "dresses", "shirt", "shirts",
+    "jeans", "shoes", "sneakers", "jacket", "coat", "bag", "top", "tops", "skirt", "trousers", "pants",
+    "boots", "heels", "blazer", "sweater", "accessories", "clothes", "clothing", "garment", "garments",
+    "items", "pieces", "options", "something", "anything",
+)
+
+#: Routing for built-in tools that do not declare ``routing`` themselves.
+BUILTIN_HINTS: dict[str, RouteHint] = {
+    "search_garments": RouteHint(keywords=SEARCH_KEYWORDS, extract=search_arguments, default=True, followups=True,
+                                  relax=("occasions", "seasons", "article_types")),
+}
+
+_CHEAPER = r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|cheapest|lower budget)\b"
+_PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|fancier|luxury)\b"
+_MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
+_FOLLOWUP_START = r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
+_FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price|womenswear|menswear)\b"
+_OFF_TOPIC = r"\b(weather forecast|stock|bitcoin|recipe|cook|capital of|math|equation|poem about|joke|code|python|javascript|homework|translate|president|football score|news)\b"
+
+
+class Router:
+    """Pick a registered tool and its arguments from a message, without a language model."""
+
+    def __init__(self, registry: ToolRegistry, hints: dict[str, RouteHint] | None = None) -> None:
+        self.registry = registry
+        extra = hints or {}
+        self.hints: dict[str, RouteHint] = {}
+        for tool in registry:
+            hint = extra.get(tool.name) or _declared_hint(tool) or BUILTIN_HINTS.get(tool.name)
+            if hint is not None:
+                self.hints[tool.name] = hint
+
+    def route(self, message: str, context: RouteContext | None = None) -> RouteDecision:
+        context = context or RouteContext()
+        text = normalise(message)
+        followup = self._followup(text, context)
+        if followup is not None:
+            return followup
+        scores = {name: _score(text, hint.keywords) for name, hint in self.hints.items()}
+        best = max(scores.items(), key=lambda kv: (kv[1], self.hints[kv[0]].priority), default=(None, 0.0))
+        name, score = best
+        if name is not None and score > 0 and not self._off_topic(text, score):
+            return self._decide(name, message, context, f"keywords matched {name}")
+        default = next((n for n, h in self.hints.items() if h.default), None)
+        if default is not None and self._on_topic(message):
+            return self._decide(default, message, context, "fashion request with no tool keyword")
+        return RouteDecision(tool=None, reason="no tool matches this message")
+
+    def _decide(self, name: str, message: str, context: RouteContext, reason: str) -> RouteDecision:
+        hint = self.hints[name]
+        args = hint.extract(message, context) if hint.extract else {}
+        return RouteDecision(tool=name, arguments=args, reason=reason)
+
+    def _off_topic(self, text: str, score: float) -> bool:
+        return bool(re.search(_OFF_TOPIC, text)) and not re.search(_FASHION_SIGNALS, text) and score < 2
+
+    def _on_topic(self, message: str) -> bool:
+        text = normalise(message)
+        if re.search(_OFF_TOPIC, text) and not re.search(_FASHION_SIGNALS, text):
+            return False
+        lo, hi = extract_price(message)
+        colours, _ = extract_colours(message)
+        return bool(
+            re.search(_FASHION_SIGNALS, text)
+            or extract_slots(message)
+            or colours
+            or extract_occasions(message)
+            or (extract_seasons(message) and extract_gender(message))
+            or lo is not None
+            or hi is not None
+        )
+
+    def _followup(self, text: str, context: RouteContext) -> RouteDecision | None:
+        """A short message that modifies the last call ("cheaper", "in black", "show more")."""
+        if context.last_call is None:
+            return None
+        name, last_args = context.last_call
+        hint = self.hints.get(name)
+        if hint is None or not hint.followups or name not in self.registry:
+            return None
+        words = text.split()
+        new_slots = extract_slots(text)
+        explicit = re.search(_CHEAPER, text) or re.search(_PRICIER, text) or re.search(_MORE, text)
+        colours, refused = extract_colours(text)
+        lo, hi = extract_price(text)
+        gender = extract_gender(text)
+        modifiers = colours or refused or lo is not None or hi is not None or gender or extract_k(text)
+        short = len(words) <= 7
+        if not explicit and not (short and (modifiers or re.search(_FOLLOWUP_START, text))):
+            return None
+        if not explicit and len(new_slots) >= 1 and not re.search(_FOLLOWUP_START, text):
+            return None  # "black sneakers" is a new request, not a change of the last one
+        args = dict(last_args)
+        shown = [i for i in context.last_items if i.get("id")]
+        prices = [float(i["price"]) for i in shown if i.get("price") is not None]
+        changes: list[str] = []
+        if re.search(_CHEAPER, text):
+            ceiling = min(prices) if prices else args.get("max_price")
+            if ceiling:
+                args["max_price"] = round(float(ceiling) * 0.999, 2)
+                if args.get("min_price") is not None and args["min_price"] >= args["max_price"]:
+                    args.pop("min_price")
+                changes.append("cheaper")
+        if re.search(_PRICIER, text):
+            floor = max(prices) if prices else args.get("min_price")
+            args.pop("max_price", None)
+            if floor:
+                args["min_price"] = float(floor)
+            changes.append("pricier")
+        if re.search(_MORE, text) or re.search(_CHEAPER, text) or re.search(_PRICIER, text):
+            excluded = list(args.get("exclude_ids") or [])
+            excluded += [i["id"] for i in shown if i["id"] not in excluded]
+            if excluded:
+                args["exclude_ids"] = excluded
+            changes.append("more")
+        if colours:
+            args["colours"] = colours
+            changes.append("colour")
+        if refused and args.get("colours"):
+            args["colours"] = [c for c in args["colours"] if c not in refused] or None
+            if args["colours"] is None:
+                args.pop("colours")
+        if lo is not None:
+            args["min_price"] = lo
+        if hi is not None:
+            args["max_price"] = hi
+        if gender:
+            args["gender"] = gender
+        if len(new_slots) == 1 and "slot" in (self.registry.get(name).input_schema().get("properties") or {}):
+            args["slot"] = new_slots[0]
+            word = next((w for w in re.findall(r"[a-z-]+", text) if extract_slots(w)), new_slots[0])
+            args["query"] = " ".join(p for p in (word, *(args.get("occasions") or [])) if p)
+            changes.append("slot")
+        k = extract_k(text)
+        if k:
+            args["k"] = k
+        occasions, seasons = extract_occasions(text), extract_seasons(text)
+        if occasions:
+            args["occasions"] = occasions
+        if seasons:
+            args["seasons"] = seasons
+        if args == last_args and not changes:
+            return None
+        return RouteDecision(tool=name, arguments=args, reason=f"follow-up ({', '.join(changes) or 'filters'}) of the last {name} call", followup=True)
+
+
+def _declared_hint(tool: Tool) -> RouteHint | None:
+    hint = getattr(type(tool), "routing", None)
+    return hint if isinstance(hint, RouteHint) else None
+
+
+def _score(text: str, keywords: tuple[str, ...]) -> float:
+    score = 0.0
+    for word in keywords:
+        if re.search(_word_re(word), text):
+            score += len(word.split())
+    return score

@@ -1,0 +1,187 @@
+"""GGUF models on llama.cpp (llama-cpp-python): the embedded default backend.
+
+The prompt is rendered with the chat template stored in the GGUF (Qwen2.5's template lists the
+tools and asks for ``<tool_call>`` tags). When the caller requires a tool call
+(``tool_choice="required"`` or a tool's name), the answer is prefilled with ``<tool_call>`` and
+decoding is constrained by a grammar built from the tools' JSON schemas, so the output is always
+one well-formed call to a registered tool with schema-shaped arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+from pydantic import PrivateAttr
+
+from stylist.errors import LLMError, MissingDependencyError, ModelUnavailableError
+from stylist.llm.local import LocalChatModel, Prompt
+from stylist.llm.prompting import (
+    CHATML_TEMPLATE,
+    inline_tools,
+    render_template,
+    template_supports_tools,
+    to_template_messages,
+)
+
+log = logging.getLogger(__name__)
+
+CALL_PREFILL = "<tool_call>\n"
+END_MARKERS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>")
+
+
+class LlamaCppChatModel(LocalChatModel):
+    """A GGUF file run by llama.cpp, loaded on first use."""
+
+    model_path: Path
+    context_tokens: int = 4096
+    threads: int | None = None
+    constrain_tool_calls: bool = True
+    """Grammar-constrained decoding when a tool call is required."""
+
+    _llama: Any = PrivateAttr(default=None)
+    _template: str = PrivateAttr(default="")
+
+    @property
+    def _llm_type(self) -> str:
+        return "stylist-llamacpp"
+
+    def load(self) -> Any:
+        """Load the model now (otherwise the first message does)."""
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise MissingDependencyError(
+                    "llama-cpp-python", "llm", purpose="the embedded LLM backend"
+                ) from None
+            if not self.model_path.is_file():
+                raise ModelUnavailableError(f"GGUF model {self.model_path} does not exist")
+            threads = self.threads or os.cpu_count() or 1
+            try:
+                self._llama = Llama(
+                    model_path=str(self.model_path),
+                    n_ctx=self.context_tokens,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise ModelUnavailableError(
+                    f"llama.cpp could not load {self.model_path}: {exc}",
+                    hint="is it a GGUF file of an architecture llama.cpp supports?",
+                ) from None
+            self._template = self._llama.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+        return self._llama
+
+    def get_num_tokens(self, text: str) -> int:
+        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    # ---------------------------------------------------------------- LocalChatModel hooks
+    def _render(
+        self, messages: Sequence[BaseMessage], tools: list[dict[str, Any]], choice: str | None
+    ) -> Prompt:
+        llama = self.load()
+        dicts = to_template_messages(messages)
+        native = template_supports_tools(self._template)
+        if not native:  # tools, earlier calls and their results written as text
+            dicts = inline_tools(dicts, tools)
+        text = render_template(
+            self._template,
+            dicts,
+            tools=tools if native else None,
+            bos_token=_token_text(llama, llama.token_bos()),
+            eos_token=_token_text(llama, llama.token_eos()),
+        )
+        prompt = Prompt(text=text, stop=[m for m in END_MARKERS if m in self._template])
+        if tools and choice is not None:
+            prompt.prefill = CALL_PREFILL
+            prompt.text += CALL_PREFILL
+            if self.constrain_tool_calls:
+                prompt.grammar = _call_grammar(tools, choice)
+        return prompt
+
+    def _pieces(
+        self, prompt: Prompt, *, max_tokens: int, temperature: float, stop: list[str]
+    ) -> Iterator[str]:
+        llama = self._llama
+        tokens = llama.tokenize(prompt.text.encode("utf-8"), add_bos=False, special=True)
+        room = self.context_tokens - len(tokens)
+        if room < 16:
+            raise LLMError(
+                f"the prompt is {len(tokens)} tokens but the context window is "
+                f"{self.context_tokens}",
+                hint="shorten the conversation or raise llm.context_tokens",
+            )
+        count, finish = 0, "stop"
+        for chunk in llama.create_completion(
+            tokens,
+            max_tokens=min(max_tokens, room),
+            temperature=temperature,
+            stop=stop or None,
+            grammar=prompt.grammar,
+            stream=True,
+        ):
+            choice = chunk["choices"][0]
+            if choice.get("text"):
+                count += 1
+                yield choice["text"]
+            if choice.get("finish_reason"):
+                finish = choice["finish_reason"]
+        self._last_usage = (len(tokens), count, finish)
+
+
+def _token_text(llama: Any, token: int) -> str:
+    if token < 0:
+        return ""
+    return llama._model.token_get_text(token)
+
+
+def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
+    """A llama.cpp grammar for one ``{"name": ..., "arguments": {...}}`` call, or None."""
+    from llama_cpp import LlamaGrammar
+
+    options = []
+    for tool in tools:
+        function = tool["function"]
+        if choice != "required" and function["name"] != choice:
+            continue
+        params = inline_refs(function.get("parameters") or {"type": "object"})
+        options.append(
+            {
+                "type": "object",
+                "properties": {"name": {"const": function["name"]}, "arguments": params},
+                "required": ["name", "arguments"],
+            }
+        )
+    schema = options[0] if len(options) == 1 else {"oneOf": options}
+    try:
+        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    except Exception as exc:  # the converter rejects some schema features; decode freely then
+        log.warning("no tool-call grammar (%s); decoding unconstrained", exc)
+        return None
+
+
+def inline_refs(schema: Any, defs: dict[str, Any] | None = None, depth: int = 0) -> Any:
+    """Replace local ``$ref``s by their definitions (grammar conversion sees one tree)."""
+    if depth > 20:
+        return {}
+    if isinstance(schema, dict):
+        defs = {**(defs or {}), **schema.get("$defs", {}), **schema.get("definitions", {})}
+        if "$ref" in schema and isinstance(schema["$ref"], str):
+            target = defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+            return inline_refs(merged, defs, depth + 1)
+        return {
+            k: inline_refs(v, defs, depth + 1)
+            for k, v in schema.items()
+            if k not in ("$defs", "definitions")
+        }
+    if isinstance(schema, list):
+        return [inline_refs(v, defs, depth + 1) for v in schema]
+    return schema

@@ -1,0 +1,101 @@
+"""Any OpenAI-compatible server (vLLM, llama.cpp server, ``transformers serve``, Ollama).
+
+``ChatOpenAI`` does the protocol, tools and streaming. A small model served without a tool-call
+parser still writes its calls as text; when tools were bound and the server returned none, the
+text is run through the same tolerant parser the local backends use.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_openai import ChatOpenAI
+
+from stylist.llm.prompting import message_text
+from stylist.llm.toolcalls import parse_tool_calls
+
+
+class TolerantChatOpenAI(ChatOpenAI):
+    """``ChatOpenAI`` that also reads tool calls a served model wrote as text."""
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        tools = kwargs.get("tools") or []
+        if not tools:
+            return result
+        names = [t.get("function", {}).get("name", "") for t in tools]
+        generations = []
+        for generation in result.generations:
+            message = generation.message
+            if isinstance(message, AIMessage) and not message.tool_calls:
+                message = _with_text_calls(message, names)
+            generations.append(
+                ChatGeneration(message=message, generation_info=generation.generation_info)
+            )
+        return ChatResult(generations=generations, llm_output=result.llm_output)
+
+
+def _with_text_calls(message: AIMessage, names: list[str]) -> AIMessage:
+    parsed = parse_tool_calls(message_text(message), names)
+    if not parsed.calls:
+        return message
+    from stylist.llm.local import _call_id  # same id scheme as the local backends
+
+    repaired = {c.name: c.repaired_name for c in parsed.valid if c.repaired_name}
+    return message.model_copy(
+        update={
+            "content": parsed.content,
+            "tool_calls": [
+                {"type": "tool_call", "name": c.name, "args": c.arguments, "id": _call_id()}
+                for c in parsed.valid
+            ],
+            "invalid_tool_calls": [
+                {
+                    "type": "invalid_tool_call",
+                    "name": c.name or None,
+                    "args": c.raw,
+                    "id": _call_id(),
+                    "error": c.error,
+                }
+                for c in parsed.invalid
+            ],
+            "response_metadata": {
+                **message.response_metadata,
+                "repaired_tool_names": repaired,
+                "tool_calls_from_text": True,
+            },
+        }
+    )
+
+
+def make_openai_chat_model(
+    *,
+    model: str,
+    base_url: str | None,
+    api_key: str | None,
+    temperature: float,
+    max_tokens: int,
+    timeout_s: float,
+) -> ChatOpenAI:
+    # local servers ignore the key, but the client refuses to start without one
+    key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    return TolerantChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=key,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        timeout=timeout_s,
+        max_retries=1,
+        stream_usage=True,
+    )

@@ -1,0 +1,164 @@
+"""Turning LangChain messages and tools into a prompt with the model's own chat template.
+
+Both local backends (llama.cpp and transformers) go through here: messages become the
+``{"role", "content", "tool_calls"}`` dicts chat templates expect, tools become OpenAI-style
+function specs, and a template that knows nothing about tools (SmolLM2, many small models) gets
+the tools and the ``<tool_call>`` convention written into its system message instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content']"
+    " + '<|im_end|>\n' }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+FALLBACK_TOOLS_PROMPT = """# Tools
+
+You may call one or more of these tools:
+<tools>
+{tools}
+</tools>
+
+To call a tool, reply with nothing but, for each call:
+<tool_call>
+{{"name": "<tool name>", "arguments": {{<arguments as a JSON object>}}}}
+</tool_call>"""
+
+
+def message_text(message: BaseMessage) -> str:
+    """The text of a message whose content may be a list of blocks."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+    return "".join(parts)
+
+
+def to_template_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """LangChain messages as chat-template dicts (tool calls with dict arguments)."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        text = message_text(message)
+        if isinstance(message, SystemMessage):
+            out.append({"role": "system", "content": text})
+        elif isinstance(message, AIMessage):
+            entry: dict[str, Any] = {"role": "assistant", "content": text}
+            if message.tool_calls:
+                entry["tool_calls"] = [
+                    {
+                        "type": "function",
+                        "id": call.get("id") or "",
+                        "function": {"name": call["name"], "arguments": call["args"]},
+                    }
+                    for call in message.tool_calls
+                ]
+            out.append(entry)
+        elif isinstance(message, ToolMessage):
+            out.append(
+                {
+                    "role": "tool",
+                    "content": text,
+                    "name": message.name or "",
+                    "tool_call_id": message.tool_call_id,
+                }
+            )
+        else:  # HumanMessage, ChatMessage with role "user", anything else
+            role = getattr(message, "role", None) or "user"
+            out.append({"role": role if role in ("user", "system") else "user", "content": text})
+    return out
+
+
+def to_openai_tools(tools: Sequence[Any]) -> list[dict[str, Any]]:
+    """Tools (LangChain tools, pydantic models, functions or dicts) as OpenAI function specs."""
+    return [convert_to_openai_tool(tool) for tool in tools]
+
+
+def tool_names(tools: Sequence[dict[str, Any]]) -> list[str]:
+    return [t["function"]["name"] for t in tools]
+
+
+def template_supports_tools(template: str) -> bool:
+    return "tools" in template and "tool_call" in template
+
+
+def inline_tools(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For templates without tool support: tools in the system message, calls and results as text."""
+    spec = "\n".join(json.dumps(t, ensure_ascii=False) for t in tools)
+    instructions = FALLBACK_TOOLS_PROMPT.format(tools=spec) if tools else ""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        if message["role"] == "assistant" and message.get("tool_calls"):
+            calls = "\n".join(
+                "<tool_call>\n"
+                + json.dumps(
+                    {"name": c["function"]["name"], "arguments": c["function"]["arguments"]},
+                    ensure_ascii=False,
+                )
+                + "\n</tool_call>"
+                for c in message["tool_calls"]
+            )
+            text = (message["content"] + "\n" + calls).strip()
+            out.append({"role": "assistant", "content": text})
+        elif message["role"] == "tool":
+            text = f"<tool_response>\n{message['content']}\n</tool_response>"
+            if out and out[-1]["role"] == "user" and out[-1].get("_tool_results"):
+                out[-1]["content"] += "\n" + text
+            else:
+                out.append({"role": "user", "content": text, "_tool_results": True})
+        else:
+            out.append(dict(message))
+    for message in out:
+        message.pop("_tool_results", None)
+    if instructions:
+        if out and out[0]["role"] == "system":
+            out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + instructions}
+        else:
+            out.insert(0, {"role": "system", "content": instructions})
+    return out
+
+
+def render_template(
+    template: str,
+    messages: list[dict[str, Any]],
+    *,
+    tools: list[dict[str, Any]] | None = None,
+    bos_token: str = "",
+    eos_token: str = "",
+    add_generation_prompt: bool = True,
+) -> str:
+    """Render a Hugging Face style Jinja chat template, as ``apply_chat_template`` does."""
+    from jinja2 import TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message: str) -> None:
+        raise TemplateError(message)
+
+    def tojson(value: Any, indent: int | None = None, **_: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=indent)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+    return env.from_string(template).render(
+        messages=messages,
+        tools=tools or None,
+        bos_token=bos_token,
+        eos_token=eos_token,
+        add_generation_prompt=add_generation_prompt,
+    )

@@ -1,0 +1,375 @@
+"""The preference model: what a user likes, learned from their profile and feedback, used to
+re-rank search results and outfit candidates.
+
+Three signals, blended:
+
+- **content** (from the first interaction): a preference vector in the catalogue's embedding
+  space, the time-decayed sum of the vectors of items the user liked, saved or bought minus
+  those they disliked; plus attribute affinities (colour, material, pattern, brand, article
+  type) learned the same way, and the profile's stated likes. Stated dislikes are **hard
+  filters** (such items are dropped); learned dislikes and over-budget prices are soft penalties.
+- **collaborative** (once several users have interacted): biased matrix factorisation
+  r_ui = mu + b_u + b_i + q_u·p_i (``stylist.profiles.mf``), weighted by how much the user has
+  interacted.
+- the **base** relevance score of the hit (the search engine's), min-max normalised per list.
+
+Each re-ranked hit says why, from its largest personal contribution: "you liked linen last week",
+"you said you like navy", "similar to the Black linen shirt you saved yesterday".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from stylist.index.schema import Garment
+from stylist.profiles.mf import MatrixFactorisation, MFConfig
+from stylist.profiles.schema import Profile
+from stylist.profiles.store import ProfileStore, utcnow
+from stylist.vocab import article_key
+
+log = logging.getLogger(__name__)
+
+#: Strength of each feedback kind in the content signal.
+FEEDBACK_WEIGHT = {"like": 1.0, "save": 1.5, "buy": 2.0, "dislike": -1.0}
+_VERB = {"like": "liked", "save": "saved", "buy": "bought", "dislike": "disliked"}
+
+
+@dataclass
+class BlendWeights:
+    base: float = 1.0
+    content: float = 0.8
+    attribute: float = 0.25
+    """Per matching learned or stated attribute."""
+    mf: float = 1.0
+    budget_penalty: float = 0.5
+    half_life_days: float = 30.0
+    content_k: float = 3.0
+    """Content confidence = n / (n + content_k) for n feedback events."""
+    mf_k: float = 10.0
+    mf_min_users: int = 3
+    mf_min_interactions: int = 20
+
+
+@dataclass
+class RankedHit:
+    """A hit after personalisation: ``score`` is the blended score, ``base_score`` the original."""
+
+    garment: Garment
+    score: float
+    base_score: float
+    why: str | None = None
+    components: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Evidence:
+    weight: float
+    when: datetime
+    verb: str
+    title: str
+
+
+@dataclass
+class UserTaste:
+    """What the model knows about one user at one moment."""
+
+    profile: Profile
+    n_events: int
+    vector: np.ndarray | None
+    attributes: dict[tuple[str, str], float]
+    evidence: dict[tuple[str, str], _Evidence]
+    positives: list[tuple[Garment, str, datetime]]
+    disliked_items: set[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.n_events == 0 and not self.profile.likes and not self.profile.dislikes and self.profile.budget is None
+
+
+def garment_attributes(g: Garment) -> list[tuple[str, str]]:
+    out = [("colour", c) for c in g.colours]
+    for kind, value in (("material", g.material), ("pattern", g.pattern), ("brand", g.brand)):
+        if value:
+            out.append((kind, value.lower()))
+    out.append(("article_type", article_key(g.article_type)))
+    return out
+
+
+def _stated(profile: Profile, polarity: str) -> dict[str, list[str]]:
+    """The profile's likes or dislikes, with article types in canonical form."""
+    raw = profile.likes if polarity == "like" else profile.dislikes
+    return {k: list(dict.fromkeys(article_key(v) for v in vals)) if k == "article_type" else vals for k, vals in raw.items()}
+
+
+def humanise_age(then: datetime, now: datetime) -> str:
+    days = (now - then).total_seconds() / 86400
+    if days < 1:
+        return "today"
+    if days < 2:
+        return "yesterday"
+    if days < 7:
+        return f"{int(days)} days ago"
+    if days < 14:
+        return "last week"
+    if days < 31:
+        return f"{int(days // 7)} weeks ago"
+    if days < 62:
+        return "last month"
+    return f"{int(days // 30)} months ago"
+
+
+class PreferenceModel:
+    """Re-ranks hits for a user. ``catalogue`` returns the catalogue index (for garments and
+    ``vectors_for``); ``embed`` embeds garments when the index has no vectors for them."""
+
+    def __init__(
+        self,
+        store: ProfileStore,
+        catalogue: Callable[[], Any] | None = None,
+        embed: Callable[[Sequence[Garment]], np.ndarray | None] | None = None,
+        *,
+        weights: BlendWeights | None = None,
+        mf_config: MFConfig | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self._catalogue = catalogue
+        self._embed = embed
+        self.weights = weights or BlendWeights()
+        self.mf_config = mf_config or MFConfig()
+        self.clock = clock
+        self._mf: MatrixFactorisation | None = None
+        self._mf_version: tuple[int, int] = (-1, -1)
+        self._mf_trained_at = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_runtime(cls, runtime: Any) -> PreferenceModel:
+        from stylist.runtime import catalogue_of, text_embedder_of
+
+        def embed(garments: Sequence[Garment]) -> np.ndarray | None:
+            embedder = text_embedder_of(runtime)
+            return None if embedder is None else embedder.embed_texts([g.document() for g in garments])
+
+        return cls(runtime.profile_store, catalogue=lambda: catalogue_of(runtime), embed=embed)
+
+    # -- vectors ------------------------------------------------------------------------------
+
+    def vectors(self, garments: Sequence[Garment]) -> np.ndarray | None:
+        """L2-normalised vectors of ``garments`` from the index, else from the embedder."""
+        if not garments:
+            return None
+        if self._catalogue is not None:
+            try:
+                v = np.asarray(self._catalogue().vectors_for([g.id for g in garments]), dtype=np.float32)
+                if v.shape[0] == len(garments):
+                    return v
+            except Exception as exc:  # noqa: BLE001 - any index without vectors falls back to embedding
+                log.debug("vectors_for failed (%s); embedding instead", type(exc).__name__)
+        if self._embed is not None:
+            v = self._embed(garments)
+            if v is not None:
+                return np.asarray(v, dtype=np.float32)
+        return None
+
+    def _garments(self, ids: Sequence[str]) -> dict[str, Garment]:
+        if self._catalogue is None:
+            return {}
+        index = self._catalogue()
+        out = {}
+        for i in dict.fromkeys(ids):
+            if i in index:
+                out[i] = index.get(i)
+        return out
+
+    # -- the user's taste ---------------------------------------------------------------------
+
+    def taste(self, user_id: str) -> UserTaste:
+        profile = self.store.get_profile(user_id)
+        events = self.store.feedback(user_id) if profile.feedback_count else []
+        now = self.clock()
+        garments = self._garments([e.item_id for e in events])
+        attributes: dict[tuple[str, str], float] = {}
+        evidence: dict[tuple[str, str], _Evidence] = {}
+        weighted: list[tuple[Garment, float]] = []
+        positives: list[tuple[Garment, str, datetime]] = []
+        disliked: set[str] = set()
+        for e in events:
+            g = garments.get(e.item_id)
+            if g is None:
+                continue
+            decay = 0.5 ** (max((now - e.created_at).total_seconds(), 0) / 86400 / self.weights.half_life_days)
+            w = FEEDBACK_WEIGHT[e.kind] * decay
+            weighted.append((g, w))
+            if e.kind == "dislike":
+                disliked.add(g.id)
+            else:
+                positives.append((g, e.kind, e.created_at))
+                disliked.discard(g.id)
+            for attr in garment_attributes(g):
+                attributes[attr] = attributes.get(attr, 0.0) + w
+                if w > 0:
+                    evidence[attr] = _Evidence(w, e.created_at, _VERB[e.kind], g.title)
+        vector = None
+        if weighted:
+            vecs = self.vectors([g for g, _ in weighted])
+            if vecs is not None:
+                v = (vecs * np.array([w for _, w in weighted], dtype=np.float32)[:, None]).sum(axis=0)
+                norm = float(np.linalg.norm(v))
+                vector = v / norm if norm > 0 else None
+        return UserTaste(profile, len(events), vector, attributes, evidence, positives, disliked)
+
+    # -- collaborative part -------------------------------------------------------------------
+
+    def mf_model(self) -> MatrixFactorisation | None:
+        """The MF model over everyone's feedback, retrained when feedback changed enough (or
+        shrank, so deleted users vanish from it); ``None`` while too few users interacted."""
+        with self._lock:
+            version = self.store.version()
+            if version != self._mf_version:
+                grew = version[0] - self._mf_version[0]
+                stale = version[0] < self._mf_version[0] or self._mf is None or grew >= max(1, 0.1 * self._mf_version[0]) \
+                    or time.monotonic() - self._mf_trained_at > 60
+                if stale:
+                    self._train(version)
+            return self._mf
+
+    def _train(self, version: tuple[int, int]) -> None:
+        w = self.weights
+        rows = self.store.interactions()
+        users = {u for u, _, k, _ in rows if k != "dislike"}
+        self._mf_version, self._mf_trained_at = version, time.monotonic()
+        if len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
+            self._mf = None
+            return
+        rows.sort(key=lambda r: r[3])
+        self._mf = MatrixFactorisation(self.mf_config).fit([(u, i, k) for u, i, k, _ in rows])
+
+    # -- re-ranking ---------------------------------------------------------------------------
+
+    def rerank(self, user_id: str, hits: Sequence[Any], *, hard_filters: bool = True) -> list[RankedHit]:
+        """``hits`` ((garment, score) pairs or objects with ``.garment`` and ``.score``) in the
+        user's order, with blended scores and a reason. With nothing known about the user the
+        order and scores are unchanged."""
+        pairs = [_pair(h) for h in hits]
+        if not pairs:
+            return []
+        taste = self.taste(user_id)
+        if taste.is_empty:
+            return [RankedHit(g, s, s) for g, s in pairs]
+        if hard_filters:
+            kept = [(g, s) for g, s in pairs if not self._excluded(g, taste)]
+            pairs = kept or pairs
+        return self._blend(user_id, taste, pairs)
+
+    def _excluded(self, g: Garment, taste: UserTaste) -> bool:
+        if g.id in taste.disliked_items:
+            return True
+        disliked = _stated(taste.profile, "dislike")
+        return any(value in disliked.get(kind, ()) for kind, value in garment_attributes(g)) or any(
+            s in g.document().lower() for s in disliked.get("style", ())
+        )
+
+    def _blend(self, user_id: str, taste: UserTaste, pairs: list[tuple[Garment, float]]) -> list[RankedHit]:
+        w = self.weights
+        now = self.clock()
+        base = np.array([s for _, s in pairs], dtype=np.float64)
+        span = base.max() - base.min()
+        base_n = (base - base.min()) / span if span > 1e-12 else np.full(len(base), 0.5)
+        garments = [g for g, _ in pairs]
+
+        content = np.zeros(len(pairs))
+        c_conf = taste.n_events / (taste.n_events + w.content_k)
+        vecs = self.vectors(garments) if taste.vector is not None else None
+        if vecs is not None:
+            content = vecs @ taste.vector
+
+        mf = np.zeros(len(pairs))
+        model = self.mf_model() if taste.n_events else None
+        mf_conf = 0.0
+        if model is not None and model.knows(user_id):
+            raw = model.predict(user_id, [g.id for g in garments])
+            mf = raw - raw.mean()
+            mf_conf = taste.n_events / (taste.n_events + w.mf_k)
+
+        out = []
+        for n, g in enumerate(garments):
+            attr_score, attr_why = self._attribute_score(g, taste, now)
+            budget = taste.profile.budget
+            over = budget is not None and g.price is not None and g.price > budget
+            parts = {
+                "base": w.base * float(base_n[n]),
+                "content": w.content * c_conf * float(content[n]),
+                "attribute": w.attribute * attr_score,
+                "mf": w.mf * mf_conf * float(mf[n]),
+                "budget": -w.budget_penalty if over else 0.0,
+            }
+            why = self._why(parts, attr_why, g, taste, vecs[n] if vecs is not None else None, now)
+            out.append(RankedHit(g, round(sum(parts.values()), 6), pairs[n][1], why, parts))
+        out.sort(key=lambda h: -h.score)
+        return out
+
+    def _attribute_score(self, g: Garment, taste: UserTaste, now: datetime) -> tuple[float, str | None]:
+        """Stated likes count 1 each, learned affinities tanh(evidence); the reason is the
+        strongest positive one (a stated like beats learned evidence)."""
+        score = 0.0
+        reasons: list[tuple[float, str]] = []
+        likes = _stated(taste.profile, "like")
+        for kind, value in garment_attributes(g):
+            if value in likes.get(kind, ()):
+                score += 1.0
+                reasons.append((1.0, f"you said you like {value}"))
+            learned = taste.attributes.get((kind, value), 0.0)
+            if learned:
+                strength = float(np.tanh(learned))
+                score += strength
+                ev = taste.evidence.get((kind, value))
+                if strength > 0 and ev is not None:
+                    shown = g.brand if kind == "brand" and g.brand else value
+                    reasons.append((strength, f"you {ev.verb} {shown} {humanise_age(ev.when, now)}"))
+        if likes.get("style"):
+            doc = g.document().lower()
+            for style in likes["style"]:
+                if style in doc:
+                    score += 1.0
+                    reasons.append((1.0, f"you said you like {style} styles"))
+        return score, max(reasons, key=lambda r: r[0])[1] if reasons else None
+
+    def _why(self, parts: dict[str, float], attr_why: str | None, g: Garment, taste: UserTaste,
+             vec: np.ndarray | None, now: datetime) -> str | None:
+        personal = {k: v for k, v in parts.items() if k in ("content", "attribute", "mf") and v > 0.02}
+        if not personal:
+            return None
+        top = max(personal, key=personal.get)  # type: ignore[arg-type]
+        if top == "attribute" and attr_why:
+            return attr_why
+        if top == "content" and vec is not None and taste.positives:
+            others = [(p, k, t) for p, k, t in taste.positives if p.id != g.id]
+            if others:
+                pv = self.vectors([p for p, _, _ in others])
+                if pv is not None:
+                    p, kind, when = others[int(np.argmax(pv @ vec))]
+                    return f"similar to the {p.title} you {_VERB[kind]} {humanise_age(when, now)}"
+        if top == "mf":
+            return "people with tastes like yours liked it"
+        return attr_why
+
+    def personal_scores(self, user_id: str, garments: Sequence[Garment]) -> np.ndarray:
+        """Blended scores with no base relevance (whole-catalogue recommendation)."""
+        hits = self.rerank(user_id, [(g, 0.0) for g in garments], hard_filters=False)
+        by_id = {h.garment.id: h.score for h in hits}
+        return np.array([by_id[g.id] for g in garments])
+
+
+def _pair(hit: Any) -> tuple[Garment, float]:
+    if isinstance(hit, tuple):
+        return hit[0], float(hit[1])
+    return hit.garment, float(hit.score)

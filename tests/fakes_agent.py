@@ -1,0 +1,184 @@
+"""Fakes used by the agent tests (split from tests/fakes.py, which keeps the shared ones)."""
+
+from __future__ import annotations
+
+import hashlib  # noqa: F401
+import re  # noqa: F401
+from collections.abc import Sequence  # noqa: F401
+
+import numpy as np  # noqa: F401
+from pydantic import BaseModel, ConfigDict  # noqa: F401
+
+from stylist.tools.base import Tool  # noqa: F401
+from tests.fakes import HashingTextEmbedder  # noqa: F401
+
+# --- catalogue and chat-model fakes (agent tests) ------------------------------------------------
+
+from collections.abc import Iterator as _Iterator  # noqa: E402
+from typing import Any as _Any  # noqa: E402
+
+from langchain_core.callbacks import CallbackManagerForLLMRun  # noqa: E402
+from langchain_core.language_models import BaseChatModel  # noqa: E402
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage  # noqa: E402
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult  # noqa: E402
+from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
+
+from stylist.errors import ItemNotFoundError  # noqa: E402
+from stylist.index.filters import SearchFilters  # noqa: E402
+from stylist.index.schema import Garment  # noqa: E402
+
+
+def _g(id: str, title: str, slot: str, article: str, colours: list[str], price: float, gender: str = "unisex",
+       occasions: tuple[str, ...] = (), seasons: tuple[str, ...] = (), description: str = "") -> Garment:
+    return Garment(id=id, title=title, slot=slot, article_type=article, colours=colours, price=price, gender=gender,
+                   occasions=list(occasions), seasons=list(seasons), description=description or f"A {title.lower()}.")
+
+
+def fake_garments() -> list[Garment]:
+    """A small catalogue covering every slot, several colours, prices, occasions and seasons."""
+    return [
+        _g("g-0001", "Olive Linen Shirt", "top", "Shirts", ["olive"], 45.0, "men", ("wedding", "casual"), ("summer",)),
+        _g("g-0002", "Beige Linen Trousers", "bottom", "Trousers", ["beige"], 60.0, "men", ("wedding", "office"), ("summer",)),
+        _g("g-0003", "Rust Wrap Dress", "dress", "Dresses", ["rust"], 120.0, "women", ("wedding", "party"), ("summer", "autumn")),
+        _g("g-0004", "Tan Leather Loafers", "shoes", "Formal Shoes", ["tan"], 95.0, "men", ("wedding", "office"), ()),
+        _g("g-0005", "Black Slim Jeans", "bottom", "Jeans", ["black"], 55.0, "men", ("casual",), ()),
+        _g("g-0006", "White Canvas Sneakers", "shoes", "Casual Shoes", ["white"], 40.0, "unisex", ("casual",), ("summer",)),
+        _g("g-0007", "Black Running Sneakers", "shoes", "Sports Shoes", ["black"], 58.0, "men", ("sports",), ()),
+        _g("g-0008", "Navy Wool Blazer", "outerwear", "Blazers", ["navy blue"], 180.0, "men", ("office", "formal"), ("winter", "autumn")),
+        _g("g-0009", "Red Satin Party Dress", "dress", "Dresses", ["red"], 85.0, "women", ("party",), ()),
+        _g("g-0010", "Black Cocktail Dress", "dress", "Dresses", ["black"], 150.0, "women", ("party", "formal"), ()),
+        _g("g-0011", "Mustard Knit Sweater", "top", "Sweaters", ["mustard"], 70.0, "women", ("casual",), ("winter", "autumn")),
+        _g("g-0012", "Brown Leather Tote", "bag", "Handbags", ["brown"], 110.0, "women", ("office",), ()),
+        _g("g-0013", "Cream Silk Blouse", "top", "Tops", ["cream"], 65.0, "women", ("office", "wedding"), ("summer", "spring")),
+        _g("g-0014", "Khaki Chino Shorts", "bottom", "Shorts", ["khaki"], 35.0, "men", ("casual",), ("summer",)),
+        _g("g-0015", "Grey Hooded Sweatshirt", "top", "Sweatshirts", ["grey"], 48.0, "unisex", ("casual", "sports"), ("winter",)),
+        _g("g-0016", "Beige Trench Coat", "outerwear", "Coats", ["beige"], 199.0, "women", ("office",), ("autumn", "spring")),
+        _g("g-0017", "Gold Hoop Earrings", "jewelry", "Earrings", ["gold"], 30.0, "women", ("party", "wedding"), ()),
+        _g("g-0018", "Brown Leather Belt", "accessory", "Belts", ["brown"], 25.0, "men", ("office", "casual"), ()),
+        _g("g-0019", "Pink Floral Sundress", "dress", "Dresses", ["pink"], 75.0, "women", ("casual", "beach"), ("summer",)),
+        _g("g-0020", "Black Leather Ankle Boots", "shoes", "Boots", ["black"], 140.0, "women", ("casual", "party"), ("winter", "autumn")),
+        _g("g-0021", "White Oxford Shirt", "top", "Shirts", ["white"], 50.0, "men", ("office", "formal"), ()),
+        _g("g-0022", "Olive Cargo Trousers", "bottom", "Trousers", ["olive"], 52.0, "men", ("casual",), ()),
+        _g("g-0023", "Terracotta Midi Skirt", "bottom", "Skirts", ["terracotta"], 58.0, "women", ("wedding", "casual"), ("summer",)),
+        _g("g-0024", "Navy Polo Shirt", "top", "Tshirts", ["navy blue"], 30.0, "men", ("casual",), ("summer",)),
+        _g("g-0025", "Camel Wool Coat", "outerwear", "Coats", ["camel"], 240.0, "women", ("office", "formal"), ("winter",)),
+    ]
+
+
+class FakeCatalogueIndex:
+    """The catalogue-index contract over a list of garments: hard filters, then word similarity."""
+
+    def __init__(self, garments: list[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
+        self.garments = {g.id: g for g in (garments if garments is not None else fake_garments())}
+        self.embedder = embedder or HashingTextEmbedder()
+        self.searches: list[tuple[str | None, SearchFilters, int]] = []
+
+    def search(self, query: str | None, filters: SearchFilters | None = None, k: int = 10, image_path: str | None = None) -> list[tuple[Garment, float]]:
+        filters = filters or SearchFilters()
+        self.searches.append((query, filters, k))
+        pool = [g for g in self.garments.values() if filters.matches(g)]
+        if not pool:
+            return []
+        if not query:
+            return [(g, 1.0) for g in pool[:k]]
+        vectors = self.embedder.embed_texts([query] + [g.document() for g in pool])
+        scores = vectors[1:] @ vectors[0]
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(pool[i], float(scores[i])) for i in order]
+
+    def get(self, item_id: str) -> Garment:
+        try:
+            return self.garments[item_id]
+        except KeyError:
+            raise ItemNotFoundError(item_id) from None
+
+    def get_many(self, ids: Sequence[str]) -> list[Garment]:
+        return [self.get(i) for i in ids]
+
+    def vectors_for(self, ids: Sequence[str]) -> np.ndarray:
+        return self.embedder.embed_texts([self.get(i).document() for i in ids])
+
+    def __len__(self) -> int:
+        return len(self.garments)
+
+    def __iter__(self) -> _Iterator[Garment]:
+        return iter(self.garments.values())
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.garments
+
+
+def tool_call(name: str, args: dict[str, _Any], call_id: str = "call-1") -> AIMessage:
+    """A scripted AI message that calls one tool."""
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Replays scripted replies, one per model call (an ``Exception`` entry is raised, a callable
+    entry is called and its result used).
+
+    Supports ``bind_tools`` (records which tools each call saw) and streaming (word by word), so
+    it drives the agent exactly as a real LangChain chat model would.
+    """
+
+    script: list[_Any]
+    calls: list[dict[str, _Any]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-fake"
+
+    def bind_tools(self, tools: Sequence[_Any], **kwargs: _Any) -> _Any:
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
+        self.calls.append({"messages": list(messages), "tools": kwargs.get("tools")})
+        if not self.script:
+            raise AssertionError("the scripted chat model ran out of replies")
+        reply = self.script.pop(0)
+        if callable(reply) and not isinstance(reply, BaseMessage):
+            reply = reply()
+        if isinstance(reply, BaseException):
+            raise reply
+        return AIMessage(content=reply) if isinstance(reply, str) else reply
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._next(messages, kwargs))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> _Iterator[ChatGenerationChunk]:
+        reply = self._next(messages, kwargs)
+        text = reply.content if isinstance(reply.content, str) else ""
+        for piece in re.findall(r"\S+\s*|\s+", text):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+
+def ensure_service_properties() -> None:
+    """Give ``Runtime`` the contract properties that other engineers' work adds, when missing,
+    so tests can inject fakes by keyword (``Runtime(settings, catalogue_index=fake)``)."""
+    from stylist.runtime import Runtime
+
+    def missing(name: str) -> _Any:
+        def factory() -> _Any:
+            raise AttributeError(f"no {name} service in this build")
+
+        return factory
+
+    for name in ("catalogue_index", "profile_store"):
+        if not hasattr(Runtime, name):
+            setattr(Runtime, name, property(lambda self, n=name: self.service(n, missing(n))))
+
+
+def fake_stylist(backend: str = "none", chat_model: _Any = None, index: _Any = None, **settings: _Any) -> _Any:
+    """A ``Stylist`` on the fake catalogue (and a scripted model when given), in $STYLIST_HOME."""
+    from stylist.config import load_settings
+    from stylist.facade import Stylist
+    from stylist.runtime import Runtime
+
+    ensure_service_properties()
+    services: dict[str, _Any] = {"catalogue_index": index if index is not None else FakeCatalogueIndex()}
+    if chat_model is not None:
+        services["chat_model"] = chat_model
+    llm = {"backend": backend, **settings.pop("llm", {})}
+    return Stylist(Runtime(load_settings(llm=llm, **settings), **services))

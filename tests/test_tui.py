@@ -1,0 +1,392 @@
+"""Behaviour of the TUI with ``App.run_test()`` and Pilot, against the scripted fake stylist."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from fakes_tui import FakeStylist  # noqa: E402
+from stylist.events import Error, Item, ItemRef, StylistInfo, Token  # noqa: E402
+from stylist.tui.app import create_app  # noqa: E402
+from stylist.tui.screens.help import HelpScreen  # noqa: E402
+from stylist.tui.screens.history import HistoryScreen  # noqa: E402
+from stylist.tui.screens.profile import ProfileScreen  # noqa: E402
+from stylist.tui.screens.trends import TrendsScreen  # noqa: E402
+from stylist.tui.widgets.chat_input import ChatInput  # noqa: E402
+from stylist.tui.widgets.garment_card import GarmentCard  # noqa: E402
+from stylist.tui.widgets.message_view import AssistantMessage, UserMessage  # noqa: E402
+from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
+from stylist.tui.widgets.tool_trace import ToolTrace  # noqa: E402
+from stylist.tui.widgets.unavailable import Unavailable  # noqa: E402
+from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
+
+SIZE = (100, 40)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeStylist:
+    return FakeStylist(tmp_path / "images")
+
+
+def make_app(fake: FakeStylist, **kwargs):
+    return create_app(fake, graphics="halfcell", **kwargs)
+
+
+def turns(app) -> list[AssistantMessage]:
+    return list(app.chat.query(AssistantMessage))
+
+
+async def test_send_message_streams_markdown_and_cards(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "summer wedding, earthy colours, budget 200")
+        await settle(pilot)
+        assert [m.text for m in app.chat.query(UserMessage)] == ["summer wedding, earthy colours, budget 200"]
+        (turn,) = turns(app)
+        assert turn.text.startswith("For a **summer wedding**")
+        markdown = turn.query_one(".answer").source  # what the Markdown widget shows
+        assert "summer wedding" in markdown and "tan leather sandals" in markdown
+        assert [c.item.id for c in turn.cards] == ["g-101", "g-202"]
+        assert fake.messages == [("summer wedding, earthy colours, budget 200", None)]
+        assert app.chat.conversation_id == "conv-1"
+        assert app.chat.query_one(ChatInput).value == ""
+        assert not app.chat.busy
+
+
+async def test_text_appears_while_the_stylist_is_still_answering(tmp_path: Path) -> None:
+    gate = threading.Event()
+    fake = FakeStylist(tmp_path, scripts=[[Token(text="Linen is"), gate, Token(text=" breathable.")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "what fabric?")
+        await wait_until(pilot, lambda: bool(turns(app)) and turns(app)[0].text == "Linen is")
+        assert app.chat.busy
+        assert "answering" in app.chat.query_one(StatusBar).activity
+        # The UI still takes keys while the worker waits.
+        await pilot.press("h", "i")
+        assert app.chat.query_one(ChatInput).value == "hi"
+        gate.set()
+        await settle(pilot)
+        assert turns(app)[0].text == "Linen is breathable."
+        assert not app.chat.busy
+
+
+async def test_tool_trace_shows_arguments_and_timings_and_expands(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "wedding")
+        await settle(pilot)
+        trace = turns(app)[0].query_one(ToolTrace)
+        assert trace.display and trace.collapsed
+        assert trace.title == "2 tool calls · 0.17 s"
+        rendered = trace.render_calls().plain
+        assert '✓ search_garments(query="wedding", max_price=200)  0.12 s' in rendered
+        assert 'score_outfit(item_ids=["g-101", "g-202"])  0.05 s' in rendered
+        await pilot.click(trace.query_one("CollapsibleTitle"))
+        assert not trace.collapsed
+
+
+async def test_failed_tool_is_marked_in_the_trace(tmp_path: Path) -> None:
+    from stylist.events import ToolFinished, ToolStarted
+
+    script = [
+        ToolStarted(call_id="a", name="search_garments", arguments={"query": "x"}),
+        ToolFinished(call_id="a", name="search_garments", ok=False, duration_s=0.5, error="index not built"),
+        Token(text="Sorry."),
+    ]
+    app = make_app(FakeStylist(tmp_path, scripts=[script]))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "x")
+        await settle(pilot)
+        trace = turns(app)[0].trace
+        assert trace.title == "1 tool call · 0.50 s · 1 failed"
+        assert "index not built" in trace.render_calls().plain
+
+
+async def test_like_from_card_key_and_button_reaches_the_profile(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "wedding")
+        await settle(pilot)
+        first, second = turns(app)[0].cards
+        first.focus()
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.click(second.query_one("#save"))
+        await settle(pilot)
+        profile = fake.profile_store.get("default")
+        assert profile.liked == ["g-101"]
+        assert profile.saved == ["g-202"]
+        assert first.has_class("-like") and second.has_class("-save")
+        # The profile screen shows what was liked.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        shown = screen_text(app)
+        assert "g-101" in shown and "g-202" in shown
+
+
+async def test_feedback_failure_is_reported_not_raised(tmp_path: Path) -> None:
+    ghost = ItemRef(id="ghost", title="Ghost coat", price=10.0)
+    app = make_app(FakeStylist(tmp_path, scripts=[[Item(item=ghost), Token(text="A coat.")]]))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "coat")
+        await settle(pilot)
+        card = turns(app)[0].cards[0]
+        card.focus()
+        await pilot.press("d")
+        await settle(pilot)
+        assert not card.has_class("-dislike")
+        assert any("ghost" in n.message for n in app._notifications)
+
+
+async def test_exception_in_stream_shows_error_and_restores_input(tmp_path: Path) -> None:
+    fake = FakeStylist(tmp_path, scripts=[[Token(text="Hel"), RuntimeError("llama.cpp crashed")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "a jacket for autumn")
+        await settle(pilot)
+        (turn,) = turns(app)
+        assert turn.has_class("-failed")
+        assert turn.error == "unexpected RuntimeError: llama.cpp crashed"
+        assert app.chat.query_one(ChatInput).value == "a jacket for autumn"
+        assert any("llama.cpp crashed" in n.message for n in app._notifications)
+        assert not app.chat.busy
+        # The next turn works.
+        app.chat.query_one(ChatInput).value = ""
+        await send(pilot, "try again")
+        await settle(pilot)
+        assert turns(app)[-1].text.startswith("For a")
+
+
+async def test_error_event_shows_message_and_restores_input(tmp_path: Path) -> None:
+    fake = FakeStylist(tmp_path, scripts=[[Error(message="the language model timed out after 120 s")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "boots")
+        await settle(pilot)
+        assert turns(app)[0].error == "the language model timed out after 120 s"
+        assert app.chat.query_one(ChatInput).value == "boots"
+        assert app.chat.conversation_id == "conv-1"
+
+
+async def test_escape_stops_an_answer_and_restores_input(tmp_path: Path) -> None:
+    gate = threading.Event()
+    fake = FakeStylist(tmp_path, scripts=[[Token(text="Thinking"), gate, Token(text=" more")]])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "long question")
+        await wait_until(pilot, lambda: bool(turns(app)) and turns(app)[0].text == "Thinking")
+        await pilot.press("escape")
+        gate.set()
+        await settle(pilot)
+        assert turns(app)[0].error == "stopped"
+        assert app.chat.query_one(ChatInput).value == "long question"
+
+
+async def test_sending_while_busy_keeps_the_text(tmp_path: Path) -> None:
+    gate = threading.Event()
+    app = make_app(FakeStylist(tmp_path, scripts=[[Token(text="One"), gate]]))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first")
+        await wait_until(pilot, lambda: app.chat.busy)
+        await send(pilot, "second")
+        assert app.chat.query_one(ChatInput).value == "second"
+        assert len(turns(app)) == 1
+        gate.set()
+        await settle(pilot)
+
+
+async def test_slash_completion_with_tab_and_hint(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        chat_input = app.chat.query_one(ChatInput)
+        await pilot.press("/", "t", "r")
+        await pilot.pause()
+        hint = app.chat.query_one("#completions")
+        assert hint.display and "/trends" in str(hint.render())
+        await pilot.press("tab")
+        assert chat_input.value == "/trends "
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrendsScreen)
+        labels = [str(label.render()) for label in app.screen.query(".trend-label")]
+        assert labels == ["colour: olive", "material: linen", "pattern: neon stripes"]
+        changes = [str(label.render()) for label in app.screen.query(".trend-change")]
+        assert changes == ["+31%", "+18%", "-22%"]
+        await pilot.press("escape")
+        assert app.screen is app.chat
+
+
+async def test_tab_without_a_command_moves_focus(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        chat_input = app.chat.query_one(ChatInput)
+        chat_input.value = "hello"
+        await pilot.press("tab")
+        assert not chat_input.has_focus and chat_input.value == "hello"
+
+
+async def test_unknown_slash_command_suggests_and_keeps_input(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/trnds")
+        await pilot.pause()
+        assert app.chat.query_one(ChatInput).value == "/trnds"
+        assert any("did you mean /trends" in n.message for n in app._notifications)
+        assert fake.messages == []
+
+
+async def test_design_command_asks_the_stylist(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/design olive linen dress")
+        await settle(pilot)
+        assert fake.messages[0][0] == "Generate new garment designs: olive linen dress"
+        assert app.chat.query_one(UserMessage).text == "/design olive linen dress"
+        await send(pilot, "/design")
+        await pilot.pause()
+        assert app.chat.query_one(ChatInput).value == "/design"
+        assert len(fake.messages) == 1
+
+
+async def test_history_resume_continues_the_conversation(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "a summer wedding")
+        await settle(pilot)
+        await send(pilot, "cheaper please")
+        await settle(pilot)
+        await send(pilot, "/new")
+        await settle(pilot)
+        assert app.chat.conversation_id is None and not turns(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.chat
+        assert [m.text for m in app.chat.query(UserMessage)] == ["a summer wedding", "cheaper please"]
+        assert [c.item.id for c in turns(app)[0].cards] == ["g-101", "g-202"]
+        assert app.chat.conversation_id == "conv-1"
+        await send(pilot, "and shoes?")
+        await settle(pilot)
+        assert fake.messages[-1] == ("and shoes?", "conv-1")
+
+
+async def test_resume_on_start_and_unknown_conversation(fake: FakeStylist) -> None:
+    cid = fake.new_conversation()
+    list(fake.stream("hello", cid))
+    app = make_app(fake, conversation_id=cid)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [m.text for m in app.chat.query(UserMessage)] == ["hello"]
+    app = make_app(fake, conversation_id="nope")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("nope" in n.message for n in app._notifications)
+
+
+async def test_empty_history_says_so(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/history")
+        await settle(pilot)
+        assert "No conversations yet" in screen_text(app)
+
+
+async def test_profile_edit_saves_and_bad_value_names_the_field(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "/profile")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen)
+        assert [f.name for f in screen.fields] == ["colours", "styles", "budget"]
+        screen.query_one("#field-colours").value = "olive, rust"
+        screen.query_one("#field-budget").value = "lots"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "budget: could not convert string to float" in screen_text(app)
+        assert fake.profile_store.get().colours == []
+        screen.query_one("#field-budget").value = "200"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        profile = fake.profile_store.get()
+        assert profile.colours == ["olive", "rust"] and profile.budget == 200.0
+        assert "Saved." in screen_text(app)
+
+
+async def test_profile_and_trends_say_when_tools_are_missing(tmp_path: Path) -> None:
+    app = make_app(FakeStylist(tmp_path, tools=()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.screen.query_one(Unavailable).tool == "get_profile"
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, TrendsScreen)
+        assert app.screen.query_one(Unavailable).tool == "trend_forecast"
+
+
+async def test_export_writes_markdown(fake: FakeStylist, tmp_path: Path) -> None:
+    app = make_app(fake)
+    target = tmp_path / "out" / "chat.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "wedding")
+        await settle(pilot)
+        await send(pilot, f"/export {target}")
+        await pilot.pause()
+    text = target.read_text()
+    assert "## You\n\nwedding" in text
+    assert "- `g-101` Olive linen midi dress — 89.00 USD" in text
+
+
+async def test_status_bar_names_backend_device_and_catalogue(tmp_path: Path) -> None:
+    info = StylistInfo(backend="embedded", model="qwen2.5-0.5b", device="cuda:0", catalogue_size=44424)
+    app = make_app(FakeStylist(tmp_path, info=info))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = str(app.chat.query_one(StatusBar).render())
+        assert text.startswith("embedded: qwen2.5-0.5b · GPU (cuda:0) · 44,424 garments")
+
+
+async def test_help_screen_and_command_palette(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is app.chat
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"trends")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrendsScreen)
+
+
+async def test_keyboard_only_reaches_cards(fake: FakeStylist) -> None:
+    app = make_app(fake)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(pilot, "wedding")
+        await settle(pilot)
+        for _ in range(6):
+            if isinstance(app.focused, GarmentCard):
+                break
+            await pilot.press("shift+tab")
+        assert isinstance(app.focused, GarmentCard)
+        await pilot.press("s")
+        await settle(pilot)
+        assert fake.profile_store.get().saved

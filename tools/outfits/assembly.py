@@ -1,0 +1,343 @@
+"""Outfit assembly: search per slot, then a beam search over combinations.
+
+The objective of an outfit is ``compat_weight * compatibility (0-1, learned model)
++ relevance_weight * mean relevance to the request + preference_weight * mean profile preference``,
+subject to the budget. Everything is deterministic: ties break on garment ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from stylist.errors import StylistError, ToolInputError
+from stylist.index.filters import SearchFilters
+from stylist.index.schema import Garment, Gender, Slot
+from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
+from stylist.tools.outfits.brief import ParsedBrief, parse_brief
+from stylist.tools.outfits.infer import sigmoid
+from stylist.tools.outfits.schemas import AssembledOutfit, BuildResult, OutfitItem, OutfitRequest, SlotAlternatives
+from stylist.tools.outfits.scorer import CompatibilityScorer, explain
+
+log = logging.getLogger(__name__)
+OPTIONAL_SLOTS = (Slot.OUTERWEAR, Slot.BAG, Slot.ACCESSORY)
+SKIP_PENALTY = 0.1  # an optional slot left empty costs this much, so affordable extras get filled
+
+
+class NoOutfitError(StylistError):
+    """No outfit satisfies the constraints; the hint names the constraint to relax."""
+
+
+@dataclass
+class _Candidates:
+    slot: Slot
+    garments: list[Garment]
+    relevance: list[float]
+    required: bool
+
+
+@dataclass(order=True)
+class _State:
+    key: tuple = field(compare=True)
+    rows: tuple[int, ...] = field(compare=False, default=())
+    price: float = field(compare=False, default=0.0)
+    logit_sum: float = field(compare=False, default=0.0)
+    n_pairs: int = field(compare=False, default=0)
+    rel_sum: float = field(compare=False, default=0.0)
+    n_rel: int = field(compare=False, default=0)
+    skips: int = field(compare=False, default=0)
+
+
+class OutfitAssembler:
+    def __init__(
+        self,
+        index: Any,
+        scorer: CompatibilityScorer,
+        *,
+        candidates_per_slot: int = 24,
+        beam_width: int = 12,
+        weights: tuple[float, float, float] = (1.0, 0.5, 0.3),
+        preference: Callable[[str, list[tuple[Garment, float]]], dict[str, float]] | None = None,
+    ) -> None:
+        self.index = index
+        self.scorer = scorer
+        self.per_slot = candidates_per_slot
+        self.beam = beam_width
+        self.w_compat, self.w_rel, self.w_pref = weights
+        self.preference = preference
+
+    # ------------------------------------------------------------ entry point
+    def build(self, request: OutfitRequest) -> BuildResult:
+        parsed = parse_brief(request.brief)
+        gender = request.gender or parsed.gender
+        budget = request.budget if request.budget is not None else parsed.max_price
+        anchors = self._anchors(request.anchors)
+        anchor_price = sum(g.price or 0.0 for g in anchors)
+        if budget is not None and anchor_price > budget:
+            raise NoOutfitError(
+                f"the anchor items alone cost {anchor_price:.2f}, above the budget of {budget:.2f}",
+                hint=f"raise the budget to more than {anchor_price:.2f} or drop an anchor",
+            )
+        notes: list[str] = []
+        results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
+        failures: list[NoOutfitError] = []
+        for template in self._templates(anchors, parsed, gender):
+            try:
+                results += self._search_template(template, anchors, parsed, gender, budget, request, notes)
+            except NoOutfitError as exc:
+                failures.append(exc)
+        if not results:
+            raise failures[0] if failures else NoOutfitError("no outfit template fits the anchors")
+        results.sort(key=lambda r: r[0].key)
+        outfits: list[AssembledOutfit] = []
+        seen: set[frozenset[str]] = set()
+        for state, pool, rel, logits in results:
+            ids = frozenset(pool[r].id for r in state.rows)
+            if ids in seen:
+                continue
+            seen.add(ids)
+            outfits.append(self._render(state, pool, rel, logits, {a.id for a in anchors}))
+            if len(outfits) == request.k:
+                break
+        best_state, best_pool, best_rel, best_logits = results[0]
+        alternatives = self._alternatives(best_state, best_pool, best_rel, best_logits, {a.id for a in anchors}, budget)
+        return BuildResult(brief=parsed, outfits=outfits, alternatives=alternatives, notes=list(dict.fromkeys(notes)))
+
+    # ------------------------------------------------------------ pieces
+    def _anchors(self, ids: Sequence[str]) -> list[Garment]:
+        dupes = sorted({i for i in ids if list(ids).count(i) > 1})
+        if dupes:
+            raise ToolInputError(f"duplicate anchor id(s): {', '.join(dupes)}")
+        anchors = [self.index.get(i) for i in ids]  # ItemNotFoundError names the unknown id
+        slots = [a.slot for a in anchors]
+        for s in set(slots):
+            if slots.count(s) > 1:
+                raise ToolInputError(f"two anchors fill the same slot ({s.value}); an outfit has one of each")
+        if Slot.DRESS in slots and (Slot.TOP in slots or Slot.BOTTOM in slots):
+            raise ToolInputError("a dress anchor cannot be combined with a top or bottom anchor")
+        return anchors
+
+    def _templates(self, anchors: list[Garment], parsed: ParsedBrief, gender: Gender | None) -> list[list[Slot]]:
+        slots = {a.slot for a in anchors}
+        if Slot.DRESS in slots or (Slot.DRESS in parsed.slots and not slots & {Slot.TOP, Slot.BOTTOM}):
+            cores = [[Slot.DRESS]]
+        elif slots & {Slot.TOP, Slot.BOTTOM} or gender in (Gender.MEN, Gender.BOYS):
+            cores = [[Slot.TOP, Slot.BOTTOM]]
+        else:
+            cores = [[Slot.TOP, Slot.BOTTOM], [Slot.DRESS]]
+        return [[*core, Slot.SHOES] for core in cores]
+
+    def _extras(self, request: OutfitRequest, parsed: ParsedBrief, anchors: list[Garment], gender: Gender | None) -> list[Slot]:
+        if request.extras is not None:
+            extras = [s for s in request.extras if s in OPTIONAL_SLOTS]
+        else:
+            extras = [s for s in parsed.slots if s in OPTIONAL_SLOTS]
+            if gender not in (Gender.MEN, Gender.BOYS) and Slot.BAG not in extras:
+                extras.append(Slot.BAG)
+            if {"autumn", "winter"} & set(parsed.seasons) and Slot.OUTERWEAR not in extras:
+                extras.append(Slot.OUTERWEAR)
+        for a in anchors:
+            if a.slot in OPTIONAL_SLOTS and a.slot not in extras:
+                extras.append(a.slot)
+        return extras
+
+    def _candidates(
+        self, slot: Slot, parsed: ParsedBrief, gender: Gender | None, max_price: float | None, exclude: list[str], required: bool, notes: list[str]
+    ) -> _Candidates | None:
+        genders = [gender] if gender else None
+        colours = parsed.colours or None
+        if colours and parsed.palette:
+            colours = list(dict.fromkeys([*colours, *NEUTRAL_COLOURS])) if slot in (Slot.SHOES, Slot.BAG) else colours
+        ladder = [
+            ("", dict(colours=colours, occasions=parsed.occasions or None, seasons=parsed.seasons or None)),
+            ("occasion", dict(colours=colours, occasions=None, seasons=parsed.seasons or None)),
+            ("season", dict(colours=colours, occasions=None, seasons=None)),
+            ("colour", dict(colours=None, occasions=None, seasons=None)),
+        ]
+        query = f"{parsed.query} {slot.value}".strip()
+        tried: list[str] = []
+        for relaxed, soft in ladder:
+            if relaxed:
+                if not ladder[0][1][relaxed + "s"]:
+                    continue  # that constraint was not asked for: nothing to relax
+                tried.append(relaxed)
+            filters = SearchFilters(slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft)
+            hits = self.index.search(query or None, filters=filters, k=self.per_slot)
+            if hits:
+                if tried:
+                    notes.append(f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed")
+                return self._with_preference(slot, hits, parsed, required)
+        if not required:
+            notes.append(f"{slot.value}: none fits the constraints, left out")
+            return None
+        self._explain_empty(slot, gender, max_price, exclude)
+        return None  # unreachable: _explain_empty raises
+
+    def _with_preference(self, slot: Slot, hits: list[tuple[Garment, float]], parsed: ParsedBrief, required: bool) -> _Candidates:
+        garments = [g for g, _ in hits]
+        rel = []
+        wanted = set(parsed.colours)
+        for g, score in hits:
+            bonus = 0.0
+            if wanted and set(garment_colours(g)) & wanted:
+                bonus += 0.1
+            if parsed.occasions and set(g.occasions) & set(parsed.occasions):
+                bonus += 0.1
+            if parsed.seasons and set(g.seasons) & set(parsed.seasons):
+                bonus += 0.05
+            rel.append(float(score) + bonus)
+        return _Candidates(slot, garments, rel, required)
+
+    def _explain_empty(self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]) -> None:
+        if max_price is not None:
+            any_price = self.index.search(None, filters=SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude), k=200)
+            priced = [g.price for g, _ in any_price if g.price is not None]
+            if priced:
+                cheapest = min(priced)
+                raise NoOutfitError(
+                    f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
+                    hint=f"raise the budget by at least {cheapest - max_price:.2f}",
+                )
+        who = f"{gender.value}'s " if gender else ""
+        raise NoOutfitError(
+            f"the catalogue has no {who}{slot.value}",
+            hint="try another gender" if gender else "the catalogue needs garments for that slot",
+        )
+
+    def _search_template(
+        self, template: list[Slot], anchors: list[Garment], parsed: ParsedBrief, gender: Gender | None,
+        budget: float | None, request: OutfitRequest, notes: list[str],
+    ) -> list[tuple[_State, list[Garment], list[float], np.ndarray]]:
+        anchor_slots = {a.slot for a in anchors}
+        if anchor_slots - set(template) - set(OPTIONAL_SLOTS) - {Slot.JEWELRY}:
+            return []
+        exclude = [a.id for a in anchors]
+        remaining = None if budget is None else budget - sum(a.price or 0.0 for a in anchors)
+        slots = [(s, True) for s in template if s not in anchor_slots]
+        slots += [(s, False) for s in self._extras(request, parsed, anchors, gender) if s not in anchor_slots]
+        cands = [c for s, req in slots if (c := self._candidates(s, parsed, gender, remaining, exclude, req, notes)) is not None]
+        if remaining is not None:
+            floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
+            if floor > remaining:
+                parts = " + ".join(f"{c.slot.value} {min((g.price or 0.0) for g in c.garments):.0f}" for c in cands if c.required)
+                raise NoOutfitError(
+                    f"the cheapest complete outfit costs {floor + budget - remaining:.2f} ({parts}), above the budget of {budget:.2f}",
+                    hint=f"raise the budget to at least {floor + budget - remaining:.2f}",
+                )
+        pool = list(anchors) + [g for c in cands for g in c.garments]
+        rel = [1.0] * len(anchors) + [r for c in cands for r in c.relevance]
+        pref = self._preferences(request.user_id, pool, rel)
+        logits = self.scorer.pair_matrix(pool)
+        finals = self._beam(cands, len(anchors), pool, rel, pref, logits, remaining)
+        return [(s, pool, rel, logits) for s in finals]
+
+    def _preferences(self, user_id: str | None, pool: list[Garment], rel: list[float]) -> list[float]:
+        if not user_id or self.preference is None or self.w_pref == 0:
+            return [0.0] * len(pool)
+        scores = self.preference(user_id, list(zip(pool, rel)))
+        return [float(scores.get(g.id, 0.0)) for g in pool]
+
+    def _objective(self, s: _State, pref_sum: float = 0.0) -> float:
+        compat = float(sigmoid(s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
+        rel = s.rel_sum / s.n_rel if s.n_rel else 0.0
+        pref = pref_sum / s.n_rel if s.n_rel else 0.0
+        return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
+
+    def _beam(
+        self, cands: list[_Candidates], n_anchor: int, pool: list[Garment], rel: list[float], pref: list[float],
+        logits: np.ndarray, remaining: float | None,
+    ) -> list[_State]:
+        start_rows = tuple(range(n_anchor))
+        iu = [(i, j) for i in start_rows for j in start_rows if i < j]
+        beam = [_State(key=(), rows=start_rows, logit_sum=float(sum(logits[i, j] for i, j in iu)), n_pairs=len(iu))]
+        offsets = np.cumsum([n_anchor] + [len(c.garments) for c in cands])
+        cheapest_after = [sum(min((g.price or 0.0) for g in c.garments) for c in cands[i + 1 :] if c.required) for i in range(len(cands))]
+        for ci, c in enumerate(cands):
+            nxt: list[_State] = []
+            for st in beam:
+                options = list(range(offsets[ci], offsets[ci] + len(c.garments)))
+                for r in options:
+                    price = st.price + (pool[r].price or 0.0)
+                    if remaining is not None and price + cheapest_after[ci] > remaining + 1e-9:
+                        continue
+                    new = _State(
+                        key=(),
+                        rows=st.rows + (r,),
+                        price=price,
+                        logit_sum=st.logit_sum + float(sum(logits[r, q] for q in st.rows)),
+                        n_pairs=st.n_pairs + len(st.rows),
+                        rel_sum=st.rel_sum + rel[r],
+                        n_rel=st.n_rel + 1,
+                        skips=st.skips,
+                    )
+                    nxt.append(new)
+                if not c.required:
+                    nxt.append(_State(key=(), rows=st.rows, price=st.price, logit_sum=st.logit_sum, n_pairs=st.n_pairs,
+                                      rel_sum=st.rel_sum, n_rel=st.n_rel, skips=st.skips + 1))
+            for st in nxt:
+                pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
+                st.key = (-round(self._objective(st, pref_sum), 9), tuple(sorted(pool[r].id for r in st.rows)))
+            nxt.sort()
+            dedup: list[_State] = []
+            seen: set[tuple] = set()
+            for st in nxt:
+                if st.key[1] not in seen:
+                    seen.add(st.key[1])
+                    dedup.append(st)
+                if len(dedup) == self.beam:
+                    break
+            beam = dedup
+            if not beam:
+                raise NoOutfitError(
+                    "no combination of the candidates fits the budget",
+                    hint="raise the budget or leave out optional slots (outerwear, bag, accessory)",
+                )
+        return beam
+
+    def _render(self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str]) -> AssembledOutfit:
+        rows = sorted(st.rows, key=lambda r: (list(Slot).index(pool[r].slot), pool[r].id))
+        garments = [pool[r] for r in rows]
+        score = explain(garments, logits[np.ix_(rows, rows)], self.scorer.name)
+        items = [self._item(pool[r], rel[r], pool[r].id in anchor_ids) for r in rows]
+        total = round(sum(i.price or 0.0 for i in items), 2)
+        relevance = round(st.rel_sum / st.n_rel, 4) if st.n_rel else 0.0
+        return AssembledOutfit(
+            items=items,
+            total_price=total,
+            compatibility=score.score,
+            relevance=relevance,
+            objective=round(-st.key[0], 4),
+            weakest_pair=score.weakest_pair,
+            explanation=score.explanation + f" Total {total:.2f}.",
+        )
+
+    @staticmethod
+    def _item(g: Garment, relevance: float, anchor: bool) -> OutfitItem:
+        return OutfitItem(id=g.id, title=g.title, slot=g.slot, price=g.price, colours=g.colours, anchor=anchor, relevance=round(relevance, 4))
+
+    def _alternatives(
+        self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str], budget: float | None, n: int = 3
+    ) -> list[SlotAlternatives]:
+        out = []
+        rows = list(st.rows)
+        for r in rows:
+            g = pool[r]
+            if g.id in anchor_ids:
+                continue
+            others = [q for q in rows if q != r]
+            base_price = sum(pool[q].price or 0.0 for q in others)
+            scored = []
+            for c in range(len(pool)):
+                if c in rows or pool[c].slot is not g.slot or pool[c].id in anchor_ids:
+                    continue
+                if budget is not None and base_price + (pool[c].price or 0.0) > budget + 1e-9:
+                    continue
+                compat = float(sigmoid(np.mean([logits[c, q] for q in others]))) if others else 0.5
+                scored.append((-(self.w_compat * compat + self.w_rel * rel[c]), pool[c].id, c))
+            scored.sort()
+            out.append(SlotAlternatives(slot=g.slot, items=[self._item(pool[c], rel[c], False) for _, _, c in scored[:n]]))
+        return out

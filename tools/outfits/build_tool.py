@@ -1,0 +1,86 @@
+"""The ``build_outfit`` tool: complete outfits from the catalogue for a request, or around anchors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from stylist.index.schema import Gender, Slot
+from stylist.tools.base import Tool
+from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
+
+
+class BuildOutfitInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    brief: str = Field("", max_length=500, description="The request in words, e.g. 'summer wedding guest, earthy colours'.")
+    budget: float | None = Field(None, gt=0, description="Most the whole outfit may cost.")
+    gender: Gender | None = Field(None, description="women, men, unisex, girls or boys.")
+    anchors: list[str] = Field(default_factory=list, max_length=6, description="Garment ids the outfit must include ('complete my outfit').")
+    k: int = Field(3, ge=1, le=10, description="How many outfits to return.")
+    extras: list[Slot] | None = Field(None, description="Optional slots to fill: outerwear, bag, accessory. Default: chosen from the brief.")
+    user_id: str | None = Field(None, description="Whose profile preferences to use, if any.")
+
+    @field_validator("anchors", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.replace(",", " ").split() if v.strip()]
+        return value
+
+
+class BuildOutfit(Tool):
+    """Assemble complete outfits from the catalogue: top + bottom or a dress, shoes, and optional
+    outerwear, bag or accessory, ranked by learned compatibility, relevance to the brief and the
+    user's preferences, within the budget. Give anchors (garment ids) to complete an outfit around
+    them. Returns outfits with real garment ids, prices, an explanation, and alternatives per slot;
+    says which constraint to relax when nothing fits."""
+
+    name = "build_outfit"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, args: BuildOutfitInput) -> BuildResult:
+        return assembler_for(self.runtime).build(OutfitRequest(**args.model_dump()))
+
+
+def assembler_for(runtime: Runtime) -> Any:
+    from stylist.tools.outfits.assembly import OutfitAssembler
+
+    cfg = runtime.settings.outfits
+    return OutfitAssembler(
+        runtime.catalogue_index,
+        runtime.compat_scorer,
+        candidates_per_slot=cfg.candidates_per_slot,
+        beam_width=cfg.beam_width,
+        weights=(cfg.compat_weight, cfg.relevance_weight, cfg.preference_weight),
+        preference=profile_preference(runtime),
+    )
+
+
+def profile_preference(runtime: Runtime) -> Any:
+    """The profile store's ``rerank(user_id, hits)`` as a garment-id -> preference map, when it exists."""
+
+    def preference(user_id: str, hits: list) -> dict[str, float]:
+        try:
+            store = runtime.profile_store  # type: ignore[attr-defined]
+            reranked = store.rerank(user_id, hits)
+        except AttributeError:
+            return {}
+        base = {g.id: s for g, s in hits}
+        # the preference is how much the profile moved a garment's score
+        return {g.id: float(s) - float(base.get(g.id, s)) for g, s in reranked}
+
+    return preference
+
+
+def build_outfit(brief: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> BuildResult:
+    """Plain-function form of :class:`BuildOutfit` on the default runtime."""
+    from stylist.runtime import default_runtime
+
+    return BuildOutfit(runtime or default_runtime()).invoke({"brief": brief, **kwargs})

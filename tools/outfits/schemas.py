@@ -1,0 +1,77 @@
+"""Inputs and results of outfit scoring and assembly (pydantic; imports no model code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from stylist.index.schema import Gender, Slot
+from stylist.tools.outfits.brief import ParsedBrief
+
+
+class PairReport(BaseModel):
+    items: tuple[str, str] = Field(description="The two garment ids.")
+    titles: tuple[str, str]
+    score: float = Field(description="The model's 0-1 compatibility of this pair.")
+    reasons: list[str] = Field(default_factory=list, description="Rules this pair breaks, e.g. 'colour clash: red and green clash'.")
+
+
+class OutfitIssue(BaseModel):
+    kind: str = Field(description="colour clash, formality mismatch, season mismatch, same slot or missing slot")
+    detail: str
+    items: list[str] = Field(default_factory=list)
+
+
+class OutfitScore(BaseModel):
+    score: float = Field(description="0-1 compatibility from the learned model.")
+    verdict: str
+    items: list[dict[str, Any]]
+    weakest_pair: PairReport | None
+    pairs: list[PairReport] = Field(description="Every pair, weakest first.")
+    issues: list[OutfitIssue]
+    missing_slots: list[str]
+    explanation: str
+    model: str
+
+
+class OutfitRequest(BaseModel):
+    brief: str = ""
+    budget: float | None = Field(None, gt=0)
+    gender: Gender | None = None
+    anchors: list[str] = Field(default_factory=list)
+    k: int = Field(3, ge=1, le=10)
+    extras: list[Slot] | None = None
+    user_id: str | None = None
+
+
+class OutfitItem(BaseModel):
+    id: str
+    title: str
+    slot: Slot
+    price: float | None
+    colours: list[str]
+    anchor: bool = False
+    relevance: float = 0.0
+
+
+class AssembledOutfit(BaseModel):
+    items: list[OutfitItem]
+    total_price: float
+    compatibility: float = Field(description="0-1, from the learned model.")
+    relevance: float
+    objective: float
+    weakest_pair: PairReport | None
+    explanation: str
+
+
+class SlotAlternatives(BaseModel):
+    slot: Slot
+    items: list[OutfitItem]
+
+
+class BuildResult(BaseModel):
+    brief: ParsedBrief
+    outfits: list[AssembledOutfit]
+    alternatives: list[SlotAlternatives] = Field(description="Swaps per slot for the first outfit.")
+    notes: list[str] = Field(default_factory=list, description="Constraints that were relaxed, slots left out.")

@@ -1,0 +1,34 @@
+"""The bottom line: model backend, device, catalogue size, and what the stylist is doing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from stylist.events import StylistInfo
+
+
+def describe(info: StylistInfo | None) -> str:
+    if info is None:
+        return "connecting…"
+    device = "GPU" if info.device.lower().startswith(("cuda", "gpu", "mps")) else "CPU"
+    if info.device.lower() not in ("cpu", "gpu", "cuda"):
+        device = f"{device} ({info.device})"
+    size = "catalogue not opened yet" if info.catalogue_size is None else f"{info.catalogue_size:,} garments"
+    model = f"{info.backend}: {info.model}" if info.model else info.backend
+    return f"{model} · {device} · {size}"
+
+
+class StatusBar(Static):
+    info: reactive[StylistInfo | None] = reactive(None)
+    activity: reactive[str] = reactive("")
+    conversation: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        text = Text(describe(self.info), style="bold")
+        if self.conversation:
+            text.append(f" · {self.conversation}", style="dim")
+        if self.activity:
+            text.append(f" · {self.activity}", style="italic")
+        return text
