@@ -107,12 +107,24 @@ class ClipImageEmbedder:
             return self._normalise(self.model.get_text_features(**inputs))
 
 
-def make_image_embedder(model: str, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> TrainedImageEmbedder | ClipImageEmbedder:
-    """``embedded`` → the packaged encoder; a ``.pt`` path → a trained checkpoint; else a CLIP id/path."""
+def user_checkpoint(models_dir: Path) -> Path:
+    """Where ``stylist train image-encoder`` writes its model; ``embedded`` prefers it when present."""
+    return models_dir / "image_encoder.pt"
+
+
+def make_image_embedder(
+    model: str, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64, models_dir: Path | None = None
+) -> TrainedImageEmbedder | ClipImageEmbedder | None:
+    """``embedded`` → the encoder trained on your catalogue if there is one, else the packaged
+    demo encoder; ``none`` → no image search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
+    if model == "none":
+        return None
     if model == "embedded":
-        if not PACKAGED_CHECKPOINT.is_file():
+        trained = user_checkpoint(models_dir) if models_dir is not None else None
+        checkpoint = trained if trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
+        if not checkpoint.is_file():
             raise ModelUnavailableError(f"the packaged image encoder {PACKAGED_CHECKPOINT} is missing from this install")
-        return TrainedImageEmbedder(PACKAGED_CHECKPOINT, text_embedder, device, batch_size)
+        return TrainedImageEmbedder(checkpoint, text_embedder, device, batch_size)
     if model.endswith(".pt"):
         return TrainedImageEmbedder(Path(model).expanduser(), text_embedder, device, batch_size)
     return ClipImageEmbedder(model, device, batch_size)
