@@ -80,6 +80,18 @@ class Runtime:
         return self.service("catalogue_index", make)
 
     @property
+    def image_embedder(self) -> Any:
+        """The picture encoder ``embed.image_model`` names (``None`` when it is ``none``)."""
+
+        def make() -> Any:
+            from stylist.index.imagenc.embedder import make_image_embedder
+
+            e = self.settings.embed
+            return make_image_embedder(e.image_model, self.text_embedder, e.device, e.batch_size, self.settings.models_dir)
+
+        return self.service("image_embedder", make)
+
+    @property
     def profile_store(self) -> Any:
         """Profiles, feedback and wardrobes (``stylist.profiles.store.ProfileStore``) in the SQL store."""
 

@@ -1,0 +1,77 @@
+"""Training the image encoder on a catalogue: garments with pictures and their descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from stylist.errors import ToolInputError
+from stylist.index.imagenc.images import ImageInputError, load_image
+from stylist.index.imagenc.model import EncoderConfig, save_checkpoint
+from stylist.index.imagenc.train import Progress, TrainConfig, train_image_encoder
+from stylist.index.protocols import TextEmbedder
+from stylist.index.schema import Garment
+
+
+@dataclass
+class PictureSet:
+    garments: list[Garment] = field(default_factory=list)
+    images: list[Image.Image] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """One line per garment left out: its id, file and why."""
+
+
+def load_pictures(garments: Sequence[Garment], base: Path | None = None, progress: Progress | None = None) -> PictureSet:
+    """The garments that have a readable picture, with the pictures; the rest are reported."""
+    out = PictureSet()
+    for n, garment in enumerate(garments, 1):
+        if garment.image_path:
+            path = Path(garment.image_path)
+            if not path.is_absolute() and base is not None:
+                path = base / path
+            try:
+                out.images.append(load_image(path))
+                out.garments.append(garment)
+            except ImageInputError as exc:
+                out.problems.append(f"{garment.id}: {exc.message}")
+        if progress:
+            progress("pictures", n, len(garments))
+    return out
+
+
+def train_on_catalogue(
+    garments: Sequence[Garment],
+    text_embedder: TextEmbedder,
+    out: Path,
+    *,
+    base: Path | None = None,
+    config: EncoderConfig | None = None,
+    train: TrainConfig | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train on every garment with a picture, save the checkpoint to ``out``, return metrics."""
+    pictures = load_pictures(garments, base, progress)
+    if len(pictures.garments) < 8:
+        raise ToolInputError(
+            f"only {len(pictures.garments)} garments have readable pictures; training needs at least 8",
+            hint="give the catalogue an image_path per garment (or an images/ folder for Kaggle styles.csv)",
+        )
+    config = config or EncoderConfig()
+    if config.text_model == "embedded":
+        config.text_model = text_embedder.name
+    result = train_image_encoder(
+        [g.id for g in pictures.garments],
+        pictures.images,
+        [g.document() for g in pictures.garments],
+        text_embedder,
+        config,
+        train,
+        progress,
+    )
+    metrics = {**result.metrics, "skipped": pictures.problems[:50], "skipped_count": len(pictures.problems)}
+    save_checkpoint(result.model, out, metrics)
+    return metrics

@@ -1,0 +1,130 @@
+"""Image embedders behind the ``ImageEmbedder`` protocol, plus query embedding for images.
+
+Each embedder also says how a text query enters its space (``embed_query``): the packaged
+encoder was trained into the catalogue's text space, so queries use the text embedder; a CLIP
+model has its own text tower.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from stylist.errors import ModelUnavailableError
+from stylist.index.protocols import TextEmbedder
+
+PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+
+
+def _device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class TrainedImageEmbedder:
+    """An encoder trained by ``stylist train image-encoder`` (or the packaged demo one)."""
+
+    def __init__(self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> None:
+        from stylist.index.imagenc.model import load_checkpoint
+
+        self.checkpoint = Path(checkpoint)
+        self.model, self.metrics = load_checkpoint(self.checkpoint, _device(device))
+        self.text_embedder = text_embedder
+        self.batch_size = batch_size
+        self.dim = self.model.config.embed_dim
+        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}"
+        if text_embedder.dim != self.dim:
+            raise ModelUnavailableError(
+                f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text model gives {text_embedder.dim}-d vectors",
+                hint="retrain it with `stylist train image-encoder` for the configured text model",
+            )
+
+    def embed_images(self, images: Sequence[Image.Image]) -> np.ndarray:
+        import torch
+
+        from stylist.index.imagenc.model import preprocess
+
+        device = next(self.model.head.parameters()).device
+        rows = []
+        with torch.no_grad():
+            for start in range(0, len(images), self.batch_size):
+                pixels = preprocess(list(images[start : start + self.batch_size]), self.model.config.image_size).to(device)
+                rows.append(self.model(pixels).float().cpu().numpy())
+        return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self.text_embedder.embed_texts(list(texts))
+
+
+class ClipImageEmbedder:
+    """Any CLIP-family model transformers can load (FashionCLIP, CLIP, SigLIP) by id or path."""
+
+    def __init__(self, model_id: str, device: str = "auto", batch_size: int = 32) -> None:
+        try:
+            from transformers import AutoModel, AutoProcessor
+        except ImportError as exc:  # pragma: no cover - transformers is a dependency
+            raise ModelUnavailableError("CLIP models need the transformers package") from exc
+        self.device = _device(device)
+        try:
+            self.model = AutoModel.from_pretrained(model_id).to(self.device).eval()
+            self.processor = AutoProcessor.from_pretrained(model_id)
+        except Exception as exc:  # network, missing files, wrong architecture
+            raise ModelUnavailableError(
+                f"cannot load the image model {model_id!r}: {exc}",
+                hint="give a local path, or a hub id on a machine with internet access",
+            ) from None
+        self.batch_size = batch_size
+        self.name = f"clip:{model_id}"
+        self.dim = int(self.model.config.projection_dim)
+
+    def _normalise(self, vectors) -> np.ndarray:  # type: ignore[no-untyped-def]
+        if not hasattr(vectors, "float"):  # newer transformers return an output object
+            vectors = vectors.pooler_output
+        array = vectors.float().cpu().numpy()
+        return (array / np.linalg.norm(array, axis=1, keepdims=True).clip(1e-12)).astype(np.float32)
+
+    def embed_images(self, images: Sequence[Image.Image]) -> np.ndarray:
+        import torch
+
+        rows = []
+        with torch.no_grad():
+            for start in range(0, len(images), self.batch_size):
+                inputs = self.processor(images=list(images[start : start + self.batch_size]), return_tensors="pt").to(self.device)
+                rows.append(self._normalise(self.model.get_image_features(**inputs)))
+        return np.concatenate(rows) if rows else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        with torch.no_grad():
+            inputs = self.processor(text=list(texts), return_tensors="pt", padding=True, truncation=True).to(self.device)
+            return self._normalise(self.model.get_text_features(**inputs))
+
+
+def user_checkpoint(models_dir: Path) -> Path:
+    """Where ``stylist train image-encoder`` writes its model; ``embedded`` prefers it when present."""
+    return models_dir / "image_encoder.pt"
+
+
+def make_image_embedder(
+    model: str, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64, models_dir: Path | None = None
+) -> TrainedImageEmbedder | ClipImageEmbedder | None:
+    """``embedded`` → the encoder trained on your catalogue if there is one, else the packaged
+    demo encoder; ``none`` → no image search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
+    if model == "none":
+        return None
+    if model == "embedded":
+        trained = user_checkpoint(models_dir) if models_dir is not None else None
+        checkpoint = trained if trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
+        if not checkpoint.is_file():
+            raise ModelUnavailableError(f"the packaged image encoder {PACKAGED_CHECKPOINT} is missing from this install")
+        return TrainedImageEmbedder(checkpoint, text_embedder, device, batch_size)
+    if model.endswith(".pt"):
+        return TrainedImageEmbedder(Path(model).expanduser(), text_embedder, device, batch_size)
+    return ClipImageEmbedder(model, device, batch_size)
