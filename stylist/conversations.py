@@ -68,8 +68,9 @@ class ConversationStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, user_id: str | None = None, title: str = "") -> str:
-        cid = uuid.uuid4().hex[:16]
+    def create(self, user_id: str | None = None, title: str = "", conversation_id: str | None = None) -> str:
+        """A new conversation; ``conversation_id`` lets a client (the HTTP API) choose its id."""
+        cid = conversation_id or uuid.uuid4().hex[:16]
         now = _now()
         with self.db.session() as s:
             s.add(ConversationRow(id=cid, user_id=user_id or DEFAULT_USER, title=title[:200], created_at=now, updated_at=now))

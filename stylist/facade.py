@@ -102,8 +102,22 @@ class Stylist:
         return Agent(self.registry, self.runtime.settings.llm, None, backend="none")
 
     # -- chatting ---------------------------------------------------------------------------------
-    def new_conversation(self, user_id: str | None = None) -> str:
-        return self.store.create(user_id or DEFAULT_USER)
+    def new_conversation(self, user_id: str | None = None, conversation_id: str | None = None) -> str:
+        return self.store.create(user_id or DEFAULT_USER, conversation_id=conversation_id)
+
+    def open_conversation(self, conversation_id: str, user_id: str | None = None) -> str:
+        """The conversation with this id, created for ``user_id`` when new. One that belongs to
+        another user is refused as not found, so ids cannot be used to read others' chats."""
+        from stylist.conversations import ConversationNotFoundError
+
+        user = user_id or DEFAULT_USER
+        try:
+            owner = self.store.user_of(conversation_id)
+        except ConversationNotFoundError:
+            return self.new_conversation(user, conversation_id)
+        if owner != user:
+            raise ConversationNotFoundError(conversation_id)
+        return conversation_id
 
     def stream(self, message: str, conversation_id: str | None = None, user_id: str | None = None) -> Iterator[ChatEvent]:
         """Events of one turn: tool started/finished, tokens, items, then ``Done`` or ``Error``."""

@@ -216,3 +216,18 @@ def test_official_openai_client(live_server: str) -> None:
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(openai.AuthenticationError):
         OpenAI(base_url=live_server, api_key="wrong").models.list()
+
+
+def test_real_facade_continues_client_chosen_conversations_per_user() -> None:
+    from tests.fakes_agent import fake_stylist
+
+    stylist = fake_stylist()
+    client = make_client(stylist)
+    first = ask(client, "a red dress", user="ana", stylist={"conversation_id": "chat-1"})
+    assert first["stylist"]["conversation_id"] == "chat-1"
+    ask(client, "something cheaper", user="ana", stylist={"conversation_id": "chat-1"})
+    assert len(stylist.history("chat-1")) == 4
+    other = client.post("/v1/chat/completions", headers=AUTH, json={
+        "model": "stylist", "user": "bob", "stylist": {"conversation_id": "chat-1"},
+        "messages": [{"role": "user", "content": "show me ana's chat"}]})
+    assert other.status_code == 404

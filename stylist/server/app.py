@@ -148,6 +148,7 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         conversation_id = _conversation_id(body, request, user_id)
         base_url = str(request.base_url)
         if body.stream:
+            await run_in_threadpool(_open, stylist, conversation_id, user_id)
             events = _stream_in_thread(stylist, slots, message, conversation_id, user_id)
             return StreamingResponse(_sse(events, base_url), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
         reply: ChatReply = await run_in_threadpool(_locked_chat, stylist, slots, message, conversation_id, user_id)
@@ -210,7 +211,14 @@ def _conversation_id(body: ChatCompletionRequest, request: Request, user_id: str
     return uuid.uuid5(uuid.NAMESPACE_URL, f"stylist-chat:{user_id}:{first}").hex
 
 
+def _open(stylist: Any, conversation_id: str, user_id: str) -> None:
+    opener = getattr(stylist, "open_conversation", None)
+    if opener is not None:
+        opener(conversation_id, user_id)
+
+
 def _locked_chat(stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str) -> ChatReply:
+    _open(stylist, conversation_id, user_id)
     with slots:
         return stylist.chat(message, conversation_id=conversation_id, user_id=user_id)
 
@@ -295,7 +303,9 @@ def _completion(reply: ChatReply, base_url: str) -> dict[str, Any]:
 
 def _map_stylist_error(exc: StylistError) -> ApiError:
     message = str(exc)
-    if isinstance(exc, (ToolNotFoundError, ItemNotFoundError)):
+    from stylist.conversations import ConversationNotFoundError
+
+    if isinstance(exc, (ToolNotFoundError, ItemNotFoundError, ConversationNotFoundError)):
         return ApiError(404, message, code="not_found")
     if isinstance(exc, (ToolInputError, CatalogueError)):
         return ApiError(400, message, code="invalid_arguments")
