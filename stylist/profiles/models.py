@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stylist.conversations import ConversationRow
 from stylist.db import Base
 
 
@@ -74,6 +73,7 @@ class FeedbackRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-#: Every table that holds data about a user (all have a ``user_id`` column). Conversations are
-#: the agent's (their messages go with them: ON DELETE CASCADE).
-USER_TABLES: tuple[type[Base], ...] = (ProfileRow, PreferenceRow, WardrobeRow, FeedbackRow, ConversationRow)
+#: This feature's tables holding data about a user (all have a ``user_id`` column). Other
+#: features' user data (conversations and their messages) is found by the store's export and
+#: delete through their ``user_id`` columns and foreign keys.
+USER_TABLES: tuple[type[Base], ...] = (ProfileRow, PreferenceRow, WardrobeRow, FeedbackRow)
