@@ -154,6 +154,19 @@ class TrendSettings(BaseModel):
     all-MiniLM-L6-v2, 0.7 admits "sweatpants" -> trousers and rejects "merlot" -> wool)."""
 
 
+class DesignSettings(BaseModel):
+    """The GAN design sampler (``design_garments``, ``stylist design``)."""
+
+    model: str = "auto"
+    """``auto`` (a GAN trained with ``stylist train gan`` in the data home, else the packaged demo
+    one), ``demo``, or a checkpoint path."""
+    device: str = "cpu"
+    """``cpu``, ``auto`` (CUDA when available) or ``cuda:N``."""
+    candidates: int = Field(8, ge=1, le=128)
+    """Latent samples drawn per design; with an image encoder the one whose picture is closest
+    to the brief's words is kept (1 = no re-ranking)."""
+
+
 class Settings(BaseSettings):
     """All of Stylist's settings."""
 
@@ -171,6 +184,7 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     outfits: OutfitSettings = Field(default_factory=OutfitSettings)
     trends: TrendSettings = Field(default_factory=TrendSettings)
+    designs: DesignSettings = Field(default_factory=DesignSettings)
 
     @classmethod
     def settings_customise_sources(

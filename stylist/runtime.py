@@ -127,6 +127,18 @@ class Runtime:
         return self.service("compat_scorer", make)
 
     @property
+    def design_sampler(self) -> Any:  # -> stylist.tools.designs.sample.DesignSampler
+        """The GAN design sampler (``designs.model``), loaded on first use."""
+
+        def make() -> Any:
+            from stylist.tools.designs.sample import DesignSampler, resolve_checkpoint
+
+            d = self.settings.designs
+            return DesignSampler(resolve_checkpoint(d.model, self.settings.models_dir), d.device)
+
+        return self.service("design_sampler", make)
+
+    @property
     def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
         """Trend time series in the shared SQL store (the demo series load on first forecast)."""
 

@@ -62,6 +62,7 @@ class ToolRegistry:
 def build_registry(runtime: Runtime) -> ToolRegistry:
     """Every built-in tool, wired to ``runtime``. Building it loads no model."""
     from stylist.tools.copywriting import WriteCopy
+    from stylist.tools.designs.tool import DesignGarments
     from stylist.tools.get_profile import GetProfile
     from stylist.tools.outfits.build_tool import BuildOutfit
     from stylist.tools.outfits.score_tool import ScoreOutfit
@@ -79,4 +80,5 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         TrendForecast(runtime),
         ScoreOutfit(runtime),
         BuildOutfit(runtime),
+        DesignGarments(runtime),
     ])

@@ -28,10 +28,11 @@ from stylist.agent import prompts, template
 from stylist.agent.adapters import langchain_tools
 from stylist.agent.context import SeenItem, Turn, approx_tokens, compact, delimit, history_messages, items_in
 from stylist.agent.grounding import Grounder, GroundingReport
+from stylist.agent.images import images_in
 from stylist.agent.router import RouteContext, RouteDecision, Router
 from stylist.config import LLMSettings
 from stylist.errors import LLMError, StylistError, ToolInputError
-from stylist.events import ChatEvent, ChatReply, Done, Error, Item, ItemRef, Timings, Token, ToolCallRecord, ToolFinished, ToolStarted
+from stylist.events import ChatEvent, ChatReply, Done, Error, Image, Item, ItemRef, Timings, Token, ToolCallRecord, ToolFinished, ToolStarted
 from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ class Call:
     duration_s: float = 0.0
     result: BaseModel | None = None
     items: list[SeenItem] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)
+    """(path, caption) of pictures the tool made (see ``stylist.agent.images``)."""
 
     def key(self) -> str:
         return self.name + json.dumps(self.arguments, sort_keys=True, default=str)
@@ -116,6 +119,13 @@ class Agent:
         calls: list[Call] = []
         route_ctx = RouteContext(last_call=ctx.last_call, last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])], user_id=ctx.user_id)
         model_ok = self.model is not None
+        images: list[str] = []
+
+        def image_events(call: Call) -> Iterator[ChatEvent]:
+            for path, caption in call.images:
+                if path not in images:
+                    images.append(path)
+                    yield Image(path=path, caption=caption)
 
         for step in range(self.settings.max_steps):
             if time.perf_counter() > deadline:
@@ -134,12 +144,14 @@ class Agent:
                 yield ToolStarted(call_id=call.id, name=call.name, arguments=call.arguments)
                 self._execute(call, deadline)
                 yield ToolFinished(call_id=call.id, name=call.name, ok=call.ok, duration_s=round(call.duration_s, 4), error=call.error)
+                yield from image_events(call)
                 calls.append(call)
                 relaxed = self._relax(call)
                 if relaxed is not None and relaxed.key() not in {d.key() for d in calls}:
                     yield ToolStarted(call_id=relaxed.id, name=relaxed.name, arguments=relaxed.arguments)
                     self._execute(relaxed, deadline)
                     yield ToolFinished(call_id=relaxed.id, name=relaxed.name, ok=relaxed.ok, duration_s=round(relaxed.duration_s, 4), error=relaxed.error)
+                    yield from image_events(relaxed)
                     calls.append(relaxed)
             if not model_ok or not (any(not c.ok for c in fresh) or (self.chain and self._more_tools_could_help(calls))):
                 break
@@ -203,6 +215,7 @@ class Agent:
             text="".join(text_parts).strip(),
             items=[_ref(known[gid]) for gid in report.grounded],
             tool_calls=[c.record() for c in calls],
+            images=images,
             backend=self.backend,
             timings=Timings(first_token_s=round(timing["first"], 4) if timing["first"] is not None else None, total_s=round(time.perf_counter() - start, 4)),
         )
@@ -353,6 +366,7 @@ class Agent:
             call.result = future.result(timeout=remaining)
             call.ok = True
             call.items = items_in(call.result)
+            call.images = images_in(call.result)
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
         except StylistError as exc:

@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "stylist.cli.outfit_cmd",
     "stylist.cli.train_cmd",
     "stylist.cli.trends_cmd",
+    "stylist.cli.design_cmd",
     "stylist.cli.chat_tui",
 ]
 

@@ -1,0 +1,147 @@
+"""Free-text design briefs → the GAN's conditions ("a navy striped summer dress" → Dress, navy
+blue, striped), with the project's lexicons (``stylist.agent.extract``, ``stylist.index.lexicon``,
+``stylist.vocab``). Names the model does not know are refused with the valid ones and the closest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from dataclasses import dataclass, field
+
+from stylist.agent.extract import extract_colours
+from stylist.errors import ToolInputError
+from stylist.index.lexicon import canonical_colour, colours_in, pattern_in
+from stylist.vocab import GARMENTS, article_key, find_terms
+
+ARTICLE, COLOUR, PATTERN = "article_type", "colour", "pattern"
+
+
+@dataclass
+class DesignPlan:
+    """What to draw: one label set per design, and how the brief was read."""
+
+    labels: list[dict[str, str]]
+    read: dict[str, list[str]] = field(default_factory=dict)
+    """Condition → the values the brief named (empty: chosen by the sampler)."""
+
+
+def _norm(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
+
+
+def _closest(word: str, values: list[str]) -> str:
+    lowered = {v.lower(): v for v in values}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.5)
+    return f" (closest: {lowered[match[0]]})" if match else ""
+
+
+def _unknown(kind: str, word: str, values: list[str]) -> ToolInputError:
+    return ToolInputError(f"this design model cannot draw {kind} {word!r}{_closest(word, values)}; "
+                          f"valid {kind}s: {', '.join(values)}")
+
+
+def articles_in(text: str, values: list[str]) -> list[str]:
+    """Article types of ``values`` that ``text`` names, directly ("t-shirt", "dresses") or by a
+    garment word of the same group ("jumper" → Sweater). Raises for a garment outside ``values``."""
+    norm = _norm(text)
+    found: list[tuple[int, str]] = []
+    for value in values:
+        base = _norm(value).strip()
+        singular = base[:-1] if base.endswith("s") and not base.endswith("ss") else base
+        for form in {base, base + "s", singular, base + "es"}:
+            m = re.search(rf" {re.escape(form)} ", norm)
+            if form and m:
+                found.append((m.start(), value))
+                break
+    by_key = {article_key(v): v for v in values}
+    for group in find_terms("garment", text):
+        if group in by_key:
+            spots = [norm.find(" " + " ".join(w.replace("-", " ").split()) + " ") for w in GARMENTS.get(group, [group])]
+            found.append((min([p for p in spots if p >= 0], default=len(norm)), by_key[group]))
+        elif not found:
+            raise _unknown("article type", group, values)
+    out: list[str] = []
+    for _, value in sorted(found):
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def colours_for(text: str, values: list[str]) -> list[str]:
+    wanted, _ = extract_colours(text)
+    if not wanted:
+        return []
+    order = colours_in(text)  # in the order the brief names them
+    known = sorted((c for c in wanted if c in values), key=lambda c: order.index(c) if c in order else len(order))
+    if not known:
+        raise _unknown("colour", wanted[0], values)
+    return known
+
+
+def plan_designs(
+    text: str,
+    conditions: dict[str, list[str]],
+    n: int,
+    *,
+    seed: int = 0,
+    seen: dict[str, dict[str, list[str]]] | None = None,
+    article_type: str | None = None,
+    colour: str | None = None,
+    pattern: str | None = None,
+) -> DesignPlan:
+    """Label sets for ``n`` designs. Explicit arguments win over the text; named values cycle over
+    the designs; a condition the brief leaves open is drawn per design from the values seen with
+    that article in training (``seen``), so unstated colours vary.
+    """
+    read: dict[str, list[str]] = {}
+    if ARTICLE in conditions:
+        values = conditions[ARTICLE]
+        if article_type:
+            match = {v.lower(): v for v in values}.get(article_type.strip().lower()) or \
+                (articles_in(article_type, values) or [None])[0]
+            if match is None:
+                raise _unknown("article type", article_type, values)
+            read[ARTICLE] = [match]
+        else:
+            read[ARTICLE] = articles_in(text, values)
+        if not read[ARTICLE]:
+            hint = ""
+            for word in _norm(text).split():
+                hint = hint or _closest(word, values) if len(word) > 3 else hint
+            raise ToolInputError(f"the brief names no article type this model can draw{hint}; "
+                                 f"say one of: {', '.join(values)}")
+    if COLOUR in conditions:
+        values = conditions[COLOUR]
+        if colour:
+            canon = canonical_colour(colour)
+            if canon not in values:
+                raise _unknown("colour", colour, values)
+            read[COLOUR] = [canon]
+        else:
+            read[COLOUR] = colours_for(text, values)
+    if PATTERN in conditions:
+        values = conditions[PATTERN]
+        word = pattern or pattern_in(text)
+        if word:
+            word = {"stripes": "striped", "plain": "solid"}.get(word.lower(), word.lower())
+            if word not in values:
+                raise _unknown("pattern", word, values)
+        read[PATTERN] = [word] if word else []
+    rng = random.Random(seed)
+    labels: list[dict[str, str]] = []
+    for i in range(n):
+        row: dict[str, str] = {}
+        for name, values in conditions.items():
+            named = read.get(name) or []
+            if named:
+                row[name] = named[i % len(named)]
+                continue
+            pool = values
+            if seen and name in seen and row.get(ARTICLE) in seen[name]:
+                pool = seen[name][row[ARTICLE]] or values
+            # an open pattern keeps the article's most usual one; other open conditions vary
+            row[name] = pool[0] if name == PATTERN else rng.choice(pool)
+        labels.append(row)
+    return DesignPlan(labels, read)

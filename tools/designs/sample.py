@@ -1,0 +1,129 @@
+"""Sampling designs from a trained GAN checkpoint (no training code imported here).
+
+``DesignSampler.generate(labels, seed=...)`` is deterministic: the same checkpoint, labels and
+seed give the same pixels. With an image embedder that maps pictures into the text space,
+``rerank`` keeps the candidates whose picture embedding is closest to a brief's text embedding.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from stylist.errors import ModelUnavailableError, ToolInputError
+from stylist.tools.designs.model import GanConfig, generator_from_checkpoint, load_checkpoint
+
+log = logging.getLogger(__name__)
+
+PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+MAX_DESIGNS = 16
+MAX_CANDIDATES = 512
+MIN_SIZE, MAX_SIZE = 32, 512
+
+
+def user_checkpoint(models_dir: Path) -> Path:
+    """Where ``stylist train gan`` exports its sampling checkpoint; ``auto`` prefers it."""
+    return models_dir / "gan.pt"
+
+
+def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
+    """``auto`` → the user's trained GAN when present, else the packaged demo one; ``demo`` →
+    the packaged one; anything else is a checkpoint path."""
+    if model in ("auto", "demo"):
+        trained = user_checkpoint(models_dir) if models_dir is not None else None
+        path = trained if model == "auto" and trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
+        if not path.is_file():
+            raise ModelUnavailableError(f"the packaged GAN checkpoint {path} is missing from this install",
+                                        hint="train one with: stylist train gan")
+        return path
+    path = Path(model).expanduser()
+    if not path.is_file():
+        raise ModelUnavailableError(f"GAN checkpoint {path} does not exist", hint="check designs.model")
+    return path
+
+
+def _device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+class DesignSampler:
+    """A trained generator and its condition vocabulary."""
+
+    def __init__(self, checkpoint: str | Path, device: str = "cpu") -> None:
+        self.checkpoint = Path(checkpoint)
+        try:
+            data = load_checkpoint(self.checkpoint, "cpu")
+        except (ValueError, FileNotFoundError) as exc:
+            raise ModelUnavailableError(str(exc)) from None
+        self.device = _device(device)
+        self.generator = generator_from_checkpoint(data, self.device)
+        self.config: GanConfig = self.generator.config
+        self.metrics: dict[str, Any] = data.get("metrics", {})
+
+    @property
+    def conditions(self) -> dict[str, list[str]]:
+        return self.config.conditions
+
+    def check_labels(self, labels: dict[str, str]) -> None:
+        """Raise ``ToolInputError`` naming the first missing or unknown condition value."""
+        for name, values in self.conditions.items():
+            if name not in labels:
+                raise ToolInputError(f"missing condition {name!r}; valid values: {', '.join(values)}")
+            if labels[name] not in values:
+                raise ToolInputError(f"unknown {name} {labels[name]!r}; valid values: {', '.join(values)}")
+
+    def _label_tensors(self, labels: Sequence[dict[str, str]]) -> dict[str, torch.Tensor]:
+        for row in labels:
+            self.check_labels(row)
+        return {name: torch.tensor([values.index(row[name]) for row in labels], device=self.device)
+                for name, values in self.conditions.items()}
+
+    def latents(self, n: int, seed: int) -> torch.Tensor:
+        return torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(self.device)
+
+    @torch.no_grad()
+    def generate(self, labels: Sequence[dict[str, str]], *, seed: int = 0, z: torch.Tensor | None = None,
+                 batch_size: int = 256) -> np.ndarray:
+        """uint8 images (N, S, S, C), one per label row; latents from ``seed`` unless ``z`` is given."""
+        if not labels:
+            return np.zeros((0, self.config.image_size, self.config.image_size, self.config.channels), np.uint8)
+        if len(labels) > MAX_CANDIDATES:
+            raise ToolInputError(f"at most {MAX_CANDIDATES} images per call, not {len(labels)}")
+        tensors = self._label_tensors(labels)
+        z = self.latents(len(labels), seed) if z is None else z.to(self.device)
+        out = []
+        for start in range(0, len(labels), batch_size):
+            part = {k: v[start:start + batch_size] for k, v in tensors.items()}
+            out.append(self.generator(z[start:start + batch_size], part).float().cpu())
+        images = torch.cat(out)
+        return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+def to_pil(image: np.ndarray, size: int | None = None) -> Image.Image:
+    """One (S, S, C) uint8 array as a picture, upscaled to ``size`` px (Lanczos)."""
+    pil = Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).convert("RGB")
+    if size and size != pil.width:
+        if not MIN_SIZE <= size <= MAX_SIZE:
+            raise ToolInputError(f"size must be between {MIN_SIZE} and {MAX_SIZE} px, not {size}")
+        pil = pil.resize((size, size), Image.Resampling.LANCZOS)
+    return pil
+
+
+def rerank(images: np.ndarray, text_vector: np.ndarray, image_embedder: Any, keep: int) -> tuple[list[int], list[float]]:
+    """Indices of the ``keep`` images whose embedding is most cosine-similar to ``text_vector``,
+    best first, with their similarities."""
+    vectors = np.asarray(image_embedder.embed_images([to_pil(img) for img in images]), np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+    text = np.asarray(text_vector, np.float32).reshape(-1)
+    text /= max(float(np.linalg.norm(text)), 1e-12)
+    scores = vectors @ text
+    order = np.argsort(-scores, kind="stable")[:keep]
+    return order.tolist(), [float(scores[i]) for i in order]

@@ -1,0 +1,176 @@
+"""The ``design_garments`` tool: new garment designs from a brief, drawn by the conditional GAN,
+each shown beside the closest existing catalogue garments ("inspired by")."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stylist.agent.extract import extract_k
+from stylist.agent.router import RouteContext, RouteHint
+from stylist.errors import StylistError, ToolInputError
+from stylist.index.filters import SearchFilters
+from stylist.index.schema import Garment
+from stylist.tools.base import Tool
+from stylist.tools.designs.brief import plan_designs
+from stylist.tools.designs.sample import MAX_CANDIDATES, MAX_DESIGNS, MAX_SIZE, MIN_SIZE, rerank, to_pil
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class DesignInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    brief: str = Field(..., min_length=1, max_length=500,
+                       description="What to design, in words, e.g. 'a navy striped summer dress'.")
+    n: int = Field(4, ge=1, le=MAX_DESIGNS, description="How many designs to draw.")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Same seed, same designs; omit for new ones.")
+    article_type: str | None = Field(None, description="Article type, when not in the brief (e.g. 'Dress').")
+    colour: str | None = Field(None, description="Colour, when not in the brief (e.g. 'navy').")
+    pattern: str | None = Field(None, description="Pattern, when not in the brief (e.g. 'striped').")
+    size: int = Field(256, ge=MIN_SIZE, le=MAX_SIZE, description="Side of each PNG in pixels.")
+    inspired_by: int = Field(3, ge=0, le=10, description="Closest catalogue garments to show per design.")
+
+
+class InspiredBy(BaseModel):
+    garment: Garment
+    similarity: float
+
+
+class Design(BaseModel):
+    path: str
+    """Absolute path of the PNG."""
+    labels: dict[str, str]
+    """The conditions it was drawn with (article_type, colour, pattern)."""
+    brief_similarity: float | None = None
+    """Cosine similarity of its picture embedding to the brief's text (when re-ranked)."""
+    inspired_by: list[InspiredBy] = Field(default_factory=list)
+    reason: str = ""
+
+
+class DesignOutput(BaseModel):
+    brief: str
+    read: dict[str, list[str]]
+    """How the brief was read: condition → the values it named (empty ones were varied)."""
+    designs: list[Design]
+    images: list[str]
+    """The PNG paths, in order (the agent shows these in the chat)."""
+    image_captions: list[str]
+    seed: int
+    model: str
+    candidates: int
+    """Latent samples drawn per design (more than 1: re-ranked by the image encoder)."""
+    inspired_by_method: str
+    """``image`` (picture search), ``text`` (words of the labels) or ``none``."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "design"
+
+
+def design_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    args: dict[str, Any] = {"brief": text.strip()[:500]}
+    k = extract_k(text)
+    if k:
+        args["n"] = min(k, MAX_DESIGNS)
+    return args
+
+
+class DesignGarments(Tool):
+    """Design new garments: draw original garment pictures (PNG) from a short brief such as
+    'a navy striped summer dress' with a conditional GAN (article type, colour and pattern are
+    read from the brief), each with the closest existing catalogue garments that inspired it.
+    Use it when the user asks to design, generate, sketch or imagine a garment, not to find one."""
+
+    name = "design_garments"
+    routing = RouteHint(
+        keywords=("design", "designs", "design me", "generate", "generate a", "sketch", "sketch me", "draw",
+                  "imagine", "invent", "new design", "create a", "mock up"),
+        extract=design_arguments,
+        priority=5,
+    )
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, args: DesignInput) -> DesignOutput:
+        settings = self.runtime.settings
+        sampler = self.runtime.design_sampler
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+        plan = plan_designs(args.brief, sampler.conditions, args.n, seed=seed, seen=sampler.metrics.get("seen"),
+                            article_type=args.article_type, colour=args.colour, pattern=args.pattern)
+        per_design = max(1, min(settings.designs.candidates, MAX_CANDIDATES // args.n))
+        embedder = self._image_embedder() if per_design > 1 else None
+        if embedder is None:
+            per_design = 1
+        rows = [row for row in plan.labels for _ in range(per_design)]
+        images = sampler.generate(rows, seed=seed)
+        chosen, scores = list(range(0, len(rows), per_design)), [None] * args.n
+        if embedder is not None:
+            text = embedder.embed_query([args.brief])[0]
+            chosen, scores = [], []
+            for d in range(args.n):
+                block = images[d * per_design:(d + 1) * per_design]
+                order, sims = rerank(block, text, embedder, keep=1)
+                chosen.append(d * per_design + order[0])
+                scores.append(round(sims[0], 4))
+        folder = Path(settings.designs_dir).expanduser().resolve() / f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(args.brief)}-{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
+        designs: list[Design] = []
+        method = "none"
+        for d, (row, pick) in enumerate(zip(plan.labels, chosen)):
+            path = folder / f"design_{d + 1:02d}.png"
+            to_pil(images[pick], args.size).save(path)
+            inspired, method = self._inspired_by(path, row, args.inspired_by) if args.inspired_by else ([], "none")
+            words = " ".join(v for k, v in row.items() if k != "article_type" and v not in ("none", "solid"))
+            designs.append(Design(path=str(path), labels=row, brief_similarity=scores[d], inspired_by=inspired,
+                                  reason=f"inspired by design {d + 1}: {words} {row.get('article_type', '')}".strip()))
+        captions = [f"design {i + 1}: " + " ".join(v for v in d.labels.values() if v != "none") for i, d in enumerate(designs)]
+        return DesignOutput(brief=args.brief, read=plan.read, designs=designs, images=[d.path for d in designs],
+                            image_captions=captions, seed=seed, model=sampler.checkpoint.name,
+                            candidates=per_design, inspired_by_method=method)
+
+    def _image_embedder(self) -> Any:
+        if self.runtime.settings.designs.candidates <= 1:
+            return None
+        try:
+            return self.runtime.image_embedder
+        except StylistError as exc:  # no encoder: designs are drawn without re-ranking
+            log.info("designs are not re-ranked: %s", exc.message)
+            return None
+
+    def _inspired_by(self, png: Path, labels: dict[str, str], k: int) -> tuple[list[InspiredBy], str]:
+        try:
+            index = self.runtime.catalogue_index
+        except StylistError as exc:
+            log.info("no catalogue for 'inspired by': %s", exc.message)
+            return [], "none"
+        try:
+            hits = index.search(None, k=k, image_path=str(png))
+            return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "image"
+        except StylistError:
+            pass  # no image encoder or no image vectors: compare by the labels' words instead
+        query = " ".join(v for v in (labels.get("colour"), labels.get("pattern"), labels.get("article_type")) if v and v != "none")
+        article = labels.get("article_type")
+        hits = index.search(query, SearchFilters(article_types=[article]) if article else None, k=k)
+        if not hits:
+            hits = index.search(query, k=k)
+        return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "text"
+
+
+def design_garments(brief: str, n: int = 4, *, runtime: Runtime | None = None, **kwargs: Any) -> DesignOutput:
+    """Plain-function form of :class:`DesignGarments` on the default runtime."""
+    from stylist.runtime import default_runtime
+
+    if not brief.strip():
+        raise ToolInputError("brief must not be empty")
+    return DesignGarments(runtime or default_runtime()).invoke({"brief": brief, "n": n, **kwargs})

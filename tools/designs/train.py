@@ -1,0 +1,215 @@
+"""Training the conditional GAN: hinge loss, spectral-norm projection discriminator, Adam with
+β1 = 0 (Miyato et al. 2018), an exponential moving average of the generator for sampling.
+
+Every epoch writes ``<out_dir>/last.pt`` (full state: both networks, the EMA, optimisers, the
+epoch; written atomically) and ``<out_dir>/samples/epoch_NNN.png``. ``resume=True`` carries on
+from ``last.pt`` after an interruption.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from stylist.errors import ToolInputError
+from stylist.tools.designs.data import GanData
+from stylist.tools.designs.model import CHECKPOINT_FORMAT, Discriminator, GanConfig, Generator, load_checkpoint
+
+log = logging.getLogger(__name__)
+
+#: progress(epoch, step, steps_per_epoch, losses) after each step.
+Progress = Callable[[int, int, int, dict[str, float]], None]
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 20
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.0
+    beta2: float = 0.9
+    ema_decay: float = 0.995
+    flip: bool = True
+    """Horizontal flips as augmentation (garment pictures are near-symmetric)."""
+    seed: int = 0
+    threads: int | None = None
+    epoch_size: int | None = None
+    """Images per epoch (a random subset each epoch); ``None`` is the whole set. Big sets such as
+    Fashion-MNIST get checkpoints and sample grids more often this way."""
+    max_minutes: float | None = None
+    """Stop after the epoch during which this much wall time has passed."""
+    device: str = "cpu"
+
+
+def _to_float(batch: torch.Tensor) -> torch.Tensor:
+    return batch.float().div_(127.5).sub_(1.0)
+
+
+def sample_grid(images: torch.Tensor, rows: int) -> Image.Image:
+    """(N, C, S, S) in [-1, 1] → one PNG-ready picture with ``rows`` rows, 2 px white gaps."""
+    arr = ((images.clamp(-1, 1) + 1) * 127.5).round().byte().cpu().numpy()
+    n, c, s, _ = arr.shape
+    cols = -(-n // rows)
+    canvas = np.full((rows * (s + 2) + 2, cols * (s + 2) + 2, c), 255, np.uint8)
+    for i in range(n):
+        r, k = divmod(i, cols)
+        canvas[2 + r * (s + 2): 2 + r * (s + 2) + s, 2 + k * (s + 2): 2 + k * (s + 2) + s] = arr[i].transpose(1, 2, 0)
+    return Image.fromarray(canvas[..., 0] if c == 1 else canvas)
+
+
+def _grid_labels(data: GanData, rows: int, cols: int) -> dict[str, torch.Tensor]:
+    """Labels of ``rows`` distinct real label combinations, each repeated ``cols`` times."""
+    seen: list[int] = []
+    keys: set[tuple[int, ...]] = set()
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1)).tolist()
+    for i in order:
+        key = tuple(int(v[i]) for v in data.labels.values())
+        if key not in keys:
+            keys.add(key)
+            seen.append(i)
+        if len(seen) == rows:
+            break
+    idx = torch.tensor(seen).repeat_interleave(cols)
+    return {k: v[idx] for k, v in data.labels.items()}
+
+
+def seen_values(data: GanData) -> dict[str, dict[str, list[str]]]:
+    """Condition → article type → the values seen with it, most frequent first (the sampler
+    draws open conditions from these, so an unnamed colour is one the article comes in)."""
+    if "article_type" not in data.labels:
+        return {}
+    articles = data.labels["article_type"].tolist()
+    out: dict[str, dict[str, list[str]]] = {}
+    for name, labels in data.labels.items():
+        if name == "article_type":
+            continue
+        counts: dict[str, dict[str, int]] = {}
+        for a, v in zip(articles, labels.tolist()):
+            row = counts.setdefault(data.conditions["article_type"][a], {})
+            value = data.conditions[name][v]
+            row[value] = row.get(value, 0) + 1
+        out[name] = {a: sorted(c, key=lambda v: (-c[v], v)) for a, c in counts.items()}
+    return out
+
+
+def _save_atomic(obj: dict[str, Any], path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def train_gan(
+    data: GanData,
+    config: GanConfig,
+    train: TrainConfig,
+    out_dir: str | Path,
+    *,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train on ``data`` (whose conditions must equal ``config.conditions``); returns metrics."""
+    if data.conditions != config.conditions:
+        raise ToolInputError("the data's conditions differ from the model config's")
+    if tuple(data.images.shape[1:]) != (config.channels, config.image_size, config.image_size):
+        raise ToolInputError(f"images are {tuple(data.images.shape[1:])}, the model wants "
+                             f"{(config.channels, config.image_size, config.image_size)}")
+    if train.threads:
+        torch.set_num_threads(train.threads)
+    out_dir = Path(out_dir)
+    (out_dir / "samples").mkdir(parents=True, exist_ok=True)
+    last = out_dir / "last.pt"
+    device = torch.device(train.device)
+    torch.manual_seed(train.seed)
+    g, d = Generator(config).to(device), Discriminator(config).to(device)
+    g_ema = copy.deepcopy(g).eval()
+    opt_g = torch.optim.Adam(g.parameters(), lr=train.lr_g, betas=(train.beta1, train.beta2))
+    opt_d = torch.optim.Adam(d.parameters(), lr=train.lr_d, betas=(train.beta1, train.beta2))
+    history: list[dict[str, float]] = []
+    start_epoch = 0
+    if resume and last.is_file():
+        state = load_checkpoint(last, train.device)
+        if state["config"] != asdict(config):
+            raise ToolInputError(f"{last} was trained with a different model or vocabulary; "
+                                 "remove it or train into another --out folder")
+        g.load_state_dict(state["generator"])
+        d.load_state_dict(state["discriminator"])
+        g_ema.load_state_dict(state["generator_ema"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        history = state["metrics"].get("history", [])
+        start_epoch = state["epoch"]
+        log.info("resuming from %s after epoch %d", last, start_epoch)
+    cols = 8
+    grid_labels = {k: v.to(device) for k, v in _grid_labels(data, 8, cols).items()}
+    rows = len(next(iter(grid_labels.values()))) // cols
+    grid_z = torch.randn(rows * cols, config.z_dim, generator=torch.Generator().manual_seed(0)).to(device)
+    seen = seen_values(data)
+    batch = min(train.batch_size, len(data))
+    steps = min(len(data), train.epoch_size or len(data)) // batch
+    started = time.monotonic()
+    for epoch in range(start_epoch, train.epochs):
+        t0 = time.monotonic()
+        gen = torch.Generator().manual_seed(train.seed * 100_003 + epoch)
+        order = torch.randperm(len(data), generator=gen)
+        g.train()
+        d.train()
+        sums = {"d_loss": 0.0, "g_loss": 0.0, "d_real": 0.0, "d_fake": 0.0}
+        for step in range(steps):
+            idx = order[step * batch: (step + 1) * batch]
+            real = _to_float(data.images[idx]).to(device)
+            if train.flip:
+                flip = torch.rand(len(idx), generator=gen) < 0.5
+                real[flip] = real[flip].flip(3)
+            labels = {k: v[idx].to(device) for k, v in data.labels.items()}
+            z = torch.randn(len(idx), config.z_dim, device=device)
+            fake = g(z, labels)
+            d_real, d_fake = d(real, labels), d(fake.detach(), labels)
+            loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            loss_g = -d(fake, labels).mean()
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            with torch.no_grad():
+                for pe, p in zip(g_ema.parameters(), g.parameters()):
+                    pe.lerp_(p, 1 - train.ema_decay)
+                for be, b in zip(g_ema.buffers(), g.buffers()):
+                    be.copy_(b)
+            losses = {"d_loss": loss_d.item(), "g_loss": loss_g.item(),
+                      "d_real": d_real.mean().item(), "d_fake": d_fake.mean().item()}
+            for k, v in losses.items():
+                sums[k] += v
+            if progress:
+                progress(epoch + 1, step + 1, steps, losses)
+        record = {k: v / max(steps, 1) for k, v in sums.items()} | {"epoch": epoch + 1, "seconds": time.monotonic() - t0}
+        history.append(record)
+        with torch.no_grad():
+            grid = g_ema(grid_z, grid_labels)
+        sample_grid(grid, rows).save(out_dir / "samples" / f"epoch_{epoch + 1:03d}.png")
+        state = {
+            "format": CHECKPOINT_FORMAT, "config": asdict(config), "epoch": epoch + 1,
+            "generator": g.state_dict(), "discriminator": d.state_dict(), "generator_ema": g_ema.state_dict(),
+            "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+            "metrics": {"history": history, "train_size": len(data), "train": asdict(train), "seen": seen},
+        }
+        _save_atomic(state, last)
+        log.info("epoch %d: %s", epoch + 1, record)
+        if train.max_minutes is not None and time.monotonic() - started > train.max_minutes * 60:
+            log.info("stopping after epoch %d: %.1f minutes passed", epoch + 1, train.max_minutes)
+            break
+    return {"history": history, "checkpoint": str(last), "samples": str(out_dir / "samples"),
+            "epochs_done": history[-1]["epoch"] if history else start_epoch, "train_size": len(data)}
