@@ -77,11 +77,18 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "design"
 
 
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "twelve": 12, "a couple of": 2, "a few": 3}
+_COUNT = re.compile(r"(?<![$£€\d.])\b(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?!(?:dollars|usd|eur|euros|pounds|gbp|%))[a-z]")
+
+
 def design_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    """The whole message is the brief; "sketch 3 skirts" / "five designs" sets n."""
     args: dict[str, Any] = {"brief": text.strip()[:500]}
-    k = extract_k(text)
+    m = _COUNT.search(text.lower())
+    k = (_NUMBERS.get(m.group(1)) or int(m.group(1))) if m else extract_k(text)
     if k:
-        args["n"] = min(k, MAX_DESIGNS)
+        args["n"] = max(1, min(k, MAX_DESIGNS))
     return args
 
 
@@ -93,8 +100,8 @@ class DesignGarments(Tool):
 
     name = "design_garments"
     routing = RouteHint(
-        keywords=("design", "designs", "design me", "generate", "generate a", "sketch", "sketch me", "draw",
-                  "imagine", "invent", "new design", "create a", "mock up"),
+        keywords=("design", "designs", "design me", "generate", "generate a", "sketch", "sketch me",
+                  "imagine", "invent", "new design", "mock up"),
         extract=design_arguments,
         priority=5,
     )
