@@ -1,5 +1,6 @@
-"""Training the conditional GAN: hinge loss, spectral-norm projection discriminator, Adam with
-β1 = 0 (Miyato et al. 2018), an exponential moving average of the generator for sampling.
+"""Training the conditional GAN: hinge loss and a spectral-norm projection discriminator (Miyato
+et al. 2018), Adam (β1 = 0.5: on a CPU budget of a few thousand steps it left the noise phase
+sooner than β1 = 0), an exponential moving average of the generator for sampling.
 
 Every epoch writes ``<out_dir>/last.pt`` (full state: both networks, the EMA, optimisers, the
 epoch; written atomically) and ``<out_dir>/samples/epoch_NNN.png``. ``resume=True`` carries on
@@ -38,7 +39,7 @@ class TrainConfig:
     batch_size: int = 64
     lr_g: float = 2e-4
     lr_d: float = 2e-4
-    beta1: float = 0.0
+    beta1: float = 0.5
     beta2: float = 0.9
     ema_decay: float = 0.995
     flip: bool = True
@@ -83,6 +84,16 @@ def _grid_labels(data: GanData, rows: int, cols: int) -> dict[str, torch.Tensor]
             break
     idx = torch.tensor(seen).repeat_interleave(cols)
     return {k: v[idx] for k, v in data.labels.items()}
+
+
+def _init_output_bias(g: Generator, data: GanData) -> None:
+    """Start the generator's output at the data's mean colour (white backgrounds for catalogue
+    pictures, black for Fashion-MNIST): early training no longer spends its steps on that."""
+    last = [m for m in g.body if isinstance(m, torch.nn.ConvTranspose2d)][-1]
+    sample = data.images[: min(len(data), 2048)].float().div(127.5).sub(1.0)
+    mean = sample.mean(dim=(0, 2, 3)).clamp(-0.95, 0.95)
+    with torch.no_grad():
+        last.bias.copy_(torch.atanh(mean).to(last.bias.device))
 
 
 def seen_values(data: GanData) -> dict[str, dict[str, list[str]]]:
@@ -133,6 +144,7 @@ def train_gan(
     device = torch.device(train.device)
     torch.manual_seed(train.seed)
     g, d = Generator(config).to(device), Discriminator(config).to(device)
+    _init_output_bias(g, data)
     g_ema = copy.deepcopy(g).eval()
     opt_g = torch.optim.Adam(g.parameters(), lr=train.lr_g, betas=(train.beta1, train.beta2))
     opt_d = torch.optim.Adam(d.parameters(), lr=train.lr_d, betas=(train.beta1, train.beta2))
