@@ -199,3 +199,29 @@ def test_cli_design_bad_input_is_an_error_line_not_a_traceback(sampler, capsys):
     assert exit_info.value.code != 0
     err = capsys.readouterr().err
     assert "names no article type" in err and "Traceback" not in err
+
+
+def test_cli_train_gan_one_epoch_then_resume_then_design(tmp_path):
+    """`stylist train gan --catalogue` on 12 demo garments: a real epoch, --resume, then sampling."""
+    from typer.testing import CliRunner
+
+    from stylist.cli import app
+    from stylist.index.demo import generate_demo_catalogue
+    from stylist.index.loaders.native import write_catalogue
+
+    catalogue = write_catalogue(generate_demo_catalogue(12, 3, tmp_path / "pics"), tmp_path / "cat.jsonl")
+    run_dir, out = tmp_path / "run", tmp_path / "gan.pt"
+    common = ["train", "gan", "--catalogue", str(catalogue), "--run-dir", str(run_dir), "--out", str(out),
+              "--width", "4", "--batch-size", "6", "--json"]
+    first = CliRunner().invoke(app, [*common, "--epochs", "1"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert summary["epochs_done"] == 1 and summary["train_size"] == 12 and out.is_file()
+    assert (run_dir / "samples" / "epoch_001.png").is_file()
+    again = CliRunner().invoke(app, [*common, "--epochs", "2"])
+    assert again.exit_code != 0 and "--resume" in str(again.exception or again.output)
+    resumed = CliRunner().invoke(app, [*common, "--epochs", "2", "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout)["epochs_done"] == 2
+    sampler = DesignSampler(out)
+    assert "article_type" in sampler.conditions and sampler.metrics["seen"]["colour"]
