@@ -138,6 +138,7 @@ def test_agent_streams_image_events_and_reply_images(sampler):
     finished = next(i for i, e in enumerate(events) if isinstance(e, ToolFinished))
     assert events.index(images[0]) == finished + 1
     assert all(Path(p).is_file() for p in reply.images)
+    assert reply.text.startswith("I drew 4 new designs (design 1: square blue") and "that inspired them" in reply.text
 
 
 class PictureOut(BaseModel):

@@ -470,7 +470,12 @@ class Agent:
         text = None if best.items else template.summarise_result(best.result)
         if not best.items and best.result is not None and items_in(best.result) == [] and _has_hits_field(best.result):
             text = None
-        return template.compose(best.name, best.arguments, best.items, result_text=text, k=int(best.arguments.get("k", 5)))
+        body = template.compose(best.name, best.arguments, best.items, result_text=text, k=int(best.arguments.get("k", 5)))
+        if best.images:  # a tool drew pictures (designs): say so before the catalogue pieces it returned
+            drawn = "; ".join(c for _, c in best.images if c) or f"{len(best.images)} pictures"
+            body = f"I drew {len(best.images)} new design{'s' if len(best.images) != 1 else ''} ({drawn}), shown above.\n" + \
+                body.replace("from the catalogue", "from the catalogue that inspired them", 1)
+        return body
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
