@@ -112,29 +112,43 @@ def test_brief_errors_name_the_valid_values(brief, message):
         plan_designs(brief, DEMO, 2)
 
 
-def test_packaged_checkpoint_loads_and_follows_its_colour_condition():
-    """Conditioning changes the output: a nearest-colour classifier (the demo renderer's RGB table)
-    recognises the requested colour in the shipped model's samples far above chance."""
-    from stylist.index.demo.spec import COLOURS
+def _colour_and_shape(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per picture: mean colour of the non-background pixels, and a 16x16 silhouette."""
+    x = images.astype(np.float32)
+    ink = np.abs(x - 255).sum(-1) > 60
+    colour = np.array([x[i][ink[i]].mean(0) if ink[i].sum() > 10 else x[i].reshape(-1, 3).mean(0) for i in range(len(x))])
+    shape = ink.reshape(len(x), 16, 4, 16, 4).mean((2, 4)).reshape(len(x), -1)
+    return colour, shape
+
+
+@pytest.mark.slow
+def test_packaged_checkpoint_follows_its_article_and_colour_conditions(tmp_path):
+    """Conditioning changes the output: nearest-class-mean classifiers fitted on real demo
+    pictures (mean garment colour; silhouette) recognise the requested colour and article type
+    in the shipped model's samples well above chance."""
+    from stylist.index.demo import generate_demo_catalogue, render
+    from stylist.index.demo.render import save_png
+    from stylist.tools.designs.data import from_garments
 
     assert PACKAGED_CHECKPOINT.is_file() and PACKAGED_CHECKPOINT.stat().st_size < 5_000_000
+    colours = ["red", "navy blue", "green", "black", "white", "pink", "teal"]
+    articles = ["T-Shirt", "Dress", "Jeans", "Sneakers"]
+    real = [g for g in generate_demo_catalogue(1500, 11) if g.article_type in articles and g.colours[0] in colours and g.pattern in ("solid", None)]
+    for g in real:
+        save_png(render(g), tmp_path / f"{g.id}.png")
+    data = from_garments([g.model_copy(update={"image_path": str(tmp_path / f"{g.id}.png")}) for g in real], image_size=64)
+    real_colour, real_shape = _colour_and_shape(data.images.permute(0, 2, 3, 1).numpy())
+    names = [data.label_names(i) for i in range(len(data))]
+    colour_means = {c: real_colour[[n["colour"] == c for n in names]].mean(0) for c in colours}
+    shape_means = {a: real_shape[[n["article_type"] == a for n in names]].mean(0) for a in articles}
+
     sampler = DesignSampler(PACKAGED_CHECKPOINT)
-    colours = [c for c in ["red", "navy blue", "mustard", "green", "pink", "black", "white", "teal"] if c in sampler.conditions["colour"]]
-    article = "T-Shirt"
-    labels = [{"article_type": article, "colour": c, "pattern": "solid"} for c in colours for _ in range(4)]
-    images = sampler.generate(labels, seed=0).astype(np.float32)
-    names = list(COLOURS)
-    table = np.array([COLOURS[n] for n in names], np.float32)
-    hits = 0
-    for img, row in zip(images, labels):
-        pixels = img.reshape(-1, 3)
-        ink = pixels[np.abs(pixels - 255).sum(axis=1) > 60]  # not background
-        if row["colour"] == "white" or len(ink) < 20:
-            ink = pixels[np.abs(pixels - 255).sum(axis=1) > 8] if len(ink) < 20 else ink
-        mean = np.median(ink, axis=0) if len(ink) else pixels.mean(axis=0)
-        hits += names[int(np.argmin(((table - mean) ** 2).sum(axis=1)))] == row["colour"]
-    accuracy = hits / len(labels)
-    assert accuracy > 0.5, accuracy  # chance is 1/32
+    rows = [{"article_type": a, "colour": c, "pattern": "solid"} for a in articles for c in colours for _ in range(3)]
+    colour, shape = _colour_and_shape(sampler.generate(rows, seed=0))
+    colour_acc = np.mean([min(colour_means, key=lambda c: ((colour_means[c] - v) ** 2).sum()) == r["colour"] for v, r in zip(colour, rows)])
+    article_acc = np.mean([min(shape_means, key=lambda a: ((shape_means[a] - v) ** 2).sum()) == r["article_type"] for v, r in zip(shape, rows)])
+    assert colour_acc > 2 / len(colours), colour_acc  # chance: 1/7
+    assert article_acc > 1.5 / len(articles), article_acc  # chance: 1/4
 
 
 def test_synthetic_set_and_tiny_config_are_consistent():
