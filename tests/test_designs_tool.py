@@ -226,3 +226,13 @@ def test_cli_train_gan_one_epoch_then_resume_then_design(tmp_path):
     assert json.loads(resumed.stdout)["epochs_done"] == 2
     sampler = DesignSampler(out)
     assert "article_type" in sampler.conditions and sampler.metrics["seen"]["colour"]
+
+
+def test_cli_out_of_range_n_is_a_usage_error_not_a_traceback(capsys):
+    from stylist.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["design", "a dress", "-n", "40"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "less than or equal to 16" in err and "Traceback" not in err

@@ -17,6 +17,16 @@ import typer
 from stylist.cli.common import CliState, fail
 from stylist.errors import StylistError
 
+# recent typer vendors its own click: its usage errors, Exit and Abort are not click's classes
+_ABORT: tuple[type[BaseException], ...] = (click.exceptions.Abort, *filter(None, [getattr(typer, "Abort", None)]))
+_EXIT: tuple[type[BaseException], ...] = (click.exceptions.Exit, *filter(None, [getattr(typer, "Exit", None)]))
+try:
+    from typer._click.exceptions import ClickException as _TyperClickException
+
+    _CLICK_ERROR: tuple[type[BaseException], ...] = (click.ClickException, _TyperClickException)
+except ImportError:  # pragma: no cover - older typer raises click's own
+    _CLICK_ERROR = (click.ClickException,)
+
 app = typer.Typer(
     name="stylist",
     help="Stylist: a conversational stylist on a real garment catalogue, offline by default.",
@@ -65,13 +75,13 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="stylist", standalone_mode=False)
     except StylistError as exc:
         fail(exc)
-    except click.exceptions.Abort:
+    except _ABORT:
         print("aborted", file=sys.stderr)
         sys.exit(130)
-    except click.ClickException as exc:
+    except _CLICK_ERROR as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except _EXIT as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
