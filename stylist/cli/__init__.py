@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "stylist.cli.train_cmd",
     "stylist.cli.trends_cmd",
     "stylist.cli.chat_tui",
+    "stylist.cli.recognise_cmd",
 ]
 
 

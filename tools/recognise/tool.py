@@ -1,0 +1,107 @@
+"""The ``recognise_garment`` tool: what garment is in this photo, and the closest catalogue items."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stylist.agent.router import RouteContext, RouteHint
+from stylist.errors import StylistError, ToolInputError
+from stylist.index.schema import Garment
+from stylist.tools.base import Tool
+from stylist.tools.recognise.recogniser import Recognition, Recogniser, default_checkpoint
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
+
+_IMAGE_PATH = re.compile(r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""", re.I)
+
+
+def image_path_in(text: str) -> str | None:
+    """The first picture path in a message ("what is this? ~/photos/shirt.jpg")."""
+    match = _IMAGE_PATH.search(text)
+    if not match:
+        return None
+    path = next(g for g in match.groups() if g)
+    return path.rstrip(".,;:!?)")
+
+
+def _route_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    path = image_path_in(text)
+    return {"image_path": path} if path else {}
+
+
+class RecogniseInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    image_path: str = Field(..., min_length=1, max_length=1000, description="Path of the photo of one garment (JPEG, PNG, WebP …).")
+    k: int = Field(5, ge=0, le=20, description="How many closest catalogue items to return (0: none).")
+
+
+class ClosestItem(BaseModel):
+    garment: Garment
+    score: float
+    why: str
+
+
+class RecogniseResult(Recognition):
+    image_path: str
+    closest: list[ClosestItem] = Field(default_factory=list, description="Catalogue garments that look most like the photo.")
+    closest_note: str | None = Field(None, description="Why there are no closest items, when there are none.")
+
+
+class RecogniseGarment(Tool):
+    """Recognise the garment in a photo the user gives as an image path: article type, outfit slot,
+    main colours (named, with shares), pattern, calibrated confidences, and the closest real
+    catalogue garments. Says "unsure" with candidates, "no garment found" or "several garments"
+    instead of guessing. Use it when the message contains a picture path (photo.jpg, .png) and
+    asks what it is or what goes with it."""
+
+    name = "recognise_garment"
+    routing = RouteHint(
+        keywords=("jpg", "jpeg", "png", "webp", "what is this", "what's this", "what goes with", "recognise", "recognize",
+                  "identify", "this photo", "this picture", "my photo"),
+        extract=_route_arguments,
+        priority=5,
+    )
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, args: RecogniseInput) -> RecogniseResult:
+        recognition = recogniser_for(self.runtime).recognise(args.image_path)
+        result = RecogniseResult(image_path=args.image_path, **recognition.model_dump())
+        if args.k == 0 or recognition.status in ("no_garment", "several_garments"):
+            return result
+        try:
+            hits = self.runtime.catalogue_index.search(None, image_path=args.image_path, k=args.k)
+        except StylistError as exc:  # no index yet, no image vectors …: the recognition still stands
+            result.closest_note = f"closest catalogue items unavailable: {exc.message}"
+            return result
+        seen = recognition.article_type or "garment"
+        colour = recognition.colours[0].name + " " if recognition.colours else ""
+        result.closest = [
+            ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({colour}{seen.lower()})".replace("  ", " "))
+            for g, s in hits
+        ]
+        return result
+
+
+def recogniser_for(runtime: Runtime) -> Recogniser:
+    """The runtime's recogniser (inject one with ``Runtime(settings, recogniser=...)``)."""
+
+    def make() -> Recogniser:
+        return Recogniser(default_checkpoint(runtime.settings.models_dir), device=runtime.settings.embed.device)
+
+    return runtime.service("recogniser", make)
+
+
+def recognise_garment(image_path: str, *, runtime: Runtime | None = None, **kwargs: Any) -> RecogniseResult:
+    """Plain-function form of :class:`RecogniseGarment` on the default runtime."""
+    from stylist.runtime import default_runtime
+
+    if not image_path:
+        raise ToolInputError("recognise_garment needs an image_path")
+    return RecogniseGarment(runtime or default_runtime()).invoke({"image_path": image_path, **kwargs})
