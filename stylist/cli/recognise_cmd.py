@@ -90,7 +90,7 @@ def wardrobe_add(
     item, recognition = add_from_photo(state(ctx).runtime, user, photo, name=name, article_type=article,
                                        colours=colour, pattern=pattern, slot=slot)
     if as_json:
-        print_json({"item": item.model_dump(exclude={"embedding"}) | {"has_embedding": item.embedding is not None},
+        print_json({"item": item.model_dump(mode="json", exclude={"embedding"}) | {"has_embedding": item.embedding is not None},
                     "recognition": recognition})
         return
     console.print(f"[green]✓[/] added #{item.id}: {item.label} ({recognition.message})", highlight=False)
@@ -103,7 +103,7 @@ def wardrobe_list(ctx: typer.Context, user: Annotated[str, USER_OPTION] = DEFAUL
     """List the clothes you own."""
     items = state(ctx).runtime.profile_store.wardrobe(user)
     if as_json:
-        print_json([i.model_dump(exclude={"embedding"}) | {"has_embedding": i.embedding is not None} for i in items])
+        print_json([i.model_dump(mode="json", exclude={"embedding"}) | {"has_embedding": i.embedding is not None} for i in items])
         return
     console.print(_table(items) if items else "The wardrobe is empty. Add a photo: stylist wardrobe add photo.jpg")
 
