@@ -110,3 +110,30 @@ def test_build_outfit_tool_uses_the_stored_wardrobe(scorer):
     assert f"owned-{ids[0]}" in [i.id for i in anchored.outfits[0].items]
     plain = registry.invoke("build_outfit", {"brief": "casual", "gender": "men", "k": 1})
     assert not any(i.owned for i in plain.outfits[0].items)
+
+
+class _ConfidentShirt:
+    """A recogniser fake: every photo is a white shirt."""
+
+    def recognise(self, path):  # noqa: ANN001, ANN201
+        from stylist.tools.recognise.recogniser import Candidate, ColourShare, Recognition
+
+        return Recognition(status="ok", message="white shirt", article_type="Shirt", slot="top", article_confidence=0.9,
+                           candidates=[Candidate(label="Shirt", confidence=0.9)], pattern="solid", garments_found=1,
+                           colours=[ColourShare(name="white", share=1.0, hex="#f6f6f4")])
+
+
+def test_what_goes_with_a_photo_builds_an_outfit_around_it(scorer, tmp_path):
+    from fakes_recognise import garment_picture
+    from stylist.agent.router import Router
+    from stylist.tools.registry import build_registry
+
+    photo = tmp_path / "shirt.png"
+    garment_picture((246, 246, 244)).save(photo)
+    registry = build_registry(compat_runtime(fake_catalogue(300), compat_scorer=scorer, recogniser=_ConfidentShirt()))
+    decision = Router(registry).route(f"what goes with this? {photo}")
+    assert decision.tool == "recognise_garment" and decision.arguments["goes_with"] is True
+    result = registry.invoke("recognise_garment", {**decision.arguments, "brief": "casual", "k": 2})
+    assert len(result.closest) == 2 and result.outfits
+    items = result.outfits[0].items
+    assert [i.id for i in items if i.owned] == ["owned-0"] and any(i.slot is Slot.SHOES for i in items)

@@ -11,6 +11,7 @@ from stylist.agent.router import RouteContext, RouteHint
 from stylist.errors import StylistError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool
+from stylist.tools.outfits.schemas import AssembledOutfit
 from stylist.tools.recognise.recogniser import Recognition, Recogniser, default_checkpoint
 
 if TYPE_CHECKING:
@@ -28,9 +29,19 @@ def image_path_in(text: str) -> str | None:
     return path.rstrip(".,;:!?)")
 
 
+_GOES_WITH = re.compile(r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I)
+
+
 def _route_arguments(text: str, context: RouteContext) -> dict[str, Any]:
     path = image_path_in(text)
-    return {"image_path": path} if path else {}
+    if not path:
+        return {}
+    args: dict[str, Any] = {"image_path": path}
+    if _GOES_WITH.search(text):
+        args["goes_with"] = True
+        if context.user_id:
+            args["user_id"] = context.user_id
+    return args
 
 
 class RecogniseInput(BaseModel):
@@ -38,6 +49,9 @@ class RecogniseInput(BaseModel):
 
     image_path: str = Field(..., min_length=1, max_length=1000, description="Path of the photo of one garment (JPEG, PNG, WebP …).")
     k: int = Field(5, ge=0, le=20, description="How many closest catalogue items to return (0: none).")
+    goes_with: bool = Field(False, description="Also assemble an outfit from the catalogue around the garment ('what goes with it').")
+    brief: str = Field("", max_length=300, description="With goes_with: the occasion or style wanted, e.g. 'summer wedding'.")
+    user_id: str | None = Field(None, max_length=128, description="With goes_with: whose preferences to use.")
 
 
 class ClosestItem(BaseModel):
@@ -50,6 +64,8 @@ class RecogniseResult(Recognition):
     image_path: str
     closest: list[ClosestItem] = Field(default_factory=list, description="Catalogue garments that look most like the photo.")
     closest_note: str | None = Field(None, description="Why there are no closest items, when there are none.")
+    outfits: list[AssembledOutfit] = Field(default_factory=list, description="With goes_with: outfits around the photographed garment (id 'owned-0').")
+    outfit_note: str | None = None
 
 
 class RecogniseGarment(Tool):
@@ -80,6 +96,8 @@ class RecogniseGarment(Tool):
         except StylistError as exc:  # no index yet, no image vectors …: the recognition still stands
             result.closest_note = f"closest catalogue items unavailable: {exc.message}"
             return result
+        if args.goes_with:
+            self._outfits(args, result)
         seen = recognition.article_type or "garment"
         colour = recognition.colours[0].name + " " if recognition.colours else ""
         result.closest = [
@@ -87,6 +105,30 @@ class RecogniseGarment(Tool):
             for g, s in hits
         ]
         return result
+
+
+    def _outfits(self, args: RecogniseInput, result: RecogniseResult) -> None:
+        """Catalogue outfits around the photographed garment, as if it were an owned anchor."""
+        from datetime import UTC, datetime
+
+        from stylist.profiles.schema import WardrobeItem
+        from stylist.tools.outfits.build_tool import assembler_for
+        from stylist.tools.outfits.owned import build_with_wardrobe
+        from stylist.tools.outfits.schemas import OutfitRequest
+
+        if result.status != "ok" or not result.slot:
+            result.outfit_note = "no outfit: the garment was not recognised confidently; add it with its type (stylist wardrobe add --article)"
+            return
+        colours = [c.name for c in result.colours[:2]]
+        photo = WardrobeItem(id=0, added_at=datetime.now(UTC), name=f"your {' '.join(colours[:1])} {result.article_type}",
+                             article_type=result.article_type, slot=result.slot, colours=colours, pattern=result.pattern)
+        try:
+            built = build_with_wardrobe(assembler_for(self.runtime), OutfitRequest(brief=args.brief, k=1, user_id=args.user_id),
+                                        [photo], owned_anchors=[0], use_wardrobe=False)
+        except StylistError as exc:
+            result.outfit_note = f"no outfit around it: {exc}"
+            return
+        result.outfits = built.outfits
 
 
 def recogniser_for(runtime: Runtime) -> Recogniser:
