@@ -98,12 +98,13 @@ class RecogniseGarment(Tool):
             return result
         if args.goes_with:
             self._outfits(args, result)
-        seen = recognition.article_type or "garment"
-        colour = recognition.colours[0].name + " " if recognition.colours else ""
-        result.closest = [
-            ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({colour}{seen.lower()})".replace("  ", " "))
-            for g, s in hits
-        ]
+        colour = recognition.colours[0].name if recognition.colours else ""
+        if recognition.article_type:
+            seen = f"{colour} {recognition.article_type.lower()}".strip()
+        else:
+            guesses = ", ".join(f"{c.label} {c.confidence:.0%}" for c in recognition.candidates[:2])
+            seen = f"{colour + '; ' if colour else ''}unsure of the type: {guesses}"
+        result.closest = [ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({seen})") for g, s in hits]
         return result
 
 
