@@ -42,3 +42,16 @@ def tiny_checkpoint(path: Path, *, n: int = 90, fashion_mnist: str | None = None
     config = TrainConfig(epochs=1, batch_size=32, fashion_mnist=fashion_mnist, fashion_mnist_limit=limit, threads=1,
                          shape_width=8, texture_width=8)
     return train_on_demo(path, config, n=n, seed=5)
+
+
+_SHARED: dict[str, Path] = {}
+
+
+def shared_tiny_checkpoint(tmp_path_factory) -> Path:  # noqa: ANN001
+    """One tiny checkpoint per test session (training it is the slow part of these tests)."""
+    if "path" not in _SHARED or not _SHARED["path"].is_file():
+        path = tmp_path_factory.mktemp("recogniser") / "tiny.pt"
+        metrics = tiny_checkpoint(path)
+        assert metrics["train_pictures"] > 0 and metrics["val_pictures"] > 0
+        _SHARED["path"] = path
+    return _SHARED["path"]

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from fakes_compat import FakeCatalogueIndex, fake_catalogue
-from fakes_recognise import garment_picture, tiny_checkpoint, two_garments
+from fakes_recognise import garment_picture, shared_tiny_checkpoint, tiny_checkpoint, two_garments
 from stylist.errors import ModelUnavailableError, StylistError
 from stylist.tools.recognise.colours import main_colours
 from stylist.tools.recognise.data import fashion_mnist_available
@@ -22,10 +22,7 @@ from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("recogniser") / "tiny.pt"
-    metrics = tiny_checkpoint(path)
-    assert metrics["train_pictures"] > 0 and metrics["val_pictures"] > 0
-    return path
+    return shared_tiny_checkpoint(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

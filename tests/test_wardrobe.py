@@ -10,7 +10,7 @@ import pytest
 
 from fakes import MeanColourImageEmbedder
 from fakes_profile import ProfileCatalogueIndex, profile_runtime
-from fakes_recognise import garment_picture, tiny_checkpoint
+from fakes_recognise import garment_picture, shared_tiny_checkpoint
 from stylist.errors import ToolInputError
 from stylist.tools.recognise.recogniser import Recogniser
 from stylist.tools.recognise.wardrobe import add_from_photo
@@ -18,9 +18,7 @@ from stylist.tools.recognise.wardrobe import add_from_photo
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("wardrobe-recogniser") / "tiny.pt"
-    tiny_checkpoint(path, n=60)
-    return path
+    return shared_tiny_checkpoint(tmp_path_factory)
 
 
 @pytest.fixture

@@ -143,7 +143,7 @@ class Recogniser:
         probs = self.article_probs(shape_input(img, mask)[None])[0]
         candidates = self._top(probs, self.articles)
         top = candidates[0]
-        several = len(blobs) >= 3 or (len(blobs) == 2 and not (mask is not blobs[0] and top.label.lower() in PAIRS))
+        several = len(blobs) >= 3 or (len(blobs) == 2 and not (mask is not blobs[0] and self._is_pair(img, blobs, top)))
         colours = [ColourShare(name=c.name, share=c.share, hex=c.hex)
                    for c in main_colours(img, colour_weights(fg, None if fg.cluttered or several else mask))]
         if several:
@@ -170,6 +170,15 @@ class Recogniser:
             message += "; the background is busy, so colours are read from the centre of the photo"
         return Recognition(status="ok", message=message, article_type=top.label, slot=slot,
                            article_confidence=top.confidence, **common)
+
+
+    def _is_pair(self, img: Image.Image, blobs: list[np.ndarray], union: Candidate) -> bool:
+        """Two similar blobs are one item when the pair reads confidently as shoes/earrings/…,
+        or each blob alone gets the same pair-type label."""
+        if union.label.lower() in PAIRS and union.confidence >= self._calibration.unsure_below:
+            return True
+        labels = {self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0].label for b in blobs[:2]}
+        return len(labels) == 1 and labels.pop().lower() in PAIRS
 
 
 def _slot(article: str) -> str | None:
