@@ -205,3 +205,6 @@ def test_packaged_checkpoint_recognises_held_out_demo_garments():
     right = sum(r.article_type == g.article_type for g, r in confident)
     assert len(confident) >= 40 and right / len(confident) >= 0.85
     assert sum(r.colours and r.colours[0].name in g.colours for g, r in zip(garments, results)) >= 45
+    earrings = next(g for g in generate_demo_catalogue(400, seed=11) if g.article_type == "Earrings")
+    assert recogniser.recognise(render(earrings)).status == "ok"  # a pair is one item, not "several garments"
+    assert recogniser.recognise(two_garments()).status == "several_garments"

@@ -173,12 +173,32 @@ class Recogniser:
 
 
     def _is_pair(self, img: Image.Image, blobs: list[np.ndarray], union: Candidate) -> bool:
-        """Two similar blobs are one item when the pair reads confidently as shoes/earrings/…,
-        or each blob alone gets the same pair-type label."""
-        if union.label.lower() in PAIRS and union.confidence >= self._calibration.unsure_below:
-            return True
+        """Two similar blobs are one item when the pair reads as shoes/earrings/… and each blob
+        alone gets that same label (two garments side by side, squashed into one silhouette, can
+        look like a pair of sandals: the union's label alone is not enough)."""
+        if union.label.lower() not in PAIRS:
+            return False
+        if union.confidence >= self._calibration.unsure_below and _twins(blobs[0], blobs[1]):
+            return True  # two copies of one small shape (earrings): too small to label one by one
         labels = {self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0].label for b in blobs[:2]}
-        return len(labels) == 1 and labels.pop().lower() in PAIRS
+        return labels == {union.label}
+
+
+def _twins(a: np.ndarray, b: np.ndarray, tolerance: float = 0.1, min_iou: float = 0.85) -> bool:
+    """Whether two blobs are copies of one shape: same area and box size, and overlapping
+    silhouettes once their boxes are aligned (a pair of earrings, not a sweater beside a jacket)."""
+    def crop(m: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero(m)
+        return m[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
+
+    ca, cb = crop(a), crop(b)
+    sizes = ((float(a.sum()), float(b.sum())), (ca.shape[0], cb.shape[0]), (ca.shape[1], cb.shape[1]))
+    if not all(abs(p - q) <= tolerance * max(p, q) for p, q in sizes):
+        return False
+    sa, sb = (np.asarray(Image.fromarray(c.astype(np.uint8) * 255).resize((32, 32))) > 127 for c in (ca, cb))
+    iou = (sa & sb).sum() / max(1, (sa | sb).sum())
+    mirrored = (sa & sb[:, ::-1]).sum() / max(1, (sa | sb[:, ::-1]).sum())
+    return max(iou, mirrored) >= min_iou
 
 
 def _slot(article: str) -> str | None:
