@@ -159,7 +159,7 @@ def test_the_rule_router_reaches_the_tool_for_a_photo(recogniser):
     decision = router.route("what is this? ~/Pictures/photo.jpg")
     assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "~/Pictures/photo.jpg"}
     decision = router.route('what goes with "my shirt.png"')
-    assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "my shirt.png"}
+    assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "my shirt.png", "goes_with": True}
     assert router.route("a linen shirt for a summer wedding").tool != "recognise_garment"
 
 
