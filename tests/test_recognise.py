@@ -37,6 +37,7 @@ def test_training_smoke_writes_a_calibrated_checkpoint(checkpoint):
     assert {"article_val_accuracy", "pattern_val_accuracy", "article_ece"} <= set(meta["metrics"])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not fashion_mnist_available(), reason="Fashion-MNIST (dataset-fashion-mnist) is not installed")
 def test_training_reads_fashion_mnist(tmp_path):
     metrics = tiny_checkpoint(tmp_path / "fm.pt", n=30, fashion_mnist="/usr/share/datasets/fashion-mnist", limit=300)
@@ -208,3 +209,43 @@ def test_packaged_checkpoint_recognises_held_out_demo_garments():
     earrings = next(g for g in generate_demo_catalogue(400, seed=11) if g.article_type == "Earrings")
     assert recogniser.recognise(render(earrings)).status == "ok"  # a pair is one item, not "several garments"
     assert recogniser.recognise(two_garments()).status == "several_garments"
+
+
+class _NoImageVectors(FakeCatalogueIndex):
+    def search(self, query, filters=None, k=10, image_path=None):  # noqa: ANN001, ANN201
+        from stylist.errors import IndexNotBuiltError
+
+        if image_path:
+            raise IndexNotBuiltError("this index has no image vectors to compare a picture with")
+        return super().search(query, filters=filters, k=k)
+
+
+def test_without_image_vectors_closest_items_come_from_the_recognised_words(tmp_path):
+    from stylist.runtime import Runtime
+    from stylist.tools.recognise.tool import RecogniseGarment
+
+    class Shirt:
+        def recognise(self, path):  # noqa: ANN001, ANN201
+            from stylist.tools.recognise.recogniser import Candidate, ColourShare, Recognition
+
+            return Recognition(status="ok", message="navy shirt", article_type="Shirt", slot="top", article_confidence=0.9,
+                               candidates=[Candidate(label="Shirt", confidence=0.9)], garments_found=1,
+                               colours=[ColourShare(name="navy blue", share=1.0, hex="#182450")])
+
+    path = tmp_path / "shirt.png"
+    garment_picture((24, 36, 80)).save(path)
+    runtime = Runtime(recogniser=Shirt(), catalogue_index=_NoImageVectors(fake_catalogue(60)))
+    result = RecogniseGarment(runtime).invoke({"image_path": str(path), "k": 3})
+    assert result.closest and all(c.garment.slot.value == "top" for c in result.closest)
+    assert "navy blue Shirt" in result.closest_note and "no image vectors" in result.closest_note
+
+
+@pytest.mark.slow
+def test_train_recogniser_cli(tmp_path, capsys):
+    out = tmp_path / "mine.pt"
+    code, stdout, err = _cli(capsys, "train", "recogniser", "--no-fashion-mnist", "--demo-size", "40", "--epochs", "1",
+                             "--out", str(out), "--json")
+    assert code == 0, err
+    metrics = json.loads(stdout)
+    assert out.is_file() and metrics["checkpoint"] == str(out) and metrics["train_pictures"] > 0
+    assert Recogniser(out).articles[0] == "T-Shirt"

@@ -91,11 +91,24 @@ class RecogniseGarment(Tool):
         result = RecogniseResult(image_path=args.image_path, **recognition.model_dump())
         if args.k == 0 or recognition.status in ("no_garment", "several_garments"):
             return result
+        index = self.runtime.catalogue_index
         try:
-            hits = self.runtime.catalogue_index.search(None, image_path=args.image_path, k=args.k)
-        except StylistError as exc:  # no index yet, no image vectors …: the recognition still stands
-            result.closest_note = f"closest catalogue items unavailable: {exc.message}"
-            return result
+            hits = index.search(None, image_path=args.image_path, k=args.k)
+        except StylistError as exc:  # no image vectors in this index: match the recognised words instead
+            words = " ".join([*(c.name for c in recognition.colours[:1]), *([recognition.pattern] if recognition.pattern else []),
+                              recognition.article_type or ""]).strip()
+            if not words or not recognition.article_type:
+                result.closest_note = f"closest catalogue items unavailable: {exc.message}"
+                return result
+            from stylist.index.filters import SearchFilters
+
+            filters = SearchFilters(slots=[recognition.slot]) if recognition.slot else None
+            try:
+                hits = index.search(words, filters=filters, k=args.k)
+            except StylistError as again:
+                result.closest_note = f"closest catalogue items unavailable: {again.message}"
+                return result
+            result.closest_note = f"matched by the recognised attributes ({words}): {exc.message}"
         if args.goes_with:
             self._outfits(args, result)
         colour = recognition.colours[0].name if recognition.colours else ""
