@@ -26,7 +26,22 @@ class Base(DeclarativeBase):
 
 #: Ordered schema changes for databases created by an older version: (version, step).
 #: ``create_all`` makes new tables; a migration changes existing ones (add a column, backfill).
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = []
+def _wardrobe_photo_columns(conn: Connection) -> None:
+    """Version 1: wardrobe items from photos (name, recognised attributes, image, embedding)."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(conn)
+    if "wardrobe_items" not in inspector.get_table_names():
+        return  # created by create_all with every column
+    have = {c["name"] for c in inspector.get_columns("wardrobe_items")}
+    columns = {"name": "VARCHAR(200)", "article_type": "VARCHAR(80)", "slot": "VARCHAR(32)", "colours_json": "TEXT",
+               "pattern": "VARCHAR(40)", "image_path": "VARCHAR(1000)", "embedding_json": "TEXT", "attributes_json": "TEXT"}
+    for name, sql_type in columns.items():
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE wardrobe_items ADD COLUMN {name} {sql_type}"))
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _wardrobe_photo_columns)]
 
 
 class Database:

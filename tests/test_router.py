@@ -126,6 +126,7 @@ def test_registered_tools_plug_in_by_declaring_routing():
     registry.add(Trends())
     registry.add(Unrouted())
     router = Router(registry)
+    # tools with a declared hint (recognise_garment, design_garments …) are routable; "secret" is not
     assert {"search_garments", "fashion_trends"} <= set(router.hints) and "secret" not in router.hints
     decision = router.route("what's trending this autumn?")
     assert decision.tool == "fashion_trends" and decision.arguments == {"topic": "what's trending this autumn?"}

@@ -66,6 +66,7 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
     from stylist.tools.get_profile import GetProfile
     from stylist.tools.outfits.build_tool import BuildOutfit
     from stylist.tools.outfits.score_tool import ScoreOutfit
+    from stylist.tools.recognise.tool import RecogniseGarment
     from stylist.tools.record_feedback import RecordFeedback
     from stylist.tools.search import SearchGarments
     from stylist.tools.trends.tool import TrendForecast
@@ -81,4 +82,5 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         ScoreOutfit(runtime),
         BuildOutfit(runtime),
         DesignGarments(runtime),
+        RecogniseGarment(runtime),
     ])

@@ -48,6 +48,7 @@ COMMAND_MODULES = [
     "stylist.cli.trends_cmd",
     "stylist.cli.design_cmd",
     "stylist.cli.chat_tui",
+    "stylist.cli.recognise_cmd",
 ]
 
 

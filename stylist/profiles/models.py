@@ -47,7 +47,8 @@ class PreferenceRow(Base):
 
 
 class WardrobeRow(Base):
-    """An owned item: a catalogue id, or a free-text description of something not in it."""
+    """An owned item: a catalogue id, a free-text description of something not in it, or a
+    photo with its recognised (and user-edited) attributes, image copy and image embedding."""
 
     __tablename__ = "wardrobe_items"
 
@@ -56,6 +57,15 @@ class WardrobeRow(Base):
     item_id: Mapped[str | None] = mapped_column(String(128))
     description: Mapped[str | None] = mapped_column(String(500))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # added by migration 1 (photos in the wardrobe)
+    name: Mapped[str | None] = mapped_column(String(200))
+    article_type: Mapped[str | None] = mapped_column(String(80))
+    slot: Mapped[str | None] = mapped_column(String(32))
+    colours_json: Mapped[str | None] = mapped_column(Text)
+    pattern: Mapped[str | None] = mapped_column(String(40))
+    image_path: Mapped[str | None] = mapped_column(String(1000))
+    embedding_json: Mapped[str | None] = mapped_column(Text)
+    attributes_json: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedbackRow(Base):

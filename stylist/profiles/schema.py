@@ -189,6 +189,39 @@ class WardrobeItem(BaseModel):
     description: str | None = None
     """Free text, for items that are not (or a title copied at the time it was added)."""
     added_at: datetime
+    name: str | None = None
+    """The user's name for an item added from a photo ("my blue oxford")."""
+    article_type: str | None = None
+    slot: str | None = None
+    colours: list[str] = Field(default_factory=list)
+    pattern: str | None = None
+    image_path: str | None = None
+    """The wardrobe's own copy of the photo (in the data home)."""
+    embedding: list[float] | None = None
+    """Image embedding of the photo (the catalogue's image space), for similarity and outfits."""
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    """Recognition details: confidences, colour shares, which fields the user edited."""
+
+    @property
+    def label(self) -> str:
+        """How the item reads in lists and outfits."""
+        if self.name or self.description:
+            return (self.name or self.description)  # type: ignore[return-value]
+        words = [*self.colours[:1], *([self.pattern] if self.pattern and self.pattern != "solid" else []), self.article_type or "item"]
+        return " ".join(w for w in words if w)
+
+
+class WardrobePhotoItem(BaseModel):
+    """A new wardrobe item from a photo (what ``ProfileStore.add_wardrobe_photo`` stores)."""
+
+    name: str | None = Field(None, max_length=200)
+    article_type: str | None = Field(None, max_length=80)
+    slot: str | None = Field(None, max_length=32)
+    colours: list[str] = Field(default_factory=list, max_length=8)
+    pattern: str | None = Field(None, max_length=40)
+    image_path: str | None = Field(None, max_length=1000)
+    embedding: list[float] | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
 
 
 class FeedbackEvent(BaseModel):

@@ -33,6 +33,7 @@ from stylist.profiles.schema import (
     ProfileExport,
     UpdateReport,
     WardrobeItem,
+    WardrobePhotoItem,
     check_user_id,
 )
 
@@ -116,7 +117,7 @@ class ProfileStore:
 
     def _wardrobe(self, s: Session, user_id: str) -> list[WardrobeItem]:
         rows = s.scalars(select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)).all()
-        return [WardrobeItem(id=r.id, item_id=r.item_id, description=r.description, added_at=_utc(r.added_at)) for r in rows]
+        return [_wardrobe_item(r) for r in rows]
 
     def user_ids(self) -> list[str]:
         with self.db.session() as s:
@@ -303,8 +304,26 @@ class ProfileStore:
     def wardrobe_add(self, user_id: str, items: list[str]) -> list[WardrobeItem]:
         return self.update_profile(user_id, {"wardrobe_add": items}).profile.wardrobe
 
+    def add_wardrobe_photo(self, user_id: str, item: WardrobePhotoItem) -> WardrobeItem:
+        """Store an item added from a photo, with its attributes, image copy and embedding."""
+        check_user_id(user_id)
+        now = utcnow()
+        entry = WardrobeItem(id=0, added_at=now, **item.model_dump())
+        with self._write() as s:
+            self._ensure(s, user_id, now)
+            row = WardrobeRow(
+                user_id=user_id, item_id=None, description=entry.label[:500], added_at=now, name=item.name,
+                article_type=item.article_type, slot=item.slot, colours_json=json.dumps(item.colours), pattern=item.pattern,
+                image_path=item.image_path, embedding_json=json.dumps(item.embedding) if item.embedding is not None else None,
+                attributes_json=json.dumps(item.attributes),
+            )
+            s.add(row)
+            s.flush()
+            return _wardrobe_item(row)
+
     def wardrobe_remove(self, user_id: str, ref: str) -> bool:
-        """Remove by wardrobe entry number, catalogue id or exact description; True if removed."""
+        """Remove by wardrobe entry number, catalogue id or exact description; True if removed.
+        The wardrobe's own copy of the item's photo is deleted with it."""
         check_user_id(user_id)
         with self._write() as s:
             return self._remove_wardrobe(s, user_id, ref)
@@ -320,6 +339,7 @@ class ProfileStore:
         for row in rows:
             if str(row.id) == ref or row.item_id == ref or (row.description or "").lower() == ref.lower():
                 s.delete(row)
+                _remove_photo_copy(row)
                 return True
         return False
 
@@ -359,10 +379,12 @@ class ProfileStore:
         check_user_id(user_id)
         counts: dict[str, int] = {}
         with self._write() as s:
+            photos = s.scalars(select(WardrobeRow).where(WardrobeRow.user_id == user_id)).all()
             for table, where in _other_user_data(user_id):  # children before their parents
                 counts[table.name] = s.execute(delete(table).where(where)).rowcount or 0
             for model in USER_TABLES:
                 counts[model.__tablename__] = s.execute(delete(model).where(model.user_id == user_id)).rowcount or 0
+        counts["wardrobe_photos"] = sum(_remove_photo_copy(row) for row in photos)
         return counts
 
 
@@ -382,6 +404,30 @@ def _other_user_data(user_id: str) -> list[tuple[Any, Any]]:
                 parent = fk.column.table
                 children.append((t, fk.parent.in_(select(fk.column).where(parent.c.user_id == user_id))))
     return children + [(t, t.c.user_id == user_id) for t in reversed(parents)]
+
+
+def _wardrobe_item(r: WardrobeRow) -> WardrobeItem:
+    return WardrobeItem(
+        id=r.id, item_id=r.item_id, description=r.description, added_at=_utc(r.added_at), name=r.name,
+        article_type=r.article_type, slot=r.slot, colours=json.loads(r.colours_json or "[]"), pattern=r.pattern,
+        image_path=r.image_path, embedding=json.loads(r.embedding_json) if r.embedding_json else None,
+        attributes=json.loads(r.attributes_json or "{}"),
+    )
+
+
+def _remove_photo_copy(row: WardrobeRow) -> bool:
+    """Delete the wardrobe's own copy of a photo (never a file the user still owns elsewhere)."""
+    from pathlib import Path
+
+    attributes = json.loads(row.attributes_json or "{}")
+    if not row.image_path or not attributes.get("stored_copy"):
+        return False
+    try:
+        Path(row.image_path).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not delete a wardrobe photo copy: %s", exc)
+        return False
+    return True
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

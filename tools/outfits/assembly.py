@@ -54,6 +54,9 @@ class _State:
 
 
 class OutfitAssembler:
+    #: At most this many garments not from the wardrobe (ids ``owned-*``, see ``owned.py``) per outfit.
+    max_new_items: int | None = None
+
     def __init__(
         self,
         index: Any,
@@ -272,6 +275,8 @@ class OutfitAssembler:
                 # pair-logit sums of every pool item against the state's items, in one numpy step
                 partial = logits[list(st.rows)].sum(axis=0) if st.rows else np.zeros(len(pool))
                 for r in options:
+                    if self.max_new_items is not None and not self._new_items_ok(pool, st.rows, r):
+                        continue
                     price = st.price + (pool[r].price or 0.0)
                     if remaining is not None and price + cheapest_after[ci] > remaining + 1e-9:
                         continue
@@ -308,6 +313,10 @@ class OutfitAssembler:
                     hint="raise the budget or leave out optional slots (outerwear, bag, accessory)",
                 )
         return beam
+
+    def _new_items_ok(self, pool: list[Garment], rows: tuple[int, ...], r: int) -> bool:
+        new = sum(not pool[q].id.startswith("owned-") for q in (*rows, r))
+        return new <= (self.max_new_items or 0)
 
     def _render(self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str]) -> AssembledOutfit:
         rows = sorted(st.rows, key=lambda r: (list(Slot).index(pool[r].slot), pool[r].id))

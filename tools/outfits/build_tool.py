@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from stylist.errors import ToolInputError
 from stylist.index.schema import Gender, Slot
 from stylist.tools.base import Tool
 from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
@@ -23,7 +24,13 @@ class BuildOutfitInput(BaseModel):
     anchors: list[str] = Field(default_factory=list, max_length=6, description="Garment ids the outfit must include ('complete my outfit').")
     k: int = Field(3, ge=1, le=10, description="How many outfits to return.")
     extras: list[Slot] | None = Field(None, description="Optional slots to fill: outerwear, bag, accessory. Default: chosen from the brief.")
-    user_id: str | None = Field(None, description="Whose profile preferences to use, if any.")
+    user_id: str | None = Field(None, description="Whose profile preferences (and wardrobe) to use, if any.")
+    wardrobe_anchors: list[int] = Field(default_factory=list, max_length=6,
+                                        description="Wardrobe entry ids (owned items) the outfit must include.")
+    use_wardrobe: bool = Field(False, description="Mix the user's owned items in with catalogue garments.")
+    only_owned: bool = Field(False, description="Only what the user owns ('only what I own'): no catalogue items.")
+    max_new_items: int | None = Field(None, ge=0, le=8, description="With the wardrobe: at most this many new (catalogue) items.")
+    new_item_max_price: float | None = Field(None, gt=0, description="With the wardrobe: each new item costs at most this.")
 
     @field_validator("anchors", mode="before")
     @classmethod
@@ -37,7 +44,8 @@ class BuildOutfit(Tool):
     """Assemble complete outfits from the catalogue: top + bottom or a dress, shoes, and optional
     outerwear, bag or accessory, ranked by learned compatibility, relevance to the brief and the
     user's preferences, within the budget. Give anchors (garment ids) to complete an outfit around
-    them. Returns outfits with real garment ids, prices, an explanation, and alternatives per slot;
+    them, wardrobe_anchors (owned items), use_wardrobe to mix in what the user owns, only_owned
+    for "only what I own", or max_new_items / new_item_max_price for "at most one new item under 80". Returns outfits with real garment ids, prices, an explanation, and alternatives per slot;
     says which constraint to relax when nothing fits."""
 
     name = "build_outfit"
@@ -46,7 +54,23 @@ class BuildOutfit(Tool):
         self.runtime = runtime
 
     def run(self, args: BuildOutfitInput) -> BuildResult:
-        return assembler_for(self.runtime).build(OutfitRequest(**args.model_dump()))
+        wardrobe_fields = {"wardrobe_anchors", "use_wardrobe", "only_owned", "max_new_items", "new_item_max_price"}
+        request = OutfitRequest(**args.model_dump(exclude=wardrobe_fields))
+        wants_wardrobe = args.wardrobe_anchors or args.use_wardrobe or args.only_owned or args.max_new_items is not None
+        if not wants_wardrobe:
+            if args.new_item_max_price is not None:
+                raise ToolInputError("new_item_max_price applies to outfits with the wardrobe",
+                                     hint="set use_wardrobe, only_owned or max_new_items too")
+            return assembler_for(self.runtime).build(request)
+        from stylist.events import DEFAULT_USER
+        from stylist.tools.outfits.owned import build_with_wardrobe
+
+        user = args.user_id or DEFAULT_USER
+        return build_with_wardrobe(
+            assembler_for(self.runtime), request, self.runtime.profile_store.wardrobe(user),
+            owned_anchors=args.wardrobe_anchors, use_wardrobe=args.use_wardrobe or args.only_owned,
+            max_new_items=0 if args.only_owned else args.max_new_items, new_item_max_price=args.new_item_max_price,
+        )
 
 
 def assembler_for(runtime: Runtime) -> Any:

@@ -53,6 +53,8 @@ class OutfitItem(BaseModel):
     colours: list[str]
     anchor: bool = False
     relevance: float = 0.0
+    owned: bool = False
+    """From the user's wardrobe (id ``owned-<entry>``; price 0: already paid for)."""
 
 
 class AssembledOutfit(BaseModel):

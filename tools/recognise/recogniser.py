@@ -1,0 +1,208 @@
+"""Recognising one garment in a photo: checkpoint loading, calibrated prediction, bad-input cases.
+
+A picture gets one of four verdicts: ``ok`` (a confident label), ``unsure`` (calibrated
+confidence below the checkpoint's threshold: the top candidates, no label), ``no_garment``
+(nothing stands out from the background) or ``several_garments`` (separate garment-sized blobs
+that are not a pair). Colours come from the pixels in every case where a garment was found.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import torch
+from PIL import Image
+from pydantic import BaseModel, Field
+
+from stylist.index.imagenc.images import load_image
+from stylist.index.slots import slot_for_article
+from stylist.tools.recognise.calibrate import softmax
+from stylist.tools.recognise.colours import main_colours, rgb_to_lab
+from stylist.tools.recognise.model import Calibration, RecogniserNet, load_checkpoint
+from stylist.tools.recognise.preprocess import Foreground, colour_weights, find_foreground, shape_input, texture_input
+
+PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+USER_CHECKPOINT_NAME = "recogniser.pt"
+#: Articles that come in twos (a photo of a pair shows two similar blobs, which is one item).
+PAIRS = {"earrings", "sneakers", "boots", "heels", "sandals", "loafers", "sunglasses"}
+Status = Literal["ok", "unsure", "no_garment", "several_garments"]
+
+
+class Candidate(BaseModel):
+    label: str
+    confidence: float = Field(description="Calibrated probability, 0-1.")
+
+
+class ColourShare(BaseModel):
+    name: str = Field(description="Canonical colour name, as used in the catalogue.")
+    share: float = Field(description="Fraction of the garment's pixels, 0-1.")
+    hex: str
+
+
+class Recognition(BaseModel):
+    """What the recogniser sees in one picture."""
+
+    status: Status
+    message: str
+    article_type: str | None = None
+    slot: str | None = None
+    article_confidence: float | None = None
+    candidates: list[Candidate] = Field(default_factory=list, description="Top article types with calibrated confidences.")
+    pattern: str | None = None
+    pattern_confidence: float | None = None
+    pattern_candidates: list[Candidate] = Field(default_factory=list)
+    colours: list[ColourShare] = Field(default_factory=list)
+    garments_found: int = 0
+    parts: list[Candidate] = Field(default_factory=list, description="With several garments: the best label of each, largest first.")
+
+
+def default_checkpoint(models_dir: Path | None = None) -> Path:
+    """The user's trained checkpoint (``<models>/recogniser.pt``) when there is one, else the packaged one."""
+    if models_dir is not None and (Path(models_dir) / USER_CHECKPOINT_NAME).is_file():
+        return Path(models_dir) / USER_CHECKPOINT_NAME
+    return PACKAGED_CHECKPOINT
+
+
+def _plain_scene(image: Image.Image, fg: Foreground) -> bool:
+    """A cluttered-looking photo whose centre looks like its border (a textured backdrop, no garment)."""
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float64)
+    h, w = rgb.shape[:2]
+    centre = rgb[h // 4: 3 * h // 4, w // 4: 3 * w // 4].reshape(-1, 3)
+    ring = np.concatenate([rgb[: h // 8].reshape(-1, 3), rgb[-h // 8:].reshape(-1, 3),
+                           rgb[:, : w // 8].reshape(-1, 3), rgb[:, -w // 8:].reshape(-1, 3)])
+    d_mean = np.linalg.norm(rgb_to_lab(centre.mean(0)) - rgb_to_lab(ring.mean(0)))
+    d_std = abs(centre.std(0).mean() - ring.std(0).mean())
+    return bool(d_mean < 8 and d_std < 8)
+
+
+class Recogniser:
+    """Loads the checkpoint on first use; thread-safe; CPU unless ``device`` says otherwise."""
+
+    def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu") -> None:
+        self.checkpoint = Path(checkpoint) if checkpoint else PACKAGED_CHECKPOINT
+        self.device = "cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device)
+        self._net: RecogniserNet | None = None
+        self._calibration = Calibration()
+        self.meta: dict = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> RecogniserNet:
+        with self._lock:
+            if self._net is None:
+                net, self._calibration, self.meta = load_checkpoint(self.checkpoint)
+                self._net = net.to(self.device)
+            return self._net
+
+    @property
+    def calibration(self) -> Calibration:
+        self._load()
+        return self._calibration
+
+    @property
+    def articles(self) -> list[str]:
+        return self._load().config.articles
+
+    @property
+    def patterns(self) -> list[str]:
+        return self._load().config.patterns
+
+    # -- batch scoring (benchmarks, evaluation) ------------------------------------------------
+    def article_probs(self, shapes: np.ndarray, calibrated: bool = True) -> np.ndarray:
+        """Article probabilities for N x 28 x 28 shape inputs."""
+        net = self._load()
+        with torch.no_grad():
+            logits = torch.cat([net.article_logits(torch.from_numpy(shapes[i:i + 512]).unsqueeze(1).float().to(self.device)).cpu()
+                                for i in range(0, len(shapes), 512)]).numpy()
+        return softmax(logits, self._calibration.article_temperature if calibrated else 1.0)
+
+    def pattern_probs(self, textures: np.ndarray) -> np.ndarray:
+        net = self._load()
+        with torch.no_grad():
+            logits = net.pattern_logits(torch.from_numpy(textures).float().to(self.device)).cpu().numpy()
+        return softmax(logits, self._calibration.pattern_temperature)
+
+    def _top(self, probs: np.ndarray, labels: list[str], n: int = 3) -> list[Candidate]:
+        order = np.argsort(probs)[::-1][:n]
+        return [Candidate(label=labels[i], confidence=round(float(probs[i]), 3)) for i in order]
+
+    # -- one picture ---------------------------------------------------------------------------
+    def recognise(self, image: str | Path | Image.Image) -> Recognition:
+        """Recognise the garment in a picture (a path or a PIL image)."""
+        img = load_image(image) if not isinstance(image, Image.Image) else image.convert("RGB")
+        self._load()
+        fg = find_foreground(img)
+        if fg.empty or (fg.cluttered and _plain_scene(img, fg)):
+            return Recognition(status="no_garment", message="no garment found: the picture shows only background")
+        blobs = fg.blobs
+        mask = fg.mask if fg.cluttered else blobs[0]
+        if len(blobs) == 2 and blobs[1].sum() >= 0.6 * blobs[0].sum():
+            mask = blobs[0] | blobs[1]  # maybe a pair (shoes, earrings): decided by the label below
+        probs = self.article_probs(shape_input(img, mask)[None])[0]
+        candidates = self._top(probs, self.articles)
+        top = candidates[0]
+        several = len(blobs) >= 3 or (len(blobs) == 2 and not (mask is not blobs[0] and self._is_pair(img, blobs, top)))
+        colours = [ColourShare(name=c.name, share=c.share, hex=c.hex)
+                   for c in main_colours(img, colour_weights(fg, None if fg.cluttered or several else mask))]
+        if several:
+            parts = [self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0] for b in blobs[:4]]
+            return Recognition(
+                status="several_garments", garments_found=len(blobs), parts=parts, colours=colours,
+                message=f"found {len(blobs)} separate garments; crop the photo to one garment for a label",
+            )
+        pattern_probs = self.pattern_probs(texture_input(img, mask)[None])[0]
+        pattern_candidates = self._top(pattern_probs, self.patterns)
+        threshold = self._calibration.unsure_below
+        pattern_ok = pattern_candidates[0].confidence >= threshold
+        common = dict(candidates=candidates, colours=colours, garments_found=1, pattern_candidates=pattern_candidates,
+                      pattern=pattern_candidates[0].label if pattern_ok else None,
+                      pattern_confidence=pattern_candidates[0].confidence)
+        if top.confidence < threshold:
+            names = ", ".join(f"{c.label} ({c.confidence:.0%})" for c in candidates)
+            return Recognition(status="unsure", message=f"unsure what this garment is; best guesses: {names}", **common)
+        slot = _slot(top.label)
+        colour_words = " and ".join(c.name for c in colours[:2])
+        pattern_word = f" {common['pattern']}" if common["pattern"] and common["pattern"] != "solid" else ""
+        message = f"{colour_words}{pattern_word} {top.label.lower()} ({top.confidence:.0%} sure)".strip()
+        if fg.cluttered:
+            message += "; the background is busy, so colours are read from the centre of the photo"
+        return Recognition(status="ok", message=message, article_type=top.label, slot=slot,
+                           article_confidence=top.confidence, **common)
+
+
+    def _is_pair(self, img: Image.Image, blobs: list[np.ndarray], union: Candidate) -> bool:
+        """Two similar blobs are one item when the pair reads as shoes/earrings/… and each blob
+        alone gets that same label (two garments side by side, squashed into one silhouette, can
+        look like a pair of sandals: the union's label alone is not enough)."""
+        if union.label.lower() not in PAIRS:
+            return False
+        if union.confidence >= self._calibration.unsure_below and _twins(blobs[0], blobs[1]):
+            return True  # two copies of one small shape (earrings): too small to label one by one
+        labels = {self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0].label for b in blobs[:2]}
+        return labels == {union.label}
+
+
+def _twins(a: np.ndarray, b: np.ndarray, tolerance: float = 0.1, min_iou: float = 0.85) -> bool:
+    """Whether two blobs are copies of one shape: same area and box size, and overlapping
+    silhouettes once their boxes are aligned (a pair of earrings, not a sweater beside a jacket)."""
+    def crop(m: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero(m)
+        return m[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
+
+    ca, cb = crop(a), crop(b)
+    sizes = ((float(a.sum()), float(b.sum())), (ca.shape[0], cb.shape[0]), (ca.shape[1], cb.shape[1]))
+    if not all(abs(p - q) <= tolerance * max(p, q) for p, q in sizes):
+        return False
+    sa, sb = (np.asarray(Image.fromarray(c.astype(np.uint8) * 255).resize((32, 32))) > 127 for c in (ca, cb))
+    iou = (sa & sb).sum() / max(1, (sa | sb).sum())
+    mirrored = (sa & sb[:, ::-1]).sum() / max(1, (sa | sb[:, ::-1]).sum())
+    return max(iou, mirrored) >= min_iou
+
+
+def _slot(article: str) -> str | None:
+    try:
+        return slot_for_article(article).value
+    except Exception:  # an article name the slot table does not know
+        return None

@@ -1,0 +1,163 @@
+"""The ``recognise_garment`` tool: what garment is in this photo, and the closest catalogue items."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stylist.agent.router import RouteContext, RouteHint
+from stylist.errors import StylistError, ToolInputError
+from stylist.index.schema import Garment
+from stylist.tools.base import Tool
+from stylist.tools.outfits.schemas import AssembledOutfit
+from stylist.tools.recognise.recogniser import Recognition, Recogniser, default_checkpoint
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
+
+_IMAGE_PATH = re.compile(r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""", re.I)
+
+
+def image_path_in(text: str) -> str | None:
+    """The first picture path in a message ("what is this? ~/photos/shirt.jpg")."""
+    match = _IMAGE_PATH.search(text)
+    if not match:
+        return None
+    path = next(g for g in match.groups() if g)
+    return path.rstrip(".,;:!?)")
+
+
+_GOES_WITH = re.compile(r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I)
+
+
+def _route_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    path = image_path_in(text)
+    if not path:
+        return {}
+    args: dict[str, Any] = {"image_path": path}
+    if _GOES_WITH.search(text):
+        args["goes_with"] = True
+        if context.user_id:
+            args["user_id"] = context.user_id
+    return args
+
+
+class RecogniseInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    image_path: str = Field(..., min_length=1, max_length=1000, description="Path of the photo of one garment (JPEG, PNG, WebP …).")
+    k: int = Field(5, ge=0, le=20, description="How many closest catalogue items to return (0: none).")
+    goes_with: bool = Field(False, description="Also assemble an outfit from the catalogue around the garment ('what goes with it').")
+    brief: str = Field("", max_length=300, description="With goes_with: the occasion or style wanted, e.g. 'summer wedding'.")
+    user_id: str | None = Field(None, max_length=128, description="With goes_with: whose preferences to use.")
+
+
+class ClosestItem(BaseModel):
+    garment: Garment
+    score: float
+    why: str
+
+
+class RecogniseResult(Recognition):
+    image_path: str
+    closest: list[ClosestItem] = Field(default_factory=list, description="Catalogue garments that look most like the photo.")
+    closest_note: str | None = Field(None, description="Why there are no closest items, when there are none.")
+    outfits: list[AssembledOutfit] = Field(default_factory=list, description="With goes_with: outfits around the photographed garment (id 'owned-0').")
+    outfit_note: str | None = None
+
+
+class RecogniseGarment(Tool):
+    """Recognise the garment in a photo the user gives as an image path: article type, outfit slot,
+    main colours (named, with shares), pattern, calibrated confidences, and the closest real
+    catalogue garments. Says "unsure" with candidates, "no garment found" or "several garments"
+    instead of guessing. Use it when the message contains a picture path (photo.jpg, .png) and
+    asks what it is or what goes with it."""
+
+    name = "recognise_garment"
+    routing = RouteHint(
+        keywords=("jpg", "jpeg", "png", "webp", "what is this", "what's this", "what goes with", "recognise", "recognize",
+                  "identify", "this photo", "this picture", "my photo"),
+        extract=_route_arguments,
+        priority=5,
+    )
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, args: RecogniseInput) -> RecogniseResult:
+        recognition = recogniser_for(self.runtime).recognise(args.image_path)
+        result = RecogniseResult(image_path=args.image_path, **recognition.model_dump())
+        if args.k == 0 or recognition.status in ("no_garment", "several_garments"):
+            return result
+        index = self.runtime.catalogue_index
+        try:
+            hits = index.search(None, image_path=args.image_path, k=args.k)
+        except StylistError as exc:  # no image vectors in this index: match the recognised words instead
+            words = " ".join([*(c.name for c in recognition.colours[:1]), *([recognition.pattern] if recognition.pattern else []),
+                              recognition.article_type or ""]).strip()
+            if not words or not recognition.article_type:
+                result.closest_note = f"closest catalogue items unavailable: {exc.message}"
+                return result
+            from stylist.index.filters import SearchFilters
+
+            filters = SearchFilters(slots=[recognition.slot]) if recognition.slot else None
+            try:
+                hits = index.search(words, filters=filters, k=args.k)
+            except StylistError as again:
+                result.closest_note = f"closest catalogue items unavailable: {again.message}"
+                return result
+            result.closest_note = f"matched by the recognised attributes ({words}): {exc.message}"
+        if args.goes_with:
+            self._outfits(args, result)
+        colour = recognition.colours[0].name if recognition.colours else ""
+        if recognition.article_type:
+            seen = f"{colour} {recognition.article_type.lower()}".strip()
+        else:
+            guesses = ", ".join(f"{c.label} {c.confidence:.0%}" for c in recognition.candidates[:2])
+            seen = f"{colour + '; ' if colour else ''}unsure of the type: {guesses}"
+        result.closest = [ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({seen})") for g, s in hits]
+        return result
+
+
+    def _outfits(self, args: RecogniseInput, result: RecogniseResult) -> None:
+        """Catalogue outfits around the photographed garment, as if it were an owned anchor."""
+        from datetime import UTC, datetime
+
+        from stylist.profiles.schema import WardrobeItem
+        from stylist.tools.outfits.build_tool import assembler_for
+        from stylist.tools.outfits.owned import build_with_wardrobe
+        from stylist.tools.outfits.schemas import OutfitRequest
+
+        if result.status != "ok" or not result.slot:
+            result.outfit_note = "no outfit: the garment was not recognised confidently; add it with its type (stylist wardrobe add --article)"
+            return
+        colours = [c.name for c in result.colours[:2]]
+        photo = WardrobeItem(id=0, added_at=datetime.now(UTC), name=f"your {' '.join(colours[:1])} {result.article_type}",
+                             article_type=result.article_type, slot=result.slot, colours=colours, pattern=result.pattern)
+        try:
+            built = build_with_wardrobe(assembler_for(self.runtime), OutfitRequest(brief=args.brief, k=1, user_id=args.user_id),
+                                        [photo], owned_anchors=[0], use_wardrobe=False)
+        except StylistError as exc:
+            result.outfit_note = f"no outfit around it: {exc}"
+            return
+        result.outfits = built.outfits
+
+
+def recogniser_for(runtime: Runtime) -> Recogniser:
+    """The runtime's recogniser (inject one with ``Runtime(settings, recogniser=...)``)."""
+
+    def make() -> Recogniser:
+        return Recogniser(default_checkpoint(runtime.settings.models_dir), device=runtime.settings.embed.device)
+
+    return runtime.service("recogniser", make)
+
+
+def recognise_garment(image_path: str, *, runtime: Runtime | None = None, **kwargs: Any) -> RecogniseResult:
+    """Plain-function form of :class:`RecogniseGarment` on the default runtime."""
+    from stylist.runtime import default_runtime
+
+    if not image_path:
+        raise ToolInputError("recognise_garment needs an image_path")
+    return RecogniseGarment(runtime or default_runtime()).invoke({"image_path": image_path, **kwargs})
