@@ -81,8 +81,9 @@ def test_tool_is_registered_and_answers_on_the_demo_data(runtime):
     assert len(result.rising) == 3 and len(result.falling) == 3
     assert all(t.growth > 0 for t in result.rising) and all(t.growth < 0 for t in result.falling)
     assert result.rising[0].history == []  # history only with detail=True
-    png = runtime.settings.home / "trends"
+    png = runtime.settings.designs_dir
     assert result.chart_path and result.chart_path.startswith(str(png)) and open(result.chart_path, "rb").read(4) == b"\x89PNG"
+    assert result.images == [result.chart_path] and result.image_captions == ["pattern trends, 8w ahead"]
     with pytest.raises(ToolInputError, match="horizon"):
         registry.invoke("trend_forecast", {"horizon": "soon"})
     with pytest.raises(ToolInputError, match="top"):

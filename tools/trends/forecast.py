@@ -61,6 +61,8 @@ class TrendReport(BaseModel):
     falling: list[AttributeTrend]
     skipped: list[str] = Field(default_factory=list, description="Series not ranked, and why.")
     chart_path: str | None = None
+    images: list[str] = Field(default_factory=list, description="Pictures drawn for this report (the chart), shown in chat replies.")
+    image_captions: list[str] = Field(default_factory=list)
 
 
 def resolve_source(store: TrendStore, kind: str, source: str | None) -> str:

@@ -45,7 +45,8 @@ class TrendForecast(Tool):
         chart_path = None
         if args.chart:
             safe = "".join(c if c.isalnum() else "-" for c in f"{args.source or 'latest'}-{args.kind}-{args.horizon}")
-            chart_path = Path(settings.home) / "trends" / f"{safe}.png"
+            # Beside the designs: the server and the TUI show pictures from that one folder.
+            chart_path = Path(settings.designs_dir) / f"trends-{safe}.png"
         report = trend_report(
             self.runtime.trend_store,
             args.kind,
@@ -61,6 +62,9 @@ class TrendForecast(Tool):
         if not args.detail:
             for t in report.rising + report.falling:
                 t.history = []
+        if report.chart_path:
+            report.images = [report.chart_path]
+            report.image_captions = [f"{args.kind} trends, {args.horizon} ahead"]
         return report
 
 
