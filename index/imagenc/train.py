@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 from torch import nn
 
 from stylist.errors import ToolInputError
+from stylist.training import OptimiserConfig, prepare_torch
 from stylist.index.imagenc.model import EncoderConfig, ImageEncoder, preprocess
 from stylist.index.protocols import TextEmbedder
 
@@ -27,13 +28,8 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class TrainConfig:
-    epochs: int = 30
-    batch_size: int = 128
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
+class TrainConfig(OptimiserConfig):
     val_fraction: float = 0.15
-    seed: int = 0
     views: int = 3
     """Augmented views per image cached for a frozen backbone (the first is the plain image)."""
 
@@ -84,7 +80,7 @@ def train_image_encoder(
         raise ToolInputError(f"training needs at least 8 garments with pictures, got {len(ids)}")
     if text_embedder.dim != config.embed_dim:
         config.embed_dim = text_embedder.dim
-    torch.manual_seed(train.seed)
+    prepare_torch(train)
     rng = random.Random(train.seed)
     report = progress or (lambda stage, done, total: None)
 

@@ -24,21 +24,17 @@ from stylist.index.schema import Garment
 from stylist.tools.outfits.data.types import CompatExample, OutfitRecord
 from stylist.tools.outfits.infer import FeatureTable, outfit_logits
 from stylist.tools.outfits.model import CompatConfig, CompatModel
+from stylist.training import OptimiserConfig, prepare_torch
 
 log = logging.getLogger(__name__)
 FLAVOURS = ("hard", "random", "swap")
 
 
 @dataclass
-class TrainConfig:
-    epochs: int = 30
-    batch_size: int = 128
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
-    seed: int = 0
+class TrainConfig(OptimiserConfig):
+    threads: int | None = 1
     max_items: int = 8
     flavours: tuple[str, ...] = FLAVOURS
-    threads: int = 1
 
 
 class NegativeSampler:
@@ -105,10 +101,8 @@ def train_compat(
     ``progress(step, total_steps)`` is called after each epoch.
     """
     config = config or TrainConfig()
-    torch.manual_seed(config.seed)
+    prepare_torch(config)
     rng = random.Random(config.seed)
-    if config.threads:
-        torch.set_num_threads(config.threads)
     model = CompatModel(model_config)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     sampler = NegativeSampler(outfits, rng) if outfits and config.flavours else None

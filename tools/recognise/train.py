@@ -27,18 +27,17 @@ from stylist.tools.recognise.data import (
     load_fashion_mnist,
 )
 from stylist.tools.recognise.model import Calibration, RecogniserConfig, RecogniserNet, save_checkpoint
+from stylist.training import OptimiserConfig, prepare_torch
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(OptimiserConfig):
     epochs: int = 6
-    batch_size: int = 128
-    pattern_batch: int = 16
     lr: float = 3e-3
-    weight_decay: float = 1e-4
+    pattern_batch: int = 16
     val_fraction: float = 0.1
     fashion_mnist: str | None = None  # folder with the idx .gz files; None: catalogue only
     fashion_mnist_limit: int | None = None  # use only this many training pictures (smoke tests)
@@ -46,8 +45,6 @@ class TrainConfig:
     unsure_below: float = 0.5
     shape_width: int = 24
     texture_width: int = 32
-    seed: int = 0
-    threads: int | None = None
 
 
 def default_vocab(garments: Sequence[Garment]) -> tuple[list[str], list[str]]:
@@ -98,9 +95,7 @@ def train_recogniser(
 ) -> dict:
     """Train, calibrate and save a checkpoint at ``out``; returns held-out metrics."""
     config = config or TrainConfig()
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    torch.manual_seed(config.seed)
+    prepare_torch(config)
     rng = np.random.default_rng(config.seed)
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
