@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes_agent import FakeCatalogueIndex, ScriptedChatModel, fake_stylist, tool_call
+from fakes_agent import ScriptedChatModel, fake_stylist, tool_call
 from stylist import Stylist
 from stylist.conversations import ConversationNotFoundError
 from stylist.errors import ItemNotFoundError, ProfileError

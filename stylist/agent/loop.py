@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from stylist.agent import prompts, template
 from stylist.agent.adapters import langchain_tools
 from stylist.agent.context import SeenItem, Turn, approx_tokens, compact, delimit, history_messages, items_in
-from stylist.agent.grounding import Grounder, GroundingReport
+from stylist.agent.grounding import Grounder
 from stylist.agent.images import images_in
 from stylist.agent.router import RouteContext, RouteDecision, Router
 from stylist.config import LLMSettings

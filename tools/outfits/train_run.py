@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from stylist.index.schema import Garment
 from stylist.tools.outfits.checkpoint import PACKAGED, save_checkpoint

@@ -21,7 +21,6 @@ from stylist.index.schema import Garment
 from stylist.tools.recognise.calibrate import expected_calibration_error, fit_temperature, softmax
 from stylist.tools.recognise.data import (
     FASHION_MNIST_TO_ARTICLE,
-    Samples,
     fashion_mnist_samples,
     garment_samples,
     load_fashion_mnist,
