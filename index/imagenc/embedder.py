@@ -7,6 +7,7 @@ model has its own text tower.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,9 @@ def _device(device: str) -> str:
 class TrainedImageEmbedder:
     """An encoder trained by ``stylist train image-encoder`` (or the packaged demo one)."""
 
+    shares_text_space = True
+    """Pictures map into the text model's space: a text query vector compares with them directly."""
+
     def __init__(self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> None:
         from stylist.index.imagenc.model import load_checkpoint
 
@@ -38,7 +42,9 @@ class TrainedImageEmbedder:
         self.text_embedder = text_embedder
         self.batch_size = batch_size
         self.dim = self.model.config.embed_dim
-        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}"
+        # the content hash tells an index built with an older checkpoint at the same path apart
+        digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
+        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
         if text_embedder.dim != self.dim:
             raise ModelUnavailableError(
                 f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text model gives {text_embedder.dim}-d vectors",
@@ -64,6 +70,8 @@ class TrainedImageEmbedder:
 
 class ClipImageEmbedder:
     """Any CLIP-family model transformers can load (FashionCLIP, CLIP, SigLIP) by id or path."""
+
+    shares_text_space = False
 
     def __init__(self, model_id: str, device: str = "auto", batch_size: int = 32) -> None:
         try:
