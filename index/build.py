@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from stylist.errors import CatalogueError
+from stylist.errors import CatalogueError, ModelUnavailableError
 from stylist.index.schema import Garment
 from stylist.index.store.layout import IndexLayout
 
@@ -261,7 +261,13 @@ def build_image_embedder(runtime: Runtime) -> ImageEmbedder | None:
     embed = runtime.settings.embed
     if not embed.index_images or embed.image_model == "none":
         return None
-    return runtime.image_embedder
+    if embed.image_model != "embedded":
+        return runtime.image_embedder  # asked for by name: failing to load it is an error
+    try:
+        return runtime.image_embedder
+    except ModelUnavailableError as exc:  # e.g. another text model: the packaged encoder does not fit it
+        log.warning("indexing without pictures: %s", exc)
+        return None
 
 
 def open_or_build(runtime: Runtime) -> CatalogueIndex:

@@ -81,8 +81,29 @@ class ColourWordImageEmbedder:
     def embed_images(self, images) -> np.ndarray:
         return self.text_embedder.embed_texts([self.colour_of(im) for im in images])
 
+
+class ColourTowerImageEmbedder(ColourWordImageEmbedder):
+    """A fake CLIP-style model with its own space and text tower: one-hot named colours."""
+
+    shares_text_space = False
+    has_text_tower = True
+    name = "fake-colour-tower"
+
+    def __init__(self) -> None:
+        self.dim = len(self.COLOURS)
+
+    def _one_hot(self, colours) -> np.ndarray:
+        out = np.zeros((len(colours), self.dim), dtype=np.float32)
+        for row, c in enumerate(colours):
+            if c in self.COLOURS:
+                out[row, list(self.COLOURS).index(c)] = 1.0
+        return out
+
+    def embed_images(self, images) -> np.ndarray:
+        return self._one_hot([self.colour_of(im) for im in images])
+
     def embed_query(self, texts) -> np.ndarray:
-        return self.text_embedder.embed_texts(list(texts))
+        return self._one_hot([next((w for w in t.lower().split() if w in self.COLOURS), "") for t in texts])
 
 
 class EchoStylist:

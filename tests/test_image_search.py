@@ -20,7 +20,7 @@ from stylist.index.filters import SearchFilters
 from stylist.index.schema import Slot
 from stylist.index.store import CatalogueIndex
 from stylist.index.store.catalogue_index import ScoreWeights
-from tests.fakes import ColourWordImageEmbedder, HashingTextEmbedder, MeanColourImageEmbedder
+from tests.fakes import ColourTowerImageEmbedder, ColourWordImageEmbedder, HashingTextEmbedder, MeanColourImageEmbedder
 from tests.sample_catalogue import sample_garments
 
 RGB = {"navy": (0, 0, 128), "black": (10, 10, 10), "red": (220, 20, 20), "white": (250, 250, 250), "green": (20, 150, 40), "beige": (220, 200, 160), "blue": (30, 60, 200)}
@@ -140,6 +140,25 @@ def test_weights_one_zero_are_text_only(settings, mismatched, tmp_path):
         b = plain_index.search(query, k=8)
         assert [g.id for g, _ in a] == [g.id for g, _ in b]
         np.testing.assert_allclose([s for _, s in a], [s for _, s in b], rtol=1e-5)
+
+
+def test_a_model_with_its_own_text_tower_embeds_the_words_itself(settings, tmp_path):
+    """CLIP-family encoders live in their own space: the words go through ``embed_query``."""
+    garments = sample_garments(60)
+    flip = {g.id for n, g in enumerate(garments) if n % 3 == 0}
+    garments = with_pictures(garments, tmp_path / "pics", lambda g: "blue" if g.id in flip else g.colours[0])
+    text, tower = HashingTextEmbedder(), ColourTowerImageEmbedder()
+    build_index(settings, text, garments=garments, image_embedder=tower)
+    index = open_index(settings, text, tower, weights=ScoreWeights(text=0.5, text_image=0.5))
+    assert not index.manifest.image_shares_text_space
+    hits = index.search_scored("something blue", k=6)
+    assert all(h.parts["text_image"] == 1.0 for h in hits)
+    text_only = index.search_scored("something blue", k=6, weights=ScoreWeights(text=1, text_image=0))
+    blue = lambda hs: sum(h.garment.id in flip for h in hs)  # noqa: E731
+    assert blue(hits) == 6 and blue(text_only) < 6  # only the pictures say blue
+    # another encoder than the one that built the index: no words↔picture part (and no error)
+    other = open_index(settings, text, ColourWordImageEmbedder(text), weights=ScoreWeights(text=0.5, text_image=0.5))
+    assert all(set(h.parts) == {"text"} for h in other.search_scored("blue jeans", k=3))
 
 
 def test_words_and_photo_together(settings, mismatched, tmp_path):

@@ -31,8 +31,7 @@ def _device(device: str) -> str:
 class TrainedImageEmbedder:
     """An encoder trained by ``stylist train image-encoder`` (or the packaged demo one)."""
 
-    shares_text_space = True
-    """Pictures map into the text model's space: a text query vector compares with them directly."""
+    has_text_tower = False
 
     def __init__(self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> None:
         from stylist.index.imagenc.model import load_checkpoint
@@ -45,6 +44,11 @@ class TrainedImageEmbedder:
         # the content hash tells an index built with an older checkpoint at the same path apart
         digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
         self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
+        from stylist.index.embed.text import EMBEDDED_NAME
+
+        trained_for = EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
+        self.shares_text_space = trained_for == text_embedder.name
+        """Pictures map into the configured text model's space: a text query vector scores them directly."""
         if text_embedder.dim != self.dim:
             raise ModelUnavailableError(
                 f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text model gives {text_embedder.dim}-d vectors",
@@ -72,6 +76,8 @@ class ClipImageEmbedder:
     """Any CLIP-family model transformers can load (FashionCLIP, CLIP, SigLIP) by id or path."""
 
     shares_text_space = False
+    has_text_tower = True
+    """Text queries enter its space through ``embed_query`` (its own text encoder)."""
 
     def __init__(self, model_id: str, device: str = "auto", batch_size: int = 32) -> None:
         try:

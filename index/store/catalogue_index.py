@@ -458,10 +458,9 @@ class CatalogueIndex:
         except Exception as exc:  # a broken optional model must not break word search
             self._warn_once("embedder", "text→picture scoring is off: %s", exc)
             return None
-        embed_query = getattr(embedder, "embed_query", None)
-        if embedder is None or embed_query is None or embedder.name != self.manifest.image_embedder:
+        if embedder is None or not getattr(embedder, "has_text_tower", False) or embedder.name != self.manifest.image_embedder:
             return None
-        return np.asarray(embed_query([text])[0], dtype=np.float32)
+        return np.asarray(embedder.embed_query([text])[0], dtype=np.float32)
 
     def _warn_once(self, key: str, message: str, *args: Any) -> None:
         if key not in self._warned:
