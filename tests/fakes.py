@@ -73,7 +73,9 @@ class ColourWordImageEmbedder:
         self.name = f"fake-colour-word:{text_embedder.name}"
 
     def colour_of(self, image) -> str:
-        pixels = np.asarray(image.convert("RGB").resize((16, 16)), dtype=np.float32).reshape(-1, 3)
+        from PIL import Image
+
+        pixels = np.asarray(image.convert("RGB").resize((16, 16), Image.Resampling.NEAREST), dtype=np.float32).reshape(-1, 3)
         fg = pixels[(pixels < 240).any(axis=1)]  # drop a white background
         mean = (fg if len(fg) else pixels).mean(axis=0)
         return min(self.COLOURS, key=lambda c: float(np.sum((np.array(self.COLOURS[c]) - mean) ** 2)))
