@@ -119,7 +119,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> N
         print_json(data)
         return
     table = Table("index", "", show_header=False)
-    for key in ("count", "embedder", "dim", "faiss_kind", "image_count", "source", "source_format", "created", "chroma_url", "path"):
+    for key in ("count", "embedder", "dim", "faiss_kind", "image_count", "image_embedder", "source", "source_format", "created", "chroma_url", "path"):
         table.add_row(key, str(data.get(key)))
     console.print(table)
 
