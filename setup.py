@@ -8,7 +8,7 @@
 from setuptools import find_packages, setup
 
 FOLDERS = {"stylist": "stylist", "tools": "stylist.tools", "index": "stylist.index", "tui": "stylist.tui"}
-DATA = ["*.json", "*.jsonl", "*.csv", "*.pt", "*.npz", "*.tcss", "*.toml", "*.txt", "*.png"]
+DATA = ["*.json", "*.jsonl", "*.csv", "*.pt", "checkpoints/*.pt", "*.npz", "*.tcss", "*.toml", "*.txt", "*.png"]
 
 packages: list[str] = []
 package_dir: dict[str, str] = {}
