@@ -172,6 +172,9 @@ def test_words_and_photo_together(settings, mismatched, tmp_path):
 
 
 def test_weights_come_from_settings_and_env(monkeypatch, tmp_path):
+    assert load_settings(home=str(tmp_path)).embed.index_images is False  # tests/conftest.py turns pictures off
+    monkeypatch.delenv("STYLIST_EMBED__INDEX_IMAGES")
+    assert load_settings(home=str(tmp_path)).embed.index_images is True  # the product default
     monkeypatch.setenv("STYLIST_EMBED__HYBRID_IMAGE_WEIGHT", "0.6")
     settings = load_settings(home=str(tmp_path))
     assert ScoreWeights.from_settings(settings.embed) == ScoreWeights(text=0.7, text_image=0.6, words=0.7)
@@ -213,6 +216,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def fake_models(monkeypatch):
+    monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
     monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
     monkeypatch.setattr("stylist.index.imagenc.embedder.make_image_embedder", lambda *a, **k: MeanColourImageEmbedder())
 
@@ -261,6 +265,7 @@ def test_training_a_new_encoder_then_rebuilding_uses_it(capsys, stylist_home, mo
     from stylist.index.imagenc.train import TrainConfig, train_image_encoder
 
     monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
+    monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
     settings = load_settings()
     garments = generate_demo_catalogue(n=16, seed=3, image_dir=stylist_home / "pics")
     result = train_image_encoder(
@@ -311,19 +316,45 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
         pytest.fail(f"the packaged checkpoint {PACKAGED_CHECKPOINT} is missing")
     text = HashingTextEmbedder()
     encoder = make_image_embedder("embedded", text, "cpu", 32, settings.models_dir)
-    garments = generate_demo_catalogue(n=120, seed=11, image_dir=tmp_path / "pics")
+    garments = generate_demo_catalogue(n=80, seed=11, image_dir=tmp_path / "pics")
     report = build_index(settings, text, garments=garments, image_embedder=encoder)
-    assert report.image_vectors == 120 and report.image_embedder.startswith("stylist-image:efficientnet-lite0:demo.pt:")
+    assert report.image_vectors == 80 and report.image_embedder.startswith("stylist-image:efficientnet-lite0:demo.pt:")
     index = open_index(settings, text, encoder)
-    assert index.manifest.image_shares_text_space
-    own = sum(g.id in [h.id for h, _ in index.search(None, k=3, image_path=g.image_path)] for g in garments[:30])
-    assert own >= 27  # its own picture: top 3 for at least 90%
+    assert not index.manifest.image_shares_text_space  # trained into MiniLM's space, not the fake text model's
+    own = sum(g.id in [h.id for h, _ in index.search(None, k=3, image_path=g.image_path)] for g in garments[:20])
+    assert own >= 18  # its own picture: top 3 for at least 90%
     # a cropped, mirrored variant still finds the garment or one of the same article and colour
     same = 0
-    for g in garments[:30]:
+    for g in garments[:20]:
         img = Image.open(g.image_path).convert("RGB")
         variant = ImageOps.mirror(img.crop((10, 10, 118, 118)))
         variant.save(tmp_path / "variant.png")
         top = [h for h, _ in index.search(None, k=5, image_path=str(tmp_path / "variant.png"))]
         same += any(h.id == g.id or (h.article_type == g.article_type and set(h.colours) & set(g.colours)) for h in top)
-    assert same >= 21  # 70%
+    assert same >= 14  # 70%
+    # a recoloured rendering of the garment ranks garments of the new colour higher than chance
+    from stylist.index.demo import COLOURS, render
+
+    rng = np.random.default_rng(0)
+    share, base = [], []
+    for g in garments[:20]:
+        colour = str(rng.choice([c for c in COLOURS if c not in g.colours]))
+        render(g.model_copy(update={"colours": [colour]})).save(tmp_path / "recoloured.png")
+        top = [h for h, _ in index.search(None, k=5, image_path=str(tmp_path / "recoloured.png"))]
+        share.append(sum(colour in h.colours for h in top) / 5)
+        base.append(sum(colour in h.colours for h in garments) / len(garments))
+    assert np.mean(share) >= max(0.15, 3 * np.mean(base)), (np.mean(share), np.mean(base))  # measured 0.21 vs 0.04
+
+
+@pytest.mark.slow
+def test_first_use_builds_with_the_packaged_encoder_by_default(monkeypatch, tmp_path):
+    """The product default: a runtime's first search indexes the demo catalogue's pictures too."""
+    from stylist.runtime import Runtime
+
+    monkeypatch.delenv("STYLIST_EMBED__INDEX_IMAGES")
+    settings = load_settings(home=str(tmp_path / "h"), index={"demo_size": 24})
+    runtime = Runtime(settings, text_embedder=HashingTextEmbedder())
+    index = runtime.catalogue_index
+    assert index.manifest.image_count == 24 and index.manifest.image_embedder.startswith("stylist-image:efficientnet-lite0:demo.pt:")
+    own = next(iter(index))
+    assert index.search(None, image_path=own.image_path, k=1)[0][0].id == own.id
