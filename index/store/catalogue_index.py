@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 _GARMENTS = TypeAdapter(list[Garment])
 #: Filtered searches whose candidate set is at most this big are scored exactly (no ANN).
 EXACT_SUBSET_MAX = 20_000
+#: Query texts whose vectors are remembered: outfit assembly and follow-up turns repeat them.
+QUERY_CACHE_SIZE = 256
 Hit = tuple[Garment, float]
 
 
@@ -97,6 +100,7 @@ class CatalogueIndex:
         self._kind_setting = faiss_kind_setting
         self._gpu_setting = faiss_gpu
         self._lock = threading.RLock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._store = store
         self._set_rows(garments, vectors, seqs, image_vectors, has_image)
         self._faiss = vector_index or self._build_faiss()
@@ -362,7 +366,7 @@ class CatalogueIndex:
             if not text and not image_path:
                 return [ScoredHit(g, s, {}) for g, s in self._browse(mask, k)]
             photo = self._photo_vector(image_path) if image_path else None
-            qt = self.text_embedder.embed_texts([text])[0] if text else None
+            qt = self.query_vector(text) if text else None
             qti = self._text_in_image_space(text, qt) if text is not None and qt is not None and w.text_image > 0 else None
             if photo is None and qti is None:
                 assert qt is not None
@@ -466,6 +470,19 @@ class CatalogueIndex:
         if key not in self._warned:
             self._warned.add(key)
             log.warning(message, *args)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The text embedder's vector for ``text``, from a small LRU cache when it was asked lately."""
+        with self._lock:
+            q = self._query_vectors.get(text)
+            if q is not None:
+                self._query_vectors.move_to_end(text)
+                return q
+            q = self.text_embedder.embed_texts([text])[0]
+            self._query_vectors[text] = q
+            if len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+            return q
 
     def _mask(self, filters: SearchFilters) -> np.ndarray | None:
         """Rows allowed by the filters and not deleted; ``None`` when that is every row."""
