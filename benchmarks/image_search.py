@@ -37,8 +37,8 @@ from search_quality import hit_matches, load_queries, search_filters  # noqa: E4
 K = 5
 WEIGHTS = {  # name: (text, text_image)
     "text-only": (1.0, 0.0),
-    "hybrid 0.85/0.15": (0.85, 0.15),
-    "hybrid 0.7/0.3 (default)": (0.7, 0.3),
+    "hybrid 0.85/0.15 (default)": (0.85, 0.15),
+    "hybrid 0.7/0.3": (0.7, 0.3),
     "hybrid 0.5/0.5": (0.5, 0.5),
     "image-only": (0.0, 1.0),
 }

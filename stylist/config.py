@@ -69,10 +69,11 @@ class EmbedSettings(BaseModel):
     busy shared machine 1 is faster: idle OpenMP threads spin while a descheduled one holds them up."""
     index_images: bool = True
     """Embed garment pictures into the index at build time with ``image_model`` (off: text only)."""
-    hybrid_text_weight: float = Field(0.7, ge=0.0)
+    hybrid_text_weight: float = Field(0.85, ge=0.0)
     """Text queries: weight of the words ↔ garment description similarity."""
-    hybrid_image_weight: float = Field(0.3, ge=0.0)
-    """Text queries: weight of the words ↔ garment picture similarity (0 = text only)."""
+    hybrid_image_weight: float = Field(0.15, ge=0.0)
+    """Text queries: weight of the words ↔ garment picture similarity (0 = text only). On the demo
+    queries more picture weight costs precision (benchmarks/image_search.py), so the default is small."""
     text_weight: float = Field(0.7, ge=0.0, le=1.0)
     """Words + photo queries: weight of the words score; the photo ↔ picture score gets ``1 - text_weight``."""
 

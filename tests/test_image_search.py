@@ -177,7 +177,7 @@ def test_weights_come_from_settings_and_env(monkeypatch, tmp_path):
     assert load_settings(home=str(tmp_path)).embed.index_images is True  # the product default
     monkeypatch.setenv("STYLIST_EMBED__HYBRID_IMAGE_WEIGHT", "0.6")
     settings = load_settings(home=str(tmp_path))
-    assert ScoreWeights.from_settings(settings.embed) == ScoreWeights(text=0.7, text_image=0.6, words=0.7)
+    assert ScoreWeights.from_settings(settings.embed) == ScoreWeights(text=0.85, text_image=0.6, words=0.7)
     monkeypatch.setenv("STYLIST_EMBED__HYBRID_TEXT_WEIGHT", "0")
     monkeypatch.setenv("STYLIST_EMBED__HYBRID_IMAGE_WEIGHT", "0")
     with pytest.raises(ConfigError, match="cannot both be 0"):

@@ -46,9 +46,9 @@ Hit = tuple[Garment, float]
 class ScoreWeights:
     """How the parts of a score combine (see ``CatalogueIndex.search_scored``)."""
 
-    text: float = 0.7
+    text: float = 0.85
     """Text queries: words ↔ garment description."""
-    text_image: float = 0.3
+    text_image: float = 0.15
     """Text queries: words ↔ garment picture (needs image vectors in a space words map into)."""
     words: float = 0.7
     """Words + photo queries: the words score; the photo ↔ picture score gets ``1 - words``."""
@@ -378,29 +378,34 @@ class CatalogueIndex:
         self, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None,
         mask: np.ndarray | None, k: int, w: ScoreWeights,
     ) -> list[ScoredHit]:  # fmt: skip
-        assert self._image is not None
         rows = self._candidates(qt, qti, photo, mask, k)
-        has = self._has_image[rows]
+        everything = len(rows) == len(self._garments)  # score whole matrices: no row copies
+        top_rows, top_scores = _top(rows, self._score_rows(None if everything else rows, qt, qti, photo, w)[0], k)
+        _, parts, has = self._score_rows(top_rows, qt, qti, photo, w)
+        return [
+            ScoredHit(self._garments[r], float(s), {n: round(float(v[i]), 4) for n, v in parts.items() if n != "text_image" or has[i]})
+            for i, (r, s) in enumerate(zip(top_rows, top_scores))
+        ]
+
+    def _score_rows(
+        self, rows: np.ndarray | None, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, w: ScoreWeights
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """Combined scores of ``rows`` (``None``: every row), their parts, and which rows have a picture."""
+        assert self._image is not None
+        text_m, image_m = (self._vectors, self._image) if rows is None else (self._vectors[rows], self._image[rows])
+        has = self._has_image if rows is None else self._has_image[rows]
         parts: dict[str, np.ndarray] = {}
-        score = np.zeros(len(rows), dtype=np.float32)
+        score = np.zeros(len(has), dtype=np.float32)
         if qt is not None:
-            parts["text"] = self._vectors[rows] @ qt
-            score = parts["text"]
+            score = parts["text"] = text_m @ qt
             if qti is not None:
                 # a garment with no picture keeps its text score rather than losing the picture's share
-                parts["text_image"] = np.where(has, self._image[rows] @ qti, parts["text"])
+                parts["text_image"] = np.where(has, image_m @ qti, parts["text"])
                 score = (w.text * parts["text"] + w.text_image * parts["text_image"]) / (w.text + w.text_image)
         if photo is not None:
-            parts["image"] = self._image[rows] @ photo
+            parts["image"] = image_m @ photo
             score = parts["image"] if qt is None else w.words * score + (1.0 - w.words) * parts["image"]
-        top_rows, top_scores = _top(rows, score.astype(np.float32), k)
-        where = {int(r): n for n, r in enumerate(rows)}
-        hits = []
-        for r, s in zip(top_rows, top_scores):
-            n = where[int(r)]
-            shown = {name: round(float(v[n]), 4) for name, v in parts.items() if not (name == "text_image" and not has[n])}
-            hits.append(ScoredHit(self._garments[r], float(s), shown))
-        return hits
+        return np.asarray(score, dtype=np.float32), parts, has
 
     def _candidates(
         self, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, mask: np.ndarray | None, k: int
