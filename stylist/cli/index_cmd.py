@@ -46,16 +46,14 @@ def build(
     # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written,
     # and its picture embedded (until that stage starts, assume every garment has a picture)
     stages = 3 if demo or (catalogue is None and settings.index.catalogue is None) else 2
-    totals = {"items": 0, "pictures": None}
+    totals: dict[str, int] = {}
     with progress_bar("indexing") as advance:
 
         def progress(stage: str, n: int, total: int) -> None:
-            if stage == "pictures":
-                totals["pictures"] = total
-            else:
-                totals["items"] = total
-            pictures = totals["pictures"] if totals["pictures"] is not None else (totals["items"] if image_embedder else 0)
-            advance(n, total=stages * totals["items"] + pictures)
+            totals["pictures" if stage == "pictures" else "items"] = total
+            items = totals.get("items", 0)
+            pictures = totals.get("pictures", items if image_embedder else 0)
+            advance(n, total=stages * items + pictures)
 
         report = build_index(
             settings, runtime.text_embedder, catalogue=catalogue, demo=demo, strict=strict,
