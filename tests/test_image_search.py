@@ -257,34 +257,20 @@ def test_cli_build_without_pictures_then_image_search_says_what_to_do(capsys, st
 @pytest.mark.slow
 def test_training_a_new_encoder_then_rebuilding_uses_it(capsys, stylist_home, monkeypatch):
     """`stylist train image-encoder` writes <home>/models/image_encoder.pt; the next build embeds with it."""
-    import torch
-
-    from stylist.index.imagenc.catalogue import train_on_catalogue  # noqa: F401  (the CLI's trainer exists)
-    from stylist.index.imagenc.embedder import user_checkpoint
-    from stylist.index.imagenc.model import EncoderConfig, save_checkpoint
-    from stylist.index.imagenc.train import TrainConfig, train_image_encoder
-
     monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
     monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
-    settings = load_settings()
-    garments = generate_demo_catalogue(n=16, seed=3, image_dir=stylist_home / "pics")
-    result = train_image_encoder(
-        [g.id for g in garments], [Image.open(g.image_path).convert("RGB") for g in garments], [g.document() for g in garments],
-        HashingTextEmbedder(), EncoderConfig(backbone="compact", image_size=32, width=4, hidden_dim=16), TrainConfig(epochs=1, val_fraction=0.0),
-    )  # fmt: skip
-    save_checkpoint(result.model, user_checkpoint(settings.models_dir), {})
-    code, out, err = run(capsys, "--set", "index.demo_size=12", "index", "build", "--demo", "--json")
-    assert code == 0, err
-    first = json.loads(out)["image_embedder"]
-    assert first.startswith("stylist-image:compact:image_encoder.pt:")
-    with torch.no_grad():  # a retrained model: same architecture, other weights
-        for p in result.model.head.parameters():
-            p.add_(0.1 * torch.randn_like(p))
-    save_checkpoint(result.model, user_checkpoint(settings.models_dir), {})
-    code, out, err = run(capsys, "--set", "index.demo_size=12", "index", "build", "--demo", "--json")
-    second = json.loads(out)["image_embedder"]
-    assert code == 0 and second != first and second.startswith("stylist-image:compact:image_encoder.pt:")
-    code, out, err = run(capsys, "search", "--image", str(garments[0].image_path), "--json", "-k", "2")
+    small = ["--set", "index.demo_size=16"]
+    train = [*small, "train", "image-encoder", "--backbone", "compact", "--image-size", "32", "--json"]
+    names = []
+    for epochs in ("1", "2"):
+        code, out, err = run(capsys, *train, "--epochs", epochs)
+        assert code == 0, err
+        code, out, err = run(capsys, *small, "index", "build", "--demo", "--json")
+        assert code == 0, err
+        names.append(json.loads(out)["image_embedder"])
+    assert all(n.startswith("stylist-image:compact:image_encoder.pt:") for n in names) and names[0] != names[1]
+    picture_path = json.loads(run(capsys, "search", "--json", "-k", "1")[1])[0]["image_path"]
+    code, out, err = run(capsys, "search", "--image", picture_path, "--json", "-k", "2")
     assert code == 0 and len(json.loads(out)) == 2
 
 
