@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from stylist.errors import CatalogueError
+from stylist.errors import CatalogueError, ModelUnavailableError
 from stylist.index.schema import Garment
 from stylist.index.store.layout import IndexLayout
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: ``progress(stage, advanced, total)``: stage is "rendering" (demo pictures), "embedding" or "writing".
+#: ``progress(stage, advanced, total)``: stage is "rendering" (demo pictures), "embedding",
+#: "pictures" (image vectors; total = garments with a picture) or "writing".
 Progress = Callable[[str, int, int], None]
 
 
@@ -56,9 +58,16 @@ class BuildReport(BaseModel):
     embedder: str
     dim: int
     faiss_kind: str
+    image_embedder: str | None = None
     image_vectors: int = 0
+    """Garments that got an image vector."""
+    images_missing: int = 0
+    """Garments with no picture (no ``image_path``, or the file is not there): indexed by text only."""
+    image_problems: list[SkippedRow] = Field(default_factory=list)
+    """Pictures that could not be read: those garments are indexed by text only."""
+    images_per_s: float | None = None
     timings: dict[str, float] = Field(default_factory=dict)
-    """Seconds per stage: load, embed, write, total."""
+    """Seconds per stage: load, embed (text), images, write, total."""
 
 
 def build_index(
@@ -94,15 +103,18 @@ def build_index(
                 hint="see the skipped rows: stylist index build --json",
             )
         vectors = embed_garments(items, text_embedder, settings.embed.batch_size, progress)
-        image_vectors = _embed_images(items, image_embedder, settings.embed.batch_size) if image_embedder else None
         t_embed = time.perf_counter()
-        from stylist.index.store.catalogue_index import CatalogueIndex
+        pictures = embed_pictures(items, image_embedder, settings.embed.batch_size, progress) if image_embedder else None
+        t_images = time.perf_counter()
+        from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
 
         index = CatalogueIndex.create(
             build_dir, items, vectors, text_embedder,
-            settings=settings.index, build_id=build_id, image_vectors=image_vectors,
-            image_embedder_name=getattr(image_embedder, "name", None), source=source, source_format=fmt,
-            text_weight=settings.embed.text_weight, on_write=lambda n: progress("writing", n, len(items)),
+            settings=settings.index, build_id=build_id, image_vectors=pictures.vectors if pictures else None,
+            image_embedder_name=getattr(image_embedder, "name", None),
+            image_shares_text_space=bool(getattr(image_embedder, "shares_text_space", False)),
+            source=source, source_format=fmt, weights=ScoreWeights.from_settings(settings.embed),
+            on_write=lambda n: progress("writing", n, len(items)),
         )  # fmt: skip
         t_write = time.perf_counter()
     except BaseException:
@@ -122,11 +134,16 @@ def build_index(
         embedder=text_embedder.name,
         dim=int(vectors.shape[1]),
         faiss_kind=index.faiss_kind,
+        image_embedder=index.manifest.image_embedder,
         image_vectors=index.manifest.image_count,
+        images_missing=pictures.missing if pictures else 0,
+        image_problems=pictures.problems if pictures else [],
+        images_per_s=round(len(pictures.vectors) / max(t_images - t_embed, 1e-9), 1) if pictures and pictures.vectors else None,
         timings={
             "load_s": round(t_load - t0, 3),
             "embed_s": round(t_embed - t_load, 3),
-            "write_s": round(t_write - t_embed, 3),
+            "images_s": round(t_images - t_embed, 3),
+            "write_s": round(t_write - t_images, 3),
             "total_s": round(time.perf_counter() - t0, 3),
         },
     )
@@ -143,19 +160,38 @@ def embed_garments(items: Sequence[Garment], embedder: TextEmbedder, batch_size:
     return np.concatenate(parts)
 
 
-def _embed_images(items: Sequence[Garment], embedder: ImageEmbedder, batch_size: int) -> dict[str, np.ndarray]:
-    from PIL import Image
+@dataclass
+class Pictures:
+    """Image vectors by garment id, and the garments that got none."""
 
-    out: dict[str, np.ndarray] = {}
-    with_images = [g for g in items if g.image_path and Path(g.image_path).is_file()]
-    for start in range(0, len(with_images), batch_size):
-        batch = with_images[start : start + batch_size]
-        pictures = []
-        for g in batch:
-            with Image.open(g.image_path) as im:
-                pictures.append(im.convert("RGB"))
-        for g, vec in zip(batch, embedder.embed_images(pictures)):
-            out[g.id] = np.asarray(vec, dtype=np.float32)
+    vectors: dict[str, np.ndarray]
+    missing: int = 0
+    problems: list[SkippedRow] = field(default_factory=list)
+
+
+def embed_pictures(items: Sequence[Garment], embedder: ImageEmbedder, batch_size: int, progress: Progress) -> Pictures:
+    """Image vectors of the garments that have a readable picture, in batches, reporting progress.
+
+    A garment without a picture, or whose picture cannot be read, is left out here (it stays in
+    the index, searchable by text) and counted in the result."""
+    from stylist.index.imagenc.images import ImageInputError, load_image
+
+    with_path = [g for g in items if g.image_path and Path(g.image_path).is_file()]
+    out = Pictures(vectors={}, missing=len(items) - len(with_path))
+    for start in range(0, len(with_path), batch_size):
+        batch, pictures = [], []
+        for g in with_path[start : start + batch_size]:
+            try:
+                pictures.append(load_image(g.image_path))  # type: ignore[arg-type]
+                batch.append(g)
+            except ImageInputError as exc:
+                out.problems.append(SkippedRow(file=str(g.image_path), field="image_path", reason=exc.message, value=g.id))
+        if pictures:
+            for g, vec in zip(batch, np.asarray(embedder.embed_images(pictures), dtype=np.float32)):
+                out.vectors[g.id] = vec
+        progress("pictures", min(batch_size, len(with_path) - start), len(with_path))
+    if out.problems:
+        log.warning("%d garment pictures could not be read; those garments are indexed by text only", len(out.problems))
     return out
 
 
@@ -219,20 +255,35 @@ def _remove_stale(layout: IndexLayout, keep: set[str], settings: Settings) -> No
         layout.remove_build(build_id)
 
 
+def build_image_embedder(runtime: Runtime) -> ImageEmbedder | None:
+    """The picture encoder an index build uses: ``runtime.image_embedder`` unless
+    ``embed.index_images`` is off or ``embed.image_model`` is ``none``."""
+    embed = runtime.settings.embed
+    if not embed.index_images or embed.image_model == "none":
+        return None
+    if embed.image_model != "embedded":
+        return runtime.image_embedder  # asked for by name: failing to load it is an error
+    try:
+        return runtime.image_embedder
+    except ModelUnavailableError as exc:  # e.g. another text model: the packaged encoder does not fit it
+        log.warning("indexing without pictures: %s", exc)
+        return None
+
+
 def open_or_build(runtime: Runtime) -> CatalogueIndex:
     """The current index; on first use with none on disk, builds one (the demo catalogue unless
-    ``index.catalogue`` names a file)."""
-    from stylist.index.store.catalogue_index import CatalogueIndex
+    ``index.catalogue`` names a file), with image vectors unless ``embed.index_images`` is off."""
+    from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
 
     settings = runtime.settings
     if IndexLayout(settings.index_dir).current_id() is None:
         what = settings.index.catalogue or f"the demo catalogue ({settings.index.demo_size} garments)"
         log.warning("no catalogue index in %s yet: building %s (once)", settings.index_dir, what)
-        build_index(settings, runtime.text_embedder)
+        build_index(settings, runtime.text_embedder, image_embedder=build_image_embedder(runtime))
     return CatalogueIndex.open(
         settings.index_dir,
         runtime.text_embedder,
         settings=settings.index,
         image_embedder=lambda: getattr(runtime, "image_embedder", None),
-        text_weight=settings.embed.text_weight,
+        weights=ScoreWeights.from_settings(settings.embed),
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,8 +67,21 @@ class EmbedSettings(BaseModel):
     threads: int | None = Field(None, ge=1)
     """CPU threads torch may use for embedding; ``None`` keeps torch's default (all cores). On a
     busy shared machine 1 is faster: idle OpenMP threads spin while a descheduled one holds them up."""
+    index_images: bool = True
+    """Embed garment pictures into the index at build time with ``image_model`` (off: text only)."""
+    hybrid_text_weight: float = Field(0.85, ge=0.0)
+    """Text queries: weight of the words ↔ garment description similarity."""
+    hybrid_image_weight: float = Field(0.15, ge=0.0)
+    """Text queries: weight of the words ↔ garment picture similarity (0 = text only). On the demo
+    queries more picture weight costs precision (benchmarks/image_search.py), so the default is small."""
     text_weight: float = Field(0.7, ge=0.0, le=1.0)
-    """Weight of the text score in hybrid search; the image score gets ``1 - text_weight``."""
+    """Words + photo queries: weight of the words score; the photo ↔ picture score gets ``1 - text_weight``."""
+
+    @model_validator(mode="after")
+    def _some_hybrid_weight(self) -> EmbedSettings:
+        if self.hybrid_text_weight + self.hybrid_image_weight <= 0:
+            raise ValueError("hybrid_text_weight and hybrid_image_weight cannot both be 0")
+        return self
 
 
 class LLMSettings(BaseModel):

@@ -34,6 +34,9 @@ def stylist_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for key in list(os.environ):
         if key.startswith("STYLIST_") and key not in ("STYLIST_HOME", "STYLIST_CONFIG"):
             monkeypatch.delenv(key)
+    # index builds through a runtime or the CLI embed no pictures unless a test turns this back on:
+    # the packaged image encoder takes seconds to load (tests/test_image_search.py covers it)
+    monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "false")
     monkeypatch.setattr("stylist.config.default_config_file", lambda: tmp_path / "no-config.toml")
     from stylist.runtime import set_default_runtime
 

@@ -57,6 +57,57 @@ class MeanColourImageEmbedder:
         return out
 
 
+class ColourWordImageEmbedder:
+    """A fake picture encoder into a text space: the picture's dominant named colour, embedded as a
+    word by the text embedder (so "red dress" scores red pictures higher, as the real one does)."""
+
+    shares_text_space = True
+    COLOURS = {
+        "red": (220, 20, 20), "blue": (30, 60, 200), "green": (20, 150, 40), "black": (10, 10, 10),
+        "yellow": (240, 220, 30), "navy": (0, 0, 128), "beige": (220, 200, 160), "white": (250, 250, 250),
+    }  # fmt: skip
+
+    def __init__(self, text_embedder) -> None:
+        self.text_embedder = text_embedder
+        self.dim = text_embedder.dim
+        self.name = f"fake-colour-word:{text_embedder.name}"
+
+    def colour_of(self, image) -> str:
+        from PIL import Image
+
+        pixels = np.asarray(image.convert("RGB").resize((16, 16), Image.Resampling.NEAREST), dtype=np.float32).reshape(-1, 3)
+        fg = pixels[(pixels < 240).any(axis=1)]  # drop a white background
+        mean = (fg if len(fg) else pixels).mean(axis=0)
+        return min(self.COLOURS, key=lambda c: float(np.sum((np.array(self.COLOURS[c]) - mean) ** 2)))
+
+    def embed_images(self, images) -> np.ndarray:
+        return self.text_embedder.embed_texts([self.colour_of(im) for im in images])
+
+
+class ColourTowerImageEmbedder(ColourWordImageEmbedder):
+    """A fake CLIP-style model with its own space and text tower: one-hot named colours."""
+
+    shares_text_space = False
+    has_text_tower = True
+    name = "fake-colour-tower"
+
+    def __init__(self) -> None:
+        self.dim = len(self.COLOURS)
+
+    def _one_hot(self, colours) -> np.ndarray:
+        out = np.zeros((len(colours), self.dim), dtype=np.float32)
+        for row, c in enumerate(colours):
+            if c in self.COLOURS:
+                out[row, list(self.COLOURS).index(c)] = 1.0
+        return out
+
+    def embed_images(self, images) -> np.ndarray:
+        return self._one_hot([self.colour_of(im) for im in images])
+
+    def embed_query(self, texts) -> np.ndarray:
+        return self._one_hot([next((w for w in t.lower().split() if w in self.COLOURS), "") for t in texts])
+
+
 class EchoStylist:
     """A scripted stand-in for the ``Stylist`` facade (same methods, same event stream).
 

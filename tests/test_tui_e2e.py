@@ -25,6 +25,7 @@ async def test_one_real_turn_with_the_embedded_model() -> None:
 
     stylist = Stylist.from_config(index={"demo_size": 20}, llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2})
     catalogue = stylist.runtime.catalogue_index  # built before the app, outside the turn's time budget
+    replies = _record_replies(stylist)
     app = create_app(stylist, graphics="halfcell")
     async with app.run_test(size=(100, 36)) as pilot:
         await send(pilot, "what do I wear to a summer wedding? earthy colours, budget 200")
@@ -32,6 +33,9 @@ async def test_one_real_turn_with_the_embedded_model() -> None:
         (turn,) = app.chat.query(AssistantMessage)
         assert turn.error is None
         assert turn.text.strip()
+        (reply,) = replies
+        assert reply.backend == "embedded" and reply.metadata.get("answer") != "template", reply.metadata
+        assert reply.timings.first_token_s is not None
         assert turn.trace.calls, "the stylist ran no tool"
         assert app.chat.conversation_id
         for card in turn.cards:
@@ -46,3 +50,19 @@ async def test_one_real_turn_with_the_embedded_model() -> None:
             assert [(e.item_id, e.kind) for e in view.recent_feedback] == [(turn.cards[0].item.id, "like")]
     history = stylist.history(app.chat.conversation_id)
     assert [m.role for m in history] == ["user", "assistant"]
+
+
+def _record_replies(stylist) -> list:
+    """Keep the final reply of every turn the app streams (its metadata says who wrote the answer)."""
+    from stylist.events import Done
+
+    replies, stream = [], stylist.stream
+
+    def recording(*args, **kwargs):
+        for event in stream(*args, **kwargs):
+            if isinstance(event, Done):
+                replies.append(event.reply)
+            yield event
+
+    stylist.stream = recording
+    return replies

@@ -1,4 +1,4 @@
-"""Garment search: words (and later a picture) plus metadata filters, over the catalogue index."""
+"""Garment search: words and/or a photo plus metadata filters, over the catalogue index."""
 
 from __future__ import annotations
 
@@ -70,6 +70,10 @@ class SearchInput(BaseModel):
 class SearchHit(BaseModel):
     garment: Garment
     score: float
+    scores: dict[str, float] = Field(
+        default_factory=dict,
+        description="Parts of the score: text (words vs description), text_image (words vs picture), image (photo vs picture).",
+    )
     matched: list[str] = Field(default_factory=list, description="Filters this garment satisfied.")
     why: str | None = Field(None, description="Why it ranks here for this user, when personalised.")
 
@@ -80,9 +84,9 @@ class SearchResult(BaseModel):
 
 
 class SearchGarments(Tool):
-    """Search the garment catalogue by description and filters (slot, gender, colours, article
-    types, occasions, seasons, brands, price range). Returns real catalogue garments with ids,
-    titles, prices and a relevance score. Use it before naming any garment."""
+    """Search the garment catalogue by description and/or a photo (image_path), and filters (slot,
+    gender, colours, article types, occasions, seasons, brands, price range). Returns real catalogue
+    garments with ids, titles, prices and a relevance score. Use it before naming any garment."""
 
     name = "search_garments"
 
@@ -93,21 +97,37 @@ class SearchGarments(Tool):
         filters = args.filters()
         index = self.runtime.catalogue_index
         if not args.user_id:
-            hits = index.search(args.query or None, filters=filters, k=args.k, image_path=args.image_path)
+            hits = _search(index, args.query or None, filters, args.k, args.image_path)
             return SearchResult(
                 query=args.query,
-                hits=[SearchHit(garment=g, score=round(float(s), 4), matched=filters.matched_fields(g)) for g, s in hits],
+                hits=[
+                    SearchHit(garment=h.garment, score=round(h.score, 4), scores=h.parts, matched=filters.matched_fields(h.garment))
+                    for h in hits
+                ],
             )
         # personalised: re-rank a wider pool so the user's favourites can rise into the top k
-        pool = index.search(args.query or None, filters=filters, k=min(max(3 * args.k, 30), 150), image_path=args.image_path)
-        ranked = self.runtime.preference_model.rerank(args.user_id, pool)[: args.k]
+        scored = _search(index, args.query or None, filters, min(max(3 * args.k, 30), 150), args.image_path)
+        parts = {h.garment.id: h.parts for h in scored}
+        ranked = self.runtime.preference_model.rerank(args.user_id, [(h.garment, h.score) for h in scored])[: args.k]
         return SearchResult(
             query=args.query,
             hits=[
-                SearchHit(garment=h.garment, score=round(h.score, 4), matched=filters.matched_fields(h.garment), why=h.why)
+                SearchHit(
+                    garment=h.garment, score=round(h.score, 4), scores=parts.get(h.garment.id, {}),
+                    matched=filters.matched_fields(h.garment), why=h.why,
+                )  # fmt: skip
                 for h in ranked
             ],
         )
+
+
+def _search(index: Any, query: str | None, filters: SearchFilters, k: int, image_path: str | None) -> list[Any]:
+    """Hits with score parts (``ScoredHit``); an index with only ``search`` gets empty parts."""
+    if hasattr(index, "search_scored"):
+        return index.search_scored(query, filters=filters, k=k, image_path=image_path)
+    from stylist.index.store.catalogue_index import ScoredHit
+
+    return [ScoredHit(g, float(s), {}) for g, s in index.search(query, filters=filters, k=k, image_path=image_path)]
 
 
 def search_garments(query: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> SearchResult:

@@ -7,6 +7,7 @@ model has its own text tower.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def _device(device: str) -> str:
 class TrainedImageEmbedder:
     """An encoder trained by ``stylist train image-encoder`` (or the packaged demo one)."""
 
+    has_text_tower = False
+
     def __init__(self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> None:
         from stylist.index.imagenc.model import load_checkpoint
 
@@ -38,7 +41,14 @@ class TrainedImageEmbedder:
         self.text_embedder = text_embedder
         self.batch_size = batch_size
         self.dim = self.model.config.embed_dim
-        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}"
+        # the content hash tells an index built with an older checkpoint at the same path apart
+        digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
+        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
+        from stylist.index.embed.text import EMBEDDED_NAME
+
+        trained_for = EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
+        self.shares_text_space = trained_for == text_embedder.name
+        """Pictures map into the configured text model's space: a text query vector scores them directly."""
         if text_embedder.dim != self.dim:
             raise ModelUnavailableError(
                 f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text model gives {text_embedder.dim}-d vectors",
@@ -64,6 +74,10 @@ class TrainedImageEmbedder:
 
 class ClipImageEmbedder:
     """Any CLIP-family model transformers can load (FashionCLIP, CLIP, SigLIP) by id or path."""
+
+    shares_text_space = False
+    has_text_tower = True
+    """Text queries enter its space through ``embed_query`` (its own text encoder)."""
 
     def __init__(self, model_id: str, device: str = "auto", batch_size: int = 32) -> None:
         try:

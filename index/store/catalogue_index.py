@@ -12,9 +12,10 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from pydantic import TypeAdapter
@@ -27,7 +28,7 @@ from stylist.index.store.layout import MANIFEST, IndexLayout, Manifest, read_man
 from stylist.index.store.vector_index import VectorIndex, resolve_kind, use_gpu
 
 if TYPE_CHECKING:
-    from stylist.config import IndexSettings
+    from stylist.config import EmbedSettings, IndexSettings
     from stylist.index.protocols import ImageEmbedder, TextEmbedder
     from stylist.index.store.chroma_store import ChromaStore
 
@@ -39,6 +40,35 @@ EXACT_SUBSET_MAX = 20_000
 #: Query texts whose vectors are remembered: outfit assembly and follow-up turns repeat them.
 QUERY_CACHE_SIZE = 256
 Hit = tuple[Garment, float]
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """How the parts of a score combine (see ``CatalogueIndex.search_scored``)."""
+
+    text: float = 0.85
+    """Text queries: words ↔ garment description."""
+    text_image: float = 0.15
+    """Text queries: words ↔ garment picture (needs image vectors in a space words map into)."""
+    words: float = 0.7
+    """Words + photo queries: the words score; the photo ↔ picture score gets ``1 - words``."""
+
+    def __post_init__(self) -> None:
+        if min(self.text, self.text_image) < 0 or self.text + self.text_image <= 0 or not 0 <= self.words <= 1:
+            raise ToolInputError(f"bad score weights {self}: text and text_image ≥ 0, not both 0; words in [0, 1]")
+
+    @classmethod
+    def from_settings(cls, embed: EmbedSettings) -> ScoreWeights:
+        return cls(text=embed.hybrid_text_weight, text_image=embed.hybrid_image_weight, words=embed.text_weight)
+
+
+class ScoredHit(NamedTuple):
+    """A search hit with its score's parts: ``text`` (words ↔ description), ``text_image`` (words ↔
+    picture), ``image`` (query photo ↔ picture); a part is absent when it did not apply."""
+
+    garment: Garment
+    score: float
+    parts: dict[str, float]
 
 
 class CatalogueIndex:
@@ -57,13 +87,15 @@ class CatalogueIndex:
         has_image: np.ndarray | None = None,
         image_embedder: ImageEmbedder | Callable[[], ImageEmbedder | None] | None = None,
         text_weight: float = 0.7,
+        weights: ScoreWeights | None = None,
         vector_index: VectorIndex | None = None,
         store: ChromaStore | None = None,
     ) -> None:
         self.build_dir = build_dir
         self.manifest = manifest
         self.text_embedder = text_embedder
-        self.text_weight = text_weight
+        self.weights = weights or ScoreWeights(words=text_weight)
+        self._warned: set[str] = set()
         self._image_embedder = image_embedder
         self._kind_setting = faiss_kind_setting
         self._gpu_setting = faiss_gpu
@@ -108,9 +140,11 @@ class CatalogueIndex:
         build_id: str | None = None,
         image_vectors: Mapping[str, np.ndarray] | None = None,
         image_embedder_name: str | None = None,
+        image_shares_text_space: bool = False,
         source: str = "demo",
         source_format: str = "demo",
         text_weight: float = 0.7,
+        weights: ScoreWeights | None = None,
         on_write: Callable[[int], None] | None = None,
     ) -> CatalogueIndex:
         """Write a complete new build into ``build_dir`` (Chroma, caches, FAISS, manifest last)."""
@@ -149,13 +183,14 @@ class CatalogueIndex:
             image_embedder=image_embedder_name if img_matrix is not None else None,
             image_dim=image_dim,
             image_count=int(has_image.sum()) if img_matrix is not None else 0,
+            image_shares_text_space=bool(image_shares_text_space and img_matrix is not None and image_dim == text_embedder.dim),
             source=source,
             source_format=source_format,
         )
         index = cls(
             build_dir, manifest, list(garments), vectors, seqs, text_embedder,
             faiss_kind_setting=settings.faiss_kind, faiss_gpu=settings.faiss_gpu,
-            image_vectors=img_matrix, has_image=has_image, text_weight=text_weight, store=store,
+            image_vectors=img_matrix, has_image=has_image, text_weight=text_weight, weights=weights, store=store,
         )  # fmt: skip
         index.save()
         return index
@@ -169,13 +204,14 @@ class CatalogueIndex:
         settings: IndexSettings,
         image_embedder: ImageEmbedder | Callable[[], ImageEmbedder | None] | None = None,
         text_weight: float = 0.7,
+        weights: ScoreWeights | None = None,
     ) -> CatalogueIndex:
         """The current build under ``index_dir``; ``IndexNotBuiltError`` when there is none."""
         build_dir = IndexLayout(index_dir).current_dir()
         if build_dir is None:
             raise IndexNotBuiltError(f"no catalogue index in {index_dir}", hint="run `stylist index build`")
         return cls.open_build(
-            build_dir, text_embedder, settings=settings, image_embedder=image_embedder, text_weight=text_weight
+            build_dir, text_embedder, settings=settings, image_embedder=image_embedder, text_weight=text_weight, weights=weights
         )
 
     @classmethod
@@ -187,6 +223,7 @@ class CatalogueIndex:
         settings: IndexSettings,
         image_embedder: ImageEmbedder | Callable[[], ImageEmbedder | None] | None = None,
         text_weight: float = 0.7,
+        weights: ScoreWeights | None = None,
     ) -> CatalogueIndex:
         manifest = read_manifest(build_dir)
         if manifest.embedder != text_embedder.name or manifest.dim != text_embedder.dim:
@@ -197,7 +234,7 @@ class CatalogueIndex:
             )
         common = dict(
             faiss_kind_setting=settings.faiss_kind, faiss_gpu=settings.faiss_gpu,
-            image_embedder=image_embedder, text_weight=text_weight,
+            image_embedder=image_embedder, text_weight=text_weight, weights=weights,
         )  # fmt: skip
         try:
             garments = _GARMENTS.validate_json((build_dir / "garments.json").read_bytes())
@@ -300,19 +337,144 @@ class CatalogueIndex:
         With neither text nor picture, returns the filtered garments in id order with score 0.
         Fewer than ``k`` hits means fewer than ``k`` garments satisfy the filters.
         """
+        return [(h.garment, h.score) for h in self.search_scored(query, filters, k, image_path)]
+
+    def search_scored(
+        self,
+        query: str | None = None,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        image_path: str | None = None,
+        *,
+        weights: ScoreWeights | None = None,
+    ) -> list[ScoredHit]:
+        """Like ``search``, with each score's parts.
+
+        - words only: ``w.text · text + w.text_image · text_image`` over ``w.text + w.text_image``,
+          where ``text_image`` compares the query with the garment's picture (a garment without a
+          picture, or an index without image vectors, scores by ``text`` alone);
+        - photo only: ``image``, the photo's similarity to each garment's picture;
+        - words and photo: ``w.words · (words score) + (1 - w.words) · image``.
+        """
         if k < 1:
             raise ToolInputError(f"k must be at least 1, got {k}")
         filters = filters or SearchFilters()
+        w = weights or self.weights
         text = (query or "").strip()
         with self._lock:
             mask = self._mask(filters)
             if not text and not image_path:
-                return self._browse(mask, k)
-            if image_path:
-                return self._hybrid(text, image_path, mask, k)
-            q = self.query_vector(text)
-            rows, scores = self._text_search(q, mask, k)
-            return [(self._garments[r], float(s)) for r, s in zip(rows, scores)]
+                return [ScoredHit(g, s, {}) for g, s in self._browse(mask, k)]
+            photo = self._photo_vector(image_path) if image_path else None
+            qt = self.query_vector(text) if text else None
+            qti = self._text_in_image_space(text, qt) if text is not None and qt is not None and w.text_image > 0 else None
+            if photo is None and qti is None:
+                assert qt is not None
+                rows, scores = self._text_search(qt, mask, k)
+                return [ScoredHit(self._garments[r], float(s), {"text": round(float(s), 4)}) for r, s in zip(rows, scores)]
+            return self._combined(qt, qti, photo, mask, k, w)
+
+    def _combined(
+        self, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None,
+        mask: np.ndarray | None, k: int, w: ScoreWeights,
+    ) -> list[ScoredHit]:  # fmt: skip
+        rows = self._candidates(qt, qti, photo, mask, k)
+        everything = len(rows) == len(self._garments)  # score whole matrices: no row copies
+        top_rows, top_scores = _top(rows, self._score_rows(None if everything else rows, qt, qti, photo, w)[0], k)
+        _, parts, has = self._score_rows(top_rows, qt, qti, photo, w)
+        return [
+            ScoredHit(self._garments[r], float(s), {n: round(float(v[i]), 4) for n, v in parts.items() if n != "text_image" or has[i]})
+            for i, (r, s) in enumerate(zip(top_rows, top_scores))
+        ]
+
+    def _score_rows(
+        self, rows: np.ndarray | None, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, w: ScoreWeights
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """Combined scores of ``rows`` (``None``: every row), their parts, and which rows have a picture."""
+        assert self._image is not None
+        text_m, image_m = (self._vectors, self._image) if rows is None else (self._vectors[rows], self._image[rows])
+        has = self._has_image if rows is None else self._has_image[rows]
+        parts: dict[str, np.ndarray] = {}
+        score = np.zeros(len(has), dtype=np.float32)
+        if qt is not None:
+            score = parts["text"] = text_m @ qt
+            if qti is not None:
+                # a garment with no picture keeps its text score rather than losing the picture's share
+                parts["text_image"] = np.where(has, image_m @ qti, parts["text"])
+                score = (w.text * parts["text"] + w.text_image * parts["text_image"]) / (w.text + w.text_image)
+        if photo is not None:
+            parts["image"] = image_m @ photo
+            score = parts["image"] if qt is None else w.words * score + (1.0 - w.words) * parts["image"]
+        return np.asarray(score, dtype=np.float32), parts, has
+
+    def _candidates(
+        self, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, mask: np.ndarray | None, k: int
+    ) -> np.ndarray:
+        """Rows to score exactly: every allowed row of a small catalogue; on a big one, the union of
+        the best rows by each query vector (text through FAISS, pictures by a matrix product)."""
+        assert self._image is not None
+        allowed = np.flatnonzero(self._alive if mask is None else mask)
+        if photo is not None and qt is None:
+            allowed = allowed[self._has_image[allowed]]  # a garment with no picture cannot look like the photo
+        if len(allowed) <= EXACT_SUBSET_MAX:
+            return allowed
+        pool = max(10 * k, 200)
+        picked = [self._text_search(qt, mask, pool)[0]] if qt is not None else []
+        with_image = allowed[self._has_image[allowed]]
+        for q in (qti, photo):
+            if q is not None:
+                picked.append(self._exact(q, with_image, pool, matrix=self._image)[0])
+        return np.unique(np.concatenate(picked)).astype(np.int64)
+
+    def _photo_vector(self, image_path: str) -> np.ndarray:
+        embedder = self._resolve_image_embedder()
+        if embedder is None:
+            raise ModelUnavailableError(
+                "search by picture needs an image encoder, and none is configured (embed.image_model is 'none')",
+                hint="search by words, or set embed.image_model (default 'embedded')",
+            )
+        if self._image is None or not self.has_image_vectors:
+            raise IndexNotBuiltError(
+                f"the index in {self.build_dir} has no image vectors to compare a picture with",
+                hint="rebuild it with pictures: `stylist index build` (with embed.index_images on, the default)",
+            )
+        if embedder.dim != self._image.shape[1]:
+            raise IndexNotBuiltError(
+                f"the image encoder {embedder.name} gives {embedder.dim}-d vectors but the index holds "
+                f"{self._image.shape[1]}-d ones from {self.manifest.image_embedder}",
+                hint="rebuild the index with `stylist index build`",
+            )
+        if self.manifest.image_embedder and embedder.name != self.manifest.image_embedder:
+            self._warn_once(
+                "stale",
+                "the index's image vectors come from %s but the configured encoder is %s: rebuild with `stylist index build`",
+                self.manifest.image_embedder, embedder.name,
+            )  # fmt: skip
+        return np.asarray(embedder.embed_images([_open_image(image_path)])[0], dtype=np.float32)
+
+    def _text_in_image_space(self, text: str, qt: np.ndarray) -> np.ndarray | None:
+        """The query as a vector comparable with the garment pictures, or ``None`` when there is none.
+
+        The packaged/trained encoders map pictures into the text model's space, so the text query
+        vector serves as is (no image model loads); a CLIP-family encoder embeds the words with its
+        own text tower."""
+        if self._image is None or not self.has_image_vectors:
+            return None
+        if self.manifest.image_shares_text_space and self._image.shape[1] == qt.shape[0]:
+            return qt
+        try:
+            embedder = self._resolve_image_embedder()
+        except Exception as exc:  # a broken optional model must not break word search
+            self._warn_once("embedder", "text→picture scoring is off: %s", exc)
+            return None
+        if embedder is None or not getattr(embedder, "has_text_tower", False) or embedder.name != self.manifest.image_embedder:
+            return None
+        return np.asarray(embedder.embed_query([text])[0], dtype=np.float32)
+
+    def _warn_once(self, key: str, message: str, *args: Any) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning(message, *args)
 
     def query_vector(self, text: str) -> np.ndarray:
         """The text embedder's vector for ``text``, from a small LRU cache when it was asked lately."""
@@ -378,34 +540,6 @@ class CatalogueIndex:
         if len(rows) < min(k, len(candidates)):  # the ANN index could not reach them: score exactly
             return self._exact(q, candidates, k)
         return rows, scores
-
-    def _hybrid(self, text: str, image_path: str, mask: np.ndarray | None, k: int) -> list[Hit]:
-        embedder = self._resolve_image_embedder()
-        if embedder is None:
-            raise ModelUnavailableError(
-                "search by picture needs an image encoder, and none is configured",
-                hint="search by words, or configure embed.image_model",
-            )
-        if self._image is None or not self.has_image_vectors:
-            raise IndexNotBuiltError(
-                "this index has no image vectors to compare a picture with",
-                hint="rebuild it with an image encoder configured: `stylist index build`",
-            )
-        if embedder.dim != self._image.shape[1]:
-            raise IndexNotBuiltError(
-                f"the image encoder gives {embedder.dim}-d vectors but the index holds {self._image.shape[1]}-d ones",
-                hint="rebuild the index with `stylist index build`",
-            )
-        qi = embedder.embed_images([_open_image(image_path)])[0]
-        rows = np.flatnonzero(self._alive if mask is None else mask)
-        image_scores = np.where(self._has_image[rows], self._image[rows] @ qi, 0.0)
-        if text:
-            qt = self.query_vector(text)
-            scores = self.text_weight * (self._vectors[rows] @ qt) + (1.0 - self.text_weight) * image_scores
-        else:
-            scores = image_scores
-        top_rows, top_scores = _top(rows, scores, k)
-        return [(self._garments[r], float(s)) for r, s in zip(top_rows, top_scores)]
 
     def _resolve_image_embedder(self) -> ImageEmbedder | None:
         e = self._image_embedder
@@ -569,12 +703,9 @@ def _npy(array: np.ndarray) -> bytes:
 
 
 def _open_image(path: str) -> Any:
-    from PIL import Image, UnidentifiedImageError
+    from stylist.index.imagenc.images import ImageInputError, load_image
 
     try:
-        with Image.open(path) as im:
-            return im.convert("RGB")
-    except FileNotFoundError:
-        raise ToolInputError(f"image_path {path!r} does not exist") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ToolInputError(f"image_path {path!r} is not a readable picture: {exc}") from None
+        return load_image(path)
+    except ImageInputError as exc:
+        raise ToolInputError(f"image_path: {exc.message}", hint="give the path of a JPEG/PNG/WebP photo") from None

@@ -48,6 +48,8 @@ class Manifest(BaseModel):
     image_embedder: str | None = None
     image_dim: int | None = None
     image_count: int = 0
+    image_shares_text_space: bool = False
+    """The image vectors live in the text model's space, so a text query vector scores pictures too."""
     source: str = "demo"
     source_format: str = "demo"
     extra: dict[str, str] = Field(default_factory=dict)

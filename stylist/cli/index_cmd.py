@@ -30,26 +30,35 @@ def build(
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Index the built-in demo catalogue.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on the first bad row instead of skipping it.")] = False,
+    images: Annotated[
+        bool, typer.Option("--images/--no-images", help="Embed garment pictures (default: embed.index_images).")
+    ] = True,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Build a fresh index (the previous one stays in use until the new one is complete)."""
     if catalogue is not None and demo:
         raise ConfigError("--catalogue and --demo exclude each other")
-    from stylist.index.build import build_index
+    from stylist.index.build import build_image_embedder, build_index
 
     runtime = state(ctx).runtime
     settings = runtime.settings
-    # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written
+    image_embedder = build_image_embedder(runtime) if images else None
+    # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written,
+    # and its picture embedded (until that stage starts, assume every garment has a picture)
     stages = 3 if demo or (catalogue is None and settings.index.catalogue is None) else 2
+    totals: dict[str, int] = {}
     with progress_bar("indexing") as advance:
+
+        def progress(stage: str, n: int, total: int) -> None:
+            totals["pictures" if stage == "pictures" else "items"] = total
+            items = totals.get("items", 0)
+            pictures = totals.get("pictures", items if image_embedder else 0)
+            advance(n, total=stages * items + pictures)
+
         report = build_index(
-            settings,
-            runtime.text_embedder,
-            catalogue=catalogue,
-            demo=demo,
-            strict=strict,
-            progress=lambda stage, n, total: advance(n, total=stages * total),
-        )
+            settings, runtime.text_embedder, catalogue=catalogue, demo=demo, strict=strict,
+            image_embedder=image_embedder, progress=progress,
+        )  # fmt: skip
     runtime.forget("catalogue_index")
     if as_json:
         print_json(report)
@@ -62,19 +71,34 @@ def build(
         ("indexed", report.indexed),
         ("skipped", report.skipped),
         ("embedder", f"{report.embedder} ({report.dim}-d)"),
+        ("pictures", _pictures_line(report)),
         ("FAISS index", report.faiss_kind),
         ("time", " · ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in report.timings.items())),
         ("location", report.index_path),
     ]:
         table.add_row(key, str(value))
     console.print(table)
-    if report.problems:
-        skipped = Table("file", "line", "field", "reason", title="skipped rows")
-        for p in report.problems[:MAX_PROBLEMS_SHOWN]:
+    if report.problems or report.image_problems:
+        skipped = Table("file", "line", "field", "reason", title="skipped rows and unreadable pictures")
+        for p in [*report.problems, *report.image_problems][:MAX_PROBLEMS_SHOWN]:
             skipped.add_row(Path(p.file).name, str(p.line or ""), p.field or "", p.reason)
         console.print(skipped)
-        if len(report.problems) > MAX_PROBLEMS_SHOWN:
-            console.print(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more (all of them with --json)")
+        extra = len(report.problems) + len(report.image_problems) - MAX_PROBLEMS_SHOWN
+        if extra > 0:
+            console.print(f"… and {extra} more (all of them with --json)")
+
+
+def _pictures_line(report: Any) -> str:
+    if not report.image_embedder:
+        return "not indexed (embed.index_images off, --no-images or embed.image_model=none)"
+    line = f"{report.image_vectors} embedded with {report.image_embedder}"
+    if report.images_per_s:
+        line += f" ({report.images_per_s:.0f}/s)"
+    if report.images_missing:
+        line += f"; {report.images_missing} garments have no picture"
+    if report.image_problems:
+        line += f"; {len(report.image_problems)} pictures unreadable"
+    return line + (" (text-only for those)" if report.images_missing or report.image_problems else "")
 
 
 def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
@@ -93,7 +117,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> N
         print_json(data)
         return
     table = Table("index", "", show_header=False)
-    for key in ("count", "embedder", "dim", "faiss_kind", "image_count", "source", "source_format", "created", "chroma_url", "path"):
+    for key in ("count", "embedder", "dim", "faiss_kind", "image_count", "image_embedder", "source", "source_format", "created", "chroma_url", "path"):
         table.add_row(key, str(data.get(key)))
     console.print(table)
 
@@ -114,7 +138,8 @@ def search(
     image: Annotated[Optional[Path], typer.Option("--image", help="A photo to find similar garments to.")] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Search the catalogue by words and filters; prints ranked garments with scores."""
+    """Search the catalogue by words, a photo (--image) or both, and filters; prints ranked garments
+    with scores (text: words vs description, text_image: words vs picture, image: photo vs picture)."""
     from stylist.tools.search import SearchGarments
 
     args: dict[str, Any] = {"query": query, "k": k}
@@ -127,16 +152,18 @@ def search(
             args[key] = value
     result = SearchGarments(state(ctx).runtime).invoke(args)
     if as_json:
-        print_json([{**h.garment.model_dump(mode="json"), "score": h.score, "matched": h.matched} for h in result.hits])
+        print_json([{**h.garment.model_dump(mode="json"), "score": h.score, "scores": h.scores, "matched": h.matched} for h in result.hits])
         return
     if not result.hits:
         console.print("no garments match", style="yellow")
         return
-    table = Table("#", "score", "id", "title", "slot", "gender", "colours", "price")
+    parts = [p for p in ("text", "text_image", "image") if any(p in h.scores for h in result.hits)]
+    table = Table("#", "score", *(parts if len(parts) > 1 else []), "id", "title", "slot", "gender", "colours", "price")
     for rank, hit in enumerate(result.hits, 1):
         g = hit.garment
         price = f"{g.price:.2f} {g.currency}" if g.price is not None else "-"
-        table.add_row(str(rank), f"{hit.score:.3f}", g.id, g.title, g.slot.value, g.gender.value, ", ".join(g.colours), price)
+        shown = [f"{hit.scores[p]:.3f}" if p in hit.scores else "-" for p in parts] if len(parts) > 1 else []
+        table.add_row(str(rank), f"{hit.score:.3f}", *shown, g.id, g.title, g.slot.value, g.gender.value, ", ".join(g.colours), price)
     console.print(table)
 
 
