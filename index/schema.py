@@ -47,6 +47,10 @@ class Gender(StrEnum):
     BOYS = "boys"
 
 
+#: ``attributes["description"]`` of garments whose description a loader composed from their fields.
+GENERATED = "generated"
+
+
 class Garment(BaseModel):
     """One catalogue item. ``id`` is unique within a catalogue; text fields are data, never
     instructions."""
@@ -97,9 +101,14 @@ class Garment(BaseModel):
         return value or None
 
     def document(self) -> str:
-        """The text that is embedded for search: title, description and attributes in words."""
+        """The text that is embedded for search: title, description and attributes in words.
+
+        A description a loader wrote from the same fields (``attributes["description"] ==
+        "generated"``) is left out: it adds no information, only tokens, and tokens are what
+        embedding a large catalogue costs.
+        """
         parts = [self.title]
-        if self.description:
+        if self.description and self.attributes.get("description") != GENERATED:
             parts.append(self.description)
         facts = [f"{self.gender.value}'s {self.article_type.lower()} ({self.slot.value})"]
         if self.colours:

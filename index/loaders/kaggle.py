@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from stylist.index.schema import GENERATED
 from stylist.index.lexicon import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.loaders.native import CsvRecordError, csv_rows
@@ -112,7 +113,7 @@ def _garment(row: dict[str, str], extras: dict[str, str], images: Path | None) -
     occasions = [OCCASION_WORDS.get(usage.lower(), usage.lower())] if usage else []
     brand = _brand(name) if name else _value(row, "brand")
 
-    attributes = {"master_category": master or "", "sub_category": sub or ""}
+    attributes = {"master_category": master or "", "sub_category": sub or "", "description": GENERATED}
     year = _value(row, "year")
     if year:
         attributes["year"] = year.removesuffix(".0")
