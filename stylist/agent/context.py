@@ -90,6 +90,12 @@ def items_in(result: Any) -> list[SeenItem]:
                 seen.add(value.id)
                 out.append(SeenItem.from_garment(value, _reason(parent)))
             return
+        card = _item_card(value)
+        if card is not None:  # a tool's own garment summary (outfit items, scored items)
+            if card.id not in seen:
+                seen.add(card.id)
+                out.append(card)
+            return
         if isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name), value)
@@ -102,6 +108,23 @@ def items_in(result: Any) -> list[SeenItem]:
 
     walk(result, None)
     return out
+
+
+def _item_card(value: Any) -> SeenItem | None:
+    """A garment summary that is not a ``Garment`` (``OutfitItem``, a scored item dict): anything
+    with a string ``id`` and ``title`` and a ``slot`` or ``price``, as tools copy them from the catalogue."""
+    if isinstance(value, BaseModel) and not {"id", "title"} <= set(type(value).model_fields):
+        return None
+    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("title"), str):
+        return None
+    if "slot" not in data and "price" not in data:
+        return None
+    price = data.get("price")
+    colours = data.get("colours")
+    return SeenItem(id=data["id"], title=data["title"], price=float(price) if isinstance(price, (int, float)) else None,
+                    currency=str(data.get("currency") or "USD"), colours=list(colours) if isinstance(colours, list) else [],
+                    slot=str(data["slot"]) if data.get("slot") else None, image_path=data.get("image_path"))
 
 
 def _reason(parent: BaseModel | None) -> str | None:

@@ -353,6 +353,7 @@ class Agent:
             call.result = future.result(timeout=remaining)
             call.ok = True
             call.items = items_in(call.result)
+            call.items += _argument_items(tool, call.arguments, {i.id for i in call.items})
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
         except StylistError as exc:
@@ -453,6 +454,9 @@ class Agent:
             last = calls[-1]
             return template.compose(last.name, last.arguments, [], error=last.error)
         best = next((c for c in reversed(ok) if c.items), ok[-1])
+        rendered = template.render_result(best.result) if best.result is not None else None
+        if rendered:
+            return rendered
         text = None if best.items else template.summarise_result(best.result)
         if not best.items and best.result is not None and items_in(best.result) == [] and _has_hits_field(best.result):
             text = None
@@ -460,6 +464,37 @@ class Agent:
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+
+
+#: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
+ID_ARGUMENTS = ("item_id", "item_ids", "anchors", "bought")
+
+
+def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> list[SeenItem]:
+    """Garments a successful call was given by id (feedback on g-0003, copy for g-0009): the
+    answer may name them, so they join what grounding knows."""
+    ids: list[str] = []
+    for key in ID_ARGUMENTS:
+        value = arguments.get(key)
+        for v in [value] if isinstance(value, str) else (value or []):
+            if isinstance(v, str) and v not in have and v not in ids:
+                ids.append(v)
+    runtime = getattr(tool, "runtime", None)
+    if not ids or runtime is None:
+        return []
+    out: list[SeenItem] = []
+    try:
+        from stylist.runtime import catalogue_of
+
+        index = catalogue_of(runtime)
+        for item_id in ids:
+            try:
+                out.append(SeenItem.from_garment(index.get(item_id)))
+            except StylistError:
+                continue  # free-text wardrobe entries are not catalogue ids
+    except Exception as exc:  # grounding still works, the answer just may not name them
+        log.debug("could not look up argument ids %s: %s", ids, exc)
+    return out
 
 
 def _is_echo(line: str) -> bool:
