@@ -44,6 +44,7 @@ class GetProfile(Tool):
             r"^(?:what|which|show|list|tell me|remind me|do you|can you show|give me)\b.*\bmy (?:profile|preferences|tastes?|wardrobe|sizes?|budget|likes|saved|favou?rites|style)\b",
             r"\b(?:did|have) i (?:buy|bought|like|liked|save|saved|say|said|tell you|told you)\b",
             r"\babout me\b",
+            r"\b(?:have|know|stored?|saved|keep) (?:for|on|about) me\b",
         ),
         applies=profile_question_applies,
         priority=1,

@@ -11,7 +11,7 @@ from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import FeedbackEvent, FeedbackKindT
 from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import feedback_applies, feedback_arguments
+from stylist.agent.toolroutes import feedback_applies, feedback_arguments, feedback_score
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -55,6 +55,7 @@ class RecordFeedback(Tool):
                   "favorites", "wishlist", "for later", "nope", "👍", "👎"),
         patterns=(r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|dislike)\b.{0,30}\b(?:one|it|this|that)\b",),
         extract=feedback_arguments,
+        score=feedback_score,
         applies=feedback_applies,
         priority=3,
     )

@@ -11,7 +11,7 @@ from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import Profile
 from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import update_profile_applies, update_profile_arguments
+from stylist.agent.toolroutes import statement_score, update_profile_applies, update_profile_arguments
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -81,6 +81,7 @@ class UpdateProfile(Tool):
                   "my favourite", "my favorite", "i wear a", "i wear size", "fit", "prefer", "i'm into", "i am into"),
         patterns=(r"^(?:please remember|remember|note that|from now on)\b",),
         extract=update_profile_arguments,
+        score=statement_score,
         applies=update_profile_applies,
         priority=1,
     )

@@ -68,6 +68,9 @@ class RouteHint:
     applies: Callable[[str, RouteContext], bool] | None = None
     """A gate: the tool is a candidate only when this says the message can be served by it (for
     example, "score" needs two garments named or pointed at)."""
+    score: Callable[[str, RouteContext], float] | None = None
+    """Extra score from the tool's own reading of the message (e.g. a statement parser finding a
+    like or a dislike in it), added to the keyword and pattern score."""
     refine: Callable[[str, dict[str, Any], RouteContext], dict[str, Any] | None] | None = None
     """Follow-ups of this tool's last call ("make it more luxurious", "and fabrics?"): the new
     arguments, or ``None`` when the message is not such a follow-up."""
@@ -154,6 +157,8 @@ class Router:
         out: dict[str, float] = {}
         for name, hint in self.hints.items():
             score = _score(text, hint.keywords) + PATTERN_WEIGHT * sum(1 for p in hint.patterns if re.search(p, text))
+            if hint.score is not None:
+                score += hint.score(message, context)
             if score > 0 and hint.applies is not None and not hint.applies(message, context):
                 score = 0.0
             out[name] = score

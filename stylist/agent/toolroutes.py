@@ -20,6 +20,7 @@ from stylist.agent.extract import (
 )
 
 from stylist.agent.router import _CHEAPER as _CHEAPER_WORDS
+from stylist.agent.router import PATTERN_WEIGHT
 from stylist.agent.router import _PRICIER as _PRICIER_WORDS
 
 if TYPE_CHECKING:
@@ -232,6 +233,8 @@ def extract_sizes(text: str) -> dict[str, str]:
     """Sizes stated in ``text``: "my size is M" -> {"general": "M"}, "size 42 shoe" -> {"shoes": "42"}."""
     t = normalise(text)
     sizes: dict[str, str] = {}
+    if not re.search(r"\b(size|sizes|sized|waist|inseam|chest)\b", t):
+        return sizes
     targets = "|".join(sorted(map(re.escape, _SIZE_TARGETS), key=len, reverse=True))
     patterns = (
         rf"\b(?:my |a )?(?P<target>{targets})(?: size)?(?: is| of)? (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
@@ -266,6 +269,19 @@ def update_profile_arguments(text: str, context: RouteContext) -> dict[str, Any]
     return args
 
 
+def statement_score(text: str, context: RouteContext) -> float:
+    """How clearly the message states a taste, a size, a budget or an owned item (the profile
+    statement parser's reading)."""
+    from stylist.profiles.statements import parse_statement
+
+    if not re.search(r"\b(i|i'm|i've|im|my|me|mine)\b", normalise(text)):
+        return 0.0  # a statement about the user speaks in the first person
+    changes, _understood = parse_statement(text)
+    found = any(changes.get("like", {}).values()) or any(changes.get("dislike", {}).values()) or changes.get("wardrobe_add")
+    budget = changes.get("budget") and re.search(r"\b(my budget|per (item|piece))\b", normalise(text))
+    return PATTERN_WEIGHT if (found or budget or extract_sizes(text)) else 0.0
+
+
 def update_profile_applies(text: str, context: RouteContext) -> bool:
     """A statement about the user, not a question about their profile, and not about a listed item."""
     t = normalise(text)
@@ -277,8 +293,8 @@ def update_profile_applies(text: str, context: RouteContext) -> bool:
 _FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (
     ("buy", r"\b(bought|buy(ing)?|purchased?|ordered|i'll take|i will take|getting it)\b"),
     ("save", r"\b(save|saved|bookmark(ed)?|keep (it|this|that) for later|for later|wishlist|favourites?|favorites?)\b"),
-    ("dislike", r"\b(dislike|don't like|do not like|hate|not a fan|ugly|no thanks|nope|not for me|thumbs down|meh)\b|👎"),
-    ("like", r"\b(like|love|loved|adore|perfect|great|nice|gorgeous|beautiful|thumbs up|yes)\b|👍|❤"),
+    ("dislike", r"\b(dislike|don't like|do not like|hate|not a fan|not keen|not into|ugly|no thanks|nope|not for me|thumbs down|meh|awful|horrible)\b|👎"),
+    ("like", r"\b(like|love|loved|lovely|adore|perfect|great|nice|gorgeous|beautiful|stunning|amazing|thumbs up)\b|👍|❤"),
 )
 
 
@@ -298,6 +314,11 @@ def feedback_arguments(text: str, context: RouteContext) -> dict[str, Any]:
     elif refs:
         args["item_ids"] = refs[:12]
     return args
+
+
+def feedback_score(text: str, context: RouteContext) -> float:
+    """A verdict (like, save, buy …) on a garment named or pointed at is feedback."""
+    return PATTERN_WEIGHT if feedback_applies(text, context) else 0.0
 
 
 def feedback_applies(text: str, context: RouteContext) -> bool:

@@ -46,7 +46,8 @@ class BuildOutfit(Tool):
     routing = RouteHint(
         keywords=("outfit", "outfits", "full look", "complete look", "whole look", "head to toe", "head-to-toe",
                   "put together", "build me", "dress me", "style me", "assemble", "what goes with", "to go with",
-                  "outfit idea", "outfit ideas", "complete my", "finish this look", "finish my look", "what else do i need"),
+                  "outfit idea", "outfit ideas", "complete my", "finish this look", "finish my look", "what else do i need",
+                  "kit me out", "a look for", "look good with", "looks good with", "pick an outfit"),
         patterns=(
             r"\bwhat (?:should|shall|can|could|do|would|will) (?:i|we|he|she|they|my \w+|my \w+ \w+) wear\b",
             r"\b(?:full|complete|whole|entire|total) (?:look|outfit|fit)s?\b",

@@ -40,7 +40,8 @@ class TrendForecast(Tool):
     routing = RouteHint(
         keywords=("trend", "trends", "trending", "in fashion", "out of fashion", "in style", "out of style", "what's hot",
                   "whats hot", "what's in", "what is in", "popular", "popularity", "rising", "fading", "falling",
-                  "forecast", "next big thing", "in vogue", "still in", "fashionable", "going out"),
+                  "forecast", "next big thing", "in vogue", "still in", "fashionable", "going out", "on the way out", "going to be big", "the next big",
+                  "buying more", "more popular", "less popular", "lately", "these days", "must-have", "must have"),
         patterns=(r"\btrend(?:s|ing|y)?\b", r"\b(?:is|are)\b.{1,40}\b(?:still in|in this (?:season|year)|going to be (?:popular|big|in))\b",),
         extract=trend_arguments,
         refine=trend_followup,
