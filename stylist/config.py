@@ -95,6 +95,17 @@ class LLMSettings(BaseModel):
     """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
     constrained_decoding: bool = True
     """embedded backend: grammar-constrained decoding when the agent requires a tool call."""
+    compact_tools: bool = True
+    """embedded backend: show the model compact tool specs (first sentence, argument types), not
+    full JSON schemas; prompt evaluation is most of a CPU turn."""
+    batch_tokens: int = Field(512, ge=8, le=8192)
+    """embedded backend: llama.cpp ``n_batch`` (prompt tokens per evaluation batch)."""
+    selection_tools: int | None = Field(None, ge=1)
+    """Tools the selection step sees, the router's best matches first; ``None``: 2 on
+    ``embedded`` (every schema costs prompt tokens), all of them on other backends."""
+    repair_calls: bool | None = None
+    """Retry an invalid tool call once with the validation error; ``None``: on for served and
+    transformers models, off on ``embedded`` (the router's call is used at once instead)."""
 
 
 class ProfileSettings(BaseModel):

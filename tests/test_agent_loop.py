@@ -40,7 +40,7 @@ def test_tool_call_then_grounded_answer_with_tools_bound_only_for_selection():
     assert reply.timings.first_token_s is not None and reply.timings.first_token_s <= reply.timings.total_s
     selection, answer = model.calls
     assert [t["function"]["name"] for t in selection["tools"]][0] == "search_garments"
-    assert len(selection["tools"]) <= 3  # the small default model sees only the tools that fit the message
+    assert len(selection["tools"]) <= 2  # the small default model sees only the tools that fit the message
     assert answer["tools"] is None
     assert "<tool_result name=\"search_garments\">" in answer["messages"][-1].content
 
@@ -75,7 +75,7 @@ def test_malformed_tool_call_is_repaired_with_the_validation_error_shown():
         tool_call("search_garments", {"query": "black jeans", "colours": ["black"], "max_price": 60}),
         "Black Slim Jeans [g-0005] ($55) fit your budget.",
     ])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm={"repair_calls": True})
     _, reply = run(stylist, "black jeans, cheap")
     repair_prompt = model.calls[1]["messages"][-1]
     assert isinstance(repair_prompt, HumanMessage)
@@ -89,12 +89,29 @@ def test_malformed_tool_call_is_repaired_with_the_validation_error_shown():
 def test_unparseable_call_twice_falls_back_to_the_router():
     bad = AIMessage(content="search_garments(query=", invalid_tool_calls=[{"name": "search_garments", "args": "{query:", "id": "x", "error": "bad JSON", "type": "invalid_tool_call"}])
     model = ScriptedChatModel(script=[bad, bad.model_copy(), "Black Running Sneakers [g-0007] ($58) are light."])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm={"repair_calls": True})
     _, reply = run(stylist, "black sneakers for men less than $60")
     assert "router:fallback" in reply.metadata["route"]
     args = reply.tool_calls[0].arguments
     assert args["colours"] == ["black"] and args["max_price"] == 60 and args["gender"] == "men" and args["slot"] == "shoes"
     assert reply.metadata["sources"] == ["router:fallback"]
+
+
+def test_embedded_default_skips_the_repair_call_and_uses_the_router_at_once():
+    bad = AIMessage(content="", invalid_tool_calls=[{"name": "search_garments", "args": "{query:", "id": "x", "error": "bad JSON", "type": "invalid_tool_call"}])
+    model = ScriptedChatModel(script=[bad, "Black Running Sneakers [g-0007] ($58) are light."])
+    stylist = fake_stylist("embedded", chat_model=model)
+    _, reply = run(stylist, "black sneakers for men less than $60")
+    assert len(model.calls) == 2 and model.calls[1]["tools"] is None  # one selection call, then the answer
+    assert "repair" not in reply.metadata["route"] and reply.metadata["sources"] == ["router:fallback"]
+    assert reply.tool_calls[0].arguments["slot"] == "shoes" and [i.id for i in reply.items] == ["g-0007"]
+
+
+def test_selection_sees_the_routers_best_tools_first():
+    model = ScriptedChatModel(script=[tool_call("trend_forecast", {"kind": "colour"}), "Green is rising."])
+    stylist = fake_stylist("embedded", chat_model=model, llm={"selection_tools": 2})
+    run(stylist, "what colours are trending?")
+    assert [t["function"]["name"] for t in model.calls[0]["tools"]] == ["search_garments", "trend_forecast"]
 
 
 def test_invented_item_triggers_one_continuation_then_is_stripped():

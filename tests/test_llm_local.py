@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -249,3 +250,22 @@ def test_default_threads_leave_a_core_free(monkeypatch):
     assert default_threads() == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert default_threads() == 8
+
+
+def test_compact_tools_keep_names_types_and_enums_only():
+    from stylist.agent.adapters import langchain_tools
+    from stylist.llm.prompting import compact_tools, to_openai_tools
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+    from stylist.tools.registry import build_registry
+
+    full = to_openai_tools(langchain_tools(build_registry(Runtime(load_settings()))))
+    small = compact_tools(full)
+    assert [t["function"]["name"] for t in small] == [t["function"]["name"] for t in full]
+    assert len(json.dumps(small)) < len(json.dumps(full)) / 2
+    search = next(t["function"] for t in small if t["function"]["name"] == "search_garments")
+    props = search["parameters"]["properties"]
+    assert props["max_price"] == {"type": "number"}  # Optional[float]: the null branch and the description dropped
+    assert props["colours"] == {"type": "array", "items": {"type": "string"}}
+    assert set(props["gender"]["enum"]) >= {"women", "men"}  # short enums stay: they guide the values
+    assert search["description"].endswith(".") and len(search["description"]) <= 160

@@ -95,7 +95,12 @@ class Agent:
         self.chain = chain if chain is not None else backend in ("openai", "transformers")
         # Every tool schema costs prompt tokens: the 4k-window default sees only the tools whose
         # routing keywords match the message (plus the default tool); bigger models see them all.
-        self.max_bound_tools = (3 if backend == "embedded" else None) if max_bound_tools == -1 else max_bound_tools
+        if max_bound_tools == -1:
+            max_bound_tools = settings.selection_tools or (2 if backend == "embedded" else None)
+        self.max_bound_tools = max_bound_tools
+        # A second selection call costs as much as the first on CPU; the 0.5B model rarely fixes
+        # its call, so on ``embedded`` an invalid call goes straight to the router.
+        self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
 
@@ -236,7 +241,7 @@ class Agent:
             meta["route"].append("router:model-failed")
             return self._router_calls(self.router.route(message, route_ctx), "router"), False
         calls, errors, attempted = self._validate(ai)
-        if errors and time.perf_counter() < deadline:
+        if errors and self.repair and time.perf_counter() < deadline:
             meta["route"].append("repair")
             repair = messages + [AIMessage(content=_describe_attempt(ai)), HumanMessage(prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools)))]
             try:

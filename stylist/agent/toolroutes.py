@@ -287,7 +287,9 @@ def update_profile_applies(text: str, context: RouteContext) -> bool:
     t = normalise(text)
     if item_refs(text, context):
         return False
-    return not re.search(r"^(what|which|do you|did i|have i|show|list|tell me|remind me)\b|\?$", t)
+    # a question asks for something ("a wedding look? I like earthy colours"): the taste in it is
+    # context for that request, not the request
+    return not re.search(r"^(what|which|do you|did i|have i|show|list|tell me|remind me)\b|\?", t)
 
 
 _FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (

@@ -23,6 +23,7 @@ from stylist.errors import LLMError, ModelUnavailableError
 from stylist.llm.local import LocalChatModel, Prompt
 from stylist.llm.prompting import (
     CHATML_TEMPLATE,
+    compact_tools,
     inline_tools,
     render_template,
     template_supports_tools,
@@ -43,6 +44,11 @@ class LlamaCppChatModel(LocalChatModel):
     threads: int | None = None
     constrain_tool_calls: bool = True
     """Grammar-constrained decoding when a tool call is required."""
+    compact_tools: bool = True
+    """Show the model compact tool specs (first sentence, argument types) instead of full JSON
+    schemas: a third of the prompt tokens on the default model; grammars still use the full schemas."""
+    batch_tokens: int = 512
+    """llama.cpp ``n_batch``: prompt tokens evaluated per batch."""
 
     _llama: Any = PrivateAttr(default=None)
     _template: str = PrivateAttr(default="")
@@ -70,6 +76,7 @@ class LlamaCppChatModel(LocalChatModel):
                     n_ctx=self.context_tokens,
                     n_threads=threads,
                     n_threads_batch=threads,
+                    n_batch=min(self.batch_tokens, self.context_tokens),
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:
@@ -90,12 +97,13 @@ class LlamaCppChatModel(LocalChatModel):
         llama = self.load()
         dicts = to_template_messages(messages)
         native = template_supports_tools(self._template)
+        shown = compact_tools(tools) if self.compact_tools else tools
         if not native:  # tools, earlier calls and their results written as text
-            dicts = inline_tools(dicts, tools)
+            dicts = inline_tools(dicts, shown)
         text = render_template(
             self._template,
             dicts,
-            tools=tools if native else None,
+            tools=shown if native else None,
             bos_token=_token_text(llama, llama.token_bos()),
             eos_token=_token_text(llama, llama.token_eos()),
         )
