@@ -100,6 +100,7 @@ class Agent:
         self.max_bound_tools = max_bound_tools
         # A second selection call costs as much as the first on CPU; the 0.5B model rarely fixes
         # its call, so on ``embedded`` an invalid call goes straight to the router.
+        self.answer_items = settings.answer_items or (3 if backend == "embedded" else 5)
         self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
@@ -439,9 +440,9 @@ class Agent:
     def _answer_messages(self, message: str, ctx: TurnContext, calls: list[Call]) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 5)
         if calls:
-            results = "\n".join(self._observation(c) for c in calls)
+            k = self.answer_items
+            results = "\n".join(self._observation(c, k=k) for c in calls)
             limit = self.settings.context_tokens - self.settings.max_tokens - budget - 400
-            k = 5
             while approx_tokens(results) > limit and k > 1:
                 k -= 1
                 results = "\n".join(self._observation(c, k=k) for c in calls)

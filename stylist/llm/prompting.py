@@ -164,6 +164,10 @@ def render_template(
     )
 
 
+#: Arguments the agent fills itself (the conversation's user), never shown to a small model.
+HIDDEN_ARGUMENTS = ("user_id",)
+
+
 def compact_tools(tools: list[dict[str, Any]], description_chars: int = 160) -> list[dict[str, Any]]:
     """Tool specs cut down for a small model's prompt: the description's first sentence and, per
     argument, its type (with short enums) but no description, title, default or ``$defs``.
@@ -178,10 +182,12 @@ def compact_tools(tools: list[dict[str, Any]], description_chars: int = 160) -> 
         function = tool["function"]
         params = function.get("parameters") or {}
         defs = {**params.get("$defs", {}), **params.get("definitions", {})}
-        props = {name: _compact_schema(schema, defs) for name, schema in (params.get("properties") or {}).items()}
+        props = {name: _compact_schema(schema, defs) for name, schema in (params.get("properties") or {}).items()
+                 if name not in HIDDEN_ARGUMENTS}
         spec: dict[str, Any] = {"type": "object", "properties": props}
-        if params.get("required"):
-            spec["required"] = list(params["required"])
+        required = [r for r in params.get("required") or [] if r not in HIDDEN_ARGUMENTS]
+        if required:
+            spec["required"] = required
         out.append({"type": "function", "function": {
             "name": function["name"],
             "description": _first_sentence(function.get("description") or "", description_chars),
@@ -193,8 +199,9 @@ def compact_tools(tools: list[dict[str, Any]], description_chars: int = 160) -> 
 def _first_sentence(text: str, limit: int) -> str:
     text = " ".join(text.split())
     cut = text.find(". ")
-    first = text[: cut + 1] if 0 < cut < limit else text[:limit]
-    return first if len(first) <= limit else first[: limit - 1] + "…"
+    if 0 < cut < limit:
+        return text[: cut + 1]
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _compact_schema(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> dict[str, Any]:
