@@ -287,3 +287,19 @@ def test_an_echo_of_the_raw_tool_results_is_not_an_answer():
     assert "tool_result" not in reply.text and '"id"' not in reply.text
     assert reply.metadata["echo_lines"] >= 1 and (reply.metadata.get("appended_items") or reply.metadata.get("answer") == "template")
     assert reply.items and all(f"[{i.id}]" in reply.text for i in reply.items)
+
+
+def test_selection_tools_use_the_conversation_for_items_pointed_at():
+    model = ScriptedChatModel(script=[
+        tool_call("search_garments", {"query": "dresses", "slot": "dress"}),
+        "Rust Wrap Dress [g-0003] ($120) and Black Cocktail Dress [g-0010] ($150).",
+        tool_call("record_feedback", {"kind": "like", "item_id": "g-0010"}, "call-2"),
+        "Noted.",
+    ])
+    stylist = fake_stylist("embedded", chat_model=model)
+    cid = stylist.new_conversation()
+    run(stylist, "show me dresses", conversation_id=cid)
+    _, reply = run(stylist, "love the second one", conversation_id=cid)
+    offered = [t["function"]["name"] for t in model.calls[2]["tools"]]
+    assert "record_feedback" in offered  # "the second one" only means something after the last list
+    assert reply.tool_calls[0].name == "record_feedback" and reply.tool_calls[0].ok

@@ -231,7 +231,7 @@ class Agent:
             meta["route"].append("router" if decision.tool else "router:none")
             return self._router_calls(decision, "router"), model_ok
         messages = self._selection_messages(message, ctx, done)
-        names = self._tools_for(message)
+        names = self._tools_for(message, route_ctx)
         try:
             ai = self._invoke(self._bound_model(names), messages, deadline)
         except Exception as exc:
@@ -312,11 +312,11 @@ class Agent:
                 messages.append(ToolMessage(content=self._observation(c, k=3), tool_call_id=c.id))
         return messages
 
-    def _tools_for(self, message: str) -> tuple[str, ...]:
+    def _tools_for(self, message: str, route_ctx: RouteContext | None = None) -> tuple[str, ...]:
         names = list(self.registry.tools)
         if self.max_bound_tools is None or len(names) <= self.max_bound_tools:
             return tuple(names)
-        scores = self.router.scores(message)
+        scores = self.router.scores(message, route_ctx)  # with the context: "the second one" needs the last list
         chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][: self.max_bound_tools]
         default = next((n for n, h in self.router.hints.items() if h.default), None)
         if default and default not in chosen:
