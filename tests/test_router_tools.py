@@ -167,8 +167,8 @@ def test_router_mode_reaches_profile_feedback_and_copy_end_to_end(stylist_none):
     assert [i.id for i in reply.items] == [second]  # the id the tool accepted is grounded, not removed
     reply = s.chat("write a caption for g-0009", conversation_id=cid)
     assert reply.tool_calls[0].name == "write_copy" and reply.tool_calls[0].ok and reply.text
-    reply = s.chat("what do you know about me?", conversation_id=cid)
-    assert "orange" in reply.text and second in reply.text
+    reply = s.chat("what do you know about me?")  # a new conversation: the feedback ids are grounded by the profile itself
+    assert "orange" in reply.text and second in reply.text and reply.metadata["grounding"]["invented"] == 0
 
 
 def test_router_mode_scores_an_outfit_with_grounded_names(stylist_none):

@@ -359,7 +359,8 @@ class Agent:
             call.result = future.result(timeout=remaining)
             call.ok = True
             call.items = items_in(call.result)
-            call.items += _argument_items(tool, call.arguments, {i.id for i in call.items})
+            referenced = {**call.arguments, "_result": _result_ids(call.result)}
+            call.items += _argument_items(tool, referenced, {i.id for i in call.items})
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
         except StylistError as exc:
@@ -473,7 +474,28 @@ class Agent:
 
 
 #: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
-ID_ARGUMENTS = ("item_id", "item_ids", "anchors", "bought")
+ID_ARGUMENTS = ("item_id", "item_ids", "anchors", "bought", "_result")
+
+
+def _result_ids(result: Any, depth: int = 0) -> list[str]:
+    """Catalogue ids a result refers to by an ``item_id``/``item_ids`` field (feedback events,
+    wardrobe entries of a profile): they were checked when stored."""
+    out: list[str] = []
+    if depth > 4:
+        return out
+    if isinstance(result, BaseModel):
+        for name in type(result).model_fields:
+            value = getattr(result, name)
+            if name == "item_id" and isinstance(value, str):
+                out.append(value)
+            elif name == "item_ids" and isinstance(value, list):
+                out += [v for v in value if isinstance(v, str)]
+            else:
+                out += _result_ids(value, depth + 1)
+    elif isinstance(result, (list, tuple)):
+        for v in result[:50]:
+            out += _result_ids(v, depth + 1)
+    return out
 
 
 def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> list[SeenItem]:
