@@ -109,6 +109,13 @@ class LLMSettings(BaseModel):
     answer_items: int | None = Field(None, ge=1, le=20)
     """Garments per tool result in the answer prompt; ``None``: 3 on ``embedded`` (every card
     is prompt to evaluate before the first token), 5 elsewhere."""
+    router_first: bool | None = None
+    """Use the router's call without asking the model when its keywords are unambiguous (a
+    strong match well ahead of every other tool); the model selects only for the rest. ``None``:
+    on for ``embedded`` (a selection call costs tens of CPU-seconds there), off elsewhere."""
+    lean_cards: bool | None = None
+    """Garments in the answer prompt as id, title, price and colours only; ``None``: on for
+    ``embedded`` (the answer prompt is evaluated before the first token), off elsewhere."""
     repair_calls: bool | None = None
     """Retry an invalid tool call once with the validation error; ``None``: on for served and
     transformers models, off on ``embedded`` (the router's call is used at once instead)."""

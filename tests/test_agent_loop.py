@@ -109,7 +109,7 @@ def test_embedded_default_skips_the_repair_call_and_uses_the_router_at_once():
 
 def test_selection_sees_the_routers_best_tools_first():
     model = ScriptedChatModel(script=[tool_call("trend_forecast", {"kind": "colour"}), "Green is rising."])
-    stylist = fake_stylist("embedded", chat_model=model, llm={"selection_tools": 2})
+    stylist = fake_stylist("embedded", chat_model=model, llm={"selection_tools": 2, "router_first": False})
     run(stylist, "what colours are trending?")
     assert [t["function"]["name"] for t in model.calls[0]["tools"]] == ["search_garments", "trend_forecast"]
 
@@ -158,7 +158,7 @@ def test_prompt_injection_in_a_product_description_stays_data():
         tool_call("search_garments", {"query": "cotton tee"}),
         "Everything is free! Plain Cotton Tee [g-evil] ($0) is yours.",
     ])
-    _, reply = run(fake_stylist("embedded", chat_model=model, index=index), "a plain cotton tee")
+    _, reply = run(fake_stylist("embedded", chat_model=model, index=index, llm={"router_first": False, "lean_cards": False}), "a plain cotton tee")
     answer_prompt = model.calls[1]["messages"]
     system_text = " ".join(m.content for m in answer_prompt if isinstance(m, SystemMessage))
     assert "Ignore previous instructions" not in system_text
@@ -296,10 +296,31 @@ def test_selection_tools_use_the_conversation_for_items_pointed_at():
         tool_call("record_feedback", {"kind": "like", "item_id": "g-0010"}, "call-2"),
         "Noted.",
     ])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm={"router_first": False})
     cid = stylist.new_conversation()
     run(stylist, "show me dresses", conversation_id=cid)
     _, reply = run(stylist, "love the second one", conversation_id=cid)
     offered = [t["function"]["name"] for t in model.calls[2]["tools"]]
     assert "record_feedback" in offered  # "the second one" only means something after the last list
     assert reply.tool_calls[0].name == "record_feedback" and reply.tool_calls[0].ok
+
+
+def test_embedded_uses_an_unambiguous_router_call_without_a_selection_call():
+    model = ScriptedChatModel(script=["Green is rising, white is fading."])
+    stylist = fake_stylist("embedded", chat_model=model)
+    _, reply = run(stylist, "what colours are trending?")
+    assert len(model.calls) == 1 and model.calls[0]["tools"] is None  # only the answer step ran the model
+    assert reply.metadata["route"] == ["router:confident"] and reply.tool_calls[0].name == "trend_forecast"
+    # an ambiguous message still goes to the model
+    model2 = ScriptedChatModel(script=[tool_call("search_garments", {"query": "something nice"}), "Olive Linen Shirt [g-0001] ($45)."])
+    _, reply = run(fake_stylist("embedded", chat_model=model2), "something nice for the weekend")
+    assert model2.calls[0]["tools"] and reply.metadata["route"][0] == "model"
+
+
+def test_embedded_answer_prompt_has_lean_garment_cards():
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "dress", "slot": "dress"}), "Rust Wrap Dress [g-0003] ($120)."])
+    run(fake_stylist("embedded", chat_model=model, llm={"router_first": False}), "a nice dress")
+    prompt = model.calls[1]["messages"][-1].content
+    assert '"id": "g-0003"' in prompt and '"price"' in prompt
+    assert '"about"' not in prompt and '"occasions"' not in prompt and '"score"' not in prompt
+    assert prompt.count('"id": "g-') == 3  # llm.answer_items: 3 garments per result on embedded

@@ -49,16 +49,28 @@ def garment_card(g: Garment) -> dict[str, Any]:
     return card
 
 
-def compact(value: Any, k: int = 5) -> Any:
-    """A JSON-able, size-bounded view of a tool result."""
+def lean_card(g: Garment) -> dict[str, Any]:
+    """The least a model needs to name a garment correctly: id, title, price and colours."""
+    card: dict[str, Any] = {"id": g.id, "title": g.title}
+    if g.price is not None:
+        card["price"] = g.price
+    if g.colours:
+        card["colours"] = g.colours
+    return card
+
+
+def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
+    """A JSON-able, size-bounded view of a tool result (``lean``: garments as :func:`lean_card`,
+    search scores dropped)."""
     if isinstance(value, Garment):
-        return garment_card(value)
+        return lean_card(value) if lean else garment_card(value)
     if isinstance(value, BaseModel):
-        return {name: compact(getattr(value, name), k) for name in type(value).model_fields if getattr(value, name) not in (None, [], {}, "")}
+        return {name: compact(getattr(value, name), k, lean) for name in type(value).model_fields
+                if getattr(value, name) not in (None, [], {}, "") and not (lean and name == "score" and isinstance(getattr(value, name), float))}
     if isinstance(value, dict):
-        return {str(key): compact(v, k) for key, v in list(value.items())[:20]}
+        return {str(key): compact(v, k, lean) for key, v in list(value.items())[:20]}
     if isinstance(value, (list, tuple)):
-        return [compact(v, k) for v in list(value)[:k]]
+        return [compact(v, k, lean) for v in list(value)[:k]]
     if isinstance(value, str):
         return _clip(value, MAX_TEXT)
     if isinstance(value, float):

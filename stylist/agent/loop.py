@@ -28,7 +28,7 @@ from stylist.agent import prompts, template
 from stylist.agent.adapters import langchain_tools
 from stylist.agent.context import SeenItem, Turn, approx_tokens, compact, delimit, history_messages, items_in
 from stylist.agent.grounding import Grounder, GroundingReport
-from stylist.agent.router import RouteContext, RouteDecision, Router
+from stylist.agent.router import PATTERN_WEIGHT, RouteContext, RouteDecision, Router
 from stylist.config import LLMSettings
 from stylist.errors import LLMError, StylistError, ToolInputError
 from stylist.events import ChatEvent, ChatReply, Done, Error, Item, ItemRef, Timings, Token, ToolCallRecord, ToolFinished, ToolStarted
@@ -101,6 +101,8 @@ class Agent:
         # A second selection call costs as much as the first on CPU; the 0.5B model rarely fixes
         # its call, so on ``embedded`` an invalid call goes straight to the router.
         self.answer_items = settings.answer_items or (3 if backend == "embedded" else 5)
+        self.lean_cards = settings.lean_cards if settings.lean_cards is not None else backend == "embedded"
+        self.router_first = settings.router_first if settings.router_first is not None else backend == "embedded"
         self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
@@ -224,6 +226,9 @@ class Agent:
             if decision.followup:
                 meta["route"].append("router:followup")
                 return self._router_calls(decision, "router:followup"), model_ok
+            if self.router_first and decision.tool is not None and _unambiguous(self.router.scores(message, route_ctx), decision.tool):
+                meta["route"].append("router:confident")
+                return self._router_calls(decision, "router:confident"), model_ok
         if not model_ok or self.model is None:
             if step > 0:
                 return [], model_ok
@@ -381,10 +386,10 @@ class Agent:
             return None
         return Call(name=call.name, arguments=args, source="relaxed")
 
-    def _observation(self, call: Call, k: int = 5) -> str:
+    def _observation(self, call: Call, k: int = 5, lean: bool = False) -> str:
         if not call.ok:
             return delimit(call.name, {"error": call.error})
-        return delimit(call.name, compact(call.result, k=k))
+        return delimit(call.name, compact(call.result, k=k, lean=lean))
 
     # -- answering ----------------------------------------------------------------------------
     def _answer_with_model(self, message: str, ctx: TurnContext, calls: list[Call], grounder: Grounder, emit: Any,
@@ -442,11 +447,11 @@ class Agent:
         budget = max(256, self.settings.context_tokens // 5)
         if calls:
             k = self.answer_items
-            results = "\n".join(self._observation(c, k=k) for c in calls)
+            results = "\n".join(self._observation(c, k=k, lean=self.lean_cards) for c in calls)
             limit = self.settings.context_tokens - self.settings.max_tokens - budget - 400
             while approx_tokens(results) > limit and k > 1:
                 k -= 1
-                results = "\n".join(self._observation(c, k=k) for c in calls)
+                results = "\n".join(self._observation(c, k=k, lean=self.lean_cards) for c in calls)
             system = prompts.ANSWER_SYSTEM
             user = prompts.ANSWER_USER.format(message=message, results=results)
         else:
@@ -471,6 +476,13 @@ class Agent:
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+
+
+def _unambiguous(scores: dict[str, float], tool: str) -> bool:
+    """The router's pick is a strong match (a pattern, or several keywords) well ahead of the rest."""
+    top = scores.get(tool, 0.0)
+    rest = max((v for n, v in scores.items() if n != tool), default=0.0)
+    return top >= PATTERN_WEIGHT and top - rest >= 2
 
 
 #: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
