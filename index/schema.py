@@ -115,7 +115,7 @@ class Garment(BaseModel):
         if self.brand:
             facts.append(f"brand {self.brand}")
         parts.append("; ".join(facts))
-        return ". ".join(parts)
+        return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in (q.strip() for q in parts) if p)
 
     def summary(self) -> dict[str, Any]:
         """A compact view for prompts and cards: what an LLM needs to name and describe it."""

@@ -71,6 +71,24 @@ def test_search_ranks_matching_words_first(shared_index):
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
 
 
+def test_repeated_query_texts_are_embedded_once(settings):
+    class Counting(HashingTextEmbedder):
+        calls: list[list[str]] = []
+
+        def embed_texts(self, texts):
+            self.calls.append(list(texts))
+            return super().embed_texts(texts)
+
+    build_index(settings, HashingTextEmbedder(), garments=sample_garments())
+    counting = Counting()
+    index = CatalogueIndex.open(settings.index_dir, counting, settings=settings.index)
+    first = index.search("red leather boots", k=3)
+    again = index.search("red leather boots", filters=SearchFilters(slots=[Slot.SHOES]), k=3)
+    index.search("navy shirt", k=3)
+    assert counting.calls == [["red leather boots"], ["navy shirt"]]
+    assert first and again and all(g.slot is Slot.SHOES for g, _ in again)
+
+
 def test_add_update_delete_persist_and_reload(index, settings, embedder):
     new = sample_garments(1)[0].model_copy(update={"id": "new-1", "title": "Purple velvet cape", "colours": ["purple"]})
     index.add([new])

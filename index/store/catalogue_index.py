@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 _GARMENTS = TypeAdapter(list[Garment])
 #: Filtered searches whose candidate set is at most this big are scored exactly (no ANN).
 EXACT_SUBSET_MAX = 20_000
+#: Query texts whose vectors are remembered: outfit assembly and follow-up turns repeat them.
+QUERY_CACHE_SIZE = 256
 Hit = tuple[Garment, float]
 
 
@@ -65,6 +68,7 @@ class CatalogueIndex:
         self._kind_setting = faiss_kind_setting
         self._gpu_setting = faiss_gpu
         self._lock = threading.RLock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._store = store
         self._set_rows(garments, vectors, seqs, image_vectors, has_image)
         self._faiss = vector_index or self._build_faiss()
@@ -306,9 +310,22 @@ class CatalogueIndex:
                 return self._browse(mask, k)
             if image_path:
                 return self._hybrid(text, image_path, mask, k)
-            q = self.text_embedder.embed_texts([text])[0]
+            q = self.query_vector(text)
             rows, scores = self._text_search(q, mask, k)
             return [(self._garments[r], float(s)) for r, s in zip(rows, scores)]
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The text embedder's vector for ``text``, from a small LRU cache when it was asked lately."""
+        with self._lock:
+            q = self._query_vectors.get(text)
+            if q is not None:
+                self._query_vectors.move_to_end(text)
+                return q
+            q = self.text_embedder.embed_texts([text])[0]
+            self._query_vectors[text] = q
+            if len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+            return q
 
     def _mask(self, filters: SearchFilters) -> np.ndarray | None:
         """Rows allowed by the filters and not deleted; ``None`` when that is every row."""
@@ -383,7 +400,7 @@ class CatalogueIndex:
         rows = np.flatnonzero(self._alive if mask is None else mask)
         image_scores = np.where(self._has_image[rows], self._image[rows] @ qi, 0.0)
         if text:
-            qt = self.text_embedder.embed_texts([text])[0]
+            qt = self.query_vector(text)
             scores = self.text_weight * (self._vectors[rows] @ qt) + (1.0 - self.text_weight) * image_scores
         else:
             scores = image_scores

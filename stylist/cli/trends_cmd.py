@@ -247,6 +247,8 @@ def train_trends(
     meta["data"] = f"{stored} stored weekly series + {synthetic} synthetic"
     path = out or runtime.settings.models_dir / RETRAINED_NAME
     save_checkpoint(path, net, cfg, meta)
+    # Backtests chose models against the old weights: choose again on the next forecast.
+    meta["model_choices_reset"] = store.forget_model_choices()
     if as_json:
         print_json({"checkpoint": str(path), **meta})
     else:

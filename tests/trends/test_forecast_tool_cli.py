@@ -45,6 +45,15 @@ def test_auto_selects_a_model_by_backtest_and_caches_it(tmp_path, store):
     assert store.model_choice("known", "colour", 4)[0] == report.model
 
 
+def test_forgetting_model_choices_makes_the_next_forecast_choose_again(tmp_path, store):
+    _known_trends(tmp_path, store, n=60)
+    trend_report(store, "colour", "4w", source="known", model="auto")
+    assert store.forget_model_choices() == 1
+    assert store.model_choice("known", "colour", 4) is None
+    trend_report(store, "colour", "4w", source="known", model="auto")
+    assert store.model_choice("known", "colour", 4) is not None
+
+
 def test_short_series_and_unknown_names_are_refused_clearly(tmp_path, store):
     series, _ = read_events(write_csv(tmp_path / "s.csv", weekly_rows("colour", "red", range(1, 11))), source="short")
     store.save(series, source="short")

@@ -36,6 +36,21 @@ def test_training_one_short_run_saves_a_checkpoint_that_forecasts(tmp_path):
     assert fc.mean.shape == (8,) and np.all(np.isfinite(fc.mean))
 
 
+def test_a_checkpoint_retrained_in_place_is_loaded_afresh(tmp_path):
+    import os
+
+    series = generate_training_series(10, seed=2, min_weeks=80, max_weeks=90)
+    path = tmp_path / "inplace.pt"
+    first = train_global(series, cfg=NetConfig(context=52, horizon=8, hidden=8), steps=2, batch=8, n_windows=32)
+    save_checkpoint(path, *first)
+    assert GlobalForecaster(path).config.hidden == 8
+    second = train_global(series, cfg=NetConfig(context=52, horizon=8, hidden=12), steps=2, batch=8, n_windows=32)
+    save_checkpoint(path, *second)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # coarse clocks: force a new mtime
+    assert GlobalForecaster(path).config.hidden == 12
+
+
 @pytest.mark.slow
 def test_cli_train_trends_writes_to_the_data_home(capsys):
     import json
@@ -46,3 +61,4 @@ def test_cli_train_trends_writes_to_the_data_home(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["checkpoint"].endswith("trends_global_lstm.pt") and out["steps"] == 3
     assert "54 stored weekly series + 5 synthetic" == out["data"]
+    assert out["model_choices_reset"] >= 0

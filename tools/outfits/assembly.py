@@ -160,7 +160,9 @@ class OutfitAssembler:
             ("season", dict(colours=colours, occasions=None, seasons=None)),
             ("colour", dict(colours=None, occasions=None, seasons=None)),
         ]
-        query = f"{parsed.query} {slot.value}".strip()
+        # One query for every slot (the slot filter does the rest): each distinct text costs a model
+        # call, and per-slot texts made query embedding most of an assembly's time.
+        query = parsed.query
         tried: list[str] = []
         for relaxed, soft in ladder:
             if relaxed:

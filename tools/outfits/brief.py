@@ -25,9 +25,9 @@ from stylist.agent.extract import (
 )
 from stylist.index.schema import Gender, Slot
 
-#: Occasion tag -> the tags that also serve it (catalogues say "work" where people say "office").
+#: Occasion tag -> the tags that also serve it. ("office" needs no entry: the extractor already
+#: reads office/business/workplace as the catalogue's "work".)
 OCCASION_TAGS: dict[str, list[str]] = {
-    "office": ["office", "work"],
     "wedding": ["wedding", "formal"],
     "formal": ["formal", "wedding"],
     "date": ["date", "party"],

@@ -125,11 +125,12 @@ class GlobalForecaster(Forecaster):
         self.device = device or _auto_device()
 
     def _net(self):
-        key = f"{self.checkpoint}:{self.device}"
+        if not self.checkpoint.is_file():
+            raise ModelUnavailableError(f"no trend model checkpoint at {self.checkpoint}", hint="run `stylist train trends`")
+        # The file's mtime is in the key so a checkpoint retrained in place is loaded afresh.
+        key = f"{self.checkpoint}:{self.checkpoint.stat().st_mtime_ns}:{self.device}"
         with self._lock:
             if key not in self._cache:
-                if not self.checkpoint.is_file():
-                    raise ModelUnavailableError(f"no trend model checkpoint at {self.checkpoint}", hint="run `stylist train trends`")
                 self._cache[key] = load_checkpoint(self.checkpoint, self.device)
             return self._cache[key]
 

@@ -211,6 +211,11 @@ class TrendStore:
                 return None
             return row.model, json.loads(row.scores)
 
+    def forget_model_choices(self) -> int:
+        """Drop every cached model choice (the models changed, e.g. a retrained global model)."""
+        with self.db.session() as session:
+            return session.execute(delete(TrendModelChoiceRow)).rowcount or 0
+
     def set_model_choice(self, source: str, kind: str, horizon: int, model: str, scores: dict) -> None:
         fp = self.fingerprint(source, kind)
         with self.db.session() as session:
