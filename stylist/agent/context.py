@@ -59,14 +59,21 @@ def lean_card(g: Garment) -> dict[str, Any]:
     return card
 
 
+#: Result fields a lean prompt leaves out: diagnostics and extras the answer does not need
+#: (per-slot alternatives, scores behind the ranking, forecast series).
+LEAN_SKIP = frozenset({"alternatives", "objective", "relevance", "score", "brief", "model", "model_selection", "pairs",
+                       "history", "dates", "lower", "upper", "forecast", "sparkline", "anchor", "weakest_pair",
+                       "recent", "forecast_mean", "growth_low", "growth_high", "level", "series", "freq", "horizon", "as_of"})
+
+
 def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
     """A JSON-able, size-bounded view of a tool result (``lean``: garments as :func:`lean_card`,
-    search scores dropped)."""
+    the fields in :data:`LEAN_SKIP` dropped)."""
     if isinstance(value, Garment):
         return lean_card(value) if lean else garment_card(value)
     if isinstance(value, BaseModel):
         return {name: compact(getattr(value, name), k, lean) for name in type(value).model_fields
-                if getattr(value, name) not in (None, [], {}, "") and not (lean and name == "score" and isinstance(getattr(value, name), float))}
+                if getattr(value, name) not in (None, [], {}, "") and not (lean and name in LEAN_SKIP)}
     if isinstance(value, dict):
         return {str(key): compact(v, k, lean) for key, v in list(value.items())[:20]}
     if isinstance(value, (list, tuple)):
