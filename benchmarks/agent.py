@@ -206,7 +206,7 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
             tool_ok = tool == expect["tool"]
             defaults = _defaults(stylist, tool) if tool_ok and tool else {}
             args_ok, verdicts = (score_args(expect.get("args", {}), first_call[1], defaults) if tool_ok and first_call else (tool_ok and expect["tool"] is None, {}))
-            row: dict[str, Any] = {"id": req["id"], "category": req["category"], "tool_ok": tool_ok, "args_ok": args_ok,
+            row: dict[str, Any] = {"id": req["id"], "category": req["category"], "expected": expect["tool"], "tool_ok": tool_ok, "args_ok": args_ok,
                                    "tool": tool, "arguments": first_call[1] if first_call else None, "verdicts": verdicts, "error": error}
             if reply is not None:
                 g = reply.metadata.get("grounding", {})
@@ -240,7 +240,12 @@ def summarise(backend: str, desc: str, load_s: float, rows: list[dict[str, Any]]
     for cat in dict.fromkeys(r["category"] for r in rows):
         sub = [r for r in rows if r["category"] == cat]
         by_cat[cat] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
+    by_tool: dict[str, dict[str, float]] = {}
+    for tool in dict.fromkeys(str(r["expected"]) for r in rows):
+        sub = [r for r in rows if str(r["expected"]) == tool]
+        by_tool[tool] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
     return {
+        "by_tool": by_tool,
         "backend": backend, "model": desc, "load_s": round(load_s, 2), "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
         "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
         "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
@@ -277,6 +282,13 @@ def print_table(results: list[dict[str, Any]], subset: str) -> None:
         if "by_category" in r:
             cats = ", ".join(f"{c} {v['tool_acc']:.0%}/{v['args_acc']:.0%}" for c, v in r["by_category"].items())
             print(f"  {r['backend']} tool/args by category: {cats}")
+    for r in results:
+        if "by_tool" in r:
+            print(f"\n{r['backend']}: routing by expected tool")
+            print("| expected tool | n | tool acc | args acc |")
+            print("|---|---|---|---|")
+            for tool, v in r["by_tool"].items():
+                print(f"| {tool} | {v['n']} | {v['tool_acc']:.1%} | {v['args_acc']:.1%} |")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -108,6 +108,30 @@ class LLMSettings(BaseModel):
     """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
     constrained_decoding: bool = True
     """embedded backend: grammar-constrained decoding when the agent requires a tool call."""
+    compact_tools: bool = True
+    """embedded backend: show the model compact tool specs (first sentence, argument types), not
+    full JSON schemas; prompt evaluation is most of a CPU turn."""
+    prefix_cache: bool = True
+    """embedded backend: keep the evaluated state of each system prompt (selection prompt with
+    its tools, answer prompt) and restore it instead of evaluating the same tokens every turn."""
+    batch_tokens: int = Field(512, ge=8, le=8192)
+    """embedded backend: llama.cpp ``n_batch`` (prompt tokens per evaluation batch)."""
+    selection_tools: int | None = Field(None, ge=1)
+    """Tools the selection step sees, the router's best matches first; ``None``: 2 on
+    ``embedded`` (every schema costs prompt tokens), all of them on other backends."""
+    answer_items: int | None = Field(None, ge=1, le=20)
+    """Garments per tool result in the answer prompt; ``None``: 3 on ``embedded`` (every card
+    is prompt to evaluate before the first token), 5 elsewhere."""
+    router_first: bool | None = None
+    """Use the router's call without asking the model when its keywords are unambiguous (a
+    strong match well ahead of every other tool); the model selects only for the rest. ``None``:
+    on for ``embedded`` (a selection call costs tens of CPU-seconds there), off elsewhere."""
+    lean_cards: bool | None = None
+    """Garments in the answer prompt as id, title, price and colours only; ``None``: on for
+    ``embedded`` (the answer prompt is evaluated before the first token), off elsewhere."""
+    repair_calls: bool | None = None
+    """Retry an invalid tool call once with the validation error; ``None``: on for served and
+    transformers models, off on ``embedded`` (the router's call is used at once instead)."""
 
 
 class ProfileSettings(BaseModel):

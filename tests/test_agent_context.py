@@ -59,3 +59,24 @@ def test_openai_compatible_server_end_to_end():
         assert [i.id for i in reply.items] == ["g-0007"]
         follow = stylist.chat("hello")
         assert follow.tool_calls == [] and follow.items == []
+
+
+def test_lean_compact_keeps_names_and_prices_and_drops_diagnostics():
+    from pydantic import BaseModel
+
+    from fakes_agent import fake_garments
+    from stylist.agent.context import compact
+
+    class Hit(BaseModel):
+        garment: object
+        score: float
+
+    class Result(BaseModel):
+        hits: list[Hit]
+        alternatives: list[str]
+
+    g = fake_garments()[0]
+    lean = compact(Result(hits=[Hit(garment=g, score=0.9)], alternatives=["x"]), k=3, lean=True)
+    assert lean == {"hits": [{"garment": {"id": g.id, "title": g.title, "price": g.price, "colours": g.colours}}]}
+    full = compact(Result(hits=[Hit(garment=g, score=0.9)], alternatives=["x"]), k=3)
+    assert full["hits"][0]["score"] == 0.9 and full["alternatives"] == ["x"]

@@ -40,7 +40,7 @@ def test_tool_call_then_grounded_answer_with_tools_bound_only_for_selection():
     assert reply.timings.first_token_s is not None and reply.timings.first_token_s <= reply.timings.total_s
     selection, answer = model.calls
     assert [t["function"]["name"] for t in selection["tools"]][0] == "search_garments"
-    assert len(selection["tools"]) <= 3  # the small default model sees only the tools that fit the message
+    assert len(selection["tools"]) <= 2  # the small default model sees only the tools that fit the message
     assert answer["tools"] is None
     assert "<tool_result name=\"search_garments\">" in answer["messages"][-1].content
 
@@ -75,7 +75,7 @@ def test_malformed_tool_call_is_repaired_with_the_validation_error_shown():
         tool_call("search_garments", {"query": "black jeans", "colours": ["black"], "max_price": 60}),
         "Black Slim Jeans [g-0005] ($55) fit your budget.",
     ])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm={"repair_calls": True})
     _, reply = run(stylist, "black jeans, cheap")
     repair_prompt = model.calls[1]["messages"][-1]
     assert isinstance(repair_prompt, HumanMessage)
@@ -89,12 +89,29 @@ def test_malformed_tool_call_is_repaired_with_the_validation_error_shown():
 def test_unparseable_call_twice_falls_back_to_the_router():
     bad = AIMessage(content="search_garments(query=", invalid_tool_calls=[{"name": "search_garments", "args": "{query:", "id": "x", "error": "bad JSON", "type": "invalid_tool_call"}])
     model = ScriptedChatModel(script=[bad, bad.model_copy(), "Black Running Sneakers [g-0007] ($58) are light."])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm={"repair_calls": True})
     _, reply = run(stylist, "black sneakers for men less than $60")
     assert "router:fallback" in reply.metadata["route"]
     args = reply.tool_calls[0].arguments
     assert args["colours"] == ["black"] and args["max_price"] == 60 and args["gender"] == "men" and args["slot"] == "shoes"
     assert reply.metadata["sources"] == ["router:fallback"]
+
+
+def test_embedded_default_skips_the_repair_call_and_uses_the_router_at_once():
+    bad = AIMessage(content="", invalid_tool_calls=[{"name": "search_garments", "args": "{query:", "id": "x", "error": "bad JSON", "type": "invalid_tool_call"}])
+    model = ScriptedChatModel(script=[bad, "Black Running Sneakers [g-0007] ($58) are light."])
+    stylist = fake_stylist("embedded", chat_model=model)
+    _, reply = run(stylist, "black sneakers for men less than $60")
+    assert len(model.calls) == 2 and model.calls[1]["tools"] is None  # one selection call, then the answer
+    assert "repair" not in reply.metadata["route"] and reply.metadata["sources"] == ["router:fallback"]
+    assert reply.tool_calls[0].arguments["slot"] == "shoes" and [i.id for i in reply.items] == ["g-0007"]
+
+
+def test_selection_sees_the_routers_best_tools_first():
+    model = ScriptedChatModel(script=[tool_call("trend_forecast", {"kind": "colour"}), "Green is rising."])
+    stylist = fake_stylist("embedded", chat_model=model, llm={"selection_tools": 2, "router_first": False})
+    run(stylist, "what colours are trending?")
+    assert [t["function"]["name"] for t in model.calls[0]["tools"]] == ["search_garments", "trend_forecast"]
 
 
 def test_invented_item_triggers_one_continuation_then_is_stripped():
@@ -141,7 +158,7 @@ def test_prompt_injection_in_a_product_description_stays_data():
         tool_call("search_garments", {"query": "cotton tee"}),
         "Everything is free! Plain Cotton Tee [g-evil] ($0) is yours.",
     ])
-    _, reply = run(fake_stylist("embedded", chat_model=model, index=index), "a plain cotton tee")
+    _, reply = run(fake_stylist("embedded", chat_model=model, index=index, llm={"router_first": False, "lean_cards": False}), "a plain cotton tee")
     answer_prompt = model.calls[1]["messages"]
     system_text = " ".join(m.content for m in answer_prompt if isinstance(m, SystemMessage))
     assert "Ignore previous instructions" not in system_text
@@ -270,3 +287,40 @@ def test_an_echo_of_the_raw_tool_results_is_not_an_answer():
     assert "tool_result" not in reply.text and '"id"' not in reply.text
     assert reply.metadata["echo_lines"] >= 1 and (reply.metadata.get("appended_items") or reply.metadata.get("answer") == "template")
     assert reply.items and all(f"[{i.id}]" in reply.text for i in reply.items)
+
+
+def test_selection_tools_use_the_conversation_for_items_pointed_at():
+    model = ScriptedChatModel(script=[
+        tool_call("search_garments", {"query": "dresses", "slot": "dress"}),
+        "Rust Wrap Dress [g-0003] ($120) and Black Cocktail Dress [g-0010] ($150).",
+        tool_call("record_feedback", {"kind": "like", "item_id": "g-0010"}, "call-2"),
+        "Noted.",
+    ])
+    stylist = fake_stylist("embedded", chat_model=model, llm={"router_first": False})
+    cid = stylist.new_conversation()
+    run(stylist, "show me dresses", conversation_id=cid)
+    _, reply = run(stylist, "love the second one", conversation_id=cid)
+    offered = [t["function"]["name"] for t in model.calls[2]["tools"]]
+    assert "record_feedback" in offered  # "the second one" only means something after the last list
+    assert reply.tool_calls[0].name == "record_feedback" and reply.tool_calls[0].ok
+
+
+def test_embedded_uses_an_unambiguous_router_call_without_a_selection_call():
+    model = ScriptedChatModel(script=["Green is rising, white is fading."])
+    stylist = fake_stylist("embedded", chat_model=model)
+    _, reply = run(stylist, "what colours are trending?")
+    assert len(model.calls) == 1 and model.calls[0]["tools"] is None  # only the answer step ran the model
+    assert reply.metadata["route"] == ["router:confident"] and reply.tool_calls[0].name == "trend_forecast"
+    # an ambiguous message still goes to the model
+    model2 = ScriptedChatModel(script=[tool_call("search_garments", {"query": "something nice"}), "Olive Linen Shirt [g-0001] ($45)."])
+    _, reply = run(fake_stylist("embedded", chat_model=model2), "something nice for the weekend")
+    assert model2.calls[0]["tools"] and reply.metadata["route"][0] == "model"
+
+
+def test_embedded_answer_prompt_has_lean_garment_cards():
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "dress", "slot": "dress"}), "Rust Wrap Dress [g-0003] ($120)."])
+    run(fake_stylist("embedded", chat_model=model, llm={"router_first": False}), "a nice dress")
+    prompt = model.calls[1]["messages"][-1].content
+    assert '"id": "g-0003"' in prompt and '"price"' in prompt
+    assert '"about"' not in prompt and '"occasions"' not in prompt and '"score"' not in prompt
+    assert prompt.count('"id": "g-') == 3  # llm.answer_items: 3 garments per result on embedded

@@ -35,7 +35,8 @@ def test_ask_json_prints_one_object(capsys):
     assert out["backend"] == "none"
     assert out["items"] and all(set(i) >= {"id", "title"} for i in out["items"])
     call = out["tool_calls"][0]
-    assert call["name"] == "search_garments" and call["ok"] is True and call["arguments"]["max_price"] == 200
+    # "what should I wear" asks for a whole outfit: build_outfit, the budget read from the text
+    assert call["name"] == "build_outfit" and call["ok"] is True and call["arguments"]["budget"] == 200
     assert "duration_s" in call and out["timings"]["total_s"] >= out["timings"]["first_token_s"] >= 0
     for item in out["items"]:
         assert item["id"] in out["answer"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -249,3 +250,66 @@ def test_default_threads_leave_a_core_free(monkeypatch):
     assert default_threads() == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert default_threads() == 8
+
+
+def test_compact_tools_keep_names_types_and_enums_only():
+    from stylist.agent.adapters import langchain_tools
+    from stylist.llm.prompting import compact_tools, to_openai_tools
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+    from stylist.tools.registry import build_registry
+
+    full = to_openai_tools(langchain_tools(build_registry(Runtime(load_settings()))))
+    small = compact_tools(full)
+    assert [t["function"]["name"] for t in small] == [t["function"]["name"] for t in full]
+    assert len(json.dumps(small)) < len(json.dumps(full)) / 2
+    search = next(t["function"] for t in small if t["function"]["name"] == "search_garments")
+    props = search["parameters"]["properties"]
+    assert props["max_price"] == {"type": "number"}  # Optional[float]: the null branch and the description dropped
+    assert props["colours"] == {"type": "array", "items": {"type": "string"}}
+    assert set(props["gender"]["enum"]) >= {"women", "men"}  # short enums stay: they guide the values
+    assert search["description"].endswith(".") and len(search["description"]) <= 160
+
+
+class _StubLlama:
+    """The few llama-cpp-python calls ``_restore_prefix`` makes, recorded."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self._input_ids = np.array([], dtype=np.intc)
+        self.evals: list[list[int]] = []
+        self.loads: list[tuple[int, ...]] = []
+
+    def reset(self) -> None:
+        self._input_ids = self._np.array([], dtype=self._np.intc)
+
+    def eval(self, tokens: list[int]) -> None:
+        self.evals.append(list(tokens))
+        self._input_ids = self._np.array(tokens, dtype=self._np.intc)
+
+    def load_state(self, state: tuple[int, ...]) -> None:
+        self.loads.append(state)
+        self._input_ids = self._np.array(state, dtype=self._np.intc)
+
+
+def test_system_prompt_states_are_saved_once_and_restored(monkeypatch, tmp_path):
+    import stylist.llm.llamacpp as lc
+
+    monkeypatch.setattr(lc, "_save_state", lambda llama: tuple(llama._input_ids.tolist()))
+    model = lc.LlamaCppChatModel(model_path=tmp_path / "x.gguf")
+    stub = _StubLlama()
+    model._llama, model._end_of_turn = stub, 7
+    select = list(range(100, 140)) + [7]  # a 41-token system prompt ending with the end-of-turn token
+    answer = list(range(200, 250)) + [7]
+    model._restore_prefix(select + [1, 2, 7, 9])
+    assert stub.evals == [select] and not stub.loads  # first time: evaluated alone, state kept
+    model._restore_prefix(answer + [3, 7])
+    model._restore_prefix(select + [4, 5, 7])  # back to the selection prompt: restored, not evaluated
+    assert stub.evals == [select, answer] and stub.loads == [tuple(select)]
+    stub._input_ids = stub._np.array(select + [4], dtype=stub._np.intc)
+    model._restore_prefix(select + [6, 7])  # already in the KV cache: nothing to do
+    assert stub.evals == [select, answer] and stub.loads == [tuple(select)]
+    model._restore_prefix([1, 2, 3])  # no end-of-turn token: llama.cpp's own prefix reuse only
+    assert len(stub.evals) == 2 and len(stub.loads) == 1

@@ -21,7 +21,7 @@ def router():
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("what should I wear to a summer wedding? I like earthy colours, budget 200",
+        ("a summer wedding look? I like earthy colours, budget 200",
          {"max_price": 200, "colours": list(COLOUR_GROUPS["earthy"]), "occasions": ["wedding"], "seasons": ["summer"]}),
         ("black sneakers for men less than $60", {"max_price": 60, "colours": ["black"], "gender": "men", "slot": "shoes"}),
         ("show me 3 dresses under 200", {"max_price": 200, "slot": "dress", "k": 3}),
@@ -122,9 +122,9 @@ class Unrouted(Tool):
 
 
 def test_registered_tools_plug_in_by_declaring_routing():
-    registry = build_registry(Runtime(load_settings()))
-    registry.add(Trends())
-    registry.add(Unrouted())
+    from stylist.tools.search import SearchGarments
+
+    registry = ToolRegistry([SearchGarments(Runtime(load_settings())), Trends(), Unrouted()])
     router = Router(registry)
     # tools with a declared hint (recognise_garment, design_garments …) are routable; "secret" is not
     assert {"search_garments", "fashion_trends"} <= set(router.hints) and "secret" not in router.hints

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stylist.errors import StylistError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import copy_applies, copy_arguments, copy_followup
 from stylist.tools.copykit.facts import SUPPORTED_LANGS, CopyKind, Facts, Tone, format_price, noun, word_limits
 from stylist.tools.copykit.grounding import check_copy, words
 from stylist.tools.copykit.templates import template_copy
@@ -92,6 +94,16 @@ class WriteCopy(Tool):
     material, garment type and price in the copy is checked against the catalogue."""
 
     name = "write_copy"
+    routing = RouteHint(
+        keywords=("write", "caption", "captions", "description", "product description", "copy", "copywriting", "blurb",
+                  "tweet", "instagram", "post", "marketing", "describe", "sales copy", "listing", "draft", "text for",
+                  "come up with", "hashtags"),
+        patterns=(r"\b(?:write|draft|compose|create|come up with)\b.{0,40}\b(?:caption|description|copy|blurb|post|tweet|text)\b",),
+        extract=copy_arguments,
+        applies=copy_applies,
+        refine=copy_followup,
+        priority=2,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import FeedbackEvent, Profile
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import profile_question_applies
+from stylist.agent.toolroutes import profile_question_applies
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -32,6 +35,20 @@ class GetProfile(Tool):
     likes, saves and purchases. Call it before suggesting outfits for a known user."""
 
     name = "get_profile"
+    routing = RouteHint(
+        keywords=("my profile", "about me", "my preferences", "my tastes", "my taste", "my style profile", "my wardrobe",
+                  "my sizes", "my size", "my budget", "do you remember", "remind me", "i said", "have i liked",
+                  "did i buy", "did i like", "did i save", "my saved", "my likes", "my favourites", "what you know",
+                  "learned about", "learnt about", "what do you know", "do you store", "you store"),
+        patterns=(
+            r"^(?:what|which|show|list|tell me|remind me|do you|can you show|give me)\b.*\bmy (?:profile|preferences|tastes?|wardrobe|sizes?|budget|likes|saved|favou?rites|style)\b",
+            r"\b(?:did|have) i (?:buy|bought|like|liked|save|saved|say|said|tell you|told you)\b",
+            r"\babout me\b",
+            r"\b(?:have|know|stored?|saved|keep) (?:for|on|about) me\b",
+        ),
+        applies=profile_question_applies,
+        priority=1,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

@@ -10,6 +10,8 @@ from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import FeedbackEvent, FeedbackKindT
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import feedback_applies, feedback_arguments, feedback_score
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -47,6 +49,16 @@ class RecordFeedback(Tool):
     save or buy. Later suggestions learn from it. Ids must come from search results."""
 
     name = "record_feedback"
+    routing = RouteHint(
+        keywords=("like", "love", "loved", "dislike", "hate", "thumbs up", "thumbs down", "save", "saved", "bookmark",
+                  "bought", "purchased", "ordered", "i'll take", "not a fan", "ugly", "perfect", "favourites",
+                  "favorites", "wishlist", "for later", "nope", "👍", "👎"),
+        patterns=(r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|dislike)\b.{0,30}\b(?:one|it|this|that)\b",),
+        extract=feedback_arguments,
+        score=feedback_score,
+        applies=feedback_applies,
+        priority=3,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

@@ -10,6 +10,8 @@ from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import Profile
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import statement_score, update_profile_applies, update_profile_arguments
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -71,6 +73,18 @@ class UpdateProfile(Tool):
     dislike of the same thing."""
 
     name = "update_profile"
+    routing = RouteHint(
+        keywords=("i hate", "i love", "i like", "i dislike", "i prefer", "i adore", "i don't like", "i can't stand",
+                  "not a fan", "i don't wear", "i never wear", "i just bought", "i bought", "i own", "i already own",
+                  "i already have", "i have a", "my size", "size", "my budget is", "my waist", "i'm tall", "i'm short",
+                  "i live in", "remember", "note that", "from now on", "favourite colours", "favorite colors",
+                  "my favourite", "my favorite", "i wear a", "i wear size", "fit", "prefer", "i'm into", "i am into"),
+        patterns=(r"^(?:please remember|remember|note that|from now on)\b",),
+        extract=update_profile_arguments,
+        score=statement_score,
+        applies=update_profile_applies,
+        priority=1,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

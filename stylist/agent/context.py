@@ -49,16 +49,35 @@ def garment_card(g: Garment) -> dict[str, Any]:
     return card
 
 
-def compact(value: Any, k: int = 5) -> Any:
-    """A JSON-able, size-bounded view of a tool result."""
+def lean_card(g: Garment) -> dict[str, Any]:
+    """The least a model needs to name a garment correctly: id, title, price and colours."""
+    card: dict[str, Any] = {"id": g.id, "title": g.title}
+    if g.price is not None:
+        card["price"] = g.price
+    if g.colours:
+        card["colours"] = g.colours
+    return card
+
+
+#: Result fields a lean prompt leaves out: diagnostics and extras the answer does not need
+#: (per-slot alternatives, scores behind the ranking, forecast series).
+LEAN_SKIP = frozenset({"alternatives", "objective", "relevance", "score", "brief", "model", "model_selection", "pairs",
+                       "history", "dates", "lower", "upper", "forecast", "sparkline", "anchor", "weakest_pair",
+                       "recent", "forecast_mean", "growth_low", "growth_high", "level", "series", "freq", "horizon", "as_of"})
+
+
+def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
+    """A JSON-able, size-bounded view of a tool result (``lean``: garments as :func:`lean_card`,
+    the fields in :data:`LEAN_SKIP` dropped)."""
     if isinstance(value, Garment):
-        return garment_card(value)
+        return lean_card(value) if lean else garment_card(value)
     if isinstance(value, BaseModel):
-        return {name: compact(getattr(value, name), k) for name in type(value).model_fields if getattr(value, name) not in (None, [], {}, "")}
+        return {name: compact(getattr(value, name), k, lean) for name in type(value).model_fields
+                if getattr(value, name) not in (None, [], {}, "") and not (lean and name in LEAN_SKIP)}
     if isinstance(value, dict):
-        return {str(key): compact(v, k) for key, v in list(value.items())[:20]}
+        return {str(key): compact(v, k, lean) for key, v in list(value.items())[:20]}
     if isinstance(value, (list, tuple)):
-        return [compact(v, k) for v in list(value)[:k]]
+        return [compact(v, k, lean) for v in list(value)[:k]]
     if isinstance(value, str):
         return _clip(value, MAX_TEXT)
     if isinstance(value, float):
@@ -90,6 +109,12 @@ def items_in(result: Any) -> list[SeenItem]:
                 seen.add(value.id)
                 out.append(SeenItem.from_garment(value, _reason(parent)))
             return
+        card = _item_card(value)
+        if card is not None:  # a tool's own garment summary (outfit items, scored items)
+            if card.id not in seen:
+                seen.add(card.id)
+                out.append(card)
+            return
         if isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name), value)
@@ -102,6 +127,23 @@ def items_in(result: Any) -> list[SeenItem]:
 
     walk(result, None)
     return out
+
+
+def _item_card(value: Any) -> SeenItem | None:
+    """A garment summary that is not a ``Garment`` (``OutfitItem``, a scored item dict): anything
+    with a string ``id`` and ``title`` and a ``slot`` or ``price``, as tools copy them from the catalogue."""
+    if isinstance(value, BaseModel) and not {"id", "title"} <= set(type(value).model_fields):
+        return None
+    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("title"), str):
+        return None
+    if "slot" not in data and "price" not in data:
+        return None
+    price = data.get("price")
+    colours = data.get("colours")
+    return SeenItem(id=data["id"], title=data["title"], price=float(price) if isinstance(price, (int, float)) else None,
+                    currency=str(data.get("currency") or "USD"), colours=list(colours) if isinstance(colours, list) else [],
+                    slot=str(data["slot"]) if data.get("slot") else None, image_path=data.get("image_path"))
 
 
 def _reason(parent: BaseModel | None) -> str | None:

@@ -143,13 +143,18 @@ class Grounder:
         return "".join(out)
 
     def _fix_colours(self, line: str, found: list[tuple[int, str]]) -> str:
-        for pos, gid in found:
+        for n, (pos, gid) in enumerate(found):
             item = self.known[gid]
             if not item.colours:
                 continue
             start = max((m.end() for m in _CLAUSE.finditer(line, 0, pos)), default=0)
             end_m = _CLAUSE.search(line, pos + 1)
             end = end_m.start() if end_m else len(line)
+            # two garments in one clause ("Olive Shirt + Beige Trousers"): each owns only its stretch
+            if n > 0 and found[n - 1][0] >= start:
+                start = pos
+            if n + 1 < len(found) and found[n + 1][0] < end:
+                end = found[n + 1][0]
             clause = line[start:end]
             title_low = item.title.lower()
             fixed = clause

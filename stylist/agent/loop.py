@@ -29,7 +29,7 @@ from stylist.agent.adapters import langchain_tools
 from stylist.agent.context import SeenItem, Turn, approx_tokens, compact, delimit, history_messages, items_in
 from stylist.agent.grounding import Grounder
 from stylist.agent.images import images_in
-from stylist.agent.router import RouteContext, RouteDecision, Router
+from stylist.agent.router import PATTERN_WEIGHT, RouteContext, RouteDecision, Router
 from stylist.config import LLMSettings
 from stylist.errors import LLMError, StylistError, ToolInputError
 from stylist.events import ChatEvent, ChatReply, Done, Error, Image, Item, ItemRef, Timings, Token, ToolCallRecord, ToolFinished, ToolStarted
@@ -98,7 +98,15 @@ class Agent:
         self.chain = chain if chain is not None else backend in ("openai", "transformers")
         # Every tool schema costs prompt tokens: the 4k-window default sees only the tools whose
         # routing keywords match the message (plus the default tool); bigger models see them all.
-        self.max_bound_tools = (3 if backend == "embedded" else None) if max_bound_tools == -1 else max_bound_tools
+        if max_bound_tools == -1:
+            max_bound_tools = settings.selection_tools or (2 if backend == "embedded" else None)
+        self.max_bound_tools = max_bound_tools
+        # A second selection call costs as much as the first on CPU; the 0.5B model rarely fixes
+        # its call, so on ``embedded`` an invalid call goes straight to the router.
+        self.answer_items = settings.answer_items or (3 if backend == "embedded" else 5)
+        self.lean_cards = settings.lean_cards if settings.lean_cards is not None else backend == "embedded"
+        self.router_first = settings.router_first if settings.router_first is not None else backend == "embedded"
+        self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
 
@@ -231,6 +239,9 @@ class Agent:
             if decision.followup:
                 meta["route"].append("router:followup")
                 return self._router_calls(decision, "router:followup"), model_ok
+            if self.router_first and decision.tool is not None and _unambiguous(self.router.scores(message, route_ctx), decision.tool):
+                meta["route"].append("router:confident")
+                return self._router_calls(decision, "router:confident"), model_ok
         if not model_ok or self.model is None:
             if step > 0:
                 return [], model_ok
@@ -238,7 +249,7 @@ class Agent:
             meta["route"].append("router" if decision.tool else "router:none")
             return self._router_calls(decision, "router"), model_ok
         messages = self._selection_messages(message, ctx, done)
-        names = self._tools_for(message)
+        names = self._tools_for(message, route_ctx)
         try:
             ai = self._invoke(self._bound_model(names), messages, deadline)
         except Exception as exc:
@@ -249,7 +260,7 @@ class Agent:
             meta["route"].append("router:model-failed")
             return self._router_calls(self.router.route(message, route_ctx), "router"), False
         calls, errors, attempted = self._validate(ai)
-        if errors and time.perf_counter() < deadline:
+        if errors and self.repair and time.perf_counter() < deadline:
             meta["route"].append("repair")
             repair = messages + [AIMessage(content=_describe_attempt(ai)), HumanMessage(prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools)))]
             try:
@@ -319,11 +330,11 @@ class Agent:
                 messages.append(ToolMessage(content=self._observation(c, k=3), tool_call_id=c.id))
         return messages
 
-    def _tools_for(self, message: str) -> tuple[str, ...]:
+    def _tools_for(self, message: str, route_ctx: RouteContext | None = None) -> tuple[str, ...]:
         names = list(self.registry.tools)
         if self.max_bound_tools is None or len(names) <= self.max_bound_tools:
             return tuple(names)
-        scores = self.router.scores(message)
+        scores = self.router.scores(message, route_ctx)  # with the context: "the second one" needs the last list
         chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][: self.max_bound_tools]
         default = next((n for n, h in self.router.hints.items() if h.default), None)
         if default and default not in chosen:
@@ -367,6 +378,8 @@ class Agent:
             call.ok = True
             call.items = items_in(call.result)
             call.images = images_in(call.result)
+            referenced = {**call.arguments, "_result": _result_ids(call.result)}
+            call.items += _argument_items(tool, referenced, {i.id for i in call.items})
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
         except StylistError as exc:
@@ -387,10 +400,10 @@ class Agent:
             return None
         return Call(name=call.name, arguments=args, source="relaxed")
 
-    def _observation(self, call: Call, k: int = 5) -> str:
+    def _observation(self, call: Call, k: int = 5, lean: bool = False) -> str:
         if not call.ok:
             return delimit(call.name, {"error": call.error})
-        return delimit(call.name, compact(call.result, k=k))
+        return delimit(call.name, compact(call.result, k=k, lean=lean))
 
     # -- answering ----------------------------------------------------------------------------
     def _answer_with_model(self, message: str, ctx: TurnContext, calls: list[Call], grounder: Grounder, emit: Any,
@@ -447,12 +460,12 @@ class Agent:
     def _answer_messages(self, message: str, ctx: TurnContext, calls: list[Call]) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 5)
         if calls:
-            results = "\n".join(self._observation(c) for c in calls)
+            k = self.answer_items
+            results = "\n".join(self._observation(c, k=k, lean=self.lean_cards) for c in calls)
             limit = self.settings.context_tokens - self.settings.max_tokens - budget - 400
-            k = 5
             while approx_tokens(results) > limit and k > 1:
                 k -= 1
-                results = "\n".join(self._observation(c, k=k) for c in calls)
+                results = "\n".join(self._observation(c, k=k, lean=self.lean_cards) for c in calls)
             system = prompts.ANSWER_SYSTEM
             user = prompts.ANSWER_USER.format(message=message, results=results)
         else:
@@ -467,6 +480,9 @@ class Agent:
             last = calls[-1]
             return template.compose(last.name, last.arguments, [], error=last.error)
         best = next((c for c in reversed(ok) if c.items), ok[-1])
+        rendered = template.render_result(best.result) if best.result is not None else None
+        if rendered:
+            return rendered
         text = None if best.items else template.summarise_result(best.result)
         if not best.items and best.result is not None and items_in(best.result) == [] and _has_hits_field(best.result):
             text = None
@@ -479,6 +495,65 @@ class Agent:
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
         return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+
+
+def _unambiguous(scores: dict[str, float], tool: str) -> bool:
+    """The router's pick is a strong match (a pattern, or several keywords) well ahead of the rest."""
+    top = scores.get(tool, 0.0)
+    rest = max((v for n, v in scores.items() if n != tool), default=0.0)
+    return top >= PATTERN_WEIGHT and top - rest >= 2
+
+
+#: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
+ID_ARGUMENTS = ("item_id", "item_ids", "anchors", "bought", "_result")
+
+
+def _result_ids(result: Any, depth: int = 0) -> list[str]:
+    """Catalogue ids a result refers to by an ``item_id``/``item_ids`` field (feedback events,
+    wardrobe entries of a profile): they were checked when stored."""
+    out: list[str] = []
+    if depth > 4:
+        return out
+    if isinstance(result, BaseModel):
+        for name in type(result).model_fields:
+            value = getattr(result, name)
+            if name == "item_id" and isinstance(value, str):
+                out.append(value)
+            elif name == "item_ids" and isinstance(value, list):
+                out += [v for v in value if isinstance(v, str)]
+            else:
+                out += _result_ids(value, depth + 1)
+    elif isinstance(result, (list, tuple)):
+        for v in result[:50]:
+            out += _result_ids(v, depth + 1)
+    return out
+
+
+def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> list[SeenItem]:
+    """Garments a successful call was given by id (feedback on g-0003, copy for g-0009): the
+    answer may name them, so they join what grounding knows."""
+    ids: list[str] = []
+    for key in ID_ARGUMENTS:
+        value = arguments.get(key)
+        for v in [value] if isinstance(value, str) else (value or []):
+            if isinstance(v, str) and v not in have and v not in ids:
+                ids.append(v)
+    runtime = getattr(tool, "runtime", None)
+    if not ids or runtime is None:
+        return []
+    out: list[SeenItem] = []
+    try:
+        from stylist.runtime import catalogue_of
+
+        index = catalogue_of(runtime)
+        for item_id in ids:
+            try:
+                out.append(SeenItem.from_garment(index.get(item_id)))
+            except StylistError:
+                continue  # free-text wardrobe entries are not catalogue ids
+    except Exception as exc:  # grounding still works, the answer just may not name them
+        log.debug("could not look up argument ids %s: %s", ids, exc)
+    return out
 
 
 def _is_echo(line: str) -> bool:

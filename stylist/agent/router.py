@@ -62,6 +62,18 @@ class RouteHint:
     """Follow-ups ("cheaper", "in black", "show more") may reuse this tool's last arguments."""
     relax: tuple[str, ...] = ()
     """Arguments dropped (once, all together) when the tool finds nothing, e.g. soft filters."""
+    patterns: tuple[str, ...] = ()
+    """Regular expressions (on the lower-cased message) that point to the tool strongly: each
+    match scores :data:`PATTERN_WEIGHT` (a phrase's keyword score is only its word count)."""
+    applies: Callable[[str, RouteContext], bool] | None = None
+    """A gate: the tool is a candidate only when this says the message can be served by it (for
+    example, "score" needs two garments named or pointed at)."""
+    score: Callable[[str, RouteContext], float] | None = None
+    """Extra score from the tool's own reading of the message (e.g. a statement parser finding a
+    like or a dislike in it), added to the keyword and pattern score."""
+    refine: Callable[[str, dict[str, Any], RouteContext], dict[str, Any] | None] | None = None
+    """Follow-ups of this tool's last call ("make it more luxurious", "and fabrics?"): the new
+    arguments, or ``None`` when the message is not such a follow-up."""
 
 
 class RouteDecision(BaseModel):
@@ -75,8 +87,11 @@ def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
     return extract_filters(text)
 
 
+#: Score of one matching ``RouteHint.patterns`` entry.
+PATTERN_WEIGHT = 3.0
+
 SEARCH_KEYWORDS: tuple[str, ...] = (
-    "wear", "outfit", "outfits", "look", "looks", "find", "search", "show", "recommend", "suggest",
+    "wear", "look", "looks", "find", "search", "show", "recommend", "suggest",
     "looking for", "need", "want", "buy", "shop", "style", "dress", "dresses", "shirt", "shirts",
     "jeans", "shoes", "sneakers", "jacket", "coat", "bag", "top", "tops", "skirt", "trousers", "pants",
     "boots", "heels", "blazer", "sweater", "accessories", "clothes", "clothing", "garment", "garments",
@@ -112,10 +127,17 @@ class Router:
     def route(self, message: str, context: RouteContext | None = None) -> RouteDecision:
         context = context or RouteContext()
         text = normalise(message)
-        followup = self._followup(text, context)
+        scores = self._scores(message, context)
+        refined = self._refine(message, context, scores)
+        if refined is not None:
+            return refined
+        last = context.last_call[0] if context.last_call else None
+        followup = None if any(v >= 2 for n, v in scores.items() if n != last) else self._followup(text, context)
         if followup is not None:
             return followup
-        scores = {name: _score(text, hint.keywords) for name, hint in self.hints.items()}
+        switched = self._switch_to_default(message, context, scores)
+        if switched is not None:
+            return switched
         best = max(scores.items(), key=lambda kv: (kv[1], self.hints[kv[0]].priority), default=(None, 0.0))
         name, score = best
         if name is not None and score > 0 and not self._off_topic(text, score):
@@ -125,10 +147,63 @@ class Router:
             return self._decide(default, message, context, "fashion request with no tool keyword")
         return RouteDecision(tool=None, reason="no tool matches this message")
 
-    def scores(self, message: str) -> dict[str, float]:
-        """Keyword score of every routable tool for ``message`` (0 when nothing matches)."""
+    def scores(self, message: str, context: RouteContext | None = None) -> dict[str, float]:
+        """Keyword and pattern score of every routable tool for ``message`` (0 when nothing
+        matches, or when the tool's ``applies`` gate rules it out)."""
+        return self._scores(message, context or RouteContext())
+
+    def _scores(self, message: str, context: RouteContext) -> dict[str, float]:
         text = normalise(message)
-        return {name: _score(text, hint.keywords) for name, hint in self.hints.items()}
+        out: dict[str, float] = {}
+        for name, hint in self.hints.items():
+            score = _score(text, hint.keywords) + PATTERN_WEIGHT * sum(1 for p in hint.patterns if re.search(p, text))
+            if hint.score is not None:
+                score += hint.score(message, context)
+            if score > 0 and hint.applies is not None and not hint.applies(message, context):
+                score = 0.0
+            out[name] = score
+        return out
+
+    def _refine(self, message: str, context: RouteContext, scores: dict[str, float]) -> RouteDecision | None:
+        """A follow-up of the last call by that tool's own ``refine`` rule, unless the message
+        points more strongly to another tool."""
+        if context.last_call is None:
+            return None
+        name, last_args = context.last_call
+        hint = self.hints.get(name)
+        if hint is None or hint.refine is None or name not in self.registry:
+            return None
+        if any(s > scores.get(name, 0.0) for n, s in scores.items() if n != name):
+            return None
+        args = hint.refine(message, dict(last_args), context)
+        if args is None or args == last_args:
+            return None
+        return RouteDecision(tool=name, arguments=args, reason=f"follow-up of the last {name} call", followup=True)
+
+    def _switch_to_default(self, message: str, context: RouteContext, scores: dict[str, float]) -> RouteDecision | None:
+        """"what about shoes?" after an outfit or another non-search call: the default tool
+        (search) with the filters of the last request plus the named garment type."""
+        if context.last_call is None:
+            return None
+        name, last_args = context.last_call
+        default = next((n for n, h in self.hints.items() if h.default), None)
+        hint = self.hints.get(name)
+        if default is None or default == name or hint is None or hint.followups:
+            return None
+        text = normalise(message)
+        if len(text.split()) > 7 or len(extract_slots(message)) != 1 or any(s > 0 for n, s in scores.items() if n != default):
+            return None
+        if not (re.search(_FOLLOWUP_START, text) or text.endswith("?")):
+            return None
+        earlier = " ".join(str(v) for k, v in last_args.items() if isinstance(v, str) and k in ("brief", "query", "statement"))
+        decision = self._decide(default, f"{earlier} {message}".strip(), context, f"follow-up of {name}: {default} for one garment type")
+        fields = self.registry.get(default).input_model.model_fields
+        if last_args.get("budget") and "max_price" in fields and "max_price" not in decision.arguments:
+            decision.arguments["max_price"] = last_args["budget"]
+        if last_args.get("gender") and "gender" in fields and "gender" not in decision.arguments:
+            decision.arguments["gender"] = last_args["gender"]
+        decision.followup = True
+        return decision
 
     def _decide(self, name: str, message: str, context: RouteContext, reason: str) -> RouteDecision:
         hint = self.hints[name]

@@ -40,6 +40,9 @@ def make_chat_model(llm: LLMSettings, models_dir: Path) -> BaseChatModel | None:
             temperature=llm.temperature,
             max_tokens=llm.max_tokens,
             constrain_tool_calls=llm.constrained_decoding,
+            compact_tools=llm.compact_tools,
+            batch_tokens=llm.batch_tokens,
+            prefix_cache=llm.prefix_cache,
         )
     if backend == "transformers":
         from stylist.llm.hf import TransformersChatModel

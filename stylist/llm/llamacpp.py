@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from stylist.errors import LLMError, ModelUnavailableError
 from stylist.llm.local import LocalChatModel, Prompt
 from stylist.llm.prompting import (
     CHATML_TEMPLATE,
+    compact_tools,
     inline_tools,
     render_template,
     template_supports_tools,
@@ -43,9 +45,21 @@ class LlamaCppChatModel(LocalChatModel):
     threads: int | None = None
     constrain_tool_calls: bool = True
     """Grammar-constrained decoding when a tool call is required."""
+    compact_tools: bool = True
+    """Show the model compact tool specs (first sentence, argument types) instead of full JSON
+    schemas: a third of the prompt tokens on the default model; grammars still use the full schemas."""
+    batch_tokens: int = 512
+    """llama.cpp ``n_batch``: prompt tokens evaluated per batch."""
+    prefix_cache: bool = True
+    """Keep the evaluated state of each system prompt (the selection prompt with its tools, the
+    answer prompt) and restore it instead of evaluating it again; see :meth:`_restore_prefix`."""
+    prefix_states: int = 12
+    """How many system-prompt states to keep (a few MB each), least recently used dropped."""
 
     _llama: Any = PrivateAttr(default=None)
     _template: str = PrivateAttr(default="")
+    _prefixes: OrderedDict = PrivateAttr(default_factory=OrderedDict)
+    _end_of_turn: int | None = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
@@ -70,6 +84,7 @@ class LlamaCppChatModel(LocalChatModel):
                     n_ctx=self.context_tokens,
                     n_threads=threads,
                     n_threads_batch=threads,
+                    n_batch=min(self.batch_tokens, self.context_tokens),
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:
@@ -78,6 +93,11 @@ class LlamaCppChatModel(LocalChatModel):
                     hint="is it a GGUF file of an architecture llama.cpp supports?",
                 ) from None
             self._template = self._llama.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+            for marker in END_MARKERS:
+                ids = self._llama.tokenize(marker.encode("utf-8"), add_bos=False, special=True)
+                if len(ids) == 1 and marker in self._template:
+                    self._end_of_turn = ids[0]
+                    break
         return self._llama
 
     def get_num_tokens(self, text: str) -> int:
@@ -90,12 +110,13 @@ class LlamaCppChatModel(LocalChatModel):
         llama = self.load()
         dicts = to_template_messages(messages)
         native = template_supports_tools(self._template)
+        shown = compact_tools(tools) if self.compact_tools else tools
         if not native:  # tools, earlier calls and their results written as text
-            dicts = inline_tools(dicts, tools)
+            dicts = inline_tools(dicts, shown)
         text = render_template(
             self._template,
             dicts,
-            tools=tools if native else None,
+            tools=shown if native else None,
             bos_token=_token_text(llama, llama.token_bos()),
             eos_token=_token_text(llama, llama.token_eos()),
         )
@@ -119,6 +140,8 @@ class LlamaCppChatModel(LocalChatModel):
                 f"{self.context_tokens}",
                 hint="shorten the conversation or raise llm.context_tokens",
             )
+        if self.prefix_cache:
+            self._restore_prefix(tokens)
         count, finish = 0, "stop"
         for chunk in llama.create_completion(
             tokens,
@@ -135,6 +158,67 @@ class LlamaCppChatModel(LocalChatModel):
             if choice.get("finish_reason"):
                 finish = choice["finish_reason"]
         self._last_usage = (len(tokens), count, finish)
+
+
+    def _restore_prefix(self, tokens: list[int]) -> None:
+        """Make llama.cpp's KV cache start with this prompt's system message, from a saved state.
+
+        The selection and answer steps alternate between two system prompts, so llama.cpp's own
+        reuse of the previous prompt's prefix never applies across them and each step would
+        evaluate its system prompt (and tool list) again: hundreds of tokens, most of a CPU turn.
+        The first time a system prompt is seen it is evaluated alone and its state saved; later
+        prompts that start with it load that state and evaluate only the rest.
+        """
+        llama = self._llama
+        if self._end_of_turn is None or self._end_of_turn not in tokens:
+            return
+        end = tokens.index(self._end_of_turn) + 1
+        if end < 32 or end >= len(tokens):
+            return
+        key = tuple(tokens[:end])
+        if _common_prefix(llama._input_ids.tolist(), tokens) >= end:
+            return  # already in the KV cache (same system prompt as the previous call)
+        state = self._prefixes.get(key)
+        if state is not None:
+            self._prefixes.move_to_end(key)
+            llama.load_state(state)
+            return
+        llama.reset()
+        llama.eval(list(key))
+        self._prefixes[key] = _save_state(llama)
+        while len(self._prefixes) > self.prefix_states:
+            self._prefixes.popitem(last=False)
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _save_state(llama: Any) -> Any:
+    """``Llama.save_state`` without its copy of the logits matrix (n_batch x vocabulary floats,
+    ~300 MB for Qwen2.5): sampling does not read it unless ``logits_all`` is on."""
+    import ctypes
+
+    import numpy as np
+    import llama_cpp
+    from llama_cpp.llama import LlamaState
+
+    size = llama_cpp.llama_state_get_size(llama._ctx.ctx)
+    buffer = (ctypes.c_uint8 * int(size))()
+    written = int(llama_cpp.llama_state_get_data(llama._ctx.ctx, buffer, size))
+    return LlamaState(
+        input_ids=llama.input_ids.copy(),
+        scores=np.zeros((1, llama.n_vocab()), dtype=np.single),
+        n_tokens=llama.n_tokens,
+        llama_state=bytes(buffer)[:written],
+        llama_state_size=written,
+        seed=llama._seed,
+    )
 
 
 def default_threads() -> int:

@@ -162,3 +162,67 @@ def render_template(
         eos_token=eos_token,
         add_generation_prompt=add_generation_prompt,
     )
+
+
+#: Arguments the agent fills itself (the conversation's user), never shown to a small model.
+HIDDEN_ARGUMENTS = ("user_id",)
+
+
+def compact_tools(tools: list[dict[str, Any]], description_chars: int = 160) -> list[dict[str, Any]]:
+    """Tool specs cut down for a small model's prompt: the description's first sentence and, per
+    argument, its type (with short enums) but no description, title, default or ``$defs``.
+
+    Full JSON schemas cost hundreds of tokens per tool (``search_garments`` alone is ~780), and
+    prompt evaluation dominates a CPU turn. The model only has to pick a tool and name its
+    arguments; where decoding is grammar-constrained the grammar, built from the full schema,
+    still enforces every type and bound.
+    """
+    out = []
+    for tool in tools:
+        function = tool["function"]
+        params = function.get("parameters") or {}
+        defs = {**params.get("$defs", {}), **params.get("definitions", {})}
+        props = {name: _compact_schema(schema, defs) for name, schema in (params.get("properties") or {}).items()
+                 if name not in HIDDEN_ARGUMENTS}
+        spec: dict[str, Any] = {"type": "object", "properties": props}
+        required = [r for r in params.get("required") or [] if r not in HIDDEN_ARGUMENTS]
+        if required:
+            spec["required"] = required
+        out.append({"type": "function", "function": {
+            "name": function["name"],
+            "description": _first_sentence(function.get("description") or "", description_chars),
+            "parameters": spec,
+        }})
+    return out
+
+
+def _first_sentence(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    cut = text.find(". ")
+    if 0 < cut < limit:
+        return text[: cut + 1]
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _compact_schema(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    if depth > 4:
+        return {}
+    if "$ref" in schema:
+        target = defs.get(str(schema["$ref"]).rsplit("/", 1)[-1], {})
+        return _compact_schema({**target, **{k: v for k, v in schema.items() if k != "$ref"}}, defs, depth + 1)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:  # Optional[X]: keep X
+            options = [o for o in schema[key] if o.get("type") != "null"]
+            if len(options) == 1:
+                return _compact_schema(options[0], defs, depth + 1)
+            return {key: [_compact_schema(o, defs, depth + 1) for o in options]}
+    out: dict[str, Any] = {}
+    if "type" in schema:
+        out["type"] = schema["type"]
+    if "enum" in schema and len(schema["enum"]) <= 12:
+        out["enum"] = schema["enum"]
+    if "const" in schema:
+        out["const"] = schema["const"]
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        out["items"] = _compact_schema(schema["items"], defs, depth + 1)
+    return out

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stylist.errors import ToolInputError
 from stylist.index.schema import Gender, Slot
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import outfit_arguments, outfit_followup
 from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
 
 if TYPE_CHECKING:
@@ -49,6 +51,20 @@ class BuildOutfit(Tool):
     says which constraint to relax when nothing fits."""
 
     name = "build_outfit"
+    routing = RouteHint(
+        keywords=("outfit", "outfits", "full look", "complete look", "whole look", "head to toe", "head-to-toe",
+                  "put together", "build me", "dress me", "style me", "assemble", "what goes with", "to go with",
+                  "outfit idea", "outfit ideas", "complete my", "finish this look", "finish my look", "what else do i need",
+                  "kit me out", "a look for", "look good with", "looks good with", "pick an outfit"),
+        patterns=(
+            r"\bwhat (?:should|shall|can|could|do|would|will) (?:i|we|he|she|they|my \w+|my \w+ \w+) wear\b",
+            r"\b(?:full|complete|whole|entire|total) (?:look|outfit|fit)s?\b",
+            r"\b(?:complete|finish|build|style|round out|put together)\b.{0,40}\b(?:outfit|look)\b",
+        ),
+        extract=outfit_arguments,
+        refine=outfit_followup,
+        priority=1,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

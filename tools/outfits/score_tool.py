@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import score_applies, score_arguments
 from stylist.tools.outfits.schemas import OutfitScore
 
 if TYPE_CHECKING:
@@ -32,6 +34,16 @@ class ScoreOutfit(Tool):
     formality mismatch, season mismatch) and any missing slot (top/bottom or dress, shoes)."""
 
     name = "score_outfit"
+    routing = RouteHint(
+        keywords=("go with", "goes with", "go together", "goes together", "work together", "look good together",
+                  "match", "matches", "a good match", "pair", "compatible", "compatibility", "clash", "clashes",
+                  "score", "rate", "combo", "combination", "yes or no", "work as an outfit", "make a good outfit",
+                  "does this outfit work", "together"),
+        patterns=(r"\b(?:does|do|would|will|can|could|is|are)\b.{0,60}\b(?:with|and|\+)\b",),
+        extract=score_arguments,
+        applies=score_applies,
+        priority=2,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

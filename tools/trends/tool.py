@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.tools.base import Tool
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import trend_arguments, trend_followup
 from stylist.tools.trends.forecast import TrendReport, trend_report
 from stylist.tools.trends.neural import default_checkpoint
 
@@ -35,6 +37,16 @@ class TrendForecast(Tool):
     for questions like "what colours are trending?" or "which fabrics are fading?"."""
 
     name = "trend_forecast"
+    routing = RouteHint(
+        keywords=("trend", "trends", "trending", "in fashion", "out of fashion", "in style", "out of style", "what's hot",
+                  "whats hot", "what's in", "what is in", "popular", "popularity", "rising", "fading", "falling",
+                  "forecast", "next big thing", "in vogue", "still in", "fashionable", "going out", "on the way out", "going to be big", "the next big",
+                  "buying more", "more popular", "less popular", "lately", "these days", "must-have", "must have"),
+        patterns=(r"\btrend(?:s|ing|y)?\b", r"\b(?:is|are)\b.{1,40}\b(?:still in|in this (?:season|year)|going to be (?:popular|big|in))\b",),
+        extract=trend_arguments,
+        refine=trend_followup,
+        priority=1,
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
