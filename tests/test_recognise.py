@@ -162,6 +162,7 @@ def test_the_rule_router_reaches_the_tool_for_a_photo(recogniser):
     decision = router.route('what goes with "my shirt.png"')
     assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "my shirt.png", "goes_with": True}
     assert router.route("a linen shirt for a summer wedding").tool != "recognise_garment"
+    assert router.route("what goes with black jeans?").tool == "build_outfit"  # no picture: an outfit question
 
 
 def _cli(capsys, *argv):

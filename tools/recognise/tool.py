@@ -80,6 +80,7 @@ class RecogniseGarment(Tool):
         keywords=("jpg", "jpeg", "png", "webp", "what is this", "what's this", "what goes with", "recognise", "recognize",
                   "identify", "this photo", "this picture", "my photo"),
         extract=_route_arguments,
+        applies=lambda text, context: image_path_in(text) is not None,  # "what goes with black jeans?" is an outfit
         priority=5,
     )
 
