@@ -116,12 +116,13 @@ class EchoStylist:
     conversations do not mix. ``fail_with`` makes ``stream`` raise (a broken facade).
     """
 
-    def __init__(self, runtime, registry, *, items=None, fail_with: Exception | None = None, delay: float = 0.0) -> None:
+    def __init__(self, runtime, registry, *, items=None, images=None, fail_with: Exception | None = None, delay: float = 0.0) -> None:
         import threading
 
         self.runtime = runtime
         self.registry = registry
         self.items = list(items or [])
+        self.images = list(images or [])
         self.fail_with = fail_with
         self.delay = delay
         self.turns: dict[str, list[tuple[str, str]]] = {}
@@ -164,7 +165,7 @@ class EchoStylist:
             yield Token(text=word if i == 0 else " " + word)
         for item in self.items:
             yield Item(item=item)
-        yield Done(reply=ChatReply(conversation_id=cid, text=text, items=self.items, backend="fake", timings=Timings(total_s=0.0)))
+        yield Done(reply=ChatReply(conversation_id=cid, text=text, items=self.items, images=self.images, backend="fake", timings=Timings(total_s=0.0)))
 
 
 class EchoIn(BaseModel):

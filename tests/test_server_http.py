@@ -45,6 +45,23 @@ def test_models_and_completion_with_extension() -> None:
     assert body["stylist"]["conversation_id"]
 
 
+def test_generated_images_are_linked_and_served_from_their_folders(tmp_path) -> None:
+    runtime = Runtime(load_settings())
+    design = runtime.settings.designs_dir / "20261123-120000-ab12cd-red-dress-3" / "design_01.png"
+    design.parent.mkdir(parents=True)
+    design.write_bytes(b"\x89PNG fake")
+    (tmp_path / "secret.txt").write_text("not yours")
+    client = make_client(EchoStylist(runtime, ToolRegistry(), images=[str(design)]))
+    (url,) = ask(client, "design a red dress")["stylist"]["images"]
+    assert url.endswith("/v1/images/20261123-120000-ab12cd-red-dress-3/design_01.png")
+    path = url[url.index("/v1/images/"):]
+    served = client.get(path, headers=AUTH)
+    assert served.status_code == 200 and served.content == b"\x89PNG fake"
+    for bad in ("/v1/images/nothing.png", "/v1/images/..%2F..%2Fsecret.txt", "/v1/images/20261123-120000-ab12cd-red-dress-3"):
+        response = client.get(bad, headers=AUTH)
+        assert response.status_code == 404 and "no generated image" in response.json()["error"]["message"], bad
+
+
 def test_stateless_client_resending_history_continues_one_conversation() -> None:
     client = make_client()
     first = ask(client, "hello")

@@ -2,7 +2,7 @@
 
 Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` (streaming over SSE or not),
 ``GET /v1/tools``, ``POST /v1/tools/{name}``, ``GET /v1/items/{id}``,
-``GET /v1/items/{id}/image``, ``GET /v1/images/{name}``, ``GET /healthz``.
+``GET /v1/items/{id}/image``, ``GET /v1/images/{path}``, ``GET /healthz``.
 Every error is JSON in OpenAI's shape ``{"error": {"message", "type", "code"}}``; internals
 never leak into a 5xx.
 """
@@ -15,6 +15,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -147,12 +148,13 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         user_id = body.user or _user_for(request.state.caller)
         conversation_id = _conversation_id(body, request, user_id)
         base_url = str(request.base_url)
+        designs_dir = Path(stylist.runtime.settings.designs_dir)
         if body.stream:
             await run_in_threadpool(_open, stylist, conversation_id, user_id)
             events = _stream_in_thread(stylist, slots, message, conversation_id, user_id)
-            return StreamingResponse(_sse(events, base_url), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+            return StreamingResponse(_sse(events, base_url, designs_dir), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
         reply: ChatReply = await run_in_threadpool(_locked_chat, stylist, slots, message, conversation_id, user_id)
-        return _completion(reply, base_url)
+        return _completion(reply, base_url, designs_dir)
 
     @app.get("/v1/tools")
     async def list_tools() -> dict[str, Any]:
@@ -180,15 +182,24 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
             raise ApiError(404, f"garment {item_id!r} has no image", code="no_image")
         return FileResponse(garment.image_path)
 
-    @app.get("/v1/images/{name}")
+    @app.get("/v1/images/{name:path}")
     async def generated_image(name: str) -> FileResponse:
         root = Path(stylist.runtime.settings.designs_dir).resolve()
         path = (root / name).resolve()
-        if path.parent != root or not path.is_file():
+        if root not in path.parents or not path.is_file():
             raise ApiError(404, f"no generated image named {name!r}", code="image_not_found")
         return FileResponse(path)
 
     return app
+
+
+def _image_url(base_url: str, path: str, designs_dir: Path) -> str:
+    """The URL ``GET /v1/images/...`` serves ``path`` at (its place under the designs folder)."""
+    try:
+        relative = Path(path).resolve().relative_to(Path(designs_dir).resolve()).as_posix()
+    except ValueError:  # not a generated picture: name it, the route answers 404 for it
+        relative = Path(path).name
+    return f"{base_url}v1/images/{quote(relative)}"
 
 
 def _default_concurrency(stylist: Any) -> int:
@@ -249,7 +260,7 @@ async def _stream_in_thread(stylist: Any, slots: threading.BoundedSemaphore, mes
         yield event
 
 
-async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[str]:
+async def _sse(events: AsyncIterator[Any], base_url: str, designs_dir: Path) -> AsyncIterator[str]:
     cid, created = completion_id(), now()
 
     def chunk(delta: dict[str, Any], finish: str | None = None, extra: dict[str, Any] | None = None) -> str:
@@ -271,7 +282,7 @@ async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[str]:
         if isinstance(event, Token) and event.text:
             yield chunk({"content": event.text})
         elif isinstance(event, Done):
-            ext = _extension(event.reply, base_url)
+            ext = _extension(event.reply, base_url, designs_dir)
             yield chunk({}, "stop", {"stylist": ext.model_dump(mode="json")})
         elif isinstance(event, Error):
             import json
@@ -280,16 +291,16 @@ async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[str]:
     yield "data: [DONE]\n\n"
 
 
-def _extension(reply: ChatReply, base_url: str) -> StylistExtension:
+def _extension(reply: ChatReply, base_url: str, designs_dir: Path) -> StylistExtension:
     return StylistExtension(
         conversation_id=reply.conversation_id,
         items=[item_payload(item, base_url) for item in reply.items],
         tool_calls=reply.tool_calls,
-        images=[f"{base_url}v1/images/{Path(p).name}" for p in reply.images],
+        images=[_image_url(base_url, p, designs_dir) for p in reply.images],
     )
 
 
-def _completion(reply: ChatReply, base_url: str) -> dict[str, Any]:
+def _completion(reply: ChatReply, base_url: str, designs_dir: Path) -> dict[str, Any]:
     return {
         "id": completion_id(),
         "object": "chat.completion",
@@ -297,7 +308,7 @@ def _completion(reply: ChatReply, base_url: str) -> dict[str, Any]:
         "model": MODEL_ID,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "stylist": _extension(reply, base_url).model_dump(mode="json"),
+        "stylist": _extension(reply, base_url, designs_dir).model_dump(mode="json"),
     }
 
 

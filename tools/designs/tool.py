@@ -7,6 +7,7 @@ import logging
 import random
 import re
 import time
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,8 +131,10 @@ class DesignGarments(Tool):
                 order, sims = rerank(block, text, embedder, keep=1)
                 chosen.append(d * per_design + order[0])
                 scores.append(round(sims[0], 4))
-        folder = Path(settings.designs_dir).expanduser().resolve() / f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(args.brief)}-{seed}"
-        folder.mkdir(parents=True, exist_ok=True)
+        # A fresh folder per call: a repeated request must not overwrite pictures an earlier reply shows.
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        folder = Path(settings.designs_dir).expanduser().resolve() / f"{stamp}-{_slug(args.brief)}-{seed}"
+        folder.mkdir(parents=True)
         designs: list[Design] = []
         method = "none"
         for d, (row, pick) in enumerate(zip(plan.labels, chosen)):
