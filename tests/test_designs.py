@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from designs_helpers import tiny_config, train_tiny
-from stylist.errors import ModelUnavailableError, ToolInputError
+from stylist.errors import CatalogueError, ModelUnavailableError, ToolInputError
 from stylist.tools.designs.brief import plan_designs
 from stylist.tools.designs.data import FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, fashion_mnist, synthetic
 from stylist.tools.designs.model import GanConfig, generator_from_checkpoint, load_checkpoint
@@ -167,5 +167,5 @@ def test_fashion_mnist_reader():
 
 
 def test_fashion_mnist_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(ToolInputError, match="Fashion-MNIST file .*train-images-idx3-ubyte.gz not found"):
+    with pytest.raises(CatalogueError, match="Fashion-MNIST file .*train-images-idx3-ubyte.gz is missing"):
         fashion_mnist(tmp_path)

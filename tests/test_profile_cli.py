@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stylist.cli import main
 from stylist.cli.common import CliState
+from tests.cli_helpers import run_cli
 from tests.fakes_profile import ProfileCatalogueIndex, ScriptedChatModel, profile_runtime
 
 
@@ -28,14 +28,7 @@ def fake_cli_runtime(monkeypatch: pytest.MonkeyPatch) -> dict:
     return shared
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str):  # noqa: ANN201

@@ -15,6 +15,7 @@ from fakes_recognise import garment_picture, shared_tiny_checkpoint, tiny_checkp
 from stylist.errors import ModelUnavailableError, StylistError
 from stylist.tools.recognise.colours import main_colours
 from stylist.tools.recognise.data import fashion_mnist_available
+from tests.cli_helpers import run_cli
 from stylist.tools.recognise.model import load_checkpoint, save_checkpoint
 from stylist.tools.recognise.preprocess import colour_weights, find_foreground
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
@@ -166,15 +167,7 @@ def test_the_rule_router_reaches_the_tool_for_a_photo(recogniser):
 
 
 def _cli(capsys, *argv):
-    from stylist.cli import main
-
-    code = 0
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *argv)
 
 
 def test_cli_json_uses_the_users_trained_checkpoint(checkpoint, stylist_home, tmp_path, capsys):

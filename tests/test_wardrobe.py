@@ -10,6 +10,7 @@ import pytest
 
 from fakes import MeanColourImageEmbedder
 from fakes_profile import ProfileCatalogueIndex, profile_runtime
+from cli_helpers import run_cli
 from fakes_recognise import garment_picture, shared_tiny_checkpoint
 from stylist.errors import ToolInputError
 from stylist.tools.recognise.recogniser import Recogniser
@@ -109,7 +110,6 @@ def test_migration_adds_photo_columns_to_an_old_database(tmp_path):
 
 
 def test_wardrobe_cli_add_list_remove(checkpoint, photo, monkeypatch, capsys):
-    from stylist.cli import main
     from stylist.cli.common import CliState
 
     shared: dict = {}
@@ -126,13 +126,7 @@ def test_wardrobe_cli_add_list_remove(checkpoint, photo, monkeypatch, capsys):
     monkeypatch.setattr(CliState, "runtime", property(runtime))
 
     def cli(*argv: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, *argv)
 
     code, out, err = cli("wardrobe", "add", str(photo), "--name", "my blue oxford", "--article", "shirt", "--json")
     assert code == 0, err

@@ -11,7 +11,6 @@ from stylist.profiles.schema import FeedbackEvent, Profile
 from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
 from stylist.agent.toolroutes import profile_question_applies
-from stylist.agent.toolroutes import profile_question_applies
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime

@@ -6,7 +6,6 @@ condition; a few thousand 64 px pictures take tens of MB.
 
 from __future__ import annotations
 
-import gzip
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +17,11 @@ from PIL import Image, ImageDraw
 
 from stylist.errors import ToolInputError
 from stylist.index.lexicon import canonical_colour
+from stylist.index.loaders.fashion_mnist import FASHION_MNIST_ARTICLES, FASHION_MNIST_DIR, load_fashion_mnist  # noqa: F401
 from stylist.index.schema import Garment
 
-FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
-FASHION_MNIST_CLASSES = ["T-Shirt", "Trousers", "Sweater", "Dress", "Coat",
-                         "Sandals", "Shirt", "Sneakers", "Handbag", "Boots"]
-"""Fashion-MNIST's ten classes, named with the demo catalogue's article types where they match
-("T-shirt/top" → T-Shirt, "Pullover" → Sweater, "Ankle boot" → Boots, "Bag" → Handbag)."""
+FASHION_MNIST_CLASSES = list(FASHION_MNIST_ARTICLES)
+"""Fashion-MNIST's ten classes, named with the demo catalogue's article types where they match."""
 NO_PATTERN = "none"
 
 
@@ -119,29 +116,11 @@ def from_garments(
     return GanData(images, labels, vocab, [ids[i] for i in keep], problems)
 
 
-def _idx(path: Path) -> np.ndarray:
-    with gzip.open(path, "rb") as fh:
-        raw = fh.read()
-    magic = int.from_bytes(raw[:4], "big")
-    dims = magic & 0xFF
-    if magic >> 8 != 0x08:
-        raise ToolInputError(f"{path} is not an idx file of unsigned bytes (magic {magic:#x})")
-    shape = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
 def fashion_mnist(folder: str | Path = FASHION_MNIST_DIR, split: str = "train", image_size: int = 32,
                   limit: int | None = None) -> GanData:
     """Fashion-MNIST's ``train`` (60k) or ``t10k`` (10k) split, padded from 28 to 32 px (or
     resized to ``image_size``), one condition ``article_type`` with the ten classes."""
-    folder = Path(folder)
-    images_path = folder / f"{split}-images-idx3-ubyte.gz"
-    labels_path = folder / f"{split}-labels-idx1-ubyte.gz"
-    for p in (images_path, labels_path):
-        if not p.is_file():
-            raise ToolInputError(f"Fashion-MNIST file {p} not found",
-                                 hint="install it with: apt install dataset-fashion-mnist (or pass --fashion-mnist DIR)")
-    images, labels = _idx(images_path), _idx(labels_path)
+    images, labels = load_fashion_mnist(folder, split)
     if limit:
         images, labels = images[:limit], labels[:limit]
     if image_size == 32:

@@ -6,59 +6,27 @@ serves both; its pictures carry no pattern label.
 
 from __future__ import annotations
 
-import gzip
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from stylist.errors import CatalogueError
+from stylist.index.loaders.fashion_mnist import (  # noqa: F401 (re-exported for the recogniser)
+    FASHION_MNIST_ARTICLES,
+    FASHION_MNIST_CLASSES,
+    FASHION_MNIST_DIR,
+    fashion_mnist_available,
+    load_fashion_mnist,
+)
 from stylist.index.schema import Garment
 from stylist.tools.recognise.preprocess import find_foreground, shape_input, texture_input
 
 log = logging.getLogger(__name__)
 
-FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
-FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 #: Fashion-MNIST class → the demo catalogue's article name for it.
-FASHION_MNIST_TO_ARTICLE = ("T-Shirt", "Trousers", "Sweater", "Dress", "Coat", "Sandals", "Shirt", "Sneakers", "Handbag", "Boots")
-
-
-def _read_idx(path: Path) -> np.ndarray:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as fh:
-        data = fh.read()
-    if len(data) < 8 or data[0] != 0 or data[1] != 0 or data[2] != 8:
-        raise CatalogueError(f"{path} is not an unsigned-byte idx file")
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
-    if body.size != int(np.prod(shape)):
-        raise CatalogueError(f"{path}: header says {shape} but holds {body.size} bytes")
-    return body.reshape(shape)
-
-
-def fashion_mnist_available(folder: str | Path = FASHION_MNIST_DIR) -> bool:
-    folder = Path(folder)
-    return all((folder / f"{s}-{k}-ubyte.gz").is_file() for s in ("train", "t10k") for k in ("images-idx3", "labels-idx1"))
-
-
-def load_fashion_mnist(folder: str | Path = FASHION_MNIST_DIR, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """(images uint8 Nx28x28, labels int64 N) of the ``train`` or ``t10k`` split."""
-    folder = Path(folder)
-    images = folder / f"{split}-images-idx3-ubyte.gz"
-    labels = folder / f"{split}-labels-idx1-ubyte.gz"
-    for path in (images, labels):
-        if not path.is_file():
-            raise CatalogueError(f"Fashion-MNIST file {path} is missing",
-                                 hint="install the Debian package dataset-fashion-mnist or pass --fashion-mnist DIR")
-    x, y = _read_idx(images), _read_idx(labels).astype(np.int64)
-    if x.ndim != 3 or x.shape[0] != y.shape[0]:
-        raise CatalogueError(f"Fashion-MNIST {split}: {x.shape[0]} images but {y.shape[0]} labels")
-    return x, y
+FASHION_MNIST_TO_ARTICLE = FASHION_MNIST_ARTICLES
 
 
 @dataclass
