@@ -34,7 +34,10 @@ async def test_one_real_turn_with_the_embedded_model() -> None:
         assert turn.error is None
         assert turn.text.strip()
         (reply,) = replies
-        assert reply.backend == "embedded" and reply.metadata.get("answer") != "template", reply.metadata
+        # The model took part (it chose or confirmed the call and wrote an answer); when its answer
+        # names a garment the catalogue lacks, grounding replaces it with the template's.
+        assert reply.backend == "embedded" and "model" in reply.metadata["route"], reply.metadata
+        assert reply.metadata.get("tokens", 0) > 0 or reply.metadata.get("tokens_per_s"), reply.metadata
         assert reply.timings.first_token_s is not None
         assert turn.trace.calls, "the stylist ran no tool"
         assert app.chat.conversation_id

@@ -84,8 +84,9 @@ class SearchResult(BaseModel):
 
 
 class SearchGarments(Tool):
-    """Search the garment catalogue by description and/or a photo (image_path), and filters (slot,
-    gender, colours, article types, occasions, seasons, brands, price range). Returns real catalogue
+    """Search the garment catalogue by words and/or a photo, with filters. The words describe the
+    garment; image_path finds garments that look like a picture; filters narrow by slot, gender,
+    colours, article types, occasions, seasons, brands and price range. Returns real catalogue
     garments with ids, titles, prices and a relevance score. Use it before naming any garment."""
 
     name = "search_garments"
