@@ -1,7 +1,7 @@
 """Load test of ``stylist serve`` on loopback: N concurrent chat clients for a fixed time.
 
-Starts the real server in a subprocess (its own data home, the demo catalogue indexed before
-timing starts), then runs N clients that each hold one conversation and send chat completions
+Starts the real server in a subprocess (a data home shared by the runs, the demo catalogue
+indexed before the first run's timing starts), then runs N clients that each hold one conversation and send chat completions
 back to back. Reports throughput, p50/p95 latency, errors (must be 0) and the server's peak RSS.
 
     .venv/bin/python benchmarks/serve.py                              # router and fake-openai, 10 and 50 clients
@@ -109,9 +109,9 @@ async def client(base: str, n: int, stop_at: float, latencies: list[float], erro
             turn += 1
 
 
-def run(mode: str, clients: int, seconds: float) -> dict[str, Any]:
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as home:
-        proc, base = start_server(mode, Path(home), stack)
+def run(mode: str, clients: int, seconds: float, home: Path) -> dict[str, Any]:
+    with ExitStack() as stack:
+        proc, base = start_server(mode, home, stack)
         latencies: list[float] = []
         errors: list[str] = []
         t0 = time.monotonic()
@@ -137,7 +137,9 @@ def main() -> None:
     parser.add_argument("--clients", default="10,50")
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    rows = [run(mode, int(c), args.seconds) for mode in args.modes.split(",") for c in args.clients.split(",")]
+    # One data home for every run: the first server builds the demo index, the others reuse it.
+    with tempfile.TemporaryDirectory() as home:
+        rows = [run(mode, int(c), args.seconds, Path(home)) for mode in args.modes.split(",") for c in args.clients.split(",")]
     print_table(rows, ["mode", "clients", "seconds", "requests", "req_per_s", "p50_ms", "p95_ms", "errors", "server_peak_rss_mb"])
     write_results("serve", {"machine": machine(), "rows": rows})
 

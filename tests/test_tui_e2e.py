@@ -23,7 +23,7 @@ def anyio_backend() -> str:
 async def test_one_real_turn_with_the_embedded_model() -> None:
     from stylist.facade import Stylist
 
-    stylist = Stylist.from_config(index={"demo_size": 20}, llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2})
+    stylist = Stylist.from_config(index={"demo_size": 20}, llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2, "timeout_s": 900})  # a busy machine is slow, not broken
     catalogue = stylist.runtime.catalogue_index  # built before the app, outside the turn's time budget
     replies = _record_replies(stylist)
     app = create_app(stylist, graphics="halfcell")
