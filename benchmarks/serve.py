@@ -61,8 +61,8 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(mode: str, home: Path, stack: ExitStack) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+def start_server(mode: str, home: Path, stack: ExitStack, demo_size: int) -> tuple[subprocess.Popen[bytes], str]:
+    env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1", "STYLIST_INDEX__DEMO_SIZE": str(demo_size)}
     args = [sys.executable, "-m", "stylist.cli", "serve", "--port", str(port := free_port()), "--api-key", KEY]
     if mode == "router":
         args += ["--llm", "none"]
@@ -73,7 +73,9 @@ def start_server(mode: str, home: Path, stack: ExitStack) -> tuple[subprocess.Po
         args = args[:3] + ["--set", f"llm.base_url={upstream}", "--set", "llm.model=fake", "--set", "llm.api_key=x"] + args[3:] + ["--llm", "openai"]
     elif mode != "embedded":
         raise SystemExit(f"unknown mode {mode!r}")
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-request.
+    log = stack.enter_context(open(home / f"server-{mode}.log", "ab"))
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
     stack.callback(lambda: (proc.terminate(), proc.wait(10)))
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 120
@@ -84,7 +86,7 @@ def start_server(mode: str, home: Path, stack: ExitStack) -> tuple[subprocess.Po
         except httpx.HTTPError:
             time.sleep(0.2)
     else:
-        raise SystemExit(f"the server did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        raise SystemExit(f"the server did not start: {(home / f'server-{mode}.log').read_text(errors='replace')[-2000:]}")
     # Warm up: the first chat builds the demo index and loads the models; not timed.
     httpx.post(f"{base}/chat/completions", headers={"Authorization": f"Bearer {KEY}"}, timeout=900,
                json={"model": "stylist", "messages": [{"role": "user", "content": "warm up: a red dress"}]}).raise_for_status()
@@ -109,9 +111,9 @@ async def client(base: str, n: int, stop_at: float, latencies: list[float], erro
             turn += 1
 
 
-def run(mode: str, clients: int, seconds: float, home: Path) -> dict[str, Any]:
+def run(mode: str, clients: int, seconds: float, home: Path, demo_size: int) -> dict[str, Any]:
     with ExitStack() as stack:
-        proc, base = start_server(mode, home, stack)
+        proc, base = start_server(mode, home, stack, demo_size)
         latencies: list[float] = []
         errors: list[str] = []
         t0 = time.monotonic()
@@ -136,12 +138,13 @@ def main() -> None:
     parser.add_argument("--modes", default="router,fake-openai")
     parser.add_argument("--clients", default="10,50")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--demo-size", type=int, default=3000, help="demo catalogue the server indexes")
     args = parser.parse_args()
     # One data home for every run: the first server builds the demo index, the others reuse it.
     with tempfile.TemporaryDirectory() as home:
-        rows = [run(mode, int(c), args.seconds, Path(home)) for mode in args.modes.split(",") for c in args.clients.split(",")]
+        rows = [run(mode, int(c), args.seconds, Path(home), args.demo_size) for mode in args.modes.split(",") for c in args.clients.split(",")]
     print_table(rows, ["mode", "clients", "seconds", "requests", "req_per_s", "p50_ms", "p95_ms", "errors", "server_peak_rss_mb"])
-    write_results("serve", {"machine": machine(), "rows": rows})
+    write_results("serve", {"machine": machine(), "demo_size": args.demo_size, "rows": rows})
 
 
 if __name__ == "__main__":
