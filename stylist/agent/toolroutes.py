@@ -300,12 +300,14 @@ _FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def feedback_kind(text: str) -> str | None:
+def _first_match(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    """The name of the first (name, pattern) row whose pattern the normalised text matches."""
     t = normalise(text)
-    for kind, pattern in _FEEDBACK_KINDS:
-        if re.search(pattern, t):
-            return kind
-    return None
+    return next((name for name, pattern in table if re.search(pattern, t)), None)
+
+
+def feedback_kind(text: str) -> str | None:
+    return _first_match(text, _FEEDBACK_KINDS)
 
 
 def feedback_arguments(text: str, context: RouteContext) -> dict[str, Any]:
@@ -337,11 +339,7 @@ _COPY_TONES = (
 
 
 def copy_tone(text: str) -> str | None:
-    t = normalise(text)
-    for tone, pattern in _COPY_TONES:
-        if re.search(pattern, t):
-            return tone
-    return None
+    return _first_match(text, _COPY_TONES)
 
 
 def copy_kind(text: str, n_items: int) -> str | None:
