@@ -62,7 +62,9 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def start_server(mode: str, home: Path, stack: ExitStack, demo_size: int) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1", "STYLIST_INDEX__DEMO_SIZE": str(demo_size)}
+    env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1", "STYLIST_INDEX__DEMO_SIZE": str(demo_size),
+           # one key for every client: lift the per-key limit (its refusals are tested elsewhere)
+           "STYLIST_SERVER__RATE_LIMIT_PER_MINUTE": "1000000"}
     args = [sys.executable, "-m", "stylist.cli", "serve", "--port", str(port := free_port()), "--api-key", KEY]
     if mode == "router":
         args += ["--llm", "none"]
