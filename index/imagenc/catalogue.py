@@ -10,7 +10,7 @@ from typing import Any
 from PIL import Image
 
 from stylist.errors import ToolInputError
-from stylist.index.imagenc.images import ImageInputError, load_image
+from stylist.index.imagenc.images import iter_pictures
 from stylist.index.imagenc.model import EncoderConfig, save_checkpoint
 from stylist.index.imagenc.train import Progress, TrainConfig, train_image_encoder
 from stylist.index.protocols import TextEmbedder
@@ -28,18 +28,10 @@ class PictureSet:
 def load_pictures(garments: Sequence[Garment], base: Path | None = None, progress: Progress | None = None) -> PictureSet:
     """The garments that have a readable picture, with the pictures; the rest are reported."""
     out = PictureSet()
-    for n, garment in enumerate(garments, 1):
-        if garment.image_path:
-            path = Path(garment.image_path)
-            if not path.is_absolute() and base is not None:
-                path = base / path
-            try:
-                out.images.append(load_image(path))
-                out.garments.append(garment)
-            except ImageInputError as exc:
-                out.problems.append(f"{garment.id}: {exc.message}")
-        if progress:
-            progress("pictures", n, len(garments))
+    report = (lambda done, total: progress("pictures", done, total)) if progress else None
+    for garment, picture in iter_pictures(garments, out.problems, base, report):
+        out.garments.append(garment)
+        out.images.append(picture)
     return out
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from stylist.errors import StylistError
+
+if TYPE_CHECKING:
+    from stylist.index.schema import Garment
 
 MIN_SIDE = 16
 MAX_PIXELS = 40_000_000  # beyond this a file is refused (decompression-bomb guard)
@@ -52,3 +57,27 @@ def to_rgb(img: Image.Image, *, name: str = "image") -> Image.Image:
     if max(img.size) > WORKING_SIDE:
         img.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.LANCZOS)
     return img
+
+
+def iter_pictures(
+    garments: Sequence[Garment],
+    problems: list[str],
+    base: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[Garment, Image.Image]]:
+    """Each garment that has a readable picture, with the picture (relative paths under ``base``).
+    Unreadable pictures are appended to ``problems`` as "<id>: <why>"; ``progress(done, total)``
+    follows every garment."""
+    for n, garment in enumerate(garments, 1):
+        if garment.image_path:
+            path = Path(garment.image_path)
+            if not path.is_absolute() and base is not None:
+                path = base / path
+            try:
+                picture = load_image(path)
+            except ImageInputError as exc:
+                problems.append(f"{garment.id}: {exc.message}")
+            else:
+                yield garment, picture
+        if progress:
+            progress(n, len(garments))

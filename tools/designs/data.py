@@ -83,22 +83,13 @@ def from_garments(
 ) -> GanData:
     """Every garment with a readable picture. Condition values seen fewer than ``min_count``
     times are dropped with their garments (reported in ``problems``)."""
-    from stylist.index.imagenc.images import ImageInputError, load_image
+    from stylist.index.imagenc.images import iter_pictures
 
     arrays, rows, ids, problems = [], [], [], []
-    for n, garment in enumerate(garments, 1):
-        if garment.image_path:
-            path = Path(garment.image_path)
-            if not path.is_absolute() and base is not None:
-                path = base / path
-            try:
-                arrays.append(to_array(load_image(path), image_size))
-                rows.append(garment_labels(garment))
-                ids.append(garment.id)
-            except ImageInputError as exc:
-                problems.append(f"{garment.id}: {exc.message}")
-        if progress:
-            progress(n, len(garments))
+    for garment, picture in iter_pictures(garments, problems, base, progress):
+        arrays.append(to_array(picture, image_size))
+        rows.append(garment_labels(garment))
+        ids.append(garment.id)
     counts: dict[str, dict[str, int]] = {c: {} for c in conditions}
     for row in rows:
         for c in conditions:
