@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from stylist.cli import main
+from tests.cli_helpers import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_demo_writes_catalogue_and_images(tmp_path: Path, capsys) -> None:

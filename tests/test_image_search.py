@@ -10,17 +10,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
-
-from stylist.cli import main
-from stylist.config import load_settings
-from stylist.errors import ConfigError, IndexNotBuiltError, ModelUnavailableError, ToolInputError
 from stylist.index.build import build_index
 from stylist.index.demo import generate_demo_catalogue
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Slot
 from stylist.index.store import CatalogueIndex
 from stylist.index.store.catalogue_index import ScoreWeights
-from tests.fakes import ColourTowerImageEmbedder, ColourWordImageEmbedder, HashingTextEmbedder, MeanColourImageEmbedder
+
+from stylist.config import load_settings
+from stylist.errors import (
+    ConfigError,
+    IndexNotBuiltError,
+    ModelUnavailableError,
+    ToolInputError,
+)
+from tests.cli_helpers import run_cli
+from tests.fakes import (
+    ColourTowerImageEmbedder,
+    ColourWordImageEmbedder,
+    HashingTextEmbedder,
+    MeanColourImageEmbedder,
+)
 from tests.sample_catalogue import sample_garments
 
 RGB = {"navy": (0, 0, 128), "black": (10, 10, 10), "red": (220, 20, 20), "white": (250, 250, 250), "green": (20, 150, 40), "beige": (220, 200, 160), "blue": (30, 60, 200)}
@@ -204,14 +214,7 @@ def test_bad_picture_queries_are_named(settings, tmp_path):
 
 
 # ------------------------------------------------------------------ CLI
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-
-from stylist.cli import main
-from stylist.config import load_settings
 from stylist.index.build import build_index
-from stylist.runtime import Runtime
 from stylist.tools.search import SearchResult, search_garments
+
+from stylist.config import load_settings
+from stylist.runtime import Runtime
+from tests.cli_helpers import run_cli
 from tests.fakes import HashingTextEmbedder
 from tests.sample_catalogue import sample_garments
 
@@ -24,14 +24,7 @@ def fake_embedder(monkeypatch):
     monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 @pytest.fixture
