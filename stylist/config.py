@@ -129,6 +129,11 @@ class LLMSettings(BaseModel):
     lean_cards: bool | None = None
     """Garments in the answer prompt as id, title, price and colours only; ``None``: on for
     ``embedded`` (the answer prompt is evaluated before the first token), off elsewhere."""
+    lead_with_results: bool | None = None
+    """Stream the garments the tools found (grounded, from the template) as soon as the tools
+    return, then the model's explanation; ``None``: on for ``embedded``, where the model reads
+    its prompt at tens of milliseconds per token on a laptop CPU and the first line it writes
+    comes many seconds later. Off elsewhere: the model's answer names the garments itself."""
     repair_calls: bool | None = None
     """Retry an invalid tool call once with the validation error; ``None``: on for served and
     transformers models, off on ``embedded`` (the router's call is used at once instead)."""

@@ -324,3 +324,34 @@ def test_embedded_answer_prompt_has_lean_garment_cards():
     assert '"id": "g-0003"' in prompt and '"price"' in prompt
     assert '"about"' not in prompt and '"occasions"' not in prompt and '"score"' not in prompt
     assert prompt.count('"id": "g-') == 3  # llm.answer_items: 3 garments per result on embedded
+
+
+def test_embedded_leads_with_the_found_garments_before_the_model_explains():
+    model = ScriptedChatModel(script=[
+        tool_call("search_garments", {"query": "party dress", "slot": "dress", "max_price": 100}),
+        "The Red Satin Party Dress is bold and festive.\nA Gold Ballgown [g-9999] ($20) would also work.",
+        "It suits an evening party.",  # the continuation asked for after the invented line
+    ])
+    stylist = fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None})  # the embedded default
+    events, reply = run(stylist, "a party dress under 100")
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert tokens[0].startswith("From the catalogue")
+    lead = "".join(tokens[: 1 + len(reply.items)])
+    assert "[g-0009]" in lead  # the garments come first, from the tool result, before any model text
+    found = reply.tool_calls[0]
+    assert reply.metadata["lead"] is True and found.ok
+    assert "bold and festive" in reply.text and "g-9999" not in reply.text  # model text follows, still grounded
+    assert reply.metadata["first_model_token_s"] >= reply.timings.first_token_s
+    answer = model.calls[1]
+    assert "already been listed" in answer["messages"][0].content
+    assert "evening party" in reply.text and "answer_error" not in reply.metadata
+    assert reply.metadata.get("appended_items") is None  # not listed twice
+
+
+def test_no_lead_when_the_tools_found_no_garments_or_it_is_off():
+    model = ScriptedChatModel(script=[tool_call("get_profile", {}), "Your profile is empty so far."])
+    events, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None}), "show my profile")
+    assert "lead" not in reply.metadata and not reply.text.startswith("From the catalogue")
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "party dress"}), "Red Satin Party Dress [g-0009] ($85)."])
+    events, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": False}), "a party dress")
+    assert "lead" not in reply.metadata and reply.text.startswith("Red Satin")

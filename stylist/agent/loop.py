@@ -106,6 +106,7 @@ class Agent:
         self.answer_items = settings.answer_items or (3 if backend == "embedded" else 5)
         self.lean_cards = settings.lean_cards if settings.lean_cards is not None else backend == "embedded"
         self.router_first = settings.router_first if settings.router_first is not None else backend == "embedded"
+        self.lead_with_results = settings.lead_with_results if settings.lead_with_results is not None else backend == "embedded"
         self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
@@ -123,7 +124,7 @@ class Agent:
     def _run(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
         start = time.perf_counter()
         deadline = start + self.settings.timeout_s
-        meta: dict[str, Any] = {"route": []}
+        meta: dict[str, Any] = {"route": [], "_start": start}
         calls: list[Call] = []
         route_ctx = RouteContext(last_call=ctx.last_call, last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])], user_id=ctx.user_id)
         model_ok = self.model is not None
@@ -186,9 +187,16 @@ class Agent:
                     yield Item(item=_ref(known[gid]))
 
         answered = False
+        led = False
+        if self.lead_with_results and model_ok and self.model is not None and self._item_calls(calls):
+            meta["lead"] = True
+            led = True
+            yield from self._emit_checked(self._item_lines(calls, heading="From the catalogue:\n"), grounder, emit)
         if model_ok and self.model is not None and time.perf_counter() < deadline:
             try:
-                yield from self._answer_with_model(message, ctx, calls, grounder, emit, deadline, meta)
+                if led:
+                    yield from emit("\n")
+                yield from self._answer_with_model(message, ctx, calls, grounder, emit, deadline, meta, led=led)
                 answered = bool("".join(text_parts).strip())
             except Exception as exc:  # the model failed mid-answer: fall back to the template
                 log.warning("answer step failed: %s", exc)
@@ -202,19 +210,14 @@ class Agent:
                     yield from emit(checked + ("\n" if line.endswith("\n") else ""))
         elif self._should_append_items(calls, grounder):
             meta["appended_items"] = True
-            items = [i for c in calls if c.ok for i in c.items][:5]
-            args = next((c.arguments for c in calls if c.ok and c.items), {})
-            lines = ["\n\nFrom the catalogue:\n", *(template.item_line(n + 1, it, args) + "\n" for n, it in enumerate(items))]
-            for line in lines:
-                checked = grounder.check_line(line.rstrip("\n"))
-                if checked is not None:
-                    yield from emit(checked + "\n" if line.endswith("\n") else checked)
+            yield from self._emit_checked(self._item_lines(calls, heading="\n\nFrom the catalogue:\n"), grounder, emit)
 
         report = grounder.report
         meta["grounding"] = {
             "rate": round(report.rate, 4), "grounded": len(report.grounded), "invented": len(report.invented),
             "removed_lines": report.removed_lines, "price_fixes": report.price_fixes, "colour_fixes": report.colour_fixes,
         }
+        meta.pop("_start", None)
         first_chunk, last_chunk = meta.pop("_first_chunk", None), meta.pop("_last_chunk", None)
         if meta.get("tokens", 0) > 1 and last_chunk > first_chunk:
             meta["tokens_per_s"] = round((meta["tokens"] - 1) / (last_chunk - first_chunk), 2)
@@ -407,8 +410,8 @@ class Agent:
 
     # -- answering ----------------------------------------------------------------------------
     def _answer_with_model(self, message: str, ctx: TurnContext, calls: list[Call], grounder: Grounder, emit: Any,
-                           deadline: float, meta: dict[str, Any]) -> Iterator[ChatEvent]:
-        messages = self._answer_messages(message, ctx, calls)
+                           deadline: float, meta: dict[str, Any], led: bool = False) -> Iterator[ChatEvent]:
+        messages = self._answer_messages(message, ctx, calls, led=led)
         regenerations = 1
         emitted: list[str] = []
         while True:
@@ -420,6 +423,7 @@ class Agent:
                     meta["tokens"] = meta.get("tokens", 0) + 1  # one streamed chunk is one token on every backend we ship
                     now = time.perf_counter()
                     meta.setdefault("_first_chunk", now)
+                    meta.setdefault("first_model_token_s", round(now - meta["_start"], 4))
                     meta["_last_chunk"] = now
                 buffer += piece
                 while "\n" in buffer:
@@ -457,7 +461,7 @@ class Agent:
             meta["regenerated"] = True
             messages = messages + [AIMessage(content="".join(emitted) or " "), HumanMessage(prompts.CONTINUE.format(line=rejected.strip()[:200]))]
 
-    def _answer_messages(self, message: str, ctx: TurnContext, calls: list[Call]) -> list[BaseMessage]:
+    def _answer_messages(self, message: str, ctx: TurnContext, calls: list[Call], led: bool = False) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 5)
         if calls:
             k = self.answer_items
@@ -466,7 +470,7 @@ class Agent:
             while approx_tokens(results) > limit and k > 1:
                 k -= 1
                 results = "\n".join(self._observation(c, k=k, lean=self.lean_cards) for c in calls)
-            system = prompts.ANSWER_SYSTEM
+            system = prompts.ANSWER_AFTER_LEAD if led else prompts.ANSWER_SYSTEM
             user = prompts.ANSWER_USER.format(message=message, results=results)
         else:
             system, user = prompts.ANSWER_NO_TOOLS, message
@@ -494,7 +498,25 @@ class Agent:
         return body
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
-        return not grounder.report.grounded and any(c.ok and c.items for c in calls)
+        return not grounder.report.grounded and bool(self._item_calls(calls))
+
+    @staticmethod
+    def _item_calls(calls: list[Call]) -> list[Call]:
+        return [c for c in calls if c.ok and c.items]
+
+    def _item_lines(self, calls: list[Call], heading: str) -> list[str]:
+        """The garments the tools found, one template line each, under ``heading``."""
+        item_calls = self._item_calls(calls)
+        items = [i for c in item_calls for i in c.items][:5]
+        args = item_calls[0].arguments if item_calls else {}
+        return [heading, *(template.item_line(n + 1, it, args) + "\n" for n, it in enumerate(items))]
+
+    @staticmethod
+    def _emit_checked(lines: list[str], grounder: Grounder, emit: Any) -> Iterator[ChatEvent]:
+        for line in lines:
+            checked = grounder.check_line(line.rstrip("\n"))
+            if checked is not None:
+                yield from emit(checked + "\n" if line.endswith("\n") else checked)
 
 
 def _unambiguous(scores: dict[str, float], tool: str) -> bool:
