@@ -72,7 +72,8 @@ def test_mf_weight_grows_with_the_users_interactions(index, store) -> None:  # n
         store.record_feedback("light", gid, "like")
     for gid in group_a[:10]:
         store.record_feedback("heavy", gid, "like")
-    weights = BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, learned_dislike=0.0, popularity=0.0, mf_k=10.0)
+    weights = BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, learned_dislike=0.0, popularity=0.0, mf=1.0,
+                           mf_k=10.0)
     model = PreferenceModel(store, catalogue=lambda: index, weights=weights)
     pool = [(index.get(i), 0.5) for i in group_a[10:12] + group_b[:12]]  # items others liked, these two did not
 
@@ -87,12 +88,20 @@ def test_mf_weight_grows_with_the_users_interactions(index, store) -> None:  # n
     assert set(top) == set(group_a[10:12])
 
 
-def test_learned_lift_is_zero_without_feedback_and_rises_with_evidence(index, store) -> None:  # noqa: ANN001
+def test_mf_is_not_trained_while_its_weight_is_zero(index, store) -> None:  # noqa: ANN001
+    for u in range(4):
+        for g in list(index)[:6]:
+            store.record_feedback(f"u{u}", g.id, "like")
+    assert PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(mf=0.0)).mf_model() is None
+    assert PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(mf=1.0)).mf_model() is not None
+
+
+def test_learned_affinity_rises_with_evidence(index, store) -> None:  # noqa: ANN001
     linen = [g.id for g in index if g.material == "linen"]
     pool = [(g, 0.5) for g in index if g.id not in linen[:3]]
     model = PreferenceModel(store, catalogue=lambda: index)
 
-    def linen_lift(user: str) -> float:
+    def linen_gain(user: str) -> float:
         ranked = model.rerank(user, pool)
         lin = [h.components["attribute"] for h in ranked if h.garment.material == "linen"]
         rest = [h.components["attribute"] for h in ranked if h.garment.material != "linen"]
@@ -101,7 +110,7 @@ def test_learned_lift_is_zero_without_feedback_and_rises_with_evidence(index, st
     store.record_feedback("one", linen[0], "like")
     for i in linen[:3]:
         store.record_feedback("three", i, "like")
-    assert 0 < linen_lift("one") < linen_lift("three")
+    assert 0 < linen_gain("one") < linen_gain("three")
 
 
 def test_deleted_users_no_longer_make_items_popular(index, store) -> None:  # noqa: ANN001
