@@ -6,8 +6,10 @@ present, else the demo or a synthetic catalogue) it measures:
 - template pass rate: the deterministic fallback, every kind x tone (should be 100%);
 - checker sensitivity: a wrong colour, material, garment type or price injected into a true copy
   must be caught (detection rate per kind of error);
-- LLM pass rates on a small sample when an LLM is available (``--llm-sample N``): first draft,
-  after one regeneration, and how often the template fallback was needed.
+- LLM pass rates on a small sample when an LLM is available (``--llm-sample N``): first draft
+  grounded, grounded after one regeneration, how often the template fallback was needed, the
+  final rate (the text ``write_copy`` returns, template included, re-checked independently), and
+  the checker's detection rate for a wrong colour injected into the model's own accepted drafts.
 
     nice -n 10 .venv/bin/python benchmarks/copy_grounding.py [--sample 300] [--llm-sample 10]
 """
@@ -131,7 +133,8 @@ def main(argv: list[str] | None = None) -> dict:
     llm_row = None
     llm = llm_generator() if args.llm_sample else None
     if llm is not None:
-        first = retry = fallback = 0
+        first = retry = fallback = final_ok = 0
+        llm_caught = llm_injected = 0
         t_llm = time.perf_counter()
         sample = items[: args.llm_sample]
         examples = []
@@ -141,13 +144,22 @@ def main(argv: list[str] | None = None) -> dict:
             first += r.source == "llm"
             retry += r.source == "llm_retry"
             fallback += r.source == "template"
+            final_ok += check_copy(r.text, Facts.of([g]), kind=kind, tone=tone).ok
+            if r.source != "template":  # the checker must also catch a lie added to real model prose
+                wrong = inject(r.text, g, "colour", rng)
+                if wrong is not None:
+                    llm_injected += 1
+                    llm_caught += not check_copy(wrong, Facts.of([g]), kind=kind, tone=tone).ok
             print(f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, {time.perf_counter() - t_llm:.0f} s so far",
                   flush=True)
             if len(examples) < 5:
                 examples.append({"id": g.id, "kind": kind, "tone": tone, "source": r.source, "text": r.text, "rejected": r.rejected})
         k = len(sample)
         llm_row = {"items": k, "first_draft_pass": round(first / k, 4), "pass_after_retry": round((first + retry) / k, 4),
-                   "template_fallback": round(fallback / k, 4), "seconds_per_item": round((time.perf_counter() - t_llm) / k, 2),
+                   "template_fallback": round(fallback / k, 4), "final_grounded": round(final_ok / k, 4),
+                   "injected_colour_in_llm_drafts": llm_injected,
+                   "injected_colour_detection": round(llm_caught / llm_injected, 4) if llm_injected else None,
+                   "seconds_per_item": round((time.perf_counter() - t_llm) / k, 2),
                    "examples": examples}
 
     result = {"benchmark": "copy_grounding", "catalogue": source, "items": len(items), "template": template_rows,
@@ -164,7 +176,10 @@ def main(argv: list[str] | None = None) -> dict:
     if llm_row:
         print(f"\nLLM ({llm_row['items']} items): first draft grounded {llm_row['first_draft_pass']:.0%}, after one "
               f"regeneration {llm_row['pass_after_retry']:.0%}, template fallback {llm_row['template_fallback']:.0%}, "
-              f"{llm_row['seconds_per_item']} s/item")
+              f"final grounded (after fallback) {llm_row['final_grounded']:.0%}, {llm_row['seconds_per_item']} s/item")
+        det = llm_row["injected_colour_detection"]
+        print(f"wrong colour injected into {llm_row['injected_colour_in_llm_drafts']} accepted LLM drafts: caught "
+              + ("n/a" if det is None else f"{det:.0%}"))
     else:
         print("\nLLM: not available in this build (llm.backend=none or no chat model); templates only")
     for f in failures[:3]:

@@ -128,7 +128,7 @@ def test_collaborative_signal_reaches_rerank(index) -> None:  # noqa: ANN001
     # a new user who liked two A items: unseen A items should beat unseen B items
     store.record_feedback("new", group_a[0], "like")
     store.record_feedback("new", group_a[1], "like")
-    model = PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(content=0.0, attribute=0.0, mf=3.0))
+    model = PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, mf=3.0))
     pool = [(index.get(i), 0.5) for i in group_a[2:10] + group_b[2:10]]
     ranked = model.rerank("new", pool)
     top = [h.garment.id for h in ranked[:8]]

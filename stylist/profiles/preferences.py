@@ -6,12 +6,19 @@ Three signals, blended:
 - **content** (from the first interaction): a preference vector in the catalogue's embedding
   space, the time-decayed sum of the vectors of items the user liked, saved or bought minus
   those they disliked; plus attribute affinities (colour, material, pattern, brand, article
-  type) learned the same way, and the profile's stated likes. Stated dislikes are **hard
-  filters** (such items are dropped); learned dislikes and over-budget prices are soft penalties.
+  type): the share of the user's (time-decayed, shrunk) feedback weight with the attribute,
+  above the attribute's rate among the candidates, or as a penalty its share among their
+  dislikes; and the profile's stated likes.
+  Stated dislikes are **hard filters** (such items are dropped); learned dislikes and
+  over-budget prices are soft penalties.
 - **collaborative** (once several users have interacted): biased matrix factorisation
-  r_ui = mu + b_u + b_i + q_u·p_i (``stylist.profiles.mf``), weighted by how much the user has
-  interacted.
-- the **base** relevance score of the hit (the search engine's), min-max normalised per list.
+  r_ui = mu + b_u + b_i + q_u·p_i (``stylist.profiles.mf``), weighted by the user's confidence
+  n / (n + mf_k) for n interactions; and an item **popularity prior**, log(1 + users who liked,
+  saved or bought it), which carries the ranking while a user has little feedback of their own.
+- the **base** relevance score of the hit (the search engine's), z-scored per list.
+
+The default weights were chosen on a validation split of simulated users
+(``benchmarks/personalisation.py --tune``), never on the held-out split it reports.
 
 Each re-ranked hit says why, from its largest personal contribution: "you liked linen last week",
 "you said you like navy", "similar to the Black linen shirt you saved yesterday".
@@ -47,20 +54,32 @@ _VERB = {"like": "liked", "save": "saved", "buy": "bought", "dislike": "disliked
 class BlendWeights:
     base: float = 1.0
     """Weight of the hit's own relevance (z-scored within the list), like content and mf."""
-    content: float = 0.5
-    attribute: float = 0.5
-    """Per attribute the user said they like (colour, material, style …)."""
-    learned_attribute: float = 2.0
-    """Times the share of the user's feedback that had the attribute (negative for dislikes),
-    above the attribute's share among the candidates."""
+    content: float = 1.0
+    attribute: float = 2.0
+    """Per attribute the user said they like (colour, material, style …). Not tuned (the
+    simulated users state nothing): set above the most a learned affinity gives (3 x a share
+    of about 0.5), so saying it counts at least as much as showing it."""
+    learned_attribute: float = 3.0
+    """Times the share of the user's feedback weight that had the attribute (likes minus
+    dislikes), above the attribute's share among the candidates."""
+    learned_dislike: float = 5.0
+    """Times the share of the user's feedback weight that had the attribute when dislikes
+    outweigh likes (a penalty)."""
     shrinkage: float = 5.0
     """Pseudo-count of feedback weight that shrinks learned shares while feedback is scarce."""
-    mf: float = 1.0
-    popularity: float = 0.5
-    """Weight of how many users liked, saved or bought the item (once the MF model is trained)."""
+    mf: float = 0.0
+    """Times the MF prediction (z-scored) and the user's confidence n / (n + mf_k). 0 by default:
+    on the simulated users every weight above 0 lowered validation NDCG (their tastes are
+    attribute-level, which the attribute and popularity parts already carry); with 0 the model
+    is not trained at all."""
+    popularity: float = 3.0
+    """Times log(1 + users who liked, saved or bought the item), centred per list; used once
+    ``popularity_min_users`` users have given positive feedback."""
+    popularity_min_users: int = 2
     score_floor: float = 0.05
     """Spreads below this are noise: signals are standardised by max(std, floor), not std alone."""
     budget_penalty: float = 0.5
+    """Not tuned: the simulated users keep their price cap hidden, so no stated budget exists there."""
     half_life_days: float = 30.0
     content_k: float = 3.0
     """Content confidence = n / (n + content_k) for n feedback events."""
@@ -95,7 +114,11 @@ class UserTaste:
     profile: Profile
     n_events: int
     vector: np.ndarray | None
-    attributes: dict[tuple[str, str], float]
+    liked: dict[tuple[str, str], float]
+    """Time-decayed feedback weight of the user's positives per attribute (latest event per item)."""
+    disliked: dict[tuple[str, str], float]
+    liked_total: float
+    disliked_total: float
     evidence: dict[tuple[str, str], _Evidence]
     positives: list[tuple[Garment, str, datetime]]
     disliked_items: set[str]
@@ -209,11 +232,11 @@ class PreferenceModel:
         events = self.store.feedback(user_id) if profile.feedback_count else []
         now = self.clock()
         garments = self._garments([e.item_id for e in events])
-        attributes: dict[tuple[str, str], float] = {}
         evidence: dict[tuple[str, str], _Evidence] = {}
         weighted: list[tuple[Garment, float]] = []
         positives: list[tuple[Garment, str, datetime]] = []
         disliked: set[str] = set()
+        latest: dict[str, tuple[Garment, float]] = {}  # the latest statement about an item wins
         for e in events:
             g = garments.get(e.item_id)
             if g is None:
@@ -221,18 +244,22 @@ class PreferenceModel:
             decay = 0.5 ** (max((now - e.created_at).total_seconds(), 0) / 86400 / self.weights.half_life_days)
             w = FEEDBACK_WEIGHT[e.kind] * decay
             weighted.append((g, w))
+            latest[g.id] = (g, w)
             if e.kind == "dislike":
                 disliked.add(g.id)
             else:
                 positives.append((g, e.kind, e.created_at))
                 disliked.discard(g.id)
-            for attr in garment_attributes(g):
-                attributes[attr] = attributes.get(attr, 0.0) + w
-                if w > 0:
+                for attr in garment_attributes(g):
                     evidence[attr] = _Evidence(w, e.created_at, _VERB[e.kind], g.title)
-        total = sum(abs(w) for _, w in weighted)
-        if total > 0:  # share of the feedback weight, shrunk towards 0 while there is little of it
-            attributes = {k: v / (total + self.weights.shrinkage) for k, v in attributes.items()}
+        liked: dict[tuple[str, str], float] = {}
+        hated: dict[tuple[str, str], float] = {}
+        for g, w in latest.values():
+            side = liked if w > 0 else hated
+            for attr in garment_attributes(g):
+                side[attr] = side.get(attr, 0.0) + abs(w)
+        liked_total = sum(w for _, w in latest.values() if w > 0)
+        disliked_total = sum(-w for _, w in latest.values() if w < 0)
         vector = None
         if weighted:
             vecs = self.vectors([g for g, _ in weighted])
@@ -240,13 +267,24 @@ class PreferenceModel:
                 v = (vecs * np.array([w for _, w in weighted], dtype=np.float32)[:, None]).sum(axis=0)
                 norm = float(np.linalg.norm(v))
                 vector = v / norm if norm > 0 else None
-        return UserTaste(profile, len(events), vector, attributes, evidence, positives, disliked)
+        return UserTaste(profile, len(events), vector, liked, hated, liked_total, disliked_total, evidence, positives,
+                         disliked)
 
     # -- collaborative part -------------------------------------------------------------------
 
     def mf_model(self) -> MatrixFactorisation | None:
         """The MF model over everyone's feedback, retrained when feedback changed enough (or
         shrank, so deleted users vanish from it); ``None`` while too few users interacted."""
+        self._refresh()
+        return self._mf
+
+    def popularity(self) -> Counter[str]:
+        """Per item, how many users liked, saved or bought it (their latest word on it); empty
+        while fewer than ``popularity_min_users`` users gave positive feedback."""
+        self._refresh()
+        return self._popularity
+
+    def _refresh(self) -> None:
         with self._lock:
             version = self.store.version()
             if version != self._mf_version:
@@ -255,19 +293,20 @@ class PreferenceModel:
                     or time.monotonic() - self._mf_trained_at > 60
                 if stale:
                     self._train(version)
-            return self._mf
 
     def _train(self, version: tuple[int, int]) -> None:
         w = self.weights
         rows = self.store.interactions()
         users = {u for u, _, k, _ in rows if k != "dislike"}
         self._mf_version, self._mf_trained_at = version, time.monotonic()
-        if len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
-            self._mf, self._popularity = None, Counter()
-            return
         rows.sort(key=lambda r: r[3])
+        last = {(u, i): k for u, i, k, _ in rows}
+        self._popularity = Counter(i for (_, i), k in last.items() if k != "dislike") \
+            if len(users) >= w.popularity_min_users else Counter()
+        if not w.mf or len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
+            self._mf = None
+            return
         self._mf = MatrixFactorisation(self.mf_config).fit([(u, i, k) for u, i, k, _ in rows])
-        self._popularity = Counter(i for _, i, k, _ in rows if k != "dislike")
 
     # -- re-ranking ---------------------------------------------------------------------------
 
@@ -310,9 +349,9 @@ class PreferenceModel:
         mf = np.zeros(len(pairs))
         model = self.mf_model() if taste.n_events else None
         mf_conf = 0.0
-        popular = np.zeros(len(pairs))
-        if model is not None:
-            popular = _z(np.log1p([self._popularity.get(g.id, 0) for g in garments]), 0.1)
+        counts = self.popularity() if taste.n_events else Counter()
+        popular = np.log1p([counts.get(g.id, 0) for g in garments]) if counts else np.zeros(len(pairs))
+        popular = popular - popular.mean()  # a prior in log-count units, not standardised: one like is not a star
         if model is not None and model.knows(user_id):
             raw = model.predict(user_id, [g.id for g in garments])
             mf = _z(raw, floor)
@@ -327,13 +366,14 @@ class PreferenceModel:
         positive_vecs = self.vectors([p for p, _, _ in taste.positives]) if vecs is not None and taste.positives else None
         out = []
         for n, g in enumerate(garments):
-            attr_score, attr_why = self._attribute_score(g, taste, now, prior)
+            attr_score, disliked, attr_why = self._attribute_score(g, taste, now, prior)
             budget = taste.profile.budget
             over = budget is not None and g.price is not None and g.price > budget
             parts = {
                 "base": w.base * float(base_z[n]),
                 "content": w.content * c_conf * float(content[n]),
                 "attribute": attr_score,
+                "disliked": disliked,
                 "mf": w.mf * mf_conf * float(mf[n]),
                 "popularity": w.popularity * float(popular[n]),
                 "budget": -w.budget_penalty if over else 0.0,
@@ -344,24 +384,25 @@ class PreferenceModel:
         return out
 
     def _attribute_score(self, g: Garment, taste: UserTaste, now: datetime,
-                         prior: dict[tuple[str, str], float]) -> tuple[float, str | None]:
-        """Stated likes and learned affinities of the item's attributes, weighted; the reason
-        is the strongest positive one."""
+                         prior: dict[tuple[str, str], float]) -> tuple[float, float, str | None]:
+        """Stated likes and learned affinities of the item's attributes, weighted, the learned
+        dislike penalty, and the reason: the strongest positive contribution."""
         w = self.weights
-        score = 0.0
+        score = penalty = 0.0
         reasons: list[tuple[float, str]] = []
         likes = _stated(taste.profile, "like")
+        total = taste.liked_total + taste.disliked_total + w.shrinkage
         for kind, value in garment_attributes(g):
             if value in likes.get(kind, ()):
                 score += w.attribute
                 reasons.append((w.attribute, f"you said you like {value}"))
-            share = taste.attributes.get((kind, value))
-            if share is None:
-                learned = 0.0
-            elif share > 0:  # only a share above the base rate is a taste
-                learned = w.learned_attribute * max(share - prior.get((kind, value), 0.0), 0.0)
-            else:
-                learned = w.learned_attribute * share
+            # share of the feedback weight, shrunk towards 0 while there is little of it; a liked
+            # attribute counts only above its base rate (navy is common: liking navy items
+            # says less than liking linen ones)
+            share = (taste.liked.get((kind, value), 0.0) - taste.disliked.get((kind, value), 0.0)) / total
+            learned = w.learned_attribute * max(share - prior.get((kind, value), 0.0), 0.0) if share > 0 else 0.0
+            if share < 0:
+                penalty += w.learned_dislike * share
             if learned:
                 score += learned
                 ev = taste.evidence.get((kind, value))
@@ -374,15 +415,17 @@ class PreferenceModel:
                 if style in doc:
                     score += w.attribute
                     reasons.append((w.attribute, f"you said you like {style} styles"))
-        return score, max(reasons, key=lambda r: r[0])[1] if reasons else None
+        return score, penalty, max(reasons, key=lambda r: r[0])[1] if reasons else None
 
     def _why(self, parts: dict[str, float], attr_why: str | None, g: Garment, taste: UserTaste,
              vec: np.ndarray | None, positive_vecs: np.ndarray | None, now: datetime) -> str | None:
-        personal = {k: v for k, v in parts.items() if k in ("content", "attribute", "mf") and v > 0.02}
+        personal = {k: v for k, v in parts.items() if k in ("content", "attribute", "mf") and v > 0.25}
         if not personal:
             return None
         top = max(personal, key=personal.get)  # type: ignore[arg-type]
-        if top == "attribute" and attr_why:
+        # a shared attribute ("you liked linen last week") says more than a similar item, so it
+        # is the reason whenever it carries at least half as much as the strongest part
+        if attr_why and personal.get("attribute", 0.0) >= 0.5 * personal[top]:
             return attr_why
         if top == "content" and vec is not None and positive_vecs is not None:
             sims = positive_vecs @ vec

@@ -44,6 +44,10 @@ _LABEL = {"colour": "colours", "style": "styles", "brand": "brands", "material":
           "pattern": "patterns", "article_type": "article types"}
 
 
+#: Most garments one outfit's feedback may name (the record_feedback tool's limit too).
+MAX_OUTFIT_ITEMS = 12
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -254,6 +258,10 @@ class ProfileStore:
         """Feedback on an outfit: one event per item, sharing ``outfit_id`` (made up when not given)."""
         if not item_ids:
             raise ProfileError("an outfit needs at least one item id")
+        item_ids = list(dict.fromkeys(item_ids))  # one event per garment, however often it is named
+        if len(item_ids) > MAX_OUTFIT_ITEMS:
+            raise ProfileError(f"an outfit of {len(item_ids)} items is too big; the limit is {MAX_OUTFIT_ITEMS}",
+                               hint="give feedback on the garments of one outfit")
         outfit_id = outfit_id or "outfit-" + "+".join(sorted(item_ids))[:110]
         return self.record_many(user_id, item_ids, kind, outfit_id=outfit_id, at=at)
 
