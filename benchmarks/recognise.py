@@ -15,6 +15,9 @@
   accessory, an off-centre single garment, a single garment on a photo-like backdrop: the
   confusion of answers per case; "ok WRONG" (a confident label naming nothing in the picture)
   should be 0.
+* Heads: the shipped small CNN against a logistic head on the packaged image encoder's features
+  (article type and pattern on held-out demo pictures, article type on Fashion-MNIST), accuracy
+  and pictures/s.
 * Speed: end-to-end ``recognise()`` pictures/s (foreground, colours, both heads) and batched
   classifier pictures/s, CPU, one thread.
 
@@ -171,6 +174,84 @@ def photo_like_colours(rec: Recogniser, n: int) -> dict:
     }
 
 
+def compare_heads(rec: Recogniser, n_train: int, n_test: int, fm_folder: Path | None, fm_train: int, fm_test: int) -> dict:
+    """The shipped small CNN against a logistic-regression head on the packaged image encoder's
+    features (index/imagenc, ``make_image_embedder("embedded")``), on the same held-out pictures.
+    The logistic head is fitted here on ``n_train`` demo renders (and ``fm_train`` Fashion-MNIST
+    training photos); images/s count the whole path from a PIL picture to a label."""
+    from sklearn.linear_model import LogisticRegression
+
+    from stylist.index.demo import generate_demo_catalogue
+    from stylist.index.demo.render import render
+    from stylist.index.embed.text import EMBEDDED_NAME
+    from stylist.index.imagenc.embedder import make_image_embedder
+    from stylist.tools.recognise.preprocess import find_foreground, shape_input, texture_input
+
+    class _TextSpace:  # the encoder checks the text space it maps into; no text model is needed here
+        name, dim = EMBEDDED_NAME, 384
+
+    encoder = make_image_embedder("embedded", _TextSpace())  # type: ignore[arg-type]
+
+    def cnn(images: list[Image.Image]) -> tuple[np.ndarray, np.ndarray, float]:
+        started = time.perf_counter()
+        shapes, textures = [], []
+        for img in images:
+            mask = find_foreground(img).mask
+            shapes.append(shape_input(img, mask))
+            textures.append(texture_input(img, mask))
+        a = rec.article_probs(np.stack(shapes)).argmax(1)
+        p = rec.pattern_probs(np.stack(textures)).argmax(1)
+        return a, p, len(images) / (time.perf_counter() - started)
+
+    def features(images: list[Image.Image]) -> tuple[np.ndarray, float]:
+        started = time.perf_counter()
+        x = encoder.embed_images(images)
+        return x, len(images) / (time.perf_counter() - started)
+
+    def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+        return LogisticRegression(max_iter=2000, C=2.0).fit(x, y)
+
+    train = generate_demo_catalogue(n_train, seed=101)
+    test = [g.model_copy(update={"id": f"heads-{i}"}) for i, g in enumerate(generate_demo_catalogue(n_test, seed=202))]
+    x_train, _ = features([render(g) for g in train])
+    test_images = [render(g) for g in test]
+    x_test, enc_speed = features(test_images)
+    started = time.perf_counter()
+    article_head = fit(x_train, np.asarray([g.article_type for g in train]))
+    pattern_head = fit(x_train, np.asarray([g.pattern or "solid" for g in train]))
+    fit_seconds = time.perf_counter() - started
+    a_cnn, p_cnn, cnn_speed = cnn(test_images)
+    truth_a = np.asarray([g.article_type for g in test])
+    truth_p = np.asarray([g.pattern or "solid" for g in test])
+    out: dict = {
+        "demo_train_pictures": n_train, "demo_test_pictures": n_test, "logistic_fit_seconds": fit_seconds,
+        "demo_article": {"cnn": float((np.asarray(rec.articles)[a_cnn] == truth_a).mean()),
+                         "encoder_logistic": float((article_head.predict(x_test) == truth_a).mean())},
+        "demo_pattern": {"cnn": float((np.asarray(rec.patterns)[p_cnn] == truth_p).mean()),
+                         "encoder_logistic": float((pattern_head.predict(x_test) == truth_p).mean())},
+        "images_per_s": {"cnn": cnn_speed, "encoder_logistic": enc_speed},
+    }
+    if fm_folder is not None and fashion_mnist_available(fm_folder):
+        rng = np.random.default_rng(0)
+        xs, ys = load_fashion_mnist(fm_folder, "train")
+        keep = rng.permutation(len(ys))[:fm_train]
+        xt, yt = load_fashion_mnist(fm_folder, "t10k")
+        kt = rng.permutation(len(yt))[:fm_test]
+
+        def photos(arr: np.ndarray) -> list[Image.Image]:  # white garment on black → dark on white, like a product photo
+            return [Image.fromarray(255 - a).convert("RGB") for a in arr]
+
+        f_train, _ = features(photos(xs[keep]))
+        f_test, _ = features(photos(xt[kt]))
+        head = fit(f_train, ys[keep])
+        ids = [rec.articles.index(a) for a in FASHION_MNIST_TO_ARTICLE]
+        cnn_probs = rec.article_probs(fashion_mnist_inputs(xt[kt]))[:, ids]
+        out["fashion_mnist"] = {"train_pictures": fm_train, "test_pictures": fm_test,
+                                "cnn": float((cnn_probs.argmax(1) == yt[kt]).mean()),
+                                "encoder_logistic": float((head.predict(f_test) == yt[kt]).mean())}
+    return out
+
+
 def _pair(a: float | None, b: float | None, sep: str = " / ") -> str:
     return sep.join("-" if v is None else f"{v:.3f}" for v in (a, b))
 
@@ -182,6 +263,11 @@ def main() -> None:
     parser.add_argument("--demo", type=int, default=600)
     parser.add_argument("--photo", type=int, default=300, help="photo-like held-out pictures")
     parser.add_argument("--hard", type=int, default=40, help="pictures per hard case")
+    parser.add_argument("--no-heads", dest="heads", action="store_false", help="skip the CNN vs encoder-feature head comparison")
+    parser.add_argument("--heads-train", type=int, default=800, help="demo renders the logistic head is fitted on")
+    parser.add_argument("--heads-test", type=int, default=400)
+    parser.add_argument("--heads-fm-train", type=int, default=2000, help="Fashion-MNIST training photos for the logistic head")
+    parser.add_argument("--heads-fm-test", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -221,6 +307,19 @@ def main() -> None:
         {"set": f"photo-like ({p['pictures']})", "metric": "confident coverage / accuracy", "value": _pair(p["confident_coverage"], p["confident_article_accuracy"]), "anchor": ""},
     ]
     print_table(rows, ["set", "metric", "value", "anchor"])
+    if args.heads:
+        c = compare_heads(rec, args.heads_train, args.heads_test, args.fashion_mnist, args.heads_fm_train, args.heads_fm_test)
+        out["heads"] = c
+        head_rows = [
+            {"task": f"demo article ({c['demo_test_pictures']} held-out)", "small CNN (shipped)": c["demo_article"]["cnn"], "encoder + logistic": c["demo_article"]["encoder_logistic"]},
+            {"task": f"demo pattern ({c['demo_test_pictures']} held-out)", "small CNN (shipped)": c["demo_pattern"]["cnn"], "encoder + logistic": c["demo_pattern"]["encoder_logistic"]},
+        ]
+        if "fashion_mnist" in c:
+            fm = c["fashion_mnist"]
+            head_rows.append({"task": f"Fashion-MNIST article ({fm['test_pictures']} test)", "small CNN (shipped)": fm["cnn"], "encoder + logistic": fm["encoder_logistic"]})
+        head_rows.append({"task": "images/s (picture -> labels)", "small CNN (shipped)": c["images_per_s"]["cnn"], "encoder + logistic": c["images_per_s"]["encoder_logistic"]})
+        print()
+        print_table(head_rows, ["task", "small CNN (shipped)", "encoder + logistic"])
     h = hard_cases(rec, args.hard)
     out["hard_cases"] = h
     print()
