@@ -173,7 +173,9 @@ def split_repeat(image: Image.Image, blob: np.ndarray, agree: float = 0.9, contr
             keep = (a > -64) | (b > -64)
             return float((np.abs(a - b)[keep] < 12).mean()) if keep.any() else 0.0
 
-        scores = {d: agreement(d) for d in range(int(0.3 * size), int(0.7 * size) + 1)}
+        scores = {d: agreement(d) for d in range(int(0.3 * size), int(0.7 * size) + 1, 3)}  # coarse, then ±1
+        coarse = max(scores, key=scores.__getitem__)
+        scores.update({d: agreement(d) for d in (coarse - 1, coarse + 1)})
         best = max(scores, key=scores.__getitem__)
         if scores[best] < agree:
             continue

@@ -205,13 +205,15 @@ class Recogniser:
 
     def _split_joined(self, img: Image.Image, blob: np.ndarray) -> list[np.ndarray]:
         """A blob cut at a neck counts as two garments touching when its parts are copies of one
-        shape, or each part alone is confidently a garment; otherwise the neck is part of one
-        garment (a heel's strap, the bridge of sunglasses)."""
+        shape, or both parts alone are confidently garments, or one is, more so than the whole is anything;
+        otherwise the neck is part of one garment (a heel's strap, the bridge of sunglasses)."""
         parts = split_at_necks(blob)
         if len(parts) != 2 or _twins(parts[0], parts[1], tolerance=0.25, min_iou=0.7):
             return parts
-        alone = [self._top(self.article_probs(shape_input(img, p)[None])[0], self.articles, 1)[0] for p in parts]
-        return parts if all(c.confidence >= SINGLE_CONFIDENT for c in alone) else [blob]
+        whole = float(self.article_probs(shape_input(img, blob)[None])[0].max())
+        alone = [float(self.article_probs(shape_input(img, p)[None])[0].max()) for p in parts]
+        sure = [c >= SINGLE_CONFIDENT for c in alone]
+        return parts if all(sure) or (any(sure) and max(alone) > whole) else [blob]
 
     def _is_pair(self, img: Image.Image, parts: list[np.ndarray], union: Candidate) -> bool:
         """Two similar parts are one item when together they read as shoes/earrings/… Each part
