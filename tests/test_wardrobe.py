@@ -177,6 +177,8 @@ def test_wardrobe_errors_name_what_is_wrong(cli, photo, tmp_path):
     code, _, err = cli("wardrobe", "add", "g002", str(tmp_path / "missing.jpg"))
     assert code == 2 and "missing.jpg" in err
     assert json.loads(cli("wardrobe", "list", "--json")[1]) == []  # nothing stored when one item is bad
+    code, out, err = cli("wardrobe", "add", "navy/white striped tee", "--json")  # words with a slash, not a path
+    assert code == 0 and json.loads(out)["added"][0]["item"]["source"] == "text", err
 
 
 def test_profile_wardrobe_is_a_hidden_alias_that_forwards(cli):

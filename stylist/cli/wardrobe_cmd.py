@@ -54,7 +54,8 @@ def classify(item: str, runtime: Any, force_id: bool = False) -> str:
     path = Path(item).expanduser()
     if not force_id and path.is_file():
         return "photo"
-    if not force_id and (Path(item).suffix.lower() in IMAGE_SUFFIXES or "/" in item or "\\" in item):
+    pathlike = Path(item).suffix.lower() in IMAGE_SUFFIXES or (("/" in item or "\\" in item) and " " not in item.strip())
+    if not force_id and pathlike:  # "navy/white striped tee" is a description, "pics/tee" a path
         raise ToolInputError(f"{item}: no such file", hint="check the photo's path")
     if force_id or (" " not in item.strip() and len(item) <= 128):
         try:
