@@ -34,6 +34,7 @@ class Foreground:
     background: tuple[int, int, int]
     cluttered: bool
     textured: bool = False  # found on a photo-like backdrop (texture, lighting): less like the training pictures
+    light: np.ndarray | None = None  # HxW relative light (mean 1) fitted to a textured backdrop's border
 
     @property
     def fraction(self) -> float:
@@ -74,7 +75,7 @@ def _clean(mask: np.ndarray, h: int, w: int) -> np.ndarray:
     return mask
 
 
-def _textured_backdrop_mask(rgb: np.ndarray) -> np.ndarray | None:
+def _textured_backdrop_mask(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The garment on a photo-like backdrop (grain, weave, noise, JPEG, a lighting gradient):
     smooth away the fine texture, fit the light as a plane to the border, and keep what stands
     out from it. None when even then the border is not uniform (a truly busy scene)."""
@@ -89,7 +90,9 @@ def _textured_backdrop_mask(rgb: np.ndarray) -> np.ndarray | None:
     if spread > 14:
         return None
     mask = _clean(residual > max(14.0, 3 * spread + 6), h, w)
-    return ndimage.binary_erosion(mask, iterations=2)  # the smoothing spread the garment's edge by ~2 px
+    luma = background.mean(axis=2)
+    light = np.clip(luma / max(float(luma.mean()), 1e-6), 0.5, 2.0)
+    return ndimage.binary_erosion(mask, iterations=2), light  # the smoothing spread the garment's edge by ~2 px
 
 
 def find_foreground(image: Image.Image) -> Foreground:
@@ -101,8 +104,9 @@ def find_foreground(image: Image.Image) -> Foreground:
     spread = np.median(np.abs(border - background).max(axis=1))
     cluttered = bool(spread > 18 or np.mean(np.abs(border - background).max(axis=1) > 40) > 0.25)
     textured = None if not cluttered and spread <= 6 else _textured_backdrop_mask(rgb)
+    light = None
     if textured is not None:
-        mask, cluttered = textured, False
+        (mask, light), cluttered = textured, False
     elif cluttered:
         yy, xx = np.mgrid[0:h, 0:w]
         mask = ((yy - h / 2) / (0.42 * h)) ** 2 + ((xx - w / 2) / (0.36 * w)) ** 2 <= 1
@@ -120,7 +124,7 @@ def find_foreground(image: Image.Image) -> Foreground:
                 blobs.append(labels == i + 1)
     bg = tuple(int(v) for v in background)
     return Foreground(mask=mask.astype(bool), blobs=blobs, background=bg, cluttered=cluttered,  # type: ignore[arg-type]
-                      textured=textured is not None)
+                      textured=textured is not None, light=light)
 
 
 def split_at_necks(blob: np.ndarray, core: float = 0.45, min_peak: float = 0.6, min_part: float = 0.2) -> list[np.ndarray]:
@@ -241,6 +245,15 @@ def fashion_mnist_inputs(images: np.ndarray) -> np.ndarray:
         y0, y1, x0, x1 = _bbox(mask)
         out[i] = _square(np.where(mask, img, 0)[y0:y1, x0:x1].astype(np.float32), SHAPE_SIZE) / 255.0
     return np.clip(out, 0, 1)
+
+
+def evened(image: Image.Image, fg: Foreground) -> Image.Image:
+    """``image`` with the lighting gradient fitted to a textured backdrop divided out (colours are
+    read from this), or ``image`` itself when there is none."""
+    if fg.light is None:
+        return image
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / fg.light[..., None]
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
 
 
 def colour_weights(fg: Foreground, blob: np.ndarray | None = None) -> np.ndarray:

@@ -28,6 +28,7 @@ from stylist.tools.recognise.model import Calibration, RecogniserNet, load_check
 from stylist.tools.recognise.preprocess import (
     Foreground,
     colour_weights,
+    evened,
     find_foreground,
     shape_input,
     split_at_necks,
@@ -169,7 +170,7 @@ class Recogniser:
         top = candidates[0]
         several = len(parts) >= 3 or (len(parts) == 2 and not (mask is not parts[0] and self._is_pair(img, parts, top)))
         colours = [ColourShare(name=c.name, share=c.share, hex=c.hex)
-                   for c in main_colours(img, colour_weights(fg, fg.mask if several else mask))]
+                   for c in main_colours(evened(img, fg), colour_weights(fg, fg.mask if several else mask))]
         if several:
             labels = [self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0] for b in parts[:4]]
             how = "separate" if len(fg.blobs) > 1 else "touching or overlapping"
