@@ -173,6 +173,12 @@ class Recogniser:
                    for c in main_colours(evened(img, fg), colour_weights(fg, fg.mask if several else mask))]
         if several:
             labels = [self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0] for b in parts[:4]]
+            if fg.textured and any(c.confidence < TEXTURED_UNSURE_BELOW for c in labels):
+                # pieces on a photo-like backdrop that are not each clearly a garment are more
+                # likely one garment that blends into the backdrop than several
+                return Recognition(status="unsure", colours=colours, garments_found=len(parts), parts=labels,
+                                   message=f"unsure: the garment does not stand out clearly from the backdrop "
+                                           f"({len(parts)} pieces found); photograph it on a plain background")
             how = "separate" if len(fg.blobs) > 1 else "touching or overlapping"
             return Recognition(
                 status="several_garments", garments_found=len(parts), parts=labels, colours=colours,
