@@ -109,29 +109,12 @@ def test_migration_adds_photo_columns_to_an_old_database(tmp_path):
     open_database(f"sqlite:///{path}")  # applied once: opening again changes nothing
 
 
-def test_wardrobe_cli_add_list_remove(checkpoint, photo, monkeypatch, capsys):
-    from stylist.cli.common import CliState
-
-    shared: dict = {}
-
-    def runtime(self: CliState):  # noqa: ANN202
-        if self._runtime is None:
-            from stylist.config import load_settings
-
-            self._runtime = profile_runtime(load_settings(self.config, **self.overrides), recogniser=Recogniser(checkpoint),
-                                         image_embedder=MeanColourImageEmbedder(), catalogue_index=ProfileCatalogueIndex())
-            shared["runtime"] = self._runtime
-        return self._runtime
-
-    monkeypatch.setattr(CliState, "runtime", property(runtime))
-
-    def cli(*argv: str) -> tuple[int, str, str]:
-        return run_cli(capsys, *argv)
-
+def test_wardrobe_cli_add_list_remove(cli, photo):
     code, out, err = cli("wardrobe", "add", str(photo), "--name", "my blue oxford", "--article", "shirt", "--json")
     assert code == 0, err
-    added = json.loads(out)
+    added = json.loads(out)["added"][0]
     assert added["item"]["name"] == "my blue oxford" and added["item"]["slot"] == "top" and added["item"]["has_embedding"]
+    assert added["item"]["source"] == "photo" and added["recognition"]["colours"][0]["name"] == "blue"
     code, out, err = cli("wardrobe", "list", "--json")
     assert code == 0 and [i["id"] for i in json.loads(out)] == [added["item"]["id"]]
     code, out, err = cli("wardrobe", "list")
@@ -141,4 +124,67 @@ def test_wardrobe_cli_add_list_remove(checkpoint, photo, monkeypatch, capsys):
     code, out, err = cli("wardrobe", "remove", "999")
     assert code == 1 and "999" in err and "Traceback" not in err
     code, out, err = cli("wardrobe", "add", str(photo.parent / "nope.jpg"))
-    assert code == 1 and "nope.jpg" in err
+    assert code == 2 and "nope.jpg" in err and "no such file" in err  # bad input: exit code 2
+
+
+@pytest.fixture
+def cli(checkpoint, monkeypatch, capsys):  # noqa: ANN001, ANN201
+    """The CLI in-process on a runtime with the tiny recogniser and a small fake catalogue."""
+    from stylist.cli.common import CliState
+
+    def runtime(self: CliState):  # noqa: ANN202
+        if self._runtime is None:
+            from stylist.config import load_settings
+
+            self._runtime = profile_runtime(load_settings(self.config, **self.overrides), recogniser=Recogniser(checkpoint),
+                                         image_embedder=MeanColourImageEmbedder(), catalogue_index=ProfileCatalogueIndex())
+        return self._runtime
+
+    monkeypatch.setattr(CliState, "runtime", property(runtime))
+    return lambda *argv: run_cli(capsys, *argv)
+
+
+def test_one_wardrobe_group_takes_photos_ids_and_words(cli, photo):
+    code, out, err = cli("wardrobe", "add", "g002", "grey wool coat", "--json")
+    assert code == 0, err
+    assert [(a["item"]["item_id"], a["item"]["source"]) for a in json.loads(out)["added"]] == [("g002", "catalogue"), (None, "text")]
+    code, out, err = cli("wardrobe", "add", str(photo), "--article", "shirt", "--name", "blue oxford")
+    assert code == 0 and "blue oxford" in out, err
+    listed = json.loads(cli("wardrobe", "list", "--json")[1])
+    assert [i["source"] for i in listed] == ["catalogue", "text", "photo"] and all("embedding" not in i for i in listed)
+    shown = json.loads(cli("wardrobe", "show", "blue oxford", "--json")[1])
+    assert shown["article_type"].lower() == "shirt" and shown["attributes"]["recognised"]["status"] and shown["has_embedding"]
+    code, out, _ = cli("wardrobe", "show", "g002")
+    assert code == 0 and "g002" in out
+    code, out, err = cli("wardrobe", "remove", "g002", "grey wool coat", "--json")
+    assert code == 0 and json.loads(out) == {"removed": ["g002", "grey wool coat"]}
+    assert [i["label"] for i in json.loads(cli("wardrobe", "list", "--json")[1])] == ["blue oxford"]
+
+
+def test_wardrobe_errors_name_what_is_wrong(cli, photo, tmp_path):
+    code, _, err = cli("wardrobe", "add", "--id", "g404")
+    assert code == 1 and "g404" in err and "Traceback" not in err
+    junk = tmp_path / "notes.png"
+    junk.write_text("not a picture")
+    code, _, err = cli("wardrobe", "add", str(junk))
+    assert code == 1 and "notes.png" in err and "Traceback" not in err
+    code, _, err = cli("wardrobe", "add", "grey coat", "--article", "coat")
+    assert code == 2 and "one photo" in err
+    code, _, err = cli("wardrobe", "show", "nothing")
+    assert code == 1 and "not in the wardrobe" in err
+    code, _, err = cli("wardrobe", "remove", "nothing", "--json")
+    assert code == 1 and "not in the wardrobe" in err
+    code, _, err = cli("wardrobe", "add", "g002", str(tmp_path / "missing.jpg"))
+    assert code == 2 and "missing.jpg" in err
+    assert json.loads(cli("wardrobe", "list", "--json")[1]) == []  # nothing stored when one item is bad
+    code, out, err = cli("wardrobe", "add", "navy/white striped tee", "--json")  # words with a slash, not a path
+    assert code == 0 and json.loads(out)["added"][0]["item"]["source"] == "text", err
+
+
+def test_profile_wardrobe_is_a_hidden_alias_that_forwards(cli):
+    code, out, err = cli("profile", "wardrobe", "add", "g002", "--json")
+    assert code == 0, err
+    assert json.loads(out)["added"][0]["item"]["item_id"] == "g002"
+    assert [i["item_id"] for i in json.loads(cli("wardrobe", "list", "--json")[1])] == ["g002"]
+    code, out, _ = cli("profile", "--help")
+    assert code == 0 and "wardrobe " not in out.split("Commands")[-1].replace("wardrobe,", "")

@@ -49,6 +49,7 @@ COMMAND_MODULES = [
     "stylist.cli.design_cmd",
     "stylist.cli.chat_tui",
     "stylist.cli.recognise_cmd",
+    "stylist.cli.wardrobe_cmd",
 ]
 
 

@@ -16,8 +16,17 @@ from stylist.events import DEFAULT_USER
 USER_OPTION = typer.Option("--user", "-u", help="Whose profile (default: the local user).")
 
 profile_app = typer.Typer(help="Your style profile: likes, dislikes, sizes, budget, wardrobe and feedback.", no_args_is_help=True)
-wardrobe_app = typer.Typer(help="Items you own (catalogue ids or free text).", no_args_is_help=True)
-profile_app.add_typer(wardrobe_app, name="wardrobe")
+
+
+def _wardrobe_alias() -> None:
+    """``stylist profile wardrobe …`` forwards to ``stylist wardrobe …`` (hidden, deprecated:
+    one wardrobe group handles photos, catalogue ids and descriptions)."""
+    from stylist.cli.wardrobe_cmd import wardrobe_app
+
+    profile_app.add_typer(wardrobe_app, name="wardrobe", hidden=True, deprecated=True)
+
+
+_wardrobe_alias()
 
 
 def register(app: typer.Typer) -> None:
@@ -136,37 +145,6 @@ def feedback(
     """Record a like, dislike, save or buy on a garment; later suggestions learn from it."""
     event = _store(ctx).record_feedback(user, item_id, kind)
     print_json(event) if as_json else console.print(f"[green]✓[/] {kind} {item_id}", highlight=False)
-
-
-@wardrobe_app.command("add")
-def wardrobe_add(ctx: typer.Context, items: Annotated[list[str], typer.Argument(help="Catalogue ids or descriptions.")],
-                 user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
-    """Add owned items: a catalogue id, or a description such as 'grey wool coat'."""
-    report = _store(ctx).update_profile(user, {"wardrobe_add": items})
-    print_json(report.profile.wardrobe) if as_json else _show(report.profile, report.changes)
-
-
-@wardrobe_app.command("list")
-def wardrobe_list(ctx: typer.Context, user: Annotated[str, USER_OPTION] = DEFAULT_USER,
-                  as_json: Annotated[bool, JSON_OPTION] = False) -> None:
-    """List owned items."""
-    items = _store(ctx).wardrobe(user)
-    if as_json:
-        print_json(items)
-        return
-    table = Table("#", "catalogue id", "item", "added")
-    for w in items:
-        table.add_row(str(w.id), w.item_id or "", w.description or "", w.added_at.strftime("%Y-%m-%d"))
-    console.print(table if items else "The wardrobe is empty.")
-
-
-@wardrobe_app.command("remove")
-def wardrobe_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="Entry number (see list), catalogue id or description.")],
-                    user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
-    """Remove an owned item."""
-    if not _store(ctx).wardrobe_remove(user, ref):
-        raise ProfileError(f"{ref!r} is not in the wardrobe of {user!r}", hint="see `stylist profile wardrobe list`")
-    print_json({"removed": ref}) if as_json else console.print(f"[green]✓[/] removed {ref}", highlight=False)
 
 
 @profile_app.command("export")
