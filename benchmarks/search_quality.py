@@ -1,8 +1,9 @@
 """Search quality and speed with the real MiniLM embedder.
 
 1. Demo catalogue: precision@5 over the labelled queries in benchmarks/data/search_queries.jsonl
-   (a hit counts when it has every attribute the query's ``expect`` names), for MiniLM and, as a
-   floor, the hashing fake embedder the unit tests use.
+   (a hit counts when it has every attribute the query's ``expect`` names), for MiniLM, the static
+   model distilled from it (``stylist index build --fast``) and, as a floor, the hashing fake
+   embedder the unit tests use.
 2. Real Kaggle catalogue (../shared/data/kaggle-fashion-styles/styles.csv; skipped when absent):
    build time, warm query latency p50/p95, and the CLI's cold start (`stylist search` in a fresh
    process).
@@ -112,7 +113,11 @@ def demo_quality(size: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
 
     garments = generate_demo_catalogue(n=size, seed=7)
     out: dict[str, Any] = {"size": size, "queries": len(queries)}
-    for name, embedder in [("minilm", SentenceTransformerTextEmbedder("embedded", threads=THREADS)), ("hashing-fake", HashingTextEmbedder())]:
+    from stylist.index.embed.static import EMBEDDED_STATIC, StaticTextEmbedder
+
+    static = StaticTextEmbedder(EMBEDDED_STATIC, models_dir=load_settings().models_dir)  # distilled once per data home
+    for name, embedder in [("minilm", SentenceTransformerTextEmbedder("embedded", threads=THREADS)),
+                           ("static (--fast)", static), ("hashing-fake", HashingTextEmbedder())]:
         with tempfile.TemporaryDirectory() as tmp:
             settings = load_settings(home=tmp)
             t = time.perf_counter()

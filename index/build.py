@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from stylist.errors import CatalogueError, ModelUnavailableError
 from stylist.index.schema import Garment
-from stylist.index.store.layout import IndexLayout
+from stylist.index.store.layout import IndexLayout, read_manifest
 
 if TYPE_CHECKING:
     from stylist.config import Settings
@@ -280,6 +280,7 @@ def open_or_build(runtime: Runtime) -> CatalogueIndex:
         what = settings.index.catalogue or f"the demo catalogue ({settings.index.demo_size} garments)"
         log.warning("no catalogue index in %s yet: building %s (once)", settings.index_dir, what)
         build_index(settings, runtime.text_embedder, image_embedder=build_image_embedder(runtime))
+    _follow_index_embedder(runtime)
     return CatalogueIndex.open(
         settings.index_dir,
         runtime.text_embedder,
@@ -287,3 +288,21 @@ def open_or_build(runtime: Runtime) -> CatalogueIndex:
         image_embedder=lambda: getattr(runtime, "image_embedder", None),
         weights=ScoreWeights.from_settings(settings.embed),
     )
+
+
+def _follow_index_embedder(runtime: Runtime) -> None:
+    """Queries must be embedded by the model that embedded the catalogue: when the current index
+    was built with another text model than ``embed.text_model`` (``stylist index build --fast``,
+    or a changed setting), the runtime's text embedder becomes that model. ``embed.text_model``
+    chooses the model for new builds."""
+    from stylist.index.embed.text import make_text_embedder, model_ref_for
+
+    current = IndexLayout(runtime.settings.index_dir).current_dir()
+    if current is None:
+        return
+    built_with = read_manifest(current).embedder
+    if built_with != runtime.text_embedder.name:
+        log.info("the index was built with text model %s (embed.text_model is %s): queries use %s",
+                 built_with, runtime.settings.embed.text_model, built_with)
+        runtime.replace("text_embedder", make_text_embedder(runtime.settings, model_ref_for(built_with)))
+        runtime.forget("image_embedder")

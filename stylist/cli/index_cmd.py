@@ -33,15 +33,35 @@ def build(
     images: Annotated[
         bool, typer.Option("--images/--no-images", help="Embed garment pictures (default: embed.index_images).")
     ] = True,
+    text_model: Annotated[
+        Optional[str], typer.Option("--text-model", help="Text model for this build (default: embed.text_model).")
+    ] = None,
+    fast: Annotated[
+        bool,
+        typer.Option("--fast", help="Static text embeddings distilled from the default model: large catalogues "
+                     "in a fraction of the time, somewhat lower search precision (= --text-model embedded-static)."),
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Build a fresh index (the previous one stays in use until the new one is complete)."""
+    """Build a fresh index (the previous one stays in use until the new one is complete).
+
+    Searches use the text model the current index was built with."""
     if catalogue is not None and demo:
         raise ConfigError("--catalogue and --demo exclude each other")
+    from stylist.index.embed.static import EMBEDDED_STATIC, is_static_ref
+
+    if fast and text_model not in (None, EMBEDDED_STATIC):
+        raise ConfigError(f"--fast means --text-model {EMBEDDED_STATIC}; it excludes --text-model {text_model}")
     from stylist.index.build import build_image_embedder, build_index
+    from stylist.index.embed.text import make_text_embedder
 
     runtime = state(ctx).runtime
     settings = runtime.settings
+    text_embedder = make_text_embedder(settings, EMBEDDED_STATIC if fast else text_model) if (fast or text_model) else runtime.text_embedder
+    if is_static_ref(getattr(text_embedder, "model_ref", "")):
+        if text_embedder.needs_distilling and not as_json:
+            console.print("Distilling the static text model from the packaged MiniLM (once; a few minutes on 2 cores)")
+        text_embedder.dim  # noqa: B018  (loads, distilling once, before the indexing bar starts)
     image_embedder = build_image_embedder(runtime) if images else None
     # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written,
     # and its picture embedded (until that stage starts, assume every garment has a picture)
@@ -56,10 +76,11 @@ def build(
             advance(n, total=stages * items + pictures)
 
         report = build_index(
-            settings, runtime.text_embedder, catalogue=catalogue, demo=demo, strict=strict,
+            settings, text_embedder, catalogue=catalogue, demo=demo, strict=strict,
             image_embedder=image_embedder, progress=progress,
         )  # fmt: skip
     runtime.forget("catalogue_index")
+    runtime.forget("text_embedder")
     if as_json:
         print_json(report)
         return
