@@ -93,12 +93,13 @@ def project_encoder_features(images: torch.Tensor) -> np.ndarray | None:
         return None
     from PIL import Image
 
+    from stylist.config import load_settings
     from stylist.index.embed.text import make_text_embedder
     from stylist.index.imagenc.embedder import TrainedImageEmbedder
 
     global _ENCODER
     if "_ENCODER" not in globals():
-        _ENCODER = TrainedImageEmbedder(ENC, make_text_embedder(), "cpu")
+        _ENCODER = TrainedImageEmbedder(ENC, make_text_embedder(load_settings()), "cpu")
     arr = images.permute(0, 2, 3, 1).numpy()
     pics = [Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).convert("RGB") for a in arr]
     return _ENCODER.embed_images(pics).astype(np.float64)

@@ -29,6 +29,8 @@ def train_gan_command(
     max_minutes: Annotated[Optional[float], typer.Option(min=0.0, help="Stop after the epoch in which this much time passed.")] = None,
     threads: Annotated[Optional[int], typer.Option(min=1, help="CPU threads for torch.")] = None,
     device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
+    augment: Annotated[bool, typer.Option("--augment/--no-augment", help="DiffAugment (translation, cutout) for small picture sets.")] = True,
+    ema_decay: Annotated[float, typer.Option(min=0.0, max=0.99999, help="Decay of the generator's moving average, per step.")] = 0.995,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Train the conditional GAN (article type, colour, pattern) with progress, a checkpoint and a
@@ -69,7 +71,7 @@ def train_gan_command(
     size = int(data.images.shape[-1])
     config = GanConfig(conditions=data.conditions, image_size=size, channels=channels, g_width=width, d_width=width, source=source)
     train = TrainConfig(epochs=epochs, batch_size=batch_size, epoch_size=epoch_size, max_minutes=max_minutes,
-                        threads=threads, device=device)
+                        threads=threads, device=device, augment=augment, ema_decay=ema_decay)
     run = (run_dir or settings.models_dir / "gan-run").expanduser()
     if (run / "last.pt").is_file() and not resume:
         raise ToolInputError(f"{run / 'last.pt'} exists from an earlier run",

@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn.utils import spectral_norm
 
 CHECKPOINT_FORMAT = "stylist-gan/1"
+ARCHS = ("upsample", "transpose")
 
 
 @dataclass
@@ -36,8 +37,14 @@ class GanConfig:
     d_width: int = 32
     source: str = ""
     """What it was trained on, for humans (``demo catalogue``, ``fashion-mnist``, a path)."""
+    arch: str = "upsample"
+    """Generator upsampling: ``upsample`` (nearest-neighbour ×2 + 3x3 conv, conditional batch norm
+    in every block) or ``transpose`` (stride-2 transposed convs, conditions at the input only; the
+    first checkpoints). Transposed convs left checkerboard colour speckle in the samples."""
 
     def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise ValueError(f"arch must be one of {', '.join(ARCHS)}, not {self.arch!r}")
         if self.image_size not in (32, 64, 128):
             raise ValueError(f"image_size must be 32, 64 or 128, not {self.image_size}")
         if not self.conditions:
@@ -68,6 +75,37 @@ class ConditionEmbedding(nn.Module):
         return [self.tables[n](labels[n]) for n in self.names]
 
 
+class ConditionalBatchNorm(nn.Module):
+    """Batch norm whose per-channel gain and bias come from the condition vector (de Vries et
+    al. 2017; as in SNGAN/BigGAN generators); starts as plain batch norm."""
+
+    def __init__(self, channels: int, cond_dim: int) -> None:
+        super().__init__()
+        self.norm = nn.BatchNorm2d(channels, affine=False)
+        self.gain = nn.Linear(cond_dim, channels)
+        self.bias = nn.Linear(cond_dim, channels)
+        for layer in (self.gain, self.bias):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        h = self.norm(x)
+        return h * (1 + self.gain(cond))[:, :, None, None] + self.bias(cond)[:, :, None, None]
+
+
+class UpBlock(nn.Module):
+    """(B, c_in, s, s) → (B, c_out, 2s, 2s): nearest ×2, 3x3 conv, conditional BN, ReLU."""
+
+    def __init__(self, c_in: int, c_out: int, cond_dim: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False)
+        self.norm = ConditionalBatchNorm(c_out, cond_dim)
+
+    def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        x = nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+        return torch.relu(self.norm(self.conv(x), cond))
+
+
 class Generator(nn.Module):
     """(z, labels) → image in [-1, 1], shape (B, channels, image_size, image_size)."""
 
@@ -81,17 +119,37 @@ class Generator(nn.Module):
         self.stem = nn.Sequential(
             nn.Linear(config.z_dim + cond_dim, c * 16, bias=False), nn.BatchNorm1d(c * 16), nn.ReLU(True)
         )  # (B, c*16) → reshaped to (B, c, 4, 4)
-        layers: list[nn.Module] = []
+        if config.arch == "transpose":
+            layers: list[nn.Module] = []
+            for _ in range(config.blocks - 1):
+                layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(True)]
+                c //= 2  # spatial size doubles: 4 → 8 → ... → image_size/2
+            layers += [nn.ConvTranspose2d(c, config.channels, 4, 2, 1), nn.Tanh()]  # (B, channels, S, S)
+            self.body = nn.Sequential(*layers)
+            return
+        ups = []
         for _ in range(config.blocks - 1):
-            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(True)]
-            c //= 2  # spatial size doubles: 4 → 8 → ... → image_size/2
-        layers += [nn.ConvTranspose2d(c, config.channels, 4, 2, 1), nn.Tanh()]  # (B, channels, S, S)
-        self.body = nn.Sequential(*layers)
+            ups.append(UpBlock(c, c // 2, cond_dim))
+            c //= 2  # spatial size doubles: 4 → 8 → ... → image_size/2, channels halve
+        self.ups = nn.ModuleList(ups)  # (B, g_width, S/2, S/2)
+        # the last doubling goes straight to pixels: full-resolution feature maps cost most on a CPU
+        self.to_image = nn.Conv2d(c, config.channels, 3, 1, 1)  # (B, channels, S, S) after ×2, then tanh
+
+    @property
+    def output_layer(self) -> nn.Module:
+        if self.config.arch == "transpose":
+            return [m for m in self.body if isinstance(m, nn.ConvTranspose2d)][-1]
+        return self.to_image
 
     def forward(self, z: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
-        h = torch.cat([z, *self.embed(labels)], dim=1)
-        h = self.stem(h).view(z.shape[0], self.start_channels, 4, 4)
-        return self.body(h)
+        cond = torch.cat(self.embed(labels), dim=1)
+        h = self.stem(torch.cat([z, cond], dim=1)).view(z.shape[0], self.start_channels, 4, 4)
+        if self.config.arch == "transpose":
+            return self.body(h)
+        for up in self.ups:
+            h = up(h, cond)
+        h = nn.functional.interpolate(h, scale_factor=2, mode="nearest")
+        return torch.tanh(self.to_image(h))
 
 
 class Discriminator(nn.Module):
@@ -131,12 +189,25 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> dict[str, Any]:
     return data
 
 
+def config_from_dict(raw: dict[str, Any]) -> GanConfig:
+    """A checkpoint's ``GanConfig``; checkpoints written before ``arch`` existed are ``transpose``."""
+    return GanConfig(**{"arch": "transpose", **raw})
+
+
 def generator_from_checkpoint(data: dict[str, Any], device: str = "cpu") -> Generator:
     """The (EMA, when present) generator of a checkpoint dict, in eval mode, float32."""
-    config = GanConfig(**data["config"])
+    try:
+        config = config_from_dict(data["config"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the checkpoint's model config is not one this version reads ({exc}); "
+                         "retrain it with: stylist train gan") from None
     generator = Generator(config)
     state = data.get("generator_ema") or data["generator"]
-    generator.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    try:
+        generator.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    except RuntimeError as exc:
+        raise ValueError(f"the checkpoint's weights do not fit its {config.arch!r} generator "
+                         f"({str(exc).splitlines()[0]}); retrain it with: stylist train gan") from None
     return generator.to(device).eval()
 
 

@@ -64,7 +64,10 @@ class DesignSampler:
         except (ValueError, FileNotFoundError) as exc:
             raise ModelUnavailableError(str(exc)) from None
         self.device = _device(device)
-        self.generator = generator_from_checkpoint(data, self.device)
+        try:
+            self.generator = generator_from_checkpoint(data, self.device)
+        except ValueError as exc:
+            raise ModelUnavailableError(f"{self.checkpoint}: {exc}") from None
         self.config: GanConfig = self.generator.config
         self.metrics: dict[str, Any] = data.get("metrics", {})
 
