@@ -6,7 +6,9 @@ prompt size and time to first token, per request.
 
 ``--set KEY=VALUE`` overrides ``llm`` settings (several allowed). Besides wall-clock times it
 reports process CPU seconds per phase: on a shared machine wall time follows everyone's load,
-CPU time follows the work this turn does (llama.cpp runs one thread by default on 2 cores). Uses the 25-garment test catalogue (no index build). Prints a table
+CPU time follows the work this turn does. ``first_token`` is the first text the user sees (on
+``embedded`` the grounded list of found garments when the tools found some: ``llm.lead_with_results``);
+``first_model_token`` is the model's first token (llama.cpp runs one thread by default on 2 cores). Uses the 25-garment test catalogue (no index build). Prints a table
 and writes ``benchmarks/results/agent_latency.json``.
 """
 
@@ -121,6 +123,8 @@ def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: P
             "tools_s": sum(c.duration_s for c in reply.tool_calls) if reply else None,
             "answer_prompt": ans[0]["prompt_tokens"] if ans else 0, "answer_first_s": ans[0]["first_s"] if ans else None,
             "first_token_s": reply.timings.first_token_s if reply else None, "total_s": reply.timings.total_s if reply else None,
+            "first_model_token_s": reply.metadata.get("first_model_token_s") if reply else None,
+            "lead": bool(reply.metadata.get("lead")) if reply else False,
             "grounding": reply.metadata.get("grounding", {}).get("rate") if reply else None,
             "invented": reply.metadata.get("grounding", {}).get("invented") if reply else None,
         })
@@ -149,6 +153,8 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
         "turn_cpu_p50": p([r["turn_cpu_s"] for r in rows], 0.5),
         "first_token_p50": p([r["first_token_s"] for r in rows], 0.5),
         "first_token_p95": p([r["first_token_s"] for r in rows], 0.95),
+        "led": sum(r["lead"] for r in rows),
+        "first_model_token_p50": p([r["first_model_token_s"] for r in rows], 0.5),
         "total_p50": p([r["total_s"] for r in rows], 0.5),
         "total_p95": p([r["total_s"] for r in rows], 0.95),
         "grounding": statistics.mean(r["grounding"] for r in rows if r["grounding"] is not None),
