@@ -124,7 +124,8 @@ class LLMSettings(BaseModel):
     is prompt to evaluate before the first token), 5 elsewhere."""
     router_first: bool | None = None
     """Use the router's call without asking the model when its keywords are unambiguous (a
-    strong match well ahead of every other tool); the model selects only for the rest. ``None``:
+    strong match well ahead of every other tool, or the only tool the message matches at all);
+    the model selects only for the rest. ``None``:
     on for ``embedded`` (a selection call costs tens of CPU-seconds there), off elsewhere."""
     lean_cards: bool | None = None
     """Garments in the answer prompt as id, title, price and colours only; ``None``: on for

@@ -180,7 +180,8 @@ def fake_stylist(backend: str = "none", chat_model: _Any = None, index: _Any = N
     services: dict[str, _Any] = {"catalogue_index": index if index is not None else FakeCatalogueIndex()}
     if chat_model is not None:
         services["chat_model"] = chat_model
-    # The scripted-model tests are about the model's own answer; the results lead (on by default
-    # for embedded) has its own tests and is switched on there.
-    llm = {"backend": backend, "lead_with_results": False, **settings.pop("llm", {})}
+    # The scripted-model tests are about the model's own selection and answer; the embedded
+    # defaults that bypass them (the router's confident calls, the results lead) have their own
+    # tests, which switch them back on with ``llm={"router_first": None, ...}``.
+    llm = {"backend": backend, "lead_with_results": False, "router_first": False, **settings.pop("llm", {})}
     return Stylist(Runtime(load_settings(llm=llm, **settings), **services))

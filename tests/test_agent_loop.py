@@ -306,14 +306,20 @@ def test_selection_tools_use_the_conversation_for_items_pointed_at():
 
 
 def test_embedded_uses_an_unambiguous_router_call_without_a_selection_call():
+    defaults = {"router_first": None}  # the embedded default: on
     model = ScriptedChatModel(script=["Green is rising, white is fading."])
-    stylist = fake_stylist("embedded", chat_model=model)
+    stylist = fake_stylist("embedded", chat_model=model, llm=defaults)
     _, reply = run(stylist, "what colours are trending?")
     assert len(model.calls) == 1 and model.calls[0]["tools"] is None  # only the answer step ran the model
     assert reply.metadata["route"] == ["router:confident"] and reply.tool_calls[0].name == "trend_forecast"
-    # an ambiguous message still goes to the model
-    model2 = ScriptedChatModel(script=[tool_call("search_garments", {"query": "something nice"}), "Olive Linen Shirt [g-0001] ($45)."])
-    _, reply = run(fake_stylist("embedded", chat_model=model2), "something nice for the weekend")
+    # a plain product search matches no other tool: the router's search, with its filters, is used
+    model3 = ScriptedChatModel(script=["A bold pick for a party."])
+    _, reply = run(fake_stylist("embedded", chat_model=model3, llm=defaults), "a red party dress under 100")
+    assert len(model3.calls) == 1 and reply.metadata["route"] == ["router:confident"]
+    assert reply.tool_calls[0].name == "search_garments" and reply.tool_calls[0].arguments["max_price"] == 100
+    # a message no tool's keywords match still goes to the model
+    model2 = ScriptedChatModel(script=[tool_call("search_garments", {"query": "earthy tones"}), "Olive Linen Shirt [g-0001] ($45)."])
+    _, reply = run(fake_stylist("embedded", chat_model=model2, llm=defaults), "earthy tones")
     assert model2.calls[0]["tools"] and reply.metadata["route"][0] == "model"
 
 

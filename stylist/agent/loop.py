@@ -520,10 +520,11 @@ class Agent:
 
 
 def _unambiguous(scores: dict[str, float], tool: str) -> bool:
-    """The router's pick is a strong match (a pattern, or several keywords) well ahead of the rest."""
+    """The router's pick is a strong match (a pattern, or several keywords) well ahead of the
+    rest, or the only tool the message matches at all (a plain product search)."""
     top = scores.get(tool, 0.0)
     rest = max((v for n, v in scores.items() if n != tool), default=0.0)
-    return top >= PATTERN_WEIGHT and top - rest >= 2
+    return (top >= PATTERN_WEIGHT and top - rest >= 2) or (top > 0 and rest == 0)
 
 
 #: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
