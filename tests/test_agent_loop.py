@@ -349,15 +349,17 @@ def test_embedded_leads_with_the_found_garments_before_the_model_explains():
     assert "bold and festive" in reply.text and "g-9999" not in reply.text  # model text follows, still grounded
     assert reply.metadata["first_model_token_s"] >= reply.timings.first_token_s
     answer = model.calls[1]
-    assert "already been listed" in answer["messages"][0].content
+    assert "already been shown" in answer["messages"][0].content
     assert "evening party" in reply.text and "answer_error" not in reply.metadata
     assert reply.metadata.get("appended_items") is None  # not listed twice
 
 
-def test_no_lead_when_the_tools_found_no_garments_or_it_is_off():
-    model = ScriptedChatModel(script=[tool_call("get_profile", {}), "Your profile is empty so far."])
+def test_lead_renders_non_search_results_and_is_absent_when_off():
+    model = ScriptedChatModel(script=[tool_call("get_profile", {}), "Linen would suit your summer plans."])
     events, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None}), "show my profile")
-    assert "lead" not in reply.metadata and not reply.text.startswith("From the catalogue")
+    first = next(e.text for e in events if isinstance(e, Token))
+    assert reply.metadata["lead"] is True and not reply.text.startswith("From the catalogue")
+    assert "know anything about you" in first and reply.text.endswith("Linen would suit your summer plans.")
     model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "party dress"}), "Red Satin Party Dress [g-0009] ($85)."])
     events, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": False}), "a party dress")
     assert "lead" not in reply.metadata and reply.text.startswith("Red Satin")

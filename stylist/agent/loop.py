@@ -188,10 +188,11 @@ class Agent:
 
         answered = False
         led = False
-        if self.lead_with_results and model_ok and self.model is not None and self._item_calls(calls):
+        lead = self._lead_lines(calls) if self.lead_with_results and model_ok and self.model is not None else None
+        if lead:
             meta["lead"] = True
             led = True
-            yield from self._emit_checked(self._item_lines(calls, heading="From the catalogue:\n"), grounder, emit)
+            yield from self._emit_checked(lead, grounder, emit)
         if model_ok and self.model is not None and time.perf_counter() < deadline:
             try:
                 if led:
@@ -503,6 +504,18 @@ class Agent:
     @staticmethod
     def _item_calls(calls: list[Call]) -> list[Call]:
         return [c for c in calls if c.ok and c.items]
+
+    def _lead_lines(self, calls: list[Call]) -> list[str] | None:
+        """What the tools found, as grounded template lines (an outfit, a score, trends, a profile,
+        copy; else the garments found), or ``None`` when there is nothing to show."""
+        ok = [c for c in calls if c.ok]
+        if not ok:
+            return None
+        best = next((c for c in reversed(ok) if c.items), ok[-1])
+        rendered = template.render_result(best.result) if best.result is not None else None
+        if rendered:
+            return [line + "\n" for line in rendered.rstrip("\n").split("\n")]
+        return self._item_lines(calls, heading="From the catalogue:\n") if self._item_calls(calls) else None
 
     def _item_lines(self, calls: list[Call], heading: str) -> list[str]:
         """The garments the tools found, one template line each, under ``heading``."""
