@@ -48,7 +48,7 @@ class IndexSettings(BaseModel):
     chroma_url: str | None = None
     """Chroma server URL (``http://host:8000``) instead of the embedded persistent store."""
     faiss_kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
-    """FAISS index type; ``auto`` is exact below 50k vectors, HNSW above."""
+    """FAISS index type; ``auto`` is exact below 50k vectors, IVF above (see benchmarks/search.py)."""
     faiss_gpu: Literal["auto", "on", "off"] = "auto"
     """Put the FAISS index on a GPU when faiss-gpu and CUDA are present."""
 

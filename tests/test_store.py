@@ -271,3 +271,11 @@ def test_searching_does_not_import_chroma(index, settings, tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=str(Path(__file__).parents[1]))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_auto_index_kind_is_exact_for_small_catalogues_and_ivf_for_large_ones():
+    from stylist.index.store.vector_index import EXACT_LIMIT, resolve_kind
+
+    assert resolve_kind(EXACT_LIMIT - 1, "auto") == "flat"
+    assert resolve_kind(EXACT_LIMIT, "auto") == "ivf" and resolve_kind(1_000_000, "auto", gpu=True) == "ivf"
+    assert resolve_kind(1_000_000, "hnsw") == "hnsw" and resolve_kind(10, "ivf") == "ivf"
