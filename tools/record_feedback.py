@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
-from stylist.profiles.schema import FeedbackEvent, FeedbackKindT
+from stylist.profiles.schema import MAX_OUTFIT_ITEMS, FeedbackEvent, FeedbackKindT
 from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
 from stylist.agent.toolroutes import feedback_applies, feedback_arguments, feedback_score
@@ -23,7 +23,7 @@ class RecordFeedbackInput(BaseModel):
     user_id: str = Field(DEFAULT_USER, min_length=1, max_length=128)
     kind: FeedbackKindT = Field(description="like, dislike, save or buy.")
     item_id: str | None = Field(None, max_length=128, description="One catalogue garment id.")
-    item_ids: list[str] = Field(default_factory=list, max_length=12, description="The garment ids of an outfit.")
+    item_ids: list[str] = Field(default_factory=list, max_length=MAX_OUTFIT_ITEMS, description="The garment ids of an outfit.")
     outfit_id: str | None = Field(None, max_length=128)
 
     @field_validator("item_ids", mode="before")

@@ -21,6 +21,8 @@ MAX_VALUE = 80
 MAX_VALUES_PER_KIND = 50
 MAX_NOTE = 1000
 MAX_WARDROBE_TEXT = 500
+#: Most garments one outfit's feedback may name (the store and the record_feedback tool).
+MAX_OUTFIT_ITEMS = 12
 
 _USER_ID = re.compile(r"^[A-Za-z0-9_.@:+-]+$")
 

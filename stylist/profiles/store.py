@@ -25,6 +25,7 @@ from stylist.db import Database
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES, FeedbackRow, PreferenceRow, ProfileRow, WardrobeRow
 from stylist.profiles.schema import (
+    MAX_OUTFIT_ITEMS,
     FEEDBACK_KINDS,
     FeedbackEvent,
     PreferenceEntry,
@@ -42,10 +43,6 @@ log = logging.getLogger(__name__)
 _SCALARS = ("name", "gender_presentation", "fit_notes", "body_notes", "budget", "currency", "climate", "region")
 _LABEL = {"colour": "colours", "style": "styles", "brand": "brands", "material": "materials",
           "pattern": "patterns", "article_type": "article types"}
-
-
-#: Most garments one outfit's feedback may name (the record_feedback tool's limit too).
-MAX_OUTFIT_ITEMS = 12
 
 
 def utcnow() -> datetime:
