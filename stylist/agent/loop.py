@@ -124,7 +124,7 @@ class Agent:
     def _run(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
         start = time.perf_counter()
         deadline = start + self.settings.timeout_s
-        meta: dict[str, Any] = {"route": [], "_start": start}
+        meta: dict[str, Any] = {"route": []}
         calls: list[Call] = []
         route_ctx = RouteContext(last_call=ctx.last_call, last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])], user_id=ctx.user_id)
         model_ok = self.model is not None
@@ -187,11 +187,10 @@ class Agent:
                     yield Item(item=_ref(known[gid]))
 
         answered = False
-        led = False
         lead = self._lead_lines(calls) if self.lead_with_results and model_ok and self.model is not None else None
-        if lead:
+        led = bool(lead)
+        if led:
             meta["lead"] = True
-            led = True
             yield from self._emit_checked(lead, grounder, emit)
         if model_ok and self.model is not None and time.perf_counter() < deadline:
             try:
@@ -218,8 +217,9 @@ class Agent:
             "rate": round(report.rate, 4), "grounded": len(report.grounded), "invented": len(report.invented),
             "removed_lines": report.removed_lines, "price_fixes": report.price_fixes, "colour_fixes": report.colour_fixes,
         }
-        meta.pop("_start", None)
         first_chunk, last_chunk = meta.pop("_first_chunk", None), meta.pop("_last_chunk", None)
+        if first_chunk is not None:
+            meta["first_model_token_s"] = round(first_chunk - start, 4)
         if meta.get("tokens", 0) > 1 and last_chunk > first_chunk:
             meta["tokens_per_s"] = round((meta["tokens"] - 1) / (last_chunk - first_chunk), 2)
         reply = ChatReply(
@@ -424,7 +424,6 @@ class Agent:
                     meta["tokens"] = meta.get("tokens", 0) + 1  # one streamed chunk is one token on every backend we ship
                     now = time.perf_counter()
                     meta.setdefault("_first_chunk", now)
-                    meta.setdefault("first_model_token_s", round(now - meta["_start"], 4))
                     meta["_last_chunk"] = now
                 buffer += piece
                 while "\n" in buffer:
@@ -484,8 +483,8 @@ class Agent:
         if not ok:
             last = calls[-1]
             return template.compose(last.name, last.arguments, [], error=last.error)
-        best = next((c for c in reversed(ok) if c.items), ok[-1])
-        rendered = template.render_result(best.result) if best.result is not None else None
+        best = _best_call(ok)
+        rendered = _rendered(best)
         if rendered:
             return rendered
         text = None if best.items else template.summarise_result(best.result)
@@ -511,8 +510,7 @@ class Agent:
         ok = [c for c in calls if c.ok]
         if not ok:
             return None
-        best = next((c for c in reversed(ok) if c.items), ok[-1])
-        rendered = template.render_result(best.result) if best.result is not None else None
+        rendered = _rendered(_best_call(ok))
         if rendered:
             return [line + "\n" for line in rendered.rstrip("\n").split("\n")]
         return self._item_lines(calls, heading="From the catalogue:\n") if self._item_calls(calls) else None
@@ -530,6 +528,16 @@ class Agent:
             checked = grounder.check_line(line.rstrip("\n"))
             if checked is not None:
                 yield from emit(checked + "\n" if line.endswith("\n") else checked)
+
+
+def _best_call(ok: list[Call]) -> Call:
+    """The successful call an answer is about: the last one that found garments, else the last."""
+    return next((c for c in reversed(ok) if c.items), ok[-1])
+
+
+def _rendered(call: Call) -> str | None:
+    """The template's plain rendering of a call's result, when its shape has one."""
+    return template.render_result(call.result) if call.result is not None else None
 
 
 def _unambiguous(scores: dict[str, float], tool: str) -> bool:
