@@ -7,7 +7,10 @@
 Reads the labelled requests in ``benchmarks/data/agent_requests.jsonl`` (message, optional
 earlier turns, expected tool and arguments). Earlier turns are replayed with the rule router
 (set-up, not measured); the labelled message is then answered by the backend under test.
-Prints a table and writes ``benchmarks/results/agent.json``.
+Prints a table and writes ``benchmarks/results/agent.json`` (results of backends not run this
+time are kept from the previous file). Each answered request is appended to
+``benchmarks/results/agent-rows/BACKEND.jsonl`` as it finishes; ``--resume`` skips the requests
+already there, so an embedded run of hours survives an interruption.
 """
 
 from __future__ import annotations
@@ -167,12 +170,34 @@ def _llm_module_present() -> bool:
     return importlib.util.find_spec("stylist.llm") is not None
 
 
-def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, home: Path | None = None) -> dict[str, Any]:
+def load_rows(path: Path, wanted: set[str]) -> list[dict[str, Any]]:
+    """Rows already measured (``--resume``): those of ``wanted`` requests; a torn last line is dropped."""
+    rows = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if row.get("id") in wanted:
+                rows.append(row)
+    return rows
+
+
+def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, home: Path | None = None,
+                rows_path: Path | None = None, resume: bool = False) -> dict[str, Any]:
     from stylist.agent.grounding import Grounder
     from stylist.agent.loop import Agent
     from stylist.events import Done, Error, ToolStarted
 
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = load_rows(rows_path, {r["id"] for r in requests}) if rows_path and resume else []
+    done_ids = {r["id"] for r in rows}
+    if rows_path:
+        rows_path.parent.mkdir(parents=True, exist_ok=True)
+        if not resume:
+            rows_path.write_text("", encoding="utf-8")
+    if done_ids:
+        print(f"{backend}: resuming, {len(done_ids)} of {len(requests)} requests already measured", file=sys.stderr)
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         try:
             t0 = time.perf_counter()
@@ -182,6 +207,8 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
             return {"backend": backend, "skipped": f"{type(exc).__name__}: {exc}"}
         setup = Agent(stylist.registry, stylist.runtime.settings.llm, None, backend="none")
         for n, req in enumerate(requests, 1):
+            if req["id"] in done_ids:
+                continue
             cid = stylist.new_conversation()
             if req.get("history"):
                 for earlier in req["history"]:  # set-up turns through the router: not measured
@@ -220,9 +247,13 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
                     invented_in_answer=len(audit.report.invented), items=len(reply.items), route=reply.metadata.get("route"),
                 )
             rows.append(row)
+            if rows_path:
+                with rows_path.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(row, default=str) + "\n")
             if n % 20 == 0 or n == len(requests):
                 print(f"{backend}: {n}/{len(requests)}", file=sys.stderr, flush=True)
-    return summarise(backend, desc, load_s, rows)
+    order = {r["id"]: i for i, r in enumerate(requests)}
+    return summarise(backend, desc, load_s, sorted(rows, key=lambda r: order[r["id"]]))
 
 
 def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
@@ -299,6 +330,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--catalogue", choices=("auto", "fake", "real"), default="auto",
                         help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--resume", action="store_true", help="skip requests already in benchmarks/results/agent-rows/BACKEND.jsonl")
     parser.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "results" / "agent-home",
                         help="data home: the real catalogue index and the assembled GGUF are built once and reused")
     args = parser.parse_args(argv)
@@ -319,10 +351,18 @@ def main(argv: list[str] | None = None) -> None:
         catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        results.append(run_backend(backend, requests, catalogue, args.home))
+        result = run_backend(backend, requests, catalogue, args.home, args.out.parent / "agent-rows" / f"{backend}.jsonl", args.resume)
+        results.append({**result, "subset": subset, "catalogue": catalogue})
     print_table(results, f"{subset}; catalogue: {catalogue}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"subset": subset, "catalogue": catalogue, "results": results}, indent=2, default=str))
+    kept = []
+    if args.out.is_file():  # other backends' results from earlier runs
+        try:
+            ran = {r["backend"] for r in results}
+            kept = [r for r in json.loads(args.out.read_text()).get("results", []) if r.get("backend") not in ran]
+        except (json.JSONDecodeError, AttributeError):
+            kept = []
+    args.out.write_text(json.dumps({"results": kept + results}, indent=2, default=str))
     print(f"\nwrote {args.out}")
 
 
