@@ -132,7 +132,7 @@ class ScriptedChatModel(BaseChatModel):
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
     def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
-        self.calls.append({"messages": list(messages), "tools": kwargs.get("tools")})
+        self.calls.append({"messages": list(messages), "tools": kwargs.get("tools"), "max_tokens": kwargs.get("max_tokens")})
         if not self.script:
             raise AssertionError("the scripted chat model ran out of replies")
         reply = self.script.pop(0)

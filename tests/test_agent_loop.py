@@ -9,6 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from pydantic import BaseModel
 
 from fakes_agent import FakeCatalogueIndex, ScriptedChatModel, _g, fake_garments, fake_stylist, tool_call
+from stylist.agent.loop import COMMENT_MAX_TOKENS
 from stylist.agent.router import RouteHint
 from stylist.errors import IndexNotBuiltError
 from stylist.events import Done, Item, Token, ToolFinished, ToolStarted
@@ -352,6 +353,28 @@ def test_embedded_leads_with_the_found_garments_before_the_model_explains():
     assert "already been shown" in answer["messages"][0].content
     assert "evening party" in reply.text and "answer_error" not in reply.metadata
     assert reply.metadata.get("appended_items") is None  # not listed twice
+
+
+def test_comment_after_the_lead_is_capped_and_a_looping_model_is_stopped():
+    loop = ("The Red Satin Party Dress is bold and festive. It is also available in many colours and styles. "
+            "It is also available in many colours and styles. It is also available in many colours and styles. And then")
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "party dress", "slot": "dress"}), loop])
+    _, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None}), "a party dress")
+    assert model.calls[1]["max_tokens"] == COMMENT_MAX_TOKENS  # two or three sentences, not max_tokens
+    comment = reply.text.split("bold and festive")[1]
+    assert comment.count("available in many colours") == 1 and reply.metadata["repetition_stopped"] is True
+    assert reply.text.endswith("colours and styles.")
+
+
+def test_comment_cut_by_the_token_cap_ends_on_a_whole_sentence():
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "party dress", "slot": "dress"}),
+                                      "The Red Satin Party Dress is bold and festive. Pair it with gold"])
+    _, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None}), "a party dress")
+    assert reply.text.endswith("bold and festive.") and "Pair it with" not in reply.text
+    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "party dress", "slot": "dress"}),
+                                      "Red Satin Party Dress [g-0009] is a bold choice. It is a bold choice for a party"])
+    _, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": False}), "a party dress")
+    assert reply.text.endswith("for a party") and model.calls[1]["max_tokens"] is None  # no lead: left as written
 
 
 def test_lead_renders_non_search_results_and_is_absent_when_off():

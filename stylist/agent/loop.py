@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,6 +45,10 @@ _tool_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stylist-tool"
 
 #: Token budget of a selection step (one or two tool calls as JSON).
 SELECTION_MAX_TOKENS = 200
+COMMENT_MAX_TOKENS = 90
+"""The model's comment after the results lead: two or three sentences. Greedy small models
+otherwise run on to ``max_tokens`` (measured: 512 tokens, a minute on 2 cores, one sentence
+repeated)."""
 
 
 @dataclass
@@ -413,12 +418,14 @@ class Agent:
     def _answer_with_model(self, message: str, ctx: TurnContext, calls: list[Call], grounder: Grounder, emit: Any,
                            deadline: float, meta: dict[str, Any], led: bool = False) -> Iterator[ChatEvent]:
         messages = self._answer_messages(message, ctx, calls, led=led)
+        model = self.model.bind(max_tokens=min(COMMENT_MAX_TOKENS, self.settings.max_tokens)) if led else self.model
         regenerations = 1
         emitted: list[str] = []
         while True:
             rejected: str | None = None
             buffer = ""
-            for chunk in self.model.stream(messages):
+            looped = False
+            for chunk in model.stream(messages):
                 piece = _chunk_text(chunk)
                 if piece:
                     meta["tokens"] = meta.get("tokens", 0) + 1  # one streamed chunk is one token on every backend we ship
@@ -426,6 +433,11 @@ class Agent:
                     meta.setdefault("_first_chunk", now)
                     meta["_last_chunk"] = now
                 buffer += piece
+                if any(mark in piece for mark in ".!?\n"):
+                    cut = _repeat_start("".join(emitted), buffer)
+                    if cut is not None:  # a sentence said again: the model is looping
+                        buffer, looped = buffer[:cut].rstrip(" "), True
+                        meta["repetition_stopped"] = True
                 while "\n" in buffer:
                     line, buffer = buffer.split("\n", 1)
                     if _is_echo(line):
@@ -439,8 +451,10 @@ class Agent:
                         continue
                     emitted.append(checked + "\n")
                     yield from emit(checked + "\n")
-                if rejected is not None or time.perf_counter() > deadline:
+                if rejected is not None or looped or time.perf_counter() > deadline:
                     break
+            if led or looped:
+                buffer = _whole_sentences(buffer)
             if rejected is None and buffer and _is_echo(buffer):
                 meta["echo_lines"] = meta.get("echo_lines", 0) + 1
                 buffer = ""
@@ -598,6 +612,39 @@ def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> lis
     except Exception as exc:  # grounding still works, the answer just may not name them
         log.debug("could not look up argument ids %s: %s", ids, exc)
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END_OR_STOP = re.compile(r"(?<=[.!?])(?:\s+|$)|\n+")  # the stream's last piece may end a sentence
+
+
+def _repeat_start(before: str, buffer: str) -> int | None:
+    """Where in ``buffer`` a complete sentence starts that the answer has already said (``before``
+    and ``buffer`` together), or None. Only sentences of four words or more count."""
+    seen: set[str] = set()
+    for sentence in _SENTENCE_END.split(before):
+        key = " ".join(sentence.lower().split())
+        if len(key.split()) >= 4:
+            seen.add(key)
+    start = 0
+    for match in _SENTENCE_END_OR_STOP.finditer(buffer):
+        key = " ".join(buffer[start:match.start()].lower().split())
+        if len(key.split()) >= 4:
+            if key in seen:
+                return start
+            seen.add(key)
+        start = match.end()
+    return None
+
+
+def _whole_sentences(text: str) -> str:
+    """``text`` without a trailing unfinished sentence (cut off by the token cap), when it has a
+    finished one."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] in ".!?)\"'*…:":
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", stripped)]
+    return stripped[: ends[-1]] if ends else text
 
 
 def _is_echo(line: str) -> bool:

@@ -31,6 +31,7 @@ def train_gan_command(
     device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="DiffAugment (translation, cutout) for small picture sets.")] = True,
     ema_decay: Annotated[float, typer.Option(min=0.0, max=0.99999, help="Decay of the generator's moving average, per step.")] = 0.995,
+    mode_seeking: Annotated[float, typer.Option(min=0.0, max=100.0, help="Weight of the mode-seeking term that keeps different latents of one label apart (0: off).")] = 1.0,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Train the conditional GAN (article type, colour, pattern) with progress, a checkpoint and a
@@ -71,7 +72,8 @@ def train_gan_command(
     size = int(data.images.shape[-1])
     config = GanConfig(conditions=data.conditions, image_size=size, channels=channels, g_width=width, d_width=width, source=source)
     train = TrainConfig(epochs=epochs, batch_size=batch_size, epoch_size=epoch_size, max_minutes=max_minutes,
-                        threads=threads, device=device, augment=augment, ema_decay=ema_decay)
+                        threads=threads, device=device, augment=augment, ema_decay=ema_decay,
+                        mode_seeking=mode_seeking)
     run = (run_dir or settings.models_dir / "gan-run").expanduser()
     if (run / "last.pt").is_file() and not resume:
         raise ToolInputError(f"{run / 'last.pt'} exists from an earlier run",
