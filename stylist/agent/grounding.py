@@ -64,7 +64,13 @@ class Grounder:
         self._lower_ids = {k.lower(): k for k in known}
         self._shapes = {_shape(k) for k in known}
         self._min_digits = min((len(re.sub(r"\D", "", k)) for k in known), default=4)
-        self._titles = sorted(((v.title.lower(), k) for k, v in known.items() if len(v.title) >= 6), key=lambda t: -len(t[0]))
+        twins: dict[str, list[str]] = {}
+        for k, v in known.items():
+            twins.setdefault(v.title.lower(), []).append(k)
+        self._twins = {k: twins[v.title.lower()] for k, v in known.items()}
+        """Each id → every known id with the same title (catalogues repeat titles: five "Black
+        sneakers" at five prices), so a title alone does not say which of them is meant."""
+        self._titles = sorted(((t, ks[0]) for t, ks in twins.items() if len(t) >= 6), key=lambda t: -len(t[0]))
         self.report = GroundingReport()
 
     def _lookup(self, token: str) -> str | None:
@@ -102,10 +108,13 @@ class Grounder:
             elif not gid and token not in invented and self._looks_like_id(token) and not _is_price_context(line, m.start()):
                 invented.append(token)
         low = line.lower()
+        by_id = sorted(found)
         for title, gid in self._titles:
             pos = low.find(title)
             if pos >= 0:
-                found.append((pos, gid))
+                twins = self._twins[gid]
+                named = [g for p, g in by_id if g in twins]  # "Black sneakers [demo-00771]": the id says which
+                found.append((pos, next((g for p, g in by_id if g in twins and p >= pos), named[0] if named else gid)))
         found.sort()
         unique: list[tuple[int, str]] = []
         for pos, gid in found:
@@ -135,6 +144,9 @@ class Grounder:
             owner = _owner(found, m.start())
             item = self.known[owner]
             stated = float((m.group(2) or m.group(3)).replace(",", "."))
+            twin_prices = [self.known[g].price for g in self._twins[owner] if self.known[g].price is not None]
+            if len(twin_prices) > 1 and any(abs(stated - p) <= 0.5 for p in twin_prices):
+                continue  # a title shared by several garments, with one of their prices
             if item.price is not None and abs(stated - item.price) > 0.5:
                 self.report.price_fixes += 1
                 out.append(line[last : m.start()] + _format_price(item.price, m))
