@@ -184,6 +184,18 @@ def load_rows(path: Path, wanted: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def interleaved(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The requests with the categories mixed evenly (each request at its relative place within its
+    category), so a run stopped early has measured an even share of every category."""
+    sizes: dict[str, int] = {}
+    place: list[tuple[float, int]] = []
+    for i, req in enumerate(requests):
+        k = sizes.get(req["category"], 0)
+        sizes[req["category"]] = k + 1
+        place.append((k, i))
+    return [requests[i] for _, i in sorted(((k + 0.5) / sizes[requests[i]["category"]], i) for k, i in place)]
+
+
 def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, home: Path | None = None,
                 rows_path: Path | None = None, resume: bool = False) -> dict[str, Any]:
     from stylist.agent.grounding import Grounder
@@ -206,7 +218,7 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
         except Exception as exc:  # report and move on to the next backend
             return {"backend": backend, "skipped": f"{type(exc).__name__}: {exc}"}
         setup = Agent(stylist.registry, stylist.runtime.settings.llm, None, backend="none")
-        for n, req in enumerate(requests, 1):
+        for n, req in enumerate(interleaved(requests), 1):
             if req["id"] in done_ids:
                 continue
             cid = stylist.new_conversation()
