@@ -273,7 +273,7 @@ def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
     return {name: f.default for name, f in model.model_fields.items() if f.default is not None and not callable(f.default)}
 
 
-def summarise(backend: str, desc: str, load_s: float, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def summarise(backend: str, desc: str, load_s: float | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
     done = [r for r in rows if "total_s" in r]
     with_args = [r for r in rows if r["category"] not in ("offtopic",)]
     first = [r["first_token_s"] for r in done if r.get("first_token_s") is not None]
@@ -289,7 +289,7 @@ def summarise(backend: str, desc: str, load_s: float, rows: list[dict[str, Any]]
         by_tool[tool] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
     return {
         "by_tool": by_tool,
-        "backend": backend, "model": desc, "load_s": round(load_s, 2), "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
+        "backend": backend, "model": desc, "load_s": round(load_s, 2) if load_s is not None else None, "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
         "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
         "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
         "grounding_rate": statistics.mean(r["grounding_rate"] for r in done) if done else None,
@@ -342,6 +342,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--catalogue", choices=("auto", "fake", "real"), default="auto",
                         help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: summarise the rows already in agent-rows/BACKEND.jsonl (a run stopped early)")
     parser.add_argument("--resume", action="store_true", help="skip requests already in benchmarks/results/agent-rows/BACKEND.jsonl")
     parser.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "results" / "agent-home",
                         help="data home: the real catalogue index and the assembled GGUF are built once and reused")
@@ -363,9 +365,18 @@ def main(argv: list[str] | None = None) -> None:
         catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        result = run_backend(backend, requests, catalogue, args.home, args.out.parent / "agent-rows" / f"{backend}.jsonl", args.resume)
+        rows_path = args.out.parent / "agent-rows" / f"{backend}.jsonl"
+        if args.report_only:
+            order = {r["id"]: i for i, r in enumerate(requests)}
+            rows = sorted(load_rows(rows_path, set(order)), key=lambda r: order[r["id"]])
+            if not rows:
+                raise SystemExit(f"{rows_path} has no measured rows of these requests")
+            result = summarise(backend, backend, None, rows)
+            results.append({**result, "subset": f"{len(rows)} of {len(requests)} requests measured (categories interleaved)", "catalogue": catalogue})
+            continue
+        result = run_backend(backend, requests, catalogue, args.home, rows_path, args.resume)
         results.append({**result, "subset": subset, "catalogue": catalogue})
-    print_table(results, f"{subset}; catalogue: {catalogue}")
+    print_table(results, f"{'; '.join(dict.fromkeys(r.get('subset', subset) for r in results))}; catalogue: {catalogue}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     kept = []
     if args.out.is_file():  # other backends' results from earlier runs
