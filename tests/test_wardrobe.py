@@ -188,3 +188,15 @@ def test_profile_wardrobe_is_a_hidden_alias_that_forwards(cli):
     assert [i["item_id"] for i in json.loads(cli("wardrobe", "list", "--json")[1])] == ["g002"]
     code, out, _ = cli("profile", "--help")
     assert code == 0 and "wardrobe " not in out.split("Commands")[-1].replace("wardrobe,", "")
+
+
+def test_a_one_word_garment_in_an_empty_home_is_text_and_builds_no_index(tmp_path):
+    from stylist.cli.wardrobe_cmd import classify
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+
+    runtime = Runtime(load_settings(home=str(tmp_path)))
+    assert classify("jeans", runtime) == "text"
+    assert not runtime.has("catalogue_index") and not (tmp_path / "index").exists()
+    indexed = Runtime(load_settings(home=str(tmp_path)), catalogue_index=ProfileCatalogueIndex())
+    assert classify("g002", indexed) == "catalogue"  # with an index, ids are still recognised

@@ -57,6 +57,8 @@ def classify(item: str, runtime: Any, force_id: bool = False) -> str:
     pathlike = Path(item).suffix.lower() in IMAGE_SUFFIXES or (("/" in item or "\\" in item) and " " not in item.strip())
     if not force_id and pathlike:  # "navy/white striped tee" is a description, "pics/tee" a path
         raise ToolInputError(f"{item}: no such file", hint="check the photo's path")
+    if not force_id and not _index_exists(runtime):
+        return "text"  # nothing to check ids against, and a one-word garment must not build the demo index
     if force_id or (" " not in item.strip() and len(item) <= 128):
         try:
             known = item in runtime.catalogue_index
@@ -69,6 +71,12 @@ def classify(item: str, runtime: Any, force_id: bool = False) -> str:
         if force_id:
             raise ItemNotFoundError(item, hint="use an id from `stylist search` or `stylist tool search_garments`")
     return "text"
+
+
+def _index_exists(runtime: Any) -> bool:
+    from stylist.index.store.layout import IndexLayout
+
+    return runtime.has("catalogue_index") or IndexLayout(runtime.settings.index_dir).current_id() is not None
 
 
 @wardrobe_app.command("add")
