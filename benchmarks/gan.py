@@ -11,7 +11,9 @@ the requested labels — it reports:
 - conditional accuracy: a small CNN trained on real training pictures (demo: article type and
   colour heads; Fashion-MNIST: the 10 classes) classifies the pictures drawn for given labels.
   Its accuracy on held-out real pictures is the ceiling.
-- diversity: mean pairwise feature distance between pictures drawn for the same labels; and
+- diversity: mean pairwise feature distance between pictures drawn for the same labels, and that
+  over the mean distance between pictures of different labels (within/between: near 0 when the
+  latent changes nothing, mode collapse); and
   nearest-real distance: mean feature distance to the closest training picture (0 = a copy).
 - sampling throughput in images/s (CPU; CUDA too when available).
 
@@ -220,6 +222,20 @@ def mean_pairwise(features: np.ndarray, per: int) -> float:
     return float(np.mean(out))
 
 
+def diversity(features: np.ndarray, per: int) -> dict[str, float]:
+    return {"diversity": mean_pairwise(features, per), "within_between": within_between(features, per)}
+
+
+def within_between(features: np.ndarray, per: int) -> float:
+    """Mean distance between pictures of the same labels over that between pictures of different
+    labels: near 0 when every latent of a label gives the same picture (mode collapse)."""
+    d = np.sqrt(np.clip((features ** 2).sum(1)[:, None] + (features ** 2).sum(1)[None] - 2 * features @ features.T, 0, None))
+    group = np.arange(len(features)) // per
+    same = (group[:, None] == group[None]) & ~np.eye(len(features), dtype=bool)
+    other = group[:, None] != group[None]
+    return float(d[same].mean() / d[other].mean())
+
+
 def nearest_real(features: np.ndarray, train_features: np.ndarray) -> float:
     d = (features ** 2).sum(1)[:, None] + (train_features ** 2).sum(1)[None] - 2 * features @ train_features.T
     return float(np.sqrt(np.clip(d.min(1), 0, None)).mean())
@@ -270,7 +286,7 @@ def evaluate(name: str, checkpoint: Path, train: GanData, held: GanData, args: a
         row = {"dataset": name, "system": system,
                "FID": fid(feats, held_feats), "KIDx1000": kid(feats, held_feats),
                **{f"acc_{k}": v for k, v in accuracy(clf, images, held.labels).items()},
-               "diversity": mean_pairwise(backbone(draw(groups, 1)), args.per_group),
+               **diversity(backbone(draw(groups, 1)), args.per_group),
                "nearest_real": nearest_real(feats[:500], ref_feats)}
         enc = project_encoder_features(images) if held_enc is not None else None
         if enc is not None:
@@ -325,7 +341,7 @@ def main() -> None:
             raise SystemExit(f"unknown dataset {name!r}: demo or fashion-mnist")
         print(f"[{name}] {time.perf_counter() - t0:.0f}s", flush=True)
     columns = ["dataset", "system", "FID", "KIDx1000", "KIDx1000_encoder", "acc_article_type", "acc_colour",
-               "diversity", "nearest_real", "img_per_s_cpu", "img_per_s_cuda"]
+               "diversity", "within_between", "nearest_real", "img_per_s_cpu", "img_per_s_cuda"]
     columns = [c for c in columns if any(c in r for r in rows)]
     print_table(rows, columns)
     path = write_results("gan", {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows,
