@@ -137,3 +137,12 @@ def test_router_knows_only_registered_tools():
     router = Router(ToolRegistry([Trends()]))
     assert router.route("red dress under 50").tool is None
     assert router.route("red dress", CTX).tool is None  # last call's tool is not registered
+
+
+def test_any_garment_noun_makes_a_plain_search_unambiguous(router):
+    from stylist.agent.loop import _unambiguous
+
+    for message in ("what coats do you have", "any cardigans?", "loafers please"):
+        decision = router.route(message, RouteContext())
+        assert decision.tool == "search_garments", message
+        assert _unambiguous(router.scores(message, RouteContext()), decision.tool), message

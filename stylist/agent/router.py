@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from stylist.agent.extract import (
+    SLOT_WORDS,
     _word_re,
     extract_colours,
     extract_filters,
@@ -90,13 +91,12 @@ def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 #: Score of one matching ``RouteHint.patterns`` entry.
 PATTERN_WEIGHT = 3.0
 
+_NOT_ONLY_GARMENTS = {"watch", "watches", "tie", "ties", "ring", "rings", "cap", "tank", "flats"}  # also verbs or other things
 SEARCH_KEYWORDS: tuple[str, ...] = (
     "wear", "look", "looks", "find", "search", "show", "recommend", "suggest",
-    "looking for", "need", "want", "buy", "shop", "style", "dress", "dresses", "shirt", "shirts",
-    "jeans", "shoes", "sneakers", "jacket", "coat", "bag", "top", "tops", "skirt", "trousers", "pants",
-    "boots", "heels", "blazer", "sweater", "accessories", "clothes", "clothing", "garment", "garments",
-    "items", "pieces", "options", "something", "anything",
-)
+    "looking for", "need", "want", "buy", "shop", "style", "accessories", "clothes", "clothing", "garment",
+    "garments", "items", "pieces", "options", "something", "anything",
+) + tuple(w for w in SLOT_WORDS if w not in _NOT_ONLY_GARMENTS)  # every garment noun: "what coats do you have"
 
 #: Routing for built-in tools that do not declare ``routing`` themselves.
 BUILTIN_HINTS: dict[str, RouteHint] = {
