@@ -84,6 +84,13 @@ SLOT_WORDS: dict[str, str] = {
     "swimsuit": "swimwear", "bikini": "swimwear", "swimwear": "swimwear", "pyjamas": "sleepwear",
     "pajamas": "sleepwear",
 }
+SLOT_WORDS.update({plural: SLOT_WORDS[word] for word, plural in (
+    ("cardigan", "cardigans"), ("sweatshirt", "sweatshirts"), ("jumper", "jumpers"), ("polo", "polos"),
+    ("gown", "gowns"), ("jumpsuit", "jumpsuits"), ("sundress", "sundresses"), ("parka", "parkas"),
+    ("raincoat", "raincoats"), ("backpack", "backpacks"), ("clutch", "clutches"), ("tote", "totes"),
+    ("purse", "purses"), ("necklace", "necklaces"), ("bracelet", "bracelets"), ("swimsuit", "swimsuits"),
+    ("bikini", "bikinis"), ("cap", "caps"), ("flat", "flats"),
+) if word in SLOT_WORDS})
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "a couple": 2, "a few": 3, "several": 5, "a dozen": 12}
