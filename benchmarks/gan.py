@@ -13,7 +13,7 @@ the requested labels — it reports:
   Its accuracy on held-out real pictures is the ceiling.
 - diversity: mean pairwise feature distance between pictures drawn for the same labels, and that
   over the mean distance between pictures of different labels (within/between: near 0 when the
-  latent changes nothing, mode collapse); and
+  latent changes nothing, mode collapse), on the features and on raw pixels; and
   nearest-real distance: mean feature distance to the closest training picture (0 = a copy).
 - sampling throughput in images/s (CPU; CUDA too when available).
 
@@ -286,7 +286,8 @@ def evaluate(name: str, checkpoint: Path, train: GanData, held: GanData, args: a
         row = {"dataset": name, "system": system,
                "FID": fid(feats, held_feats), "KIDx1000": kid(feats, held_feats),
                **{f"acc_{k}": v for k, v in accuracy(clf, images, held.labels).items()},
-               **diversity(backbone(draw(groups, 1)), args.per_group),
+               **diversity(backbone(group_images := draw(groups, 1)), args.per_group),
+               "within_between_px": within_between(group_images.float().flatten(1).numpy() / 255.0, args.per_group),
                "nearest_real": nearest_real(feats[:500], ref_feats)}
         enc = project_encoder_features(images) if held_enc is not None else None
         if enc is not None:
@@ -341,7 +342,7 @@ def main() -> None:
             raise SystemExit(f"unknown dataset {name!r}: demo or fashion-mnist")
         print(f"[{name}] {time.perf_counter() - t0:.0f}s", flush=True)
     columns = ["dataset", "system", "FID", "KIDx1000", "KIDx1000_encoder", "acc_article_type", "acc_colour",
-               "diversity", "within_between", "nearest_real", "img_per_s_cpu", "img_per_s_cuda"]
+               "diversity", "within_between", "within_between_px", "nearest_real", "img_per_s_cpu", "img_per_s_cuda"]
     columns = [c for c in columns if any(c in r for r in rows)]
     print_table(rows, columns)
     path = write_results("gan", {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows,
