@@ -234,6 +234,13 @@ def test_model_failures_fall_back_to_router_and_template():
     assert [i.id for i in reply.items] == ["g-0006"]
 
 
+def test_a_failed_call_on_an_unknown_id_is_explained_not_emptied_by_grounding():
+    _, reply = run(fake_stylist("none"), "does g-0404 go with g-0001?")
+    assert reply.tool_calls[0].name == "score_outfit" and not reply.tool_calls[0].ok
+    assert "g-0404" in reply.text and "couldn't" in reply.text  # the user's own id, quoted in the error
+    assert reply.metadata["answer"] == "template"
+
+
 def test_slow_model_hits_the_deadline_and_the_chat_still_answers():
     model = ScriptedChatModel(script=[lambda: time.sleep(1.5) or tool_call("search_garments", {"query": "x"})])
     _, reply = run(fake_stylist("embedded", chat_model=model, llm={"timeout_s": 0.5}), "white sneakers under 50")

@@ -209,8 +209,11 @@ class Agent:
         if not answered:
             meta["answer"] = "template"
             body = self._template_answer(calls, meta)
+            # every call failed: the body is the tool's error, which quotes what the user asked for
+            # ("no garment with id 'g-0404'"); grounding would drop that id as invented, leaving nothing
+            failed_only = bool(calls) and not any(c.ok for c in calls)
             for line in _lines(body):
-                checked = grounder.check_line(line.rstrip("\n"))
+                checked = line.rstrip("\n") if failed_only else grounder.check_line(line.rstrip("\n"))
                 if checked is not None:
                     yield from emit(checked + ("\n" if line.endswith("\n") else ""))
         elif self._should_append_items(calls, grounder):
