@@ -339,8 +339,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default=",".join(ALL_BACKENDS), help=f"comma list of {', '.join(ALL_BACKENDS)}")
     parser.add_argument("--limit", type=int, default=None, help="run only the first N requests of each category's share (an even subset)")
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--catalogue", choices=("auto", "fake", "real"), default="auto",
-                        help="fake: the 25-garment test catalogue; real: the catalogue index of the runtime (demo catalogue by default)")
+    parser.add_argument("--catalogue", choices=("fake", "real"), default="fake",
+                        help="fake: the 25-garment test catalogue the labels were written against (their ids, g-0001 ...); "
+                             "real: the runtime's catalogue index (demo by default), where requests naming ids test unknown-id errors")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: summarise the rows already in agent-rows/BACKEND.jsonl (a run stopped early)")
@@ -359,10 +360,6 @@ def main(argv: list[str] | None = None) -> None:
         requests = [requests[int(i * step)] for i in range(args.limit)]
         subset = f"{len(requests)} of {len(load_requests(args.data))} requests (every {step:.1f}th): {', '.join(r['id'] for r in requests)}"
     catalogue = args.catalogue
-    if catalogue == "auto":
-        from stylist.runtime import Runtime
-
-        catalogue = "real" if isinstance(getattr(Runtime, "catalogue_index", None), property) and _store_present() else "fake"
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         rows_path = args.out.parent / "agent-rows" / f"{backend}.jsonl"
@@ -387,12 +384,6 @@ def main(argv: list[str] | None = None) -> None:
             kept = []
     args.out.write_text(json.dumps({"results": kept + results}, indent=2, default=str))
     print(f"\nwrote {args.out}")
-
-
-def _store_present() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("stylist.index.store") is not None or importlib.util.find_spec("stylist.index.catalogue_index") is not None
 
 
 if __name__ == "__main__":
