@@ -384,6 +384,17 @@ def test_comment_cut_by_the_token_cap_ends_on_a_whole_sentence():
     assert reply.text.endswith("for a party") and model.calls[1]["max_tokens"] is None  # no lead: left as written
 
 
+def test_a_search_that_finds_nothing_leads_with_saying_so():
+    model = ScriptedChatModel(script=["Lovely dresses.", "Maybe raise the budget."])
+    stylist = fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None, "router_first": None})
+    cid = stylist.new_conversation()
+    stylist.chat("show me some dresses", conversation_id=cid)
+    events, reply = run(stylist, "something cheaper", conversation_id=cid)  # every cheaper dress was shown already
+    first = next(e.text for e in events if isinstance(e, Token))
+    assert reply.metadata["lead"] is True and first.startswith("I found nothing in the catalogue under $")
+    assert reply.text.endswith("Maybe raise the budget.")
+
+
 def test_lead_renders_non_search_results_and_is_absent_when_off():
     model = ScriptedChatModel(script=[tool_call("get_profile", {}), "Linen would suit your summer plans."])
     events, reply = run(fake_stylist("embedded", chat_model=model, llm={"lead_with_results": None}), "show my profile")

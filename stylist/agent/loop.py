@@ -530,7 +530,10 @@ class Agent:
         rendered = _rendered(_best_call(ok))
         if rendered:
             return [line + "\n" for line in rendered.rstrip("\n").split("\n")]
-        return self._item_lines(calls, heading="From the catalogue:\n") if self._item_calls(calls) else None
+        if self._item_calls(calls):
+            return self._item_lines(calls, heading="From the catalogue:\n")
+        # a search that found nothing: say so now, instead of waiting for the model to say less
+        return [line + "\n" for line in self._template_answer(calls, {}).rstrip("\n").split("\n")]
 
     def _item_lines(self, calls: list[Call], heading: str) -> list[str]:
         """The garments the tools found, one template line each, under ``heading``."""
