@@ -248,6 +248,19 @@ def test_slow_model_hits_the_deadline_and_the_chat_still_answers():
     assert reply.text  # answered from the router and the template
 
 
+def test_embedded_answers_small_talk_without_the_model():
+    model = ScriptedChatModel(script=[])  # any model call would fail the test: the script is empty
+    stylist = fake_stylist("embedded", chat_model=model, llm={"router_first": None})
+    for message, start in (("hi", "Hello!"), ("thanks, that's all", "You're welcome"), ("tell me a joke", "I can only help")):
+        _, reply = run(stylist, message)
+        assert reply.text.startswith(start) and reply.metadata["route"] == ["router:no-tool"], message
+        assert not reply.tool_calls and not reply.items
+    assert model.calls == []
+    _, reply = run(fake_stylist("embedded", chat_model=ScriptedChatModel(script=[tool_call("search_garments", {"query": "joke t-shirt"}), "Fun."]),
+                                llm={"router_first": None}), "tell me a joke t-shirt idea")
+    assert reply.tool_calls  # a garment noun makes it a request, not small talk
+
+
 def test_off_topic_message_calls_no_tool_and_names_no_garment():
     model = ScriptedChatModel(script=["NONE", "I help with outfits; ask me what to wear!"])
     _, reply = run(fake_stylist("embedded", chat_model=model), "what is the capital of France?")

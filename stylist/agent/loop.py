@@ -251,6 +251,11 @@ class Agent:
             if decision.followup:
                 meta["route"].append("router:followup")
                 return self._router_calls(decision, "router:followup"), model_ok
+            talk = self.router.small_talk(message, route_ctx) if self.router_first and decision.tool is None else None
+            if talk is not None:  # "hi", "thanks", "tell me a joke": no tool, and no 25 s wait for the model to say so
+                meta["route"].append("router:no-tool")
+                meta["small_talk"] = talk
+                return [], False
             if self.router_first and decision.tool is not None and _unambiguous(self.router.scores(message, route_ctx), decision.tool):
                 meta["route"].append("router:confident")
                 return self._router_calls(decision, "router:confident"), model_ok
@@ -495,7 +500,7 @@ class Agent:
 
     def _template_answer(self, calls: list[Call], meta: dict[str, Any]) -> str:
         if not calls:
-            return template.compose(None, {}, [])
+            return template.SMALL_TALK.get(meta.get("small_talk", ""), template.HELP)
         ok = [c for c in calls if c.ok]
         if not ok:
             last = calls[-1]

@@ -109,6 +109,8 @@ _PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|
 _MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
 _FOLLOWUP_START = r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
 _FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price|womenswear|menswear)\b"
+_GREETING = r"^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening))\b"
+_THANKS = r"^(thanks|thank you|thx|cheers|bye|goodbye|see you)\b"
 _OFF_TOPIC = r"\b(weather forecast|stock|bitcoin|recipe|cook|capital of|math|equation|poem about|joke|code|python|javascript|homework|translate|president|football score|news)\b"
 
 
@@ -209,6 +211,18 @@ class Router:
         hint = self.hints[name]
         args = hint.extract(message, context) if hint.extract else {}
         return RouteDecision(tool=name, arguments=args, reason=reason)
+
+    def small_talk(self, message: str, context: RouteContext | None = None) -> str | None:
+        """``greeting``, ``thanks`` or ``off_topic`` for a message that no tool matches and that
+        is plainly one of those ("hi", "thanks, that's all", "tell me a joke"); else None."""
+        text = normalise(message)
+        if re.search(_FASHION_SIGNALS, text) or any(v > 0 for v in self._scores(message, context or RouteContext()).values()):
+            return None
+        if re.search(_THANKS, text):
+            return "thanks"
+        if re.search(_GREETING, text) and len(text.split()) <= 4:
+            return "greeting"
+        return "off_topic" if re.search(_OFF_TOPIC, text) else None
 
     def _off_topic(self, text: str, score: float) -> bool:
         return bool(re.search(_OFF_TOPIC, text)) and not re.search(_FASHION_SIGNALS, text) and score < 2

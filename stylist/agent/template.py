@@ -12,6 +12,12 @@ from stylist.agent.context import SeenItem
 HELP = ("I'm your stylist: I find garments in the catalogue and put outfits together. "
         'Try something like "a linen shirt for a summer wedding, earthy colours, under $80".')
 
+SMALL_TALK = {
+    "greeting": "Hello! " + HELP,
+    "thanks": "You're welcome! Come back whenever you need an outfit, a garment or a second opinion.",
+    "off_topic": "I can only help with clothes and outfits. " + HELP,
+}
+
 
 def constraints_phrase(args: dict[str, Any]) -> str:
     parts: list[str] = []
