@@ -211,3 +211,21 @@ def test_fashion_mnist_reader():
 def test_fashion_mnist_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CatalogueError, match="Fashion-MNIST file .*train-images-idx3-ubyte.gz is missing"):
         fashion_mnist(tmp_path)
+
+
+def test_mode_seeking_loss_punishes_a_generator_that_ignores_the_latent():
+    from stylist.tools.designs.model import Generator
+    from stylist.tools.designs.train import mode_seeking_loss
+
+    torch.manual_seed(0)
+    config = GanConfig(conditions={"article_type": ["a", "b"]}, image_size=32, g_width=4, z_dim=8, embed_dim=2)
+    g = Generator(config).train()
+    labels = {"article_type": torch.tensor([0, 1, 0, 1])}
+    z = torch.randn(4, 8)
+    varied = mode_seeking_loss(g, z, g(z, labels), labels)
+    varied.backward()  # differentiable: it trains the generator
+    assert g.stem[0].weight.grad is not None
+    with torch.no_grad():
+        g.stem[0].weight[:, :8] = 0  # the latent no longer reaches the picture
+    collapsed = mode_seeking_loss(g, z, g(z, labels), labels)
+    assert torch.isfinite(varied) and collapsed > 10 * varied

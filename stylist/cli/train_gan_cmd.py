@@ -31,7 +31,7 @@ def train_gan_command(
     device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="DiffAugment (translation, cutout) for small picture sets.")] = True,
     ema_decay: Annotated[float, typer.Option(min=0.0, max=0.99999, help="Decay of the generator's moving average, per step.")] = 0.995,
-    mode_seeking: Annotated[float, typer.Option(min=0.0, max=100.0, help="Weight of the mode-seeking term that keeps different latents of one label apart (0: off).")] = 1.0,
+    mode_seeking: Annotated[float, typer.Option(min=0.0, max=100.0, help="Weight of the mode-seeking term that keeps different latents of one label apart (0: off).")] = 0.3,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Train the conditional GAN (article type, colour, pattern) with progress, a checkpoint and a

@@ -53,7 +53,7 @@ class TrainConfig:
     augment: bool = True
     """DiffAugment (translation by up to 1/8 of the side, one cutout square of 1/4 of the side) on
     every picture the discriminator sees, real and generated."""
-    mode_seeking: float = 1.0
+    mode_seeking: float = 0.3
     """Weight of the mode-seeking term: two latents with the same labels must give pictures as far
     apart as the latents are (the generator minimises 1 / (mean |G(z1) - G(z2)| / mean |z1 - z2|)).
     Without it the demo GAN drew near-identical pictures for every latent of one label. 0 = off."""
