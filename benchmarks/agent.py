@@ -184,6 +184,11 @@ def load_rows(path: Path, wanted: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def in_request_order(rows: list[dict[str, Any]], requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {r["id"]: i for i, r in enumerate(requests)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
 def interleaved(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The requests with the categories mixed evenly (each request at its relative place within its
     category), so a run stopped early has measured an even share of every category."""
@@ -264,8 +269,7 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
                     f.write(json.dumps(row, default=str) + "\n")
             if n % 20 == 0 or n == len(requests):
                 print(f"{backend}: {n}/{len(requests)}", file=sys.stderr, flush=True)
-    order = {r["id"]: i for i, r in enumerate(requests)}
-    return summarise(backend, desc, load_s, sorted(rows, key=lambda r: order[r["id"]]))
+    return summarise(backend, desc, load_s, in_request_order(rows, requests))
 
 
 def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
@@ -364,8 +368,7 @@ def main(argv: list[str] | None = None) -> None:
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         rows_path = args.out.parent / "agent-rows" / f"{backend}.jsonl"
         if args.report_only:
-            order = {r["id"]: i for i, r in enumerate(requests)}
-            rows = sorted(load_rows(rows_path, set(order)), key=lambda r: order[r["id"]])
+            rows = in_request_order(load_rows(rows_path, {r["id"] for r in requests}), requests)
             if not rows:
                 raise SystemExit(f"{rows_path} has no measured rows of these requests")
             result = summarise(backend, backend, None, rows)

@@ -229,16 +229,20 @@ def diversity(features: np.ndarray, per: int) -> dict[str, float]:
 def within_between(features: np.ndarray, per: int) -> float:
     """Mean distance between pictures of the same labels over that between pictures of different
     labels: near 0 when every latent of a label gives the same picture (mode collapse)."""
-    d = np.sqrt(np.clip((features ** 2).sum(1)[:, None] + (features ** 2).sum(1)[None] - 2 * features @ features.T, 0, None))
+    d = distances(features, features)
     group = np.arange(len(features)) // per
     same = (group[:, None] == group[None]) & ~np.eye(len(features), dtype=bool)
     other = group[:, None] != group[None]
     return float(d[same].mean() / d[other].mean())
 
 
+def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance of every row of ``a`` to every row of ``b``."""
+    return np.sqrt(np.clip((a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None] - 2 * a @ b.T, 0, None))
+
+
 def nearest_real(features: np.ndarray, train_features: np.ndarray) -> float:
-    d = (features ** 2).sum(1)[:, None] + (train_features ** 2).sum(1)[None] - 2 * features @ train_features.T
-    return float(np.sqrt(np.clip(d.min(1), 0, None)).mean())
+    return float(distances(features, train_features).min(1).mean())
 
 
 def throughput(generator: Generator, device: str, n: int = 512, batch: int = 64) -> float:

@@ -532,12 +532,9 @@ class Agent:
         ok = [c for c in calls if c.ok]
         if not ok:
             return None
-        rendered = _rendered(_best_call(ok))
-        if rendered:
-            return [line + "\n" for line in rendered.rstrip("\n").split("\n")]
-        if self._item_calls(calls):
+        if self._item_calls(calls) and not _rendered(_best_call(ok)):
             return self._item_lines(calls, heading="From the catalogue:\n")
-        # a search that found nothing: say so now, instead of waiting for the model to say less
+        # a rendered result, or a search that found nothing: the template says it now
         return [line + "\n" for line in self._template_answer(calls, {}).rstrip("\n").split("\n")]
 
     def _item_lines(self, calls: list[Call], heading: str) -> list[str]:
@@ -625,8 +622,7 @@ def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> lis
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_SENTENCE_END_OR_STOP = re.compile(r"(?<=[.!?])(?:\s+|$)|\n+")  # the stream's last piece may end a sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s+|$)|\n+")  # at the end too: the stream's last piece may end a sentence
 
 
 def _repeat_start(before: str, buffer: str) -> int | None:
@@ -638,7 +634,7 @@ def _repeat_start(before: str, buffer: str) -> int | None:
         if len(key.split()) >= 4:
             seen.add(key)
     start = 0
-    for match in _SENTENCE_END_OR_STOP.finditer(buffer):
+    for match in _SENTENCE_END.finditer(buffer):
         key = " ".join(buffer[start:match.start()].lower().split())
         if len(key.split()) >= 4:
             if key in seen:
