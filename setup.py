@@ -8,8 +8,20 @@
 from setuptools import find_packages, setup
 
 FOLDERS = {"stylist": "stylist", "tools": "stylist.tools", "index": "stylist.index", "tui": "stylist.tui"}
-DATA = ["*.json", "*.jsonl", "*.csv", "*.pt", "*.npz", "*.tcss", "*.toml", "*.txt", "*.png",
-        "checkpoints/*.pt", "checkpoints/*.json", "checkpoints/*.npz"]  # checkpoints/ has no __init__.py
+DATA = [
+    "*.json",
+    "*.jsonl",
+    "*.csv",
+    "*.pt",
+    "*.npz",
+    "*.tcss",
+    "*.toml",
+    "*.txt",
+    "*.png",
+    "checkpoints/*.pt",
+    "checkpoints/*.json",
+    "checkpoints/*.npz",
+]  # checkpoints/ has no __init__.py
 
 packages: list[str] = []
 package_dir: dict[str, str] = {}

@@ -16,7 +16,10 @@ def percentiles_ms(seconds: list[float]) -> dict[str, float]:
     import numpy as np
 
     arr = np.array(seconds) * 1000.0
-    return {"p50_ms": round(float(np.percentile(arr, 50)), 3), "p95_ms": round(float(np.percentile(arr, 95)), 3)}
+    return {
+        "p50_ms": round(float(np.percentile(arr, 50)), 3),
+        "p95_ms": round(float(np.percentile(arr, 95)), 3),
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -32,7 +35,9 @@ def machine() -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
+    widths = [
+        max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)
+    ]
     print(" | ".join(c.ljust(w) for c, w in zip(columns, widths)))
     print("-|-".join("-" * w for w in widths))
     for row in cells:

@@ -75,7 +75,15 @@ def value_ok(key: str, expected: Any, actual: Any) -> bool:
         named = {v for v in expected if v not in expand_colours([v]) - {v}}  # explicit colours must appear
         allowed = expand_colours(expected)
         got = {a.lower() for a in actual}
-        return bool(got) and got <= allowed and all(n in got or (n in {"navy", "navy blue"} and got & {"navy", "navy blue"}) for n in named if not _is_group(n))
+        return (
+            bool(got)
+            and got <= allowed
+            and all(
+                n in got or (n in {"navy", "navy blue"} and got & {"navy", "navy blue"})
+                for n in named
+                if not _is_group(n)
+            )
+        )
     if isinstance(expected, list):
         return {str(v).lower() for v in expected} == {str(v).lower() for v in actual}
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
@@ -89,7 +97,9 @@ def _is_group(name: str) -> bool:
     return name in COLOUR_GROUPS
 
 
-def score_args(expected: dict[str, Any], actual: dict[str, Any], defaults: dict[str, Any] | None = None) -> tuple[bool, dict[str, bool]]:
+def score_args(
+    expected: dict[str, Any], actual: dict[str, Any], defaults: dict[str, Any] | None = None
+) -> tuple[bool, dict[str, bool]]:
     """(all right, per-key verdicts). Filters the label does not name must be absent; an
     argument left out counts as the tool's default value."""
     actual = {**(defaults or {}), **actual}
@@ -122,6 +132,7 @@ def smollm2_path() -> str | None:
 def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> tuple[Any, str]:
     """(Stylist, description) for ``backend``; raises RuntimeError when it cannot run here."""
     from fakes_agent import FakeCatalogueIndex, ensure_service_properties
+
     from stylist.config import load_settings
     from stylist.facade import Stylist
     from stylist.runtime import Runtime
@@ -141,7 +152,9 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
         if not _has_llm_backends():
             from langchain_openai import ChatOpenAI
 
-            services["chat_model"] = ChatOpenAI(base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=30)
+            services["chat_model"] = ChatOpenAI(
+                base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=30
+            )
     elif backend in ("embedded", "smollm2"):
         if not _has_llm_backends():
             raise RuntimeError("the LLM backends (stylist.llm) are not in this build")
@@ -201,20 +214,31 @@ def interleaved(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [requests[i] for _, i in sorted(((k + 0.5) / sizes[requests[i]["category"]], i) for k, i in place)]
 
 
-def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, home: Path | None = None,
-                rows_path: Path | None = None, resume: bool = False) -> dict[str, Any]:
+def run_backend(
+    backend: str,
+    requests: list[dict[str, Any]],
+    catalogue: str,
+    home: Path | None = None,
+    rows_path: Path | None = None,
+    resume: bool = False,
+) -> dict[str, Any]:
     from stylist.agent.grounding import Grounder
     from stylist.agent.loop import Agent
     from stylist.events import Done, Error, ToolStarted
 
-    rows: list[dict[str, Any]] = load_rows(rows_path, {r["id"] for r in requests}) if rows_path and resume else []
+    rows: list[dict[str, Any]] = (
+        load_rows(rows_path, {r["id"] for r in requests}) if rows_path and resume else []
+    )
     done_ids = {r["id"] for r in rows}
     if rows_path:
         rows_path.parent.mkdir(parents=True, exist_ok=True)
         if not resume:
             rows_path.write_text("", encoding="utf-8")
     if done_ids:
-        print(f"{backend}: resuming, {len(done_ids)} of {len(requests)} requests already measured", file=sys.stderr)
+        print(
+            f"{backend}: resuming, {len(done_ids)} of {len(requests)} requests already measured",
+            file=sys.stderr,
+        )
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         try:
             t0 = time.perf_counter()
@@ -249,19 +273,37 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
             tool = first_call[0] if first_call else None
             tool_ok = tool == expect["tool"]
             defaults = _defaults(stylist, tool) if tool_ok and tool else {}
-            args_ok, verdicts = (score_args(expect.get("args", {}), first_call[1], defaults) if tool_ok and first_call else (tool_ok and expect["tool"] is None, {}))
-            row: dict[str, Any] = {"id": req["id"], "category": req["category"], "expected": expect["tool"], "tool_ok": tool_ok, "args_ok": args_ok,
-                                   "tool": tool, "arguments": first_call[1] if first_call else None, "verdicts": verdicts, "error": error}
+            args_ok, verdicts = (
+                score_args(expect.get("args", {}), first_call[1], defaults)
+                if tool_ok and first_call
+                else (tool_ok and expect["tool"] is None, {})
+            )
+            row: dict[str, Any] = {
+                "id": req["id"],
+                "category": req["category"],
+                "expected": expect["tool"],
+                "tool_ok": tool_ok,
+                "args_ok": args_ok,
+                "tool": tool,
+                "arguments": first_call[1] if first_call else None,
+                "verdicts": verdicts,
+                "error": error,
+            }
             if reply is not None:
                 g = reply.metadata.get("grounding", {})
                 _, known, _ = stylist.store.context(cid)
                 audit = Grounder(known)
                 audit.check_text(reply.text)
                 row.update(
-                    first_token_s=reply.timings.first_token_s, total_s=reply.timings.total_s,
-                    tokens=reply.metadata.get("tokens"), tokens_per_s=reply.metadata.get("tokens_per_s"),
-                    grounding_rate=g.get("rate"), invented_caught=g.get("invented", 0),
-                    invented_in_answer=len(audit.report.invented), items=len(reply.items), route=reply.metadata.get("route"),
+                    first_token_s=reply.timings.first_token_s,
+                    total_s=reply.timings.total_s,
+                    tokens=reply.metadata.get("tokens"),
+                    tokens_per_s=reply.metadata.get("tokens_per_s"),
+                    grounding_rate=g.get("rate"),
+                    invented_caught=g.get("invented", 0),
+                    invented_in_answer=len(audit.report.invented),
+                    items=len(reply.items),
+                    route=reply.metadata.get("route"),
                 )
             rows.append(row)
             if rows_path:
@@ -274,7 +316,11 @@ def run_backend(backend: str, requests: list[dict[str, Any]], catalogue: str, ho
 
 def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
     model = stylist.registry.get(tool).input_model
-    return {name: f.default for name, f in model.model_fields.items() if f.default is not None and not callable(f.default)}
+    return {
+        name: f.default
+        for name, f in model.model_fields.items()
+        if f.default is not None and not callable(f.default)
+    }
 
 
 def summarise(backend: str, desc: str, load_s: float | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -286,23 +332,38 @@ def summarise(backend: str, desc: str, load_s: float | None, rows: list[dict[str
     by_cat: dict[str, dict[str, float]] = {}
     for cat in dict.fromkeys(r["category"] for r in rows):
         sub = [r for r in rows if r["category"] == cat]
-        by_cat[cat] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
+        by_cat[cat] = {
+            "n": len(sub),
+            "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub),
+            "args_acc": sum(r["args_ok"] for r in sub) / len(sub),
+        }
     by_tool: dict[str, dict[str, float]] = {}
     for tool in dict.fromkeys(str(r["expected"]) for r in rows):
         sub = [r for r in rows if str(r["expected"]) == tool]
-        by_tool[tool] = {"n": len(sub), "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub), "args_acc": sum(r["args_ok"] for r in sub) / len(sub)}
+        by_tool[tool] = {
+            "n": len(sub),
+            "tool_acc": sum(r["tool_ok"] for r in sub) / len(sub),
+            "args_acc": sum(r["args_ok"] for r in sub) / len(sub),
+        }
     return {
         "by_tool": by_tool,
-        "backend": backend, "model": desc, "load_s": round(load_s, 2) if load_s is not None else None, "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
+        "backend": backend,
+        "model": desc,
+        "load_s": round(load_s, 2) if load_s is not None else None,
+        "n": len(rows),
+        "errors": sum(1 for r in rows if r["error"]),
         "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
         "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
         "grounding_rate": statistics.mean(r["grounding_rate"] for r in done) if done else None,
         "invented_caught": sum(r.get("invented_caught", 0) for r in done),
         "invented_in_answer": sum(r.get("invented_in_answer", 0) for r in done),
-        "first_token_p50": pct(first, 0.5), "first_token_p95": pct(first, 0.95),
-        "total_p50": pct(total, 0.5), "total_p95": pct(total, 0.95),
+        "first_token_p50": pct(first, 0.5),
+        "first_token_p95": pct(first, 0.95),
+        "total_p50": pct(total, 0.5),
+        "total_p95": pct(total, 0.95),
         "tokens_per_s": statistics.mean(tps) if tps else None,
-        "by_category": by_cat, "rows": rows,
+        "by_category": by_cat,
+        "rows": rows,
     }
 
 
@@ -312,22 +373,47 @@ def fmt(value: Any, pattern: str = "{:.2f}") -> str:
 
 def print_table(results: list[dict[str, Any]], subset: str) -> None:
     print(f"\nAgent benchmark ({subset})")
-    head = ("backend", "n", "tool acc", "args acc", "grounding", "invented caught/left", "1st tok p50/p95 s", "total p50/p95 s", "tok/s", "load s")
+    head = (
+        "backend",
+        "n",
+        "tool acc",
+        "args acc",
+        "grounding",
+        "invented caught/left",
+        "1st tok p50/p95 s",
+        "total p50/p95 s",
+        "tok/s",
+        "load s",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results:
         if "skipped" in r:
             print(f"| {r['backend']} | skipped: {r['skipped']} |")
             continue
-        print("| " + " | ".join([
-            r["backend"], str(r["n"]), fmt(r["tool_acc"], "{:.1%}"), fmt(r["args_acc"], "{:.1%}"), fmt(r["grounding_rate"], "{:.3f}"),
-            f"{r['invented_caught']}/{r['invented_in_answer']}",
-            f"{fmt(r['first_token_p50'])}/{fmt(r['first_token_p95'])}", f"{fmt(r['total_p50'])}/{fmt(r['total_p95'])}",
-            fmt(r["tokens_per_s"], "{:.1f}"), fmt(r["load_s"]),
-        ]) + " |")
+        print(
+            "| "
+            + " | ".join(
+                [
+                    r["backend"],
+                    str(r["n"]),
+                    fmt(r["tool_acc"], "{:.1%}"),
+                    fmt(r["args_acc"], "{:.1%}"),
+                    fmt(r["grounding_rate"], "{:.3f}"),
+                    f"{r['invented_caught']}/{r['invented_in_answer']}",
+                    f"{fmt(r['first_token_p50'])}/{fmt(r['first_token_p95'])}",
+                    f"{fmt(r['total_p50'])}/{fmt(r['total_p95'])}",
+                    fmt(r["tokens_per_s"], "{:.1f}"),
+                    fmt(r["load_s"]),
+                ]
+            )
+            + " |"
+        )
     for r in results:
         if "by_category" in r:
-            cats = ", ".join(f"{c} {v['tool_acc']:.0%}/{v['args_acc']:.0%}" for c, v in r["by_category"].items())
+            cats = ", ".join(
+                f"{c} {v['tool_acc']:.0%}/{v['args_acc']:.0%}" for c, v in r["by_category"].items()
+            )
             print(f"  {r['backend']} tool/args by category: {cats}")
     for r in results:
         if "by_tool" in r:
@@ -340,18 +426,40 @@ def print_table(results: list[dict[str, Any]], subset: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default=",".join(ALL_BACKENDS), help=f"comma list of {', '.join(ALL_BACKENDS)}")
-    parser.add_argument("--limit", type=int, default=None, help="run only the first N requests of each category's share (an even subset)")
+    parser.add_argument(
+        "--backends", default=",".join(ALL_BACKENDS), help=f"comma list of {', '.join(ALL_BACKENDS)}"
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="run only the first N requests of each category's share (an even subset)",
+    )
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--catalogue", choices=("fake", "real"), default="fake",
-                        help="fake: the 25-garment test catalogue the labels were written against (their ids, g-0001 ...); "
-                             "real: the runtime's catalogue index (demo by default), where requests naming ids test unknown-id errors")
+    parser.add_argument(
+        "--catalogue",
+        choices=("fake", "real"),
+        default="fake",
+        help="fake: the 25-garment test catalogue the labels were written against (their ids, g-0001 ...); "
+        "real: the runtime's catalogue index (demo by default), where requests naming ids test unknown-id errors",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: summarise the rows already in agent-rows/BACKEND.jsonl (a run stopped early)")
-    parser.add_argument("--resume", action="store_true", help="skip requests already in benchmarks/results/agent-rows/BACKEND.jsonl")
-    parser.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "results" / "agent-home",
-                        help="data home: the real catalogue index and the assembled GGUF are built once and reused")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: summarise the rows already in agent-rows/BACKEND.jsonl (a run stopped early)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip requests already in benchmarks/results/agent-rows/BACKEND.jsonl",
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=ROOT / "benchmarks" / "results" / "agent-home",
+        help="data home: the real catalogue index and the assembled GGUF are built once and reused",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import logging
@@ -372,17 +480,28 @@ def main(argv: list[str] | None = None) -> None:
             if not rows:
                 raise SystemExit(f"{rows_path} has no measured rows of these requests")
             result = summarise(backend, backend, None, rows)
-            results.append({**result, "subset": f"{len(rows)} of {len(requests)} requests measured (categories interleaved)", "catalogue": catalogue})
+            results.append(
+                {
+                    **result,
+                    "subset": f"{len(rows)} of {len(requests)} requests measured (categories interleaved)",
+                    "catalogue": catalogue,
+                }
+            )
             continue
         result = run_backend(backend, requests, catalogue, args.home, rows_path, args.resume)
         results.append({**result, "subset": subset, "catalogue": catalogue})
-    print_table(results, f"{'; '.join(dict.fromkeys(r.get('subset', subset) for r in results))}; catalogue: {catalogue}")
+    print_table(
+        results,
+        f"{'; '.join(dict.fromkeys(r.get('subset', subset) for r in results))}; catalogue: {catalogue}",
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     kept = []
     if args.out.is_file():  # other backends' results from earlier runs
         try:
             ran = {r["backend"] for r in results}
-            kept = [r for r in json.loads(args.out.read_text()).get("results", []) if r.get("backend") not in ran]
+            kept = [
+                r for r in json.loads(args.out.read_text()).get("results", []) if r.get("backend") not in ran
+            ]
         except (json.JSONDecodeError, AttributeError):
             kept = []
     args.out.write_text(json.dumps({"results": kept + results}, indent=2, default=str))

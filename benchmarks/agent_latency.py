@@ -60,9 +60,16 @@ class Timer:
             t0, c0 = time.perf_counter(), time.process_time()
             ai = original_invoke(runnable, messages, deadline)
             usage = getattr(ai, "usage_metadata", None) or {}
-            timer.events.append({"phase": "select", "s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
-                                 "prompt_tokens": usage.get("input_tokens"),
-                                 "output_tokens": usage.get("output_tokens"), "calls": len(ai.tool_calls)})
+            timer.events.append(
+                {
+                    "phase": "select",
+                    "s": time.perf_counter() - t0,
+                    "cpu_s": time.process_time() - c0,
+                    "prompt_tokens": usage.get("input_tokens"),
+                    "output_tokens": usage.get("output_tokens"),
+                    "calls": len(ai.tool_calls),
+                }
+            )
             return ai
 
         def answer(*args: Any, **kwargs: Any) -> Any:
@@ -73,8 +80,16 @@ class Timer:
                     first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
                 yield event
             usage = timer.model._last_usage
-            timer.events.append({"phase": "answer", "first_s": first, "first_cpu_s": first_cpu, "s": time.perf_counter() - t0,
-                                 "prompt_tokens": usage[0], "output_tokens": usage[1]})
+            timer.events.append(
+                {
+                    "phase": "answer",
+                    "first_s": first,
+                    "first_cpu_s": first_cpu,
+                    "s": time.perf_counter() - t0,
+                    "prompt_tokens": usage[0],
+                    "output_tokens": usage[1],
+                }
+            )
 
         agent._invoke = invoke
         agent._answer_with_model = answer
@@ -82,6 +97,7 @@ class Timer:
 
 def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: Path) -> dict[str, Any]:
     from fakes_agent import FakeCatalogueIndex, ensure_service_properties
+
     from stylist.config import load_settings
     from stylist.events import Done
     from stylist.facade import Stylist
@@ -89,7 +105,9 @@ def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: P
 
     ensure_service_properties()
     home = Path(tempfile.mkdtemp())
-    (home / "models").symlink_to(models_dir.resolve(), target_is_directory=True) if models_dir.exists() else None
+    (home / "models").symlink_to(
+        models_dir.resolve(), target_is_directory=True
+    ) if models_dir.exists() else None
     llm = {"backend": "embedded", "timeout_s": 3000, **overrides}
     stylist = Stylist(Runtime(load_settings(home=str(home), llm=llm), catalogue_index=FakeCatalogueIndex()))
     t0 = time.perf_counter()
@@ -114,20 +132,31 @@ def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: P
         sel = [e for e in timer.events if e["phase"] == "select"]
         ans = [e for e in timer.events if e["phase"] == "answer"]
         first_call = reply.tool_calls[0].name if reply and reply.tool_calls else None
-        rows.append({
-            "id": req["id"], "expected": req["expect"]["tool"], "tool": first_call, "tool_ok": first_call == req["expect"]["tool"],
-            "route": reply.metadata.get("route") if reply else None,
-            "first_token_cpu_s": first_cpu, "turn_cpu_s": turn_cpu, "select_cpu_s": sum(e["cpu_s"] for e in sel),
-            "answer_first_cpu_s": ans[0]["first_cpu_s"] if ans else None,
-            "select_s": sum(e["s"] for e in sel), "select_prompt": sel[0]["prompt_tokens"] if sel else 0, "select_steps": len(sel),
-            "tools_s": sum(c.duration_s for c in reply.tool_calls) if reply else None,
-            "answer_prompt": ans[0]["prompt_tokens"] if ans else 0, "answer_first_s": ans[0]["first_s"] if ans else None,
-            "first_token_s": reply.timings.first_token_s if reply else None, "total_s": reply.timings.total_s if reply else None,
-            "first_model_token_s": reply.metadata.get("first_model_token_s") if reply else None,
-            "lead": bool(reply.metadata.get("lead")) if reply else False,
-            "grounding": reply.metadata.get("grounding", {}).get("rate") if reply else None,
-            "invented": reply.metadata.get("grounding", {}).get("invented") if reply else None,
-        })
+        rows.append(
+            {
+                "id": req["id"],
+                "expected": req["expect"]["tool"],
+                "tool": first_call,
+                "tool_ok": first_call == req["expect"]["tool"],
+                "route": reply.metadata.get("route") if reply else None,
+                "first_token_cpu_s": first_cpu,
+                "turn_cpu_s": turn_cpu,
+                "select_cpu_s": sum(e["cpu_s"] for e in sel),
+                "answer_first_cpu_s": ans[0]["first_cpu_s"] if ans else None,
+                "select_s": sum(e["s"] for e in sel),
+                "select_prompt": sel[0]["prompt_tokens"] if sel else 0,
+                "select_steps": len(sel),
+                "tools_s": sum(c.duration_s for c in reply.tool_calls) if reply else None,
+                "answer_prompt": ans[0]["prompt_tokens"] if ans else 0,
+                "answer_first_s": ans[0]["first_s"] if ans else None,
+                "first_token_s": reply.timings.first_token_s if reply else None,
+                "total_s": reply.timings.total_s if reply else None,
+                "first_model_token_s": reply.metadata.get("first_model_token_s") if reply else None,
+                "lead": bool(reply.metadata.get("lead")) if reply else False,
+                "grounding": reply.metadata.get("grounding", {}).get("rate") if reply else None,
+                "invented": reply.metadata.get("grounding", {}).get("invented") if reply else None,
+            }
+        )
         print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
     return {"settings": overrides, "load_s": load_s, "rows": rows}
 
@@ -165,10 +194,26 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=6)
-    parser.add_argument("--ids", default=None, help="comma list of request ids (default: an even spread over the set)")
-    parser.add_argument("--set", action="append", default=[], help="llm setting override KEY=VALUE; repeat the flag per setting")
-    parser.add_argument("--variant", action="append", default=[], help="a ;-separated list of KEY=VALUE overrides run as one more variant")
-    parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("STYLIST_BENCH_MODELS", "/tmp/agent-bench/models")))
+    parser.add_argument(
+        "--ids", default=None, help="comma list of request ids (default: an even spread over the set)"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="llm setting override KEY=VALUE; repeat the flag per setting",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="a ;-separated list of KEY=VALUE overrides run as one more variant",
+    )
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=Path(os.environ.get("STYLIST_BENCH_MODELS", "/tmp/agent-bench/models")),
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     rows = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
@@ -179,7 +224,9 @@ def main() -> None:
     else:
         step = len(rows) / args.limit
         requests = [rows[int(i * step)] for i in range(args.limit)]
-    variants = [dict(kv.split("=", 1) for kv in args.set)] + [dict(kv.split("=", 1) for kv in v.split(";") if kv) for v in args.variant]
+    variants = [dict(kv.split("=", 1) for kv in args.set)] + [
+        dict(kv.split("=", 1) for kv in v.split(";") if kv) for v in args.variant
+    ]
     results = []
     for v in variants:
         overrides = {k: parse_value(x) for k, x in v.items()}
@@ -187,7 +234,10 @@ def main() -> None:
     table = [summary(r) for r in results]
     print(f"requests: {', '.join(r['id'] for r in requests)}")
     print_table(table, list(table[0]))
-    write_results(os.environ.get("AGENT_LATENCY_NAME", "agent_latency"), {"requests": [r["id"] for r in requests], "results": results, "summary": table})
+    write_results(
+        os.environ.get("AGENT_LATENCY_NAME", "agent_latency"),
+        {"requests": [r["id"] for r in requests], "results": results, "summary": table},
+    )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ CACHE = Path(__file__).parent / "results" / "cache"
 Scorer = Callable[[Sequence[Sequence[Garment]]], np.ndarray]
 
 
-def method_scorers(table: Any, vectors: dict[str, np.ndarray], checkpoint: str, seed: int = 0) -> dict[str, Scorer]:
+def method_scorers(
+    table: Any, vectors: dict[str, np.ndarray], checkpoint: str, seed: int = 0
+) -> dict[str, Scorer]:
     from stylist.tools.outfits.checkpoint import load_checkpoint
     from stylist.tools.outfits.infer import outfit_logits
     from stylist.tools.outfits.rules import rule_score
@@ -89,7 +91,12 @@ def fitb_accuracy(score: Scorer, questions: Sequence[FitbQuestion], seed: int = 
     return right / len(questions)
 
 
-def evaluate(dataset: str, scorers: dict[str, Scorer], compat: dict[str, list[CompatExample]], fitb: dict[str, list[FitbQuestion]]) -> list[dict[str, Any]]:
+def evaluate(
+    dataset: str,
+    scorers: dict[str, Scorer],
+    compat: dict[str, list[CompatExample]],
+    fitb: dict[str, list[FitbQuestion]],
+) -> list[dict[str, Any]]:
     rows = []
     for flavour in compat:
         for name, score in scorers.items():
@@ -145,9 +152,16 @@ def demo(embedder: Any) -> tuple[list[dict[str, Any]], list[Garment], np.ndarray
 
 
 BRIEFS = [
-    ("summer wedding guest, earthy colours", "women"), ("office look in navy", "men"), ("casual weekend", "women"),
-    ("autumn date night", "women"), ("winter travel", "men"), ("beach holiday, bright colours", "women"),
-    ("smart work outfit", "women"), ("party, black", "men"), ("spring brunch, pastel", "women"), ("formal dinner", "men"),
+    ("summer wedding guest, earthy colours", "women"),
+    ("office look in navy", "men"),
+    ("casual weekend", "women"),
+    ("autumn date night", "women"),
+    ("winter travel", "men"),
+    ("beach holiday, bright colours", "women"),
+    ("smart work outfit", "women"),
+    ("party, black", "men"),
+    ("spring brunch, pastel", "women"),
+    ("formal dinner", "men"),
 ]
 
 
@@ -169,8 +183,13 @@ def latency(catalogue: list[Garment], vecs: np.ndarray, embedder: Any, runs: int
         model, _ = load_checkpoint("demo")
         scorer = CompatibilityScorer(model, lambda gs: index.vectors_for([g.id for g in gs]), name="demo")
         cfg = settings.outfits
-        assembler = OutfitAssembler(index, scorer, candidates_per_slot=cfg.candidates_per_slot, beam_width=cfg.beam_width,
-                                    weights=(cfg.compat_weight, cfg.relevance_weight, cfg.preference_weight))
+        assembler = OutfitAssembler(
+            index,
+            scorer,
+            candidates_per_slot=cfg.candidates_per_slot,
+            beam_width=cfg.beam_width,
+            weights=(cfg.compat_weight, cfg.relevance_weight, cfg.preference_weight),
+        )
         extras = [Slot.OUTERWEAR, Slot.BAG]
         assembler.build(OutfitRequest(brief="warm up", gender="women", extras=extras))
         times, slots, compat = [], [], []
@@ -182,16 +201,29 @@ def latency(catalogue: list[Garment], vecs: np.ndarray, embedder: Any, runs: int
             times.append(time.perf_counter() - start)
             slots.append(len(result.outfits[0].items))
             compat.append(result.outfits[0].compatibility)
-    return {"runs": runs, **percentiles_ms(times), "mean_slots": round(float(np.mean(slots)), 2),
-            "mean_top_compat": round(float(np.mean(compat)), 4),
-            "candidates_per_slot": cfg.candidates_per_slot, "beam_width": cfg.beam_width}
+    return {
+        "runs": runs,
+        **percentiles_ms(times),
+        "mean_slots": round(float(np.mean(slots)), 2),
+        "mean_top_compat": round(float(np.mean(compat)), 4),
+        "candidates_per_slot": cfg.candidates_per_slot,
+        "beam_width": cfg.beam_width,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     here = Path(__file__).resolve().parents[1]
-    default = next((p / "shared" / "data" / "polyvore-maryland" for p in (here.parent, here.parent.parent)
-                    if (p / "shared" / "data" / "polyvore-maryland").is_dir()), here.parent / "shared" / "data" / "polyvore-maryland")
+    default = next(
+        (
+            p / "shared" / "data" / "polyvore-maryland"
+            for p in (here.parent, here.parent.parent)
+            if (p / "shared" / "data" / "polyvore-maryland").is_dir()
+        ),
+        here.parent / "shared" / "data" / "polyvore-maryland",
+    )
     parser.add_argument("--polyvore", type=Path, default=default)
     parser.add_argument("--latency-runs", type=int, default=40)
     args = parser.parse_args()
@@ -211,7 +243,10 @@ def main() -> None:
     print_table(rows, ["dataset", "negatives", "method", "compat_auc", "fitb_acc", "n_compat", "n_fitb"])
     lat = latency(catalogue, vecs, embedder, args.latency_runs)
     print()
-    print_table([lat], ["runs", "p50_ms", "p95_ms", "mean_slots", "mean_top_compat", "candidates_per_slot", "beam_width"])
+    print_table(
+        [lat],
+        ["runs", "p50_ms", "p95_ms", "mean_slots", "mean_top_compat", "candidates_per_slot", "beam_width"],
+    )
     path = write_results("compat", {"machine": machine(), "quality": rows, "assembly_latency": lat})
     print(f"\nwrote {path}")
 

@@ -40,7 +40,11 @@ TONES = ("playful", "luxury", "minimal")
 def load_items(path: str | None, n: int, seed: int) -> tuple[list[Garment], str]:
     from stylist.index.loaders import load_catalogue
 
-    candidates = [Path(path)] if path else [KAGGLE, ROOT.parents[1] / "shared" / "data" / "kaggle-fashion-styles" / "styles.csv"]
+    candidates = (
+        [Path(path)]
+        if path
+        else [KAGGLE, ROOT.parents[1] / "shared" / "data" / "kaggle-fashion-styles" / "styles.csv"]
+    )
     for p in candidates:
         if p.is_file():
             garments = load_catalogue(p).garments
@@ -60,20 +64,30 @@ def load_items(path: str | None, n: int, seed: int) -> tuple[list[Garment], str]
 def groups_of(items: list[Garment], kind: str, rng: random.Random) -> list[list[Garment]]:
     if kind != "outfit":
         return [[g] for g in items]
-    return [[items[i], items[(i + 1) % len(items)], items[(i + 2) % len(items)]] for i in range(0, len(items), 3)]
+    return [
+        [items[i], items[(i + 1) % len(items)], items[(i + 2) % len(items)]] for i in range(0, len(items), 3)
+    ]
 
 
 def inject(text: str, g: Garment, what: str, rng: random.Random) -> str | None:
     """A true copy with one false fact added (None when this item cannot carry that error)."""
     facts = Facts.of([g])
     if what == "colour":
-        wrong = [c for c in COLOURS if " " not in c and not colour_matches(c, facts.colours) and c not in ("multi", "skin")]
+        wrong = [
+            c
+            for c in COLOURS
+            if " " not in c and not colour_matches(c, facts.colours) and c not in ("multi", "skin")
+        ]
         return f"{text} It comes in {rng.choice(wrong)}."
     if what == "material":
         wrong = [m for m in MATERIALS if not any(set(m.split()) & set(f.split()) for f in facts.materials)]
         return f"{text} Made from {rng.choice(wrong)}."
     if what == "article type":
-        wrong = [grp for grp in GARMENTS if grp not in facts.garment_words and grp not in ("top", "bag", "jewellery")]
+        wrong = [
+            grp
+            for grp in GARMENTS
+            if grp not in facts.garment_words and grp not in ("top", "bag", "jewellery")
+        ]
         return f"{text} Pair it with the matching {rng.choice(wrong)}."
     if what == "price":
         true = g.price if g.price is not None else 50.0
@@ -95,7 +109,9 @@ def llm_generator():  # noqa: ANN201
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--catalogue", help="catalogue file (default: ../shared Kaggle styles.csv, else demo/synthetic)")
+    ap.add_argument(
+        "--catalogue", help="catalogue file (default: ../shared Kaggle styles.csv, else demo/synthetic)"
+    )
     ap.add_argument("--sample", type=int, default=300)
     ap.add_argument("--llm-sample", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
@@ -116,7 +132,9 @@ def main(argv: list[str] | None = None) -> dict:
                 ok += report.ok
                 if not report.ok and len(failures) < 10:
                     failures.append({"ids": [g.id for g in group], "text": text, "problems": report.problems})
-            template_rows.append({"kind": kind, "tone": tone, "copies": len(groups), "pass_rate": round(ok / len(groups), 4)})
+            template_rows.append(
+                {"kind": kind, "tone": tone, "copies": len(groups), "pass_rate": round(ok / len(groups), 4)}
+            )
 
     detect_rows = []
     for what in ("colour", "material", "article type", "price"):
@@ -128,7 +146,9 @@ def main(argv: list[str] | None = None) -> dict:
                 continue
             total += 1
             caught += not check_copy(text, Facts.of([g]), kind="product", tone="playful").ok
-        detect_rows.append({"injected": what, "copies": total, "detection_rate": round(caught / total, 4) if total else None})
+        detect_rows.append(
+            {"injected": what, "copies": total, "detection_rate": round(caught / total, 4) if total else None}
+        )
 
     llm_row = None
     llm = llm_generator() if args.llm_sample else None
@@ -150,21 +170,44 @@ def main(argv: list[str] | None = None) -> dict:
                 if wrong is not None:
                     llm_injected += 1
                     llm_caught += not check_copy(wrong, Facts.of([g]), kind=kind, tone=tone).ok
-            print(f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, {time.perf_counter() - t_llm:.0f} s so far",
-                  flush=True)
+            print(
+                f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, {time.perf_counter() - t_llm:.0f} s so far",
+                flush=True,
+            )
             if len(examples) < 5:
-                examples.append({"id": g.id, "kind": kind, "tone": tone, "source": r.source, "text": r.text, "rejected": r.rejected})
+                examples.append(
+                    {
+                        "id": g.id,
+                        "kind": kind,
+                        "tone": tone,
+                        "source": r.source,
+                        "text": r.text,
+                        "rejected": r.rejected,
+                    }
+                )
         k = len(sample)
-        llm_row = {"items": k, "first_draft_pass": round(first / k, 4), "pass_after_retry": round((first + retry) / k, 4),
-                   "template_fallback": round(fallback / k, 4), "final_grounded": round(final_ok / k, 4),
-                   "injected_colour_in_llm_drafts": llm_injected,
-                   "injected_colour_detection": round(llm_caught / llm_injected, 4) if llm_injected else None,
-                   "seconds_per_item": round((time.perf_counter() - t_llm) / k, 2),
-                   "examples": examples}
+        llm_row = {
+            "items": k,
+            "first_draft_pass": round(first / k, 4),
+            "pass_after_retry": round((first + retry) / k, 4),
+            "template_fallback": round(fallback / k, 4),
+            "final_grounded": round(final_ok / k, 4),
+            "injected_colour_in_llm_drafts": llm_injected,
+            "injected_colour_detection": round(llm_caught / llm_injected, 4) if llm_injected else None,
+            "seconds_per_item": round((time.perf_counter() - t_llm) / k, 2),
+            "examples": examples,
+        }
 
-    result = {"benchmark": "copy_grounding", "catalogue": source, "items": len(items), "template": template_rows,
-              "template_failures": failures, "injected_error_detection": detect_rows, "llm": llm_row,
-              "total_s": round(time.perf_counter() - t0, 1)}
+    result = {
+        "benchmark": "copy_grounding",
+        "catalogue": source,
+        "items": len(items),
+        "template": template_rows,
+        "template_failures": failures,
+        "injected_error_detection": detect_rows,
+        "llm": llm_row,
+        "total_s": round(time.perf_counter() - t0, 1),
+    }
     print(f"copy grounding: {len(items)} items from {source}")
     print(f"{'kind':<8} {'tone':<8} {'copies':>6} {'template pass':>13}")
     for r in template_rows:
@@ -174,12 +217,16 @@ def main(argv: list[str] | None = None) -> dict:
         rate = "n/a" if r["detection_rate"] is None else f"{r['detection_rate']:.1%}"
         print(f"{r['injected']:<14} {r['copies']:>6} {rate:>7}")
     if llm_row:
-        print(f"\nLLM ({llm_row['items']} items): first draft grounded {llm_row['first_draft_pass']:.0%}, after one "
-              f"regeneration {llm_row['pass_after_retry']:.0%}, template fallback {llm_row['template_fallback']:.0%}, "
-              f"final grounded (after fallback) {llm_row['final_grounded']:.0%}, {llm_row['seconds_per_item']} s/item")
+        print(
+            f"\nLLM ({llm_row['items']} items): first draft grounded {llm_row['first_draft_pass']:.0%}, after one "
+            f"regeneration {llm_row['pass_after_retry']:.0%}, template fallback {llm_row['template_fallback']:.0%}, "
+            f"final grounded (after fallback) {llm_row['final_grounded']:.0%}, {llm_row['seconds_per_item']} s/item"
+        )
         det = llm_row["injected_colour_detection"]
-        print(f"wrong colour injected into {llm_row['injected_colour_in_llm_drafts']} accepted LLM drafts: caught "
-              + ("n/a" if det is None else f"{det:.0%}"))
+        print(
+            f"wrong colour injected into {llm_row['injected_colour_in_llm_drafts']} accepted LLM drafts: caught "
+            + ("n/a" if det is None else f"{det:.0%}")
+        )
     else:
         print("\nLLM: not available in this build (llm.backend=none or no chat model); templates only")
     for f in failures[:3]:

@@ -48,7 +48,10 @@ def relabel(data: GanData, conditions: dict[str, list[str]]) -> GanData:
     """``data`` with labels re-indexed into ``conditions``; items with unknown values dropped."""
     keep = [i for i in range(len(data)) if all(data.label_names(i)[k] in v for k, v in conditions.items())]
     sub = data.subset(keep)
-    labels = {k: torch.tensor([conditions[k].index(sub.conditions[k][int(j)]) for j in sub.labels[k]]) for k in conditions}
+    labels = {
+        k: torch.tensor([conditions[k].index(sub.conditions[k][int(j)]) for j in sub.labels[k]])
+        for k in conditions
+    }
     return GanData(sub.images, labels, conditions, sub.ids)
 
 
@@ -57,7 +60,9 @@ def demo_sets(conditions: dict[str, list[str]], n_train: int, n_held: int) -> tu
 
     folder = Path(tempfile.mkdtemp(prefix="gan-bench-"))
     train = from_garments(generate_demo_catalogue(n_train, 7, folder / "train"), image_size=64)
-    held = from_garments(generate_demo_catalogue(n_held, 8, folder / "held"), image_size=64)  # another seed: unseen
+    held = from_garments(
+        generate_demo_catalogue(n_held, 8, folder / "held"), image_size=64
+    )  # another seed: unseen
     return relabel(train, conditions), relabel(held, conditions)
 
 
@@ -67,6 +72,8 @@ def to_float(images: torch.Tensor) -> torch.Tensor:
 
 # ---------------------------------------------------------------- features
 FEATURE_SIZE = 64  # the pictures are 32-64 px; 96 px (the encoder's size) costs 2.25x on shared cores
+
+
 class Backbone:
     """EfficientNet-Lite0 pooled features (the image encoder's frozen backbone)."""
 
@@ -79,7 +86,7 @@ class Backbone:
     def __call__(self, images: torch.Tensor, batch: int = 64) -> np.ndarray:
         out = []
         for s in range(0, len(images), batch):
-            x = to_float(images[s:s + batch])
+            x = to_float(images[s : s + batch])
             if x.shape[1] == 1:
                 x = x.repeat(1, 3, 1, 1)
             x = nn.functional.interpolate(x, size=FEATURE_SIZE, mode="bilinear", align_corners=False)
@@ -125,7 +132,11 @@ def kid(a: np.ndarray, b: np.ndarray, subsets: int = 50, size: int = 200, seed: 
         x, y = a[rng.choice(len(a), size, replace=False)], b[rng.choice(len(b), size, replace=False)]
         kxx, kyy, kxy = (x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3
         m = size
-        vals.append((kxx.sum() - np.trace(kxx)) / (m * (m - 1)) + (kyy.sum() - np.trace(kyy)) / (m * (m - 1)) - 2 * kxy.mean())
+        vals.append(
+            (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
+            + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
+            - 2 * kxy.mean()
+        )
     return float(np.mean(vals) * 1000)
 
 
@@ -136,9 +147,19 @@ class Classifier(nn.Module):
     def __init__(self, channels: int, heads: dict[str, int]) -> None:
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(channels, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),  # (B, 16, 16, 16)
-            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # (B, 32, 8, 8)
-            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+            nn.Conv2d(channels, 16, 3, padding=1),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # (B, 16, 16, 16)
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # (B, 32, 8, 8)
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.BatchNorm2d(64),
+            nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
         )  # (B, 64)
         self.heads = nn.ModuleDict({k: nn.Linear(64, n) for k, n in heads.items()})
 
@@ -157,7 +178,7 @@ def train_classifier(data: GanData, epochs: int, heads: list[str], limit: int = 
         model.train()
         order = torch.randperm(len(data))
         for s in range(0, len(data), 64):
-            idx = order[s:s + 64]
+            idx = order[s : s + 64]
             out = model(to_float(data.images[idx]))
             loss = sum(nn.functional.cross_entropy(out[k], data.labels[k][idx]) for k in heads)
             opt.zero_grad()
@@ -170,7 +191,7 @@ def train_classifier(data: GanData, epochs: int, heads: list[str], limit: int = 
 def accuracy(model: Classifier, images: torch.Tensor, labels: dict[str, torch.Tensor]) -> dict[str, float]:
     preds: dict[str, list[torch.Tensor]] = {k: [] for k in model.heads}
     for s in range(0, len(images), 256):
-        out = model(to_float(images[s:s + 256]))
+        out = model(to_float(images[s : s + 256]))
         for k in preds:
             preds[k].append(out[k].argmax(1))
     return {k: float((torch.cat(v) == labels[k]).float().mean()) for k, v in preds.items()}
@@ -178,11 +199,15 @@ def accuracy(model: Classifier, images: torch.Tensor, labels: dict[str, torch.Te
 
 # ---------------------------------------------------------------- systems
 def gan_images(generator: Generator, labels: dict[str, torch.Tensor], seed: int) -> torch.Tensor:
-    z = torch.randn(len(next(iter(labels.values()))), generator.config.z_dim, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(
+        len(next(iter(labels.values()))),
+        generator.config.z_dim,
+        generator=torch.Generator().manual_seed(seed),
+    )
     out = []
     with torch.no_grad():
         for s in range(0, len(z), 256):
-            out.append(generator(z[s:s + 256], {k: v[s:s + 256] for k, v in labels.items()}))
+            out.append(generator(z[s : s + 256], {k: v[s : s + 256] for k, v in labels.items()}))
     return ((torch.cat(out).clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 
@@ -216,7 +241,7 @@ def diversity_groups(train: GanData, n_groups: int, per: int, seed: int) -> dict
 def mean_pairwise(features: np.ndarray, per: int) -> float:
     out = []
     for s in range(0, len(features), per):
-        f = features[s:s + per]
+        f = features[s : s + per]
         d = np.sqrt(((f[:, None] - f[None]) ** 2).sum(-1))
         out.append(d[np.triu_indices(len(f), 1)].mean())
     return float(np.mean(out))
@@ -238,7 +263,7 @@ def within_between(features: np.ndarray, per: int) -> float:
 
 def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance of every row of ``a`` to every row of ``b``."""
-    return np.sqrt(np.clip((a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None] - 2 * a @ b.T, 0, None))
+    return np.sqrt(np.clip((a**2).sum(1)[:, None] + (b**2).sum(1)[None] - 2 * a @ b.T, 0, None))
 
 
 def nearest_real(features: np.ndarray, train_features: np.ndarray) -> float:
@@ -247,7 +272,9 @@ def nearest_real(features: np.ndarray, train_features: np.ndarray) -> float:
 
 def throughput(generator: Generator, device: str, n: int = 512, batch: int = 64) -> float:
     generator = generator.to(device)
-    labels = {k: torch.randint(0, len(v), (batch,), device=device) for k, v in generator.config.conditions.items()}
+    labels = {
+        k: torch.randint(0, len(v), (batch,), device=device) for k, v in generator.config.conditions.items()
+    }
     z = torch.randn(batch, generator.config.z_dim, device=device)
     with torch.no_grad():
         generator(z, labels)
@@ -262,7 +289,9 @@ def throughput(generator: Generator, device: str, n: int = 512, batch: int = 64)
     return n / (time.perf_counter() - t0)
 
 
-def evaluate(name: str, checkpoint: Path, train: GanData, held: GanData, args: argparse.Namespace) -> list[dict]:
+def evaluate(
+    name: str, checkpoint: Path, train: GanData, held: GanData, args: argparse.Namespace
+) -> list[dict]:
     sampler = DesignSampler(checkpoint)
     trained = sampler.generator
     untrained = Generator(GanConfig(**{**sampler.config.__dict__})).eval()
@@ -271,13 +300,21 @@ def evaluate(name: str, checkpoint: Path, train: GanData, held: GanData, args: a
     clf = train_classifier(train, args.classifier_epochs, heads)
     print(f"[{name}] classifier trained in {time.perf_counter() - t0:.0f}s", flush=True)
     backbone = Backbone()
-    train_ref = train.subset(torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[: args.n_ref])
+    train_ref = train.subset(
+        torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[: args.n_ref]
+    )
     ref_feats = backbone(train_ref.images)
     held_feats = backbone(held.images)
     held_enc = project_encoder_features(held.images)
     groups = diversity_groups(train, args.groups, args.per_group, seed=1)
-    rows = [{"dataset": name, "system": "real held-out (ceiling)", **{f"acc_{k}": v for k, v in accuracy(clf, held.images, held.labels).items()},
-             "nearest_real": nearest_real(held_feats[:500], ref_feats)}]
+    rows = [
+        {
+            "dataset": name,
+            "system": "real held-out (ceiling)",
+            **{f"acc_{k}": v for k, v in accuracy(clf, held.images, held.labels).items()},
+            "nearest_real": nearest_real(held_feats[:500], ref_feats),
+        }
+    ]
     systems = {
         "trained GAN": lambda labels, seed: gan_images(trained, labels, seed),
         "untrained generator": lambda labels, seed: gan_images(untrained, labels, seed),
@@ -287,12 +324,18 @@ def evaluate(name: str, checkpoint: Path, train: GanData, held: GanData, args: a
         t0 = time.perf_counter()
         images = draw(held.labels, 0)
         feats = backbone(images)
-        row = {"dataset": name, "system": system,
-               "FID": fid(feats, held_feats), "KIDx1000": kid(feats, held_feats),
-               **{f"acc_{k}": v for k, v in accuracy(clf, images, held.labels).items()},
-               **diversity(backbone(group_images := draw(groups, 1)), args.per_group),
-               "within_between_px": within_between(group_images.float().flatten(1).numpy() / 255.0, args.per_group),
-               "nearest_real": nearest_real(feats[:500], ref_feats)}
+        row = {
+            "dataset": name,
+            "system": system,
+            "FID": fid(feats, held_feats),
+            "KIDx1000": kid(feats, held_feats),
+            **{f"acc_{k}": v for k, v in accuracy(clf, images, held.labels).items()},
+            **diversity(backbone(group_images := draw(groups, 1)), args.per_group),
+            "within_between_px": within_between(
+                group_images.float().flatten(1).numpy() / 255.0, args.per_group
+            ),
+            "nearest_real": nearest_real(feats[:500], ref_feats),
+        }
         enc = project_encoder_features(images) if held_enc is not None else None
         if enc is not None:
             row["KIDx1000_encoder"] = kid(enc * 10, held_enc * 10)
@@ -340,18 +383,42 @@ def main() -> None:
                 continue
             train = fashion_mnist(split="train")
             held = fashion_mnist(split="t10k")
-            held = held.subset(torch.randperm(len(held), generator=torch.Generator().manual_seed(0))[: args.n_held])
+            held = held.subset(
+                torch.randperm(len(held), generator=torch.Generator().manual_seed(0))[: args.n_held]
+            )
             rows += evaluate("fashion-mnist", args.fmnist_checkpoint, train, held, args)
         else:
             raise SystemExit(f"unknown dataset {name!r}: demo or fashion-mnist")
         print(f"[{name}] {time.perf_counter() - t0:.0f}s", flush=True)
-    columns = ["dataset", "system", "FID", "KIDx1000", "KIDx1000_encoder", "acc_article_type", "acc_colour",
-               "diversity", "within_between", "within_between_px", "nearest_real", "img_per_s_cpu", "img_per_s_cuda"]
+    columns = [
+        "dataset",
+        "system",
+        "FID",
+        "KIDx1000",
+        "KIDx1000_encoder",
+        "acc_article_type",
+        "acc_colour",
+        "diversity",
+        "within_between",
+        "within_between_px",
+        "nearest_real",
+        "img_per_s_cpu",
+        "img_per_s_cuda",
+    ]
     columns = [c for c in columns if any(c in r for r in rows)]
     print_table(rows, columns)
-    path = write_results("gan", {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows,
-                                 "features": f"EfficientNet-Lite0 pooled 1280-d at {FEATURE_SIZE} px (ImageNet weights)",
-                                 "encoder_features": "packaged image encoder 384-d" if any("KIDx1000_encoder" in r for r in rows) else "absent"})
+    path = write_results(
+        "gan",
+        {
+            "machine": machine(),
+            "args": {k: str(v) for k, v in vars(args).items()},
+            "rows": rows,
+            "features": f"EfficientNet-Lite0 pooled 1280-d at {FEATURE_SIZE} px (ImageNet weights)",
+            "encoder_features": "packaged image encoder 384-d"
+            if any("KIDx1000_encoder" in r for r in rows)
+            else "absent",
+        },
+    )
     print(f"wrote {path}")
 
 

@@ -109,11 +109,16 @@ def picture_queries(index: Any, garments: list[Any], sample: int, seed: int = 0)
                 hits = [h for h, _ in index.search(None, k=10, image_path=str(path))]
                 took = time.perf_counter() - t
                 ids = [h.id for h in hits]
-                s = stats.setdefault(name, {k: [] for k in ("self@1", "self@5", "self@10", "same@5", "colour_top5", "base", "lat")})
+                s = stats.setdefault(
+                    name,
+                    {k: [] for k in ("self@1", "self@5", "self@10", "same@5", "colour_top5", "base", "lat")},
+                )
                 s["self@1"].append(g.id in ids[:1])
                 s["self@5"].append(g.id in ids[:5])
                 s["self@10"].append(g.id in ids[:10])
-                s["same@5"].append(any(h.article_type == g.article_type and colour in h.colours for h in hits[:5]))
+                s["same@5"].append(
+                    any(h.article_type == g.article_type and colour in h.colours for h in hits[:5])
+                )
                 s["colour_top5"].append(sum(colour in h.colours for h in hits[:5]) / 5)
                 s["base"].append(colour_share.get(colour, 0) / len(garments))
                 s["lat"].append(took)
@@ -130,10 +135,14 @@ def picture_queries(index: Any, garments: list[Any], sample: int, seed: int = 0)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--demo-size", type=int, default=3000)
     parser.add_argument("--sample", type=int, default=200, help="garments whose pictures are used as queries")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy shared machine)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy shared machine)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -147,7 +156,11 @@ def main() -> None:
     from stylist.index.imagenc.embedder import make_image_embedder
     from stylist.index.store import CatalogueIndex
 
-    results: dict[str, Any] = {"machine": machine(), "demo_size": args.demo_size, "torch_threads": torch.get_num_threads()}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "demo_size": args.demo_size,
+        "torch_threads": torch.get_num_threads(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(home=tmp)
         text = SentenceTransformerTextEmbedder("embedded", threads=args.threads)
@@ -160,17 +173,42 @@ def main() -> None:
             "garments": report.indexed, "image_vectors": report.image_vectors, "encoder_load_s": round(load_s, 2),
             **report.timings, "images_per_s": report.images_per_s, "image_encoder": report.image_embedder,
         }  # fmt: skip
-        print(f"\nindex build, {args.demo_size} demo garments (torch threads {torch.get_num_threads()}, load avg {os.getloadavg()[0]:.1f}):")
-        print_table([build], ["garments", "image_vectors", "encoder_load_s", "embed_s", "images_s", "images_per_s", "write_s", "total_s"])
+        print(
+            f"\nindex build, {args.demo_size} demo garments (torch threads {torch.get_num_threads()}, load avg {os.getloadavg()[0]:.1f}):"
+        )
+        print_table(
+            [build],
+            [
+                "garments",
+                "image_vectors",
+                "encoder_load_s",
+                "embed_s",
+                "images_s",
+                "images_per_s",
+                "write_s",
+                "total_s",
+            ],
+        )
         index = CatalogueIndex.open(settings.index_dir, text, settings=settings.index, image_embedder=encoder)
         index.search("warm up", k=1)
         queries = load_queries()
         text_rows = text_queries(index, garments, queries)
-        print(f"\ntext queries ({len(queries)} from {(HERE / 'data' / 'search_queries.jsonl').name}), words ↔ description and/or garment pictures:")
+        print(
+            f"\ntext queries ({len(queries)} from {(HERE / 'data' / 'search_queries.jsonl').name}), words ↔ description and/or garment pictures:"
+        )
         print_table(text_rows, ["scoring", "p@5", "nDCG@5", "p50_ms", "p95_ms"])
         picture_rows = picture_queries(index, garments, args.sample)
         print(f"\npicture queries ({args.sample} garments, each as 4 query pictures; top 10 searched):")
-        cols = ["query picture", "garment@1", "garment@5", "garment@10", "same article+colour@5", "colour share top5", "colour base rate", "p50_ms"]
+        cols = [
+            "query picture",
+            "garment@1",
+            "garment@5",
+            "garment@10",
+            "same article+colour@5",
+            "colour share top5",
+            "colour base rate",
+            "p50_ms",
+        ]
         print_table(picture_rows, cols)
     results.update({"build": build, "text_queries": text_rows, "picture_queries": picture_rows})
     path = write_results("image_search", results)

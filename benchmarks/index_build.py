@@ -29,9 +29,24 @@ from pathlib import Path
 from _common import machine, percentiles_ms, print_table, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ["navy formal shirt for men", "black leather boots", "red summer dress", "white sneakers", "blue denim jeans",
-           "women's handbag", "grey sweatshirt", "gold watch", "floral kurta", "brown belt", "sports shoes for running",
-           "pink top for girls", "green casual t-shirt", "silver earrings", "formal trousers", "sandals for summer"]
+QUERIES = [
+    "navy formal shirt for men",
+    "black leather boots",
+    "red summer dress",
+    "white sneakers",
+    "blue denim jeans",
+    "women's handbag",
+    "grey sweatshirt",
+    "gold watch",
+    "floral kurta",
+    "brown belt",
+    "sports shoes for running",
+    "pink top for girls",
+    "green casual t-shirt",
+    "silver earrings",
+    "formal trousers",
+    "sandals for summer",
+]
 
 
 def _default_catalogue() -> Path:
@@ -51,8 +66,13 @@ def build(catalogue: Path, home: Path, text_model: str) -> dict:
     env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([*_stylist(), "index", "build", "--catalogue", str(catalogue), "--text-model", text_model, "--json"],
-                          env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [*_stylist(), "index", "build", "--catalogue", str(catalogue), "--text-model", text_model, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -60,9 +80,13 @@ def build(catalogue: Path, home: Path, text_model: str) -> dict:
     report = json.loads(proc.stdout)
     return {
         "text_model": text_model,
-        "rows_read": report["rows_read"], "indexed": report["indexed"], "skipped": report["skipped"],
-        "faiss_kind": report["faiss_kind"], "image_vectors": report.get("image_vectors", 0),
-        "wall_s": round(wall, 1), **{k: round(v, 1) for k, v in report["timings"].items()},
+        "rows_read": report["rows_read"],
+        "indexed": report["indexed"],
+        "skipped": report["skipped"],
+        "faiss_kind": report["faiss_kind"],
+        "image_vectors": report.get("image_vectors", 0),
+        "wall_s": round(wall, 1),
+        **{k: round(v, 1) for k, v in report["timings"].items()},
         "rows_per_s": round(report["indexed"] / wall, 1),
         "cpu_s": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
         "peak_rss_mb": round(after.ru_maxrss / 1024, 0),
@@ -82,7 +106,9 @@ def warm_latency(home: Path, runs: int) -> list[dict]:
     # times the filtered search alone.
     cases = {
         "text (embed + search)": SearchFilters(),
-        "same texts + slot/gender/colour filters (cached vector)": SearchFilters(slots=[Slot.TOP], genders=[Gender.MEN], colours=["blue"]),
+        "same texts + slot/gender/colour filters (cached vector)": SearchFilters(
+            slots=[Slot.TOP], genders=[Gender.MEN], colours=["blue"]
+        ),
     }
     rows = []
     for name, filters in cases.items():
@@ -103,8 +129,15 @@ def cold_start(home: Path, runs: int) -> list[dict]:
         "stylist item ID --json": ["item", "__FIRST__", "--json"],
         "stylist search QUERY --json": ["search", "navy formal shirt for men", "--json"],
     }
-    first = json.loads(subprocess.run([*_stylist(), "search", "shirt", "--json", "-k", "1"], env=env,
-                                      capture_output=True, text=True, check=True).stdout)[0]
+    first = json.loads(
+        subprocess.run(
+            [*_stylist(), "search", "shirt", "--json", "-k", "1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )[0]
     rows = []
     for name, args in commands.items():
         args = [first["id"] if a == "__FIRST__" else a for a in args]
@@ -113,8 +146,14 @@ def cold_start(home: Path, runs: int) -> list[dict]:
             start = time.perf_counter()
             subprocess.run([*_stylist(), *args], env=env, capture_output=True, check=True)
             times.append(time.perf_counter() - start)
-        rows.append({"command": name, "runs": runs, "median_s": round(sorted(times)[len(times) // 2], 2),
-                     "min_s": round(min(times), 2)})
+        rows.append(
+            {
+                "command": name,
+                "runs": runs,
+                "median_s": round(sorted(times)[len(times) // 2], 2),
+                "min_s": round(min(times), 2),
+            }
+        )
     return rows
 
 
@@ -123,7 +162,9 @@ def main() -> None:
     parser.add_argument("--catalogue", type=Path, default=_default_catalogue())
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--cold-runs", type=int, default=3)
-    parser.add_argument("--text-model", action="append", help="embedded-static and/or embedded (default: both)")
+    parser.add_argument(
+        "--text-model", action="append", help="embedded-static and/or embedded (default: both)"
+    )
     args = parser.parse_args()
     if not args.catalogue.is_file():
         raise SystemExit(f"no catalogue at {args.catalogue} (pass --catalogue PATH to a Kaggle styles.csv)")

@@ -81,8 +81,10 @@ def run_case(name: str, threads: int | None, repeat: int) -> dict[str, Any]:
     case = CASES[name]
     home = Path(os.environ.get("STYLIST_BENCH_HOME", Path(tempfile.gettempdir()) / "stylist-bench"))
     llm = {k: v for k, v in case.items() if v is not None}
-    settings = load_settings(home=home, llm={**llm, "temperature": 0.0, "max_tokens": 64,
-                                             "threads": threads, "context_tokens": 4096})
+    settings = load_settings(
+        home=home,
+        llm={**llm, "temperature": 0.0, "max_tokens": 64, "threads": threads, "context_tokens": 4096},
+    )
     base_rss = rss_mb()
     started = time.perf_counter()
     model = make_chat_model(settings.llm, settings.models_dir)  # assembles the default once
@@ -104,12 +106,20 @@ def run_case(name: str, threads: int | None, repeat: int) -> dict[str, Any]:
                 stamps.append(now)
         n = len(stamps)
         decode = (n - 1) / (stamps[-1] - first) if n > 1 and stamps[-1] > first else None
-        chats.append({"first_token_s": (first or time.perf_counter()) - t0,
-                      "total_s": time.perf_counter() - t0, "tokens": n, "decode_tok_s": decode})
+        chats.append(
+            {
+                "first_token_s": (first or time.perf_counter()) - t0,
+                "total_s": time.perf_counter() - t0,
+                "tokens": n,
+                "decode_tok_s": decode,
+            }
+        )
 
     tools = [SearchGarments, GetTrends, WriteCopy]
-    ask = [SystemMessage("You are a fashion stylist. Use the tools to find garments."),
-           HumanMessage("Find me a red dress under 50 euros.")]
+    ask = [
+        SystemMessage("You are a fashion stylist. Use the tools to find garments."),
+        HumanMessage("Find me a red dress under 50 euros."),
+    ]
     tool_runs = {}
     for label, choice in (("auto", None), ("grammar", "required")):
         t0 = time.perf_counter()
@@ -122,8 +132,11 @@ def run_case(name: str, threads: int | None, repeat: int) -> dict[str, Any]:
                 valid = schema is not None and bool(schema.model_validate(call["args"]))
             except ValueError:
                 valid = False
-        tool_runs[label] = {"total_s": time.perf_counter() - t0, "valid_call": valid,
-                            "call": reply.tool_calls[0] if reply.tool_calls else None}
+        tool_runs[label] = {
+            "total_s": time.perf_counter() - t0,
+            "valid_call": valid,
+            "call": reply.tool_calls[0] if reply.tool_calls else None,
+        }
 
     cold, warm = chats[0], chats[1:]
 
@@ -132,15 +145,24 @@ def run_case(name: str, threads: int | None, repeat: int) -> dict[str, Any]:
         return values[len(values) // 2] if values else None
 
     return {
-        "case": name, "backend": case["backend"], "model": getattr(model, "model_name", name),
-        "threads": threads or "default", "assemble_s": assemble_s, "load_s": load_s,
-        "cold_first_token_s": cold["first_token_s"], "first_token_s": median("first_token_s"),
-        "decode_tok_s": median("decode_tok_s"), "chat_total_s": median("total_s"),
-        "tool_auto_s": tool_runs["auto"]["total_s"], "tool_auto_valid": tool_runs["auto"]["valid_call"],
+        "case": name,
+        "backend": case["backend"],
+        "model": getattr(model, "model_name", name),
+        "threads": threads or "default",
+        "assemble_s": assemble_s,
+        "load_s": load_s,
+        "cold_first_token_s": cold["first_token_s"],
+        "first_token_s": median("first_token_s"),
+        "decode_tok_s": median("decode_tok_s"),
+        "chat_total_s": median("total_s"),
+        "tool_auto_s": tool_runs["auto"]["total_s"],
+        "tool_auto_valid": tool_runs["auto"]["valid_call"],
         "tool_grammar_s": tool_runs["grammar"]["total_s"],
         "tool_grammar_valid": tool_runs["grammar"]["valid_call"],
-        "rss_mb": rss_mb() - base_rss, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "chats": chats, "tools": tool_runs,
+        "rss_mb": rss_mb() - base_rss,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "chats": chats,
+        "tools": tool_runs,
     }
 
 
@@ -164,7 +186,8 @@ def main() -> None:
                 continue
             proc = subprocess.run(
                 [sys.executable, __file__, "--one", f"{name}:{threads}", "--repeat", str(args.repeat)],
-                capture_output=True, text=True,
+                capture_output=True,
+                text=True,
             )
             if proc.returncode != 0:
                 print(f"{name}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
@@ -173,9 +196,24 @@ def main() -> None:
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(f"done: {name} threads={threads or 'default'}", file=sys.stderr)
 
-    print_table(rows, ["case", "threads", "load_s", "cold_first_token_s", "first_token_s", "decode_tok_s",
-                       "chat_total_s", "tool_auto_s", "tool_auto_valid", "tool_grammar_s",
-                       "tool_grammar_valid", "rss_mb", "peak_rss_mb"])
+    print_table(
+        rows,
+        [
+            "case",
+            "threads",
+            "load_s",
+            "cold_first_token_s",
+            "first_token_s",
+            "decode_tok_s",
+            "chat_total_s",
+            "tool_auto_s",
+            "tool_auto_valid",
+            "tool_grammar_s",
+            "tool_grammar_valid",
+            "rss_mb",
+            "peak_rss_mb",
+        ],
+    )
     load = os.getloadavg()
     print(f"\nload average during the run: {load[0]:.1f} on {os.cpu_count()} cores")
     path = write_results("llm", {"machine": {**machine(), "loadavg": load}, "rows": rows})

@@ -49,12 +49,50 @@ from stylist.profiles.store import ProfileStore, utcnow
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-COLOURS = ["black", "white", "navy", "grey", "beige", "olive", "red", "pink", "blue", "brown", "green", "yellow",
-           "orange", "purple", "cream", "burgundy"]
-MATERIALS = ["cotton", "linen", "wool", "denim", "silk", "leather", "polyester", "cashmere", "viscose", "suede"]
-TYPES = [("Shirts", "top"), ("Tshirts", "top"), ("Sweaters", "top"), ("Jeans", "bottom"), ("Trousers", "bottom"),
-         ("Skirts", "bottom"), ("Dresses", "dress"), ("Blazers", "outerwear"), ("Jackets", "outerwear"),
-         ("Sneakers", "shoes"), ("Boots", "shoes"), ("Handbags", "bag")]
+COLOURS = [
+    "black",
+    "white",
+    "navy",
+    "grey",
+    "beige",
+    "olive",
+    "red",
+    "pink",
+    "blue",
+    "brown",
+    "green",
+    "yellow",
+    "orange",
+    "purple",
+    "cream",
+    "burgundy",
+]
+MATERIALS = [
+    "cotton",
+    "linen",
+    "wool",
+    "denim",
+    "silk",
+    "leather",
+    "polyester",
+    "cashmere",
+    "viscose",
+    "suede",
+]
+TYPES = [
+    ("Shirts", "top"),
+    ("Tshirts", "top"),
+    ("Sweaters", "top"),
+    ("Jeans", "bottom"),
+    ("Trousers", "bottom"),
+    ("Skirts", "bottom"),
+    ("Dresses", "dress"),
+    ("Blazers", "outerwear"),
+    ("Jackets", "outerwear"),
+    ("Sneakers", "shoes"),
+    ("Boots", "shoes"),
+    ("Handbags", "bag"),
+]
 PATTERNS = ["solid", "striped", "checked", "floral", "printed"]
 
 
@@ -68,11 +106,20 @@ def synthetic_catalogue(n: int, seed: int) -> list[Garment]:
         pattern = PATTERNS[rng.integers(len(PATTERNS))]
         brand = f"brand{rng.integers(12)}"
         noun = article.lower().rstrip("s")
-        out.append(Garment(
-            id=f"s{i:05d}", title=f"{colour.title()} {pattern} {material} {noun}", slot=slot, article_type=article,
-            colours=[colour], material=material, pattern=pattern, brand=brand,
-            price=float(np.round(rng.lognormal(4.0, 0.6), 2)), occasions=[["casual", "formal", "party"][rng.integers(3)]],
-        ))
+        out.append(
+            Garment(
+                id=f"s{i:05d}",
+                title=f"{colour.title()} {pattern} {material} {noun}",
+                slot=slot,
+                article_type=article,
+                colours=[colour],
+                material=material,
+                pattern=pattern,
+                brand=brand,
+                price=float(np.round(rng.lognormal(4.0, 0.6), 2)),
+                occasions=[["casual", "formal", "party"][rng.integers(3)]],
+            )
+        )
     return out
 
 
@@ -115,7 +162,9 @@ def make_embedder(kind: str):  # noqa: ANN201
             name, dim = "all-MiniLM-L6-v2", 384
 
             def embed_texts(self, texts: list[str]) -> np.ndarray:
-                return model.encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+                return model.encode(
+                    list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+                )
 
         return MiniLM()
     return HashingEmbedder()
@@ -156,8 +205,13 @@ def simulate_users(garments: list[Garment], n_users: int, seed: int) -> list[Use
     types = sorted({g.article_type for g in garments})
     archetypes = []
     for _ in range(8):
-        archetypes.append((set(rng.choice(colours, 2, replace=False)), set(rng.choice(materials, 2, replace=False)),
-                           set(rng.choice(types, 2, replace=False))))
+        archetypes.append(
+            (
+                set(rng.choice(colours, 2, replace=False)),
+                set(rng.choice(materials, 2, replace=False)),
+                set(rng.choice(types, 2, replace=False)),
+            )
+        )
     users = []
     for u in range(n_users):
         c, m, t = (set(x) for x in archetypes[u % len(archetypes)])
@@ -172,9 +226,13 @@ def simulate_users(garments: list[Garment], n_users: int, seed: int) -> list[Use
 def utilities(user: User, garments: list[Garment], popularity: np.ndarray) -> np.ndarray:
     u = np.zeros(len(garments))
     for n, g in enumerate(garments):
-        u[n] = (1.2 * bool(set(g.colours) & user.colours) + 0.9 * (g.material in user.materials)
-                + 1.4 * (g.article_type in user.types) - 2.0 * (user.disliked in g.colours)
-                - 0.6 * (g.price is not None and g.price > user.cap))
+        u[n] = (
+            1.2 * bool(set(g.colours) & user.colours)
+            + 0.9 * (g.material in user.materials)
+            + 1.4 * (g.article_type in user.types)
+            - 2.0 * (user.disliked in g.colours)
+            - 0.6 * (g.price is not None and g.price > user.cap)
+        )
     return u + 0.6 * popularity
 
 
@@ -216,24 +274,46 @@ def load_store(users: list[User], data: dict, n_fit: int) -> ProfileStore:
         for user in users:
             items, kinds, dislikes = data[user.id]
             for n, (item, kind) in enumerate(zip(items[:n_fit], kinds[:n_fit])):
-                s.add(FeedbackRow(user_id=user.id, item_id=item, kind=kind, created_at=now - timedelta(days=40 - n)))
+                s.add(
+                    FeedbackRow(
+                        user_id=user.id, item_id=item, kind=kind, created_at=now - timedelta(days=40 - n)
+                    )
+                )
             for n, item in enumerate(dislikes):
-                s.add(FeedbackRow(user_id=user.id, item_id=item, kind="dislike", created_at=now - timedelta(days=30 - n)))
+                s.add(
+                    FeedbackRow(
+                        user_id=user.id, item_id=item, kind="dislike", created_at=now - timedelta(days=30 - n)
+                    )
+                )
     return store
 
 
 #: Weights a unit model reports its features under (``RankedHit.components``), to re-weight offline.
 #: (Stated likes and budgets are not among them: the simulated users state nothing.)
-FEATURES = {"base": "base", "content": "content", "learned_attribute": "attribute", "learned_dislike": "disliked",
-            "mf": "mf", "popularity": "popularity"}
-UNIT = {"base": 1.0, "content": 1.0, "attribute": 1.0, "learned_attribute": 1.0, "learned_dislike": 1.0, "mf": 1.0,
-        "popularity": 1.0, "budget_penalty": 1.0}
+FEATURES = {
+    "base": "base",
+    "content": "content",
+    "learned_attribute": "attribute",
+    "learned_dislike": "disliked",
+    "mf": "mf",
+    "popularity": "popularity",
+}
+UNIT = {
+    "base": 1.0,
+    "content": 1.0,
+    "attribute": 1.0,
+    "learned_attribute": 1.0,
+    "learned_dislike": 1.0,
+    "mf": 1.0,
+    "popularity": 1.0,
+    "budget_penalty": 1.0,
+}
 
 
 def split_items(data: dict, users: list[User], n_fit: int, n_eval: int) -> tuple[dict, dict]:
     """(seen items, relevant items) per user: fit positives + dislikes, and the next ``n_eval`` positives."""
     seen = {u.id: set(data[u.id][0][:n_fit]) | set(data[u.id][2]) for u in users}
-    relevant = {u.id: set(data[u.id][0][n_fit:n_fit + n_eval]) for u in users}
+    relevant = {u.id: set(data[u.id][0][n_fit : n_fit + n_eval]) for u in users}
     return seen, relevant
 
 
@@ -247,7 +327,9 @@ def tune(args: argparse.Namespace, garments, vectors, catalogue, embedder, users
     seen, relevant = split_items(data, users, n_fit, n_train - n_fit)
     base_overrides = json.loads(args.weights)
     best: tuple[float, dict] = (-1.0, {})
-    shrinkages = (2.0, 5.0, 10.0, 20.0) if args.tune_shrinkage else (BlendWeights(**base_overrides).shrinkage,)
+    shrinkages = (
+        (2.0, 5.0, 10.0, 20.0) if args.tune_shrinkage else (BlendWeights(**base_overrides).shrinkage,)
+    )
     for shrinkage in shrinkages:
         unit = BlendWeights(**{**base_overrides, **UNIT, "shrinkage": shrinkage})
         model = PreferenceModel(store, catalogue=lambda: catalogue, weights=unit)
@@ -266,7 +348,9 @@ def tune(args: argparse.Namespace, garments, vectors, catalogue, embedder, users
         if score > best[0]:
             best = (score, {**w, "shrinkage": shrinkage})
     score, weights = best
-    print(f"validation NDCG@10 (mean of search and catalogue) {score:.4f}: chosen weights {json.dumps(weights)}")
+    print(
+        f"validation NDCG@10 (mean of search and catalogue) {score:.4f}: chosen weights {json.dumps(weights)}"
+    )
     return weights
 
 
@@ -275,8 +359,13 @@ def ascend(feats: dict, draws: int = 150, seed: int = 0) -> tuple[dict, float]:
     a grid, then coordinate ascent from it (``base`` stays 1: the scale the others are relative to)."""
     names = list(FEATURES)
     disc = 1 / np.log2(np.arange(2, 12))
-    prepared = [[(X, np.array([i in rel for i in ids], dtype=float), disc[:min(10, len(rel))].sum()) for ids, X, rel in rows]
-                for rows in feats.values()]
+    prepared = [
+        [
+            (X, np.array([i in rel for i in ids], dtype=float), disc[: min(10, len(rel))].sum())
+            for ids, X, rel in rows
+        ]
+        for rows in feats.values()
+    ]
 
     def objective(w: np.ndarray) -> float:
         per = []
@@ -284,7 +373,7 @@ def ascend(feats: dict, draws: int = 150, seed: int = 0) -> tuple[dict, float]:
             vals = []
             for X, r, ideal in rows:
                 top = np.argsort(-(X @ w), kind="stable")[:10]
-                vals.append(float((r[top] * disc[:len(top)]).sum() / ideal))
+                vals.append(float((r[top] * disc[: len(top)]).sum() / ideal))
             per.append(np.mean(vals))
         return float(np.mean(per))
 
@@ -326,14 +415,21 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--users", type=int, default=150)
     ap.add_argument("--items", type=int, default=1500)
-    ap.add_argument("--per-user", type=int, default=30, help="positive interactions per user (2/3 train, 1/3 held out)")
+    ap.add_argument(
+        "--per-user", type=int, default=30, help="positive interactions per user (2/3 train, 1/3 held out)"
+    )
     ap.add_argument("--catalogue", choices=["auto", "demo", "synthetic"], default="auto")
     ap.add_argument("--embedder", choices=["hashing", "minilm"], default="hashing")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--weights", default="{}", help='blend weight overrides as JSON, e.g. {"content": 0.5}')
-    ap.add_argument("--tune", action="store_true",
-                    help="choose blend weights on a validation split (never the held-out items) and report with them")
-    ap.add_argument("--tune-shrinkage", action="store_true", help="with --tune: also try a few shrinkage values")
+    ap.add_argument(
+        "--tune",
+        action="store_true",
+        help="choose blend weights on a validation split (never the held-out items) and report with them",
+    )
+    ap.add_argument(
+        "--tune-shrinkage", action="store_true", help="with --tune: also try a few shrinkage values"
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
 
@@ -359,10 +455,21 @@ def main(argv: list[str] | None = None) -> dict:
     variants = {
         "blend": BlendWeights(**overrides),
         "content only": BlendWeights(**{**overrides, "mf": 0.0, "popularity": 0.0}),
-        "mf only": BlendWeights(**{**overrides, "content": 0.0, "attribute": 0.0, "learned_attribute": 0.0,
-                                    "learned_dislike": 0.0, "popularity": 0.0, "mf": overrides.get("mf") or 1.0}),
+        "mf only": BlendWeights(
+            **{
+                **overrides,
+                "content": 0.0,
+                "attribute": 0.0,
+                "learned_attribute": 0.0,
+                "learned_dislike": 0.0,
+                "popularity": 0.0,
+                "mf": overrides.get("mf") or 1.0,
+            }
+        ),
     }
-    models = {name: PreferenceModel(store, catalogue=lambda: catalogue, weights=w) for name, w in variants.items()}
+    models = {
+        name: PreferenceModel(store, catalogue=lambda: catalogue, weights=w) for name, w in variants.items()
+    }
     t_train = time.perf_counter()
     models["mf only"].mf_model()  # (the blend trains none when its MF weight is 0)
     train_s = time.perf_counter() - t_train
@@ -387,14 +494,24 @@ def main(argv: list[str] | None = None) -> dict:
         relevant = held_out[user.id] & {g.id for g, _ in pool}
         if relevant:
             add("search", "unpersonalised search", [g.id for g, _ in pool], relevant)
-            add("search", "popularity", [g.id for g, _ in sorted(pool, key=lambda p: -popularity[p[0].id])], relevant)
+            add(
+                "search",
+                "popularity",
+                [g.id for g, _ in sorted(pool, key=lambda p: -popularity[p[0].id])],
+                relevant,
+            )
             for name, model in models.items():
                 add("search", name, [h.garment.id for h in model.rerank(user.id, pool)], relevant)
                 n_rerank += 1
         # catalogue scenario: no query
         candidates = [g for g, _ in both["catalogue"]]
         relevant = held_out[user.id]
-        add("catalogue", "popularity", [g.id for g in sorted(candidates, key=lambda g: -popularity[g.id])], relevant)
+        add(
+            "catalogue",
+            "popularity",
+            [g.id for g in sorted(candidates, key=lambda g: -popularity[g.id])],
+            relevant,
+        )
         for name, model in models.items():
             s = model.personal_scores(user.id, candidates)
             add("catalogue", name, [candidates[i].id for i in np.argsort(-s, kind="stable")], relevant)
@@ -403,21 +520,40 @@ def main(argv: list[str] | None = None) -> dict:
     rows = []
     for key, vals in scores.items():
         scenario, method = key.split("|")
-        rows.append({"scenario": scenario, "method": method, "users": len(vals["ndcg"]),
-                     "ndcg@10": round(float(np.mean(vals["ndcg"])), 4), "recall@10": round(float(np.mean(vals["recall"])), 4)})
+        rows.append(
+            {
+                "scenario": scenario,
+                "method": method,
+                "users": len(vals["ndcg"]),
+                "ndcg@10": round(float(np.mean(vals["ndcg"])), 4),
+                "recall@10": round(float(np.mean(vals["recall"])), 4),
+            }
+        )
     result = {
         "benchmark": "personalisation",
-        "catalogue": source, "items": len(garments), "users": len(users), "embedder": embedder.name,
-        "train_interactions_per_user": n_train, "held_out_per_user": args.per_user - n_train, "dislikes_per_user": 3,
-        "weights": variants["blend"].__dict__, "tuned_on_validation": tuned,
-        "mf_train_s": round(train_s, 3), "rerank_ms_per_call_pool100": round(1000 * rank_s / max(n_rerank, 1), 2),
-        "total_s": round(time.perf_counter() - t0, 1), "rows": rows,
+        "catalogue": source,
+        "items": len(garments),
+        "users": len(users),
+        "embedder": embedder.name,
+        "train_interactions_per_user": n_train,
+        "held_out_per_user": args.per_user - n_train,
+        "dislikes_per_user": 3,
+        "weights": variants["blend"].__dict__,
+        "tuned_on_validation": tuned,
+        "mf_train_s": round(train_s, 3),
+        "rerank_ms_per_call_pool100": round(1000 * rank_s / max(n_rerank, 1), 2),
+        "total_s": round(time.perf_counter() - t0, 1),
+        "rows": rows,
     }
-    print(f"personalisation: {source} catalogue, {len(garments)} items, {len(users)} users, embedder {embedder.name}; "
-          f"{n_train} train / {args.per_user - n_train} held-out positives + 3 dislikes per user")
+    print(
+        f"personalisation: {source} catalogue, {len(garments)} items, {len(users)} users, embedder {embedder.name}; "
+        f"{n_train} train / {args.per_user - n_train} held-out positives + 3 dislikes per user"
+    )
     print(f"{'scenario':<10} {'method':<22} {'users':>5} {'NDCG@10':>8} {'recall@10':>9}")
     for r in rows:
-        print(f"{r['scenario']:<10} {r['method']:<22} {r['users']:>5} {r['ndcg@10']:>8.4f} {r['recall@10']:>9.4f}")
+        print(
+            f"{r['scenario']:<10} {r['method']:<22} {r['users']:>5} {r['ndcg@10']:>8.4f} {r['recall@10']:>9.4f}"
+        )
     print(f"MF training {train_s:.2f} s; total {result['total_s']} s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "personalisation.json").write_text(json.dumps(result, indent=2) + "\n")

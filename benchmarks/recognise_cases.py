@@ -20,8 +20,22 @@ from stylist.index.schema import Garment
 
 ACCESSORIES = {"Earrings", "Necklace", "Bracelet", "Watch", "Sunglasses", "Belt"}
 PAIRED = {"Earrings", "Sneakers", "Boots", "Heels", "Sandals", "Loafers", "Sunglasses"}
-WEARABLE = {"T-Shirt", "Shirt", "Blouse", "Sweater", "Hoodie", "Trousers", "Jeans", "Skirt", "Shorts", "Dress",
-            "Jumpsuit", "Coat", "Jacket", "Blazer"}
+WEARABLE = {
+    "T-Shirt",
+    "Shirt",
+    "Blouse",
+    "Sweater",
+    "Hoodie",
+    "Trousers",
+    "Jeans",
+    "Skirt",
+    "Shorts",
+    "Dress",
+    "Jumpsuit",
+    "Coat",
+    "Jacket",
+    "Blazer",
+}
 
 
 @dataclass
@@ -63,7 +77,9 @@ def small(img: Image.Image, scale: float) -> Image.Image:
     m = garment_mask(img)
     y0, y1, x0, x1 = _bbox(m)
     crop = img.crop((x0, y0, x1, y1))
-    return crop.resize((max(4, round(crop.width * scale)), max(4, round(crop.height * scale))), Image.Resampling.LANCZOS)
+    return crop.resize(
+        (max(4, round(crop.width * scale)), max(4, round(crop.height * scale))), Image.Resampling.LANCZOS
+    )
 
 
 def backdrop(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
@@ -82,8 +98,14 @@ def backdrop(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return base + 0.12 * blotch + grain
 
 
-def photo_like(img: Image.Image, rng: np.random.Generator, mask: np.ndarray | None = None, *,
-               background: bool = True, jpeg: bool = True) -> Image.Image:
+def photo_like(
+    img: Image.Image,
+    rng: np.random.Generator,
+    mask: np.ndarray | None = None,
+    *,
+    background: bool = True,
+    jpeg: bool = True,
+) -> Image.Image:
     """A clean render (garment on white) made photo-like: textured backdrop, cast shadow,
     lighting gradient over everything, sensor noise and JPEG compression."""
     rgb = np.asarray(img.convert("RGB"), dtype=np.float32)
@@ -95,7 +117,13 @@ def photo_like(img: Image.Image, rng: np.random.Generator, mask: np.ndarray | No
         dx, dy = rng.integers(2, 6, 2)
         shadow = np.zeros((h, w), np.float32)
         shadow[dy:, dx:] = m[: h - dy, : w - dx]
-        shadow = np.asarray(Image.fromarray((shadow * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3)), np.float32) / 255
+        shadow = (
+            np.asarray(
+                Image.fromarray((shadow * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3)),
+                np.float32,
+            )
+            / 255
+        )
         bg = bg * (1 - 0.35 * shadow[..., None])
         out = np.where(m[..., None], rgb, bg)
     yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
@@ -111,7 +139,9 @@ def photo_like(img: Image.Image, rng: np.random.Generator, mask: np.ndarray | No
     return picture
 
 
-def cases(garments: list[Garment], render, n: int = 40, seed: int = 7) -> Iterator[tuple[str, Image.Image, Truth]]:  # noqa: ANN001
+def cases(
+    garments: list[Garment], render, n: int = 40, seed: int = 7
+) -> Iterator[tuple[str, Image.Image, Truth]]:  # noqa: ANN001
     """Every hard case, ``n`` pictures each (fewer where the catalogue lacks the garments)."""
     rng = np.random.default_rng(seed)
     wearable = [g for g in garments if g.article_type in WEARABLE]
@@ -125,26 +155,58 @@ def cases(garments: list[Garment], render, n: int = 40, seed: int = 7) -> Iterat
     for i in range(n):
         base = rng.integers(60, 256, 3).astype(float)
         noise = rng.normal(0, 1 + (i % 4) * 2, (128, 128, 3))
-        yield "plain background", Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)), Truth({"no_garment"}, set())
-    for i in range(n):
-        yield "photo-like empty backdrop", photo_like(Image.new("RGB", (160, 160), (255, 255, 255)), rng), Truth({"no_garment"}, set())
+        yield (
+            "plain background",
+            Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)),
+            Truth({"no_garment"}, set()),
+        )
+    for _ in range(n):
+        yield (
+            "photo-like empty backdrop",
+            photo_like(Image.new("RGB", (160, 160), (255, 255, 255)), rng),
+            Truth({"no_garment"}, set()),
+        )
     for a, b in zip(garments[0::2][:n], garments[1::2][:n]):
         canvas = compose([(render(a), 0, 0), (render(b), 144, 0)], (272, 128))
-        yield "two different garments apart", canvas, Truth({"several_garments"}, {a.article_type, b.article_type})
-    rest = garments[2 * n:]
+        yield (
+            "two different garments apart",
+            canvas,
+            Truth({"several_garments"}, {a.article_type, b.article_type}),
+        )
+    rest = garments[2 * n :]
     for a, b in zip(rest[0::2][:n], rest[1::2][:n]):
-        yield "two different touching", side_by_side(render(a), render(b), -1), Truth({"several_garments"}, {a.article_type, b.article_type})
+        yield (
+            "two different touching",
+            side_by_side(render(a), render(b), -1),
+            Truth({"several_garments"}, {a.article_type, b.article_type}),
+        )
     for g in wearable[:n]:
-        yield "two identical apart", side_by_side(pic(g), pic(g), 12), Truth({"several_garments"}, {g.article_type})
-    for g in wearable[n: 2 * n]:
-        yield "two identical touching", side_by_side(pic(g), pic(g), -1), Truth({"several_garments"}, {g.article_type})
-    for g in wearable[2 * n: 3 * n]:
+        yield (
+            "two identical apart",
+            side_by_side(pic(g), pic(g), 12),
+            Truth({"several_garments"}, {g.article_type}),
+        )
+    for g in wearable[n : 2 * n]:
+        yield (
+            "two identical touching",
+            side_by_side(pic(g), pic(g), -1),
+            Truth({"several_garments"}, {g.article_type}),
+        )
+    for g in wearable[2 * n : 3 * n]:
         mask = garment_mask(pic(g))
         width = _bbox(mask)[3] - _bbox(mask)[2]
-        yield "two identical overlapping 10%", side_by_side(pic(g), pic(g), -int(0.1 * width)), Truth({"several_garments"}, {g.article_type})
-    for g, acc in zip(wearable[3 * n: 4 * n], accessories * n):
+        yield (
+            "two identical overlapping 10%",
+            side_by_side(pic(g), pic(g), -int(0.1 * width)),
+            Truth({"several_garments"}, {g.article_type}),
+        )
+    for g, acc in zip(wearable[3 * n : 4 * n], accessories * n):
         canvas = side_by_side(pic(g), small(pic(acc), 0.35), 6)
-        yield "garment + small accessory", canvas, Truth({"ok", "several_garments"}, {g.article_type, acc.article_type}, main=g.article_type)
+        yield (
+            "garment + small accessory",
+            canvas,
+            Truth({"ok", "several_garments"}, {g.article_type, acc.article_type}, main=g.article_type),
+        )
     for g in singles[:n]:
         img = pic(g)
         y0, y1, x0, x1 = _bbox(garment_mask(img))
@@ -152,5 +214,9 @@ def cases(garments: list[Garment], render, n: int = 40, seed: int = 7) -> Iterat
         canvas = Image.new("RGB", (224, 224), (255, 255, 255))
         canvas.paste(crop, (int(rng.integers(0, 224 - crop.width)), int(rng.integers(0, 224 - crop.height))))
         yield "off-centre single", canvas, Truth({"ok"}, {g.article_type}, main=g.article_type)
-    for g in singles[n: 2 * n]:
-        yield "single on photo-like backdrop", photo_like(pic(g), rng), Truth({"ok", "unsure"}, {g.article_type}, main=g.article_type)
+    for g in singles[n : 2 * n]:
+        yield (
+            "single on photo-like backdrop",
+            photo_like(pic(g), rng),
+            Truth({"ok", "unsure"}, {g.article_type}, main=g.article_type),
+        )

@@ -72,14 +72,18 @@ def recall(found: list[np.ndarray], truth: np.ndarray) -> float:
     return float(np.mean([len(set(f[:K].tolist()) & set(t.tolist())) / K for f, t in zip(found, truth)]))
 
 
-def row(size: int, name: str, build_s: float, mem_mb: float, lat: list[float], rec: float, note: str = "") -> dict[str, Any]:
+def row(
+    size: int, name: str, build_s: float, mem_mb: float, lat: list[float], rec: float, note: str = ""
+) -> dict[str, Any]:
     return {
         "size": size, "index": name, "build_s": round(build_s, 3), "mem_mb": round(mem_mb, 1),
         f"recall@{K}": round(rec, 4), **percentiles_ms(lat), "qps": round(len(lat) / sum(lat), 1), "note": note,
     }  # fmt: skip
 
 
-def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[str], hnsw_max: int, ivf_max: int) -> tuple[list[dict], np.ndarray]:
+def bench_faiss(
+    size: int, data: np.ndarray, queries: np.ndarray, kinds: list[str], hnsw_max: int, ivf_max: int
+) -> tuple[list[dict], np.ndarray]:
     import faiss
 
     from stylist.index.store.vector_index import VectorIndex
@@ -88,21 +92,40 @@ def bench_faiss(size: int, data: np.ndarray, queries: np.ndarray, kinds: list[st
     truth = None
     for kind in ["flat", *[k for k in kinds if k != "flat"]]:
         if kind == "hnsw" and size > hnsw_max:
-            out.append({"size": size, "index": "faiss-hnsw", "note": f"skipped: HNSW build above {hnsw_max:,} takes too long on {os.cpu_count()} shared cores (--hnsw-max)"})
+            out.append(
+                {
+                    "size": size,
+                    "index": "faiss-hnsw",
+                    "note": f"skipped: HNSW build above {hnsw_max:,} takes too long on {os.cpu_count()} shared cores (--hnsw-max)",
+                }
+            )
             continue
         if kind == "ivf" and size > ivf_max:
-            out.append({"size": size, "index": "faiss-ivf", "note": f"skipped: IVF k-means above {ivf_max:,} takes too long on {os.cpu_count()} shared cores (--ivf-max)"})
+            out.append(
+                {
+                    "size": size,
+                    "index": "faiss-ivf",
+                    "note": f"skipped: IVF k-means above {ivf_max:,} takes too long on {os.cpu_count()} shared cores (--ivf-max)",
+                }
+            )
             continue
         gc.collect()
         before = rss_mb()
         t = time.perf_counter()
         index = VectorIndex.build(data, kind)  # the product's own settings for each kind
         build_s = time.perf_counter() - t
-        mem = max(rss_mb() - before, len(faiss.serialize_index(index.index)) / 2**20 if kind != "flat" else data.nbytes / 2**20)
-        lat, found = time_queries(lambda q: index.search(q, K)[1][0], queries)
+        mem = max(
+            rss_mb() - before,
+            len(faiss.serialize_index(index.index)) / 2**20 if kind != "flat" else data.nbytes / 2**20,
+        )
+        lat, found = time_queries(lambda q, index=index: index.search(q, K)[1][0], queries)
         if kind == "flat":
             truth = np.stack(found)
-        note = {"flat": "exact", "hnsw": "M=32 efC=80 efSearch=64", "ivf": f"nlist={getattr(index.index, 'nlist', '?')} nprobe={getattr(index.index, 'nprobe', '?')}"}[kind]
+        note = {
+            "flat": "exact",
+            "hnsw": "M=32 efC=80 efSearch=64",
+            "ivf": f"nlist={getattr(index.index, 'nlist', '?')} nprobe={getattr(index.index, 'nprobe', '?')}",
+        }[kind]
         out.append(row(size, f"faiss-{kind}", build_s, mem, lat, recall(found, truth), note))
         print_table(out[-1:], list(out[-1]))
         sys.stdout.flush()
@@ -126,20 +149,38 @@ def bench_chroma(size: int, data: np.ndarray, queries: np.ndarray, truth: np.nda
         build_s = time.perf_counter() - t
         col.query(query_embeddings=queries[:1], n_results=K)  # load the segment before timing
         lat, found = time_queries(
-            lambda q: np.array([int(i) for i in col.query(query_embeddings=q[None, :], n_results=K, include=[])["ids"][0]]),
+            lambda q: np.array(
+                [int(i) for i in col.query(query_embeddings=q[None, :], n_results=K, include=[])["ids"][0]]
+            ),
             queries,
         )
         disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
-        return row(size, "chroma", build_s, disk_mb, lat, recall(found, truth), "hnsw (Chroma defaults); mem_mb = on-disk size")
+        return row(
+            size,
+            "chroma",
+            build_s,
+            disk_mb,
+            lat,
+            recall(found, truth),
+            "hnsw (Chroma defaults); mem_mb = on-disk size",
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--kinds", nargs="*", default=["hnsw", "ivf"], choices=["hnsw", "ivf"], help="approximate indexes besides exact flat")
+    parser.add_argument(
+        "--kinds",
+        nargs="*",
+        default=["hnsw", "ivf"],
+        choices=["hnsw", "ivf"],
+        help="approximate indexes besides exact flat",
+    )
     parser.add_argument("--chroma-max", type=int, default=100_000, help="largest size Chroma is run at")
     parser.add_argument("--hnsw-max", type=int, default=200_000, help="largest size HNSW is built at")
     parser.add_argument("--ivf-max", type=int, default=1_000_000, help="largest size IVF is built at")
@@ -159,16 +200,28 @@ def main() -> None:
             rows.append(bench_chroma(size, data, queries, truth))
             print_table(rows[-1:], list(rows[-1]))
         else:
-            rows.append({"size": size, "index": "chroma", "note": f"skipped: inserting {size:,} rows into Chroma on {os.cpu_count()} cores is too slow (--chroma-max {args.chroma_max})"})
+            rows.append(
+                {
+                    "size": size,
+                    "index": "chroma",
+                    "note": f"skipped: inserting {size:,} rows into Chroma on {os.cpu_count()} cores is too slow (--chroma-max {args.chroma_max})",
+                }
+            )
         del data
         gc.collect()
     previous = read_results("search") or {}
     kept = [r for r in previous.get("rows", []) if r["size"] not in args.sizes]
     all_rows = sorted(kept + rows, key=lambda r: (r["size"], r["index"]))
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine: latencies are noisy)")
-    path = write_results("search", {"machine": machine(), "dim": DIM, "k": K, "queries": args.queries, "rows": all_rows})
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine: latencies are noisy)"
+    )
+    path = write_results(
+        "search", {"machine": machine(), "dim": DIM, "k": K, "queries": args.queries, "rows": all_rows}
+    )
     print()
-    print_table(all_rows, ["size", "index", "build_s", "mem_mb", f"recall@{K}", "p50_ms", "p95_ms", "qps", "note"])
+    print_table(
+        all_rows, ["size", "index", "build_s", "mem_mb", f"recall@{K}", "p50_ms", "p95_ms", "qps", "note"]
+    )
     print(f"\nwrote {path}")
 
 

@@ -30,6 +30,8 @@ sys.path.insert(0, str(HERE))
 from _common import machine, percentiles_ms, print_table, read_results, write_results  # noqa: E402
 
 QUERIES = HERE / "data" / "search_queries.jsonl"
+
+
 def _shared_data() -> Path:
     """../shared/data next to the checkout (or a worktree's parents), or $STYLIST_SHARED_DATA."""
     if os.environ.get("STYLIST_SHARED_DATA"):
@@ -85,7 +87,9 @@ def search_filters(spec: dict[str, Any]) -> Any:
     return SearchFilters(**filters)
 
 
-def precision_at(index: Any, queries: list[dict[str, Any]], k: int = P_AT) -> tuple[float, list[dict[str, Any]]]:
+def precision_at(
+    index: Any, queries: list[dict[str, Any]], k: int = P_AT
+) -> tuple[float, list[dict[str, Any]]]:
     rows = []
     for q in queries:
         hits = index.search(q["query"], filters=search_filters(q.get("filters", {})), k=k)
@@ -115,9 +119,14 @@ def demo_quality(size: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"size": size, "queries": len(queries)}
     from stylist.index.embed.static import EMBEDDED_STATIC, StaticTextEmbedder
 
-    static = StaticTextEmbedder(EMBEDDED_STATIC, models_dir=load_settings().models_dir)  # distilled once per data home
-    for name, embedder in [("minilm", SentenceTransformerTextEmbedder("embedded", threads=THREADS)),
-                           ("static (--fast)", static), ("hashing-fake", HashingTextEmbedder())]:
+    static = StaticTextEmbedder(
+        EMBEDDED_STATIC, models_dir=load_settings().models_dir
+    )  # distilled once per data home
+    for name, embedder in [
+        ("minilm", SentenceTransformerTextEmbedder("embedded", threads=THREADS)),
+        ("static (--fast)", static),
+        ("hashing-fake", HashingTextEmbedder()),
+    ]:
         with tempfile.TemporaryDirectory() as tmp:
             settings = load_settings(home=tmp)
             t = time.perf_counter()
@@ -125,7 +134,9 @@ def demo_quality(size: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
             build_s = time.perf_counter() - t
             precision, rows = precision_at(open_index(Path(tmp), embedder), queries)
         out[name] = {"precision@5": round(precision, 4), "build_s": round(build_s, 2), "per_query": rows}
-        print(f"\n{name}: precision@{P_AT} = {precision:.3f} over {len(queries)} queries (build {build_s:.1f}s)")
+        print(
+            f"\n{name}: precision@{P_AT} = {precision:.3f} over {len(queries)} queries (build {build_s:.1f}s)"
+        )
         if name == "minilm":
             print_table(rows, ["query", f"p@{P_AT}", "top"])
     return out
@@ -146,7 +157,10 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
     def progress(stage: str, n: int, total: int) -> None:
         done[0] += n
         if done[0] % 2000 < n:
-            print(f"  {time.perf_counter() - t:7.1f}s {stage} {done[0]}/{2 * total} (load avg {os.getloadavg()[0]:.1f})", flush=True)
+            print(
+                f"  {time.perf_counter() - t:7.1f}s {stage} {done[0]}/{2 * total} (load avg {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
 
     subset = None
     if limit:
@@ -155,7 +169,10 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
         loaded = load_catalogue(path)
         full_load_s = time.perf_counter() - t
         subset = loaded.garments[:limit]
-        print(f"  loaded {len(loaded.garments)} garments in {full_load_s:.1f}s; indexing the first {len(subset)}", flush=True)
+        print(
+            f"  loaded {len(loaded.garments)} garments in {full_load_s:.1f}s; indexing the first {len(subset)}",
+            flush=True,
+        )
         t = time.perf_counter()
         report = build_index(settings, embedder, garments=subset, progress=progress)
     else:
@@ -198,7 +215,10 @@ def cli_cold_start(home: Path, runs: int = 2) -> dict[str, float]:
     stylist = Path(sys.executable).parent / "stylist"
     env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     out: dict[str, float] = {}
-    for name, argv in [("help", ["--help"]), ("search", ["search", "navy formal shirt for men", "-k", "5", "--json"])]:
+    for name, argv in [
+        ("help", ["--help"]),
+        ("search", ["search", "navy formal shirt for men", "-k", "5", "--json"]),
+    ]:
         times = []
         for _ in range(runs):
             t = time.perf_counter()
@@ -212,13 +232,22 @@ def cli_cold_start(home: Path, runs: int = 2) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--demo-size", type=int, default=3000)
     parser.add_argument("--kaggle", type=Path, default=KAGGLE)
     parser.add_argument("--skip-kaggle", action="store_true")
     parser.add_argument("--skip-demo", action="store_true")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy shared machine)")
-    parser.add_argument("--kaggle-limit", type=int, default=None, help="index only the first N Kaggle garments (the load is still timed in full) and estimate the full build")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy shared machine)"
+    )
+    parser.add_argument(
+        "--kaggle-limit",
+        type=int,
+        default=None,
+        help="index only the first N Kaggle garments (the load is still timed in full) and estimate the full build",
+    )
     args = parser.parse_args()
     global THREADS
     THREADS = args.threads
@@ -233,7 +262,9 @@ def main() -> None:
         print(f"\nKaggle catalogue {args.kaggle} is absent: skipped")
         results["kaggle"] = {"skipped": f"{args.kaggle} absent"}
     else:
-        print(f"\nKaggle catalogue {args.kaggle}: building with MiniLM on {os.cpu_count()} cores …", flush=True)
+        print(
+            f"\nKaggle catalogue {args.kaggle}: building with MiniLM on {os.cpu_count()} cores …", flush=True
+        )
         results["kaggle"] = kaggle_speed(args.kaggle, queries, args.kaggle_limit)
         k = results["kaggle"]
         print_table(

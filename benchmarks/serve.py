@@ -61,18 +61,39 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(mode: str, home: Path, stack: ExitStack, demo_size: int) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "STYLIST_HOME": str(home), "HF_HUB_OFFLINE": "1", "STYLIST_INDEX__DEMO_SIZE": str(demo_size),
-           # one key for every client: lift the per-key limit (its refusals are tested elsewhere)
-           "STYLIST_SERVER__RATE_LIMIT_PER_MINUTE": "1000000"}
-    args = [sys.executable, "-m", "stylist.cli", "serve", "--port", str(port := free_port()), "--api-key", KEY]
+def start_server(
+    mode: str, home: Path, stack: ExitStack, demo_size: int
+) -> tuple[subprocess.Popen[bytes], str]:
+    env = {
+        **os.environ,
+        "STYLIST_HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "STYLIST_INDEX__DEMO_SIZE": str(demo_size),
+        # one key for every client: lift the per-key limit (its refusals are tested elsewhere)
+        "STYLIST_SERVER__RATE_LIMIT_PER_MINUTE": "1000000",
+    }
+    args = [
+        sys.executable,
+        "-m",
+        "stylist.cli",
+        "serve",
+        "--port",
+        str(port := free_port()),
+        "--api-key",
+        KEY,
+    ]
     if mode == "router":
         args += ["--llm", "none"]
     elif mode == "fake-openai":
         from fake_openai_router import FakeOpenAIServer
 
         upstream = stack.enter_context(FakeOpenAIServer())
-        args = args[:3] + ["--set", f"llm.base_url={upstream}", "--set", "llm.model=fake", "--set", "llm.api_key=x"] + args[3:] + ["--llm", "openai"]
+        args = (
+            args[:3]
+            + ["--set", f"llm.base_url={upstream}", "--set", "llm.model=fake", "--set", "llm.api_key=x"]
+            + args[3:]
+            + ["--llm", "openai"]
+        )
     elif mode != "embedded":
         raise SystemExit(f"unknown mode {mode!r}")
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-request.
@@ -88,10 +109,16 @@ def start_server(mode: str, home: Path, stack: ExitStack, demo_size: int) -> tup
         except httpx.HTTPError:
             time.sleep(0.2)
     else:
-        raise SystemExit(f"the server did not start: {(home / f'server-{mode}.log').read_text(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"the server did not start: {(home / f'server-{mode}.log').read_text(errors='replace')[-2000:]}"
+        )
     # Warm up: the first chat builds the demo index and loads the models; not timed.
-    httpx.post(f"{base}/chat/completions", headers={"Authorization": f"Bearer {KEY}"}, timeout=900,
-               json={"model": "stylist", "messages": [{"role": "user", "content": "warm up: a red dress"}]}).raise_for_status()
+    httpx.post(
+        f"{base}/chat/completions",
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=900,
+        json={"model": "stylist", "messages": [{"role": "user", "content": "warm up: a red dress"}]},
+    ).raise_for_status()
     return proc, base
 
 
@@ -99,8 +126,12 @@ async def client(base: str, n: int, stop_at: float, latencies: list[float], erro
     async with httpx.AsyncClient(timeout=600, headers={"Authorization": f"Bearer {KEY}"}) as http:
         turn = 0
         while time.monotonic() < stop_at:
-            body = {"model": "stylist", "messages": [{"role": "user", "content": MESSAGES[(n + turn) % len(MESSAGES)]}],
-                    "stylist": {"conversation_id": f"bench-{n}"}, "user": f"user-{n}"}
+            body = {
+                "model": "stylist",
+                "messages": [{"role": "user", "content": MESSAGES[(n + turn) % len(MESSAGES)]}],
+                "stylist": {"conversation_id": f"bench-{n}"},
+                "user": f"user-{n}",
+            }
             t0 = time.perf_counter()
             try:
                 r = await http.post(f"{base}/chat/completions", json=body)
@@ -126,9 +157,15 @@ def run(mode: str, clients: int, seconds: float, home: Path, demo_size: int) -> 
 
         asyncio.run(main())
         elapsed = time.monotonic() - t0
-        row: dict[str, Any] = {"mode": mode, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
-                               "req_per_s": round(len(latencies) / elapsed, 2), "errors": len(errors),
-                               "server_peak_rss_mb": round(peak_rss_mb(proc.pid), 1)}
+        row: dict[str, Any] = {
+            "mode": mode,
+            "clients": clients,
+            "seconds": round(elapsed, 1),
+            "requests": len(latencies),
+            "req_per_s": round(len(latencies) / elapsed, 2),
+            "errors": len(errors),
+            "server_peak_rss_mb": round(peak_rss_mb(proc.pid), 1),
+        }
         row.update(percentiles_ms(latencies) if latencies else {"p50_ms": None, "p95_ms": None})
         if errors:
             row["first_error"] = errors[0]
@@ -144,8 +181,25 @@ def main() -> None:
     args = parser.parse_args()
     # One data home for every run: the first server builds the demo index, the others reuse it.
     with tempfile.TemporaryDirectory() as home:
-        rows = [run(mode, int(c), args.seconds, Path(home), args.demo_size) for mode in args.modes.split(",") for c in args.clients.split(",")]
-    print_table(rows, ["mode", "clients", "seconds", "requests", "req_per_s", "p50_ms", "p95_ms", "errors", "server_peak_rss_mb"])
+        rows = [
+            run(mode, int(c), args.seconds, Path(home), args.demo_size)
+            for mode in args.modes.split(",")
+            for c in args.clients.split(",")
+        ]
+    print_table(
+        rows,
+        [
+            "mode",
+            "clients",
+            "seconds",
+            "requests",
+            "req_per_s",
+            "p50_ms",
+            "p95_ms",
+            "errors",
+            "server_peak_rss_mb",
+        ],
+    )
     write_results("serve", {"machine": machine(), "demo_size": args.demo_size, "rows": rows})
 
 

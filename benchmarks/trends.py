@@ -40,15 +40,31 @@ def shared_trends_dir() -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--horizon", type=int, default=8, help="weeks ahead for weekly data")
     parser.add_argument("--horizon-monthly", type=int, default=6, help="months ahead for monthly data")
-    parser.add_argument("--origins", type=int, default=3, help="forecast origins per series (spaced one horizon apart)")
-    parser.add_argument("--max-series", type=int, default=100, help="series per dataset (seeded sample; 100 covers every file now)")
+    parser.add_argument(
+        "--origins", type=int, default=3, help="forecast origins per series (spaced one horizon apart)"
+    )
+    parser.add_argument(
+        "--max-series",
+        type=int,
+        default=100,
+        help="series per dataset (seeded sample; 100 covers every file now)",
+    )
     parser.add_argument("--models", default="seasonal_naive,ets,theta,global")
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder with the real files (default: ../shared/data/trends)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder with the real files (default: ../shared/data/trends)",
+    )
     parser.add_argument("--only", default=None, help="run only datasets whose name contains this")
-    parser.add_argument("--checkpoint", type=Path, default=None, help="global model checkpoint (default: packaged)")
+    parser.add_argument(
+        "--checkpoint", type=Path, default=None, help="global model checkpoint (default: packaged)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "trends.json")
     args = parser.parse_args(argv)
@@ -138,8 +154,23 @@ def _fmt(value, digits=3, n=None):
 
 def print_table(entry: dict) -> None:
     unit = "weeks" if entry["freq"] == "W" else "months"
-    print(f"\n## {entry['dataset']}: {entry['series_run']}/{entry['series_total']} series, {entry['origins']} origins, horizon {entry['horizon']} {unit}, {entry['seconds']} s")
-    header = ["model", "cases", "MAE", "sMAPE", "MAPE (n)", "MASE", "MASE med", "rel MAE", "dir acc", "cover80", "fail", "sec"]
+    print(
+        f"\n## {entry['dataset']}: {entry['series_run']}/{entry['series_total']} series, {entry['origins']} origins, horizon {entry['horizon']} {unit}, {entry['seconds']} s"
+    )
+    header = [
+        "model",
+        "cases",
+        "MAE",
+        "sMAPE",
+        "MAPE (n)",
+        "MASE",
+        "MASE med",
+        "rel MAE",
+        "dir acc",
+        "cover80",
+        "fail",
+        "sec",
+    ]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for m, s in entry["scores"].items():

@@ -95,7 +95,9 @@ def build_index(
     build_dir.mkdir(parents=True)
     index: CatalogueIndex | None = None
     try:
-        items, problems, rows_read, fmt, source = _load(settings, build_dir, catalogue, demo, strict, garments, progress)
+        items, problems, rows_read, fmt, source = _load(
+            settings, build_dir, catalogue, demo, strict, garments, progress
+        )
         t_load = time.perf_counter()
         if not items:
             raise CatalogueError(
@@ -104,7 +106,11 @@ def build_index(
             )
         vectors = embed_garments(items, text_embedder, settings.embed.batch_size, progress)
         t_embed = time.perf_counter()
-        pictures = embed_pictures(items, image_embedder, settings.embed.batch_size, progress) if image_embedder else None
+        pictures = (
+            embed_pictures(items, image_embedder, settings.embed.batch_size, progress)
+            if image_embedder
+            else None
+        )
         t_images = time.perf_counter()
         from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
 
@@ -138,7 +144,9 @@ def build_index(
         image_vectors=index.manifest.image_count,
         images_missing=pictures.missing if pictures else 0,
         image_problems=pictures.problems if pictures else [],
-        images_per_s=round(len(pictures.vectors) / max(t_images - t_embed, 1e-9), 1) if pictures and pictures.vectors else None,
+        images_per_s=round(len(pictures.vectors) / max(t_images - t_embed, 1e-9), 1)
+        if pictures and pictures.vectors
+        else None,
         timings={
             "load_s": round(t_load - t0, 3),
             "embed_s": round(t_embed - t_load, 3),
@@ -149,7 +157,9 @@ def build_index(
     )
 
 
-def embed_garments(items: Sequence[Garment], embedder: TextEmbedder, batch_size: int, progress: Progress) -> np.ndarray:
+def embed_garments(
+    items: Sequence[Garment], embedder: TextEmbedder, batch_size: int, progress: Progress
+) -> np.ndarray:
     """Text vectors of ``items`` (their ``document()``), in batches, reporting progress."""
     parts = []
     total = len(items)
@@ -169,7 +179,9 @@ class Pictures:
     problems: list[SkippedRow] = field(default_factory=list)
 
 
-def embed_pictures(items: Sequence[Garment], embedder: ImageEmbedder, batch_size: int, progress: Progress) -> Pictures:
+def embed_pictures(
+    items: Sequence[Garment], embedder: ImageEmbedder, batch_size: int, progress: Progress
+) -> Pictures:
     """Image vectors of the garments that have a readable picture, in batches, reporting progress.
 
     A garment without a picture, or whose picture cannot be read, is left out here (it stays in
@@ -185,13 +197,18 @@ def embed_pictures(items: Sequence[Garment], embedder: ImageEmbedder, batch_size
                 pictures.append(load_image(g.image_path))  # type: ignore[arg-type]
                 batch.append(g)
             except ImageInputError as exc:
-                out.problems.append(SkippedRow(file=str(g.image_path), field="image_path", reason=exc.message, value=g.id))
+                out.problems.append(
+                    SkippedRow(file=str(g.image_path), field="image_path", reason=exc.message, value=g.id)
+                )
         if pictures:
             for g, vec in zip(batch, np.asarray(embedder.embed_images(pictures), dtype=np.float32)):
                 out.vectors[g.id] = vec
         progress("pictures", min(batch_size, len(with_path) - start), len(with_path))
     if out.problems:
-        log.warning("%d garment pictures could not be read; those garments are indexed by text only", len(out.problems))
+        log.warning(
+            "%d garment pictures could not be read; those garments are indexed by text only",
+            len(out.problems),
+        )
     return out
 
 
@@ -302,7 +319,11 @@ def _follow_index_embedder(runtime: Runtime) -> None:
         return
     built_with = read_manifest(current).embedder
     if built_with != runtime.text_embedder.name:
-        log.info("the index was built with text model %s (embed.text_model is %s): queries use %s",
-                 built_with, runtime.settings.embed.text_model, built_with)
+        log.info(
+            "the index was built with text model %s (embed.text_model is %s): queries use %s",
+            built_with,
+            runtime.settings.embed.text_model,
+            built_with,
+        )
         runtime.replace("text_embedder", make_text_embedder(runtime.settings, model_ref_for(built_with)))
         runtime.forget("image_embedder")

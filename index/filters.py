@@ -62,7 +62,9 @@ class SearchFilters(BaseModel):
             return False
         if self.genders and g.gender not in self.genders and g.gender is not Gender.UNISEX:
             return False
-        if self.colours and not set(self.colours) & ({canonical_colour(c) for c in g.colours} | set(g.colours)):
+        if self.colours and not set(self.colours) & (
+            {canonical_colour(c) for c in g.colours} | set(g.colours)
+        ):
             return False
         if self.article_types and g.article_type.lower() not in self.article_types:
             return False
@@ -85,7 +87,17 @@ class SearchFilters(BaseModel):
     def matched_fields(self, g: Garment) -> list[str]:
         """Which set filters this garment satisfies (for a hit's "why matched")."""
         names = []
-        for name in ("slots", "genders", "colours", "article_types", "patterns", "materials", "seasons", "occasions", "brands"):
+        for name in (
+            "slots",
+            "genders",
+            "colours",
+            "article_types",
+            "patterns",
+            "materials",
+            "seasons",
+            "occasions",
+            "brands",
+        ):
             if getattr(self, name):
                 names.append(name.removesuffix("s"))
         if self.min_price is not None or self.max_price is not None:

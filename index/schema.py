@@ -124,7 +124,9 @@ class Garment(BaseModel):
         if self.brand:
             facts.append(f"brand {self.brand}")
         parts.append("; ".join(facts))
-        return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in (q.strip() for q in parts) if p)
+        return " ".join(
+            p if p.endswith((".", "!", "?")) else p + "." for p in (q.strip() for q in parts) if p
+        )
 
     def summary(self) -> dict[str, Any]:
         """A compact view for prompts and cards: what an LLM needs to name and describe it."""

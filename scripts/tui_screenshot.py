@@ -54,10 +54,14 @@ async def shoot(args: argparse.Namespace) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--llm", default="embedded", help="LLM backend (embedded, transformers, openai, none)")
+    parser.add_argument(
+        "--llm", default="embedded", help="LLM backend (embedded, transformers, openai, none)"
+    )
     parser.add_argument("--message", default=MESSAGE)
     parser.add_argument("--size", default="110x40", help="terminal size, WIDTHxHEIGHT")
-    parser.add_argument("--demo-size", type=int, default=0, help="demo catalogue size (0: the configured one)")
+    parser.add_argument(
+        "--demo-size", type=int, default=0, help="demo catalogue size (0: the configured one)"
+    )
     parser.add_argument("--out", type=Path, default=Path("docs/screenshot.svg"))
     print(asyncio.run(shoot(parser.parse_args())))
 

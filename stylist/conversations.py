@@ -27,7 +27,9 @@ class ConversationNotFoundError(StylistError):
     """A conversation id that is not stored."""
 
     def __init__(self, conversation_id: str) -> None:
-        super().__init__(f"no conversation with id {conversation_id!r}", hint="`stylist conversations` lists them")
+        super().__init__(
+            f"no conversation with id {conversation_id!r}", hint="`stylist conversations` lists them"
+        )
         self.conversation_id = conversation_id
 
 
@@ -45,7 +47,9 @@ class MessageRow(Base):
     __tablename__ = "conversation_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -73,7 +77,11 @@ class ConversationStore:
         cid = conversation_id or uuid.uuid4().hex[:16]
         now = _now()
         with self.db.session() as s:
-            s.add(ConversationRow(id=cid, user_id=user_id or DEFAULT_USER, title=title[:200], created_at=now, updated_at=now))
+            s.add(
+                ConversationRow(
+                    id=cid, user_id=user_id or DEFAULT_USER, title=title[:200], created_at=now, updated_at=now
+                )
+            )
         return cid
 
     def user_of(self, conversation_id: str) -> str:
@@ -92,13 +100,28 @@ class ConversationStore:
             if not row.title:
                 row.title = " ".join(user_text.split())[:80]
             row.updated_at = now
-            s.add(MessageRow(conversation_id=conversation_id, role="user", text=user_text, items=[], tool_calls=[], seen=[], created_at=now))
-            s.add(MessageRow(
-                conversation_id=conversation_id, role="assistant", text=reply.text,
-                items=[i.model_dump(mode="json") for i in reply.items],
-                tool_calls=[c.model_dump(mode="json") for c in reply.tool_calls],
-                seen=[i.to_dict() for i in seen[:20]], created_at=now,
-            ))
+            s.add(
+                MessageRow(
+                    conversation_id=conversation_id,
+                    role="user",
+                    text=user_text,
+                    items=[],
+                    tool_calls=[],
+                    seen=[],
+                    created_at=now,
+                )
+            )
+            s.add(
+                MessageRow(
+                    conversation_id=conversation_id,
+                    role="assistant",
+                    text=reply.text,
+                    items=[i.model_dump(mode="json") for i in reply.items],
+                    tool_calls=[c.model_dump(mode="json") for c in reply.tool_calls],
+                    seen=[i.to_dict() for i in seen[:20]],
+                    created_at=now,
+                )
+            )
 
     def summaries(self, user_id: str | None = None) -> list[ConversationSummary]:
         """Conversations, most recent first (all users when ``user_id`` is None)."""
@@ -109,25 +132,49 @@ class ConversationStore:
                 .group_by(MessageRow.conversation_id)
                 .subquery()
             )
-            query = select(ConversationRow, counts.c.n).outerjoin(counts, counts.c.conversation_id == ConversationRow.id)
+            query = select(ConversationRow, counts.c.n).outerjoin(
+                counts, counts.c.conversation_id == ConversationRow.id
+            )
             if user_id is not None:
                 query = query.where(ConversationRow.user_id == user_id)
             rows = s.execute(query.order_by(ConversationRow.updated_at.desc())).all()
-            return [ConversationSummary(id=r.id, title=r.title or "(empty)", user_id=r.user_id, updated_at=_iso(r.updated_at), turns=int(n or 0)) for r, n in rows]
+            return [
+                ConversationSummary(
+                    id=r.id,
+                    title=r.title or "(empty)",
+                    user_id=r.user_id,
+                    updated_at=_iso(r.updated_at),
+                    turns=int(n or 0),
+                )
+                for r, n in rows
+            ]
 
     def _messages(self, conversation_id: str) -> list[MessageRow]:
         with self.db.session() as s:
             if s.get(ConversationRow, conversation_id) is None:
                 raise ConversationNotFoundError(conversation_id)
-            return list(s.scalars(select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.id)))
+            return list(
+                s.scalars(
+                    select(MessageRow)
+                    .where(MessageRow.conversation_id == conversation_id)
+                    .order_by(MessageRow.id)
+                )
+            )
 
     def history(self, conversation_id: str) -> list[HistoryMessage]:
         return [
-            HistoryMessage(role=m.role, text=m.text, items=[ItemRef.model_validate(i) for i in m.items or []], created_at=_iso(m.created_at))
+            HistoryMessage(
+                role=m.role,
+                text=m.text,
+                items=[ItemRef.model_validate(i) for i in m.items or []],
+                created_at=_iso(m.created_at),
+            )
             for m in self._messages(conversation_id)
         ]
 
-    def context(self, conversation_id: str) -> tuple[list[Turn], dict[str, SeenItem], tuple[str, dict[str, Any]] | None]:
+    def context(
+        self, conversation_id: str
+    ) -> tuple[list[Turn], dict[str, SeenItem], tuple[str, dict[str, Any]] | None]:
         """(turns, items earlier tools returned, the last successful tool call) for the agent."""
         turns: list[Turn] = []
         known: dict[str, SeenItem] = {}

@@ -34,8 +34,16 @@ def _wardrobe_photo_columns(conn: Connection) -> None:
     if "wardrobe_items" not in inspector.get_table_names():
         return  # created by create_all with every column
     have = {c["name"] for c in inspector.get_columns("wardrobe_items")}
-    columns = {"name": "VARCHAR(200)", "article_type": "VARCHAR(80)", "slot": "VARCHAR(32)", "colours_json": "TEXT",
-               "pattern": "VARCHAR(40)", "image_path": "VARCHAR(1000)", "embedding_json": "TEXT", "attributes_json": "TEXT"}
+    columns = {
+        "name": "VARCHAR(200)",
+        "article_type": "VARCHAR(80)",
+        "slot": "VARCHAR(32)",
+        "colours_json": "TEXT",
+        "pattern": "VARCHAR(40)",
+        "image_path": "VARCHAR(1000)",
+        "embedding_json": "TEXT",
+        "attributes_json": "TEXT",
+    }
     for name, sql_type in columns.items():
         if name not in have:
             conn.execute(text(f"ALTER TABLE wardrobe_items ADD COLUMN {name} {sql_type}"))
@@ -86,7 +94,9 @@ def open_database(url: str) -> Database:
                 _migrate(conn)
                 conn.commit()
         except SQLAlchemyError as exc:
-            raise StylistError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc}") from None
+            raise StylistError(
+                f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc}"
+            ) from None
         _open[url] = Database(engine)
         return _open[url]
 

@@ -95,7 +95,9 @@ class Error(BaseModel):
     conversation_id: str | None = None
 
 
-ChatEvent = Annotated[Token | ToolStarted | ToolFinished | Item | Image | Done | Error, Field(discriminator="type")]
+ChatEvent = Annotated[
+    Token | ToolStarted | ToolFinished | Item | Image | Done | Error, Field(discriminator="type")
+]
 
 
 class ConversationSummary(BaseModel):

@@ -84,7 +84,11 @@ class Stylist:
         if self.backend == "none":
             return None
         if self.runtime.has("chat_model") or hasattr(type(self.runtime), "chat_model"):
-            return self.runtime.chat_model if hasattr(type(self.runtime), "chat_model") else self.runtime.service("chat_model", _no_llm)
+            return (
+                self.runtime.chat_model
+                if hasattr(type(self.runtime), "chat_model")
+                else self.runtime.service("chat_model", _no_llm)
+            )
         return self.runtime.service("chat_model", _no_llm)
 
     def agent(self) -> Agent:
@@ -119,7 +123,9 @@ class Stylist:
             raise ConversationNotFoundError(conversation_id)
         return conversation_id
 
-    def stream(self, message: str, conversation_id: str | None = None, user_id: str | None = None) -> Iterator[ChatEvent]:
+    def stream(
+        self, message: str, conversation_id: str | None = None, user_id: str | None = None
+    ) -> Iterator[ChatEvent]:
         """Events of one turn: tool started/finished, tokens, items, then ``Done`` or ``Error``."""
         from stylist.agent.loop import TurnContext
 
@@ -134,7 +140,9 @@ class Stylist:
             else:
                 owner = self.store.user_of(conversation_id)
             turns, known, last_call = self.store.context(conversation_id)
-            ctx = TurnContext(conversation_id=conversation_id, user_id=owner, turns=turns, known=known, last_call=last_call)
+            ctx = TurnContext(
+                conversation_id=conversation_id, user_id=owner, turns=turns, known=known, last_call=last_call
+            )
             note = None
             try:
                 agent = self.agent()
@@ -165,7 +173,9 @@ class Stylist:
                 return event.reply
             if isinstance(event, Error):
                 raise StylistError(event.message)
-        raise StylistError("the turn ended without a reply")  # pragma: no cover - stream always ends with Done/Error
+        raise StylistError(
+            "the turn ended without a reply"
+        )  # pragma: no cover - stream always ends with Done/Error
 
     # -- conversations, feedback, info ---------------------------------------------------------
     def conversations(self, user_id: str | None = None) -> list[ConversationSummary]:
@@ -196,7 +206,9 @@ class Stylist:
             except Exception:  # an index that cannot count is not worth failing the status bar
                 size = None
         model_obj = self.runtime._services.get("chat_model") if self.runtime.has("chat_model") else None
-        device = getattr(model_obj, "device", None) or {"openai": "remote", "transformers": "auto"}.get(llm.backend, "cpu")
+        device = getattr(model_obj, "device", None) or {"openai": "remote", "transformers": "auto"}.get(
+            llm.backend, "cpu"
+        )
         model = llm.model or getattr(model_obj, "model_name", None) or DEFAULT_MODELS[llm.backend]
         return StylistInfo(backend=llm.backend, model=str(model), device=str(device), catalogue_size=size)
 

@@ -87,7 +87,9 @@ class Runtime:
             from stylist.index.imagenc.embedder import make_image_embedder
 
             e = self.settings.embed
-            return make_image_embedder(e.image_model, self.text_embedder, e.device, e.batch_size, self.settings.models_dir)
+            return make_image_embedder(
+                e.image_model, self.text_embedder, e.device, e.batch_size, self.settings.models_dir
+            )
 
         return self.service("image_embedder", make)
 
@@ -99,7 +101,9 @@ class Runtime:
             from stylist.db import open_database
             from stylist.profiles.store import ProfileStore
 
-            return ProfileStore(open_database(self.settings.database_url), catalogue=lambda: catalogue_of(self))
+            return ProfileStore(
+                open_database(self.settings.database_url), catalogue=lambda: catalogue_of(self)
+            )
 
         return self.service("profile_store", make)
 
@@ -113,7 +117,6 @@ class Runtime:
             return PreferenceModel.from_runtime(self)
 
         return self.service("preference_model", make)
-
 
     @property
     def compat_scorer(self) -> Any:

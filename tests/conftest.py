@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+
 def _shared_data() -> Path:
     # ../shared/data next to the checkout; from a worktree (/work/wt/NAME) it is further up
     if os.environ.get("STYLIST_SHARED_DATA"):

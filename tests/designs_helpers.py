@@ -15,6 +15,8 @@ def tiny_config(data) -> GanConfig:
 
 def train_tiny(folder: Path, epochs: int = 1, resume: bool = False) -> tuple[dict, Path]:
     data = synthetic(48, 64, seed=0)
-    metrics = train_gan(data, tiny_config(data), TrainConfig(epochs=epochs, batch_size=16, threads=1), folder, resume=resume)
+    metrics = train_gan(
+        data, tiny_config(data), TrainConfig(epochs=epochs, batch_size=16, threads=1), folder, resume=resume
+    )
     exported = export_generator(load_checkpoint(folder / "last.pt"), folder / "gan.pt")
     return metrics, exported

@@ -76,8 +76,12 @@ class FakeOpenAIServer:
 
 def _tool_call_json(index: int, name: str, args: dict[str, Any] | str) -> dict[str, Any]:
     arguments = args if isinstance(args, str) else json.dumps(args)
-    return {"index": index, "id": f"call_{index}", "type": "function",
-            "function": {"name": name, "arguments": arguments}}
+    return {
+        "index": index,
+        "id": f"call_{index}",
+        "type": "function",
+        "function": {"name": name, "arguments": arguments},
+    }
 
 
 def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
@@ -116,20 +120,34 @@ def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                     {k: v for k, v in _tool_call_json(i, n, a).items() if k != "index"}
                     for i, (n, a) in enumerate(reply.tool_calls)
                 ]
-            self._json(200, {
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-                "model": body.get("model", "fake"),
-                "choices": [{"index": 0, "message": message,
-                             "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
-                "usage": {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16},
-            })
+            self._json(
+                200,
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body.get("model", "fake"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": message,
+                            "finish_reason": "tool_calls" if reply.tool_calls else "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16},
+                },
+            )
 
         def _stream(self, body: dict[str, Any], reply: Reply) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                    "created": int(time.time()), "model": body.get("model", "fake")}
+            base = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+            }
 
             def send(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> None:
                 chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}

@@ -37,14 +37,21 @@ class _Brain:
         last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
         user = _text(messages[last_user]["content"]) if last_user >= 0 else ""
         if body.get("tools"):
-            if any(m.get("role") == "tool" for m in messages[last_user + 1:]):
+            if any(m.get("role") == "tool" for m in messages[last_user + 1 :]):
                 return {"content": "NONE"}
             user = user.split("\n\nThe previous tool call")[0]
             decision = self.router.route(user)
             if decision.tool is None:
                 return {"content": "NONE"}
-            return {"tool_calls": [{"id": "call_" + uuid.uuid4().hex[:8], "type": "function",
-                                    "function": {"name": decision.tool, "arguments": json.dumps(decision.arguments)}}]}
+            return {
+                "tool_calls": [
+                    {
+                        "id": "call_" + uuid.uuid4().hex[:8],
+                        "type": "function",
+                        "function": {"name": decision.tool, "arguments": json.dumps(decision.arguments)},
+                    }
+                ]
+            }
         items = []
         for block in re.findall(r"<tool_result[^>]*>\n(.*?)\n</tool_result>", user, re.S):
             try:
@@ -56,7 +63,9 @@ class _Brain:
                 if g.get("id"):
                     items.append(g)
         if not items:
-            return {"content": "I help with outfits from the catalogue: tell me the occasion, colours and budget."}
+            return {
+                "content": "I help with outfits from the catalogue: tell me the occasion, colours and budget."
+            }
         lines = ["Here are some picks from the catalogue:"]
         for g in items[:3]:
             price = f" (${g['price']:g})" if g.get("price") is not None else ""
@@ -82,17 +91,29 @@ class _Handler(BaseHTTPRequestHandler):
             if "tool_calls" in message:
                 msg["tool_calls"] = message["tool_calls"]
             finish = "tool_calls" if "tool_calls" in message else "stop"
-            self._json({"id": "cmpl-1", "object": "chat.completion", "created": created, "model": body.get("model", "fake"),
-                        "choices": [{"index": 0, "message": msg, "finish_reason": finish}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+            self._json(
+                {
+                    "id": "cmpl-1",
+                    "object": "chat.completion",
+                    "created": created,
+                    "model": body.get("model", "fake"),
+                    "choices": [{"index": 0, "message": msg, "finish_reason": finish}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+            )
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
 
         def send(delta: dict[str, Any], finish: str | None = None) -> None:
-            chunk = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": created, "model": body.get("model", "fake"),
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            chunk = {
+                "id": "cmpl-1",
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": body.get("model", "fake"),
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
             self.wfile.flush()
 

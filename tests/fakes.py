@@ -51,7 +51,9 @@ class MeanColourImageEmbedder:
         out = np.zeros((len(images), self.dim), dtype=np.float32)
         for row, image in enumerate(images):
             pixels = np.asarray(image.convert("RGB").resize((8, 8)), dtype=np.float32) / 255.0
-            cells = [pixels.mean(axis=(0, 1))] + [pixels[y : y + 4, x : x + 4].mean(axis=(0, 1)) for y in (0, 4) for x in (0, 4)]
+            cells = [pixels.mean(axis=(0, 1))] + [
+                pixels[y : y + 4, x : x + 4].mean(axis=(0, 1)) for y in (0, 4) for x in (0, 4)
+            ]
             vec = np.concatenate(cells)
             out[row] = vec / (np.linalg.norm(vec) or 1.0)
         return out
@@ -75,7 +77,9 @@ class ColourWordImageEmbedder:
     def colour_of(self, image) -> str:
         from PIL import Image
 
-        pixels = np.asarray(image.convert("RGB").resize((16, 16), Image.Resampling.NEAREST), dtype=np.float32).reshape(-1, 3)
+        pixels = np.asarray(
+            image.convert("RGB").resize((16, 16), Image.Resampling.NEAREST), dtype=np.float32
+        ).reshape(-1, 3)
         fg = pixels[(pixels < 240).any(axis=1)]  # drop a white background
         mean = (fg if len(fg) else pixels).mean(axis=0)
         return min(self.COLOURS, key=lambda c: float(np.sum((np.array(self.COLOURS[c]) - mean) ** 2)))
@@ -116,7 +120,16 @@ class EchoStylist:
     conversations do not mix. ``fail_with`` makes ``stream`` raise (a broken facade).
     """
 
-    def __init__(self, runtime, registry, *, items=None, images=None, fail_with: Exception | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        runtime,
+        registry,
+        *,
+        items=None,
+        images=None,
+        fail_with: Exception | None = None,
+        delay: float = 0.0,
+    ) -> None:
         import threading
 
         self.runtime = runtime
@@ -165,7 +178,16 @@ class EchoStylist:
             yield Token(text=word if i == 0 else " " + word)
         for item in self.items:
             yield Item(item=item)
-        yield Done(reply=ChatReply(conversation_id=cid, text=text, items=self.items, images=self.images, backend="fake", timings=Timings(total_s=0.0)))
+        yield Done(
+            reply=ChatReply(
+                conversation_id=cid,
+                text=text,
+                items=self.items,
+                images=self.images,
+                backend="fake",
+                timings=Timings(total_s=0.0),
+            )
+        )
 
 
 class EchoIn(BaseModel):

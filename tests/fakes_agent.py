@@ -4,76 +4,301 @@ from __future__ import annotations
 
 import hashlib  # noqa: F401
 import re  # noqa: F401
-from collections.abc import Sequence  # noqa: F401
-
-import numpy as np  # noqa: F401
-from pydantic import BaseModel, ConfigDict  # noqa: F401
-
-from stylist.tools.base import Tool  # noqa: F401
-from tests.fakes import HashingTextEmbedder  # noqa: F401
 
 # --- catalogue and chat-model fakes (agent tests) ------------------------------------------------
-
 from collections.abc import Iterator as _Iterator  # noqa: E402
+from collections.abc import Sequence  # noqa: F401
 from typing import Any as _Any  # noqa: E402
 
+import numpy as np  # noqa: F401
 from langchain_core.callbacks import CallbackManagerForLLMRun  # noqa: E402
 from langchain_core.language_models import BaseChatModel  # noqa: E402
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage  # noqa: E402
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult  # noqa: E402
 from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
+from pydantic import BaseModel, ConfigDict  # noqa: F401
 
 from stylist.errors import ItemNotFoundError  # noqa: E402
 from stylist.index.filters import SearchFilters  # noqa: E402
 from stylist.index.schema import Garment  # noqa: E402
+from stylist.tools.base import Tool  # noqa: F401
+from tests.fakes import HashingTextEmbedder  # noqa: F401
 
 
-def _g(id: str, title: str, slot: str, article: str, colours: list[str], price: float, gender: str = "unisex",
-       occasions: tuple[str, ...] = (), seasons: tuple[str, ...] = (), description: str = "") -> Garment:
-    return Garment(id=id, title=title, slot=slot, article_type=article, colours=colours, price=price, gender=gender,
-                   occasions=list(occasions), seasons=list(seasons), description=description or f"A {title.lower()}.")
+def _g(
+    id: str,
+    title: str,
+    slot: str,
+    article: str,
+    colours: list[str],
+    price: float,
+    gender: str = "unisex",
+    occasions: tuple[str, ...] = (),
+    seasons: tuple[str, ...] = (),
+    description: str = "",
+) -> Garment:
+    return Garment(
+        id=id,
+        title=title,
+        slot=slot,
+        article_type=article,
+        colours=colours,
+        price=price,
+        gender=gender,
+        occasions=list(occasions),
+        seasons=list(seasons),
+        description=description or f"A {title.lower()}.",
+    )
 
 
 def fake_garments() -> list[Garment]:
     """A small catalogue covering every slot, several colours, prices, occasions and seasons."""
     return [
-        _g("g-0001", "Olive Linen Shirt", "top", "Shirts", ["olive"], 45.0, "men", ("wedding", "casual"), ("summer",)),
-        _g("g-0002", "Beige Linen Trousers", "bottom", "Trousers", ["beige"], 60.0, "men", ("wedding", "work"), ("summer",)),
-        _g("g-0003", "Rust Wrap Dress", "dress", "Dresses", ["rust"], 120.0, "women", ("wedding", "party"), ("summer", "autumn")),
-        _g("g-0004", "Tan Leather Loafers", "shoes", "Formal Shoes", ["tan"], 95.0, "men", ("wedding", "work"), ()),
+        _g(
+            "g-0001",
+            "Olive Linen Shirt",
+            "top",
+            "Shirts",
+            ["olive"],
+            45.0,
+            "men",
+            ("wedding", "casual"),
+            ("summer",),
+        ),
+        _g(
+            "g-0002",
+            "Beige Linen Trousers",
+            "bottom",
+            "Trousers",
+            ["beige"],
+            60.0,
+            "men",
+            ("wedding", "work"),
+            ("summer",),
+        ),
+        _g(
+            "g-0003",
+            "Rust Wrap Dress",
+            "dress",
+            "Dresses",
+            ["rust"],
+            120.0,
+            "women",
+            ("wedding", "party"),
+            ("summer", "autumn"),
+        ),
+        _g(
+            "g-0004",
+            "Tan Leather Loafers",
+            "shoes",
+            "Formal Shoes",
+            ["tan"],
+            95.0,
+            "men",
+            ("wedding", "work"),
+            (),
+        ),
         _g("g-0005", "Black Slim Jeans", "bottom", "Jeans", ["black"], 55.0, "men", ("casual",), ()),
-        _g("g-0006", "White Canvas Sneakers", "shoes", "Casual Shoes", ["white"], 40.0, "unisex", ("casual",), ("summer",)),
-        _g("g-0007", "Black Running Sneakers", "shoes", "Sports Shoes", ["black"], 58.0, "men", ("sports",), ()),
-        _g("g-0008", "Navy Wool Blazer", "outerwear", "Blazers", ["navy blue"], 180.0, "men", ("work", "formal"), ("winter", "autumn")),
+        _g(
+            "g-0006",
+            "White Canvas Sneakers",
+            "shoes",
+            "Casual Shoes",
+            ["white"],
+            40.0,
+            "unisex",
+            ("casual",),
+            ("summer",),
+        ),
+        _g(
+            "g-0007",
+            "Black Running Sneakers",
+            "shoes",
+            "Sports Shoes",
+            ["black"],
+            58.0,
+            "men",
+            ("sports",),
+            (),
+        ),
+        _g(
+            "g-0008",
+            "Navy Wool Blazer",
+            "outerwear",
+            "Blazers",
+            ["navy blue"],
+            180.0,
+            "men",
+            ("work", "formal"),
+            ("winter", "autumn"),
+        ),
         _g("g-0009", "Red Satin Party Dress", "dress", "Dresses", ["red"], 85.0, "women", ("party",), ()),
-        _g("g-0010", "Black Cocktail Dress", "dress", "Dresses", ["black"], 150.0, "women", ("party", "formal"), ()),
-        _g("g-0011", "Mustard Knit Sweater", "top", "Sweaters", ["mustard"], 70.0, "women", ("casual",), ("winter", "autumn")),
+        _g(
+            "g-0010",
+            "Black Cocktail Dress",
+            "dress",
+            "Dresses",
+            ["black"],
+            150.0,
+            "women",
+            ("party", "formal"),
+            (),
+        ),
+        _g(
+            "g-0011",
+            "Mustard Knit Sweater",
+            "top",
+            "Sweaters",
+            ["mustard"],
+            70.0,
+            "women",
+            ("casual",),
+            ("winter", "autumn"),
+        ),
         _g("g-0012", "Brown Leather Tote", "bag", "Handbags", ["brown"], 110.0, "women", ("work",), ()),
-        _g("g-0013", "Cream Silk Blouse", "top", "Tops", ["cream"], 65.0, "women", ("work", "wedding"), ("summer", "spring")),
-        _g("g-0014", "Khaki Chino Shorts", "bottom", "Shorts", ["khaki"], 35.0, "men", ("casual",), ("summer",)),
-        _g("g-0015", "Grey Hooded Sweatshirt", "top", "Sweatshirts", ["grey"], 48.0, "unisex", ("casual", "sports"), ("winter",)),
-        _g("g-0016", "Beige Trench Coat", "outerwear", "Coats", ["beige"], 199.0, "women", ("work",), ("autumn", "spring")),
-        _g("g-0017", "Gold Hoop Earrings", "jewelry", "Earrings", ["gold"], 30.0, "women", ("party", "wedding"), ()),
-        _g("g-0018", "Brown Leather Belt", "accessory", "Belts", ["brown"], 25.0, "men", ("work", "casual"), ()),
-        _g("g-0019", "Pink Floral Sundress", "dress", "Dresses", ["pink"], 75.0, "women", ("casual", "beach"), ("summer",)),
-        _g("g-0020", "Black Leather Ankle Boots", "shoes", "Boots", ["black"], 140.0, "women", ("casual", "party"), ("winter", "autumn")),
+        _g(
+            "g-0013",
+            "Cream Silk Blouse",
+            "top",
+            "Tops",
+            ["cream"],
+            65.0,
+            "women",
+            ("work", "wedding"),
+            ("summer", "spring"),
+        ),
+        _g(
+            "g-0014",
+            "Khaki Chino Shorts",
+            "bottom",
+            "Shorts",
+            ["khaki"],
+            35.0,
+            "men",
+            ("casual",),
+            ("summer",),
+        ),
+        _g(
+            "g-0015",
+            "Grey Hooded Sweatshirt",
+            "top",
+            "Sweatshirts",
+            ["grey"],
+            48.0,
+            "unisex",
+            ("casual", "sports"),
+            ("winter",),
+        ),
+        _g(
+            "g-0016",
+            "Beige Trench Coat",
+            "outerwear",
+            "Coats",
+            ["beige"],
+            199.0,
+            "women",
+            ("work",),
+            ("autumn", "spring"),
+        ),
+        _g(
+            "g-0017",
+            "Gold Hoop Earrings",
+            "jewelry",
+            "Earrings",
+            ["gold"],
+            30.0,
+            "women",
+            ("party", "wedding"),
+            (),
+        ),
+        _g(
+            "g-0018",
+            "Brown Leather Belt",
+            "accessory",
+            "Belts",
+            ["brown"],
+            25.0,
+            "men",
+            ("work", "casual"),
+            (),
+        ),
+        _g(
+            "g-0019",
+            "Pink Floral Sundress",
+            "dress",
+            "Dresses",
+            ["pink"],
+            75.0,
+            "women",
+            ("casual", "beach"),
+            ("summer",),
+        ),
+        _g(
+            "g-0020",
+            "Black Leather Ankle Boots",
+            "shoes",
+            "Boots",
+            ["black"],
+            140.0,
+            "women",
+            ("casual", "party"),
+            ("winter", "autumn"),
+        ),
         _g("g-0021", "White Oxford Shirt", "top", "Shirts", ["white"], 50.0, "men", ("work", "formal"), ()),
         _g("g-0022", "Olive Cargo Trousers", "bottom", "Trousers", ["olive"], 52.0, "men", ("casual",), ()),
-        _g("g-0023", "Terracotta Midi Skirt", "bottom", "Skirts", ["terracotta"], 58.0, "women", ("wedding", "casual"), ("summer",)),
-        _g("g-0024", "Navy Polo Shirt", "top", "Tshirts", ["navy blue"], 30.0, "men", ("casual",), ("summer",)),
-        _g("g-0025", "Camel Wool Coat", "outerwear", "Coats", ["camel"], 240.0, "women", ("work", "formal"), ("winter",)),
+        _g(
+            "g-0023",
+            "Terracotta Midi Skirt",
+            "bottom",
+            "Skirts",
+            ["terracotta"],
+            58.0,
+            "women",
+            ("wedding", "casual"),
+            ("summer",),
+        ),
+        _g(
+            "g-0024",
+            "Navy Polo Shirt",
+            "top",
+            "Tshirts",
+            ["navy blue"],
+            30.0,
+            "men",
+            ("casual",),
+            ("summer",),
+        ),
+        _g(
+            "g-0025",
+            "Camel Wool Coat",
+            "outerwear",
+            "Coats",
+            ["camel"],
+            240.0,
+            "women",
+            ("work", "formal"),
+            ("winter",),
+        ),
     ]
 
 
 class FakeCatalogueIndex:
     """The catalogue-index contract over a list of garments: hard filters, then word similarity."""
 
-    def __init__(self, garments: list[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
+    def __init__(
+        self, garments: list[Garment] | None = None, embedder: HashingTextEmbedder | None = None
+    ) -> None:
         self.garments = {g.id: g for g in (garments if garments is not None else fake_garments())}
         self.embedder = embedder or HashingTextEmbedder()
         self.searches: list[tuple[str | None, SearchFilters, int]] = []
 
-    def search(self, query: str | None, filters: SearchFilters | None = None, k: int = 10, image_path: str | None = None) -> list[tuple[Garment, float]]:
+    def search(
+        self,
+        query: str | None,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        image_path: str | None = None,
+    ) -> list[tuple[Garment, float]]:
         filters = filters or SearchFilters()
         self.searches.append((query, filters, k))
         pool = [g for g in self.garments.values() if filters.matches(g)]
@@ -110,7 +335,9 @@ class FakeCatalogueIndex:
 
 def tool_call(name: str, args: dict[str, _Any], call_id: str = "call-1") -> AIMessage:
     """A scripted AI message that calls one tool."""
-    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
+    return AIMessage(
+        content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}]
+    )
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -132,7 +359,9 @@ class ScriptedChatModel(BaseChatModel):
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
     def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
-        self.calls.append({"messages": list(messages), "tools": kwargs.get("tools"), "max_tokens": kwargs.get("max_tokens")})
+        self.calls.append(
+            {"messages": list(messages), "tools": kwargs.get("tools"), "max_tokens": kwargs.get("max_tokens")}
+        )
         if not self.script:
             raise AssertionError("the scripted chat model ran out of replies")
         reply = self.script.pop(0)
@@ -142,12 +371,22 @@ class ScriptedChatModel(BaseChatModel):
             raise reply
         return AIMessage(content=reply) if isinstance(reply, str) else reply
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: _Any,
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self._next(messages, kwargs))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: _Any) -> _Iterator[ChatGenerationChunk]:
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: _Any,
+    ) -> _Iterator[ChatGenerationChunk]:
         reply = self._next(messages, kwargs)
         text = reply.content if isinstance(reply.content, str) else ""
         for piece in re.findall(r"\S+\s*|\s+", text):
@@ -170,7 +409,9 @@ def ensure_service_properties() -> None:
             setattr(Runtime, name, property(lambda self, n=name: self.service(n, missing(n))))
 
 
-def fake_stylist(backend: str = "none", chat_model: _Any = None, index: _Any = None, **settings: _Any) -> _Any:
+def fake_stylist(
+    backend: str = "none", chat_model: _Any = None, index: _Any = None, **settings: _Any
+) -> _Any:
     """A ``Stylist`` on the fake catalogue (and a scripted model when given), in $STYLIST_HOME."""
     from stylist.config import load_settings
     from stylist.facade import Stylist

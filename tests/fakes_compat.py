@@ -16,24 +16,72 @@ from tests.fakes import HashingTextEmbedder  # noqa: F401
 
 _FAKE_ARTICLES = {
     # slot: [(article_type, occasions, seasons, price range)]
-    "top": [("Tshirts", ["casual"], ["summer", "spring"], (10, 40)), ("Shirts", ["formal", "work"], [], (30, 90)),
-            ("Blouse", ["party", "work"], ["summer"], (25, 80)), ("Sweaters", ["casual"], ["winter", "autumn"], (30, 100))],
-    "bottom": [("Jeans", ["casual"], [], (30, 90)), ("Trousers", ["formal", "work"], [], (35, 110)),
-               ("Shorts", ["casual"], ["summer"], (15, 45)), ("Skirts", ["party"], ["summer", "spring"], (25, 80))],
-    "dress": [("Dresses", ["party", "wedding"], ["summer", "spring"], (50, 180)), ("Dresses", ["casual"], ["summer"], (30, 80)),
-              ("Dresses", ["formal"], ["winter", "autumn"], (80, 220))],
-    "shoes": [("Sneakers", ["casual", "sports"], [], (40, 120)), ("Heels", ["party", "formal", "wedding"], [], (50, 150)),
-              ("Sandals", ["casual"], ["summer"], (20, 60)), ("Boots", ["casual"], ["winter", "autumn"], (60, 180)),
-              ("Formal Shoes", ["formal", "work"], [], (60, 160))],
-    "outerwear": [("Blazers", ["formal", "work"], [], (70, 200)), ("Coats", ["casual"], ["winter"], (90, 250))],
+    "top": [
+        ("Tshirts", ["casual"], ["summer", "spring"], (10, 40)),
+        ("Shirts", ["formal", "work"], [], (30, 90)),
+        ("Blouse", ["party", "work"], ["summer"], (25, 80)),
+        ("Sweaters", ["casual"], ["winter", "autumn"], (30, 100)),
+    ],
+    "bottom": [
+        ("Jeans", ["casual"], [], (30, 90)),
+        ("Trousers", ["formal", "work"], [], (35, 110)),
+        ("Shorts", ["casual"], ["summer"], (15, 45)),
+        ("Skirts", ["party"], ["summer", "spring"], (25, 80)),
+    ],
+    "dress": [
+        ("Dresses", ["party", "wedding"], ["summer", "spring"], (50, 180)),
+        ("Dresses", ["casual"], ["summer"], (30, 80)),
+        ("Dresses", ["formal"], ["winter", "autumn"], (80, 220)),
+    ],
+    "shoes": [
+        ("Sneakers", ["casual", "sports"], [], (40, 120)),
+        ("Heels", ["party", "formal", "wedding"], [], (50, 150)),
+        ("Sandals", ["casual"], ["summer"], (20, 60)),
+        ("Boots", ["casual"], ["winter", "autumn"], (60, 180)),
+        ("Formal Shoes", ["formal", "work"], [], (60, 160)),
+    ],
+    "outerwear": [
+        ("Blazers", ["formal", "work"], [], (70, 200)),
+        ("Coats", ["casual"], ["winter"], (90, 250)),
+    ],
     "bag": [("Handbags", ["work", "party"], [], (40, 160)), ("Backpacks", ["casual"], [], (25, 70))],
     "accessory": [("Belts", ["work"], [], (15, 50)), ("Scarves", ["casual"], ["winter", "autumn"], (15, 45))],
 }
-_SINGULAR = {"Tshirts": "T-shirt", "Shirts": "Shirt", "Sweaters": "Sweater", "Trousers": "Trousers", "Skirts": "Skirt",
-             "Dresses": "Dress", "Sneakers": "Sneakers", "Sandals": "Sandals", "Boots": "Boots", "Blazers": "Blazer",
-             "Coats": "Coat", "Handbags": "Handbag", "Backpacks": "Backpack", "Belts": "Belt", "Scarves": "Scarf"}
-_FAKE_COLOURS = ["black", "white", "navy", "beige", "brown", "olive", "rust", "mustard", "red", "green", "blue", "pink",
-                 "yellow", "purple", "grey", "camel"]
+_SINGULAR = {
+    "Tshirts": "T-shirt",
+    "Shirts": "Shirt",
+    "Sweaters": "Sweater",
+    "Trousers": "Trousers",
+    "Skirts": "Skirt",
+    "Dresses": "Dress",
+    "Sneakers": "Sneakers",
+    "Sandals": "Sandals",
+    "Boots": "Boots",
+    "Blazers": "Blazer",
+    "Coats": "Coat",
+    "Handbags": "Handbag",
+    "Backpacks": "Backpack",
+    "Belts": "Belt",
+    "Scarves": "Scarf",
+}
+_FAKE_COLOURS = [
+    "black",
+    "white",
+    "navy",
+    "beige",
+    "brown",
+    "olive",
+    "rust",
+    "mustard",
+    "red",
+    "green",
+    "blue",
+    "pink",
+    "yellow",
+    "purple",
+    "grey",
+    "camel",
+]
 
 
 def fake_catalogue(n: int = 360, seed: int = 3) -> list:
@@ -48,7 +96,11 @@ def fake_catalogue(n: int = 360, seed: int = 3) -> list:
     for i in range(n):
         slot = slots[i % len(slots)]
         article, occasions, seasons, (lo, hi) = rng.choice(_FAKE_ARTICLES[slot])
-        gender = "women" if slot == "dress" or article in ("Heels", "Blouse", "Skirts") else rng.choice(["women", "men", "unisex"])
+        gender = (
+            "women"
+            if slot == "dress" or article in ("Heels", "Blouse", "Skirts")
+            else rng.choice(["women", "men", "unisex"])
+        )
         colour = rng.choice(_FAKE_COLOURS)
         out.append(
             Garment(
@@ -79,7 +131,9 @@ class FakeCatalogueIndex:
 
     def search(self, query, filters=None, k=10, image_path=None):
         self.search_calls += 1
-        rows = [i for i, gid in enumerate(self._ids) if filters is None or filters.matches(self.garments[gid])]
+        rows = [
+            i for i, gid in enumerate(self._ids) if filters is None or filters.matches(self.garments[gid])
+        ]
         if not rows:
             return []
         if query:

@@ -13,8 +13,14 @@ from tests.fakes_agent import ScriptedChatModel  # noqa: F401 - re-exported for 
 
 _PROFILE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
 _PROFILE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
-_PROFILE_TYPES = [("shirts", "top"), ("trousers", "bottom"), ("dresses", "dress"), ("blazers", "outerwear"),
-                  ("sneakers", "shoes"), ("tote bags", "bag")]
+_PROFILE_TYPES = [
+    ("shirts", "top"),
+    ("trousers", "bottom"),
+    ("dresses", "dress"),
+    ("blazers", "outerwear"),
+    ("sneakers", "shoes"),
+    ("tote bags", "bag"),
+]
 
 
 def make_garments(n: int = 48) -> list[Garment]:
@@ -25,12 +31,21 @@ def make_garments(n: int = 48) -> list[Garment]:
         material = _PROFILE_MATERIALS[(i // 2) % len(_PROFILE_MATERIALS)]
         article, slot = _PROFILE_TYPES[(i // 3) % len(_PROFILE_TYPES)]
         noun = article[:-1] if article.endswith("s") else article
-        out.append(Garment(
-            id=f"g{i:03d}", title=f"{colour.title()} {material} {noun}", slot=slot, article_type=article,
-            gender="unisex", colours=[colour], material=material, price=float(20 + (i * 7) % 180),
-            brand=["Acme", "Northwind", "Loom"][i % 3], seasons=["summer"] if material in ("linen", "cotton") else ["winter"],
-            occasions=["casual"] if i % 2 else ["formal"],
-        ))
+        out.append(
+            Garment(
+                id=f"g{i:03d}",
+                title=f"{colour.title()} {material} {noun}",
+                slot=slot,
+                article_type=article,
+                gender="unisex",
+                colours=[colour],
+                material=material,
+                price=float(20 + (i * 7) % 180),
+                brand=["Acme", "Northwind", "Loom"][i % 3],
+                seasons=["summer"] if material in ("linen", "cotton") else ["winter"],
+                occasions=["casual"] if i % 2 else ["formal"],
+            )
+        )
     return out
 
 
@@ -38,7 +53,9 @@ class ProfileCatalogueIndex:
     """The catalogue index contract (get/search/vectors_for …) over ``make_garments()``, with the
     hashing embedder for vectors; records each search's k."""
 
-    def __init__(self, garments: Iterable[Garment] | None = None, embedder: HashingTextEmbedder | None = None) -> None:
+    def __init__(
+        self, garments: Iterable[Garment] | None = None, embedder: HashingTextEmbedder | None = None
+    ) -> None:
         self.garments = {g.id: g for g in (garments if garments is not None else make_garments())}
         self.embedder = embedder or HashingTextEmbedder()
         ids = list(self.garments)

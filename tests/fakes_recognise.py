@@ -6,12 +6,26 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-TSHIRT = [(34, 30), (54, 22), (74, 22), (94, 30), (110, 50), (96, 58), (90, 50), (90, 108), (38, 108), (38, 50), (32, 58), (18, 50)]
+TSHIRT = [
+    (34, 30),
+    (54, 22),
+    (74, 22),
+    (94, 30),
+    (110, 50),
+    (96, 58),
+    (90, 50),
+    (90, 108),
+    (38, 108),
+    (38, 50),
+    (32, 58),
+    (18, 50),
+]
 TROUSERS = [(40, 20), (88, 20), (92, 110), (70, 110), (64, 50), (58, 110), (36, 110)]
 
 
-def garment_picture(colour: tuple[int, int, int], *, size: int = 128, background=(255, 255, 255), stripes=None,
-                    shape=TSHIRT) -> Image.Image:
+def garment_picture(
+    colour: tuple[int, int, int], *, size: int = 128, background=(255, 255, 255), stripes=None, shape=TSHIRT
+) -> Image.Image:
     """A flat garment silhouette in one colour (or horizontal stripes of two) on a plain background."""
     img = Image.new("RGB", (size, size), background)
     mask = Image.new("L", (size, size), 0)
@@ -35,12 +49,21 @@ def two_garments(size: int = 160) -> Image.Image:
     return img
 
 
-def tiny_checkpoint(path: Path, *, n: int = 90, fashion_mnist: str | None = None, limit: int | None = None) -> dict:
+def tiny_checkpoint(
+    path: Path, *, n: int = 90, fashion_mnist: str | None = None, limit: int | None = None
+) -> dict:
     """Train the recogniser for one quick epoch on a few rendered demo garments (seconds, CPU)."""
     from stylist.tools.recognise.train import TrainConfig, train_on_demo
 
-    config = TrainConfig(epochs=1, batch_size=32, fashion_mnist=fashion_mnist, fashion_mnist_limit=limit, threads=1,
-                         shape_width=8, texture_width=8)
+    config = TrainConfig(
+        epochs=1,
+        batch_size=32,
+        fashion_mnist=fashion_mnist,
+        fashion_mnist_limit=limit,
+        threads=1,
+        shape_width=8,
+        texture_width=8,
+    )
     return train_on_demo(path, config, n=n, seed=5)
 
 

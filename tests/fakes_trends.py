@@ -21,5 +21,7 @@ class SynonymTextEmbedder(HashingTextEmbedder):
         self.synonyms = synonyms
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
-        mapped = [" ".join(self.synonyms.get(w, w) for w in re.findall(r"[a-z0-9]+", t.lower())) for t in texts]
+        mapped = [
+            " ".join(self.synonyms.get(w, w) for w in re.findall(r"[a-z0-9]+", t.lower())) for t in texts
+        ]
         return super().embed_texts(mapped)

@@ -8,7 +8,7 @@ import itertools
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,9 @@ from stylist.tools.registry import ToolRegistry
 Script = list[Any]
 
 
-def write_swatch(path: Path, top: tuple[int, int, int], bottom: tuple[int, int, int], size: tuple[int, int] = (24, 32)) -> Path:
+def write_swatch(
+    path: Path, top: tuple[int, int, int], bottom: tuple[int, int, int], size: tuple[int, int] = (24, 32)
+) -> Path:
     """A small two-colour PNG standing in for a garment photo."""
     from PIL import Image as PILImage
 
@@ -126,7 +128,9 @@ class FakeGetProfile(Tool):
         self.store = store
 
     def run(self, args: _UserArgs) -> FakeProfileView:
-        return FakeProfileView(profile=self.store.get_profile(args.user_id), recent_feedback=self.store.feedback(args.user_id))
+        return FakeProfileView(
+            profile=self.store.get_profile(args.user_id), recent_feedback=self.store.feedback(args.user_id)
+        )
 
 
 class FakeUpdateProfile(Tool):
@@ -190,7 +194,9 @@ class FakeTrendForecast(Tool):
         self.calls.append(args)
         k = args.kind
         return _Trends(
-            kind=k, source="demo", horizon_label=args.horizon,
+            kind=k,
+            source="demo",
+            horizon_label=args.horizon,
             rising=[
                 _Trend(kind=k, value="olive", growth=0.31, history=[1, 2, 2, 3, 5], forecast=[6, 8, 9]),
                 _Trend(kind=k, value="linen", growth=0.18, history=[3, 3, 4, 4, 5], forecast=[5, 6, 7]),
@@ -223,21 +229,33 @@ class FakeStylist:
         self.delay = delay
         self.profile_store = FakeProfileStore()
         self.runtime = Runtime(profile_store=self.profile_store)
-        available = [FakeGetProfile(self.profile_store), FakeUpdateProfile(self.profile_store), FakeTrendForecast()]
+        available = [
+            FakeGetProfile(self.profile_store),
+            FakeUpdateProfile(self.profile_store),
+            FakeTrendForecast(),
+        ]
         self.registry = ToolRegistry(t for t in available if t.name in tools)
         self._info = info or StylistInfo(backend="fake", model="scripted", device="cpu", catalogue_size=3000)
         self.catalogue = {
             "g-101": ItemRef(
-                id="g-101", title="Olive linen midi dress", price=89.0, slot="full_body",
+                id="g-101",
+                title="Olive linen midi dress",
+                price=89.0,
+                slot="full_body",
                 image_path=str(write_swatch(image_dir / "g-101.png", (107, 124, 60), (90, 100, 50))),
                 reason="earthy olive, breathable linen for a summer day",
             ),
             "g-202": ItemRef(
-                id="g-202", title="Tan leather sandals", price=55.0, slot="feet",
+                id="g-202",
+                title="Tan leather sandals",
+                price=55.0,
+                slot="feet",
                 image_path=str(write_swatch(image_dir / "g-202.png", (200, 160, 110), (150, 110, 70))),
                 reason="warm tan ties the look together",
             ),
-            "g-303": ItemRef(id="g-303", title="Rust silk scarf", price=25.0, slot="accessory", reason="a rust accent"),
+            "g-303": ItemRef(
+                id="g-303", title="Rust silk scarf", price=25.0, slot="accessory", reason="a rust accent"
+            ),
         }
         self.conversations_: dict[str, dict[str, Any]] = {}
         self.feedback_calls: list[tuple[str, FeedbackKind, str]] = []
@@ -247,8 +265,8 @@ class FakeStylist:
 
     def _now(self) -> str:
         # Strictly increasing per fake, so ordering and snapshots do not depend on other tests.
-        base = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
-        return datetime.fromtimestamp(base + next(self._clock), tz=timezone.utc).isoformat()
+        base = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+        return datetime.fromtimestamp(base + next(self._clock), tz=UTC).isoformat()
 
     # -- conversations ----------------------------------------------------------------------
     def new_conversation(self, user_id: str | None = None) -> str:
@@ -263,7 +281,15 @@ class FakeStylist:
             if conv["user"] != user or not conv["messages"]:
                 continue
             title = conv["messages"][0].text[:60]
-            out.append(ConversationSummary(id=cid, title=title, user_id=user, updated_at=conv["updated"], turns=len(conv["messages"]) // 2))
+            out.append(
+                ConversationSummary(
+                    id=cid,
+                    title=title,
+                    user_id=user,
+                    updated_at=conv["updated"],
+                    turns=len(conv["messages"]) // 2,
+                )
+            )
         return sorted(out, key=lambda c: c.updated_at, reverse=True)
 
     def history(self, conversation_id: str) -> list[HistoryMessage]:
@@ -280,7 +306,9 @@ class FakeStylist:
         )
         words = text.split(" ")
         return [
-            ToolStarted(call_id="call-1", name="search_garments", arguments={"query": message, "max_price": 200}),
+            ToolStarted(
+                call_id="call-1", name="search_garments", arguments={"query": message, "max_price": 200}
+            ),
             ToolFinished(call_id="call-1", name="search_garments", ok=True, duration_s=0.12),
             ToolStarted(call_id="call-2", name="score_outfit", arguments={"item_ids": [i.id for i in items]}),
             ToolFinished(call_id="call-2", name="score_outfit", ok=True, duration_s=0.05),
@@ -288,7 +316,9 @@ class FakeStylist:
             *[Token(text=w if n == 0 else " " + w) for n, w in enumerate(words)],
         ]
 
-    def stream(self, message: str, conversation_id: str | None = None, user_id: str | None = None) -> Iterator[ChatEvent]:
+    def stream(
+        self, message: str, conversation_id: str | None = None, user_id: str | None = None
+    ) -> Iterator[ChatEvent]:
         self.messages.append((message, conversation_id))
         cid = conversation_id or self.new_conversation(user_id)
         if cid not in self.conversations_:
@@ -319,8 +349,13 @@ class FakeStylist:
                 return
             yield event
         reply = ChatReply(
-            conversation_id=cid, text="".join(text), items=items, tool_calls=calls, images=images,
-            backend=self._info.backend, timings=Timings(total_s=time.monotonic() - started),
+            conversation_id=cid,
+            text="".join(text),
+            items=items,
+            tool_calls=calls,
+            images=images,
+            backend=self._info.backend,
+            timings=Timings(total_s=time.monotonic() - started),
         )
         conv = self.conversations_[cid]
         conv["messages"] += [

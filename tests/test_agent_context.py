@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from fakes_agent import fake_garments, fake_stylist
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from fakes_agent import fake_garments, fake_stylist
 from stylist.agent.context import compact, delimit, history_messages
 from stylist.agent.items import SeenItem, Turn
 from stylist.tools.search import SearchHit, SearchResult
@@ -14,11 +14,25 @@ from stylist.tools.search import SearchHit, SearchResult
 
 def test_compact_keeps_few_fields_and_top_k():
     garments = fake_garments()
-    result = SearchResult(query="x", hits=[SearchHit(garment=g, score=0.123456, matched=["slot"]) for g in garments])
+    result = SearchResult(
+        query="x", hits=[SearchHit(garment=g, score=0.123456, matched=["slot"]) for g in garments]
+    )
     data = compact(result, k=3)
     assert len(data["hits"]) == 3
     card = data["hits"][0]["garment"]
-    assert set(card) <= {"id", "title", "price", "currency", "slot", "type", "colours", "gender", "occasions", "seasons", "about"}
+    assert set(card) <= {
+        "id",
+        "title",
+        "price",
+        "currency",
+        "slot",
+        "type",
+        "colours",
+        "gender",
+        "occasions",
+        "seasons",
+        "about",
+    }
     assert "image_path" not in card and "attributes" not in card
     assert data["hits"][0]["score"] == 0.123
     assert len(json.dumps(data)) < 1500
@@ -32,9 +46,20 @@ def test_delimited_data_cannot_close_its_block():
 
 
 def test_history_keeps_recent_turns_and_summarises_the_rest():
-    turns = [Turn(user=f"question {i} " + "x" * 200, assistant=f"answer {i} " + "y" * 200, items=[SeenItem(id=f"g-{i}", title=f"Item {i}")]) for i in range(10)]
+    turns = [
+        Turn(
+            user=f"question {i} " + "x" * 200,
+            assistant=f"answer {i} " + "y" * 200,
+            items=[SeenItem(id=f"g-{i}", title=f"Item {i}")],
+        )
+        for i in range(10)
+    ]
     messages = history_messages(turns, budget_tokens=300)
-    assert isinstance(messages[0], SystemMessage) and "question 7" in messages[0].content and "g-7" in messages[0].content
+    assert (
+        isinstance(messages[0], SystemMessage)
+        and "question 7" in messages[0].content
+        and "g-7" in messages[0].content
+    )
     kept = [m for m in messages if isinstance(m, HumanMessage)]
     assert 1 <= len(kept) < 10 and kept[-1].content.startswith("question 9")
     assert isinstance(messages[-1], AIMessage)
@@ -47,9 +72,8 @@ def test_history_fits_a_single_huge_turn():
 
 
 def test_openai_compatible_server_end_to_end():
-    from langchain_openai import ChatOpenAI
-
     from fake_openai_router import FakeOpenAIServer
+    from langchain_openai import ChatOpenAI
 
     with FakeOpenAIServer() as url:
         model = ChatOpenAI(base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=20)
@@ -62,9 +86,9 @@ def test_openai_compatible_server_end_to_end():
 
 
 def test_lean_compact_keeps_names_and_prices_and_drops_diagnostics():
+    from fakes_agent import fake_garments
     from pydantic import BaseModel
 
-    from fakes_agent import fake_garments
     from stylist.agent.context import compact
 
     class Hit(BaseModel):
@@ -77,6 +101,8 @@ def test_lean_compact_keeps_names_and_prices_and_drops_diagnostics():
 
     g = fake_garments()[0]
     lean = compact(Result(hits=[Hit(garment=g, score=0.9)], alternatives=["x"]), k=3, lean=True)
-    assert lean == {"hits": [{"garment": {"id": g.id, "title": g.title, "price": g.price, "colours": g.colours}}]}
+    assert lean == {
+        "hits": [{"garment": {"id": g.id, "title": g.title, "price": g.price, "colours": g.colours}}]
+    }
     full = compact(Result(hits=[Hit(garment=g, score=0.9)], alternatives=["x"]), k=3)
     assert full["hits"][0]["score"] == 0.9 and full["alternatives"] == ["x"]

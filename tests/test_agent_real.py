@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fakes_agent import fake_stylist
+
 from stylist.events import Done, Token
 
 pytestmark = pytest.mark.slow

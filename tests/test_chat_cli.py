@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fakes_agent import FakeCatalogueIndex, ensure_service_properties
+
 from stylist.cli import main
 
 

@@ -16,7 +16,9 @@ run = run_cli
 
 
 def test_demo_writes_catalogue_and_images(tmp_path: Path, capsys) -> None:
-    code, out, _ = run(capsys, "catalogue", "demo", "--out", str(tmp_path / "demo"), "-n", "12", "--seed", "3", "--json")
+    code, out, _ = run(
+        capsys, "catalogue", "demo", "--out", str(tmp_path / "demo"), "-n", "12", "--seed", "3", "--json"
+    )
     assert code == 0
     summary = json.loads(out)
     assert summary["garments"] == 12

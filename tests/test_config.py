@@ -35,7 +35,7 @@ def test_config_file_from_env_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     [
         ('[llm]\nbackend = "gpt-banana"\n', "llm.backend"),
         ("[llm\nbackend=", "not valid TOML"),
-        ('[server]\nport = 99999\n', "server.port"),
+        ("[server]\nport = 99999\n", "server.port"),
         ('colour_scheme = "x"\n', "colour_scheme"),
     ],
 )

@@ -10,14 +10,25 @@ from stylist.tools.copykit.facts import Facts
 from stylist.tools.copykit.grounding import check_copy
 from stylist.tools.copywriting import write_copy
 from stylist.tools.registry import build_registry
-from tests.fakes_profile import FakeTextGenerator, ProfileCatalogueIndex, ScriptedChatModel, profile_runtime, make_garments
+from tests.fakes_profile import (
+    FakeTextGenerator,
+    ProfileCatalogueIndex,
+    ScriptedChatModel,
+    make_garments,
+    profile_runtime,
+)
 
 GARMENTS = make_garments()
 SHIRT = GARMENTS[0]  # Navy linen shirt, $20.00
 
 
 def test_the_shirt_is_what_the_tests_assume() -> None:
-    assert (SHIRT.colours, SHIRT.material, SHIRT.article_type, SHIRT.price) == (["navy"], "linen", "shirts", 20.0)
+    assert (SHIRT.colours, SHIRT.material, SHIRT.article_type, SHIRT.price) == (
+        ["navy"],
+        "linen",
+        "shirts",
+        20.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,7 +54,9 @@ def test_true_copy_passes_including_colour_families() -> None:
 
 
 def test_wrong_colour_is_regenerated() -> None:
-    llm = FakeTextGenerator(["This red linen shirt is a must-have.", "A crisp navy linen shirt for formal days."])
+    llm = FakeTextGenerator(
+        ["This red linen shirt is a must-have.", "A crisp navy linen shirt for formal days."]
+    )
     result = write_copy([SHIRT], kind="product", tone="minimal", llm=llm)
     assert result.source == "llm_retry" and result.text == "A crisp navy linen shirt for formal days."
     assert "colour 'red'" in result.rejected[0]
@@ -60,7 +73,9 @@ def test_wrong_colour_twice_falls_back_to_the_template() -> None:
 
 
 def test_first_good_draft_is_used_and_preamble_trimmed() -> None:
-    llm = FakeTextGenerator(['Here is your copy: "Meet the navy linen shirt, breezy and sharp for formal summer days!"'])
+    llm = FakeTextGenerator(
+        ['Here is your copy: "Meet the navy linen shirt, breezy and sharp for formal summer days!"']
+    )
     result = write_copy([SHIRT], kind="caption", tone="playful", llm=llm)
     assert result.source == "llm" and result.text.startswith("Meet the navy")
 
@@ -78,7 +93,7 @@ def test_llm_failure_falls_back() -> None:
 @pytest.mark.parametrize("tone", ["playful", "luxury", "minimal"])
 def test_templates_are_grounded_for_every_kind_and_tone(kind: str, tone: str) -> None:
     for start in range(0, len(GARMENTS), 5):
-        items = GARMENTS[start:start + 3] if kind == "outfit" else [GARMENTS[start]]
+        items = GARMENTS[start : start + 3] if kind == "outfit" else [GARMENTS[start]]
         result = write_copy(items, kind=kind, tone=tone)
         report = check_copy(result.text, Facts.of(items), kind=kind, tone=tone)
         assert report.ok, (result.text, report.problems)
@@ -86,7 +101,9 @@ def test_templates_are_grounded_for_every_kind_and_tone(kind: str, tone: str) ->
 
 def test_tool_uses_template_with_backend_none_and_checks_ids_and_lang() -> None:
     llm = ScriptedChatModel(script=["should not be called"])
-    runtime = profile_runtime(load_settings(llm={"backend": "none"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm)
+    runtime = profile_runtime(
+        load_settings(llm={"backend": "none"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm
+    )
     tool = build_registry(runtime).get("write_copy")
     out = tool.invoke({"item_id": "g000", "kind": "product", "tone": "luxury"})
     assert out.source == "template" and out.attempts == 0 and llm.calls == []
@@ -99,8 +116,12 @@ def test_tool_uses_template_with_backend_none_and_checks_ids_and_lang() -> None:
 
 
 def test_tool_drafts_through_the_configured_chat_model() -> None:
-    llm = ScriptedChatModel(script=["A red linen shirt. $20.00.", "A navy linen shirt, cut clean for formal days. $20.00."])
-    runtime = profile_runtime(load_settings(llm={"backend": "embedded"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm)
+    llm = ScriptedChatModel(
+        script=["A red linen shirt. $20.00.", "A navy linen shirt, cut clean for formal days. $20.00."]
+    )
+    runtime = profile_runtime(
+        load_settings(llm={"backend": "embedded"}), catalogue_index=ProfileCatalogueIndex(), chat_model=llm
+    )
     out = build_registry(runtime).invoke("write_copy", {"item_id": "g000", "tone": "minimal"})
     assert out.source == "llm_retry" and out.text.endswith("$20.00.") and "colour 'red'" in out.rejected[0]
     system, prompt = llm.calls[0]["messages"]
@@ -108,7 +129,10 @@ def test_tool_drafts_through_the_configured_chat_model() -> None:
 
 
 def test_tool_falls_back_when_the_model_cannot_load() -> None:
-    runtime = profile_runtime(load_settings(llm={"backend": "embedded"}), catalogue_index=ProfileCatalogueIndex(),
-                           chat_model=ScriptedChatModel(script=[LLMError("the GGUF file is missing")]))
+    runtime = profile_runtime(
+        load_settings(llm={"backend": "embedded"}),
+        catalogue_index=ProfileCatalogueIndex(),
+        chat_model=ScriptedChatModel(script=[LLMError("the GGUF file is missing")]),
+    )
     out = build_registry(runtime).invoke("write_copy", {"item_id": "g000"})
     assert out.source == "template" and "the GGUF file is missing" in out.rejected[0]

@@ -7,7 +7,9 @@ from stylist import db
 
 def test_open_creates_wal_sqlite_and_records_migrations(tmp_path: Path, monkeypatch) -> None:
     seen = []
-    monkeypatch.setattr(db, "MIGRATIONS", [(1, lambda conn: seen.append(1)), (2, lambda conn: seen.append(2))])
+    monkeypatch.setattr(
+        db, "MIGRATIONS", [(1, lambda conn: seen.append(1)), (2, lambda conn: seen.append(2))]
+    )
     url = f"sqlite:///{tmp_path / 'sub' / 's.db'}"
     database = db.open_database(url)
     with database.engine.connect() as conn:

@@ -85,8 +85,13 @@ def test_images_are_written_and_deterministic(rendered, tmp_path: Path) -> None:
     assert all(Path(g.image_path).parent == folder for g in garments)
     again = generate_demo_catalogue(n=120, seed=3, image_dir=tmp_path)
     for a, b in zip(garments, again):
-        assert hashlib.sha256(Path(a.image_path).read_bytes()).digest() == hashlib.sha256(Path(b.image_path).read_bytes()).digest()
-    assert [g.model_copy(update={"image_path": None}) for g in garments] == generate_demo_catalogue(n=120, seed=3)
+        assert (
+            hashlib.sha256(Path(a.image_path).read_bytes()).digest()
+            == hashlib.sha256(Path(b.image_path).read_bytes()).digest()
+        )
+    assert [g.model_copy(update={"image_path": None}) for g in garments] == generate_demo_catalogue(
+        n=120, seed=3
+    )
 
 
 def test_images_are_128_rgb_with_a_visible_garment(rendered) -> None:
@@ -102,9 +107,13 @@ def test_images_are_128_rgb_with_a_visible_garment(rendered) -> None:
 
 
 def test_fill_colour_is_close_to_the_named_colour() -> None:
-    garments = [g for g in generate_demo_catalogue(n=600, seed=11)
-                if g.slot in (Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.OUTERWEAR) and g.pattern == "solid"
-                and g.colours[0] not in ("white", "cream")]
+    garments = [
+        g
+        for g in generate_demo_catalogue(n=600, seed=11)
+        if g.slot in (Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.OUTERWEAR)
+        and g.pattern == "solid"
+        and g.colours[0] not in ("white", "cream")
+    ]
     assert len(garments) > 50
     for g in garments:
         pixels = np.asarray(render(g)).reshape(-1, 3).astype(int)
@@ -115,9 +124,13 @@ def test_fill_colour_is_close_to_the_named_colour() -> None:
 
 
 def test_patterns_show_two_colours() -> None:
-    garments = [g for g in generate_demo_catalogue(n=400, seed=5)
-                if g.slot in (Slot.TOP, Slot.DRESS) and g.pattern in ("striped", "checked", "polka dot")
-                and len(g.colours) == 2]
+    garments = [
+        g
+        for g in generate_demo_catalogue(n=400, seed=5)
+        if g.slot in (Slot.TOP, Slot.DRESS)
+        and g.pattern in ("striped", "checked", "polka dot")
+        and len(g.colours) == 2
+    ]
     assert garments
     for g in garments:
         pixels = np.asarray(render(g)).reshape(-1, 3).astype(int)
@@ -144,9 +157,20 @@ def test_any_catalogue_garment_with_a_known_type_can_be_drawn() -> None:
     def garment(article: str, colour: str = "olive") -> Garment:
         return Garment(id=article, title=article, slot=Slot.OTHER, article_type=article, colours=[colour])
 
-    cases = {"Tshirts": "tshirt", "Casual Shoes": "sneakers", "Sweatshirts": "sweater", "Handbags": "handbag",
-             "Sunglasses": "sunglasses", "Track Pants": "trousers", "Day Dresses": "dress", "Jeans": "jeans",
-             "Shirts": "shirt", "Ankle Booties": "boots", "Watches": "watch", "Necklace and Chains": "necklace"}
+    cases = {
+        "Tshirts": "tshirt",
+        "Casual Shoes": "sneakers",
+        "Sweatshirts": "sweater",
+        "Handbags": "handbag",
+        "Sunglasses": "sunglasses",
+        "Track Pants": "trousers",
+        "Day Dresses": "dress",
+        "Jeans": "jeans",
+        "Shirts": "shirt",
+        "Ankle Booties": "boots",
+        "Watches": "watch",
+        "Necklace and Chains": "necklace",
+    }
     for article, shape in cases.items():
         assert shape_for(garment(article)) == shape, article
     image = render(garment("Shirts", "navy blue"))

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ConfigDict
-
 from designs_helpers import train_tiny
 from fakes import MeanColourImageEmbedder
 from fakes_agent import FakeCatalogueIndex, fake_stylist
+from pydantic import BaseModel, ConfigDict
+
 from stylist.agent.router import RouteHint, Router
 from stylist.config import load_settings
 from stylist.errors import IndexNotBuiltError, ToolInputError
@@ -50,13 +50,19 @@ class PictureIndex(FakeCatalogueIndex):
 
 def runtime_with(sampler, image_embedder=None, index=None, **settings) -> Runtime:
     """A runtime on the tiny GAN and the fake catalogue; no image encoder unless given."""
-    services = {"design_sampler": sampler, "catalogue_index": index or WordsOnlyIndex(), "image_embedder": image_embedder}
+    services = {
+        "design_sampler": sampler,
+        "catalogue_index": index or WordsOnlyIndex(),
+        "image_embedder": image_embedder,
+    }
     return Runtime(load_settings(llm={"backend": "none"}, **settings), **services)
 
 
 def test_tool_through_the_registry_writes_pngs_under_designs_dir(sampler):
     runtime = runtime_with(sampler)
-    out = build_registry(runtime).invoke("design_garments", {"brief": "a red circle", "n": 3, "seed": 5, "size": 96})
+    out = build_registry(runtime).invoke(
+        "design_garments", {"brief": "a red circle", "n": 3, "seed": 5, "size": 96}
+    )
     designs_dir = Path(runtime.settings.designs_dir).resolve()
     assert len(out.images) == 3 and out.images == [d.path for d in out.designs]
     for path in out.images:
@@ -73,9 +79,13 @@ def test_tool_through_the_registry_writes_pngs_under_designs_dir(sampler):
     assert out.designs[0].inspired_by[0].garment.id.startswith("g-")
     assert "circle red" in out.designs[0].reason or "red circle" in out.designs[0].reason
     index = PictureIndex()
-    by_picture = build_registry(runtime_with(sampler, index=index)).invoke("design_garments", {"brief": "a red circle", "n": 2, "seed": 5})
+    by_picture = build_registry(runtime_with(sampler, index=index)).invoke(
+        "design_garments", {"brief": "a red circle", "n": 2, "seed": 5}
+    )
     assert by_picture.inspired_by_method == "image" and index.pictures == by_picture.images
-    again = build_registry(runtime).invoke("design_garments", {"brief": "a red circle", "n": 3, "seed": 5, "size": 96})
+    again = build_registry(runtime).invoke(
+        "design_garments", {"brief": "a red circle", "n": 3, "seed": 5, "size": 96}
+    )
     assert [Path(p).read_bytes() for p in again.images] == [Path(p).read_bytes() for p in out.images]
 
 
@@ -89,7 +99,9 @@ def test_rerank_keeps_the_candidate_closest_to_the_brief(sampler):
             return self.embed_images([PILImage.new("RGB", (8, 8), (255, 0, 0))])
 
     runtime = runtime_with(sampler, image_embedder=ColourWords(), designs={"candidates": 6})
-    out = build_registry(runtime).invoke("design_garments", {"brief": "a red circle", "n": 2, "seed": 1, "inspired_by": 0})
+    out = build_registry(runtime).invoke(
+        "design_garments", {"brief": "a red circle", "n": 2, "seed": 1, "inspired_by": 0}
+    )
     assert out.candidates == 6
     assert all(d.brief_similarity is not None for d in out.designs)
     # the kept design is the best of its six candidates by the embedder's similarity
@@ -116,7 +128,11 @@ def test_bad_inputs_are_clear_errors(sampler):
 
 def test_router_sends_design_requests_to_the_tool(sampler):
     router = Router(build_registry(runtime_with(sampler)))
-    for message in ("design me a navy striped summer dress", "generate a red jacket", "sketch 3 floral skirts"):
+    for message in (
+        "design me a navy striped summer dress",
+        "generate a red jacket",
+        "sketch 3 floral skirts",
+    ):
         decision = router.route(message)
         assert decision.tool == "design_garments", message
         assert decision.arguments["brief"] == message
@@ -138,7 +154,10 @@ def test_agent_streams_image_events_and_reply_images(sampler):
     finished = next(i for i, e in enumerate(events) if isinstance(e, ToolFinished))
     assert events.index(images[0]) == finished + 1
     assert all(Path(p).is_file() for p in reply.images)
-    assert reply.text.startswith("I drew 4 new designs (design 1: square blue") and "that inspired them" in reply.text
+    assert (
+        reply.text.startswith("I drew 4 new designs (design 1: square blue")
+        and "that inspired them" in reply.text
+    )
 
 
 class PictureOut(BaseModel):
@@ -173,7 +192,10 @@ def test_any_tool_output_with_images_reaches_the_reply():
     events = list(agent.run("a picture please", TurnContext(conversation_id="c1", user_id="default")))
     reply = events[-1].reply
     assert reply.images == paths  # repeats dropped, order kept
-    assert [(e.path, e.caption) for e in events if isinstance(e, Image)] == [("/tmp/a.png", "first"), ("/tmp/b.png", "")]
+    assert [(e.path, e.caption) for e in events if isinstance(e, Image)] == [
+        ("/tmp/a.png", "first"),
+        ("/tmp/b.png", ""),
+    ]
 
 
 def test_cli_design_json(sampler, tmp_path, monkeypatch):
@@ -183,8 +205,24 @@ def test_cli_design_json(sampler, tmp_path, monkeypatch):
 
     checkpoint = sampler.checkpoint
     out_dir = tmp_path / "out"
-    result = CliRunner().invoke(app, ["--set", f"designs.model={checkpoint}", "design", "two blue squares", "-n", "2",
-                                      "--seed", "3", "--out", str(out_dir), "--inspired-by", "0", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--set",
+            f"designs.model={checkpoint}",
+            "design",
+            "two blue squares",
+            "-n",
+            "2",
+            "--seed",
+            "3",
+            "--out",
+            str(out_dir),
+            "--inspired-by",
+            "0",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["seed"] == 3 and len(data["images"]) == 2
@@ -212,8 +250,21 @@ def test_cli_train_gan_one_epoch_then_resume_then_design(tmp_path):
 
     catalogue = write_catalogue(generate_demo_catalogue(12, 3, tmp_path / "pics"), tmp_path / "cat.jsonl")
     run_dir, out = tmp_path / "run", tmp_path / "gan.pt"
-    common = ["train", "gan", "--catalogue", str(catalogue), "--run-dir", str(run_dir), "--out", str(out),
-              "--width", "4", "--batch-size", "6", "--json"]
+    common = [
+        "train",
+        "gan",
+        "--catalogue",
+        str(catalogue),
+        "--run-dir",
+        str(run_dir),
+        "--out",
+        str(out),
+        "--width",
+        "4",
+        "--batch-size",
+        "6",
+        "--json",
+    ]
     first = CliRunner().invoke(app, [*common, "--epochs", "1"])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)

@@ -37,7 +37,9 @@ def test_unloadable_model_is_a_clear_error(tmp_path):
 @pytest.mark.slow
 def test_packaged_minilm_embeds_normalised_and_meaningful():
     embedder = SentenceTransformerTextEmbedder("embedded", device="auto", batch_size=4)
-    vectors = embedder.embed_texts(["navy formal shirt for men", "dark blue office shirt", "red summer dress", "a", "b"])
+    vectors = embedder.embed_texts(
+        ["navy formal shirt for men", "dark blue office shirt", "red summer dress", "a", "b"]
+    )
     assert vectors.shape == (5, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

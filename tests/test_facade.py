@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fakes_agent import ScriptedChatModel, fake_stylist, tool_call
+
 from stylist import Stylist
 from stylist.conversations import ConversationNotFoundError
 from stylist.errors import ItemNotFoundError, ProfileError
@@ -38,10 +38,22 @@ def test_multi_turn_memory_survives_a_restart(stylist_home):
 
 
 def test_model_sees_earlier_turns_after_restart():
-    s1 = fake_stylist("embedded", chat_model=ScriptedChatModel(script=[tool_call("search_garments", {"query": "coat"}), "Beige Trench Coat [g-0016] ($199)."]))
+    s1 = fake_stylist(
+        "embedded",
+        chat_model=ScriptedChatModel(
+            script=[tool_call("search_garments", {"query": "coat"}), "Beige Trench Coat [g-0016] ($199)."]
+        ),
+    )
     cid = s1.chat("a coat for autumn").conversation_id
-    model = ScriptedChatModel(script=[tool_call("search_garments", {"query": "belt"}), "The Beige Trench Coat [g-0016] pairs with Brown Leather Belt [g-0018]."])
-    reply = fake_stylist("embedded", chat_model=model).chat("what belt goes with that coat?", conversation_id=cid)
+    model = ScriptedChatModel(
+        script=[
+            tool_call("search_garments", {"query": "belt"}),
+            "The Beige Trench Coat [g-0016] pairs with Brown Leather Belt [g-0018].",
+        ]
+    )
+    reply = fake_stylist("embedded", chat_model=model).chat(
+        "what belt goes with that coat?", conversation_id=cid
+    )
     texts = [m.content for m in model.calls[0]["messages"]]
     assert "a coat for autumn" in texts and any("g-0016" in t for t in texts)
     # the coat from the earlier turn's tool result is still grounded
@@ -137,5 +149,7 @@ def test_deleting_a_user_erases_their_conversations():
     from sqlalchemy import text
 
     with s.store.db.engine.connect() as conn:
-        left = conn.execute(text("SELECT count(*) FROM conversation_messages WHERE conversation_id = :c"), {"c": cid}).scalar()
+        left = conn.execute(
+            text("SELECT count(*) FROM conversation_messages WHERE conversation_id = :c"), {"c": cid}
+        ).scalar()
     assert left == 0

@@ -37,7 +37,10 @@ def test_prices_and_colours_are_corrected():
 
 def test_budget_mentions_are_not_item_prices():
     g = Grounder(KNOWN)
-    assert g.check_line("Rust Wrap Dress [g-0003] fits your $200 budget") == "Rust Wrap Dress [g-0003] fits your $200 budget"
+    assert (
+        g.check_line("Rust Wrap Dress [g-0003] fits your $200 budget")
+        == "Rust Wrap Dress [g-0003] fits your $200 budget"
+    )
     assert g.report.price_fixes == 0
 
 
@@ -49,12 +52,24 @@ def test_numeric_catalogue_ids():
 
 
 def test_a_title_shared_by_several_garments_keeps_each_ones_price():
-    twins = {f"d-{n}": SeenItem(id=f"d-{n}", title="Black sneakers", price=price, colours=["black"])
-             for n, price in ((771, 156.99), (2701, 270.99), (851, 95.0))}
+    twins = {
+        f"d-{n}": SeenItem(id=f"d-{n}", title="Black sneakers", price=price, colours=["black"])
+        for n, price in ((771, 156.99), (2701, 270.99), (851, 95.0))
+    }
     g = Grounder(twins)
-    lines = [f"{i}. Black sneakers [d-{n}] — ${price}, black shoes." for i, (n, price) in enumerate(((771, "156.99"), (2701, "270.99"), (851, "95")), 1)]
+    lines = [
+        f"{i}. Black sneakers [d-{n}] — ${price}, black shoes."
+        for i, (n, price) in enumerate(((771, "156.99"), (2701, "270.99"), (851, "95")), 1)
+    ]
     assert [g.check_line(line) for line in lines] == lines  # each line's id says which pair: no "fix"
     assert g.report.price_fixes == 0 and sorted(g.report.grounded) == ["d-2701", "d-771", "d-851"]
-    assert g.check_line("The Black sneakers at $95 are the bargain.") == "The Black sneakers at $95 are the bargain."
-    assert g.check_line("Black sneakers [d-851] at $120.") == "Black sneakers [d-851] at $95."  # wrong for its id: fixed
-    assert g.check_line("Black sneakers for $20.") == "Black sneakers for $156.99."  # no twin costs 20: the first's price
+    assert (
+        g.check_line("The Black sneakers at $95 are the bargain.")
+        == "The Black sneakers at $95 are the bargain."
+    )
+    assert (
+        g.check_line("Black sneakers [d-851] at $120.") == "Black sneakers [d-851] at $95."
+    )  # wrong for its id: fixed
+    assert (
+        g.check_line("Black sneakers for $20.") == "Black sneakers for $156.99."
+    )  # no twin costs 20: the first's price

@@ -99,7 +99,10 @@ def test_compact_encoder_learns_colour_and_shape_and_round_trips(tmp_path: Path)
     ids, imgs, texts = synthetic_set()
     embedder = HashingTextEmbedder(dim=64)
     result = train_image_encoder(
-        ids, imgs, texts, embedder,
+        ids,
+        imgs,
+        texts,
+        embedder,
         EncoderConfig(backbone="compact", image_size=32, width=8, hidden_dim=64),
         TrainConfig(epochs=40, batch_size=16, lr=5e-3, val_fraction=0.0),
     )
@@ -120,7 +123,14 @@ def test_compact_encoder_learns_colour_and_shape_and_round_trips(tmp_path: Path)
 
 def test_checkpoint_for_another_text_space_is_refused(tmp_path: Path) -> None:
     ids, imgs, texts = synthetic_set(1)
-    result = train_image_encoder(ids, imgs, texts, HashingTextEmbedder(dim=32), EncoderConfig(backbone="compact", image_size=32, width=4, hidden_dim=16), TrainConfig(epochs=1, val_fraction=0.0))
+    result = train_image_encoder(
+        ids,
+        imgs,
+        texts,
+        HashingTextEmbedder(dim=32),
+        EncoderConfig(backbone="compact", image_size=32, width=4, hidden_dim=16),
+        TrainConfig(epochs=1, val_fraction=0.0),
+    )
     save_checkpoint(result.model, tmp_path / "e.pt")
     with pytest.raises(ModelUnavailableError, match="32-d text space"):
         TrainedImageEmbedder(tmp_path / "e.pt", HashingTextEmbedder(dim=64))
@@ -132,5 +142,3 @@ def test_checkpoint_for_another_text_space_is_refused(tmp_path: Path) -> None:
 def test_unknown_clip_model_offline_is_a_clear_error() -> None:
     with pytest.raises(ModelUnavailableError, match="cannot load the image model"):
         ClipImageEmbedder("/nonexistent/clip-model")
-
-

@@ -10,12 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
-from stylist.index.build import build_index
-from stylist.index.demo import generate_demo_catalogue
-from stylist.index.filters import SearchFilters
-from stylist.index.schema import Slot
-from stylist.index.store import CatalogueIndex
-from stylist.index.store.catalogue_index import ScoreWeights
 
 from stylist.config import load_settings
 from stylist.errors import (
@@ -24,6 +18,12 @@ from stylist.errors import (
     ModelUnavailableError,
     ToolInputError,
 )
+from stylist.index.build import build_index
+from stylist.index.demo import generate_demo_catalogue
+from stylist.index.filters import SearchFilters
+from stylist.index.schema import Slot
+from stylist.index.store import CatalogueIndex
+from stylist.index.store.catalogue_index import ScoreWeights
 from tests.cli_helpers import run_cli
 from tests.fakes import (
     ColourTowerImageEmbedder,
@@ -33,7 +33,15 @@ from tests.fakes import (
 )
 from tests.sample_catalogue import sample_garments
 
-RGB = {"navy": (0, 0, 128), "black": (10, 10, 10), "red": (220, 20, 20), "white": (250, 250, 250), "green": (20, 150, 40), "beige": (220, 200, 160), "blue": (30, 60, 200)}
+RGB = {
+    "navy": (0, 0, 128),
+    "black": (10, 10, 10),
+    "red": (220, 20, 20),
+    "white": (250, 250, 250),
+    "green": (20, 150, 40),
+    "beige": (220, 200, 160),
+    "blue": (30, 60, 200),
+}
 
 
 def picture(path: Path, colour: str, size: int = 32) -> Path:
@@ -46,11 +54,20 @@ def picture(path: Path, colour: str, size: int = 32) -> Path:
 
 def with_pictures(garments, folder: Path, colour_of=lambda g: g.colours[0]):
     folder.mkdir(parents=True, exist_ok=True)
-    return [g.model_copy(update={"image_path": str(picture(folder / f"{g.id}.png", colour_of(g)))}) for g in garments]
+    return [
+        g.model_copy(update={"image_path": str(picture(folder / f"{g.id}.png", colour_of(g)))})
+        for g in garments
+    ]
 
 
 def open_index(settings, text, image=None, weights=None) -> CatalogueIndex:
-    return CatalogueIndex.open(settings.index_dir, text, settings=settings.index, image_embedder=(lambda: image) if image else None, weights=weights)
+    return CatalogueIndex.open(
+        settings.index_dir,
+        text,
+        settings=settings.index,
+        image_embedder=(lambda: image) if image else None,
+        weights=weights,
+    )
 
 
 @pytest.fixture
@@ -68,13 +85,21 @@ def test_build_embeds_pictures_and_reports_the_ones_it_could_not(settings, tmp_p
     Image.new("RGBA", (40, 40), (220, 20, 20, 128)).save(tmp_path / "rgba.png")  # modes are normalised
     garments[6] = garments[6].model_copy(update={"image_path": str(tmp_path / "rgba.png")})
     seen = []
-    report = build_index(settings, HashingTextEmbedder(), garments=garments, image_embedder=MeanColourImageEmbedder(), progress=lambda *a: seen.append(a))
+    report = build_index(
+        settings,
+        HashingTextEmbedder(),
+        garments=garments,
+        image_embedder=MeanColourImageEmbedder(),
+        progress=lambda *a: seen.append(a),
+    )
     assert report.indexed == 30 and report.image_vectors == 27
     assert report.images_missing == 2 and report.image_embedder == "fake-mean-colour"
     [problem] = report.image_problems
     assert problem.value == garments[5].id and "notes.png" in problem.reason and problem.field == "image_path"
     assert report.images_per_s and report.timings["images_s"] >= 0
-    assert sum(n for stage, n, _ in seen if stage == "pictures") == 28 and ("pictures", 28) in {(s, t) for s, _, t in seen}
+    assert sum(n for stage, n, _ in seen if stage == "pictures") == 28 and ("pictures", 28) in {
+        (s, t) for s, _, t in seen
+    }
     index = open_index(settings, HashingTextEmbedder(), MeanColourImageEmbedder())
     assert index.manifest.image_embedder == "fake-mean-colour" and not index.manifest.image_shares_text_space
     _, has = index.image_vectors_for([g.id for g in garments[:8]])
@@ -102,7 +127,9 @@ def test_search_by_own_picture_and_by_a_recoloured_variant(settings, tmp_path):
 def test_recogniser_contract_search_none_with_image_path(settings, tmp_path):
     garments = with_pictures(sample_garments(12), tmp_path / "pics")
     build_index(settings, HashingTextEmbedder(), garments=garments, image_embedder=MeanColourImageEmbedder())
-    hits = open_index(settings, HashingTextEmbedder(), MeanColourImageEmbedder()).search(None, image_path=garments[0].image_path, k=3)
+    hits = open_index(settings, HashingTextEmbedder(), MeanColourImageEmbedder()).search(
+        None, image_path=garments[0].image_path, k=3
+    )
     assert len(hits) == 3 and all(isinstance(s, float) for _, s in hits)
 
 
@@ -130,11 +157,18 @@ def test_text_query_scores_pictures_too_and_weights_change_the_order(settings, m
     assert set(text_only[0].parts) == {"text"} and set(hybrid[0].parts) == {"text", "text_image"}
     for h in hybrid:
         assert h.score == pytest.approx(0.5 * h.parts["text"] + 0.5 * h.parts["text_image"], abs=1e-3)
-    red_pictures = lambda hits: sum(g.id not in flip and "red" in g.colours for g in (h.garment for h in hits))  # noqa: E731
+
+    def red_pictures(hits):
+        return sum(g.id not in flip and "red" in g.colours for g in (h.garment for h in hits))
+
     assert red_pictures(pictures) > red_pictures(text_only)
     # a word-red garment with a blue picture falls when the pictures count
     fake_red = next(h.garment.id for h in text_only if h.garment.id in flip)
-    rank = lambda hits: [h.garment.id for h in hits].index(fake_red) if fake_red in [h.garment.id for h in hits] else 99  # noqa: E731
+
+    def rank(hits):
+        ids = [h.garment.id for h in hits]
+        return ids.index(fake_red) if fake_red in ids else 99
+
     assert rank(hybrid) > rank(text_only)
 
 
@@ -165,9 +199,13 @@ def test_a_model_with_its_own_text_tower_embeds_the_words_itself(settings, tmp_p
     assert all(h.parts["text_image"] == 1.0 for h in hits)
     text_only = index.search_scored("something blue", k=6, weights=ScoreWeights(text=1, text_image=0))
     blue = lambda hs: sum(h.garment.id in flip for h in hs)  # noqa: E731
-    assert blue(hits) == 6 and blue(text_only) < 6, [(h.garment.id, h.garment.image_path[-10:], h.parts) for h in hits]  # only the pictures say blue
+    assert blue(hits) == 6 and blue(text_only) < 6, [
+        (h.garment.id, h.garment.image_path[-10:], h.parts) for h in hits
+    ]  # only the pictures say blue
     # another encoder than the one that built the index: no words↔picture part (and no error)
-    other = open_index(settings, text, ColourWordImageEmbedder(text), weights=ScoreWeights(text=0.5, text_image=0.5))
+    other = open_index(
+        settings, text, ColourWordImageEmbedder(text), weights=ScoreWeights(text=0.5, text_image=0.5)
+    )
     assert all(set(h.parts) == {"text"} for h in other.search_scored("blue jeans", k=3))
 
 
@@ -182,7 +220,9 @@ def test_words_and_photo_together(settings, mismatched, tmp_path):
 
 
 def test_weights_come_from_settings_and_env(monkeypatch, tmp_path):
-    assert load_settings(home=str(tmp_path)).embed.index_images is False  # tests/conftest.py turns pictures off
+    assert (
+        load_settings(home=str(tmp_path)).embed.index_images is False
+    )  # tests/conftest.py turns pictures off
     monkeypatch.delenv("STYLIST_EMBED__INDEX_IMAGES")
     assert load_settings(home=str(tmp_path)).embed.index_images is True  # the product default
     monkeypatch.setenv("STYLIST_EMBED__HYBRID_IMAGE_WEIGHT", "0.6")
@@ -209,7 +249,9 @@ def test_bad_picture_queries_are_named(settings, tmp_path):
     text_only = load_settings(home=str(tmp_path / "t"))
     build_index(text_only, HashingTextEmbedder(), garments=garments)
     with pytest.raises(IndexNotBuiltError, match="no image vectors") as err:
-        open_index(text_only, HashingTextEmbedder(), MeanColourImageEmbedder()).search(None, image_path=garments[0].image_path)
+        open_index(text_only, HashingTextEmbedder(), MeanColourImageEmbedder()).search(
+            None, image_path=garments[0].image_path
+        )
     assert "stylist index build" in err.value.hint
 
 
@@ -220,8 +262,12 @@ run = run_cli
 @pytest.fixture
 def fake_models(monkeypatch):
     monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
-    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder())
-    monkeypatch.setattr("stylist.index.imagenc.embedder.make_image_embedder", lambda *a, **k: MeanColourImageEmbedder())
+    monkeypatch.setattr(
+        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+    )
+    monkeypatch.setattr(
+        "stylist.index.imagenc.embedder.make_image_embedder", lambda *a, **k: MeanColourImageEmbedder()
+    )
 
 
 def test_cli_build_and_search_by_image(capsys, stylist_home, fake_models, tmp_path):
@@ -235,7 +281,9 @@ def test_cli_build_and_search_by_image(capsys, stylist_home, fake_models, tmp_pa
     assert code == 0, err
     hits = json.loads(out)
     assert hits[0]["id"] == target["id"] and set(hits[0]["scores"]) == {"image"}
-    code, out, err = run(capsys, "search", "dress", "--image", target["image_path"], "--slot", "dress", "--json")
+    code, out, err = run(
+        capsys, "search", "dress", "--image", target["image_path"], "--slot", "dress", "--json"
+    )
     assert code == 0, err
     assert all(h["slot"] == "dress" and set(h["scores"]) == {"text", "image"} for h in json.loads(out))
     code, out, err = run(capsys, "search", "--image", target["image_path"], "-k", "2")
@@ -253,14 +301,26 @@ def test_cli_build_without_pictures_then_image_search_says_what_to_do(capsys, st
     code, out, err = run(capsys, "search", "--image", picture_path)
     err = " ".join(err.split())
     assert code != 0 and "no image vectors" in err and "stylist index build" in err and "Traceback" not in err
-    code, out, err = run(capsys, "--set", "embed.index_images=false", "--set", "index.demo_size=12", "index", "build", "--demo", "--json")
+    code, out, err = run(
+        capsys,
+        "--set",
+        "embed.index_images=false",
+        "--set",
+        "index.demo_size=12",
+        "index",
+        "build",
+        "--demo",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["image_vectors"] == 0
 
 
 @pytest.mark.slow
 def test_training_a_new_encoder_then_rebuilding_uses_it(capsys, stylist_home, monkeypatch):
     """`stylist train image-encoder` writes <home>/models/image_encoder.pt; the next build embeds with it."""
-    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder())
+    monkeypatch.setattr(
+        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+    )
     monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
     small = ["--set", "index.demo_size=16"]
     train = [*small, "train", "image-encoder", "--backbone", "compact", "--image-size", "32", "--json"]
@@ -271,7 +331,9 @@ def test_training_a_new_encoder_then_rebuilding_uses_it(capsys, stylist_home, mo
         code, out, err = run(capsys, *small, "index", "build", "--demo", "--json")
         assert code == 0, err
         names.append(json.loads(out)["image_embedder"])
-    assert all(n.startswith("stylist-image:compact:image_encoder.pt:") for n in names) and names[0] != names[1]
+    assert (
+        all(n.startswith("stylist-image:compact:image_encoder.pt:") for n in names) and names[0] != names[1]
+    )
     picture_path = json.loads(run(capsys, "search", "--json", "-k", "1")[1])[0]["image_path"]
     code, out, err = run(capsys, "search", "--image", picture_path, "--json", "-k", "2")
     assert code == 0 and len(json.loads(out)) == 2
@@ -291,7 +353,13 @@ def test_word_search_on_an_index_with_pictures_does_not_load_torch(settings, mis
         "assert 'text_image' in hits[0].parts, hits\n"
         "print(sorted(m for m in ('torch', 'efficientnet_lite_pytorch', 'chromadb') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
@@ -307,10 +375,16 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
     encoder = make_image_embedder("embedded", text, "cpu", 32, settings.models_dir)
     garments = generate_demo_catalogue(n=80, seed=11, image_dir=tmp_path / "pics")
     report = build_index(settings, text, garments=garments, image_embedder=encoder)
-    assert report.image_vectors == 80 and report.image_embedder.startswith("stylist-image:efficientnet-lite0:demo.pt:")
+    assert report.image_vectors == 80 and report.image_embedder.startswith(
+        "stylist-image:efficientnet-lite0:demo.pt:"
+    )
     index = open_index(settings, text, encoder)
-    assert not index.manifest.image_shares_text_space  # trained into MiniLM's space, not the fake text model's
-    own = sum(g.id in [h.id for h, _ in index.search(None, k=3, image_path=g.image_path)] for g in garments[:20])
+    assert (
+        not index.manifest.image_shares_text_space
+    )  # trained into MiniLM's space, not the fake text model's
+    own = sum(
+        g.id in [h.id for h, _ in index.search(None, k=3, image_path=g.image_path)] for g in garments[:20]
+    )
     assert own >= 18  # its own picture: top 3 for at least 90%
     # a cropped, mirrored variant still finds the garment or one of the same article and colour
     same = 0
@@ -319,7 +393,10 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
         variant = ImageOps.mirror(img.crop((10, 10, 118, 118)))
         variant.save(tmp_path / "variant.png")
         top = [h for h, _ in index.search(None, k=5, image_path=str(tmp_path / "variant.png"))]
-        same += any(h.id == g.id or (h.article_type == g.article_type and set(h.colours) & set(g.colours)) for h in top)
+        same += any(
+            h.id == g.id or (h.article_type == g.article_type and set(h.colours) & set(g.colours))
+            for h in top
+        )
     assert same >= 14  # 70%
     # a recoloured rendering of the garment ranks garments of the new colour higher than chance
     from stylist.index.demo import COLOURS, render
@@ -332,7 +409,10 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
         top = [h for h, _ in index.search(None, k=5, image_path=str(tmp_path / "recoloured.png"))]
         share.append(sum(colour in h.colours for h in top) / 5)
         base.append(sum(colour in h.colours for h in garments) / len(garments))
-    assert np.mean(share) >= max(0.1, 3 * np.mean(base)), (np.mean(share), np.mean(base))  # measured 0.13 vs 0.036
+    assert np.mean(share) >= max(0.1, 3 * np.mean(base)), (
+        np.mean(share),
+        np.mean(base),
+    )  # measured 0.13 vs 0.036
 
 
 @pytest.mark.slow
@@ -344,6 +424,8 @@ def test_first_use_builds_with_the_packaged_encoder_by_default(monkeypatch, tmp_
     settings = load_settings(home=str(tmp_path / "h"), index={"demo_size": 24})
     runtime = Runtime(settings, text_embedder=HashingTextEmbedder())
     index = runtime.catalogue_index
-    assert index.manifest.image_count == 24 and index.manifest.image_embedder.startswith("stylist-image:efficientnet-lite0:demo.pt:")
+    assert index.manifest.image_count == 24 and index.manifest.image_embedder.startswith(
+        "stylist-image:efficientnet-lite0:demo.pt:"
+    )
     own = next(iter(index))
     assert index.search(None, image_path=own.image_path, k=1)[0][0].id == own.id

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from stylist.index.build import build_index
-from stylist.tools.search import SearchResult, search_garments
 
 from stylist.config import load_settings
+from stylist.index.build import build_index
 from stylist.runtime import Runtime
+from stylist.tools.search import SearchResult, search_garments
 from tests.cli_helpers import run_cli
 from tests.fakes import HashingTextEmbedder
 from tests.sample_catalogue import sample_garments
@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch):
     """Every runtime the CLI makes gets the fast fake embedder instead of MiniLM."""
-    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder())
+    monkeypatch.setattr(
+        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+    )
 
 
 run = run_cli
@@ -36,7 +38,9 @@ def built(stylist_home):
 
 
 def test_build_reports_skipped_rows_with_file_line_field(capsys, stylist_home):
-    code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--json")
+    code, out, err = run(
+        capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--json"
+    )
     assert code == 0, err
     report = json.loads(out)
     assert report["indexed"] == 2 and report["rows_read"] == 10 and report["skipped"] == 8
@@ -52,7 +56,9 @@ def test_build_table_and_strict_failure_keep_previous_index(capsys, stylist_home
     code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments.csv"))
     assert code == 0, err
     assert "rows read" in out and "indexed" in out
-    code, out, err = run(capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--strict")
+    code, out, err = run(
+        capsys, "index", "build", "--catalogue", str(FIXTURES / "garments_bad.csv"), "--strict"
+    )
     assert code != 0
     assert "garments_bad.csv" in err and "line" in err and "Traceback" not in err
     code, out, _ = run(capsys, "item", "c1", "--json")  # the previous index still answers
@@ -69,7 +75,20 @@ def test_build_bad_arguments(capsys):
 
 
 def test_search_json_shape_and_filters(capsys, built):
-    code, out, err = run(capsys, "search", "navy formal shirt for men", "--slot", "top", "--gender", "men", "--max-price", "120", "-k", "4", "--json")
+    code, out, err = run(
+        capsys,
+        "search",
+        "navy formal shirt for men",
+        "--slot",
+        "top",
+        "--gender",
+        "men",
+        "--max-price",
+        "120",
+        "-k",
+        "4",
+        "--json",
+    )
     assert code == 0, err
     hits = json.loads(out)
     assert len(hits) == 4
@@ -79,8 +98,12 @@ def test_search_json_shape_and_filters(capsys, built):
     assert hits[0]["colours"] == ["navy"] and hits[0]["article_type"] == "Shirts"
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
-    code, out, _ = run(capsys, "search", "boots", "--colour", "red", "--colour", "black", "--season", "winter", "--json")
-    assert code == 0 and all(set(h["colours"]) & {"red", "black"} and "winter" in h["seasons"] for h in json.loads(out))
+    code, out, _ = run(
+        capsys, "search", "boots", "--colour", "red", "--colour", "black", "--season", "winter", "--json"
+    )
+    assert code == 0 and all(
+        set(h["colours"]) & {"red", "black"} and "winter" in h["seasons"] for h in json.loads(out)
+    )
     code, out, _ = run(capsys, "search", "--brand", "Rarebrand", "--json")
     assert code == 0 and sorted(h["id"] for h in json.loads(out)) == ["rare-0", "rare-1", "rare-2"]
 

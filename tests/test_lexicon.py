@@ -30,11 +30,20 @@ def test_canonical_names() -> None:
 
 
 def test_filters_accept_everyday_words_for_canonical_catalogue_values() -> None:
-    g = Garment(id="1", title="Coat", slot=Slot.OUTERWEAR, article_type="Coat", colours=["navy blue"], seasons=["autumn"])
+    g = Garment(
+        id="1",
+        title="Coat",
+        slot=Slot.OUTERWEAR,
+        article_type="Coat",
+        colours=["navy blue"],
+        seasons=["autumn"],
+    )
     assert SearchFilters(colours=["Navy"], seasons=["fall"]).matches(g)
     assert SearchFilters(colours=["navy blue"], seasons=["autumn"]).matches(g)
     assert not SearchFilters(colours=["red"]).matches(g)
-    legacy = Garment(id="2", title="Coat", slot=Slot.OUTERWEAR, article_type="Coat", colours=["navy"], seasons=["fall"])
+    legacy = Garment(
+        id="2", title="Coat", slot=Slot.OUTERWEAR, article_type="Coat", colours=["navy"], seasons=["fall"]
+    )
     assert SearchFilters(colours=["navy"], seasons=["autumn"]).matches(legacy)
 
 
@@ -43,10 +52,16 @@ def test_store_filter_arrays_agree_on_canonical_names() -> None:
 
     garments = [
         Garment(id="a", title="A", slot=Slot.TOP, article_type="Shirt", colours=["navy"], seasons=["fall"]),
-        Garment(id="b", title="B", slot=Slot.TOP, article_type="Shirt", colours=["navy blue"], seasons=["autumn"]),
+        Garment(
+            id="b", title="B", slot=Slot.TOP, article_type="Shirt", colours=["navy blue"], seasons=["autumn"]
+        ),
         Garment(id="c", title="C", slot=Slot.TOP, article_type="Shirt", colours=["gray"], seasons=["summer"]),
     ]
-    for filters in (SearchFilters(colours=["navy"]), SearchFilters(seasons=["Fall"]), SearchFilters(colours=["grey"])):
+    for filters in (
+        SearchFilters(colours=["navy"]),
+        SearchFilters(seasons=["Fall"]),
+        SearchFilters(colours=["grey"]),
+    ):
         expected = [filters.matches(g) for g in garments]
         assert list(FilterArrays(garments).mask(filters)) == expected
     assert [SearchFilters(colours=["navy"]).matches(g) for g in garments] == [True, True, False]

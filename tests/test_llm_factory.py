@@ -11,8 +11,7 @@ import pytest
 
 from stylist.config import load_settings
 from stylist.errors import ConfigError, ModelUnavailableError
-from stylist.llm import generate, make_chat_model
-from stylist.llm import gguf
+from stylist.llm import generate, gguf, make_chat_model
 from stylist.runtime import Runtime
 
 

@@ -10,8 +10,8 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel, Field
 
-from stylist.llm.local import LocalChatModel, Prompt, normalise_tool_choice
 from stylist.llm.llamacpp import _call_grammar, inline_refs
+from stylist.llm.local import LocalChatModel, Prompt, normalise_tool_choice
 from stylist.llm.prompting import (
     CHATML_TEMPLATE,
     inline_tools,
@@ -45,13 +45,15 @@ class Scripted(LocalChatModel):
         self.seen.append({"messages": list(messages), "tools": tools, "choice": choice})
         return Prompt(text="prompt", prefill="<tool_call>\n" if tools and choice else "")
 
-    def _pieces(self, prompt: Prompt, *, max_tokens: int, temperature: float, stop: list[str]) -> Iterator[str]:
+    def _pieces(
+        self, prompt: Prompt, *, max_tokens: int, temperature: float, stop: list[str]
+    ) -> Iterator[str]:
         self.seen[-1].update(max_tokens=max_tokens, temperature=temperature, stop=stop)
         yield from self.pieces
         self._last_usage = (7, len(self.pieces), "stop")
 
 
-CALL = ['<tool_', 'call>\n{"name": "search_garment", ', '"arguments": {"query": "red dress"}}\n</tool_call>']
+CALL = ["<tool_", 'call>\n{"name": "search_garment", ', '"arguments": {"query": "red dress"}}\n</tool_call>']
 
 
 def test_plain_answer_streams_every_piece():
@@ -77,7 +79,11 @@ def search_tool() -> dict[str, Any]:
         "function": {
             "name": "search_garments",
             "description": "Search the catalogue.",
-            "parameters": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+            "parameters": {
+                "type": "object",
+                "properties": {"query": {"type": "string"}},
+                "required": ["query"],
+            },
         },
     }
 
@@ -150,9 +156,16 @@ def test_invoke_options_reach_the_backend():
 
 @pytest.mark.parametrize(
     ("choice", "expected"),
-    [(None, None), ("auto", None), ("none", "none"), ("any", "required"), ("required", "required"),
-     (True, "required"), ("search_garments", "search_garments"),
-     ({"type": "function", "function": {"name": "search_garments"}}, "search_garments")],
+    [
+        (None, None),
+        ("auto", None),
+        ("none", "none"),
+        ("any", "required"),
+        ("required", "required"),
+        (True, "required"),
+        ("search_garments", "search_garments"),
+        ({"type": "function", "function": {"name": "search_garments"}}, "search_garments"),
+    ],
 )
 def test_tool_choice_forms(choice, expected):
     assert normalise_tool_choice(choice, ["search_garments"]) == expected
@@ -178,7 +191,10 @@ def conversation():
 def test_messages_become_template_dicts():
     dicts = to_template_messages(conversation())
     assert [d["role"] for d in dicts] == ["system", "user", "assistant", "tool"]
-    assert dicts[2]["tool_calls"][0]["function"] == {"name": "search_garments", "arguments": {"query": "red dress"}}
+    assert dicts[2]["tool_calls"][0]["function"] == {
+        "name": "search_garments",
+        "arguments": {"query": "red dress"},
+    }
     assert dicts[3]["tool_call_id"] == "c1"
 
 
@@ -254,8 +270,8 @@ def test_default_threads_leave_a_core_free(monkeypatch):
 
 def test_compact_tools_keep_names_types_and_enums_only():
     from stylist.agent.adapters import langchain_tools
-    from stylist.llm.prompting import compact_tools, to_openai_tools
     from stylist.config import load_settings
+    from stylist.llm.prompting import compact_tools, to_openai_tools
     from stylist.runtime import Runtime
     from stylist.tools.registry import build_registry
 
@@ -265,7 +281,9 @@ def test_compact_tools_keep_names_types_and_enums_only():
     assert len(json.dumps(small)) < len(json.dumps(full)) / 2
     search = next(t["function"] for t in small if t["function"]["name"] == "search_garments")
     props = search["parameters"]["properties"]
-    assert props["max_price"] == {"type": "number"}  # Optional[float]: the null branch and the description dropped
+    assert props["max_price"] == {
+        "type": "number"
+    }  # Optional[float]: the null branch and the description dropped
     assert props["colours"] == {"type": "array", "items": {"type": "string"}}
     assert set(props["gender"]["enum"]) >= {"women", "men"}  # short enums stay: they guide the values
     assert search["description"].endswith(".") and len(search["description"]) <= 160

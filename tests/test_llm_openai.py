@@ -33,8 +33,14 @@ def server():
 
 def runtime_for(server: FakeOpenAIServer, **llm) -> Runtime:
     settings = load_settings(
-        llm={"backend": "openai", "model": "qwen-7b", "base_url": server.base_url,
-             "api_key": "secret", "timeout_s": 5, **llm}
+        llm={
+            "backend": "openai",
+            "model": "qwen-7b",
+            "base_url": server.base_url,
+            "api_key": "secret",
+            "timeout_s": 5,
+            **llm,
+        }
     )
     return Runtime(settings)
 
@@ -86,7 +92,11 @@ def test_required_tool_choice_is_sent(server):
 
 def test_tool_call_written_as_text_is_recovered(server):
     # a small model served without a tool-call parser answers with tags in the content
-    server.script(Reply(content='<tool_call>\n{"name": "search_garment", "arguments": {"query": "boots"}}\n</tool_call>'))
+    server.script(
+        Reply(
+            content='<tool_call>\n{"name": "search_garment", "arguments": {"query": "boots"}}\n</tool_call>'
+        )
+    )
     reply = runtime_for(server).chat_model.bind_tools([SEARCH]).invoke([HumanMessage("boots")])
     assert reply.tool_calls[0]["name"] == "search_garments"
     assert reply.tool_calls[0]["args"] == {"query": "boots"}
@@ -102,8 +112,12 @@ def test_text_without_tools_bound_is_left_alone(server):
 
 def test_generate_helper(server):
     server.script(Reply(content="Sun-ready linen for long summer days."))
-    text = generate("Write a tagline for a linen shirt", system="You write fashion copy.",
-                    max_tokens=30, runtime=runtime_for(server))
+    text = generate(
+        "Write a tagline for a linen shirt",
+        system="You write fashion copy.",
+        max_tokens=30,
+        runtime=runtime_for(server),
+    )
     assert text == "Sun-ready linen for long summer days."
     body = server.requests[0]
     assert body["messages"][0] == {"role": "system", "content": "You write fashion copy."}
@@ -122,7 +136,8 @@ def test_wrong_api_key_is_an_llm_error(server):
 
 
 def test_unreachable_server_is_an_llm_error():
-    settings = load_settings(llm={"backend": "openai", "model": "m", "base_url": "http://127.0.0.1:9/v1",
-                                  "timeout_s": 2})
+    settings = load_settings(
+        llm={"backend": "openai", "model": "m", "base_url": "http://127.0.0.1:9/v1", "timeout_s": 2}
+    )
     with pytest.raises(LLMError, match="the language model failed"):
         generate("x", runtime=Runtime(settings))

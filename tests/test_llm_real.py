@@ -79,8 +79,10 @@ def test_context_overflow_is_a_clear_error(tmp_path):
 def test_default_qwen_assembles_loads_and_calls_a_tool(qwen):
     assert qwen.model_path.stat().st_size == 491_400_064
     reply = qwen.bind_tools([SearchGarments, GetTrends]).invoke(
-        [SystemMessage("You are a fashion stylist. Use the tools to find garments."),
-         HumanMessage("Find me a red dress under 50 euros.")]
+        [
+            SystemMessage("You are a fashion stylist. Use the tools to find garments."),
+            HumanMessage("Find me a red dress under 50 euros."),
+        ]
     )
     assert [c["name"] for c in reply.tool_calls] == ["SearchGarments"], reply
     args = SearchGarments.model_validate(reply.tool_calls[0]["args"])
@@ -130,9 +132,16 @@ def tiny_hf_model(tmp_path_factory) -> Path:
     fast.save_pretrained(folder)
     torch.manual_seed(0)
     config = transformers.LlamaConfig(
-        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
-        eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id, bos_token_id=None,
+        vocab_size=len(fast),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=2048,
+        eos_token_id=fast.eos_token_id,
+        pad_token_id=fast.pad_token_id,
+        bos_token_id=None,
     )
     transformers.LlamaForCausalLM(config).save_pretrained(folder)
     return folder
@@ -152,13 +161,17 @@ def test_transformers_backend_renders_tools_and_streams(tiny_hf_model, tmp_path)
 
 def test_transformers_required_call_on_a_random_model_is_reported(tiny_hf_model, tmp_path):
     model = llm_model(tmp_path, backend="transformers", model=str(tiny_hf_model), max_tokens=16)
-    reply = model.bind_tools([SearchGarments], tool_choice="required").invoke([HumanMessage("red dress")], max_tokens=8)
+    reply = model.bind_tools([SearchGarments], tool_choice="required").invoke(
+        [HumanMessage("red dress")], max_tokens=8
+    )
     # random weights write no readable call: it must surface as invalid, never as content
     assert reply.tool_calls == [] and len(reply.invalid_tool_calls) == 1
     assert reply.response_metadata["raw_text"].startswith("<tool_call>\n")
 
 
-@pytest.mark.skipif(not os.environ.get("STYLIST_TEST_HF_GGUF"), reason="set STYLIST_TEST_HF_GGUF=1 (about 2 min)")
+@pytest.mark.skipif(
+    not os.environ.get("STYLIST_TEST_HF_GGUF"), reason="set STYLIST_TEST_HF_GGUF=1 (about 2 min)"
+)
 def test_transformers_loads_the_smollm2_gguf(tmp_path):
     pytest.importorskip("gguf")
     model = llm_model(tmp_path, backend="transformers", model="smollm2", max_tokens=16)

@@ -51,7 +51,9 @@ def test_unclosed_tag_at_end_of_output():
 
 def test_truncated_json_is_closed():
     # max_tokens cut the output inside the arguments
-    call, _ = one('<tool_call>\n{"name": "search_garments", "arguments": {"query": "red dress", "max_price": 80')
+    call, _ = one(
+        '<tool_call>\n{"name": "search_garments", "arguments": {"query": "red dress", "max_price": 80'
+    )
     assert call.arguments == {"query": "red dress", "max_price": 80}
 
 
@@ -65,7 +67,9 @@ def test_tags_without_closing_between_calls():
 
 
 def test_python_call_inside_tags():
-    call, _ = one('<tool_call>search_garments(query="ankle boots", max_price=120, colours=["black"])</tool_call>')
+    call, _ = one(
+        '<tool_call>search_garments(query="ankle boots", max_price=120, colours=["black"])</tool_call>'
+    )
     assert call.name == "search_garments"
     assert call.arguments == {"query": "ankle boots", "max_price": 120, "colours": ["black"]}
 
@@ -150,7 +154,9 @@ def test_single_quotes_and_trailing_commas():
 
 
 def test_python_literals_true_false_none():
-    call, _ = one('{"name": "search_garments", "arguments": {"query": "coat", "on_sale": True, "brand": None}}')
+    call, _ = one(
+        '{"name": "search_garments", "arguments": {"query": "coat", "on_sale": True, "brand": None}}'
+    )
     assert call.arguments == {"query": "coat", "on_sale": True, "brand": None}
 
 

@@ -24,7 +24,9 @@ def test_original_layout_with_year_and_bad_rows() -> None:
     assert shirt.gender is Gender.MEN and shirt.colours == ["navy blue"] and shirt.seasons == ["autumn"]
     assert shirt.occasions == ["casual"] and shirt.price is None and shirt.brand == "Turtle Check"
     assert shirt.pattern == "checked" and shirt.attributes["year"] == "2011"
-    assert shirt.description.startswith("A navy blue shirt for men by Turtle Check, suited to casual wear in autumn.")
+    assert shirt.description.startswith(
+        "A navy blue shirt for men by Turtle Check, suited to casual wear in autumn."
+    )
     assert by_id["39386"].description.startswith("A pair of blue jeans for men")
 
     dress = by_id["21379"]  # unquoted commas in the name are joined back
@@ -34,7 +36,12 @@ def test_original_layout_with_year_and_bad_rows() -> None:
     assert by_id["11000"].slot is Slot.BEAUTY  # personal care is kept
     assert by_id["12002"].slot is Slot.OTHER  # home items are kept, out of outfit slots
     heels = by_id["12005"]  # blank season, year, usage, name
-    assert heels.title == "Gold Heels" and heels.seasons == [] and heels.occasions == [] and heels.gender is Gender.GIRLS
+    assert (
+        heels.title == "Gold Heels"
+        and heels.seasons == []
+        and heels.occasions == []
+        and heels.gender is Gender.GIRLS
+    )
 
     problems = {p.line: (p.field, p.reason) for p in result.problems}
     assert problems == {
@@ -55,7 +62,9 @@ def test_variant_without_year_with_colorgroup() -> None:
     assert watch.colours == ["silver", "grey"] and watch.attributes["colour_group"] == "grey"
     assert "year" not in watch.attributes and watch.slot is Slot.ACCESSORY
     assert tee.title == "Nike Boys Olive, Striped T-shirt" and tee.gender is Gender.BOYS
-    assert tee.pattern == "striped" and tee.occasions == ["sports"] and tee.attributes["colour_group"] == "green"
+    assert (
+        tee.pattern == "striped" and tee.occasions == ["sports"] and tee.attributes["colour_group"] == "green"
+    )
     assert bag.title == "Hidesign Women Tan Leather Handbag, Large" and bag.material == "leather"
     assert bag.slot is Slot.BAG and bag.occasions == ["formal"]
     assert shoes.colours == [] and shoes.occasions == [] and shoes.brand == "Puma"
@@ -91,7 +100,9 @@ def test_price_column_and_extra_columns(tmp_path: Path) -> None:
     [shirt] = result.garments
     assert shirt.price == 24.99 and shirt.attributes["link"] == "http://x/1"
     assert [(p.line, p.field, p.reason) for p in result.problems] == [
-        (3, "price", "not a number"), (4, "price", "negative price")]
+        (3, "price", "not a number"),
+        (4, "price", "negative price"),
+    ]
 
 
 def test_header_without_article_type_is_reported(tmp_path: Path) -> None:
@@ -120,5 +131,14 @@ def test_real_kaggle_styles_file(shared_data: Path) -> None:
     assert sum(summary["skipped_by_reason"].values()) == summary["skipped"]
     assert summary["loaded"] > 39_000  # every article type maps; nothing valid is lost
     slots = {g.slot for g in result.garments}
-    assert {Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.OUTERWEAR, Slot.SHOES, Slot.BAG, Slot.ACCESSORY, Slot.JEWELRY} <= slots
+    assert {
+        Slot.TOP,
+        Slot.BOTTOM,
+        Slot.DRESS,
+        Slot.OUTERWEAR,
+        Slot.SHOES,
+        Slot.BAG,
+        Slot.ACCESSORY,
+        Slot.JEWELRY,
+    } <= slots
     assert all(g.colours for g in result.garments[:1000] if g.attributes.get("colour_group"))

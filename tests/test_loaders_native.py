@@ -157,13 +157,34 @@ def test_images_dir_resolves_relative_image_paths(tmp_path: Path) -> None:
 
 def _sample(image: Path) -> list[Garment]:
     return [
-        Garment(id="r1", title="Mustard knit sweater", description="Chunky, warm; \"cosy\".", slot=Slot.TOP,
-                article_type="Sweater", gender=Gender.WOMEN, colours=["mustard", "cream"], pattern="striped",
-                material="wool", seasons=["autumn", "winter"], occasions=["casual"], price=79.0, brand="Ochre & Co",
-                image_path=str(image), attributes={"fit": "oversized", "neck": "crew"}),
+        Garment(
+            id="r1",
+            title="Mustard knit sweater",
+            description='Chunky, warm; "cosy".',
+            slot=Slot.TOP,
+            article_type="Sweater",
+            gender=Gender.WOMEN,
+            colours=["mustard", "cream"],
+            pattern="striped",
+            material="wool",
+            seasons=["autumn", "winter"],
+            occasions=["casual"],
+            price=79.0,
+            brand="Ochre & Co",
+            image_path=str(image),
+            attributes={"fit": "oversized", "neck": "crew"},
+        ),
         Garment(id="r2", title="Plain belt", slot=Slot.ACCESSORY, article_type="Belt"),
-        Garment(id="r3", title="Ünïcode, commas | pipes", slot=Slot.SHOES, article_type="Sneakers", price=0.0,
-                currency="EUR", gender=Gender.BOYS, attributes={"note": "a, b"}),
+        Garment(
+            id="r3",
+            title="Ünïcode, commas | pipes",
+            slot=Slot.SHOES,
+            article_type="Sneakers",
+            price=0.0,
+            currency="EUR",
+            gender=Gender.BOYS,
+            attributes={"note": "a, b"},
+        ),
     ]
 
 
@@ -190,14 +211,21 @@ def test_aliases_and_attribute_columns_do_not_collide(tmp_path: Path) -> None:
     path.write_text("id,name,articleType,color,season\na1,Sage linen shirt,Shirt,sage,Fall\n")
     [g] = load_catalogue(path).garments
     assert g.title == "Sage linen shirt" and g.colours == ["sage"] and g.seasons == ["autumn"]
-    garment = Garment(id="x", title="T", slot=Slot.TOP, article_type="Shirt", colours=["red"], attributes={"color": "crimson-ish"})
+    garment = Garment(
+        id="x",
+        title="T",
+        slot=Slot.TOP,
+        article_type="Shirt",
+        colours=["red"],
+        attributes={"color": "crimson-ish"},
+    )
     out = write_catalogue([garment], tmp_path / "out.csv")
     assert load_catalogue(out).garments == [garment]
 
 
 def test_oversized_csv_field_is_a_row_problem(tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
-    path.write_text("id,title,article_type\nh1,\"" + "x" * 200_000 + "\",Shirt\nok,Fine shirt,Shirt\n")
+    path.write_text('id,title,article_type\nh1,"' + "x" * 200_000 + '",Shirt\nok,Fine shirt,Shirt\n')
     result = load_catalogue(path)
     assert [g.id for g in result.garments] == ["ok"]
     assert result.problems[0].line == 2 and result.problems[0].reason.startswith("unreadable CSV record")
@@ -205,7 +233,9 @@ def test_oversized_csv_field_is_a_row_problem(tmp_path: Path) -> None:
 
 def test_csv_attributes_column_may_hold_json(tmp_path: Path) -> None:
     path = tmp_path / "attrs.csv"
-    path.write_text('id,title,article_type,attributes\na,Shirt,Shirt,"{""fit"": ""slim""}"\nb,Shirt,Shirt,"{broken"\n')
+    path.write_text(
+        'id,title,article_type,attributes\na,Shirt,Shirt,"{""fit"": ""slim""}"\nb,Shirt,Shirt,"{broken"\n'
+    )
     result = load_catalogue(path)
     assert result.garments[0].attributes == {"fit": "slim"}
     assert (result.problems[0].line, result.problems[0].field) == (3, "attributes")

@@ -75,7 +75,12 @@ def test_metadata_list_layout_and_bad_json(tmp_path: Path) -> None:
     path = tmp_path / "items.json"
     path.write_text(json.dumps([{"item_id": 1, "title": "Red silk scarf", "semantic_category": "scarves"}]))
     [scarf] = load_catalogue(path).garments
-    assert scarf.id == "1" and scarf.slot is Slot.ACCESSORY and scarf.colours == ["red"] and scarf.material == "silk"
+    assert (
+        scarf.id == "1"
+        and scarf.slot is Slot.ACCESSORY
+        and scarf.colours == ["red"]
+        and scarf.material == "silk"
+    )
     path.write_text('{"1": {"title": "x",\n')
     result = load_catalogue(path)
     assert result.garments == [] and result.problems[0].reason.startswith("not valid JSON")
@@ -89,7 +94,12 @@ def test_real_polyvore_outfits(shared_data: Path) -> None:
     assert summary["loaded"] + summary["skipped"] == 9070
     reasons = summary["skipped_by_reason"]
     assert reasons["items[].category: not a fashion item"] == 1585  # the home_other items
-    assert set(reasons) == {"items[].category: not a fashion item", "items[].polyvore_tid: same product as item …"}
+    assert set(reasons) == {
+        "items[].category: not a fashion item",
+        "items[].polyvore_tid: same product as item …",
+    }
     assert summary["loaded"] == len({g.attributes["polyvore_tid"] for g in result.garments})
     assert sum(1 for g in result.garments if g.colours) > 1800
-    assert {Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.OUTERWEAR, Slot.SHOES, Slot.BAG, Slot.JEWELRY} <= {g.slot for g in result.garments}
+    assert {Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.OUTERWEAR, Slot.SHOES, Slot.BAG, Slot.JEWELRY} <= {
+        g.slot for g in result.garments
+    }

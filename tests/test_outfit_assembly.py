@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from fakes_compat import FakeCatalogueIndex, fake_catalogue
+
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.index.schema import Gender, Slot
 from stylist.tools.outfits.assembly import NoOutfitError, OutfitAssembler
@@ -42,7 +42,9 @@ def _complete(slots: list[Slot]) -> bool:
 
 
 def test_outfits_are_complete_within_budget_and_gender(assembler, index):
-    result = assembler.build(OutfitRequest(brief="summer wedding guest, earthy colours", budget=250, gender=Gender.WOMEN, k=3))
+    result = assembler.build(
+        OutfitRequest(brief="summer wedding guest, earthy colours", budget=250, gender=Gender.WOMEN, k=3)
+    )
     assert 1 <= len(result.outfits) <= 3
     for outfit in result.outfits:
         slots = [i.slot for i in outfit.items]
@@ -118,7 +120,9 @@ def test_parse_brief():
     assert b.palette == "earthy" and "rust" in b.colours and "olive" in b.colours
     assert b.gender is Gender.WOMEN and b.max_price == 200 and Slot.OUTERWEAR in b.slots
     assert {"navy blue", "white"} <= set(parse_brief("navy and white for men").colours)
-    assert parse_brief("office look").occasions == ["work"]  # the extractor maps office to the catalogue's tag
+    assert parse_brief("office look").occasions == [
+        "work"
+    ]  # the extractor maps office to the catalogue's tag
     assert parse_brief("").query == ""
 
 
@@ -127,8 +131,20 @@ def test_profile_preference_moves_the_choice(index, scorer, catalogue):
     request = OutfitRequest(brief="casual", gender=Gender.WOMEN, k=1, user_id="ana", extras=[])
     first = plain.build(request).outfits[0]
     chosen = next(i.id for i in first.items if i.slot is Slot.SHOES)
-    loved = next(g.id for g in catalogue if g.slot is Slot.SHOES and g.id != chosen and g.gender is Gender.WOMEN
-                 and "casual" in g.occasions and (g.price or 0) < 100)
-    liked = OutfitAssembler(index, scorer, candidates_per_slot=500, beam_width=6,
-                            preference=lambda user, hits: {g.id: (5.0 if g.id == loved else 0.0) for g, _ in hits})
+    loved = next(
+        g.id
+        for g in catalogue
+        if g.slot is Slot.SHOES
+        and g.id != chosen
+        and g.gender is Gender.WOMEN
+        and "casual" in g.occasions
+        and (g.price or 0) < 100
+    )
+    liked = OutfitAssembler(
+        index,
+        scorer,
+        candidates_per_slot=500,
+        beam_width=6,
+        preference=lambda user, hits: {g.id: (5.0 if g.id == loved else 0.0) for g, _ in hits},
+    )
     assert loved in [i.id for i in liked.build(request).outfits[0].items]

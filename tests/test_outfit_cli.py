@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from typer.testing import CliRunner
-
 from fakes import HashingTextEmbedder
 from fakes_compat import compat_runtime, fake_catalogue
+from typer.testing import CliRunner
+
 from stylist.cli import app, main
 from stylist.cli.common import CliState
 from stylist.errors import ItemNotFoundError, ToolInputError
@@ -60,7 +60,9 @@ def test_score_tool_bad_input(runtime):
         tool.invoke({"item_ids": [ids[0]]})
     with pytest.raises(ToolInputError, match="item_ids"):
         tool.invoke({})
-    assert [i["id"] for i in tool.invoke({"item_ids": f"{ids[0]}, {ids[1]}"}).items] == ids  # a string is split
+    assert [
+        i["id"] for i in tool.invoke({"item_ids": f"{ids[0]}, {ids[1]}"}).items
+    ] == ids  # a string is split
 
 
 def test_cli_score_json(runtime):
@@ -74,8 +76,21 @@ def test_cli_score_json(runtime):
 
 def test_cli_build_json_and_text(runtime):
     anchor = _ids(Slot.TOP)[0]
-    out = CliRunner().invoke(app, ["outfit", "build", "summer wedding guest, earthy colours", "--budget", "300",
-                                   "--gender", "women", "--anchor", anchor, "--json"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "outfit",
+            "build",
+            "summer wedding guest, earthy colours",
+            "--budget",
+            "300",
+            "--gender",
+            "women",
+            "--anchor",
+            anchor,
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["outfits"] and all(anchor in [i["id"] for i in o["items"]] for o in data["outfits"])
@@ -85,7 +100,10 @@ def test_cli_build_json_and_text(runtime):
 
 
 def test_cli_errors_print_without_traceback(runtime, capsys):
-    for argv in (["outfit", "score", "nope", "g0001"], ["outfit", "build", "party", "--budget", "5", "--gender", "women"]):
+    for argv in (
+        ["outfit", "score", "nope", "g0001"],
+        ["outfit", "build", "party", "--budget", "5", "--gender", "women"],
+    ):
         with pytest.raises(SystemExit) as exit_:
             main(argv)
         assert exit_.value.code != 0
@@ -96,8 +114,22 @@ def test_cli_errors_print_without_traceback(runtime, capsys):
 def test_cli_train_compat_on_fixture(runtime, tmp_path):
     runtime.replace("text_embedder", HashingTextEmbedder(32))
     target = tmp_path / "compat.pt"
-    out = CliRunner().invoke(app, ["train", "compat", "--outfits", str(FIXTURES / "polyvore_maryland"), "--epochs", "1",
-                                   "--test-share", "0.25", "--out", str(target), "--json"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "compat",
+            "--outfits",
+            str(FIXTURES / "polyvore_maryland"),
+            "--epochs",
+            "1",
+            "--test-share",
+            "0.25",
+            "--out",
+            str(target),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     report = json.loads(out.stdout)
     assert report["train_outfits"] == 9 and report["test_outfits"] == 3

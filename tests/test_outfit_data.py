@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fakes_compat import fake_catalogue
+
 from stylist.errors import CatalogueError
 from stylist.index.schema import Slot
 from stylist.tools.outfits.attributes import pair_issues
@@ -72,7 +72,10 @@ def _rewrite_line(path: Path, line: int, change) -> None:
     ("change", "expected"),
     [
         (lambda s: s[:-5], "outfits.jsonl line 3: field '(line)': not valid JSON"),
-        (lambda s: json.dumps({k: v for k, v in json.loads(s).items() if k != "outfit_id"}), "line 3: field 'outfit_id': missing"),
+        (
+            lambda s: json.dumps({k: v for k, v in json.loads(s).items() if k != "outfit_id"}),
+            "line 3: field 'outfit_id': missing",
+        ),
         (lambda s: s.replace('"coarse_type": "shoes"', '"coarse_type": "spaceship"'), "items[2].coarse_type"),
         (lambda s: json.dumps({**json.loads(s), "items": "none"}), "field 'items': expected a list"),
         (lambda s: s.replace('"price": ', '"price": -', 1), ".price': expected a non-negative number"),
@@ -109,7 +112,9 @@ def test_polyvore_outfits_unknown_item_id(tmp_path):
     rows = json.loads(path.read_text())
     rows[1]["items"][0]["item_id"] = "nope"
     path.write_text(json.dumps(rows))
-    with pytest.raises(CatalogueError, match=r"train.json outfit 2: field '\[1\].items\[0\].item_id': 'nope' is not in"):
+    with pytest.raises(
+        CatalogueError, match=r"train.json outfit 2: field '\[1\].items\[0\].item_id': 'nope' is not in"
+    ):
         load_outfits(folder)
 
 
@@ -134,7 +139,11 @@ def test_demo_outfits_are_deterministic_and_negatives_break_a_rule():
         assert any(pair_issues(swapped[0], g) for g in neg.garments if g is not swapped[0])
         slots = {g.slot for g in pos.garments}
         assert Slot.SHOES in slots and (Slot.DRESS in slots or {Slot.TOP, Slot.BOTTOM} <= slots)
-    assert {e.reason for e in examples if e.label == 0} == {"colour clash", "formality mismatch", "season mismatch"}
+    assert {e.reason for e in examples if e.label == 0} == {
+        "colour clash",
+        "formality mismatch",
+        "season mismatch",
+    }
     questions = demo_fitb(catalogue, outfits)
     assert all(q.candidates[q.answer_index].slot == c.slot for q in questions for c in q.candidates)
 
@@ -156,7 +165,9 @@ def test_polyvore_outfits_bad_metadata_names_the_item(tmp_path):
     first = next(iter(meta))
     meta[first]["semantic_category"] = "furniture"
     path.write_text(json.dumps(meta))
-    with pytest.raises(CatalogueError, match=rf"metadata\['{first}'\].semantic_category.: unknown value 'furniture'"):
+    with pytest.raises(
+        CatalogueError, match=rf"metadata\['{first}'\].semantic_category.: unknown value 'furniture'"
+    ):
         load_outfits(folder)
     data = load_outfits(folder, strict=False)
     assert len(data.outfits) == 11 and len(data.problems) == 1

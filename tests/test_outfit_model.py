@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
 from fakes import HashingTextEmbedder
 from fakes_compat import fake_catalogue
+
 from stylist.errors import ModelUnavailableError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.outfits.checkpoint import PACKAGED, load_checkpoint, save_checkpoint
@@ -20,8 +20,17 @@ from stylist.tools.outfits.train import TrainConfig, auc, embed_garments, split_
 
 
 def _g(gid: str, slot: str, article: str, colour: str, occasions=(), seasons=(), price=50.0) -> Garment:
-    return Garment(id=gid, title=f"{colour} {article}", slot=slot, article_type=article, gender="women",
-                   colours=[colour], occasions=list(occasions), seasons=list(seasons), price=price)
+    return Garment(
+        id=gid,
+        title=f"{colour} {article}",
+        slot=slot,
+        article_type=article,
+        gender="women",
+        colours=[colour],
+        occasions=list(occasions),
+        seasons=list(seasons),
+        price=price,
+    )
 
 
 GOOD = [
@@ -30,9 +39,17 @@ GOOD = [
     _g("s", "shoes", "Loafers", "brown", ["work"]),
 ]
 BROKEN = {  # one item swapped for one that breaks a rule
-    "colour clash": [_g("t2", "top", "Blouse", "green", ["work"]), _g("b2", "bottom", "Trousers", "red", ["work"]), GOOD[2]],
+    "colour clash": [
+        _g("t2", "top", "Blouse", "green", ["work"]),
+        _g("b2", "bottom", "Trousers", "red", ["work"]),
+        GOOD[2],
+    ],
     "formality mismatch": [GOOD[0], GOOD[1], _g("s2", "shoes", "Sports Shoes", "white", ["sports"])],
-    "season mismatch": [_g("t3", "top", "Sweaters", "cream", ["casual"], ["winter"]), _g("b3", "bottom", "Shorts", "beige", ["casual"], ["summer"]), _g("s3", "shoes", "Sandals", "tan", ["casual"], ["summer"])],
+    "season mismatch": [
+        _g("t3", "top", "Sweaters", "cream", ["casual"], ["winter"]),
+        _g("b3", "bottom", "Shorts", "beige", ["casual"], ["summer"]),
+        _g("s3", "shoes", "Sandals", "tan", ["casual"], ["summer"]),
+    ],
 }
 
 
@@ -59,7 +76,9 @@ def test_training_one_epoch_on_cpu_and_checkpoint_round_trip(tmp_path):
     outfits, examples = generate_demo_outfits(catalogue, n=40, seed=2)
     table = FeatureTable(catalogue, embed_garments(catalogue, HashingTextEmbedder(64)))
     config = CompatConfig(text_dim=64, hidden=32, embed_dim=16, pair_hidden=16, embedder="fake-hashing")
-    model = train_compat(table, outfits, fixed=examples, model_config=config, config=TrainConfig(epochs=1, batch_size=32))
+    model = train_compat(
+        table, outfits, fixed=examples, model_config=config, config=TrainConfig(epochs=1, batch_size=32)
+    )
     before = [p.detach().clone() for p in CompatModel(config).parameters()]
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))  # it trained
     ids = [[g.id for g in e.garments] for e in examples[:10]]
@@ -77,7 +96,9 @@ def test_fresh_negatives_train_from_outfits_alone():
     outfits, _ = generate_demo_outfits(catalogue, n=20, seed=4)
     table = FeatureTable(catalogue, embed_garments(catalogue, HashingTextEmbedder(32)))
     config = CompatConfig(text_dim=32, hidden=16, embed_dim=8, pair_hidden=8)
-    model = train_compat(table, outfits, model_config=config, config=TrainConfig(epochs=1, flavours=("hard", "random", "swap")))
+    model = train_compat(
+        table, outfits, model_config=config, config=TrainConfig(epochs=1, flavours=("hard", "random", "swap"))
+    )
     assert isinstance(model, CompatModel)
 
 

@@ -69,7 +69,9 @@ def test_dislike_feedback_demotes_similar_items(runtime, index) -> None:  # noqa
 
 def test_stated_dislike_is_a_hard_filter_and_like_a_boost(runtime, index) -> None:  # noqa: ANN001
     hits = index.search("shirt", k=40)
-    runtime.profile_store.update_profile("cy", {"dislike": {"colour": ["orange"]}, "like": {"colour": ["olive"]}})
+    runtime.profile_store.update_profile(
+        "cy", {"dislike": {"colour": ["orange"]}, "like": {"colour": ["olive"]}}
+    )
     ranked = runtime.preference_model.rerank("cy", hits)
     assert all("orange" not in h.garment.colours for h in ranked)
     assert "olive" in ranked[0].garment.colours and ranked[0].why == "you said you like olive"
@@ -88,7 +90,13 @@ def test_over_budget_items_sink(runtime, index) -> None:  # noqa: ANN001
 def test_humanise_age() -> None:
     now = utcnow()
     assert [humanise_age(now - timedelta(days=d), now) for d in (0.2, 1.5, 3, 9, 20, 40, 100)] == [
-        "today", "yesterday", "3 days ago", "last week", "2 weeks ago", "last month", "3 months ago"
+        "today",
+        "yesterday",
+        "3 days ago",
+        "last week",
+        "2 weeks ago",
+        "last month",
+        "3 months ago",
     ]
 
 
@@ -128,7 +136,11 @@ def test_collaborative_signal_reaches_rerank(index) -> None:  # noqa: ANN001
     # a new user who liked two A items: unseen A items should beat unseen B items
     store.record_feedback("new", group_a[0], "like")
     store.record_feedback("new", group_a[1], "like")
-    model = PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, mf=3.0))
+    model = PreferenceModel(
+        store,
+        catalogue=lambda: index,
+        weights=BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, mf=3.0),
+    )
     pool = [(index.get(i), 0.5) for i in group_a[2:10] + group_b[2:10]]
     ranked = model.rerank("new", pool)
     top = [h.garment.id for h in ranked[:8]]
@@ -147,7 +159,9 @@ def test_search_tool_personalises_without_breaking_its_contract(runtime, index) 
     assert len(plain.hits) == 5 and all(h.why is None for h in plain.hits)
     same = tool.invoke({"query": "shirt", "k": 5, "user_id": "nobody"})
     assert [h.garment.id for h in same.hits] == [h.garment.id for h in plain.hits]
-    runtime.profile_store.update_profile("ed", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}})
+    runtime.profile_store.update_profile(
+        "ed", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}}
+    )
     mine = tool.invoke({"query": "shirt", "k": 5, "user_id": "ed"})
     assert len(mine.hits) == 5
     assert "olive" in mine.hits[0].garment.colours and mine.hits[0].why == "you said you like olive"
@@ -161,7 +175,9 @@ def test_outfit_assembly_preference_hook_follows_the_profile(runtime, index) -> 
     hits = index.search("shirt", k=40)
     preference = profile_preference(runtime)
     assert set(preference("nobody", hits).values()) == {0.0}
-    runtime.profile_store.update_profile("fi", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}})
+    runtime.profile_store.update_profile(
+        "fi", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}}
+    )
     prefs = preference("fi", hits)
     olive = [prefs[g.id] for g, _ in hits if "olive" in g.colours]
     red = [prefs[g.id] for g, _ in hits if "red" in g.colours]

@@ -34,7 +34,9 @@ def test_popular_item_with_liked_attributes_beats_unpopular_twin(index, store) -
         store.record_feedback(f"fan{u}", popular, "like")
         store.record_feedback(f"fan{u}", others[u], "like")
     # the unpopular twin has the better search score: only the popularity prior can flip them
-    pool = [(index.get(unpopular), 0.9), (index.get(popular), 0.8)] + [(index.get(i), 0.1) for i in others[:6]]
+    pool = [(index.get(unpopular), 0.9), (index.get(popular), 0.8)] + [
+        (index.get(i), 0.1) for i in others[:6]
+    ]
     ranked = PreferenceModel(store, catalogue=lambda: index).rerank("me", pool)
     order = [h.garment.id for h in ranked]
     assert order.index(popular) < order.index(unpopular)
@@ -42,7 +44,9 @@ def test_popular_item_with_liked_attributes_beats_unpopular_twin(index, store) -
     comp = {h.garment.id: h.components for h in ranked}
     assert comp[popular]["popularity"] > 0 > comp[unpopular]["popularity"]
 
-    no_prior = PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(popularity=0.0)).rerank("me", pool)
+    no_prior = PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(popularity=0.0)).rerank(
+        "me", pool
+    )
     ids = [h.garment.id for h in no_prior]
     assert ids.index(unpopular) < ids.index(popular)
 
@@ -72,10 +76,19 @@ def test_mf_weight_grows_with_the_users_interactions(index, store) -> None:  # n
         store.record_feedback("light", gid, "like")
     for gid in group_a[:10]:
         store.record_feedback("heavy", gid, "like")
-    weights = BlendWeights(content=0.0, attribute=0.0, learned_attribute=0.0, learned_dislike=0.0, popularity=0.0, mf=1.0,
-                           mf_k=10.0)
+    weights = BlendWeights(
+        content=0.0,
+        attribute=0.0,
+        learned_attribute=0.0,
+        learned_dislike=0.0,
+        popularity=0.0,
+        mf=1.0,
+        mf_k=10.0,
+    )
     model = PreferenceModel(store, catalogue=lambda: index, weights=weights)
-    pool = [(index.get(i), 0.5) for i in group_a[10:12] + group_b[:12]]  # items others liked, these two did not
+    pool = [
+        (index.get(i), 0.5) for i in group_a[10:12] + group_b[:12]
+    ]  # items others liked, these two did not
 
     def mf_spread(user: str) -> float:
         return float(np.std([h.components["mf"] for h in model.rerank(user, pool)]))
@@ -93,7 +106,9 @@ def test_mf_is_not_trained_while_its_weight_is_zero(index, store) -> None:  # no
         for g in list(index)[:6]:
             store.record_feedback(f"u{u}", g.id, "like")
     assert PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(mf=0.0)).mf_model() is None
-    assert PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(mf=1.0)).mf_model() is not None
+    assert (
+        PreferenceModel(store, catalogue=lambda: index, weights=BlendWeights(mf=1.0)).mf_model() is not None
+    )
 
 
 def test_learned_affinity_rises_with_evidence(index, store) -> None:  # noqa: ANN001
@@ -132,7 +147,9 @@ def test_like_then_dislike_counts_as_a_dislike(index, store) -> None:  # noqa: A
     store.record_feedback("ro", linen[1], "like")
     store.record_feedback("ro", linen[1], "dislike")
     taste = PreferenceModel(store, catalogue=lambda: index).taste("ro")
-    assert taste.liked_total == pytest.approx(1.0, rel=0.01) and taste.disliked_total == pytest.approx(1.0, rel=0.01)
+    assert taste.liked_total == pytest.approx(1.0, rel=0.01) and taste.disliked_total == pytest.approx(
+        1.0, rel=0.01
+    )
     assert taste.liked[("material", "linen")] == pytest.approx(1.0, rel=0.01)
     assert linen[1] in taste.disliked_items and linen[0] not in taste.disliked_items
     ranked = PreferenceModel(store, catalogue=lambda: index).rerank("ro", [(g, 0.5) for g in index])

@@ -14,14 +14,20 @@ from tests.fakes_profile import ProfileCatalogueIndex, ScriptedChatModel, profil
 
 @pytest.fixture(autouse=True)
 def fake_cli_runtime(monkeypatch: pytest.MonkeyPatch) -> dict:
-    shared: dict = {"index": ProfileCatalogueIndex(), "llm": ScriptedChatModel(script=["A navy linen shirt for formal days. $20.00."])}
+    shared: dict = {
+        "index": ProfileCatalogueIndex(),
+        "llm": ScriptedChatModel(script=["A navy linen shirt for formal days. $20.00."]),
+    }
 
     def runtime(self: CliState):  # noqa: ANN202
         if self._runtime is None:
             from stylist.config import load_settings
 
-            self._runtime = profile_runtime(load_settings(self.config, **self.overrides),
-                                         catalogue_index=shared["index"], chat_model=shared["llm"])
+            self._runtime = profile_runtime(
+                load_settings(self.config, **self.overrides),
+                catalogue_index=shared["index"],
+                chat_model=shared["llm"],
+            )
         return self._runtime
 
     monkeypatch.setattr(CliState, "runtime", property(runtime))
@@ -38,7 +44,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str):  # noqa: ANN201
 
 
 def test_profile_round_trip_in_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    data = run_json(capsys, "profile", "set", "--user", "ana", "--budget", "150", "--size", "top=M", "--gender", "female")
+    data = run_json(
+        capsys, "profile", "set", "--user", "ana", "--budget", "150", "--size", "top=M", "--gender", "female"
+    )
     assert data["profile"]["budget"] == 150 and data["profile"]["sizes"] == {"top": "M"}
     run_json(capsys, "profile", "like", "colour", "navy", "orange", "--user", "ana")
     data = run_json(capsys, "profile", "dislike", "colour", "orange", "--user", "ana")
@@ -47,7 +55,9 @@ def test_profile_round_trip_in_json(capsys: pytest.CaptureFixture[str], tmp_path
     added = run_json(capsys, "wardrobe", "add", "g002", "grey wool coat", "--user", "ana")["added"]
     assert [a["item"]["item_id"] for a in added] == ["g002", None]
     assert len(run_json(capsys, "wardrobe", "list", "--user", "ana")) == 2
-    assert run_json(capsys, "wardrobe", "remove", "grey wool coat", "--user", "ana") == {"removed": ["grey wool coat"]}
+    assert run_json(capsys, "wardrobe", "remove", "grey wool coat", "--user", "ana") == {
+        "removed": ["grey wool coat"]
+    }
     shown = run_json(capsys, "profile", "show", "--user", "ana")
     assert shown["likes"] == {"colour": ["navy"]} and shown["dislikes"] == {"colour": ["orange"]}
     assert shown["feedback_count"] == 1 and shown["gender_presentation"] == "women"
@@ -56,11 +66,17 @@ def test_profile_round_trip_in_json(capsys: pytest.CaptureFixture[str], tmp_path
     code, _, _ = run(capsys, "profile", "export", "--user", "ana", "--out", str(out_file))
     exported = json.loads(out_file.read_text())
     assert code == 0 and exported["user_id"] == "ana" and len(exported["feedback"]) == 1
-    assert run_json(capsys, "profile", "export", "--user", "ana")["user_id"] == "ana"  # stdout form is JSON already
+    assert (
+        run_json(capsys, "profile", "export", "--user", "ana")["user_id"] == "ana"
+    )  # stdout form is JSON already
 
     deleted = run_json(capsys, "profile", "delete", "--user", "ana", "--yes")
     assert {k: v for k, v in deleted["deleted"].items() if v} == {
-        "profiles": 1, "profile_preferences": 2, "wardrobe_items": 1, "feedback_events": 1}
+        "profiles": 1,
+        "profile_preferences": 2,
+        "wardrobe_items": 1,
+        "feedback_events": 1,
+    }
     assert run_json(capsys, "profile", "show", "--user", "ana")["exists"] is False
 
 
@@ -81,7 +97,9 @@ def test_profile_errors_are_messages_not_tracebacks(capsys: pytest.CaptureFixtur
     assert code == 1 and "not in the wardrobe" in err and "Traceback" not in err
 
 
-def test_delete_without_yes_asks_and_keeps_data_on_no(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+def test_delete_without_yes_asks_and_keeps_data_on_no(
+    capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
     run_json(capsys, "profile", "like", "colour", "navy")
     monkeypatch.setattr("typer.confirm", lambda *a, **k: False)
     code, _, err = run(capsys, "profile", "delete")

@@ -34,20 +34,32 @@ def store(runtime: Runtime) -> ProfileStore:
 
 
 def test_update_and_read_back_every_field(store: ProfileStore) -> None:
-    report = store.update_profile("ana", {
-        "name": "Ana", "gender_presentation": "feminine", "sizes": {"Top": "M", "shoes": "39"},
-        "fit_notes": "relaxed fit", "body_notes": "tall", "budget": 150, "currency": "eur",
-        "climate": "mediterranean", "region": "Lisbon",
-        "like": {"colours": ["Navy", "olive"], "style": ["minimal"], "brands": "Acme"},
-        "dislike": {"colour": ["orange"], "material": ["polyester"]},
-        "wardrobe_add": ["g001", "grey wool coat from my mum"],
-    })
+    report = store.update_profile(
+        "ana",
+        {
+            "name": "Ana",
+            "gender_presentation": "feminine",
+            "sizes": {"Top": "M", "shoes": "39"},
+            "fit_notes": "relaxed fit",
+            "body_notes": "tall",
+            "budget": 150,
+            "currency": "eur",
+            "climate": "mediterranean",
+            "region": "Lisbon",
+            "like": {"colours": ["Navy", "olive"], "style": ["minimal"], "brands": "Acme"},
+            "dislike": {"colour": ["orange"], "material": ["polyester"]},
+            "wardrobe_add": ["g001", "grey wool coat from my mum"],
+        },
+    )
     p = store.get_profile("ana")
     assert p.exists and p.name == "Ana" and p.gender_presentation == "women"
     assert p.sizes == {"top": "M", "shoes": "39"} and p.budget == 150 and p.currency == "EUR"
     assert p.likes == {"colour": ["navy", "olive"], "style": ["minimal"], "brand": ["acme"]}
     assert p.dislikes == {"colour": ["orange"], "material": ["polyester"]}
-    assert [(w.item_id, w.description) for w in p.wardrobe] == [("g001", "Black linen shirt"), (None, "grey wool coat from my mum")]
+    assert [(w.item_id, w.description) for w in p.wardrobe] == [
+        ("g001", "Black linen shirt"),
+        (None, "grey wool coat from my mum"),
+    ]
     assert "liked colours: + navy" in report.changes
     # an empty size removes it; forget removes a like
     p = store.update_profile("ana", {"sizes": {"shoes": ""}, "forget": {"colour": ["olive"]}}).profile
@@ -123,7 +135,9 @@ def test_wardrobe_add_list_remove(store: ProfileStore) -> None:
 def _rows_about(store: ProfileStore, user_id: str) -> dict[str, int]:
     with store.db.engine.connect() as conn:
         return {
-            t.__tablename__: conn.execute(text(f"SELECT count(*) FROM {t.__tablename__} WHERE user_id = :u"), {"u": user_id}).scalar()
+            t.__tablename__: conn.execute(
+                text(f"SELECT count(*) FROM {t.__tablename__} WHERE user_id = :u"), {"u": user_id}
+            ).scalar()
             for t in USER_TABLES
         }
 
@@ -131,8 +145,15 @@ def _rows_about(store: ProfileStore, user_id: str) -> dict[str, int]:
 def test_export_has_everything_and_delete_erases_everything(store: ProfileStore) -> None:
     from stylist.conversations import ConversationStore, MessageRow
 
-    store.update_profile("fay", {"name": "Fay", "like": {"colour": ["navy"]}, "dislike": {"brand": ["loom"]},
-                                 "wardrobe_add": ["g001", "old jeans"]})
+    store.update_profile(
+        "fay",
+        {
+            "name": "Fay",
+            "like": {"colour": ["navy"]},
+            "dislike": {"brand": ["loom"]},
+            "wardrobe_add": ["g001", "old jeans"],
+        },
+    )
     store.record_feedback("fay", "g002", "like")
     store.record_outfit_feedback("fay", ["g003", "g004"], "save")
     store.update_profile("gil", {"like": {"colour": ["red"]}})
@@ -141,20 +162,33 @@ def test_export_has_everything_and_delete_erases_everything(store: ProfileStore)
     cid = conversations.create("fay", "what do I wear to a wedding?")
     conversations.create("gil", "hello")
     with store.db.session() as s:
-        s.add(MessageRow(conversation_id=cid, role="user", text="fay's secret question", items=[], tool_calls=[], seen=[],
-                         created_at=utcnow()))
+        s.add(
+            MessageRow(
+                conversation_id=cid,
+                role="user",
+                text="fay's secret question",
+                items=[],
+                tool_calls=[],
+                seen=[],
+                created_at=utcnow(),
+            )
+        )
 
     data = json.loads(store.export("fay").model_dump_json())
     assert data["profile"]["name"] == "Fay"
-    assert {(p["kind"], p["value"], p["polarity"]) for p in data["preferences"]} == {("colour", "navy", "like"), ("brand", "loom", "dislike")}
+    assert {(p["kind"], p["value"], p["polarity"]) for p in data["preferences"]} == {
+        ("colour", "navy", "like"),
+        ("brand", "loom", "dislike"),
+    }
     assert [e["item_id"] for e in data["feedback"]] == ["g002", "g003", "g004"]
     assert len(data["wardrobe"]) == 2
     assert [c["id"] for c in data["other"]["conversations"]] == [cid]
     assert [m["text"] for m in data["other"]["conversation_messages"]] == ["fay's secret question"]
 
     counts = store.delete("fay")
-    assert {k: counts[k] for k in ("profiles", "profile_preferences", "wardrobe_items", "feedback_events")} == {
-        "profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3}
+    assert {
+        k: counts[k] for k in ("profiles", "profile_preferences", "wardrobe_items", "feedback_events")
+    } == {"profiles": 1, "profile_preferences": 2, "wardrobe_items": 2, "feedback_events": 3}
     assert counts["conversations"] == 1 and counts["conversation_messages"] == 1
     with store.db.engine.connect() as conn:  # the user's id and words appear nowhere in any table
         tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
@@ -176,7 +210,9 @@ def test_concurrent_threads_lose_no_writes(store: ProfileStore) -> None:
         try:
             for i in range(15):
                 store.record_feedback(f"user{n % 2}", f"g{(n * 15 + i) % 48:03d}", "like")
-                store.update_profile(f"user{n % 2}", {"like": {"colour": [f"c{n}-{i}"]}, "sizes": {f"s{n}": str(i)}})
+                store.update_profile(
+                    f"user{n % 2}", {"like": {"colour": [f"c{n}-{i}"]}, "sizes": {f"s{n}": str(i)}}
+                )
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -206,7 +242,9 @@ for i in range(int(sys.argv[3])):
 def test_concurrent_processes_lose_no_writes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, url, f"p{n}", "20"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, url, f"p{n}", "20"], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
         for n in range(3)
     ]
     for p in procs:
@@ -236,7 +274,13 @@ with store._write() as s:
 
 def test_killed_writer_loses_nothing_already_stored(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
-    proc = subprocess.Popen([sys.executable, "-c", _CRASHER, url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CRASHER, url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "MID", proc.stderr.read()
         proc.send_signal(signal.SIGKILL)
@@ -262,6 +306,8 @@ def test_error_inside_a_transaction_rolls_back_the_whole_update(store: ProfileSt
 
     monkeypatch.setattr(ProfileStore, "_remove_wardrobe", staticmethod(boom))
     with pytest.raises(RuntimeError):
-        store.update_profile("lou", {"name": "Changed", "dislike": {"colour": ["navy"]}, "wardrobe_remove": ["old jeans"]})
+        store.update_profile(
+            "lou", {"name": "Changed", "dislike": {"colour": ["navy"]}, "wardrobe_remove": ["old jeans"]}
+        )
     p = store.get_profile("lou")
     assert p.name == "Lou" and p.likes == {"colour": ["navy"]} and p.dislikes == {} and len(p.wardrobe) == 1

@@ -20,8 +20,14 @@ def registry():  # noqa: ANN201
     [
         ("I hate orange", {"dislike": {"colour": ["orange"]}}),
         ("I just bought the navy blazer", {"wardrobe_add": ["navy blazer"]}),
-        ("I love linen and earthy colours, but I can't stand polyester. My budget is 200",
-         {"like": {"material": ["linen"], "style": ["earthy"]}, "dislike": {"material": ["polyester"]}, "budget": 200.0}),
+        (
+            "I love linen and earthy colours, but I can't stand polyester. My budget is 200",
+            {
+                "like": {"material": ["linen"], "style": ["earthy"]},
+                "dislike": {"material": ["polyester"]},
+                "budget": 200.0,
+            },
+        ),
         ("I dislike floral dresses", {"dislike": {"pattern": ["floral"]}}),
         ("I don't like skirts", {"dislike": {"article_type": ["skirt"]}}),
         ("what should I wear to a wedding?", {}),
@@ -36,7 +42,9 @@ def test_update_profile_from_the_users_words(registry) -> None:  # noqa: ANN001
     assert out.profile.dislikes == {"colour": ["orange"]} and out.understood == ["dislikes colour orange"]
     out = registry.invoke("update_profile", {"user_id": "ana", "statement": "I just bought the navy blazer"})
     assert [w.description for w in out.profile.wardrobe] == ["navy blazer"]
-    out = registry.invoke("update_profile", {"user_id": "ana", "liked_colours": "orange, olive", "bought": ["g003"]})
+    out = registry.invoke(
+        "update_profile", {"user_id": "ana", "liked_colours": "orange, olive", "bought": ["g003"]}
+    )
     assert out.profile.likes["colour"] == ["orange", "olive"] and "colour" not in out.profile.dislikes
     assert any("the later statement wins" in n for n in out.notes)
     assert out.profile.feedback_count == 1 and "bought g003" in out.changes

@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from fakes_compat import FakeCatalogueIndex, fake_catalogue
 from fakes_recognise import garment_picture, shared_tiny_checkpoint, tiny_checkpoint, two_garments
+
 from stylist.errors import ModelUnavailableError, StylistError
 from stylist.tools.recognise.colours import main_colours
 from stylist.tools.recognise.data import fashion_mnist_available
-from tests.cli_helpers import run_cli
 from stylist.tools.recognise.model import load_checkpoint, save_checkpoint
 from stylist.tools.recognise.preprocess import colour_weights, find_foreground
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
+from tests.cli_helpers import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +39,13 @@ def test_training_smoke_writes_a_calibrated_checkpoint(checkpoint):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not fashion_mnist_available(), reason="Fashion-MNIST (dataset-fashion-mnist) is not installed")
+@pytest.mark.skipif(
+    not fashion_mnist_available(), reason="Fashion-MNIST (dataset-fashion-mnist) is not installed"
+)
 def test_training_reads_fashion_mnist(tmp_path):
-    metrics = tiny_checkpoint(tmp_path / "fm.pt", n=30, fashion_mnist="/usr/share/datasets/fashion-mnist", limit=300)
+    metrics = tiny_checkpoint(
+        tmp_path / "fm.pt", n=30, fashion_mnist="/usr/share/datasets/fashion-mnist", limit=300
+    )
     assert metrics["train_pictures"] >= 270 and 0 <= metrics["fashion_mnist_val_accuracy"] <= 1
 
 
@@ -64,9 +68,19 @@ def test_bad_checkpoints_are_named(tmp_path):
         load_checkpoint(tmp_path / "junk.pt")
 
 
-@pytest.mark.parametrize("name,rgb", [("red", (200, 30, 40)), ("navy blue", (24, 36, 80)), ("white", (246, 246, 244)),
-                                      ("black", (28, 28, 30)), ("yellow", (248, 220, 60)), ("green", (46, 139, 70)),
-                                      ("grey", (140, 140, 140)), ("maroon", (128, 0, 0))])
+@pytest.mark.parametrize(
+    "name,rgb",
+    [
+        ("red", (200, 30, 40)),
+        ("navy blue", (24, 36, 80)),
+        ("white", (246, 246, 244)),
+        ("black", (28, 28, 30)),
+        ("yellow", (248, 220, 60)),
+        ("green", (46, 139, 70)),
+        ("grey", (140, 140, 140)),
+        ("maroon", (128, 0, 0)),
+    ],
+)
 def test_solid_garments_get_their_colour_name(name, rgb):
     img = garment_picture(rgb)
     fg = find_foreground(img)
@@ -159,11 +173,18 @@ def test_the_rule_router_reaches_the_tool_for_a_photo(recogniser):
 
     router = Router(build_registry(_runtime(recogniser)))
     decision = router.route("what is this? ~/Pictures/photo.jpg")
-    assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "~/Pictures/photo.jpg"}
+    assert decision.tool == "recognise_garment" and decision.arguments == {
+        "image_path": "~/Pictures/photo.jpg"
+    }
     decision = router.route('what goes with "my shirt.png"')
-    assert decision.tool == "recognise_garment" and decision.arguments == {"image_path": "my shirt.png", "goes_with": True}
+    assert decision.tool == "recognise_garment" and decision.arguments == {
+        "image_path": "my shirt.png",
+        "goes_with": True,
+    }
     assert router.route("a linen shirt for a summer wedding").tool != "recognise_garment"
-    assert router.route("what goes with black jeans?").tool == "build_outfit"  # no picture: an outfit question
+    assert (
+        router.route("what goes with black jeans?").tool == "build_outfit"
+    )  # no picture: an outfit question
 
 
 def _cli(capsys, *argv):
@@ -179,7 +200,11 @@ def test_cli_json_uses_the_users_trained_checkpoint(checkpoint, stylist_home, tm
     code, out, err = _cli(capsys, "recognise", str(photo), "-k", "0", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["status"] in ("ok", "unsure") and data["colours"][0]["name"] == "yellow" and data["closest"] == []
+    assert (
+        data["status"] in ("ok", "unsure")
+        and data["colours"][0]["name"] == "yellow"
+        and data["closest"] == []
+    )
     bad = tmp_path / "notes.png"
     bad.write_text("hello")
     code, out, err = _cli(capsys, "recognise", str(bad))
@@ -194,7 +219,9 @@ def test_packaged_checkpoint_recognises_held_out_demo_garments():
     if not PACKAGED_CHECKPOINT.is_file():
         pytest.fail(f"the packaged checkpoint {PACKAGED_CHECKPOINT} is missing")
     recogniser = Recogniser(PACKAGED_CHECKPOINT)
-    garments = [g.model_copy(update={"id": f"test-{i}"}) for i, g in enumerate(generate_demo_catalogue(60, seed=99))]
+    garments = [
+        g.model_copy(update={"id": f"test-{i}"}) for i, g in enumerate(generate_demo_catalogue(60, seed=99))
+    ]
     results = [recogniser.recognise(render(g)) for g in garments]
     confident = [(g, r) for g, r in zip(garments, results) if r.status == "ok"]
     right = sum(r.article_type == g.article_type for g, r in confident)
@@ -222,9 +249,16 @@ def test_without_image_vectors_closest_items_come_from_the_recognised_words(tmp_
         def recognise(self, path):  # noqa: ANN001, ANN201
             from stylist.tools.recognise.recogniser import Candidate, ColourShare, Recognition
 
-            return Recognition(status="ok", message="navy shirt", article_type="Shirt", slot="top", article_confidence=0.9,
-                               candidates=[Candidate(label="Shirt", confidence=0.9)], garments_found=1,
-                               colours=[ColourShare(name="navy blue", share=1.0, hex="#182450")])
+            return Recognition(
+                status="ok",
+                message="navy shirt",
+                article_type="Shirt",
+                slot="top",
+                article_confidence=0.9,
+                candidates=[Candidate(label="Shirt", confidence=0.9)],
+                garments_found=1,
+                colours=[ColourShare(name="navy blue", share=1.0, hex="#182450")],
+            )
 
     path = tmp_path / "shirt.png"
     garment_picture((24, 36, 80)).save(path)
@@ -237,8 +271,19 @@ def test_without_image_vectors_closest_items_come_from_the_recognised_words(tmp_
 @pytest.mark.slow
 def test_train_recogniser_cli(tmp_path, capsys):
     out = tmp_path / "mine.pt"
-    code, stdout, err = _cli(capsys, "train", "recogniser", "--no-fashion-mnist", "--demo-size", "40", "--epochs", "1",
-                             "--out", str(out), "--json")
+    code, stdout, err = _cli(
+        capsys,
+        "train",
+        "recogniser",
+        "--no-fashion-mnist",
+        "--demo-size",
+        "40",
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert code == 0, err
     metrics = json.loads(stdout)
     assert out.is_file() and metrics["checkpoint"] == str(out) and metrics["train_pictures"] > 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fakes_recognise import TROUSERS, TSHIRT, garment_picture
 from PIL import Image
 
-from fakes_recognise import TROUSERS, TSHIRT, garment_picture
 from stylist.tools.recognise.preprocess import find_foreground, split_at_necks, split_repeat
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
 
@@ -33,8 +33,9 @@ def _photo_backdrop(size: int = 128, seed: int = 0) -> np.ndarray:
     yy, xx = np.mgrid[0:size, 0:size]
     grain = 5 * np.sin(xx / 3.0 + 3 * np.sin(yy / 17.0))
     light = 1 + 0.2 * (xx / size - 0.5)
-    return ((np.full((size, size, 3), [205.0, 190, 170]) + grain[..., None]) * light[..., None]
-            + rng.normal(0, 3, (size, size, 3)))
+    return (np.full((size, size, 3), [205.0, 190, 170]) + grain[..., None]) * light[..., None] + rng.normal(
+        0, 3, (size, size, 3)
+    )
 
 
 @pytest.mark.parametrize("gap", [10, -1, -8], ids=["apart", "touching", "overlapping"])
@@ -42,8 +43,13 @@ def test_two_identical_garments_are_several_not_a_pair(recogniser, gap):
     for shape, colour in ((TSHIRT, (200, 30, 40)), (TROUSERS, (24, 36, 80))):
         result = recogniser.recognise(_side_by_side(garment_picture(colour, shape=shape), gap))
         assert result.article_type is None, (shape is TSHIRT, result.message)
-        if gap > -5 or shape is TSHIRT:  # two plain trapezoids overlapping are one wider one: "unsure" is honest
-            assert result.status == "several_garments" and result.garments_found == 2, (shape is TSHIRT, result.message)
+        if (
+            gap > -5 or shape is TSHIRT
+        ):  # two plain trapezoids overlapping are one wider one: "unsure" is honest
+            assert result.status == "several_garments" and result.garments_found == 2, (
+                shape is TSHIRT,
+                result.message,
+            )
 
 
 def test_neck_split_cuts_two_touching_blobs_but_not_one_garment():
@@ -57,7 +63,11 @@ def test_repeat_split_finds_merged_copies_but_not_a_plain_rectangle():
     from stylist.index.demo import generate_demo_catalogue
     from stylist.index.demo.render import render
 
-    dress = next(g for g in generate_demo_catalogue(300, seed=11) if g.article_type == "Dress" and g.pattern == "checked")
+    dress = next(
+        g
+        for g in generate_demo_catalogue(300, seed=11)
+        if g.article_type == "Dress" and g.pattern == "checked"
+    )
     img = _side_by_side(render(dress), -1)  # touching: one blob with a wide neck (the skirts)
     blob = find_foreground(img).blobs[0]
     halves = split_repeat(img, blob)

@@ -53,7 +53,17 @@ def test_queries_file_is_labelled():
     assert len(queries) >= 30
     for q in queries:
         assert q["query"].strip() and q["expect"], q
-        assert set(q["expect"]) <= {"slot", "gender", "article_type", "colours", "material", "pattern", "seasons", "occasions", "max_price"}
+        assert set(q["expect"]) <= {
+            "slot",
+            "gender",
+            "article_type",
+            "colours",
+            "material",
+            "pattern",
+            "seasons",
+            "occasions",
+            "max_price",
+        }
 
 
 def test_hit_matching_rules():
@@ -61,7 +71,9 @@ def test_hit_matching_rules():
 
     g = Garment(id="x", title="Black leather boots", slot="shoes", article_type="Boots", gender="women",
                 colours=["black"], material="leather", seasons=["winter"], price=90)  # fmt: skip
-    assert search_quality.hit_matches(g, {"article_type": ["boots"], "colours": ["black", "brown"], "max_price": 100})
+    assert search_quality.hit_matches(
+        g, {"article_type": ["boots"], "colours": ["black", "brown"], "max_price": 100}
+    )
     assert not search_quality.hit_matches(g, {"max_price": 80})
     assert not search_quality.hit_matches(g, {"gender": "men"})
     assert not search_quality.hit_matches(g, {"material": ["suede"]})

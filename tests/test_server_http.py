@@ -54,12 +54,18 @@ def test_generated_images_are_linked_and_served_from_their_folders(tmp_path) -> 
     client = make_client(EchoStylist(runtime, ToolRegistry(), images=[str(design)]))
     (url,) = ask(client, "design a red dress")["stylist"]["images"]
     assert url.endswith("/v1/images/20261123-120000-ab12cd-red-dress-3/design_01.png")
-    path = url[url.index("/v1/images/"):]
+    path = url[url.index("/v1/images/") :]
     served = client.get(path, headers=AUTH)
     assert served.status_code == 200 and served.content == b"\x89PNG fake"
-    for bad in ("/v1/images/nothing.png", "/v1/images/..%2F..%2Fsecret.txt", "/v1/images/20261123-120000-ab12cd-red-dress-3"):
+    for bad in (
+        "/v1/images/nothing.png",
+        "/v1/images/..%2F..%2Fsecret.txt",
+        "/v1/images/20261123-120000-ab12cd-red-dress-3",
+    ):
         response = client.get(bad, headers=AUTH)
-        assert response.status_code == 404 and "no generated image" in response.json()["error"]["message"], bad
+        assert response.status_code == 404 and "no generated image" in response.json()["error"]["message"], (
+            bad
+        )
 
 
 def test_stateless_client_resending_history_continues_one_conversation() -> None:
@@ -70,7 +76,9 @@ def test_stateless_client_resending_history_continues_one_conversation() -> None
         {"role": "assistant", "content": first["choices"][0]["message"]["content"]},
         {"role": "user", "content": "something cheaper"},
     ]
-    second = client.post("/v1/chat/completions", json={"model": "stylist", "messages": history}, headers=AUTH).json()
+    second = client.post(
+        "/v1/chat/completions", json={"model": "stylist", "messages": history}, headers=AUTH
+    ).json()
     assert second["choices"][0]["message"]["content"] == "turn 2: you said something cheaper"
     assert second["stylist"]["conversation_id"] == first["stylist"]["conversation_id"]
     explicit = ask(client, "again", stylist={"conversation_id": "abc"})
@@ -110,7 +118,11 @@ def test_streaming_sse_chunks() -> None:
         ({"model": "stylist", "messages": [{"role": "user", "content": "   "}]}, 400, "empty"),
         ({"model": "stylist", "messages": [{"role": "system", "content": "x"}]}, 400, "role 'user'"),
         ({"model": "stylist", "messages": [{"role": "wizard", "content": "x"}]}, 400, "role"),
-        ({"model": "stylist", "messages": [{"role": "user", "content": "x"}], "temperature": "hot"}, 400, "temperature"),
+        (
+            {"model": "stylist", "messages": [{"role": "user", "content": "x"}], "temperature": "hot"},
+            400,
+            "temperature",
+        ),
     ],
 )
 def test_bad_bodies_get_4xx_naming_the_problem(body: dict, status: int, needle: str) -> None:
@@ -121,7 +133,9 @@ def test_bad_bodies_get_4xx_naming_the_problem(body: dict, status: int, needle: 
 
 def test_malformed_json_and_oversized_body() -> None:
     client = make_client(max_body_bytes=2048)
-    bad = client.post("/v1/chat/completions", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
+    bad = client.post(
+        "/v1/chat/completions", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert bad.status_code == 400
     huge = {"model": "stylist", "messages": [{"role": "user", "content": "x" * 5000}]}
     too_big = client.post("/v1/chat/completions", json=huge, headers=AUTH)
@@ -154,9 +168,15 @@ def test_rate_limit_per_key() -> None:
 
 
 def test_internal_errors_do_not_leak() -> None:
-    stylist = EchoStylist(Runtime(load_settings()), ToolRegistry(), fail_with=RuntimeError("db password is hunter2"))
+    stylist = EchoStylist(
+        Runtime(load_settings()), ToolRegistry(), fail_with=RuntimeError("db password is hunter2")
+    )
     client = make_client(stylist)
-    response = client.post("/v1/chat/completions", json={"model": "stylist", "messages": [{"role": "user", "content": "hi"}]}, headers=AUTH)
+    response = client.post(
+        "/v1/chat/completions",
+        json={"model": "stylist", "messages": [{"role": "user", "content": "hi"}]},
+        headers=AUTH,
+    )
     assert response.status_code == 500
     assert "hunter2" not in response.text and "incident" in response.json()["error"]["message"]
 
@@ -220,10 +240,14 @@ def test_official_openai_client(live_server: str) -> None:
     from openai import OpenAI
 
     client = OpenAI(base_url=live_server, api_key=KEY)
-    completion = client.chat.completions.create(model="stylist", messages=[{"role": "user", "content": "navy blazer"}])
+    completion = client.chat.completions.create(
+        model="stylist", messages=[{"role": "user", "content": "navy blazer"}]
+    )
     assert completion.choices[0].message.content == "turn 1: you said navy blazer"
     assert completion.model_extra["stylist"]["items"][0]["id"] == "g1"
-    stream = client.chat.completions.create(model="stylist", messages=[{"role": "user", "content": "hat"}], stream=True)
+    stream = client.chat.completions.create(
+        model="stylist", messages=[{"role": "user", "content": "hat"}], stream=True
+    )
     chunks = list(stream)
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == "turn 1: you said hat"
     assert [m.id for m in client.models.list()] == ["stylist"]
@@ -244,7 +268,14 @@ def test_real_facade_continues_client_chosen_conversations_per_user() -> None:
     assert first["stylist"]["conversation_id"] == "chat-1"
     ask(client, "something cheaper", user="ana", stylist={"conversation_id": "chat-1"})
     assert len(stylist.history("chat-1")) == 4
-    other = client.post("/v1/chat/completions", headers=AUTH, json={
-        "model": "stylist", "user": "bob", "stylist": {"conversation_id": "chat-1"},
-        "messages": [{"role": "user", "content": "show me ana's chat"}]})
+    other = client.post(
+        "/v1/chat/completions",
+        headers=AUTH,
+        json={
+            "model": "stylist",
+            "user": "bob",
+            "stylist": {"conversation_id": "chat-1"},
+            "messages": [{"role": "user", "content": "show me ana's chat"}],
+        },
+    )
     assert other.status_code == 404

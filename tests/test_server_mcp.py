@@ -39,7 +39,9 @@ def _env(home: str) -> dict[str, str]:
 
 
 def test_stdio_server_exposes_the_real_registry(tmp_path) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "stylist.cli", "mcp"], env=_env(str(tmp_path)))
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "stylist.cli", "mcp"], env=_env(str(tmp_path))
+    )
 
     async def scenario() -> list[str]:
         async with Client(params) as client:

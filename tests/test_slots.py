@@ -123,13 +123,30 @@ KAGGLE = {
 }
 
 FREE_TEXT = {
-    "blazer": Slot.OUTERWEAR, "sneakers": Slot.SHOES, "jumpsuit": Slot.DRESS, "T-Shirt": Slot.TOP,
-    "shirt": Slot.TOP, "hoodie": Slot.TOP, "cardigan": Slot.TOP, "chinos": Slot.BOTTOM,
-    "midi skirt": Slot.BOTTOM, "trench coat": Slot.OUTERWEAR, "ankle boots": Slot.SHOES,
-    "loafers": Slot.SHOES, "tote bag": Slot.BAG, "crossbody bag": Slot.BAG, "beanie": Slot.ACCESSORY,
-    "necklace": Slot.JEWELRY, "bikini": Slot.SWIMWEAR, "pajamas": Slot.SLEEPWEAR,
-    "red leather ankle boots": Slot.SHOES, "shirt dress": Slot.DRESS, "dress shirt": Slot.TOP,
-    "Men's Jeans": Slot.BOTTOM, "Women's Sportcoats & Blazers": Slot.OUTERWEAR, "Over-The-Knee Boots": Slot.SHOES,
+    "blazer": Slot.OUTERWEAR,
+    "sneakers": Slot.SHOES,
+    "jumpsuit": Slot.DRESS,
+    "T-Shirt": Slot.TOP,
+    "shirt": Slot.TOP,
+    "hoodie": Slot.TOP,
+    "cardigan": Slot.TOP,
+    "chinos": Slot.BOTTOM,
+    "midi skirt": Slot.BOTTOM,
+    "trench coat": Slot.OUTERWEAR,
+    "ankle boots": Slot.SHOES,
+    "loafers": Slot.SHOES,
+    "tote bag": Slot.BAG,
+    "crossbody bag": Slot.BAG,
+    "beanie": Slot.ACCESSORY,
+    "necklace": Slot.JEWELRY,
+    "bikini": Slot.SWIMWEAR,
+    "pajamas": Slot.SLEEPWEAR,
+    "red leather ankle boots": Slot.SHOES,
+    "shirt dress": Slot.DRESS,
+    "dress shirt": Slot.TOP,
+    "Men's Jeans": Slot.BOTTOM,
+    "Women's Sportcoats & Blazers": Slot.OUTERWEAR,
+    "Over-The-Knee Boots": Slot.SHOES,
 }
 
 
@@ -158,10 +175,16 @@ def test_unknown_article_type_raises_naming_it() -> None:
 
 
 POLYVORE_COARSE = {
-    "top": {Slot.TOP, Slot.SWIMWEAR}, "bottom": {Slot.BOTTOM, Slot.SWIMWEAR},
-    "one_piece": {Slot.DRESS, Slot.SWIMWEAR}, "outerwear": {Slot.OUTERWEAR}, "shoes": {Slot.SHOES},
-    "bag": {Slot.BAG}, "jewelry": {Slot.JEWELRY, Slot.ACCESSORY}, "accessory": {Slot.ACCESSORY},
-    "beauty": {Slot.BEAUTY}, "intimates_sleep": {Slot.INNERWEAR, Slot.SLEEPWEAR, Slot.SWIMWEAR},
+    "top": {Slot.TOP, Slot.SWIMWEAR},
+    "bottom": {Slot.BOTTOM, Slot.SWIMWEAR},
+    "one_piece": {Slot.DRESS, Slot.SWIMWEAR},
+    "outerwear": {Slot.OUTERWEAR},
+    "shoes": {Slot.SHOES},
+    "bag": {Slot.BAG},
+    "jewelry": {Slot.JEWELRY, Slot.ACCESSORY},
+    "accessory": {Slot.ACCESSORY},
+    "beauty": {Slot.BEAUTY},
+    "intimates_sleep": {Slot.INNERWEAR, Slot.SLEEPWEAR, Slot.SWIMWEAR},
     "clothing_other": {Slot.OTHER},
 }
 
@@ -181,7 +204,10 @@ def test_every_polyvore_fashion_category_maps_consistently(shared_data) -> None:
 def test_every_article_type_in_the_real_kaggle_file_maps(shared_data) -> None:
     import pandas as pd
 
-    df = pd.read_csv(shared_data / "kaggle-fashion-styles" / "styles.csv", usecols=["masterCategory", "subCategory", "articleType"])
+    df = pd.read_csv(
+        shared_data / "kaggle-fashion-styles" / "styles.csv",
+        usecols=["masterCategory", "subCategory", "articleType"],
+    )
     triples = set(map(tuple, df.drop_duplicates().itertuples(index=False)))
     assert len({t[2] for t in triples}) == 89
     for master, sub, article in triples:

@@ -7,17 +7,25 @@ import numpy as np
 import pytest
 
 from stylist.config import load_settings
-from stylist.errors import ConfigError, ModelUnavailableError
+from stylist.errors import ModelUnavailableError
 from stylist.index.build import build_index, open_or_build
-from stylist.index.embed.static import DISTILLED_FOLDER, EMBEDDED_STATIC, StaticTextEmbedder, distil, is_static_ref
+from stylist.index.embed.static import (
+    DISTILLED_FOLDER,
+    EMBEDDED_STATIC,
+    StaticTextEmbedder,
+    distil,
+    is_static_ref,
+)
 from stylist.index.embed.text import SentenceTransformerTextEmbedder, make_text_embedder, model_ref_for
 from stylist.runtime import Runtime
 from tests.cli_helpers import run_cli
 from tests.fakes import HashingTextEmbedder
 from tests.sample_catalogue import sample_garments
 
-WORDS = ("red blue navy green black white summer winter dress shirt boots leather linen wool cotton "
-         "formal casual party men women silk jacket trousers skirt sneakers bag hat scarf").split()
+WORDS = (
+    "red blue navy green black white summer winter dress shirt boots leather linen wool cotton "
+    "formal casual party men women silk jacket trousers skirt sneakers bag hat scarf"
+).split()
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +38,24 @@ def tiny_static(tmp_path_factory):
     raw = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
     raw.normalizer = normalizers.BertNormalizer(lowercase=True)
     raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    raw.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=raw, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]"
+    raw.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
     )
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1,
-                                     num_attention_heads=2, intermediate_size=64)
+    tokenizer = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=raw,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+    )
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     model = transformers.BertModel(config).eval()
@@ -45,7 +65,11 @@ def tiny_static(tmp_path_factory):
 
 
 def test_refs_and_names(tmp_path):
-    assert is_static_ref("embedded-static") and is_static_ref("static:some/model") and not is_static_ref("embedded")
+    assert (
+        is_static_ref("embedded-static")
+        and is_static_ref("static:some/model")
+        and not is_static_ref("embedded")
+    )
     settings = load_settings(home=tmp_path)
     e = make_text_embedder(settings, "embedded-static")
     assert isinstance(e, StaticTextEmbedder) and e.name == "static-all-MiniLM-L6-v2" and e._model is None
@@ -73,7 +97,9 @@ def test_embedded_static_uses_the_distilled_copy_in_models_dir(tmp_path, tiny_st
     target = tmp_path / DISTILLED_FOLDER
     target.parent.mkdir(parents=True)
     target.symlink_to(tiny_static, target_is_directory=True)
-    monkeypatch.setattr(StaticTextEmbedder, "_distil_embedded", lambda self, t: pytest.fail("distilled again"))
+    monkeypatch.setattr(
+        StaticTextEmbedder, "_distil_embedded", lambda self, t: pytest.fail("distilled again")
+    )
     e = StaticTextEmbedder(EMBEDDED_STATIC, models_dir=tmp_path)
     assert not e.needs_distilling and e.embed_texts(["boots"]).shape == (1, 16)
 
@@ -104,7 +130,10 @@ def test_queries_use_the_text_model_that_built_the_index(stylist_home, monkeypat
     runtime = Runtime(settings, text_embedder=NamedHashing("all-MiniLM-L6-v2"))
     index = open_or_build(runtime)
     assert made == [EMBEDDED_STATIC]
-    assert runtime.text_embedder.name == "static-all-MiniLM-L6-v2" and index.text_embedder is runtime.text_embedder
+    assert (
+        runtime.text_embedder.name == "static-all-MiniLM-L6-v2"
+        and index.text_embedder is runtime.text_embedder
+    )
     assert index.search("red dress", k=3)
 
 
@@ -114,7 +143,9 @@ def test_build_cli_fast_conflicts_with_another_text_model(capsys, stylist_home):
 
 
 @pytest.mark.slow
-def test_fast_build_indexes_and_searches_with_the_static_model(capsys, stylist_home, tiny_static, monkeypatch):
+def test_fast_build_indexes_and_searches_with_the_static_model(
+    capsys, stylist_home, tiny_static, monkeypatch
+):
     monkeypatch.setenv("STYLIST_INDEX__DEMO_SIZE", "120")
     settings = load_settings()
     target = settings.models_dir / DISTILLED_FOLDER

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from stylist.config import load_settings
-from stylist.errors import CatalogueError, IndexNotBuiltError, ItemNotFoundError, ModelUnavailableError, ToolInputError
+from stylist.errors import (
+    CatalogueError,
+    IndexNotBuiltError,
+    ItemNotFoundError,
+    ModelUnavailableError,
+    ToolInputError,
+)
 from stylist.index.build import build_index
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Gender, Slot
@@ -90,7 +96,9 @@ def test_repeated_query_texts_are_embedded_once(settings):
 
 
 def test_add_update_delete_persist_and_reload(index, settings, embedder):
-    new = sample_garments(1)[0].model_copy(update={"id": "new-1", "title": "Purple velvet cape", "colours": ["purple"]})
+    new = sample_garments(1)[0].model_copy(
+        update={"id": "new-1", "title": "Purple velvet cape", "colours": ["purple"]}
+    )
     index.add([new])
     assert "new-1" in index and len(index) == 121
     assert index.search("purple velvet cape", k=1)[0][0].id == "new-1"
@@ -127,7 +135,9 @@ def test_rebuild_faiss_from_chroma(index, settings, embedder):
     assert [g.id for g in restored] == [g.id for g in index]
     np.testing.assert_allclose(restored.vectors_for(["g0001"]), index.vectors_for(["g0001"]), atol=1e-6)
     restored.rebuild_faiss()
-    assert restored.search("navy cotton shirt", k=1)[0][0].id == index.search("navy cotton shirt", k=1)[0][0].id
+    assert (
+        restored.search("navy cotton shirt", k=1)[0][0].id == index.search("navy cotton shirt", k=1)[0][0].id
+    )
 
 
 def test_interrupted_build_leaves_previous_index(index, settings, embedder):
@@ -229,7 +239,14 @@ def test_image_vectors_are_kept_and_searched(settings, embedder, tmp_path):
     from PIL import Image
 
     garments = sample_garments(40)
-    colours = {"navy": (0, 0, 128), "black": (0, 0, 0), "red": (220, 0, 0), "white": (250, 250, 250), "green": (0, 150, 0), "beige": (220, 200, 160)}
+    colours = {
+        "navy": (0, 0, 128),
+        "black": (0, 0, 0),
+        "red": (220, 0, 0),
+        "white": (250, 250, 250),
+        "green": (0, 150, 0),
+        "beige": (220, 200, 160),
+    }
     with_images = []
     for g in garments:
         path = tmp_path / f"{g.id}.png"
@@ -238,7 +255,9 @@ def test_image_vectors_are_kept_and_searched(settings, embedder, tmp_path):
     fake = MeanColourImageEmbedder()
     report = build_index(settings, embedder, garments=with_images, image_embedder=fake)
     assert report.image_vectors == 40
-    index = CatalogueIndex.open(settings.index_dir, embedder, settings=settings.index, image_embedder=lambda: fake)
+    index = CatalogueIndex.open(
+        settings.index_dir, embedder, settings=settings.index, image_embedder=lambda: fake
+    )
     vecs, has = index.image_vectors_for(["g0000"])
     assert vecs.shape == (1, fake.dim) and has.all()
     query = tmp_path / "query.png"
@@ -268,7 +287,9 @@ def test_searching_does_not_import_chroma(index, settings, tmp_path):
         "assert i.search('red boots', k=3)\n"
         "print('chromadb' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=str(Path(__file__).parents[1]))
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=str(Path(__file__).parents[1])
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 

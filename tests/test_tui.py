@@ -11,6 +11,8 @@ import pytest
 pytest.importorskip("textual")
 
 from fakes_tui import FakeStylist  # noqa: E402
+from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
+
 from stylist.events import Error, Item, ItemRef, StylistInfo, Token  # noqa: E402
 from stylist.tui.app import create_app  # noqa: E402
 from stylist.tui.screens.help import HelpScreen  # noqa: E402
@@ -23,7 +25,6 @@ from stylist.tui.widgets.message_view import AssistantMessage, UserMessage  # no
 from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
 from stylist.tui.widgets.tool_trace import ToolTrace  # noqa: E402
 from stylist.tui.widgets.unavailable import Unavailable  # noqa: E402
-from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
 
 SIZE = (100, 40)
 pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
@@ -125,7 +126,10 @@ async def test_like_from_card_key_and_button_reaches_the_profile(fake: FakeStyli
         await settle(pilot)
         await pilot.click(second.query_one("#save"))
         await settle(pilot)
-        assert [(e.item_id, e.kind) for e in fake.profile_store.feedback()] == [("g-101", "like"), ("g-202", "save")]
+        assert [(e.item_id, e.kind) for e in fake.profile_store.feedback()] == [
+            ("g-101", "like"),
+            ("g-202", "save"),
+        ]
         assert first.has_class("-like") and second.has_class("-save")
         # The profile screen shows what was liked.
         await pilot.press("ctrl+o")
@@ -427,7 +431,12 @@ async def test_keyboard_only_reaches_cards(fake: FakeStylist) -> None:
 def test_device_labels() -> None:
     from stylist.tui.widgets.status_bar import device_label
 
-    assert [device_label(d) for d in ("cpu", "cuda", "cuda:1", "remote")] == ["CPU", "GPU", "GPU (cuda:1)", "remote"]
+    assert [device_label(d) for d in ("cpu", "cuda", "cuda:1", "remote")] == [
+        "CPU",
+        "GPU",
+        "GPU (cuda:1)",
+        "remote",
+    ]
 
 
 async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Path) -> None:
@@ -450,6 +459,7 @@ async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Pat
 
 async def test_generated_design_appears_as_an_image_card(tmp_path: Path) -> None:
     from fakes_tui import write_swatch
+
     from stylist.events import Image
     from stylist.tui.widgets.image_card import ImageCard
 
@@ -469,15 +479,35 @@ def test_trend_rows_from_the_real_forecaster_shape() -> None:
     from stylist.tui.screens.trends import describe_report, trend_sections
 
     report = {
-        "kind": "colour", "source": "demo", "horizon_label": "8 weeks", "skipped": ["x: too short"],
-        "rising": [{"kind": "colour", "value": "silver", "growth": 0.7056, "history": [1.0, 2.0], "forecast": [3.0, 4.0],
-                    "lower": [0.0, 0.0], "upper": [9.0, 9.0], "sparkline": "▁▂"}],
-        "falling": [{"kind": "colour", "value": "orange", "growth": -0.2, "history": [], "forecast": [5.0, 4.0]}],
+        "kind": "colour",
+        "source": "demo",
+        "horizon_label": "8 weeks",
+        "skipped": ["x: too short"],
+        "rising": [
+            {
+                "kind": "colour",
+                "value": "silver",
+                "growth": 0.7056,
+                "history": [1.0, 2.0],
+                "forecast": [3.0, 4.0],
+                "lower": [0.0, 0.0],
+                "upper": [9.0, 9.0],
+                "sparkline": "▁▂",
+            }
+        ],
+        "falling": [
+            {"kind": "colour", "value": "orange", "growth": -0.2, "history": [], "forecast": [5.0, 4.0]}
+        ],
     }
     sections = trend_sections(report)
     assert list(sections) == ["rising", "falling"]
     silver, orange = sections["rising"][0], sections["falling"][0]
-    assert (silver.label, silver.series, silver.change, silver.forecast_from) == ("silver", [1, 2, 3, 4], 0.7056, 2)
+    assert (silver.label, silver.series, silver.change, silver.forecast_from) == (
+        "silver",
+        [1, 2, 3, 4],
+        0.7056,
+        2,
+    )
     assert (orange.label, orange.series, orange.forecast_from) == ("orange", [5, 4], None)
     assert describe_report(report) == "kind: colour · source: demo · horizon label: 8 weeks"
 
@@ -490,7 +520,11 @@ def test_profile_form_from_the_real_update_profile_schema() -> None:
 
     fields = {f.name: f for f in form_fields(UpdateProfile(Runtime()).input_schema())}
     assert "user_id" not in fields
-    assert (fields["liked_colours"].kind, fields["sizes"].kind, fields["budget"].kind) == ("list", "map", "number")
+    assert (fields["liked_colours"].kind, fields["sizes"].kind, fields["budget"].kind) == (
+        "list",
+        "map",
+        "number",
+    )
     assert parse_field(fields["liked_colours"], "olive,  rust ,") == ["olive", "rust"]
     assert parse_field(fields["sizes"], "top=M, shoes=42") == {"top": "M", "shoes": "42"}
     assert parse_field(fields["budget"], "") is None

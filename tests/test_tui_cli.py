@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from fakes_tui import FakeStylist
+
 from stylist.cli import main
 
 
@@ -41,4 +41,9 @@ def test_chat_opens_the_app_with_options(monkeypatch: pytest.MonkeyPatch, tmp_pa
     main(["chat", "--llm", "none", "--user", "ana", "-C", "conv-9", "--graphics", "halfcell"])
     app = seen["app"]
     assert seen["llm"] == "none"
-    assert app.stylist is fake and app.user_id == "ana" and app._resume == "conv-9" and app.graphics == "halfcell"
+    assert (
+        app.stylist is fake
+        and app.user_id == "ana"
+        and app._resume == "conv-9"
+        and app.graphics == "halfcell"
+    )

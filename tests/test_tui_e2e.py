@@ -7,12 +7,17 @@ import pytest
 
 pytest.importorskip("textual")
 
+from tui_helpers import send, settle  # noqa: E402
+
 from stylist.tui.app import create_app  # noqa: E402
 from stylist.tui.widgets.message_view import AssistantMessage  # noqa: E402
 from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
-from tui_helpers import send, settle  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.anyio,
+    pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning"),
+]
 
 
 @pytest.fixture
@@ -23,7 +28,10 @@ def anyio_backend() -> str:
 async def test_one_real_turn_with_the_embedded_model() -> None:
     from stylist.facade import Stylist
 
-    stylist = Stylist.from_config(index={"demo_size": 20}, llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2, "timeout_s": 900})  # a busy machine is slow, not broken
+    stylist = Stylist.from_config(
+        index={"demo_size": 20},
+        llm={"backend": "embedded", "max_tokens": 128, "max_steps": 2, "timeout_s": 900},
+    )  # a busy machine is slow, not broken
     catalogue = stylist.runtime.catalogue_index  # built before the app, outside the turn's time budget
     replies = _record_replies(stylist)
     app = create_app(stylist, graphics="halfcell")

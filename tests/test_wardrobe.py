@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
+from cli_helpers import run_cli
 from fakes import MeanColourImageEmbedder
 from fakes_profile import ProfileCatalogueIndex, profile_runtime
-from cli_helpers import run_cli
 from fakes_recognise import garment_picture, shared_tiny_checkpoint
+
 from stylist.errors import ToolInputError
 from stylist.tools.recognise.recogniser import Recogniser
 from stylist.tools.recognise.wardrobe import add_from_photo
@@ -24,8 +24,11 @@ def checkpoint(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def runtime(checkpoint):
-    return profile_runtime(recogniser=Recogniser(checkpoint), image_embedder=MeanColourImageEmbedder(),
-                           catalogue_index=ProfileCatalogueIndex())
+    return profile_runtime(
+        recogniser=Recogniser(checkpoint),
+        image_embedder=MeanColourImageEmbedder(),
+        catalogue_index=ProfileCatalogueIndex(),
+    )
 
 
 @pytest.fixture
@@ -42,7 +45,9 @@ def test_add_from_photo_stores_attributes_copy_and_embedding(runtime, photo):
     assert item.image_path and Path(item.image_path).is_file() and Path(item.image_path) != photo
     assert str(runtime.settings.home) in item.image_path
     assert item.embedding is not None and len(item.embedding) == MeanColourImageEmbedder.dim
-    assert item.attributes["edited"] == ["article_type", "slot"] or item.attributes["edited"] == ["article_type"]
+    assert item.attributes["edited"] == ["article_type", "slot"] or item.attributes["edited"] == [
+        "article_type"
+    ]
     assert item.attributes["recognised"]["colours"][0]["name"] == "blue"
     listed = runtime.profile_store.wardrobe("ana")
     assert [w.id for w in listed] == [item.id] and listed[0].colours == item.colours
@@ -79,7 +84,11 @@ def test_export_includes_and_delete_erases_wardrobe_photos(runtime, photo):
     exported = store.export("ana")
     assert [w.label for w in exported.wardrobe] == ["blue oxford", "grey wool coat"]
     first = exported.wardrobe[0]
-    assert first.image_path == item.image_path and first.embedding == item.embedding and first.attributes["stored_copy"]
+    assert (
+        first.image_path == item.image_path
+        and first.embedding == item.embedding
+        and first.attributes["stored_copy"]
+    )
     json.loads(exported.model_dump_json())  # exportable as JSON
     counts = store.delete("ana")
     assert counts["wardrobe_items"] == 2 and counts["wardrobe_photos"] == 1
@@ -92,9 +101,13 @@ def test_migration_adds_photo_columns_to_an_old_database(tmp_path):
 
     path = tmp_path / "old.db"
     con = sqlite3.connect(path)
-    con.execute("CREATE TABLE wardrobe_items (id INTEGER PRIMARY KEY, user_id VARCHAR(128), item_id VARCHAR(128), "
-                "description VARCHAR(500), added_at DATETIME)")
-    con.execute("INSERT INTO wardrobe_items (user_id, description, added_at) VALUES ('ana', 'grey wool coat', '2026-01-01 10:00:00')")
+    con.execute(
+        "CREATE TABLE wardrobe_items (id INTEGER PRIMARY KEY, user_id VARCHAR(128), item_id VARCHAR(128), "
+        "description VARCHAR(500), added_at DATETIME)"
+    )
+    con.execute(
+        "INSERT INTO wardrobe_items (user_id, description, added_at) VALUES ('ana', 'grey wool coat', '2026-01-01 10:00:00')"
+    )
     con.commit()
     con.close()
     db = open_database(f"sqlite:///{path}")
@@ -104,16 +117,31 @@ def test_migration_adds_photo_columns_to_an_old_database(tmp_path):
     items = ProfileStore(db).wardrobe("ana")
     assert items[0].description == "grey wool coat" and items[0].colours == [] and items[0].image_path is None
     cols = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(wardrobe_items)")}
-    assert {"name", "article_type", "slot", "colours_json", "pattern", "image_path", "embedding_json", "attributes_json"} <= cols
+    assert {
+        "name",
+        "article_type",
+        "slot",
+        "colours_json",
+        "pattern",
+        "image_path",
+        "embedding_json",
+        "attributes_json",
+    } <= cols
     close_all()
     open_database(f"sqlite:///{path}")  # applied once: opening again changes nothing
 
 
 def test_wardrobe_cli_add_list_remove(cli, photo):
-    code, out, err = cli("wardrobe", "add", str(photo), "--name", "my blue oxford", "--article", "shirt", "--json")
+    code, out, err = cli(
+        "wardrobe", "add", str(photo), "--name", "my blue oxford", "--article", "shirt", "--json"
+    )
     assert code == 0, err
     added = json.loads(out)["added"][0]
-    assert added["item"]["name"] == "my blue oxford" and added["item"]["slot"] == "top" and added["item"]["has_embedding"]
+    assert (
+        added["item"]["name"] == "my blue oxford"
+        and added["item"]["slot"] == "top"
+        and added["item"]["has_embedding"]
+    )
     assert added["item"]["source"] == "photo" and added["recognition"]["colours"][0]["name"] == "blue"
     code, out, err = cli("wardrobe", "list", "--json")
     assert code == 0 and [i["id"] for i in json.loads(out)] == [added["item"]["id"]]
@@ -136,8 +164,12 @@ def cli(checkpoint, monkeypatch, capsys):  # noqa: ANN001, ANN201
         if self._runtime is None:
             from stylist.config import load_settings
 
-            self._runtime = profile_runtime(load_settings(self.config, **self.overrides), recogniser=Recogniser(checkpoint),
-                                         image_embedder=MeanColourImageEmbedder(), catalogue_index=ProfileCatalogueIndex())
+            self._runtime = profile_runtime(
+                load_settings(self.config, **self.overrides),
+                recogniser=Recogniser(checkpoint),
+                image_embedder=MeanColourImageEmbedder(),
+                catalogue_index=ProfileCatalogueIndex(),
+            )
         return self._runtime
 
     monkeypatch.setattr(CliState, "runtime", property(runtime))
@@ -147,13 +179,22 @@ def cli(checkpoint, monkeypatch, capsys):  # noqa: ANN001, ANN201
 def test_one_wardrobe_group_takes_photos_ids_and_words(cli, photo):
     code, out, err = cli("wardrobe", "add", "g002", "grey wool coat", "--json")
     assert code == 0, err
-    assert [(a["item"]["item_id"], a["item"]["source"]) for a in json.loads(out)["added"]] == [("g002", "catalogue"), (None, "text")]
+    assert [(a["item"]["item_id"], a["item"]["source"]) for a in json.loads(out)["added"]] == [
+        ("g002", "catalogue"),
+        (None, "text"),
+    ]
     code, out, err = cli("wardrobe", "add", str(photo), "--article", "shirt", "--name", "blue oxford")
     assert code == 0 and "blue oxford" in out, err
     listed = json.loads(cli("wardrobe", "list", "--json")[1])
-    assert [i["source"] for i in listed] == ["catalogue", "text", "photo"] and all("embedding" not in i for i in listed)
+    assert [i["source"] for i in listed] == ["catalogue", "text", "photo"] and all(
+        "embedding" not in i for i in listed
+    )
     shown = json.loads(cli("wardrobe", "show", "blue oxford", "--json")[1])
-    assert shown["article_type"].lower() == "shirt" and shown["attributes"]["recognised"]["status"] and shown["has_embedding"]
+    assert (
+        shown["article_type"].lower() == "shirt"
+        and shown["attributes"]["recognised"]["status"]
+        and shown["has_embedding"]
+    )
     code, out, _ = cli("wardrobe", "show", "g002")
     assert code == 0 and "g002" in out
     code, out, err = cli("wardrobe", "remove", "g002", "grey wool coat", "--json")
@@ -177,7 +218,9 @@ def test_wardrobe_errors_name_what_is_wrong(cli, photo, tmp_path):
     code, _, err = cli("wardrobe", "add", "g002", str(tmp_path / "missing.jpg"))
     assert code == 2 and "missing.jpg" in err
     assert json.loads(cli("wardrobe", "list", "--json")[1]) == []  # nothing stored when one item is bad
-    code, out, err = cli("wardrobe", "add", "navy/white striped tee", "--json")  # words with a slash, not a path
+    code, out, err = cli(
+        "wardrobe", "add", "navy/white striped tee", "--json"
+    )  # words with a slash, not a path
     assert code == 0 and json.loads(out)["added"][0]["item"]["source"] == "text", err
 
 

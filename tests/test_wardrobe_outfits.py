@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 import torch
-
 from fakes_compat import FakeCatalogueIndex, compat_runtime, fake_catalogue
+
 from stylist.errors import ItemNotFoundError
 from stylist.index.schema import Gender, Slot
 from stylist.profiles.schema import WardrobeItem, WardrobePhotoItem
@@ -27,7 +27,9 @@ def index():
 def scorer(index):
     torch.manual_seed(0)
     model = CompatModel(CompatConfig(text_dim=384, hidden=32, embed_dim=16, pair_hidden=16)).eval()
-    return CompatibilityScorer(model, lambda gs: index.embedder.embed_texts([g.document() for g in gs]), name="untrained")
+    return CompatibilityScorer(
+        model, lambda gs: index.embedder.embed_texts([g.document() for g in gs]), name="untrained"
+    )
 
 
 @pytest.fixture
@@ -36,35 +38,62 @@ def assembler(index, scorer):
 
 
 def _item(i: int, slot: str, article: str, colour: str) -> WardrobeItem:
-    return WardrobeItem(id=i, added_at=datetime.now(UTC), name=f"my {colour} {article}", article_type=article, slot=slot,
-                        colours=[colour], pattern="solid")
+    return WardrobeItem(
+        id=i,
+        added_at=datetime.now(UTC),
+        name=f"my {colour} {article}",
+        article_type=article,
+        slot=slot,
+        colours=[colour],
+        pattern="solid",
+    )
 
 
-FULL = [_item(1, "top", "Shirt", "white"), _item(2, "bottom", "Jeans", "blue"), _item(3, "shoes", "Sneakers", "white"),
-        _item(4, "top", "T-Shirt", "black"), _item(5, "bottom", "Trousers", "beige")]
+FULL = [
+    _item(1, "top", "Shirt", "white"),
+    _item(2, "bottom", "Jeans", "blue"),
+    _item(3, "shoes", "Sneakers", "white"),
+    _item(4, "top", "T-Shirt", "black"),
+    _item(5, "bottom", "Trousers", "beige"),
+]
 NO_SHOES = FULL[:2] + FULL[3:]
 
 
 def test_owned_garments_cost_nothing_and_keep_their_attributes():
     g = owned_garment(FULL[0])
-    assert g.id == "owned-1" and g.price == 0 and g.slot is Slot.TOP and g.colours == ["white"] and "my white Shirt" in g.title
+    assert (
+        g.id == "owned-1"
+        and g.price == 0
+        and g.slot is Slot.TOP
+        and g.colours == ["white"]
+        and "my white Shirt" in g.title
+    )
     free_text = WardrobeItem(id=9, added_at=datetime.now(UTC), description="grey wool coat")
     assert owned_garment(free_text) is None
 
 
 def test_owned_item_as_anchor(assembler):
-    result = build_with_wardrobe(assembler, OutfitRequest(brief="casual weekend", gender=Gender.MEN, k=2), FULL,
-                                 owned_anchors=[2], use_wardrobe=False)
+    result = build_with_wardrobe(
+        assembler,
+        OutfitRequest(brief="casual weekend", gender=Gender.MEN, k=2),
+        FULL,
+        owned_anchors=[2],
+        use_wardrobe=False,
+    )
     assert result.outfits
     for outfit in result.outfits:
         anchor = [i for i in outfit.items if i.id == "owned-2"]
         assert anchor and anchor[0].anchor and anchor[0].owned and anchor[0].price == 0
-        assert all(not i.owned for i in outfit.items if i.id != "owned-2")  # the rest comes from the catalogue
+        assert all(
+            not i.owned for i in outfit.items if i.id != "owned-2"
+        )  # the rest comes from the catalogue
     assert assembler.index is not None and assembler.max_new_items is None  # the assembler is left as it was
 
 
 def test_only_what_i_own(assembler):
-    result = build_with_wardrobe(assembler, OutfitRequest(brief="casual", gender=Gender.MEN, k=3), FULL, max_new_items=0)
+    result = build_with_wardrobe(
+        assembler, OutfitRequest(brief="casual", gender=Gender.MEN, k=3), FULL, max_new_items=0
+    )
     assert result.outfits
     for outfit in result.outfits:
         assert all(i.owned and i.id.startswith("owned-") for i in outfit.items)
@@ -79,8 +108,13 @@ def test_only_what_i_own_names_the_missing_slot(assembler):
 
 
 def test_at_most_one_new_item_under_a_price(assembler, index):
-    result = build_with_wardrobe(assembler, OutfitRequest(brief="casual", gender=Gender.MEN, k=3), NO_SHOES,
-                                 max_new_items=1, new_item_max_price=80)
+    result = build_with_wardrobe(
+        assembler,
+        OutfitRequest(brief="casual", gender=Gender.MEN, k=3),
+        NO_SHOES,
+        max_new_items=1,
+        new_item_max_price=80,
+    )
     assert result.outfits
     for outfit in result.outfits:
         new = [i for i in outfit.items if not i.owned]
@@ -101,12 +135,21 @@ def test_build_outfit_tool_uses_the_stored_wardrobe(scorer):
     runtime = compat_runtime(fake_catalogue(300), compat_scorer=scorer)
     store = runtime.profile_store
     for item in FULL:
-        store.add_wardrobe_photo("ana", WardrobePhotoItem(**item.model_dump(include={"name", "article_type", "slot", "colours", "pattern"})))
+        store.add_wardrobe_photo(
+            "ana",
+            WardrobePhotoItem(
+                **item.model_dump(include={"name", "article_type", "slot", "colours", "pattern"})
+            ),
+        )
     ids = [w.id for w in store.wardrobe("ana")]
     registry = build_registry(runtime)
-    only = registry.invoke("build_outfit", {"brief": "casual", "gender": "men", "user_id": "ana", "only_owned": True, "k": 1})
+    only = registry.invoke(
+        "build_outfit", {"brief": "casual", "gender": "men", "user_id": "ana", "only_owned": True, "k": 1}
+    )
     assert all(i.owned for i in only.outfits[0].items)
-    anchored = registry.invoke("build_outfit", {"gender": "men", "user_id": "ana", "wardrobe_anchors": [ids[0]], "k": 1})
+    anchored = registry.invoke(
+        "build_outfit", {"gender": "men", "user_id": "ana", "wardrobe_anchors": [ids[0]], "k": 1}
+    )
     assert f"owned-{ids[0]}" in [i.id for i in anchored.outfits[0].items]
     plain = registry.invoke("build_outfit", {"brief": "casual", "gender": "men", "k": 1})
     assert not any(i.owned for i in plain.outfits[0].items)
@@ -118,19 +161,30 @@ class _ConfidentShirt:
     def recognise(self, path):  # noqa: ANN001, ANN201
         from stylist.tools.recognise.recogniser import Candidate, ColourShare, Recognition
 
-        return Recognition(status="ok", message="white shirt", article_type="Shirt", slot="top", article_confidence=0.9,
-                           candidates=[Candidate(label="Shirt", confidence=0.9)], pattern="solid", garments_found=1,
-                           colours=[ColourShare(name="white", share=1.0, hex="#f6f6f4")])
+        return Recognition(
+            status="ok",
+            message="white shirt",
+            article_type="Shirt",
+            slot="top",
+            article_confidence=0.9,
+            candidates=[Candidate(label="Shirt", confidence=0.9)],
+            pattern="solid",
+            garments_found=1,
+            colours=[ColourShare(name="white", share=1.0, hex="#f6f6f4")],
+        )
 
 
 def test_what_goes_with_a_photo_builds_an_outfit_around_it(scorer, tmp_path):
     from fakes_recognise import garment_picture
+
     from stylist.agent.router import Router
     from stylist.tools.registry import build_registry
 
     photo = tmp_path / "shirt.png"
     garment_picture((246, 246, 244)).save(photo)
-    registry = build_registry(compat_runtime(fake_catalogue(300), compat_scorer=scorer, recogniser=_ConfidentShirt()))
+    registry = build_registry(
+        compat_runtime(fake_catalogue(300), compat_scorer=scorer, recogniser=_ConfidentShirt())
+    )
     decision = Router(registry).route(f"what goes with this? {photo}")
     assert decision.tool == "recognise_garment" and decision.arguments["goes_with"] is True
     result = registry.invoke("recognise_garment", {**decision.arguments, "brief": "casual", "k": 2})

@@ -15,12 +15,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import copy_applies, copy_arguments, copy_followup
 from stylist.errors import StylistError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import copy_applies, copy_arguments, copy_followup
-from stylist.tools.copykit.facts import SUPPORTED_LANGS, CopyKind, Facts, Tone, format_price, noun, word_limits
+from stylist.tools.copykit.facts import (
+    SUPPORTED_LANGS,
+    CopyKind,
+    Facts,
+    Tone,
+    format_price,
+    noun,
+    word_limits,
+)
 from stylist.tools.copykit.grounding import check_copy, words
 from stylist.tools.copykit.templates import template_copy
 
@@ -60,7 +68,9 @@ class WriteCopyInput(BaseModel):
     def _lang(cls, value: str) -> str:
         value = value.strip().lower()
         if value not in SUPPORTED_LANGS:
-            raise ValueError(f"language {value!r} is not supported; copy is written and checked in English ('en') only")
+            raise ValueError(
+                f"language {value!r} is not supported; copy is written and checked in English ('en') only"
+            )
         return value
 
     @model_validator(mode="after")
@@ -95,10 +105,30 @@ class WriteCopy(Tool):
 
     name = "write_copy"
     routing = RouteHint(
-        keywords=("write", "caption", "captions", "description", "product description", "copy", "copywriting", "blurb",
-                  "tweet", "instagram", "post", "marketing", "describe", "sales copy", "listing", "draft", "text for",
-                  "come up with", "hashtags"),
-        patterns=(r"\b(?:write|draft|compose|create|come up with)\b.{0,40}\b(?:caption|description|copy|blurb|post|tweet|text)\b",),
+        keywords=(
+            "write",
+            "caption",
+            "captions",
+            "description",
+            "product description",
+            "copy",
+            "copywriting",
+            "blurb",
+            "tweet",
+            "instagram",
+            "post",
+            "marketing",
+            "describe",
+            "sales copy",
+            "listing",
+            "draft",
+            "text for",
+            "come up with",
+            "hashtags",
+        ),
+        patterns=(
+            r"\b(?:write|draft|compose|create|come up with)\b.{0,40}\b(?:caption|description|copy|blurb|post|tweet|text)\b",
+        ),
         extract=copy_arguments,
         applies=copy_applies,
         refine=copy_followup,
@@ -113,7 +143,9 @@ class WriteCopy(Tool):
 
         index = catalogue_of(self.runtime)
         garments = [index.get(i) for i in args.ids()]
-        return write_copy(garments, kind=args.kind, tone=args.tone, lang=args.lang, llm=text_generator(self.runtime))
+        return write_copy(
+            garments, kind=args.kind, tone=args.tone, lang=args.lang, llm=text_generator(self.runtime)
+        )
 
 
 def text_generator(runtime: Runtime) -> Any | None:
@@ -132,7 +164,9 @@ def text_generator(runtime: Runtime) -> Any | None:
     return _RuntimeLLM()
 
 
-def build_prompt(garments: list[Garment], kind: str, tone: str, problems: list[str] | None = None) -> tuple[str, str]:
+def build_prompt(
+    garments: list[Garment], kind: str, tone: str, problems: list[str] | None = None
+) -> tuple[str, str]:
     low, high = word_limits(kind, tone)
     system = (
         f"You are a fashion copywriter. Write {KIND_TEXT[kind]} in English. Tone: {TONE_TEXT[tone]}. "
@@ -160,7 +194,9 @@ def build_prompt(garments: list[Garment], kind: str, tone: str, problems: list[s
     if len(garments) > 1 and all(g.price is not None for g in garments):
         lines.append(f"Outfit total: {format_price(sum(g.price for g in garments), garments[0].currency)}")  # type: ignore[misc]
     if problems:
-        lines.append("Your previous draft was wrong: " + "; ".join(problems) + ". Write it again using only the facts.")
+        lines.append(
+            "Your previous draft was wrong: " + "; ".join(problems) + ". Write it again using only the facts."
+        )
     lines.append(f"Write the {kind} copy now.")
     return "\n".join(lines), system
 
@@ -185,11 +221,20 @@ def clean_draft(text: str, kind: str, tone: str) -> str:
     return text
 
 
-def write_copy(garments: list[Garment], *, kind: str = "product", tone: str = "playful", lang: str = "en",
-               llm: Any | None = None, attempts: int = 2) -> CopyResult:
+def write_copy(
+    garments: list[Garment],
+    *,
+    kind: str = "product",
+    tone: str = "playful",
+    lang: str = "en",
+    llm: Any | None = None,
+    attempts: int = 2,
+) -> CopyResult:
     """Copy for ``garments`` (one item, or an outfit), grounded; see the module docstring."""
     if lang not in SUPPORTED_LANGS:
-        raise ToolInputError(f"language {lang!r} is not supported; copy is written and checked in English ('en') only")
+        raise ToolInputError(
+            f"language {lang!r} is not supported; copy is written and checked in English ('en') only"
+        )
     facts = Facts.of(garments)
     ids = [g.id for g in garments]
     rejected: list[str] = []
@@ -206,12 +251,29 @@ def write_copy(garments: list[Garment], *, kind: str = "product", tone: str = "p
                 break
             report = check_copy(draft, facts, kind=kind, tone=tone)
             if report.ok:
-                return CopyResult(text=draft, kind=kind, tone=tone, lang=lang, item_ids=ids,  # type: ignore[arg-type]
-                                  source="llm" if n == 0 else "llm_retry", attempts=tried, rejected=rejected,
-                                  words=words(draft))
+                return CopyResult(
+                    text=draft,
+                    kind=kind,
+                    tone=tone,
+                    lang=lang,
+                    item_ids=ids,  # type: ignore[arg-type]
+                    source="llm" if n == 0 else "llm_retry",
+                    attempts=tried,
+                    rejected=rejected,
+                    words=words(draft),
+                )
             problems = report.problems
             rejected.append(f"draft {n + 1}: " + "; ".join(report.problems))
             log.info("copy draft %d rejected: %s", n + 1, report.problems)
     text = template_copy(garments, kind, tone)
-    return CopyResult(text=text, kind=kind, tone=tone, lang=lang, item_ids=ids, source="template",  # type: ignore[arg-type]
-                      attempts=tried, rejected=rejected, words=words(text))
+    return CopyResult(
+        text=text,
+        kind=kind,
+        tone=tone,
+        lang=lang,
+        item_ids=ids,
+        source="template",  # type: ignore[arg-type]
+        attempts=tried,
+        rejected=rejected,
+        words=words(text),
+    )

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import feedback_applies, feedback_arguments, feedback_score
 from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import MAX_OUTFIT_ITEMS, FeedbackEvent, FeedbackKindT
 from stylist.tools.base import Tool
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import feedback_applies, feedback_arguments, feedback_score
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -23,7 +23,9 @@ class RecordFeedbackInput(BaseModel):
     user_id: str = Field(DEFAULT_USER, min_length=1, max_length=128)
     kind: FeedbackKindT = Field(description="like, dislike, save or buy.")
     item_id: str | None = Field(None, max_length=128, description="One catalogue garment id.")
-    item_ids: list[str] = Field(default_factory=list, max_length=MAX_OUTFIT_ITEMS, description="The garment ids of an outfit.")
+    item_ids: list[str] = Field(
+        default_factory=list, max_length=MAX_OUTFIT_ITEMS, description="The garment ids of an outfit."
+    )
     outfit_id: str | None = Field(None, max_length=128)
 
     @field_validator("item_ids", mode="before")
@@ -50,10 +52,35 @@ class RecordFeedback(Tool):
 
     name = "record_feedback"
     routing = RouteHint(
-        keywords=("like", "love", "loved", "dislike", "hate", "thumbs up", "thumbs down", "save", "saved", "bookmark",
-                  "bought", "purchased", "ordered", "i'll take", "not a fan", "ugly", "perfect", "favourites",
-                  "favorites", "wishlist", "for later", "nope", "👍", "👎"),
-        patterns=(r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|dislike)\b.{0,30}\b(?:one|it|this|that)\b",),
+        keywords=(
+            "like",
+            "love",
+            "loved",
+            "dislike",
+            "hate",
+            "thumbs up",
+            "thumbs down",
+            "save",
+            "saved",
+            "bookmark",
+            "bought",
+            "purchased",
+            "ordered",
+            "i'll take",
+            "not a fan",
+            "ugly",
+            "perfect",
+            "favourites",
+            "favorites",
+            "wishlist",
+            "for later",
+            "nope",
+            "👍",
+            "👎",
+        ),
+        patterns=(
+            r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|dislike)\b.{0,30}\b(?:one|it|this|that)\b",
+        ),
         extract=feedback_arguments,
         score=feedback_score,
         applies=feedback_applies,

@@ -72,15 +72,17 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
     from stylist.tools.trends.tool import TrendForecast
     from stylist.tools.update_profile import UpdateProfile
 
-    return ToolRegistry([
-        SearchGarments(runtime),
-        GetProfile(runtime),
-        UpdateProfile(runtime),
-        RecordFeedback(runtime),
-        WriteCopy(runtime),
-        TrendForecast(runtime),
-        ScoreOutfit(runtime),
-        BuildOutfit(runtime),
-        DesignGarments(runtime),
-        RecogniseGarment(runtime),
-    ])
+    return ToolRegistry(
+        [
+            SearchGarments(runtime),
+            GetProfile(runtime),
+            UpdateProfile(runtime),
+            RecordFeedback(runtime),
+            WriteCopy(runtime),
+            TrendForecast(runtime),
+            ScoreOutfit(runtime),
+            BuildOutfit(runtime),
+            DesignGarments(runtime),
+            RecogniseGarment(runtime),
+        ]
+    )

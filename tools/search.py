@@ -26,7 +26,9 @@ class SearchInput(BaseModel):
 
     query: str = Field("", max_length=500, description="What the user is looking for, in words.")
     image_path: str | None = Field(None, description="Path of a photo to find similar garments to.")
-    slot: Slot | None = Field(None, description="Outfit slot: top, bottom, dress, outerwear, shoes, bag, accessory …")
+    slot: Slot | None = Field(
+        None, description="Outfit slot: top, bottom, dress, outerwear, shoes, bag, accessory …"
+    )
     gender: Gender | None = Field(None, description="women, men, unisex, girls or boys.")
     colours: list[str] | None = Field(None, description="Any of these colours, e.g. ['navy', 'white'].")
     article_types: list[str] | None = Field(None, description="Any of these article types, e.g. ['shirts'].")
@@ -38,10 +40,14 @@ class SearchInput(BaseModel):
     exclude_ids: list[str] = Field(default_factory=list, description="Garment ids to leave out.")
     k: int = Field(5, ge=1, le=50, description="How many garments to return.")
     user_id: str | None = Field(
-        None, max_length=128, description="Personalise the order for this user (their likes, dislikes and feedback)."
+        None,
+        max_length=128,
+        description="Personalise the order for this user (their likes, dislikes and feedback).",
     )
 
-    @field_validator("colours", "article_types", "occasions", "seasons", "brands", "exclude_ids", mode="before")
+    @field_validator(
+        "colours", "article_types", "occasions", "seasons", "brands", "exclude_ids", mode="before"
+    )
     @classmethod
     def _split(cls, value: Any) -> Any:
         return _as_list(value)
@@ -102,33 +108,48 @@ class SearchGarments(Tool):
             return SearchResult(
                 query=args.query,
                 hits=[
-                    SearchHit(garment=h.garment, score=round(h.score, 4), scores=h.parts, matched=filters.matched_fields(h.garment))
+                    SearchHit(
+                        garment=h.garment,
+                        score=round(h.score, 4),
+                        scores=h.parts,
+                        matched=filters.matched_fields(h.garment),
+                    )
                     for h in hits
                 ],
             )
         # personalised: re-rank a wider pool so the user's favourites can rise into the top k
         scored = _search(index, args.query or None, filters, min(max(3 * args.k, 30), 150), args.image_path)
         parts = {h.garment.id: h.parts for h in scored}
-        ranked = self.runtime.preference_model.rerank(args.user_id, [(h.garment, h.score) for h in scored])[: args.k]
+        ranked = self.runtime.preference_model.rerank(args.user_id, [(h.garment, h.score) for h in scored])[
+            : args.k
+        ]
         return SearchResult(
             query=args.query,
             hits=[
                 SearchHit(
-                    garment=h.garment, score=round(h.score, 4), scores=parts.get(h.garment.id, {}),
-                    matched=filters.matched_fields(h.garment), why=h.why,
+                    garment=h.garment,
+                    score=round(h.score, 4),
+                    scores=parts.get(h.garment.id, {}),
+                    matched=filters.matched_fields(h.garment),
+                    why=h.why,
                 )  # fmt: skip
                 for h in ranked
             ],
         )
 
 
-def _search(index: Any, query: str | None, filters: SearchFilters, k: int, image_path: str | None) -> list[Any]:
+def _search(
+    index: Any, query: str | None, filters: SearchFilters, k: int, image_path: str | None
+) -> list[Any]:
     """Hits with score parts (``ScoredHit``); an index with only ``search`` gets empty parts."""
     if hasattr(index, "search_scored"):
         return index.search_scored(query, filters=filters, k=k, image_path=image_path)
     from stylist.index.store.catalogue_index import ScoredHit
 
-    return [ScoredHit(g, float(s), {}) for g, s in index.search(query, filters=filters, k=k, image_path=image_path)]
+    return [
+        ScoredHit(g, float(s), {})
+        for g, s in index.search(query, filters=filters, k=k, image_path=image_path)
+    ]
 
 
 def search_garments(query: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> SearchResult:

@@ -6,18 +6,29 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from stylist.agent.router import RouteHint
+from stylist.agent.toolroutes import statement_score, update_profile_applies, update_profile_arguments
 from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import Profile
 from stylist.tools.base import Tool
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import statement_score, update_profile_applies, update_profile_arguments
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
 
-_LISTS = ("liked_colours", "disliked_colours", "liked_styles", "disliked_styles", "liked_brands", "disliked_brands",
-          "liked_materials", "disliked_materials", "bought", "wardrobe_add", "wardrobe_remove")
+_LISTS = (
+    "liked_colours",
+    "disliked_colours",
+    "liked_styles",
+    "disliked_styles",
+    "liked_brands",
+    "disliked_brands",
+    "liked_materials",
+    "disliked_materials",
+    "bought",
+    "wardrobe_add",
+    "wardrobe_remove",
+)
 
 
 class UpdateProfileInput(BaseModel):
@@ -25,7 +36,8 @@ class UpdateProfileInput(BaseModel):
 
     user_id: str = Field(DEFAULT_USER, min_length=1, max_length=128)
     statement: str | None = Field(
-        None, max_length=2000,
+        None,
+        max_length=2000,
         description="What the user said about their taste, verbatim, e.g. 'I hate orange' or 'I just bought the "
         "navy blazer'; colours, materials, patterns, styles, garment types, budget and owned items are read from it.",
     )
@@ -37,8 +49,12 @@ class UpdateProfileInput(BaseModel):
     disliked_brands: list[str] = Field(default_factory=list)
     liked_materials: list[str] = Field(default_factory=list)
     disliked_materials: list[str] = Field(default_factory=list)
-    bought: list[str] = Field(default_factory=list, description="Catalogue ids the user bought (added to the wardrobe).")
-    wardrobe_add: list[str] = Field(default_factory=list, description="Owned items: catalogue ids or short descriptions.")
+    bought: list[str] = Field(
+        default_factory=list, description="Catalogue ids the user bought (added to the wardrobe)."
+    )
+    wardrobe_add: list[str] = Field(
+        default_factory=list, description="Owned items: catalogue ids or short descriptions."
+    )
     wardrobe_remove: list[str] = Field(default_factory=list)
     name: str | None = Field(None, max_length=120)
     gender_presentation: str | None = Field(None, description="women, men or unisex.")
@@ -74,11 +90,45 @@ class UpdateProfile(Tool):
 
     name = "update_profile"
     routing = RouteHint(
-        keywords=("i hate", "i love", "i like", "i dislike", "i prefer", "i adore", "i don't like", "i can't stand",
-                  "not a fan", "i don't wear", "i never wear", "i just bought", "i bought", "i own", "i already own",
-                  "i already have", "i have a", "my size", "size", "my budget is", "my waist", "i'm tall", "i'm short",
-                  "i live in", "remember", "note that", "from now on", "favourite colours", "favorite colors",
-                  "my favourite", "my favorite", "i wear a", "i wear size", "fit", "prefer", "i'm into", "i am into"),
+        keywords=(
+            "i hate",
+            "i love",
+            "i like",
+            "i dislike",
+            "i prefer",
+            "i adore",
+            "i don't like",
+            "i can't stand",
+            "not a fan",
+            "i don't wear",
+            "i never wear",
+            "i just bought",
+            "i bought",
+            "i own",
+            "i already own",
+            "i already have",
+            "i have a",
+            "my size",
+            "size",
+            "my budget is",
+            "my waist",
+            "i'm tall",
+            "i'm short",
+            "i live in",
+            "remember",
+            "note that",
+            "from now on",
+            "favourite colours",
+            "favorite colors",
+            "my favourite",
+            "my favorite",
+            "i wear a",
+            "i wear size",
+            "fit",
+            "prefer",
+            "i'm into",
+            "i am into",
+        ),
         patterns=(r"^(?:please remember|remember|note that|from now on)\b",),
         extract=update_profile_arguments,
         score=statement_score,
@@ -101,7 +151,16 @@ class UpdateProfile(Tool):
         changes["dislike"] = {k: v for k, v in dislike.items() if v}
         changes["wardrobe_add"] = changes.get("wardrobe_add", []) + args.wardrobe_add + args.bought
         changes["wardrobe_remove"] = args.wardrobe_remove
-        for field in ("name", "gender_presentation", "sizes", "fit_notes", "body_notes", "budget", "climate", "region"):
+        for field in (
+            "name",
+            "gender_presentation",
+            "sizes",
+            "fit_notes",
+            "body_notes",
+            "budget",
+            "climate",
+            "region",
+        ):
             if getattr(args, field) is not None:
                 changes[field] = getattr(args, field)
         store = self.runtime.profile_store
@@ -119,5 +178,10 @@ class UpdateProfile(Tool):
             store.record_feedback(args.user_id, item_id, "buy")
             report.changes.append(f"bought {item_id}")
         profile = store.get_profile(args.user_id) if args.bought else report.profile
-        return ProfileUpdateResult(user_id=args.user_id, changes=report.changes, notes=report.notes,
-                                   understood=understood, profile=profile)
+        return ProfileUpdateResult(
+            user_id=args.user_id,
+            changes=report.changes,
+            notes=report.notes,
+            understood=understood,
+            profile=profile,
+        )

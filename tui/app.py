@@ -38,7 +38,14 @@ class StylistApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, stylist: Any, *, user_id: str | None = None, conversation_id: str | None = None, graphics: Graphics = "auto") -> None:
+    def __init__(
+        self,
+        stylist: Any,
+        *,
+        user_id: str | None = None,
+        conversation_id: str | None = None,
+        graphics: Graphics = "auto",
+    ) -> None:
         super().__init__()
         self.stylist = stylist
         self.user_id = user_id or DEFAULT_USER
@@ -75,7 +82,9 @@ class StylistApp(App[None]):
             info = self.stylist.info()
         except Exception as exc:
             log.warning("info() failed: %s", exc)
-            self.call_from_thread(self.notify, describe_error(exc), title="Stylist info unavailable", severity="warning")
+            self.call_from_thread(
+                self.notify, describe_error(exc), title="Stylist info unavailable", severity="warning"
+            )
             return
         self.call_from_thread(self._show_info, info)
 
@@ -121,13 +130,23 @@ class StylistApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("New conversation", "Start a fresh conversation (Ctrl+N)", self.action_new)
         yield SystemCommand("History", "Resume a past conversation (Ctrl+R)", self.action_history)
-        yield SystemCommand("Profile", "Preferences, sizes, wardrobe and feedback (Ctrl+O)", self.action_profile)
+        yield SystemCommand(
+            "Profile", "Preferences, sizes, wardrobe and feedback (Ctrl+O)", self.action_profile
+        )
         yield SystemCommand("Trends", "What is rising and falling (Ctrl+T)", self.action_trends)
-        yield SystemCommand("Export conversation", "Save the conversation as Markdown (Ctrl+E)", self.action_export)
+        yield SystemCommand(
+            "Export conversation", "Save the conversation as Markdown (Ctrl+E)", self.action_export
+        )
         yield SystemCommand("Help", "Keys and slash commands (F1)", self.action_help)
         yield from super().get_system_commands(screen)
 
 
-def create_app(stylist: Any, *, user_id: str | None = None, conversation_id: str | None = None, graphics: Graphics = "auto") -> StylistApp:
+def create_app(
+    stylist: Any,
+    *,
+    user_id: str | None = None,
+    conversation_id: str | None = None,
+    graphics: Graphics = "auto",
+) -> StylistApp:
     """The app around ``stylist`` (the ``Stylist`` facade or anything with its methods)."""
     return StylistApp(stylist, user_id=user_id, conversation_id=conversation_id, graphics=graphics)

@@ -18,7 +18,9 @@ class SlashCommand:
 
 
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
-    SlashCommand("/design", "/design DESCRIPTION", "generate garment designs (e.g. /design olive linen dress)"),
+    SlashCommand(
+        "/design", "/design DESCRIPTION", "generate garment designs (e.g. /design olive linen dress)"
+    ),
     SlashCommand("/trends", "/trends", "open the trends screen"),
     SlashCommand("/profile", "/profile", "open your profile: preferences, sizes, wardrobe"),
     SlashCommand("/history", "/history", "open past conversations to resume one"),

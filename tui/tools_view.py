@@ -42,7 +42,11 @@ def _kind(prop: dict[str, Any]) -> tuple[FieldKind | None, bool]:
             return kind, nullable
         if kind == "array" and option.get("items", {}).get("type") in ("string", "number", "integer"):
             return "list", nullable
-        if kind == "object" and option.get("additionalProperties", {}).get("type") in ("string", "number", "integer"):
+        if kind == "object" and option.get("additionalProperties", {}).get("type") in (
+            "string",
+            "number",
+            "integer",
+        ):
             return "map", nullable
     return None, nullable
 
@@ -55,7 +59,9 @@ def form_fields(schema: dict[str, Any], skip: tuple[str, ...] = ("user_id",)) ->
             continue
         kind, nullable = _kind(prop)
         if kind is not None:
-            out.append(FormField(name, kind, prop.get("description", "") or prop.get("title", name), nullable))
+            out.append(
+                FormField(name, kind, prop.get("description", "") or prop.get("title", name), nullable)
+            )
     return out
 
 

@@ -77,8 +77,17 @@ def _garment(index: int, rng: random.Random) -> Garment:
     occasions = rng.sample(article.occasions, k=min(len(article.occasions), rng.choice((1, 2, 2))))
     brand = rng.choice(list(BRANDS))
     variants = {key: rng.choice(values) for key, values in article.variants.items()}
-    facts = Facts(article, gender, colours, None if article.slot.value == "jewelry" else pattern, material,
-                  _seasons(article, material, rng), occasions, brand, variants)
+    facts = Facts(
+        article,
+        gender,
+        colours,
+        None if article.slot.value == "jewelry" else pattern,
+        material,
+        _seasons(article, material, rng),
+        occasions,
+        brand,
+        variants,
+    )
     return Garment(
         id=f"demo-{index + 1:05d}",
         title=title(facts, rng),

@@ -29,7 +29,11 @@ class Pen:
         self.mask = Image.new("L", (SIZE, SIZE), 0)
         self.ink = Image.new("L", (SIZE, SIZE), 0)
         self.accent = Image.new("L", (SIZE, SIZE), 0)
-        self._m, self._i, self._a = ImageDraw.Draw(self.mask), ImageDraw.Draw(self.ink), ImageDraw.Draw(self.accent)
+        self._m, self._i, self._a = (
+            ImageDraw.Draw(self.mask),
+            ImageDraw.Draw(self.ink),
+            ImageDraw.Draw(self.accent),
+        )
         self.scale, self.dx, self.dy = scale, dx, dy
 
     def _p(self, pts: Sequence[Point]) -> list[Point]:
@@ -52,7 +56,9 @@ class Pen:
     def line(self, pts: Sequence[Point], width: float = 1.5) -> None:
         self._i.line(self._p(pts), fill=255, width=max(1, round(width * self.scale)))
 
-    def arc(self, box: Sequence[float], start: float, end: float, width: float = 2, fill_mask: bool = False) -> None:
+    def arc(
+        self, box: Sequence[float], start: float, end: float, width: float = 2, fill_mask: bool = False
+    ) -> None:
         draw = self._m if fill_mask else self._i
         draw.arc(self._box(box), start, end, fill=255, width=max(1, round(width * self.scale)))
 
@@ -78,17 +84,42 @@ def _sleeves(p: Pen, sleeve: str, top: float, left: float, right: float, rng: ra
         return
     drop = {"short": 22, "three-quarter": 44, "long": 62}.get(sleeve, 22)
     spread = 14 + rng.uniform(-2, 2)
-    p.poly([(left, top), (left - spread - drop * 0.25, top + drop), (left - spread - drop * 0.25 + 11, top + drop + 5),
-            (left, top + 20)])
-    p.poly([(right, top), (right + spread + drop * 0.25, top + drop), (right + spread + drop * 0.25 - 11, top + drop + 5),
-            (right, top + 20)])
+    p.poly(
+        [
+            (left, top),
+            (left - spread - drop * 0.25, top + drop),
+            (left - spread - drop * 0.25 + 11, top + drop + 5),
+            (left, top + 20),
+        ]
+    )
+    p.poly(
+        [
+            (right, top),
+            (right + spread + drop * 0.25, top + drop),
+            (right + spread + drop * 0.25 - 11, top + drop + 5),
+            (right, top + 20),
+        ]
+    )
 
 
-def _torso(p: Pen, v: dict[str, str], rng: random.Random, *, bottom: float = 108, width: float = 44) -> tuple[float, float]:
+def _torso(
+    p: Pen, v: dict[str, str], rng: random.Random, *, bottom: float = 108, width: float = 44
+) -> tuple[float, float]:
     fit = v.get("fit", "regular")
     width += {"slim": -4, "oversized": 8, "relaxed": 4}.get(fit, 0)
     left, right = 64 - width / 2, 64 + width / 2
-    p.poly([(left + 6, 26), (56, 30), (72, 30), (right - 6, 26), (right, 34), (right, bottom), (left, bottom), (left, 34)])
+    p.poly(
+        [
+            (left + 6, 26),
+            (56, 30),
+            (72, 30),
+            (right - 6, 26),
+            (right, 34),
+            (right, bottom),
+            (left, bottom),
+            (left, 34),
+        ]
+    )
     return left, right
 
 
@@ -180,7 +211,9 @@ def jumpsuit(p: Pen, v: dict[str, str], rng: random.Random) -> None:
     p.line([(48, 58), (80, 58)], 2)
 
 
-def _long_top(p: Pen, v: dict[str, str], rng: random.Random, *, bottom: float, lapels: bool, buttons: int) -> None:
+def _long_top(
+    p: Pen, v: dict[str, str], rng: random.Random, *, bottom: float, lapels: bool, buttons: int
+) -> None:
     p.poly([(44, 20), (56, 16), (72, 16), (84, 20), (88, 30), (88, bottom), (40, bottom), (40, 30)])
     _sleeves(p, "long", 28, 40, 88, rng)
     p.line([(64, 22), (64, bottom)], 1)
@@ -227,7 +260,20 @@ def boots(p: Pen, v: dict[str, str], rng: random.Random) -> None:
 
 
 def heels(p: Pen, v: dict[str, str], rng: random.Random) -> None:
-    p.poly([(20, 70), (38, 62), (70, 78), (104, 84), (110, 92), (72, 92), (36, 80), (32, 104), (27, 104), (26, 78)])
+    p.poly(
+        [
+            (20, 70),
+            (38, 62),
+            (70, 78),
+            (104, 84),
+            (110, 92),
+            (72, 92),
+            (36, 80),
+            (32, 104),
+            (27, 104),
+            (26, 78),
+        ]
+    )
     p.ellipse((44, 62, 74, 80), erase=True)
 
 
@@ -264,7 +310,20 @@ def hat(p: Pen, v: dict[str, str], rng: random.Random) -> None:
 
 
 def scarf(p: Pen, v: dict[str, str], rng: random.Random) -> None:
-    p.poly([(40, 12), (88, 12), (84, 40), (78, 112), (58, 112), (64, 40), (52, 56), (40, 104), (22, 104), (36, 40)])
+    p.poly(
+        [
+            (40, 12),
+            (88, 12),
+            (84, 40),
+            (78, 112),
+            (58, 112),
+            (64, 40),
+            (52, 56),
+            (40, 104),
+            (22, 104),
+            (36, 40),
+        ]
+    )
     for x in range(58, 79, 4):
         p.line([(x, 112), (x, 120)], 1.2)
     for x in range(22, 41, 4):
@@ -316,9 +375,37 @@ def bracelet(p: Pen, v: dict[str, str], rng: random.Random) -> None:
 
 SHAPES: dict[str, Callable[[Pen, dict[str, str], random.Random], None]] = {
     f.__name__: f
-    for f in (tshirt, shirt, blouse, sweater, hoodie, trousers, jeans, shorts, skirt, dress, jumpsuit, coat, jacket,
-              blazer, sneakers, boots, heels, sandals, loafers, handbag, backpack, hat, scarf, belt, watch,
-              sunglasses, necklace, earrings, bracelet)
+    for f in (
+        tshirt,
+        shirt,
+        blouse,
+        sweater,
+        hoodie,
+        trousers,
+        jeans,
+        shorts,
+        skirt,
+        dress,
+        jumpsuit,
+        coat,
+        jacket,
+        blazer,
+        sneakers,
+        boots,
+        heels,
+        sandals,
+        loafers,
+        handbag,
+        backpack,
+        hat,
+        scarf,
+        belt,
+        watch,
+        sunglasses,
+        necklace,
+        earrings,
+        bracelet,
+    )
 }
 
 # --- fills ----------------------------------------------------------------------------------
@@ -336,7 +423,9 @@ def _second(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return _mix(rgb, (255, 255, 255), 0.55) if luma < 128 else _mix(rgb, (0, 0, 0), 0.4)
 
 
-def texture(pattern: str | None, base: tuple[int, int, int], other: tuple[int, int, int], rng: random.Random) -> np.ndarray:
+def texture(
+    pattern: str | None, base: tuple[int, int, int], other: tuple[int, int, int], rng: random.Random
+) -> np.ndarray:
     """A SIZE x SIZE x 3 uint8 fill of ``pattern`` in ``base`` with ``other`` as the second colour."""
     out = np.empty((SIZE, SIZE, 3), dtype=np.uint8)
     out[:] = base
@@ -375,25 +464,89 @@ def texture(pattern: str | None, base: tuple[int, int, int], other: tuple[int, i
 #: Words in an article type → silhouette, for garments that do not come from the demo generator.
 #: Checked in order, so "sweatshirt" is a sweater before "shirt" is a shirt.
 _SHAPE_WORDS: tuple[tuple[str, str], ...] = (
-    ("key chain", ""), ("handbag", "handbag"), ("salwar", "trousers"), ("patiala", "trousers"),
-    ("churidar", "trousers"), ("jegging", "jeans"), ("lehenga", "dress"), ("shrug", "sweater"),
-    ("tracksuit", "hoodie"), ("pouch", "handbag"), ("sunglass", "sunglasses"), ("eyewear", "sunglasses"), ("watch", "watch"), ("earring", "earrings"),
-    ("necklace", "necklace"), ("pendant", "necklace"), ("chain", "necklace"), ("bracelet", "bracelet"),
-    ("bangle", "bracelet"), ("backpack", "backpack"), ("rucksack", "backpack"), ("belt", "belt"),
-    ("hoodie", "hoodie"), ("sweatshirt", "sweater"), ("sweater", "sweater"), ("cardigan", "sweater"),
-    ("jumper", "sweater"), ("pullover", "sweater"), ("jumpsuit", "jumpsuit"), ("romper", "jumpsuit"),
-    ("playsuit", "jumpsuit"), ("overall", "jumpsuit"), ("dress", "dress"), ("gown", "dress"),
-    ("saree", "dress"), ("sneaker", "sneakers"), ("trainer", "sneakers"), ("sports shoe", "sneakers"),
-    ("casual shoe", "sneakers"), ("boot", "boots"), ("heel", "heels"), ("pump", "heels"),
-    ("sandal", "sandals"), ("flip flop", "sandals"), ("loafer", "loafers"), ("formal shoe", "loafers"),
-    ("oxford", "loafers"), ("flats", "loafers"), ("shoe", "sneakers"), ("blazer", "blazer"),
-    ("waistcoat", "blazer"), ("coat", "coat"), ("parka", "coat"), ("jacket", "jacket"),
-    ("jean", "jeans"), ("short", "shorts"), ("skirt", "skirt"), ("trouser", "trousers"),
-    ("pant", "trousers"), ("capri", "trousers"), ("chino", "trousers"), ("legging", "trousers"), ("blouse", "blouse"),
-    ("tunic", "blouse"), ("kurti", "blouse"), ("top", "blouse"), ("tee", "tshirt"), ("t shirt", "tshirt"),
-    ("tshirt", "tshirt"), ("shirt", "shirt"), ("kurta", "shirt"), ("scarf", "scarf"), ("scarves", "scarf"),
-    ("stole", "scarf"), ("muffler", "scarf"), ("dupatta", "scarf"), ("hat", "hat"), ("cap", "hat"),
-    ("bag", "handbag"), ("clutch", "handbag"), ("tote", "handbag"), ("purse", "handbag"), ("wallet", "handbag"),
+    ("key chain", ""),
+    ("handbag", "handbag"),
+    ("salwar", "trousers"),
+    ("patiala", "trousers"),
+    ("churidar", "trousers"),
+    ("jegging", "jeans"),
+    ("lehenga", "dress"),
+    ("shrug", "sweater"),
+    ("tracksuit", "hoodie"),
+    ("pouch", "handbag"),
+    ("sunglass", "sunglasses"),
+    ("eyewear", "sunglasses"),
+    ("watch", "watch"),
+    ("earring", "earrings"),
+    ("necklace", "necklace"),
+    ("pendant", "necklace"),
+    ("chain", "necklace"),
+    ("bracelet", "bracelet"),
+    ("bangle", "bracelet"),
+    ("backpack", "backpack"),
+    ("rucksack", "backpack"),
+    ("belt", "belt"),
+    ("hoodie", "hoodie"),
+    ("sweatshirt", "sweater"),
+    ("sweater", "sweater"),
+    ("cardigan", "sweater"),
+    ("jumper", "sweater"),
+    ("pullover", "sweater"),
+    ("jumpsuit", "jumpsuit"),
+    ("romper", "jumpsuit"),
+    ("playsuit", "jumpsuit"),
+    ("overall", "jumpsuit"),
+    ("dress", "dress"),
+    ("gown", "dress"),
+    ("saree", "dress"),
+    ("sneaker", "sneakers"),
+    ("trainer", "sneakers"),
+    ("sports shoe", "sneakers"),
+    ("casual shoe", "sneakers"),
+    ("boot", "boots"),
+    ("heel", "heels"),
+    ("pump", "heels"),
+    ("sandal", "sandals"),
+    ("flip flop", "sandals"),
+    ("loafer", "loafers"),
+    ("formal shoe", "loafers"),
+    ("oxford", "loafers"),
+    ("flats", "loafers"),
+    ("shoe", "sneakers"),
+    ("blazer", "blazer"),
+    ("waistcoat", "blazer"),
+    ("coat", "coat"),
+    ("parka", "coat"),
+    ("jacket", "jacket"),
+    ("jean", "jeans"),
+    ("short", "shorts"),
+    ("skirt", "skirt"),
+    ("trouser", "trousers"),
+    ("pant", "trousers"),
+    ("capri", "trousers"),
+    ("chino", "trousers"),
+    ("legging", "trousers"),
+    ("blouse", "blouse"),
+    ("tunic", "blouse"),
+    ("kurti", "blouse"),
+    ("top", "blouse"),
+    ("tee", "tshirt"),
+    ("t shirt", "tshirt"),
+    ("tshirt", "tshirt"),
+    ("shirt", "shirt"),
+    ("kurta", "shirt"),
+    ("scarf", "scarf"),
+    ("scarves", "scarf"),
+    ("stole", "scarf"),
+    ("muffler", "scarf"),
+    ("dupatta", "scarf"),
+    ("hat", "hat"),
+    ("cap", "hat"),
+    ("bag", "handbag"),
+    ("clutch", "handbag"),
+    ("tote", "handbag"),
+    ("purse", "handbag"),
+    ("wallet", "handbag"),
 )
 
 

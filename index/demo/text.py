@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from stylist.index.demo.spec import Article
 
 WHO = {"women": "women", "men": "men", "unisex": "anyone", "girls": "girls", "boys": "boys"}
-PLURAL = {"Trousers", "Jeans", "Shorts", "Sneakers", "Boots", "Heels", "Sandals", "Loafers", "Sunglasses", "Earrings"}
+PLURAL = {
+    "Trousers",
+    "Jeans",
+    "Shorts",
+    "Sneakers",
+    "Boots",
+    "Heels",
+    "Sandals",
+    "Loafers",
+    "Sunglasses",
+    "Earrings",
+}
 KIDS = {"girls": "Girls'", "boys": "Boys'"}
 OCCASION_PHRASES = {
     "casual": ("everyday wear", "relaxed weekends", "casual days"),
@@ -21,12 +32,21 @@ OCCASION_PHRASES = {
     "travel": ("travel", "long journeys", "city breaks"),
 }
 SEASON_LINES = {
-    ("autumn", "winter"): ("Warm enough for autumn and winter.", "A cold-weather piece for autumn and winter.",
-                           "Made for the cooler months of autumn and winter."),
-    ("spring", "summer"): ("Light and breathable for spring and summer.", "Made for warm spring and summer days.",
-                           "An easy pick for spring and summer."),
-    ("spring", "summer", "autumn", "winter"): ("Wearable all year round.", "A year-round staple for every season.",
-                                               "Works in every season."),
+    ("autumn", "winter"): (
+        "Warm enough for autumn and winter.",
+        "A cold-weather piece for autumn and winter.",
+        "Made for the cooler months of autumn and winter.",
+    ),
+    ("spring", "summer"): (
+        "Light and breathable for spring and summer.",
+        "Made for warm spring and summer days.",
+        "An easy pick for spring and summer.",
+    ),
+    ("spring", "summer", "autumn", "winter"): (
+        "Wearable all year round.",
+        "A year-round staple for every season.",
+        "Works in every season.",
+    ),
 }
 
 
@@ -111,12 +131,22 @@ def describe(f: Facts, rng: random.Random) -> str:
     sentences = [rng.choice(openings)]
     if feature:
         has = "They have" if plural else "It has"
-        sentences.append(rng.choice((f"{has} {feature}.", f"Details include {feature}.", f"Look for {feature}.")))
+        sentences.append(
+            rng.choice((f"{has} {feature}.", f"Details include {feature}.", f"Look for {feature}."))
+        )
 
     phrases = [rng.choice(OCCASION_PHRASES.get(o, (o,))) for o in f.occasions]
     joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    sentences.append(rng.choice((f"Great for {joined}.", f"Wear {'them' if plural else 'it'} to {joined}.", f"A good choice for {joined}.",
-                                 f"Styled for {joined}.")))
+    sentences.append(
+        rng.choice(
+            (
+                f"Great for {joined}.",
+                f"Wear {'them' if plural else 'it'} to {joined}.",
+                f"A good choice for {joined}.",
+                f"Styled for {joined}.",
+            )
+        )
+    )
     key = tuple(s for s in ("spring", "summer", "autumn", "winter") if s in f.seasons)
     if key in SEASON_LINES:
         sentences.append(rng.choice(SEASON_LINES[key]))

@@ -56,7 +56,9 @@ def distil(transformer: Any, tokenizer: Any, target: Path, *, pca_dims: int | No
 
     target.parent.mkdir(parents=True, exist_ok=True)
     hidden = int(transformer.config.hidden_size)
-    static = distill_from_model(transformer, tokenizer, device="cpu", pca_dims=min(pca_dims, hidden) if pca_dims else None)
+    static = distill_from_model(
+        transformer, tokenizer, device="cpu", pca_dims=min(pca_dims, hidden) if pca_dims else None
+    )
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         static.save_pretrained(str(work))
@@ -75,7 +77,9 @@ class StaticTextEmbedder:
 
     def __init__(self, model: str = EMBEDDED_STATIC, *, models_dir: Path | None = None) -> None:
         if not is_static_ref(model):
-            raise ValueError(f"{model!r} is not a static model reference ({EMBEDDED_STATIC!r} or 'static:REF')")
+            raise ValueError(
+                f"{model!r} is not a static model reference ({EMBEDDED_STATIC!r} or 'static:REF')"
+            )
         self.model_ref = model
         self.name = EMBEDDED_STATIC_NAME if model == EMBEDDED_STATIC else model
         self.models_dir = models_dir
@@ -96,9 +100,11 @@ class StaticTextEmbedder:
         """The folder or id the model loads from."""
         if self.model_ref == EMBEDDED_STATIC:
             if self.models_dir is None:
-                raise ModelUnavailableError(f"{EMBEDDED_STATIC!r} needs a models folder to keep the distilled model in")
+                raise ModelUnavailableError(
+                    f"{EMBEDDED_STATIC!r} needs a models folder to keep the distilled model in"
+                )
             return str(self.models_dir / DISTILLED_FOLDER)
-        return self.model_ref[len(STATIC_PREFIX):]
+        return self.model_ref[len(STATIC_PREFIX) :]
 
     def _load(self) -> Any:
         with self._lock:

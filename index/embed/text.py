@@ -63,7 +63,9 @@ class SentenceTransformerTextEmbedder:
     folder. The model loads on first use; ``dim`` is known without loading for the embedded one.
     """
 
-    def __init__(self, model: str = EMBEDDED, *, device: str = "auto", batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(
+        self, model: str = EMBEDDED, *, device: str = "auto", batch_size: int = 64, threads: int | None = None
+    ) -> None:
         self.model_ref = model
         self.threads = threads
         self.name = EMBEDDED_NAME if model == EMBEDDED else model
@@ -88,7 +90,10 @@ class SentenceTransformerTextEmbedder:
         with self._lock:
             if self._model is None:
                 self._model = self._open()
-                get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+                get_dim = (
+                    getattr(self._model, "get_embedding_dimension", None)
+                    or self._model.get_sentence_embedding_dimension
+                )
                 self._dim = int(get_dim())
             return self._model
 
@@ -104,13 +109,19 @@ class SentenceTransformerTextEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise ModelUnavailableError("sentence-transformers is not installed", hint="pip install sentence-transformers") from None
+            raise ModelUnavailableError(
+                "sentence-transformers is not installed", hint="pip install sentence-transformers"
+            ) from None
         log.info("loading text embedder %s on %s", source, device)
         try:
             with quiet_transformers():
                 return SentenceTransformer(source, device=device)
         except Exception as exc:  # the library raises many types (OSError, HF errors, ValueError)
-            where = "a local folder" if Path(source).exists() else "a model id (downloads need network; HF_HUB_OFFLINE may be set)"
+            where = (
+                "a local folder"
+                if Path(source).exists()
+                else "a model id (downloads need network; HF_HUB_OFFLINE may be set)"
+            )
             raise ModelUnavailableError(
                 f"cannot load text embedding model {self.model_ref!r} as {where}: {type(exc).__name__}: {exc}".strip(),
                 hint="set embed.text_model to 'embedded' or to a local sentence-transformers folder",
@@ -141,7 +152,9 @@ def make_text_embedder(settings: Settings, model: str | None = None) -> TextEmbe
     model = model or embed.text_model
     if is_static_ref(model):
         return StaticTextEmbedder(model, models_dir=settings.models_dir)
-    return SentenceTransformerTextEmbedder(model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads)
+    return SentenceTransformerTextEmbedder(
+        model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads
+    )
 
 
 def model_ref_for(embedder_name: str) -> str:

@@ -25,7 +25,9 @@ class PictureSet:
     """One line per garment left out: its id, file and why."""
 
 
-def load_pictures(garments: Sequence[Garment], base: Path | None = None, progress: Progress | None = None) -> PictureSet:
+def load_pictures(
+    garments: Sequence[Garment], base: Path | None = None, progress: Progress | None = None
+) -> PictureSet:
     """The garments that have a readable picture, with the pictures; the rest are reported."""
     out = PictureSet()
     report = (lambda done, total: progress("pictures", done, total)) if progress else None

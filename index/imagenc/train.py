@@ -20,9 +20,9 @@ from PIL import Image, ImageOps
 from torch import nn
 
 from stylist.errors import ToolInputError
-from stylist.training import OptimiserConfig, prepare_torch
 from stylist.index.imagenc.model import EncoderConfig, ImageEncoder, preprocess
 from stylist.index.protocols import TextEmbedder
+from stylist.training import OptimiserConfig, prepare_torch
 
 Progress = Callable[[str, int, int], None]
 
@@ -96,9 +96,13 @@ def train_image_encoder(
     optimiser = torch.optim.AdamW(params, lr=train.lr, weight_decay=train.weight_decay)
 
     if frozen:
-        feats = _backbone_features(model, images, config.image_size, train.views, rng, report)  # (views, N, F)
+        feats = _backbone_features(
+            model, images, config.image_size, train.views, rng, report
+        )  # (views, N, F)
     steps_per_epoch = max(1, (len(tr) + train.batch_size - 1) // train.batch_size)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=train.lr, total_steps=train.epochs * steps_per_epoch)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=train.lr, total_steps=train.epochs * steps_per_epoch
+    )
     history = []
     for epoch in range(train.epochs):
         model.train()
@@ -127,7 +131,12 @@ def train_image_encoder(
         report("train", epoch + 1, train.epochs)
 
     model.eval()
-    metrics: dict[str, Any] = {"train_size": len(tr), "val_size": len(va), "epochs": train.epochs, "loss": history}
+    metrics: dict[str, Any] = {
+        "train_size": len(tr),
+        "val_size": len(va),
+        "epochs": train.epochs,
+        "loss": history,
+    }
     if va:
         with torch.no_grad():
             if frozen:
@@ -145,7 +154,14 @@ def clip_loss(img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor) -
 
 
 @torch.no_grad()
-def _backbone_features(model: ImageEncoder, images: Sequence[Image.Image], size: int, views: int, rng: random.Random, report: Progress) -> torch.Tensor:
+def _backbone_features(
+    model: ImageEncoder,
+    images: Sequence[Image.Image],
+    size: int,
+    views: int,
+    rng: random.Random,
+    report: Progress,
+) -> torch.Tensor:
     out = []
     total = views * len(images)
     done = 0
@@ -165,11 +181,18 @@ def _backbone_features(model: ImageEncoder, images: Sequence[Image.Image], size:
 @torch.no_grad()
 def embed_images(model: ImageEncoder, images: Sequence[Image.Image], batch_size: int = 64) -> np.ndarray:
     model.eval()
-    rows = [model(preprocess(list(images[i : i + batch_size]), model.config.image_size)).numpy() for i in range(0, len(images), batch_size)]
-    return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, model.config.embed_dim), np.float32)
+    rows = [
+        model(preprocess(list(images[i : i + batch_size]), model.config.image_size)).numpy()
+        for i in range(0, len(images), batch_size)
+    ]
+    return (
+        np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, model.config.embed_dim), np.float32)
+    )
 
 
-def retrieval_metrics(img_vecs: np.ndarray, txt_vecs: np.ndarray, ks: Sequence[int] = (1, 5, 10)) -> dict[str, float]:
+def retrieval_metrics(
+    img_vecs: np.ndarray, txt_vecs: np.ndarray, ks: Sequence[int] = (1, 5, 10)
+) -> dict[str, float]:
     """Recall@K both ways when row i of each matrix is the same garment."""
     sims = img_vecs @ txt_vecs.T
     out: dict[str, float] = {}

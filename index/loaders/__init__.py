@@ -29,14 +29,22 @@ __all__ = [
 FORMATS = ("garments-jsonl", "garments-csv", "kaggle-styles", "polyvore-metadata", "polyvore-outfits")
 
 #: File names looked for when a folder is given, in order.
-_FOLDER_FILES = ("catalogue.jsonl", "catalogue.csv", "styles.csv", "polyvore_item_metadata.json", "outfits.jsonl")
+_FOLDER_FILES = (
+    "catalogue.jsonl",
+    "catalogue.csv",
+    "styles.csv",
+    "polyvore_item_metadata.json",
+    "outfits.jsonl",
+)
 
 
 def detect_format(path: Path, text: str) -> str:
     """The catalogue format of ``text`` (read from ``path``), from its extension and header."""
     suffix = path.suffix.lower()
     head = text.lstrip()[:1]
-    if suffix in (".jsonl", ".ndjson") or (suffix not in (".csv", ".tsv", ".json") and head == "{" and "\n{" in text):
+    if suffix in (".jsonl", ".ndjson") or (
+        suffix not in (".csv", ".tsv", ".json") and head == "{" and "\n{" in text
+    ):
         first = next((line for line in text.splitlines() if line.strip()), "")
         try:
             record = json.loads(first)

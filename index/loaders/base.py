@@ -127,7 +127,9 @@ class Collector:
             return None
         if garment.id in self._seen:
             first = self._seen[garment.id]
-            self.problem(line, "id", f"duplicate id (first seen on line {first}; the first is kept)", garment.id)
+            self.problem(
+                line, "id", f"duplicate id (first seen on line {first}; the first is kept)", garment.id
+            )
             return None
         self._seen[garment.id] = line
         self.garments.append(garment)

@@ -12,23 +12,57 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stylist.index.schema import GENERATED
 from stylist.index.lexicon import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.loaders.native import CsvRecordError, csv_rows
+from stylist.index.schema import GENERATED
 
 GENDERS = {"men": "men", "women": "women", "boys": "boys", "girls": "girls", "unisex": "unisex"}
 GENDER_WORDS = {"men": "men", "women": "women", "boys": "boys", "girls": "girls", "unisex": "anyone"}
 BLANK = {"", "na", "nan", "null", "none", "n/a"}
 #: Article types named in the plural that are one item ("a pair of jeans").
 PAIRS = {
-    "jeans", "shorts", "trousers", "leggings", "jeggings", "capris", "track pants", "flip flops",
-    "sunglasses", "tights", "stockings", "socks", "gloves", "earrings", "cufflinks", "tracksuits",
-    "casual shoes", "formal shoes", "sports shoes", "heels", "flats", "sandals", "sports sandals",
-    "booties", "rain trousers", "briefs", "boxers", "night suits", "lounge pants", "lounge shorts",
+    "jeans",
+    "shorts",
+    "trousers",
+    "leggings",
+    "jeggings",
+    "capris",
+    "track pants",
+    "flip flops",
+    "sunglasses",
+    "tights",
+    "stockings",
+    "socks",
+    "gloves",
+    "earrings",
+    "cufflinks",
+    "tracksuits",
+    "casual shoes",
+    "formal shoes",
+    "sports shoes",
+    "heels",
+    "flats",
+    "sandals",
+    "sports sandals",
+    "booties",
+    "rain trousers",
+    "briefs",
+    "boxers",
+    "night suits",
+    "lounge pants",
+    "lounge shorts",
 }
-OCCASION_WORDS = {"casual": "casual", "formal": "formal", "sports": "sports", "ethnic": "ethnic",
-                  "smart casual": "smart casual", "party": "party", "travel": "travel", "home": "home"}
+OCCASION_WORDS = {
+    "casual": "casual",
+    "formal": "formal",
+    "sports": "sports",
+    "ethnic": "ethnic",
+    "smart casual": "smart casual",
+    "party": "party",
+    "travel": "travel",
+    "home": "home",
+}
 _NAME_SPLIT = re.compile(r"\s(Men|Women|Boys|Girls|Unisex|Kids|Boy|Girl)(?:'s)?\s", re.IGNORECASE)
 
 
@@ -45,7 +79,9 @@ def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
     keys = [_key(h) for h in header]
     if "id" not in keys or "articletype" not in keys:
         missing = [name for name in ("id", "articleType") if _key(name) not in keys]
-        sink.problem(None, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header))
+        sink.problem(
+            None, ", ".join(missing), "the Kaggle styles.csv header lacks required columns", ",".join(header)
+        )
         return
     name_at = keys.index("productdisplayname") if "productdisplayname" in keys else None
     has_images = images.is_dir()
@@ -64,11 +100,29 @@ def load_kaggle(text: str, sink: Collector, *, images: Path) -> None:
             continue
         row = {k: v.strip() for k, v in zip(keys, fields)}
         extras = {h.strip(): v.strip() for h, k, v in zip(header, keys, fields) if k not in _KNOWN}
-        add_row(sink, line, lambda row=row, extras=extras: _garment(row, extras, images if has_images else None))
+        add_row(
+            sink, line, lambda row=row, extras=extras: _garment(row, extras, images if has_images else None)
+        )
 
 
-_KNOWN = {"id", "gender", "mastercategory", "subcategory", "articletype", "basecolour", "basecolor",
-          "season", "year", "usage", "productdisplayname", "colorgroup", "colourgroup", "price", "currency", "brand"}
+_KNOWN = {
+    "id",
+    "gender",
+    "mastercategory",
+    "subcategory",
+    "articletype",
+    "basecolour",
+    "basecolor",
+    "season",
+    "year",
+    "usage",
+    "productdisplayname",
+    "colorgroup",
+    "colourgroup",
+    "price",
+    "currency",
+    "brand",
+}
 
 
 def _value(row: dict[str, str], *keys: str) -> str | None:
@@ -178,8 +232,16 @@ def _noun(article: str) -> str:
     return words
 
 
-def _describe(article: str, gender: str, colour: str, season: str | None, usage: str | None,
-              brand: str | None, master: str | None, sub: str | None) -> str:
+def _describe(
+    article: str,
+    gender: str,
+    colour: str,
+    season: str | None,
+    usage: str | None,
+    brand: str | None,
+    master: str | None,
+    sub: str | None,
+) -> str:
     noun = _noun(article)
     pair = noun.startswith("pair of ")
     noun = noun.removeprefix("pair of ")

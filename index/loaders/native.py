@@ -29,14 +29,35 @@ FIELDS = tuple(Garment.model_fields)
 LIST_FIELDS = ("colours", "seasons", "occasions")
 CSV_COLUMNS = tuple(f for f in FIELDS if f != "attributes")
 ALIASES = {
-    "colors": "colours", "color": "colours", "colour": "colours", "season": "seasons",
-    "occasion": "occasions", "usage": "occasions", "image": "image_path", "type": "article_type",
-    "articletype": "article_type", "article type": "article_type", "name": "title",
+    "colors": "colours",
+    "color": "colours",
+    "colour": "colours",
+    "season": "seasons",
+    "occasion": "occasions",
+    "usage": "occasions",
+    "image": "image_path",
+    "type": "article_type",
+    "articletype": "article_type",
+    "article type": "article_type",
+    "name": "title",
 }
 GENDERS = {
-    "women": "women", "woman": "women", "female": "women", "f": "women", "ladies": "women", "w": "women",
-    "men": "men", "man": "men", "male": "men", "m": "men", "unisex": "unisex", "all": "unisex",
-    "girls": "girls", "girl": "girls", "boys": "boys", "boy": "boys",
+    "women": "women",
+    "woman": "women",
+    "female": "women",
+    "f": "women",
+    "ladies": "women",
+    "w": "women",
+    "men": "men",
+    "man": "men",
+    "male": "men",
+    "m": "men",
+    "unisex": "unisex",
+    "all": "unisex",
+    "girls": "girls",
+    "girl": "girls",
+    "boys": "boys",
+    "boy": "boys",
 }
 
 
@@ -201,7 +222,9 @@ def write_catalogue(garments: Iterable[Garment], path: str | os.PathLike[str]) -
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".ndjson", ".csv"):
-        raise CatalogueError(f"cannot write a catalogue as {path.name!r}", hint="use a .jsonl or .csv file name")
+        raise CatalogueError(
+            f"cannot write a catalogue as {path.name!r}", hint="use a .jsonl or .csv file name"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent.resolve()
     records = [_record(g, folder) for g in garments]
@@ -211,7 +234,10 @@ def write_catalogue(garments: Iterable[Garment], path: str | os.PathLike[str]) -
             writer = csv.writer(fh)
             writer.writerow([*CSV_COLUMNS, *extra])
             for r in records:
-                row = ["|".join(r[c]) if c in LIST_FIELDS else ("" if r[c] is None else r[c]) for c in CSV_COLUMNS]
+                row = [
+                    "|".join(r[c]) if c in LIST_FIELDS else ("" if r[c] is None else r[c])
+                    for c in CSV_COLUMNS
+                ]
                 writer.writerow([*row, *(r["attributes"].get(k, "") for k in extra)])
     else:
         with path.open("w", encoding="utf-8") as fh:

@@ -42,10 +42,18 @@ def _title(text: str) -> str:
 
 
 def _describe(name: str, category: str, colours: list[str], pattern: str | None, material: str | None) -> str:
-    facts = [w for w in (", ".join(colours) if colours else "", pattern if pattern != "solid" else "", material) if w]
+    facts = [
+        w
+        for w in (", ".join(colours) if colours else "", pattern if pattern != "solid" else "", material)
+        if w
+    ]
     text = f"{_title(name)}." if name else ""
     kind = category.lower()
-    text += f" A {' '.join(facts)} piece from Polyvore's {kind} category." if facts else f" From Polyvore's {kind} category."
+    text += (
+        f" A {' '.join(facts)} piece from Polyvore's {kind} category."
+        if facts
+        else f" From Polyvore's {kind} category."
+    )
     return text.strip()
 
 
@@ -70,8 +78,13 @@ def load_polyvore_outfits(text: str, sink: Collector) -> None:
             continue
         for position, item in enumerate(items):
             sink.rows_read += 1
-            add_row(sink, number, lambda item=item, position=position, outfit=outfit: _outfit_item(
-                item, position, outfit, seen_products))
+            add_row(
+                sink,
+                number,
+                lambda item=item, position=position, outfit=outfit: _outfit_item(
+                    item, position, outfit, seen_products
+                ),
+            )
 
 
 def _outfit_item(item: Any, position: int, outfit: dict[str, Any], seen: dict[str, str]) -> dict[str, Any]:
@@ -88,7 +101,9 @@ def _outfit_item(item: Any, position: int, outfit: dict[str, Any], seen: dict[st
     slot = slot_or_bad(f"{where}.category", category, coarse.replace("_", " ") or None)
     product = str(item.get("polyvore_tid") or "").strip()
     if product and product in seen and seen[product] != item_id:
-        raise BadField(f"{where}.polyvore_tid", f"same product as item {seen[product]!r}; the first is kept", item_id)
+        raise BadField(
+            f"{where}.polyvore_tid", f"same product as item {seen[product]!r}; the first is kept", item_id
+        )
     raw_price = item.get("price")
     price, why = parse_price(None if raw_price in (-1, "-1") else raw_price)
     if why:
@@ -96,9 +111,14 @@ def _outfit_item(item: Any, position: int, outfit: dict[str, Any], seen: dict[st
 
     name = str(item.get("name") or "").strip()
     colours, pattern, material = colours_in(name), pattern_in(name), material_in(name)
-    attributes = {"source": "polyvore-maryland", "outfit_id": str(outfit.get("outfit_id", "")),
-                  "polyvore_category_id": str(item.get("category_id", "")), "coarse_type": coarse,
-                  "polyvore_tid": product, "likes": str(item.get("likes", ""))}
+    attributes = {
+        "source": "polyvore-maryland",
+        "outfit_id": str(outfit.get("outfit_id", "")),
+        "polyvore_category_id": str(item.get("category_id", "")),
+        "coarse_type": coarse,
+        "polyvore_tid": product,
+        "likes": str(item.get("likes", "")),
+    }
     if product:
         seen.setdefault(product, item_id)
     return {
@@ -153,8 +173,13 @@ def load_polyvore_metadata(text: str, sink: Collector, *, images: Path) -> None:
         if found >= 0:
             line += text.count("\n", cursor, found)
             cursor = found
-        add_row(sink, line, lambda item_id=item_id, meta=meta: _metadata_item(
-            str(item_id).strip(), meta, fine, images if has_images else None))
+        add_row(
+            sink,
+            line,
+            lambda item_id=item_id, meta=meta: _metadata_item(
+                str(item_id).strip(), meta, fine, images if has_images else None
+            ),
+        )
 
 
 def _as_list(value: Any) -> list[str]:
@@ -173,7 +198,9 @@ def _metadata_item(item_id: str, meta: Any, fine: dict[str, str], images: Path |
     semantic = str(meta.get("semantic_category") or "").strip()
     categories = _as_list(meta.get("categories", meta.get("catgeories")))
     category_id = str(meta.get("category_id") or "").strip()
-    article = fine.get(category_id) or (categories[-1] if categories else "") or semantic.replace("-", " ").title()
+    article = (
+        fine.get(category_id) or (categories[-1] if categories else "") or semantic.replace("-", " ").title()
+    )
     if not article:
         raise BadField(f"[{item_id}].semantic_category", "no category to tell the garment type")
     if semantic.lower() in NOT_FASHION:
@@ -193,11 +220,16 @@ def _metadata_item(item_id: str, meta: Any, fine: dict[str, str], images: Path |
                 raise BadField(f"[{item_id}].image", why, str(candidate))
             image_path = str(candidate)
     gender = "men" if any("men's" in c.lower() and "women's" not in c.lower() for c in categories) else None
-    attributes = {"source": "polyvore-outfits", "semantic_category": semantic, "polyvore_category_id": category_id}
+    attributes = {
+        "source": "polyvore-outfits",
+        "semantic_category": semantic,
+        "polyvore_category_id": category_id,
+    }
     return {
         "id": item_id,
         "title": _title(title) if title else article,
-        "description": description[:5000] or _describe("", article, colours, pattern_in(name_text), material_in(name_text)),
+        "description": description[:5000]
+        or _describe("", article, colours, pattern_in(name_text), material_in(name_text)),
         "slot": slot,
         "article_type": article[:80],
         "gender": gender or _gender(article, slot, name_text),

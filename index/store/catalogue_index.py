@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from pydantic import TypeAdapter
 
-from stylist.errors import CatalogueError, IndexNotBuiltError, ItemNotFoundError, ModelUnavailableError, ToolInputError
+from stylist.errors import (
+    CatalogueError,
+    IndexNotBuiltError,
+    ItemNotFoundError,
+    ModelUnavailableError,
+    ToolInputError,
+)
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
 from stylist.index.store.filtering import FilterArrays
@@ -54,12 +60,20 @@ class ScoreWeights:
     """Words + photo queries: the words score; the photo ↔ picture score gets ``1 - words``."""
 
     def __post_init__(self) -> None:
-        if min(self.text, self.text_image) < 0 or self.text + self.text_image <= 0 or not 0 <= self.words <= 1:
-            raise ToolInputError(f"bad score weights {self}: text and text_image ≥ 0, not both 0; words in [0, 1]")
+        if (
+            min(self.text, self.text_image) < 0
+            or self.text + self.text_image <= 0
+            or not 0 <= self.words <= 1
+        ):
+            raise ToolInputError(
+                f"bad score weights {self}: text and text_image ≥ 0, not both 0; words in [0, 1]"
+            )
 
     @classmethod
     def from_settings(cls, embed: EmbedSettings) -> ScoreWeights:
-        return cls(text=embed.hybrid_text_weight, text_image=embed.hybrid_image_weight, words=embed.text_weight)
+        return cls(
+            text=embed.hybrid_text_weight, text_image=embed.hybrid_image_weight, words=embed.text_weight
+        )
 
 
 class ScoredHit(NamedTuple):
@@ -114,8 +128,12 @@ class CatalogueIndex:
         self._alive = np.ones(n, dtype=bool)
         self._row_of = {g.id: row for row, g in enumerate(self._garments)}
         if image_vectors is not None and self.manifest.image_dim:
-            self._image = np.ascontiguousarray(image_vectors, dtype=np.float32).reshape(n, self.manifest.image_dim)
-            self._has_image = np.asarray(has_image, dtype=bool) if has_image is not None else np.ones(n, dtype=bool)
+            self._image = np.ascontiguousarray(image_vectors, dtype=np.float32).reshape(
+                n, self.manifest.image_dim
+            )
+            self._has_image = (
+                np.asarray(has_image, dtype=bool) if has_image is not None else np.ones(n, dtype=bool)
+            )
         else:
             self._image = None
             self._has_image = np.zeros(n, dtype=bool)
@@ -160,7 +178,10 @@ class CatalogueIndex:
             dup = next(i for i in ids if ids.count(i) > 1)
             raise CatalogueError(f"duplicate garment id {dup!r} in the build input")
         collection = f"{settings.collection}-{build_id}".replace("_", "-")[:500]
-        store = ChromaStore(open_client(None if settings.chroma_url else build_dir / "chroma", settings.chroma_url), collection)
+        store = ChromaStore(
+            open_client(None if settings.chroma_url else build_dir / "chroma", settings.chroma_url),
+            collection,
+        )
         seqs = np.arange(n, dtype=np.int64)
         for start in range(0, n, 2000):
             stop = min(n, start + 2000)
@@ -183,7 +204,9 @@ class CatalogueIndex:
             image_embedder=image_embedder_name if img_matrix is not None else None,
             image_dim=image_dim,
             image_count=int(has_image.sum()) if img_matrix is not None else 0,
-            image_shares_text_space=bool(image_shares_text_space and img_matrix is not None and image_dim == text_embedder.dim),
+            image_shares_text_space=bool(
+                image_shares_text_space and img_matrix is not None and image_dim == text_embedder.dim
+            ),
             source=source,
             source_format=source_format,
         )
@@ -211,7 +234,12 @@ class CatalogueIndex:
         if build_dir is None:
             raise IndexNotBuiltError(f"no catalogue index in {index_dir}", hint="run `stylist index build`")
         return cls.open_build(
-            build_dir, text_embedder, settings=settings, image_embedder=image_embedder, text_weight=text_weight, weights=weights
+            build_dir,
+            text_embedder,
+            settings=settings,
+            image_embedder=image_embedder,
+            text_weight=text_weight,
+            weights=weights,
         )
 
     @classmethod
@@ -248,17 +276,31 @@ class CatalogueIndex:
                 raise ValueError("cache sizes disagree with the manifest")
         except (OSError, ValueError) as exc:
             log.warning("index caches in %s are unusable (%s); restoring them from Chroma", build_dir, exc)
-            index = cls(build_dir, manifest, [], np.zeros((0, manifest.dim), np.float32), np.zeros(0), text_embedder, **common)
+            index = cls(
+                build_dir,
+                manifest,
+                [],
+                np.zeros((0, manifest.dim), np.float32),
+                np.zeros(0),
+                text_embedder,
+                **common,
+            )
             index.rebuild_faiss()
             return index
         faiss_path = build_dir / "faiss.index"
         vector_index = None
         if manifest.faiss_kind != "flat" and faiss_path.is_file():
-            vector_index = VectorIndex.load(faiss_path, manifest.faiss_kind, manifest.dim, gpu=use_gpu(settings.faiss_gpu))
+            vector_index = VectorIndex.load(
+                faiss_path, manifest.faiss_kind, manifest.dim, gpu=use_gpu(settings.faiss_gpu)
+            )
             if vector_index.ntotal != len(garments):
                 vector_index = None
         if vector_index is None:  # flat indexes are cheaper to rebuild than to read
-            common["faiss_kind_setting"] = manifest.faiss_kind if settings.faiss_kind == "auto" and manifest.faiss_kind != "flat" else settings.faiss_kind
+            common["faiss_kind_setting"] = (
+                manifest.faiss_kind
+                if settings.faiss_kind == "auto" and manifest.faiss_kind != "flat"
+                else settings.faiss_kind
+            )
         return cls(
             build_dir, manifest, garments, vectors, seqs, text_embedder,
             image_vectors=image_vectors, has_image=has_image, vector_index=vector_index, **common,
@@ -367,11 +409,18 @@ class CatalogueIndex:
                 return [ScoredHit(g, s, {}) for g, s in self._browse(mask, k)]
             photo = self._photo_vector(image_path) if image_path else None
             qt = self.query_vector(text) if text else None
-            qti = self._text_in_image_space(text, qt) if text is not None and qt is not None and w.text_image > 0 else None
+            qti = (
+                self._text_in_image_space(text, qt)
+                if text is not None and qt is not None and w.text_image > 0
+                else None
+            )
             if photo is None and qti is None:
                 assert qt is not None
                 rows, scores = self._text_search(qt, mask, k)
-                return [ScoredHit(self._garments[r], float(s), {"text": round(float(s), 4)}) for r, s in zip(rows, scores)]
+                return [
+                    ScoredHit(self._garments[r], float(s), {"text": round(float(s), 4)})
+                    for r, s in zip(rows, scores)
+                ]
             return self._combined(qt, qti, photo, mask, k, w)
 
     def _combined(
@@ -380,19 +429,32 @@ class CatalogueIndex:
     ) -> list[ScoredHit]:  # fmt: skip
         rows = self._candidates(qt, qti, photo, mask, k)
         everything = len(rows) == len(self._garments)  # score whole matrices: no row copies
-        top_rows, top_scores = _top(rows, self._score_rows(None if everything else rows, qt, qti, photo, w)[0], k)
+        top_rows, top_scores = _top(
+            rows, self._score_rows(None if everything else rows, qt, qti, photo, w)[0], k
+        )
         _, parts, has = self._score_rows(top_rows, qt, qti, photo, w)
         return [
-            ScoredHit(self._garments[r], float(s), {n: round(float(v[i]), 4) for n, v in parts.items() if n != "text_image" or has[i]})
+            ScoredHit(
+                self._garments[r],
+                float(s),
+                {n: round(float(v[i]), 4) for n, v in parts.items() if n != "text_image" or has[i]},
+            )
             for i, (r, s) in enumerate(zip(top_rows, top_scores))
         ]
 
     def _score_rows(
-        self, rows: np.ndarray | None, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, w: ScoreWeights
+        self,
+        rows: np.ndarray | None,
+        qt: np.ndarray | None,
+        qti: np.ndarray | None,
+        photo: np.ndarray | None,
+        w: ScoreWeights,
     ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
         """Combined scores of ``rows`` (``None``: every row), their parts, and which rows have a picture."""
         assert self._image is not None
-        text_m, image_m = (self._vectors, self._image) if rows is None else (self._vectors[rows], self._image[rows])
+        text_m, image_m = (
+            (self._vectors, self._image) if rows is None else (self._vectors[rows], self._image[rows])
+        )
         has = self._has_image if rows is None else self._has_image[rows]
         parts: dict[str, np.ndarray] = {}
         score = np.zeros(len(has), dtype=np.float32)
@@ -401,21 +463,30 @@ class CatalogueIndex:
             if qti is not None:
                 # a garment with no picture keeps its text score rather than losing the picture's share
                 parts["text_image"] = np.where(has, image_m @ qti, parts["text"])
-                score = (w.text * parts["text"] + w.text_image * parts["text_image"]) / (w.text + w.text_image)
+                score = (w.text * parts["text"] + w.text_image * parts["text_image"]) / (
+                    w.text + w.text_image
+                )
         if photo is not None:
             parts["image"] = image_m @ photo
             score = parts["image"] if qt is None else w.words * score + (1.0 - w.words) * parts["image"]
         return np.asarray(score, dtype=np.float32), parts, has
 
     def _candidates(
-        self, qt: np.ndarray | None, qti: np.ndarray | None, photo: np.ndarray | None, mask: np.ndarray | None, k: int
+        self,
+        qt: np.ndarray | None,
+        qti: np.ndarray | None,
+        photo: np.ndarray | None,
+        mask: np.ndarray | None,
+        k: int,
     ) -> np.ndarray:
         """Rows to score exactly: every allowed row of a small catalogue; on a big one, the union of
         the best rows by each query vector (text through FAISS, pictures by a matrix product)."""
         assert self._image is not None
         allowed = np.flatnonzero(self._alive if mask is None else mask)
         if photo is not None and qt is None:
-            allowed = allowed[self._has_image[allowed]]  # a garment with no picture cannot look like the photo
+            allowed = allowed[
+                self._has_image[allowed]
+            ]  # a garment with no picture cannot look like the photo
         if len(allowed) <= EXACT_SUBSET_MAX:
             return allowed
         pool = max(10 * k, 200)
@@ -467,7 +538,11 @@ class CatalogueIndex:
         except Exception as exc:  # a broken optional model must not break word search
             self._warn_once("embedder", "text→picture scoring is off: %s", exc)
             return None
-        if embedder is None or not getattr(embedder, "has_text_tower", False) or embedder.name != self.manifest.image_embedder:
+        if (
+            embedder is None
+            or not getattr(embedder, "has_text_tower", False)
+            or embedder.name != self.manifest.image_embedder
+        ):
             return None
         return np.asarray(embedder.embed_query([text])[0], dtype=np.float32)
 
@@ -499,11 +574,15 @@ class CatalogueIndex:
 
     def _browse(self, mask: np.ndarray | None, k: int) -> list[Hit]:
         if self._id_order is None:
-            self._id_order = np.array(sorted(range(len(self._garments)), key=lambda r: self._garments[r].id), dtype=np.int64)
+            self._id_order = np.array(
+                sorted(range(len(self._garments)), key=lambda r: self._garments[r].id), dtype=np.int64
+            )
         order = self._id_order if mask is None else self._id_order[mask[self._id_order]]
         return [(self._garments[r], 0.0) for r in order[:k]]
 
-    def _exact(self, q: np.ndarray, rows: np.ndarray | None, k: int, matrix: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _exact(
+        self, q: np.ndarray, rows: np.ndarray | None, k: int, matrix: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         matrix = self._vectors if matrix is None else matrix
         if rows is None:
             scores = matrix @ q
@@ -525,7 +604,11 @@ class CatalogueIndex:
         candidates = np.flatnonzero(mask)
         if len(candidates) == 0:
             return candidates, np.zeros(0, np.float32)
-        if len(candidates) <= EXACT_SUBSET_MAX or self._faiss.kind == "flat" and len(candidates) < ntotal // 2:
+        if (
+            len(candidates) <= EXACT_SUBSET_MAX
+            or self._faiss.kind == "flat"
+            and len(candidates) < ntotal // 2
+        ):
             return self._exact(q, candidates, k)
         # Over-fetch from the ANN index, growing until k allowed rows come back or all rows were asked.
         fetch = min(ntotal, max(2 * k, int(1.5 * k * ntotal / len(candidates))))
@@ -548,18 +631,24 @@ class CatalogueIndex:
         return e
 
     # ----------------------------------------------------------------- writing
-    def add(self, garments: Sequence[Garment], *, image_vectors: Mapping[str, np.ndarray] | None = None) -> None:
+    def add(
+        self, garments: Sequence[Garment], *, image_vectors: Mapping[str, np.ndarray] | None = None
+    ) -> None:
         """Add new garments (``CatalogueError`` if an id is already in the index)."""
         ids = [g.id for g in garments]
         with self._lock:
             taken = [i for i in ids if i in self._row_of]
             if taken:
-                raise CatalogueError(f"garment id {taken[0]!r} is already in the index", hint="use update() to change it")
+                raise CatalogueError(
+                    f"garment id {taken[0]!r} is already in the index", hint="use update() to change it"
+                )
             if len(set(ids)) != len(ids):
                 raise CatalogueError("duplicate ids in the garments to add")
             self._write(garments, image_vectors)
 
-    def update(self, garments: Sequence[Garment], *, image_vectors: Mapping[str, np.ndarray] | None = None) -> None:
+    def update(
+        self, garments: Sequence[Garment], *, image_vectors: Mapping[str, np.ndarray] | None = None
+    ) -> None:
         """Replace garments that exist (``ItemNotFoundError`` for an unknown id); re-embeds them."""
         with self._lock:
             for g in garments:
@@ -577,7 +666,13 @@ class CatalogueIndex:
                 self._row_of.pop(item_id, None)
             self.save()
 
-    def _write(self, garments: Sequence[Garment], image_vectors: Mapping[str, np.ndarray] | None, *, replace: bool = False) -> None:
+    def _write(
+        self,
+        garments: Sequence[Garment],
+        image_vectors: Mapping[str, np.ndarray] | None,
+        *,
+        replace: bool = False,
+    ) -> None:
         if not garments:
             return
         vectors = self.text_embedder.embed_texts([g.document() for g in garments]).astype(np.float32)
@@ -590,7 +685,9 @@ class CatalogueIndex:
                 self.manifest = self.manifest.model_copy(update={"image_dim": image_dim})
                 self._image = np.zeros((len(self._garments), image_dim), dtype=np.float32)
             elif image_dim != self._image.shape[1]:
-                raise CatalogueError(f"image vectors are {image_dim}-d but the index holds {self._image.shape[1]}-d ones")
+                raise CatalogueError(
+                    f"image vectors are {image_dim}-d but the index holds {self._image.shape[1]}-d ones"
+                )
         self.store.upsert(list(garments), vectors, seqs)
         if img is not None:
             rows = np.flatnonzero(has)
@@ -604,9 +701,13 @@ class CatalogueIndex:
         self._seqs = np.concatenate([self._seqs, seqs])
         self._alive = np.concatenate([self._alive, np.ones(len(garments), dtype=bool)])
         if self._image is not None:
-            block = img if img is not None else np.zeros((len(garments), self._image.shape[1]), dtype=np.float32)
+            block = (
+                img if img is not None else np.zeros((len(garments), self._image.shape[1]), dtype=np.float32)
+            )
             self._image = np.concatenate([self._image, block])
-        self._has_image = np.concatenate([self._has_image, has if img is not None else np.zeros(len(garments), dtype=bool)])
+        self._has_image = np.concatenate(
+            [self._has_image, has if img is not None else np.zeros(len(garments), dtype=bool)]
+        )
         for offset, g in enumerate(garments):
             self._row_of[g.id] = base + offset
         self._faiss.add(vectors)
@@ -619,7 +720,9 @@ class CatalogueIndex:
             from stylist.index.store.chroma_store import ChromaStore, open_client
 
             url = self.manifest.chroma_url
-            self._store = ChromaStore(open_client(None if url else self.build_dir / "chroma", url), self.manifest.collection)
+            self._store = ChromaStore(
+                open_client(None if url else self.build_dir / "chroma", url), self.manifest.collection
+            )
         return self._store
 
     def save(self) -> None:
@@ -629,7 +732,11 @@ class CatalogueIndex:
                 keep = np.flatnonzero(self._alive)
                 image = self._image[keep] if self._image is not None else None
                 self._set_rows(
-                    [self._garments[r] for r in keep], self._vectors[keep], self._seqs[keep], image, self._has_image[keep]
+                    [self._garments[r] for r in keep],
+                    self._vectors[keep],
+                    self._seqs[keep],
+                    image,
+                    self._has_image[keep],
                 )
                 self._faiss = self._build_faiss()
             self._filter_arrays = None
@@ -708,4 +815,6 @@ def _open_image(path: str) -> Any:
     try:
         return load_image(path)
     except ImageInputError as exc:
-        raise ToolInputError(f"image_path: {exc.message}", hint="give the path of a JPEG/PNG/WebP photo") from None
+        raise ToolInputError(
+            f"image_path: {exc.message}", hint="give the path of a JPEG/PNG/WebP photo"
+        ) from None

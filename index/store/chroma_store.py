@@ -27,14 +27,18 @@ def open_client(path: Path | None, url: str | None) -> Any:
     if url:
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ConfigError(f"index.chroma_url {url!r} is not an http(s) URL", hint="e.g. http://localhost:8000")
+            raise ConfigError(
+                f"index.chroma_url {url!r} is not an http(s) URL", hint="e.g. http://localhost:8000"
+            )
         port = parsed.port or (443 if parsed.scheme == "https" else 8000)
         try:
             return chromadb.HttpClient(
                 host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=chroma_settings
             )
         except Exception as exc:
-            raise IndexNotBuiltError(f"cannot reach the Chroma server at {url}: {exc}", hint="is `chroma run` up?") from None
+            raise IndexNotBuiltError(
+                f"cannot reach the Chroma server at {url}: {exc}", hint="is `chroma run` up?"
+            ) from None
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -71,7 +75,9 @@ class ChromaStore:
     def __init__(self, client: Any, name: str) -> None:
         self.client = client
         self.name = name
-        self.text = client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        self.text = client.get_or_create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
         self._image: Any = None
 
     @property
@@ -116,7 +122,13 @@ class ChromaStore:
         for offset in range(0, total, PAGE):
             page = self.text.get(limit=PAGE, offset=offset, include=["metadatas", "embeddings"])
             for md, vec in zip(page["metadatas"], page["embeddings"]):
-                rows.append((int(md["seq"]), Garment.model_validate_json(md["garment"]), np.asarray(vec, dtype=np.float32)))
+                rows.append(
+                    (
+                        int(md["seq"]),
+                        Garment.model_validate_json(md["garment"]),
+                        np.asarray(vec, dtype=np.float32),
+                    )
+                )
         rows.sort(key=lambda r: r[0])
         garments = [g for _, g, _ in rows]
         vectors = np.stack([v for _, _, v in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
@@ -128,9 +140,13 @@ class ChromaStore:
                 images[item_id] = np.asarray(vec, dtype=np.float32)
         return garments, vectors, images
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
         """Chroma's own nearest-neighbour query (used by the benchmark and for server-side use)."""
-        res = self.text.query(query_embeddings=vector.reshape(1, -1), n_results=k, where=where, include=["distances"])
+        res = self.text.query(
+            query_embeddings=vector.reshape(1, -1), n_results=k, where=where, include=["distances"]
+        )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def drop(self) -> None:

@@ -95,7 +95,11 @@ class IndexLayout:
         if not self.builds.is_dir() or not keep:
             return []
         oldest_kept = min(keep)
-        return sorted(p.name for p in self.builds.iterdir() if p.is_dir() and p.name not in keep and p.name < oldest_kept)
+        return sorted(
+            p.name
+            for p in self.builds.iterdir()
+            if p.is_dir() and p.name not in keep and p.name < oldest_kept
+        )
 
     def remove_build(self, build_id: str) -> None:
         shutil.rmtree(self.build_dir(build_id), ignore_errors=True)

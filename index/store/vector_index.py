@@ -44,7 +44,9 @@ def use_gpu(setting: str) -> bool:
         return False
     if faiss.get_num_gpus() == 0:
         if setting == "on":
-            raise IndexNotBuiltError("index.faiss_gpu=on but FAISS sees no CUDA GPU", hint="set index.faiss_gpu=auto")
+            raise IndexNotBuiltError(
+                "index.faiss_gpu=on but FAISS sees no CUDA GPU", hint="set index.faiss_gpu=auto"
+            )
         return False
     return True
 
@@ -114,7 +116,9 @@ class VectorIndex:
 
     def add(self, vectors: np.ndarray) -> None:
         if self.kind == "ivf" and not self.index.is_trained:
-            raise IndexNotBuiltError("the IVF index was built empty and cannot take vectors", hint="rebuild the index")
+            raise IndexNotBuiltError(
+                "the IVF index was built empty and cannot take vectors", hint="rebuild the index"
+            )
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,7 +156,9 @@ class VectorIndex:
 
         out = cls(faiss.read_index(str(path)), kind, dim)
         if out.index.d != dim:
-            raise IndexNotBuiltError(f"{path} holds {out.index.d}-d vectors, expected {dim}", hint="stylist index build")
+            raise IndexNotBuiltError(
+                f"{path} holds {out.index.d}-d vectors, expected {dim}", hint="stylist index build"
+            )
         if gpu and kind != "hnsw":
             out._to_gpu()
         return out

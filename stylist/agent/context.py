@@ -61,9 +61,35 @@ def lean_card(g: Garment) -> dict[str, Any]:
 
 #: Result fields a lean prompt leaves out: diagnostics and extras the answer does not need
 #: (per-slot alternatives, scores behind the ranking, forecast series).
-LEAN_SKIP = frozenset({"alternatives", "objective", "relevance", "score", "brief", "model", "model_selection", "pairs",
-                       "history", "dates", "lower", "upper", "forecast", "sparkline", "anchor", "weakest_pair",
-                       "recent", "forecast_mean", "growth_low", "growth_high", "level", "series", "freq", "horizon", "as_of"})
+LEAN_SKIP = frozenset(
+    {
+        "alternatives",
+        "objective",
+        "relevance",
+        "score",
+        "brief",
+        "model",
+        "model_selection",
+        "pairs",
+        "history",
+        "dates",
+        "lower",
+        "upper",
+        "forecast",
+        "sparkline",
+        "anchor",
+        "weakest_pair",
+        "recent",
+        "forecast_mean",
+        "growth_low",
+        "growth_high",
+        "level",
+        "series",
+        "freq",
+        "horizon",
+        "as_of",
+    }
+)
 
 
 def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
@@ -72,8 +98,11 @@ def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
     if isinstance(value, Garment):
         return lean_card(value) if lean else garment_card(value)
     if isinstance(value, BaseModel):
-        return {name: compact(getattr(value, name), k, lean) for name in type(value).model_fields
-                if getattr(value, name) not in (None, [], {}, "") and not (lean and name in LEAN_SKIP)}
+        return {
+            name: compact(getattr(value, name), k, lean)
+            for name in type(value).model_fields
+            if getattr(value, name) not in (None, [], {}, "") and not (lean and name in LEAN_SKIP)
+        }
     if isinstance(value, dict):
         return {str(key): compact(v, k, lean) for key, v in list(value.items())[:20]}
     if isinstance(value, (list, tuple)):
@@ -82,7 +111,7 @@ def compact(value: Any, k: int = 5, lean: bool = False) -> Any:
         return _clip(value, MAX_TEXT)
     if isinstance(value, float):
         return round(value, 3)
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+    if hasattr(value, "value") and isinstance(value.value, str):  # enums
         return value.value
     return value
 
@@ -94,7 +123,9 @@ def _clip(text: str, limit: int) -> str:
 
 def delimit(name: str, payload: Any) -> str:
     """A tool result as a data block the model is told never to obey."""
-    body = json.dumps(payload, ensure_ascii=False, default=str).replace("<", "\\u003c").replace(">", "\\u003e")
+    body = (
+        json.dumps(payload, ensure_ascii=False, default=str).replace("<", "\\u003c").replace(">", "\\u003e")
+    )
     return f'<tool_result name="{name}">\n{body}\n</tool_result>'
 
 
@@ -135,15 +166,25 @@ def _item_card(value: Any) -> SeenItem | None:
     if isinstance(value, BaseModel) and not {"id", "title"} <= set(type(value).model_fields):
         return None
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("title"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("id"), str)
+        or not isinstance(data.get("title"), str)
+    ):
         return None
     if "slot" not in data and "price" not in data:
         return None
     price = data.get("price")
     colours = data.get("colours")
-    return SeenItem(id=data["id"], title=data["title"], price=float(price) if isinstance(price, (int, float)) else None,
-                    currency=str(data.get("currency") or "USD"), colours=list(colours) if isinstance(colours, list) else [],
-                    slot=str(data["slot"]) if data.get("slot") else None, image_path=data.get("image_path"))
+    return SeenItem(
+        id=data["id"],
+        title=data["title"],
+        price=float(price) if isinstance(price, (int, float)) else None,
+        currency=str(data.get("currency") or "USD"),
+        colours=list(colours) if isinstance(colours, list) else [],
+        slot=str(data["slot"]) if data.get("slot") else None,
+        image_path=data.get("image_path"),
+    )
 
 
 def _reason(parent: BaseModel | None) -> str | None:

@@ -18,9 +18,46 @@ COLOURS: tuple[str, ...] = tuple(sorted(COLOUR_CANON, key=len, reverse=True))
 
 #: Named colour families a person says instead of a colour ("earthy tones").
 COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
-    "earthy": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream", "terracotta", "sage"),
-    "earth": ("brown", "beige", "olive", "khaki", "tan", "rust", "mustard", "camel", "taupe", "cream", "terracotta", "sage"),
-    "neutral": ("black", "white", "grey", "beige", "cream", "navy blue", "taupe", "off white", "charcoal", "camel"),
+    "earthy": (
+        "brown",
+        "beige",
+        "olive",
+        "khaki",
+        "tan",
+        "rust",
+        "mustard",
+        "camel",
+        "taupe",
+        "cream",
+        "terracotta",
+        "sage",
+    ),
+    "earth": (
+        "brown",
+        "beige",
+        "olive",
+        "khaki",
+        "tan",
+        "rust",
+        "mustard",
+        "camel",
+        "taupe",
+        "cream",
+        "terracotta",
+        "sage",
+    ),
+    "neutral": (
+        "black",
+        "white",
+        "grey",
+        "beige",
+        "cream",
+        "navy blue",
+        "taupe",
+        "off white",
+        "charcoal",
+        "camel",
+    ),
     "pastel": ("pink", "lavender", "peach", "mint", "blush", "light blue", "cream"),
     "dark": ("black", "navy blue", "charcoal", "maroon", "burgundy"),
     "bright": ("red", "yellow", "orange", "pink", "green", "turquoise", "magenta", "coral"),
@@ -28,10 +65,41 @@ COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 GENDER_WORDS: dict[str, tuple[str, ...]] = {
-    "women": ("women", "woman", "womens", "womenswear", "ladies", "lady", "female", "her", "she", "wife", "girlfriend",
-              "mother", "mom", "sister", "feminine"),
-    "men": ("men", "man", "mens", "menswear", "male", "guy", "guys", "him", "he", "husband", "boyfriend", "father",
-            "dad", "brother", "gentleman", "masculine"),
+    "women": (
+        "women",
+        "woman",
+        "womens",
+        "womenswear",
+        "ladies",
+        "lady",
+        "female",
+        "her",
+        "she",
+        "wife",
+        "girlfriend",
+        "mother",
+        "mom",
+        "sister",
+        "feminine",
+    ),
+    "men": (
+        "men",
+        "man",
+        "mens",
+        "menswear",
+        "male",
+        "guy",
+        "guys",
+        "him",
+        "he",
+        "husband",
+        "boyfriend",
+        "father",
+        "dad",
+        "brother",
+        "gentleman",
+        "masculine",
+    ),
     "girls": ("girls", "girl", "daughter"),
     "boys": ("boys", "boy", "son"),
     "unisex": ("unisex", "gender neutral", "genderless"),
@@ -39,61 +107,210 @@ GENDER_WORDS: dict[str, tuple[str, ...]] = {
 
 #: Occasion word -> the canonical occasion tags a catalogue uses.
 OCCASIONS: dict[str, str] = {
-    "wedding": "wedding", "weddings": "wedding", "bridesmaid": "wedding", "reception": "wedding",
-    "office": "work", "work": "work", "workplace": "work", "business": "work",
-    "interview": "work", "meeting": "work", "meetings": "work",
-    "formal": "formal", "gala": "formal", "fancy": "formal", "elegant": "formal", "dressy": "formal",
-    "professional": "work", "black tie": "formal", "funeral": "formal",
-    "party": "party", "parties": "party", "club": "party", "clubbing": "party", "cocktail": "party",
-    "night out": "party", "birthday": "party",
-    "casual": "casual", "everyday": "casual", "weekend": "casual", "errands": "casual",
-    "date": "date", "date night": "date", "dinner": "date",
-    "gym": "sports", "running": "sports", "workout": "sports", "sport": "sports", "sports": "sports",
-    "training": "sports", "hiking": "sports", "yoga": "sports",
-    "beach": "beach", "pool": "beach", "holiday": "travel", "vacation": "travel", "travel": "travel",
+    "wedding": "wedding",
+    "weddings": "wedding",
+    "bridesmaid": "wedding",
+    "reception": "wedding",
+    "office": "work",
+    "work": "work",
+    "workplace": "work",
+    "business": "work",
+    "interview": "work",
+    "meeting": "work",
+    "meetings": "work",
+    "formal": "formal",
+    "gala": "formal",
+    "fancy": "formal",
+    "elegant": "formal",
+    "dressy": "formal",
+    "professional": "work",
+    "black tie": "formal",
+    "funeral": "formal",
+    "party": "party",
+    "parties": "party",
+    "club": "party",
+    "clubbing": "party",
+    "cocktail": "party",
+    "night out": "party",
+    "birthday": "party",
+    "casual": "casual",
+    "everyday": "casual",
+    "weekend": "casual",
+    "errands": "casual",
+    "date": "date",
+    "date night": "date",
+    "dinner": "date",
+    "gym": "sports",
+    "running": "sports",
+    "workout": "sports",
+    "sport": "sports",
+    "sports": "sports",
+    "training": "sports",
+    "hiking": "sports",
+    "yoga": "sports",
+    "beach": "beach",
+    "pool": "beach",
+    "holiday": "travel",
+    "vacation": "travel",
+    "travel": "travel",
     "trip": "travel",
 }
 
 SEASONS: dict[str, str] = {
-    "summer": "summer", "summery": "summer", "hot": "summer", "heatwave": "summer",
-    "winter": "winter", "wintry": "winter", "cold": "winter", "snow": "winter", "freezing": "winter",
-    "spring": "spring", "autumn": "autumn", "fall": "autumn", "rainy": "autumn",
+    "summer": "summer",
+    "summery": "summer",
+    "hot": "summer",
+    "heatwave": "summer",
+    "winter": "winter",
+    "wintry": "winter",
+    "cold": "winter",
+    "snow": "winter",
+    "freezing": "winter",
+    "spring": "spring",
+    "autumn": "autumn",
+    "fall": "autumn",
+    "rainy": "autumn",
 }
 
 #: Garment words -> outfit slot.
 SLOT_WORDS: dict[str, str] = {
-    "top": "top", "tops": "top", "shirt": "top", "shirts": "top", "t-shirt": "top", "t-shirts": "top",
-    "tshirt": "top", "tshirts": "top", "tee": "top", "tees": "top", "blouse": "top", "blouses": "top",
-    "sweater": "top", "sweaters": "top", "jumper": "top", "hoodie": "top", "hoodies": "top",
-    "polo": "top", "tank": "top", "kurta": "top", "kurtas": "top", "cardigan": "top", "sweatshirt": "top",
-    "trousers": "bottom", "pants": "bottom", "jeans": "bottom", "shorts": "bottom", "skirt": "bottom",
-    "skirts": "bottom", "chinos": "bottom", "leggings": "bottom", "joggers": "bottom", "trouser": "bottom",
-    "dress": "dress", "dresses": "dress", "gown": "dress", "jumpsuit": "dress", "saree": "dress",
-    "sarees": "dress", "sundress": "dress",
-    "jacket": "outerwear", "jackets": "outerwear", "coat": "outerwear", "coats": "outerwear",
-    "blazer": "outerwear", "blazers": "outerwear", "parka": "outerwear", "raincoat": "outerwear",
-    "shoes": "shoes", "shoe": "shoes", "sneakers": "shoes", "trainers": "shoes", "heels": "shoes",
-    "boots": "shoes", "sandals": "shoes", "loafers": "shoes", "flats": "shoes", "footwear": "shoes",
-    "bag": "bag", "bags": "bag", "handbag": "bag", "handbags": "bag", "backpack": "bag", "clutch": "bag",
-    "tote": "bag", "purse": "bag", "wallet": "accessory", "wallets": "accessory",
-    "belt": "accessory", "belts": "accessory", "scarf": "accessory", "scarves": "accessory",
-    "hat": "accessory", "hats": "accessory", "cap": "accessory", "sunglasses": "accessory",
-    "watch": "accessory", "watches": "accessory", "tie": "accessory", "ties": "accessory",
-    "necklace": "jewelry", "earrings": "jewelry", "ring": "jewelry", "rings": "jewelry",
-    "bracelet": "jewelry", "jewellery": "jewelry", "jewelry": "jewelry",
-    "swimsuit": "swimwear", "bikini": "swimwear", "swimwear": "swimwear", "pyjamas": "sleepwear",
+    "top": "top",
+    "tops": "top",
+    "shirt": "top",
+    "shirts": "top",
+    "t-shirt": "top",
+    "t-shirts": "top",
+    "tshirt": "top",
+    "tshirts": "top",
+    "tee": "top",
+    "tees": "top",
+    "blouse": "top",
+    "blouses": "top",
+    "sweater": "top",
+    "sweaters": "top",
+    "jumper": "top",
+    "hoodie": "top",
+    "hoodies": "top",
+    "polo": "top",
+    "tank": "top",
+    "kurta": "top",
+    "kurtas": "top",
+    "cardigan": "top",
+    "sweatshirt": "top",
+    "trousers": "bottom",
+    "pants": "bottom",
+    "jeans": "bottom",
+    "shorts": "bottom",
+    "skirt": "bottom",
+    "skirts": "bottom",
+    "chinos": "bottom",
+    "leggings": "bottom",
+    "joggers": "bottom",
+    "trouser": "bottom",
+    "dress": "dress",
+    "dresses": "dress",
+    "gown": "dress",
+    "jumpsuit": "dress",
+    "saree": "dress",
+    "sarees": "dress",
+    "sundress": "dress",
+    "jacket": "outerwear",
+    "jackets": "outerwear",
+    "coat": "outerwear",
+    "coats": "outerwear",
+    "blazer": "outerwear",
+    "blazers": "outerwear",
+    "parka": "outerwear",
+    "raincoat": "outerwear",
+    "shoes": "shoes",
+    "shoe": "shoes",
+    "sneakers": "shoes",
+    "trainers": "shoes",
+    "heels": "shoes",
+    "boots": "shoes",
+    "sandals": "shoes",
+    "loafers": "shoes",
+    "flats": "shoes",
+    "footwear": "shoes",
+    "bag": "bag",
+    "bags": "bag",
+    "handbag": "bag",
+    "handbags": "bag",
+    "backpack": "bag",
+    "clutch": "bag",
+    "tote": "bag",
+    "purse": "bag",
+    "wallet": "accessory",
+    "wallets": "accessory",
+    "belt": "accessory",
+    "belts": "accessory",
+    "scarf": "accessory",
+    "scarves": "accessory",
+    "hat": "accessory",
+    "hats": "accessory",
+    "cap": "accessory",
+    "sunglasses": "accessory",
+    "watch": "accessory",
+    "watches": "accessory",
+    "tie": "accessory",
+    "ties": "accessory",
+    "necklace": "jewelry",
+    "earrings": "jewelry",
+    "ring": "jewelry",
+    "rings": "jewelry",
+    "bracelet": "jewelry",
+    "jewellery": "jewelry",
+    "jewelry": "jewelry",
+    "swimsuit": "swimwear",
+    "bikini": "swimwear",
+    "swimwear": "swimwear",
+    "pyjamas": "sleepwear",
     "pajamas": "sleepwear",
 }
-SLOT_WORDS.update({plural: SLOT_WORDS[word] for word, plural in (
-    ("cardigan", "cardigans"), ("sweatshirt", "sweatshirts"), ("jumper", "jumpers"), ("polo", "polos"),
-    ("gown", "gowns"), ("jumpsuit", "jumpsuits"), ("sundress", "sundresses"), ("parka", "parkas"),
-    ("raincoat", "raincoats"), ("backpack", "backpacks"), ("clutch", "clutches"), ("tote", "totes"),
-    ("purse", "purses"), ("necklace", "necklaces"), ("bracelet", "bracelets"), ("swimsuit", "swimsuits"),
-    ("bikini", "bikinis"), ("cap", "caps"), ("flat", "flats"),
-) if word in SLOT_WORDS})
+SLOT_WORDS.update(
+    {
+        plural: SLOT_WORDS[word]
+        for word, plural in (
+            ("cardigan", "cardigans"),
+            ("sweatshirt", "sweatshirts"),
+            ("jumper", "jumpers"),
+            ("polo", "polos"),
+            ("gown", "gowns"),
+            ("jumpsuit", "jumpsuits"),
+            ("sundress", "sundresses"),
+            ("parka", "parkas"),
+            ("raincoat", "raincoats"),
+            ("backpack", "backpacks"),
+            ("clutch", "clutches"),
+            ("tote", "totes"),
+            ("purse", "purses"),
+            ("necklace", "necklaces"),
+            ("bracelet", "bracelets"),
+            ("swimsuit", "swimsuits"),
+            ("bikini", "bikinis"),
+            ("cap", "caps"),
+            ("flat", "flats"),
+        )
+        if word in SLOT_WORDS
+    }
+)
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "a couple": 2, "a few": 3, "several": 5, "a dozen": 12}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple": 2,
+    "a few": 3,
+    "several": 5,
+    "a dozen": 12,
+}
 
 _NUM = r"\$?\s?(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
 _MAX_PATTERNS = [
@@ -111,7 +328,9 @@ _K_PATTERNS = [
     r"\btop (\d{1,2}|three|five|ten)\b",
     r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several) (?:options|ideas|items|pieces|suggestions|choices|picks|looks|outfits|things|alternatives|more)\b",
 ]
-_NEGATION = r"\b(?:no|not|without|avoid|except|anything but|nothing|hate|don't like|dislike)\s+(?:\w+\s+){0,2}?"
+_NEGATION = (
+    r"\b(?:no|not|without|avoid|except|anything but|nothing|hate|don't like|dislike)\s+(?:\w+\s+){0,2}?"
+)
 
 
 def _word_re(word: str) -> str:
@@ -166,7 +385,8 @@ def extract_colours(text: str) -> tuple[list[str] | None, list[str]]:
     taken = t
     for group, members in COLOUR_GROUPS.items():
         if re.search(_word_re(group) + r"(?:\s+(?:colou?rs?|tones?|shades?|palette|hues?))?", t) and (
-            group not in ("dark", "bright", "earth") or re.search(_word_re(group) + r"\s+(?:colou?rs?|tones?|shades?|palette|hues?)", t)
+            group not in ("dark", "bright", "earth")
+            or re.search(_word_re(group) + r"\s+(?:colou?rs?|tones?|shades?|palette|hues?)", t)
         ):
             target = refused if _negated(t, group) else wanted
             target.extend(m for m in members if m not in target)
@@ -206,7 +426,9 @@ def _lookup_all(t: str, table: dict[str, str]) -> list[str]:
 
 def extract_occasions(text: str) -> list[str] | None:
     t = normalise(text)
-    if re.search(r"\bdate\b", t) and not re.search(r"\b(date night|on a date|first date|a date|dinner date)\b", t):
+    if re.search(r"\bdate\b", t) and not re.search(
+        r"\b(date night|on a date|first date|a date|dinner date)\b", t
+    ):
         t = re.sub(r"\bdate\b", " ", t)  # "up to date" is not an occasion
     t = re.sub(r"\b(work ?out)\b", "workout", t)
     if re.search(r"\bwork(s|ing)? (with|for)\b", t):
@@ -223,7 +445,9 @@ def extract_seasons(text: str) -> list[str] | None:
 def extract_slots(text: str) -> list[str]:
     t = normalise(text)
     t = re.sub(r"\bdress(ed|ing)? (up|down|me|him|her|them|us)\b|\bdress code\b|\bget dressed\b", " ", t)
-    t = re.sub(r"\bring (me|up)\b|\bwatch (out|me)\b|\btie (in|together)\b|\btop (\d+|three|five|ten|pick)\b", " ", t)
+    t = re.sub(
+        r"\bring (me|up)\b|\bwatch (out|me)\b|\btie (in|together)\b|\btop (\d+|three|five|ten|pick)\b", " ", t
+    )
     return _lookup_all(t, SLOT_WORDS)
 
 

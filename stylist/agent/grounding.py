@@ -17,8 +17,14 @@ from stylist.agent.extract import COLOUR_CANON, COLOURS
 
 _BRACKET_ID = re.compile(r"\[(?:id[:=\s]*)?([A-Za-z0-9][\w\-.:/]{0,63})\]", re.IGNORECASE)
 _LABELLED_ID = re.compile(r"(?:\bid\b[:#\s]*|#)([A-Za-z0-9][\w\-./]{1,63})", re.IGNORECASE)
-_PRICE = re.compile(r"(?<![\w.])(?:(US\$|\$|USD\s?|€|£)\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(USD|dollars|\$))", re.IGNORECASE)
-_BUDGET_BEFORE = re.compile(r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|about|between|and|than|to|your)\s*$", re.IGNORECASE)
+_PRICE = re.compile(
+    r"(?<![\w.])(?:(US\$|\$|USD\s?|€|£)\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(USD|dollars|\$))",
+    re.IGNORECASE,
+)
+_BUDGET_BEFORE = re.compile(
+    r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|about|between|and|than|to|your)\s*$",
+    re.IGNORECASE,
+)
 _BUDGET_AFTER = re.compile(r"^\s*(budget|limit|or less|max|cap)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;.!?]|,\s|\s[-—–]\s|\bwith\b|\bpaired\b|\bpair it\b|\bwould go\b")
 
@@ -70,7 +76,9 @@ class Grounder:
         self._twins = {k: twins[v.title.lower()] for k, v in known.items()}
         """Each id → every known id with the same title (catalogues repeat titles: five "Black
         sneakers" at five prices), so a title alone does not say which of them is meant."""
-        self._titles = sorted(((t, ks[0]) for t, ks in twins.items() if len(t) >= 6), key=lambda t: -len(t[0]))
+        self._titles = sorted(
+            ((t, ks[0]) for t, ks in twins.items() if len(t) >= 6), key=lambda t: -len(t[0])
+        )
         self.report = GroundingReport()
 
     def _lookup(self, token: str) -> str | None:
@@ -105,7 +113,12 @@ class Grounder:
             gid = self._lookup(token)
             if gid and not any(p == m.start() - 1 for p, _ in found):
                 found.append((m.start(), gid))
-            elif not gid and token not in invented and self._looks_like_id(token) and not _is_price_context(line, m.start()):
+            elif (
+                not gid
+                and token not in invented
+                and self._looks_like_id(token)
+                and not _is_price_context(line, m.start())
+            ):
                 invented.append(token)
         low = line.lower()
         by_id = sorted(found)
@@ -113,8 +126,12 @@ class Grounder:
             pos = low.find(title)
             if pos >= 0:
                 twins = self._twins[gid]
-                named = [g for p, g in by_id if g in twins]  # "Black sneakers [demo-00771]": the id says which
-                found.append((pos, next((g for p, g in by_id if g in twins and p >= pos), named[0] if named else gid)))
+                named = [
+                    g for p, g in by_id if g in twins
+                ]  # "Black sneakers [demo-00771]": the id says which
+                found.append(
+                    (pos, next((g for p, g in by_id if g in twins and p >= pos), named[0] if named else gid))
+                )
         found.sort()
         unique: list[tuple[int, str]] = []
         for pos, gid in found:
@@ -125,7 +142,11 @@ class Grounder:
     def check_line(self, line: str) -> str | None:
         """The line with prices and colours corrected, or ``None`` when it names an invented garment."""
         found, invented = self.mentions(line)
-        prices = [m for m in _PRICE.finditer(line) if not _BUDGET_BEFORE.search(line[: m.start()]) and not _BUDGET_AFTER.search(line[m.end():])]
+        prices = [
+            m
+            for m in _PRICE.finditer(line)
+            if not _BUDGET_BEFORE.search(line[: m.start()]) and not _BUDGET_AFTER.search(line[m.end() :])
+        ]
         if invented or (prices and not found and _looks_like_item_line(line)):
             self.report.invented.append(", ".join(invented) if invented else line.strip()[:120])
             self.report.removed_lines += 1
@@ -173,9 +194,13 @@ class Grounder:
             for colour in COLOURS:
                 for m in re.finditer(r"(?<![\w-])" + re.escape(colour) + r"(?![\w-])", fixed, re.IGNORECASE):
                     word = COLOUR_CANON.get(m.group(0).lower(), m.group(0).lower())
-                    if word in item.colours or any(word in c or c in word for c in item.colours) or word in title_low:
+                    if (
+                        word in item.colours
+                        or any(word in c or c in word for c in item.colours)
+                        or word in title_low
+                    ):
                         continue
-                    fixed = fixed[: m.start()] + item.colours[0] + fixed[m.end():]
+                    fixed = fixed[: m.start()] + item.colours[0] + fixed[m.end() :]
                     self.report.colour_fixes += 1
                     break
             if fixed != clause:
@@ -207,4 +232,8 @@ def _is_price_context(line: str, pos: int) -> bool:
 def _looks_like_item_line(line: str) -> bool:
     """A line that presents a product: a list bullet, a bold name or a title followed by a price."""
     stripped = line.strip()
-    return bool(re.match(r"^([-*•]|\d+[.)])\s", stripped) or "**" in stripped or re.search(r"[A-Z][a-z]+ [A-Z][a-z]+.*[\-—–:(]\s*(\$|€|£)", stripped))
+    return bool(
+        re.match(r"^([-*•]|\d+[.)])\s", stripped)
+        or "**" in stripped
+        or re.search(r"[A-Z][a-z]+ [A-Z][a-z]+.*[\-—–:(]\s*(\$|€|£)", stripped)
+    )

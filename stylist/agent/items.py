@@ -24,8 +24,16 @@ class SeenItem:
 
     @classmethod
     def from_garment(cls, g: Garment, reason: str | None = None) -> SeenItem:
-        return cls(id=g.id, title=g.title, price=g.price, currency=g.currency, colours=list(g.colours),
-                   slot=g.slot.value, image_path=g.image_path, reason=reason)
+        return cls(
+            id=g.id,
+            title=g.title,
+            price=g.price,
+            currency=g.currency,
+            colours=list(g.colours),
+            slot=g.slot.value,
+            image_path=g.image_path,
+            reason=reason,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
@@ -33,7 +41,6 @@ class SeenItem:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SeenItem:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-
 
 
 @dataclass

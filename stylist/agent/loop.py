@@ -33,7 +33,20 @@ from stylist.agent.images import images_in
 from stylist.agent.router import PATTERN_WEIGHT, RouteContext, RouteDecision, Router
 from stylist.config import LLMSettings
 from stylist.errors import LLMError, StylistError, ToolInputError
-from stylist.events import ChatEvent, ChatReply, Done, Error, Image, Item, ItemRef, Timings, Token, ToolCallRecord, ToolFinished, ToolStarted
+from stylist.events import (
+    ChatEvent,
+    ChatReply,
+    Done,
+    Error,
+    Image,
+    Item,
+    ItemRef,
+    Timings,
+    Token,
+    ToolCallRecord,
+    ToolFinished,
+    ToolStarted,
+)
 from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -85,14 +98,28 @@ class Call:
         return self.name + json.dumps(self.arguments, sort_keys=True, default=str)
 
     def record(self) -> ToolCallRecord:
-        return ToolCallRecord(name=self.name, arguments=self.arguments, duration_s=round(self.duration_s, 4), ok=self.ok, error=self.error)
+        return ToolCallRecord(
+            name=self.name,
+            arguments=self.arguments,
+            duration_s=round(self.duration_s, 4),
+            ok=self.ok,
+            error=self.error,
+        )
 
 
 class Agent:
     """The turn engine. ``chat_model`` is a LangChain chat model, or ``None`` for router-only."""
 
-    def __init__(self, registry: ToolRegistry, settings: LLMSettings, chat_model: Any | None = None, *, backend: str = "none",
-                 chain: bool | None = None, max_bound_tools: int | None = -1) -> None:
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        settings: LLMSettings,
+        chat_model: Any | None = None,
+        *,
+        backend: str = "none",
+        chain: bool | None = None,
+        max_bound_tools: int | None = -1,
+    ) -> None:
         self.registry = registry
         self.settings = settings
         self.model = chat_model
@@ -110,8 +137,12 @@ class Agent:
         # its call, so on ``embedded`` an invalid call goes straight to the router.
         self.answer_items = settings.answer_items or (3 if backend == "embedded" else 5)
         self.lean_cards = settings.lean_cards if settings.lean_cards is not None else backend == "embedded"
-        self.router_first = settings.router_first if settings.router_first is not None else backend == "embedded"
-        self.lead_with_results = settings.lead_with_results if settings.lead_with_results is not None else backend == "embedded"
+        self.router_first = (
+            settings.router_first if settings.router_first is not None else backend == "embedded"
+        )
+        self.lead_with_results = (
+            settings.lead_with_results if settings.lead_with_results is not None else backend == "embedded"
+        )
         self.repair = settings.repair_calls if settings.repair_calls is not None else backend != "embedded"
         self.router = Router(registry)
         self._bound: dict[tuple[str, ...], Any] = {}
@@ -123,7 +154,9 @@ class Agent:
             yield from self._run(message, ctx)
         except Exception as exc:  # a bug: report it as an event, never crash the chat
             log.error("agent turn failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
-            yield Error(message=f"internal error: {type(exc).__name__}: {exc}", conversation_id=ctx.conversation_id)
+            yield Error(
+                message=f"internal error: {type(exc).__name__}: {exc}", conversation_id=ctx.conversation_id
+            )
 
     # -- the turn -----------------------------------------------------------------------------
     def _run(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
@@ -131,7 +164,11 @@ class Agent:
         deadline = start + self.settings.timeout_s
         meta: dict[str, Any] = {"route": []}
         calls: list[Call] = []
-        route_ctx = RouteContext(last_call=ctx.last_call, last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])], user_id=ctx.user_id)
+        route_ctx = RouteContext(
+            last_call=ctx.last_call,
+            last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])],
+            user_id=ctx.user_id,
+        )
         model_ok = self.model is not None
         images: list[str] = []
 
@@ -148,7 +185,9 @@ class Agent:
             planned, model_ok = self._select(message, ctx, route_ctx, calls, step, model_ok, deadline, meta)
             for call in planned:
                 if "user_id" in self.registry.get(call.name).input_model.model_fields:
-                    call.arguments["user_id"] = ctx.user_id  # the conversation's user, never one the model picked
+                    call.arguments["user_id"] = (
+                        ctx.user_id
+                    )  # the conversation's user, never one the model picked
             fresh = [c for c in planned if c.key() not in {d.key() for d in calls}]
             if len(fresh) < len(planned):
                 meta["route"].append("repeated call skipped")
@@ -157,17 +196,31 @@ class Agent:
             for call in fresh:
                 yield ToolStarted(call_id=call.id, name=call.name, arguments=call.arguments)
                 self._execute(call, deadline)
-                yield ToolFinished(call_id=call.id, name=call.name, ok=call.ok, duration_s=round(call.duration_s, 4), error=call.error)
+                yield ToolFinished(
+                    call_id=call.id,
+                    name=call.name,
+                    ok=call.ok,
+                    duration_s=round(call.duration_s, 4),
+                    error=call.error,
+                )
                 yield from image_events(call)
                 calls.append(call)
                 relaxed = self._relax(call)
                 if relaxed is not None and relaxed.key() not in {d.key() for d in calls}:
                     yield ToolStarted(call_id=relaxed.id, name=relaxed.name, arguments=relaxed.arguments)
                     self._execute(relaxed, deadline)
-                    yield ToolFinished(call_id=relaxed.id, name=relaxed.name, ok=relaxed.ok, duration_s=round(relaxed.duration_s, 4), error=relaxed.error)
+                    yield ToolFinished(
+                        call_id=relaxed.id,
+                        name=relaxed.name,
+                        ok=relaxed.ok,
+                        duration_s=round(relaxed.duration_s, 4),
+                        error=relaxed.error,
+                    )
                     yield from image_events(relaxed)
                     calls.append(relaxed)
-            if not model_ok or not (any(not c.ok for c in fresh) or (self.chain and self._more_tools_could_help(calls))):
+            if not model_ok or not (
+                any(not c.ok for c in fresh) or (self.chain and self._more_tools_could_help(calls))
+            ):
                 break
 
         known = dict(ctx.known)
@@ -192,7 +245,11 @@ class Agent:
                     yield Item(item=_ref(known[gid]))
 
         answered = False
-        lead = self._lead_lines(calls) if self.lead_with_results and model_ok and self.model is not None else None
+        lead = (
+            self._lead_lines(calls)
+            if self.lead_with_results and model_ok and self.model is not None
+            else None
+        )
         led = bool(lead)
         if led:
             meta["lead"] = True
@@ -201,7 +258,9 @@ class Agent:
             try:
                 if led:
                     yield from emit("\n")
-                yield from self._answer_with_model(message, ctx, calls, grounder, emit, deadline, meta, led=led)
+                yield from self._answer_with_model(
+                    message, ctx, calls, grounder, emit, deadline, meta, led=led
+                )
                 answered = bool("".join(text_parts).strip())
             except Exception as exc:  # the model failed mid-answer: fall back to the template
                 log.warning("answer step failed: %s", exc)
@@ -218,12 +277,18 @@ class Agent:
                     yield from emit(checked + ("\n" if line.endswith("\n") else ""))
         elif self._should_append_items(calls, grounder):
             meta["appended_items"] = True
-            yield from self._emit_checked(self._item_lines(calls, heading="\n\nFrom the catalogue:\n"), grounder, emit)
+            yield from self._emit_checked(
+                self._item_lines(calls, heading="\n\nFrom the catalogue:\n"), grounder, emit
+            )
 
         report = grounder.report
         meta["grounding"] = {
-            "rate": round(report.rate, 4), "grounded": len(report.grounded), "invented": len(report.invented),
-            "removed_lines": report.removed_lines, "price_fixes": report.price_fixes, "colour_fixes": report.colour_fixes,
+            "rate": round(report.rate, 4),
+            "grounded": len(report.grounded),
+            "invented": len(report.invented),
+            "removed_lines": report.removed_lines,
+            "price_fixes": report.price_fixes,
+            "colour_fixes": report.colour_fixes,
         }
         first_chunk, last_chunk = meta.pop("_first_chunk", None), meta.pop("_last_chunk", None)
         if first_chunk is not None:
@@ -237,26 +302,48 @@ class Agent:
             tool_calls=[c.record() for c in calls],
             images=images,
             backend=self.backend,
-            timings=Timings(first_token_s=round(timing["first"], 4) if timing["first"] is not None else None, total_s=round(time.perf_counter() - start, 4)),
+            timings=Timings(
+                first_token_s=round(timing["first"], 4) if timing["first"] is not None else None,
+                total_s=round(time.perf_counter() - start, 4),
+            ),
         )
         _set_meta(reply, meta, calls)
         yield Done(reply=reply)
 
     # -- selection ----------------------------------------------------------------------------
-    def _select(self, message: str, ctx: TurnContext, route_ctx: RouteContext, done: list[Call], step: int,
-                model_ok: bool, deadline: float, meta: dict[str, Any]) -> tuple[list[Call], bool]:
+    def _select(
+        self,
+        message: str,
+        ctx: TurnContext,
+        route_ctx: RouteContext,
+        done: list[Call],
+        step: int,
+        model_ok: bool,
+        deadline: float,
+        meta: dict[str, Any],
+    ) -> tuple[list[Call], bool]:
         """The calls to make in this step and whether the model is still usable."""
         if step == 0:
             decision = self.router.route(message, route_ctx)
             if decision.followup:
                 meta["route"].append("router:followup")
                 return self._router_calls(decision, "router:followup"), model_ok
-            talk = self.router.small_talk(message, route_ctx) if self.router_first and decision.tool is None else None
-            if talk is not None:  # "hi", "thanks", "tell me a joke": no tool, and no 25 s wait for the model to say so
+            talk = (
+                self.router.small_talk(message, route_ctx)
+                if self.router_first and decision.tool is None
+                else None
+            )
+            if (
+                talk is not None
+            ):  # "hi", "thanks", "tell me a joke": no tool, and no 25 s wait for the model to say so
                 meta["route"].append("router:no-tool")
                 meta["small_talk"] = talk
                 return [], False
-            if self.router_first and decision.tool is not None and _unambiguous(self.router.scores(message, route_ctx), decision.tool):
+            if (
+                self.router_first
+                and decision.tool is not None
+                and _unambiguous(self.router.scores(message, route_ctx), decision.tool)
+            ):
                 meta["route"].append("router:confident")
                 return self._router_calls(decision, "router:confident"), model_ok
         if not model_ok or self.model is None:
@@ -279,7 +366,12 @@ class Agent:
         calls, errors, attempted = self._validate(ai)
         if errors and self.repair and time.perf_counter() < deadline:
             meta["route"].append("repair")
-            repair = messages + [AIMessage(content=_describe_attempt(ai)), HumanMessage(prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools)))]
+            repair = messages + [
+                AIMessage(content=_describe_attempt(ai)),
+                HumanMessage(
+                    prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools))
+                ),
+            ]
             try:
                 ai2 = self._invoke(self._bound_model(names), repair, deadline)
                 calls2, errors2, attempted2 = self._validate(ai2, source="model:repaired")
@@ -319,7 +411,9 @@ class Agent:
         raw_calls = list(getattr(ai, "tool_calls", None) or [])
         invalid = list(getattr(ai, "invalid_tool_calls", None) or [])
         for bad in invalid:
-            errors.append(f"call to {bad.get('name') or '?'} could not be parsed: {bad.get('error') or bad.get('args')}")
+            errors.append(
+                f"call to {bad.get('name') or '?'} could not be parsed: {bad.get('error') or bad.get('args')}"
+            )
         for tc in raw_calls:
             name = self.registry.closest(str(tc.get("name") or ""))
             if name is None:
@@ -330,7 +424,11 @@ class Agent:
             except ToolInputError as exc:
                 errors.append(exc.message)
                 continue
-            calls.append(Call(name=name, arguments=parsed.model_dump(exclude_defaults=True, mode="json"), source=source))
+            calls.append(
+                Call(
+                    name=name, arguments=parsed.model_dump(exclude_defaults=True, mode="json"), source=source
+                )
+            )
         return calls, errors, bool(raw_calls or invalid)
 
     def _selection_messages(self, message: str, ctx: TurnContext, done: list[Call]) -> list[BaseMessage]:
@@ -339,10 +437,19 @@ class Agent:
         messages += history_messages(ctx.turns, budget)
         text = message
         if ctx.last_call is not None:
-            text += "\n\n" + prompts.SELECT_CONTEXT.format(name=ctx.last_call[0], arguments=json.dumps(ctx.last_call[1], default=str))
+            text += "\n\n" + prompts.SELECT_CONTEXT.format(
+                name=ctx.last_call[0], arguments=json.dumps(ctx.last_call[1], default=str)
+            )
         messages.append(HumanMessage(text))
         if done:
-            messages.append(AIMessage(content="", tool_calls=[{"name": c.name, "args": c.arguments, "id": c.id, "type": "tool_call"} for c in done]))
+            messages.append(
+                AIMessage(
+                    content="",
+                    tool_calls=[
+                        {"name": c.name, "args": c.arguments, "id": c.id, "type": "tool_call"} for c in done
+                    ],
+                )
+            )
             for c in done:
                 messages.append(ToolMessage(content=self._observation(c, k=3), tool_call_id=c.id))
         return messages
@@ -351,8 +458,12 @@ class Agent:
         names = list(self.registry.tools)
         if self.max_bound_tools is None or len(names) <= self.max_bound_tools:
             return tuple(names)
-        scores = self.router.scores(message, route_ctx)  # with the context: "the second one" needs the last list
-        chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][: self.max_bound_tools]
+        scores = self.router.scores(
+            message, route_ctx
+        )  # with the context: "the second one" needs the last list
+        chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][
+            : self.max_bound_tools
+        ]
         default = next((n for n, h in self.router.hints.items() if h.default), None)
         if default and default not in chosen:
             chosen = chosen[: self.max_bound_tools - 1] + [default]
@@ -362,7 +473,9 @@ class Agent:
         if names not in self._bound:
             tools = [t for t in langchain_tools(self.registry) if t.name in names]
             # a call needs few tokens: a model that rambles instead stops early and the router takes over
-            self._bound[names] = self.model.bind_tools(tools, max_tokens=min(SELECTION_MAX_TOKENS, self.settings.max_tokens))
+            self._bound[names] = self.model.bind_tools(
+                tools, max_tokens=min(SELECTION_MAX_TOKENS, self.settings.max_tokens)
+            )
         return self._bound[names]
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage], deadline: float) -> AIMessage:
@@ -373,7 +486,9 @@ class Agent:
         try:
             result = future.result(timeout=remaining)
         except FutureTimeout:
-            raise LLMError(f"the model did not answer within {self.settings.timeout_s:g} s (llm.timeout_s)") from None
+            raise LLMError(
+                f"the model did not answer within {self.settings.timeout_s:g} s (llm.timeout_s)"
+            ) from None
         if not isinstance(result, AIMessage):
             raise LLMError(f"the model returned {type(result).__name__}, not a message")
         return result
@@ -423,10 +538,23 @@ class Agent:
         return delimit(call.name, compact(call.result, k=k, lean=lean))
 
     # -- answering ----------------------------------------------------------------------------
-    def _answer_with_model(self, message: str, ctx: TurnContext, calls: list[Call], grounder: Grounder, emit: Any,
-                           deadline: float, meta: dict[str, Any], led: bool = False) -> Iterator[ChatEvent]:
+    def _answer_with_model(
+        self,
+        message: str,
+        ctx: TurnContext,
+        calls: list[Call],
+        grounder: Grounder,
+        emit: Any,
+        deadline: float,
+        meta: dict[str, Any],
+        led: bool = False,
+    ) -> Iterator[ChatEvent]:
         messages = self._answer_messages(message, ctx, calls, led=led)
-        model = self.model.bind(max_tokens=min(COMMENT_MAX_TOKENS, self.settings.max_tokens)) if led else self.model
+        model = (
+            self.model.bind(max_tokens=min(COMMENT_MAX_TOKENS, self.settings.max_tokens))
+            if led
+            else self.model
+        )
         regenerations = 1
         emitted: list[str] = []
         while True:
@@ -436,7 +564,9 @@ class Agent:
             for chunk in model.stream(messages):
                 piece = _chunk_text(chunk)
                 if piece:
-                    meta["tokens"] = meta.get("tokens", 0) + 1  # one streamed chunk is one token on every backend we ship
+                    meta["tokens"] = (
+                        meta.get("tokens", 0) + 1
+                    )  # one streamed chunk is one token on every backend we ship
                     now = time.perf_counter()
                     meta.setdefault("_first_chunk", now)
                     meta["_last_chunk"] = now
@@ -481,9 +611,14 @@ class Agent:
                 return
             regenerations -= 1
             meta["regenerated"] = True
-            messages = messages + [AIMessage(content="".join(emitted) or " "), HumanMessage(prompts.CONTINUE.format(line=rejected.strip()[:200]))]
+            messages = messages + [
+                AIMessage(content="".join(emitted) or " "),
+                HumanMessage(prompts.CONTINUE.format(line=rejected.strip()[:200])),
+            ]
 
-    def _answer_messages(self, message: str, ctx: TurnContext, calls: list[Call], led: bool = False) -> list[BaseMessage]:
+    def _answer_messages(
+        self, message: str, ctx: TurnContext, calls: list[Call], led: bool = False
+    ) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 5)
         if calls:
             k = self.answer_items
@@ -510,13 +645,22 @@ class Agent:
         if rendered:
             return rendered
         text = None if best.items else template.summarise_result(best.result)
-        if not best.items and best.result is not None and items_in(best.result) == [] and _has_hits_field(best.result):
+        if (
+            not best.items
+            and best.result is not None
+            and items_in(best.result) == []
+            and _has_hits_field(best.result)
+        ):
             text = None
-        body = template.compose(best.name, best.arguments, best.items, result_text=text, k=int(best.arguments.get("k", 5)))
+        body = template.compose(
+            best.name, best.arguments, best.items, result_text=text, k=int(best.arguments.get("k", 5))
+        )
         if best.images:  # a tool drew pictures (designs): say so before the catalogue pieces it returned
             drawn = "; ".join(c for _, c in best.images if c) or f"{len(best.images)} pictures"
-            body = f"I drew {len(best.images)} new design{'s' if len(best.images) != 1 else ''} ({drawn}), shown above.\n" + \
-                body.replace("from the catalogue", "from the catalogue that inspired them", 1)
+            body = (
+                f"I drew {len(best.images)} new design{'s' if len(best.images) != 1 else ''} ({drawn}), shown above.\n"
+                + body.replace("from the catalogue", "from the catalogue that inspired them", 1)
+            )
         return body
 
     def _should_append_items(self, calls: list[Call], grounder: Grounder) -> bool:
@@ -622,7 +766,9 @@ def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> lis
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s+|$)|\n+")  # at the end too: the stream's last piece may end a sentence
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?:\s+|$)|\n+"
+)  # at the end too: the stream's last piece may end a sentence
 
 
 def _repeat_start(before: str, buffer: str) -> int | None:
@@ -635,7 +781,7 @@ def _repeat_start(before: str, buffer: str) -> int | None:
             seen.add(key)
     start = 0
     for match in _SENTENCE_END.finditer(buffer):
-        key = " ".join(buffer[start:match.start()].lower().split())
+        key = " ".join(buffer[start : match.start()].lower().split())
         if len(key.split()) >= 4:
             if key in seen:
                 return start
@@ -657,7 +803,11 @@ def _whole_sentences(text: str) -> str:
 def _is_echo(line: str) -> bool:
     """A line that repeats the prompt's raw data (small models echo it) rather than answering."""
     stripped = line.strip()
-    return "tool_result" in stripped or stripped.startswith(("{\"", "[{", "\"hits\"", "\"garment\"")) or '"id": "' in stripped
+    return (
+        "tool_result" in stripped
+        or stripped.startswith(('{"', "[{", '"hits"', '"garment"'))
+        or '"id": "' in stripped
+    )
 
 
 def _has_hits_field(result: BaseModel) -> bool:
@@ -688,8 +838,15 @@ def _lines(text: str) -> list[str]:
 
 
 def _ref(item: SeenItem) -> ItemRef:
-    return ItemRef(id=item.id, title=item.title, price=item.price, currency=item.currency, slot=item.slot,
-                   image_path=item.image_path, reason=item.reason)
+    return ItemRef(
+        id=item.id,
+        title=item.title,
+        price=item.price,
+        currency=item.currency,
+        slot=item.slot,
+        image_path=item.image_path,
+        reason=item.reason,
+    )
 
 
 def _set_meta(reply: ChatReply, meta: dict[str, Any], calls: list[Call]) -> None:

@@ -91,23 +91,63 @@ def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 #: Score of one matching ``RouteHint.patterns`` entry.
 PATTERN_WEIGHT = 3.0
 
-_NOT_ONLY_GARMENTS = {"watch", "watches", "tie", "ties", "ring", "rings", "cap", "tank", "flats"}  # also verbs or other things
+_NOT_ONLY_GARMENTS = {
+    "watch",
+    "watches",
+    "tie",
+    "ties",
+    "ring",
+    "rings",
+    "cap",
+    "tank",
+    "flats",
+}  # also verbs or other things
 SEARCH_KEYWORDS: tuple[str, ...] = (
-    "wear", "look", "looks", "find", "search", "show", "recommend", "suggest",
-    "looking for", "need", "want", "buy", "shop", "style", "accessories", "clothes", "clothing", "garment",
-    "garments", "items", "pieces", "options", "something", "anything",
-) + tuple(w for w in SLOT_WORDS if w not in _NOT_ONLY_GARMENTS)  # every garment noun: "what coats do you have"
+    "wear",
+    "look",
+    "looks",
+    "find",
+    "search",
+    "show",
+    "recommend",
+    "suggest",
+    "looking for",
+    "need",
+    "want",
+    "buy",
+    "shop",
+    "style",
+    "accessories",
+    "clothes",
+    "clothing",
+    "garment",
+    "garments",
+    "items",
+    "pieces",
+    "options",
+    "something",
+    "anything",
+) + tuple(
+    w for w in SLOT_WORDS if w not in _NOT_ONLY_GARMENTS
+)  # every garment noun: "what coats do you have"
 
 #: Routing for built-in tools that do not declare ``routing`` themselves.
 BUILTIN_HINTS: dict[str, RouteHint] = {
-    "search_garments": RouteHint(keywords=SEARCH_KEYWORDS, extract=search_arguments, default=True, followups=True,
-                                  relax=("occasions", "seasons", "article_types")),
+    "search_garments": RouteHint(
+        keywords=SEARCH_KEYWORDS,
+        extract=search_arguments,
+        default=True,
+        followups=True,
+        relax=("occasions", "seasons", "article_types"),
+    ),
 }
 
 _CHEAPER = r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|cheapest|lower budget)\b"
 _PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|fancier|luxury)\b"
 _MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
-_FOLLOWUP_START = r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
+_FOLLOWUP_START = (
+    r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
+)
 _FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price|womenswear|menswear)\b"
 _GREETING = r"^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening))\b"
 _THANKS = r"^(thanks|thank you|thx|cheers|bye|goodbye|see you)\b"
@@ -134,7 +174,9 @@ class Router:
         if refined is not None:
             return refined
         last = context.last_call[0] if context.last_call else None
-        followup = None if any(v >= 2 for n, v in scores.items() if n != last) else self._followup(text, context)
+        followup = (
+            None if any(v >= 2 for n, v in scores.items() if n != last) else self._followup(text, context)
+        )
         if followup is not None:
             return followup
         switched = self._switch_to_default(message, context, scores)
@@ -158,7 +200,9 @@ class Router:
         text = normalise(message)
         out: dict[str, float] = {}
         for name, hint in self.hints.items():
-            score = _score(text, hint.keywords) + PATTERN_WEIGHT * sum(1 for p in hint.patterns if re.search(p, text))
+            score = _score(text, hint.keywords) + PATTERN_WEIGHT * sum(
+                1 for p in hint.patterns if re.search(p, text)
+            )
             if hint.score is not None:
                 score += hint.score(message, context)
             if score > 0 and hint.applies is not None and not hint.applies(message, context):
@@ -180,10 +224,14 @@ class Router:
         args = hint.refine(message, dict(last_args), context)
         if args is None or args == last_args:
             return None
-        return RouteDecision(tool=name, arguments=args, reason=f"follow-up of the last {name} call", followup=True)
+        return RouteDecision(
+            tool=name, arguments=args, reason=f"follow-up of the last {name} call", followup=True
+        )
 
-    def _switch_to_default(self, message: str, context: RouteContext, scores: dict[str, float]) -> RouteDecision | None:
-        """"what about shoes?" after an outfit or another non-search call: the default tool
+    def _switch_to_default(
+        self, message: str, context: RouteContext, scores: dict[str, float]
+    ) -> RouteDecision | None:
+        """ "what about shoes?" after an outfit or another non-search call: the default tool
         (search) with the filters of the last request plus the named garment type."""
         if context.last_call is None:
             return None
@@ -193,12 +241,25 @@ class Router:
         if default is None or default == name or hint is None or hint.followups:
             return None
         text = normalise(message)
-        if len(text.split()) > 7 or len(extract_slots(message)) != 1 or any(s > 0 for n, s in scores.items() if n != default):
+        if (
+            len(text.split()) > 7
+            or len(extract_slots(message)) != 1
+            or any(s > 0 for n, s in scores.items() if n != default)
+        ):
             return None
         if not (re.search(_FOLLOWUP_START, text) or text.endswith("?")):
             return None
-        earlier = " ".join(str(v) for k, v in last_args.items() if isinstance(v, str) and k in ("brief", "query", "statement"))
-        decision = self._decide(default, f"{earlier} {message}".strip(), context, f"follow-up of {name}: {default} for one garment type")
+        earlier = " ".join(
+            str(v)
+            for k, v in last_args.items()
+            if isinstance(v, str) and k in ("brief", "query", "statement")
+        )
+        decision = self._decide(
+            default,
+            f"{earlier} {message}".strip(),
+            context,
+            f"follow-up of {name}: {default} for one garment type",
+        )
         fields = self.registry.get(default).input_model.model_fields
         if last_args.get("budget") and "max_price" in fields and "max_price" not in decision.arguments:
             decision.arguments["max_price"] = last_args["budget"]
@@ -216,7 +277,9 @@ class Router:
         """``greeting``, ``thanks`` or ``off_topic`` for a message that no tool matches and that
         is plainly one of those ("hi", "thanks, that's all", "tell me a joke"); else None."""
         text = normalise(message)
-        if re.search(_FASHION_SIGNALS, text) or any(v > 0 for v in self._scores(message, context or RouteContext()).values()):
+        if re.search(_FASHION_SIGNALS, text) or any(
+            v > 0 for v in self._scores(message, context or RouteContext()).values()
+        ):
             return None
         if re.search(_THANKS, text):
             return "thanks"
@@ -314,7 +377,12 @@ class Router:
             args["seasons"] = seasons
         if args == last_args and not changes:
             return None
-        return RouteDecision(tool=name, arguments=args, reason=f"follow-up ({', '.join(changes) or 'filters'}) of the last {name} call", followup=True)
+        return RouteDecision(
+            tool=name,
+            arguments=args,
+            reason=f"follow-up ({', '.join(changes) or 'filters'}) of the last {name} call",
+            followup=True,
+        )
 
 
 def _declared_hint(tool: Tool) -> RouteHint | None:

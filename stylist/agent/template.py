@@ -9,8 +9,10 @@ from typing import Any
 
 from stylist.agent.context import SeenItem
 
-HELP = ("I'm your stylist: I find garments in the catalogue and put outfits together. "
-        'Try something like "a linen shirt for a summer wedding, earthy colours, under $80".')
+HELP = (
+    "I'm your stylist: I find garments in the catalogue and put outfits together. "
+    'Try something like "a linen shirt for a summer wedding, earthy colours, under $80".'
+)
 
 SMALL_TALK = {
     "greeting": "Hello! " + HELP,
@@ -52,7 +54,7 @@ def why(item: SeenItem, args: dict[str, Any]) -> str:
     if args.get("seasons") and item.reason and "season" in item.reason:
         reasons.append("made for " + " / ".join(args["seasons"]))
     if not reasons and args.get("query"):
-        reasons.append(f"closest match to \"{args['query']}\"")
+        reasons.append(f'closest match to "{args["query"]}"')
     if not reasons and item.reason:
         reasons.append(item.reason)
     return "; ".join(reasons) or "a close match in the catalogue"
@@ -65,8 +67,15 @@ def item_line(n: int, item: SeenItem, args: dict[str, Any]) -> str:
     return f"{n}. {item.title} [{item.id}]{price}{colour}{slot}. Why: {why(item, args)}."
 
 
-def compose(tool: str | None, args: dict[str, Any], items: list[SeenItem], *, error: str | None = None,
-            result_text: str | None = None, k: int = 5) -> str:
+def compose(
+    tool: str | None,
+    args: dict[str, Any],
+    items: list[SeenItem],
+    *,
+    error: str | None = None,
+    result_text: str | None = None,
+    k: int = 5,
+) -> str:
     """A plain answer over one tool result."""
     if tool is None:
         return HELP
@@ -112,7 +121,11 @@ def render_result(result: Any) -> str | None:
     if {"profile", "recent_feedback"} <= fields:
         return _render_profile(result.profile, result.recent_feedback)
     if {"changes", "profile"} <= fields:
-        lines = ["Updated your profile: " + ("; ".join(result.changes) if result.changes else "nothing changed") + "."]
+        lines = [
+            "Updated your profile: "
+            + ("; ".join(result.changes) if result.changes else "nothing changed")
+            + "."
+        ]
         lines += [f"Note: {n}" for n in getattr(result, "notes", [])]
         return "\n".join(lines)
     if {"recorded", "message"} <= fields:
@@ -128,7 +141,9 @@ def _render_outfits(result: Any) -> str:
         return f"I could not put an outfit together from the catalogue. {notes}".strip()
     lines: list[str] = []
     for n, outfit in enumerate(result.outfits, 1):
-        lines.append(f"Outfit {n} ({_money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}):")
+        lines.append(
+            f"Outfit {n} ({_money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}):"
+        )
         for item in outfit.items:
             colour = f", {'/'.join(item.colours[:2])}" if item.colours else ""
             lines.append(f"- {item.title} [{item.id}] — {_money(item.price)}{colour} {item.slot}".rstrip())
@@ -160,7 +175,7 @@ def _render_trends(result: Any) -> str:
 
 def _render_profile(profile: Any, feedback: list[Any]) -> str:
     if not getattr(profile, "exists", True):
-        return "I don't know anything about you yet. Tell me what you like (\"I love linen\", \"my size is M\")."
+        return 'I don\'t know anything about you yet. Tell me what you like ("I love linen", "my size is M").'
     lines = ["Here is what I know about you:"]
     for label, data in (("Likes", profile.likes), ("Dislikes", profile.dislikes)):
         parts = [f"{kind}: {', '.join(values)}" for kind, values in data.items() if values]
@@ -175,7 +190,9 @@ def _render_profile(profile: Any, feedback: list[Any]) -> str:
         if value:
             lines.append(f"{label.replace('_', ' ').capitalize()}: {getattr(value, 'value', value)}.")
     if profile.wardrobe:
-        lines.append("Wardrobe: " + ", ".join(w.description or w.item_id or "?" for w in profile.wardrobe[:10]) + ".")
+        lines.append(
+            "Wardrobe: " + ", ".join(w.description or w.item_id or "?" for w in profile.wardrobe[:10]) + "."
+        )
     if feedback:
         lines.append("Recent feedback: " + ", ".join(f"{e.kind} {e.item_id}" for e in feedback[-5:]) + ".")
     return "\n".join(lines)

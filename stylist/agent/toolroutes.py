@@ -18,21 +18,32 @@ from stylist.agent.extract import (
     extract_price,
     normalise,
 )
-
 from stylist.agent.router import _CHEAPER as _CHEAPER_WORDS
-from stylist.agent.router import PATTERN_WEIGHT
 from stylist.agent.router import _PRICIER as _PRICIER_WORDS
+from stylist.agent.router import PATTERN_WEIGHT
 
 if TYPE_CHECKING:
     from stylist.agent.router import RouteContext
 
 #: A catalogue id as people type it: letters, a dash and digits ("g-0003", "demo-00042"), or "#digits"
 #: / "item 12345" for numeric ids.
-ITEM_ID = r"(?<![\w-])(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d[\w-]*|#\d{3,}|(?<=item )\d{3,}|(?<=id )\d{3,})(?![\w-])"
+ITEM_ID = (
+    r"(?<![\w-])(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d[\w-]*|#\d{3,}|(?<=item )\d{3,}|(?<=id )\d{3,})(?![\w-])"
+)
 
 _ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
-    "last": -1, "top": 1,
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+    "top": 1,
 }
 _ORDINAL_RE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top) (?:one|item|pick|option|suggestion|dress|shirt|piece)s?\b"
@@ -104,7 +115,7 @@ def outfit_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 
 
 def outfit_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
-    """"cheaper", "for men", "under 150", "with g-0012" applied to the last outfit request."""
+    """ "cheaper", "for men", "under 150", "with g-0012" applied to the last outfit request."""
     t = normalise(text)
     if len(t.split()) > 8:
         return None
@@ -133,7 +144,11 @@ def outfit_followup(text: str, last: dict[str, Any], context: RouteContext) -> d
 # -- score_outfit -----------------------------------------------------------------------------------
 def score_arguments(text: str, context: RouteContext) -> dict[str, Any]:
     refs = item_refs(text, context)
-    if len(refs) < 2 and context.last_items and re.search(r"\b(these|them|those|this outfit|it)\b", normalise(text)):
+    if (
+        len(refs) < 2
+        and context.last_items
+        and re.search(r"\b(these|them|those|this outfit|it)\b", normalise(text))
+    ):
         refs = list(dict.fromkeys([*refs, *(i["id"] for i in context.last_items if i.get("id"))]))[:12]
     return {"item_ids": refs[:12]}
 
@@ -141,7 +156,9 @@ def score_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 def score_applies(text: str, context: RouteContext) -> bool:
     """Scoring needs two or more garments: named, pointed at, or "these" after a list."""
     refs = item_refs(text, context)
-    return len(refs) >= 2 or (bool(context.last_items) and bool(re.search(r"\b(these|them|those|this outfit)\b", normalise(text))))
+    return len(refs) >= 2 or (
+        bool(context.last_items) and bool(re.search(r"\b(these|them|those|this outfit)\b", normalise(text)))
+    )
 
 
 # -- trend_forecast ---------------------------------------------------------------------------------
@@ -150,13 +167,38 @@ _TREND_KIND_WORDS: tuple[tuple[str, str], ...] = (
     (r"fabrics?|materials?|textiles?", "fabric"),
     (r"patterns?|prints?", "pattern"),
     (r"styles?|aesthetics?|vibes?", "style"),
-    (r"articles?|article types?|garment types?|garments?|pieces|items|silhouettes?|clothes|clothing", "article"),
+    (
+        r"articles?|article types?|garment types?|garments?|pieces|items|silhouettes?|clothes|clothing",
+        "article",
+    ),
 )
 _TREND_VALUE_KINDS = {"colour": "colour", "fabric": "material", "pattern": "pattern", "article": "garment"}
 _PHRASES_NOT_KINDS = r"\b(out of style|in style|out of fashion|in fashion|going out|fashion)\b"
-_HORIZON_UNITS = {"week": "w", "weeks": "w", "wk": "w", "wks": "w", "month": "m", "months": "m", "year": "y", "years": "y"}
-_NUM_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "nine": 9, "ten": 10,
-              "twelve": 12, "a couple of": 2, "a few": 3}
+_HORIZON_UNITS = {
+    "week": "w",
+    "weeks": "w",
+    "wk": "w",
+    "wks": "w",
+    "month": "m",
+    "months": "m",
+    "year": "y",
+    "years": "y",
+}
+_NUM_WORDS = {
+    "one": 1,
+    "a": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
+}
 
 
 def trend_kind(text: str) -> str | None:
@@ -209,7 +251,7 @@ def trend_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 
 
 def trend_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
-    """"and fabrics?", "over the next year?", "with a chart" after a trend question."""
+    """ "and fabrics?", "over the next year?", "with a chart" after a trend question."""
     if len(normalise(text).split()) > 7:
         return None
     new = trend_arguments(text, context)
@@ -222,9 +264,23 @@ def trend_followup(text: str, last: dict[str, Any], context: RouteContext) -> di
 # -- profile tools ----------------------------------------------------------------------------------
 _LETTER_SIZE = r"(xxs|xs|s|m|l|xl|xxl|xxxl|small|medium|large|extra large)"
 _SIZE_TARGETS = {
-    "shoe": "shoes", "shoes": "shoes", "feet": "shoes", "waist": "waist", "trousers": "bottom", "jeans": "bottom",
-    "pants": "bottom", "dress": "dress", "top": "top", "shirt": "top", "shirts": "top", "tops": "top", "jacket": "outerwear",
-    "chest": "chest", "inseam": "inseam", "bra": "bra", "ring": "ring",
+    "shoe": "shoes",
+    "shoes": "shoes",
+    "feet": "shoes",
+    "waist": "waist",
+    "trousers": "bottom",
+    "jeans": "bottom",
+    "pants": "bottom",
+    "dress": "dress",
+    "top": "top",
+    "shirt": "top",
+    "shirts": "top",
+    "tops": "top",
+    "jacket": "outerwear",
+    "chest": "chest",
+    "inseam": "inseam",
+    "bra": "bra",
+    "ring": "ring",
 }
 _LETTER_CANON = {"small": "S", "medium": "M", "large": "L", "extra large": "XL"}
 
@@ -277,7 +333,11 @@ def statement_score(text: str, context: RouteContext) -> float:
     if not re.search(r"\b(i|i'm|i've|im|my|me|mine)\b", normalise(text)):
         return 0.0  # a statement about the user speaks in the first person
     changes, _understood = parse_statement(text)
-    found = any(changes.get("like", {}).values()) or any(changes.get("dislike", {}).values()) or changes.get("wardrobe_add")
+    found = (
+        any(changes.get("like", {}).values())
+        or any(changes.get("dislike", {}).values())
+        or changes.get("wardrobe_add")
+    )
     budget = changes.get("budget") and re.search(r"\b(my budget|per (item|piece))\b", normalise(text))
     return PATTERN_WEIGHT if (found or budget or extract_sizes(text)) else 0.0
 
@@ -294,9 +354,18 @@ def update_profile_applies(text: str, context: RouteContext) -> bool:
 
 _FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (
     ("buy", r"\b(bought|buy(ing)?|purchased?|ordered|i'll take|i will take|getting it)\b"),
-    ("save", r"\b(save|saved|bookmark(ed)?|keep (it|this|that) for later|for later|wishlist|favourites?|favorites?)\b"),
-    ("dislike", r"\b(dislike|don't like|do not like|hate|not a fan|not keen|not into|ugly|no thanks|nope|not for me|thumbs down|meh|awful|horrible)\b|👎"),
-    ("like", r"\b(like|love|loved|lovely|adore|perfect|great|nice|gorgeous|beautiful|stunning|amazing|thumbs up)\b|👍|❤"),
+    (
+        "save",
+        r"\b(save|saved|bookmark(ed)?|keep (it|this|that) for later|for later|wishlist|favourites?|favorites?)\b",
+    ),
+    (
+        "dislike",
+        r"\b(dislike|don't like|do not like|hate|not a fan|not keen|not into|ugly|no thanks|nope|not for me|thumbs down|meh|awful|horrible)\b|👎",
+    ),
+    (
+        "like",
+        r"\b(like|love|loved|lovely|adore|perfect|great|nice|gorgeous|beautiful|stunning|amazing|thumbs up)\b|👍|❤",
+    ),
 )
 
 
@@ -332,7 +401,10 @@ def feedback_applies(text: str, context: RouteContext) -> bool:
 
 # -- write_copy -------------------------------------------------------------------------------------
 _COPY_TONES = (
-    ("luxury", r"\b(luxury|luxurious|refined|upscale|elegant|premium|high[- ]end|sophisticated|classy|posh)\b"),
+    (
+        "luxury",
+        r"\b(luxury|luxurious|refined|upscale|elegant|premium|high[- ]end|sophisticated|classy|posh)\b",
+    ),
     ("minimal", r"\b(minimal|minimalist|short and simple|simple|plain|understated|concise|brief|short)\b"),
     ("playful", r"\b(playful|fun|funny|cheerful|upbeat|cheeky|witty|lively)\b"),
 )
@@ -383,7 +455,7 @@ def profile_question_applies(text: str, context: RouteContext) -> bool:
 
 
 def copy_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
-    """"make it more luxurious", "shorter", "as a caption", "now one for g-0010"."""
+    """ "make it more luxurious", "shorter", "as a caption", "now one for g-0010"."""
     t = normalise(text)
     if len(t.split()) > 8:
         return None
@@ -401,4 +473,3 @@ def copy_followup(text: str, last: dict[str, Any], context: RouteContext) -> dic
     elif re.search(r"\b(product description|description|shop|listing)\b", t):
         args["kind"] = "product"
     return args if args != last else None
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -18,8 +18,14 @@ from stylist.cli.common import CliState, fail
 from stylist.errors import StylistError
 
 # recent typer vendors its own click: its usage errors, Exit and Abort are not click's classes
-_ABORT: tuple[type[BaseException], ...] = (click.exceptions.Abort, *filter(None, [getattr(typer, "Abort", None)]))
-_EXIT: tuple[type[BaseException], ...] = (click.exceptions.Exit, *filter(None, [getattr(typer, "Exit", None)]))
+_ABORT: tuple[type[BaseException], ...] = (
+    click.exceptions.Abort,
+    *filter(None, [getattr(typer, "Abort", None)]),
+)
+_EXIT: tuple[type[BaseException], ...] = (
+    click.exceptions.Exit,
+    *filter(None, [getattr(typer, "Exit", None)]),
+)
 try:
     from typer._click.exceptions import ClickException as _TyperClickException
 
@@ -56,13 +62,13 @@ COMMAND_MODULES = [
 @app.callback()
 def root(
     ctx: typer.Context,
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config file.")] = None,
-    home: Annotated[Optional[Path], typer.Option("--home", help="Data home (overrides STYLIST_HOME).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file.")] = None,
+    home: Annotated[Path | None, typer.Option("--home", help="Data home (overrides STYLIST_HOME).")] = None,
     set_: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--set", help="Override a setting: --set llm.temperature=0.5 (repeatable)."),
     ] = None,
-    log_level: Annotated[Optional[str], typer.Option("--log-level", help="DEBUG, INFO, WARNING …")] = None,
+    log_level: Annotated[str | None, typer.Option("--log-level", help="DEBUG, INFO, WARNING …")] = None,
 ) -> None:
     ctx.obj = CliState.from_options(config=config, home=home, sets=set_ or [], log_level=log_level)
 

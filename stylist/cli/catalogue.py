@@ -4,7 +4,7 @@ catalogue file and reports what would be indexed and which rows are skipped, and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -44,9 +44,13 @@ def demo(
 
 @catalogue_app.command("check")
 def check(
-    path: Annotated[Path, typer.Argument(help="Catalogue file (JSONL, CSV, Kaggle styles.csv, Polyvore JSON) or folder.")],
+    path: Annotated[
+        Path, typer.Argument(help="Catalogue file (JSONL, CSV, Kaggle styles.csv, Polyvore JSON) or folder.")
+    ],
     strict: Annotated[bool, typer.Option("--strict", help="Fail at the first bad row.")] = False,
-    images_dir: Annotated[Optional[Path], typer.Option("--images-dir", help="Folder of images (default: next to the file).")] = None,
+    images_dir: Annotated[
+        Path | None, typer.Option("--images-dir", help="Folder of images (default: next to the file).")
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Load a catalogue and print what was read, loaded and skipped (with file, line, field, reason)."""
@@ -59,8 +63,10 @@ def check(
     else:
         _print_summary(summary)
     if not result.garments:
-        raise CatalogueError(f"no garments could be loaded from {str(path)!r}",
-                             hint=result.problems[0].reason if result.problems else "the file has no rows")
+        raise CatalogueError(
+            f"no garments could be loaded from {str(path)!r}",
+            hint=result.problems[0].reason if result.problems else "the file has no rows",
+        )
 
 
 def _print_summary(summary: dict) -> None:
@@ -77,9 +83,13 @@ def _print_summary(summary: dict) -> None:
         problems = Table("file", "line", "field", "reason", "value", title="problems")
         shown = summary["problems"][:200]
         for p in shown:
-            problems.add_row(Path(p["file"]).name, str(p["line"] or ""), p["field"] or "", p["reason"], p["value"] or "")
+            problems.add_row(
+                Path(p["file"]).name, str(p["line"] or ""), p["field"] or "", p["reason"], p["value"] or ""
+            )
         console.print(problems)
         if len(summary["problems"]) > len(shown):
             console.print(f"… and {len(summary['problems']) - len(shown)} more (use --json for all)")
     for w in summary["warnings"]:
-        err_console.print(f"[yellow]warning:[/] {Path(w['file']).name}, line {w['line']}: {w['reason']}", highlight=False)
+        err_console.print(
+            f"[yellow]warning:[/] {Path(w['file']).name}, line {w['line']}: {w['reason']}", highlight=False
+        )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,8 +12,12 @@ from rich.table import Table
 from stylist.cli.common import JSON_OPTION, console, err_console, print_json, state
 from stylist.errors import StylistError
 
-LLM_OPTION = typer.Option("--llm", help="LLM backend for this command: embedded, transformers, openai or none (rule router).")
-CONVERSATION_OPTION = typer.Option("--conversation", "-C", help="Continue this conversation (id from `stylist conversations`).")
+LLM_OPTION = typer.Option(
+    "--llm", help="LLM backend for this command: embedded, transformers, openai or none (rule router)."
+)
+CONVERSATION_OPTION = typer.Option(
+    "--conversation", "-C", help="Continue this conversation (id from `stylist conversations`)."
+)
 USER_OPTION = typer.Option("--user", "-u", help="User id (profiles and conversations are per user).")
 BACKENDS = ("embedded", "transformers", "openai", "none")
 
@@ -30,7 +34,9 @@ def _stylist(ctx: typer.Context, llm: str | None) -> Any:
     cli = state(ctx)
     if llm is not None:
         if llm not in BACKENDS:
-            raise StylistError(f"--llm {llm!r} is not a backend", hint=f"choose one of: {', '.join(BACKENDS)}")
+            raise StylistError(
+                f"--llm {llm!r} is not a backend", hint=f"choose one of: {', '.join(BACKENDS)}"
+            )
         cli.override("llm.backend", llm)
     return Stylist(cli.runtime)
 
@@ -38,9 +44,9 @@ def _stylist(ctx: typer.Context, llm: str | None) -> Any:
 def ask(
     ctx: typer.Context,
     message: Annotated[str, typer.Argument(help="What you want, in your words.")],
-    conversation: Annotated[Optional[str], CONVERSATION_OPTION] = None,
-    user: Annotated[Optional[str], USER_OPTION] = None,
-    llm: Annotated[Optional[str], LLM_OPTION] = None,
+    conversation: Annotated[str | None, CONVERSATION_OPTION] = None,
+    user: Annotated[str | None, USER_OPTION] = None,
+    llm: Annotated[str | None, LLM_OPTION] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Ask the stylist one question; the answer streams, then the garments it named are listed."""
@@ -64,21 +70,29 @@ def ask(
     if reply is None:  # pragma: no cover - the stream always ends with Done or Error
         raise StylistError("the stylist ended without a reply")
     if as_json:
-        print_json({
-            "answer": reply.text,
-            "items": [{"id": i.id, "title": i.title, "price": i.price} for i in reply.items],
-            "tool_calls": [c.model_dump(mode="json") for c in reply.tool_calls],
-            "backend": reply.backend,
-            "timings": reply.timings.model_dump(mode="json"),
-            "conversation_id": reply.conversation_id,
-            "grounding": reply.metadata.get("grounding"),
-        })
+        print_json(
+            {
+                "answer": reply.text,
+                "items": [{"id": i.id, "title": i.title, "price": i.price} for i in reply.items],
+                "tool_calls": [c.model_dump(mode="json") for c in reply.tool_calls],
+                "backend": reply.backend,
+                "timings": reply.timings.model_dump(mode="json"),
+                "conversation_id": reply.conversation_id,
+                "grounding": reply.metadata.get("grounding"),
+            }
+        )
         return
     sys.stdout.write("\n")
     _print_items(reply)
     if reply.metadata.get("llm_unavailable"):
-        err_console.print(f"[yellow]note:[/] answered by the rule router: {reply.metadata['llm_unavailable']}", highlight=False)
-    err_console.print(f"[dim]conversation {reply.conversation_id} · {reply.backend} · {reply.timings.total_s:.1f}s[/]", highlight=False)
+        err_console.print(
+            f"[yellow]note:[/] answered by the rule router: {reply.metadata['llm_unavailable']}",
+            highlight=False,
+        )
+    err_console.print(
+        f"[dim]conversation {reply.conversation_id} · {reply.backend} · {reply.timings.total_s:.1f}s[/]",
+        highlight=False,
+    )
 
 
 def _short(arguments: dict[str, Any]) -> str:
@@ -98,7 +112,7 @@ def _print_items(reply: Any) -> None:
 
 def list_conversations(
     ctx: typer.Context,
-    user: Annotated[Optional[str], USER_OPTION] = None,
+    user: Annotated[str | None, USER_OPTION] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """List stored conversations, most recent first."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -20,21 +20,34 @@ def register(app: typer.Typer) -> None:
 def chat(
     ctx: typer.Context,
     conversation: Annotated[
-        Optional[str], typer.Option("--conversation", "-C", help="Resume this conversation (its id is in the status bar; Ctrl+R lists them).")
+        str | None,
+        typer.Option(
+            "--conversation",
+            "-C",
+            help="Resume this conversation (its id is in the status bar; Ctrl+R lists them).",
+        ),
     ] = None,
-    user: Annotated[Optional[str], typer.Option("--user", "-u", help="User id (profiles and conversations are per user).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", "-u", help="User id (profiles and conversations are per user).")
+    ] = None,
     llm: Annotated[
-        Optional[str], typer.Option("--llm", help="LLM backend: embedded, transformers, openai or none (rule router).")
+        str | None,
+        typer.Option("--llm", help="LLM backend: embedded, transformers, openai or none (rule router)."),
     ] = None,
     graphics: Annotated[
-        str, typer.Option("--graphics", help="Thumbnails: auto (best the terminal supports) or halfcell (any terminal).")
+        str,
+        typer.Option(
+            "--graphics", help="Thumbnails: auto (best the terminal supports) or halfcell (any terminal)."
+        ),
     ] = "auto",
 ) -> None:
     """Open the stylist in the terminal: streamed answers, garment cards, profile, trends, history."""
     if llm is not None and llm not in BACKENDS:
         raise StylistError(f"--llm {llm!r} is not a backend", hint=f"choose one of: {', '.join(BACKENDS)}")
     if graphics not in GRAPHICS:
-        raise StylistError(f"--graphics {graphics!r} is not a mode", hint=f"choose one of: {', '.join(GRAPHICS)}")
+        raise StylistError(
+            f"--graphics {graphics!r} is not a mode", hint=f"choose one of: {', '.join(GRAPHICS)}"
+        )
     try:
         import textual  # noqa: F401
         import textual_image.widget  # noqa: F401  (probes the terminal before the app starts)
@@ -54,6 +67,7 @@ def _stylist(ctx: typer.Context, llm: str | None) -> Any:
         from stylist.facade import Stylist
     except ImportError:
         raise StylistError(
-            "the Stylist facade (stylist/facade.py) is not part of this build", hint="update to a build with the agent"
+            "the Stylist facade (stylist/facade.py) is not part of this build",
+            hint="update to a build with the agent",
         ) from None
     return Stylist(cli.runtime)

@@ -14,7 +14,14 @@ from typing import Any, NoReturn
 import typer
 from pydantic import BaseModel
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from stylist.errors import ConfigError, StylistError
 
@@ -33,7 +40,9 @@ class CliState:
     _runtime: Any = None
 
     @classmethod
-    def from_options(cls, *, config: Path | None, home: Path | None, sets: list[str], log_level: str | None) -> CliState:
+    def from_options(
+        cls, *, config: Path | None, home: Path | None, sets: list[str], log_level: str | None
+    ) -> CliState:
         overrides: dict[str, Any] = {}
         for item in sets:
             _apply_set(overrides, item)
@@ -54,7 +63,9 @@ class CliState:
             from stylist.runtime import Runtime, set_default_runtime
 
             settings = load_settings(self.config, **self.overrides)
-            logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+            logging.basicConfig(
+                level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+            )
             self._runtime = Runtime(settings)
             set_default_runtime(self._runtime)
         return self._runtime

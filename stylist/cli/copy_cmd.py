@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ def copy(
     kind: Annotated[str, typer.Option(help="product, caption or outfit.")] = "product",
     tone: Annotated[str, typer.Option(help="playful, luxury or minimal.")] = "playful",
     lang: Annotated[str, typer.Option(help="Language; only en is supported.")] = "en",
-    llm: Annotated[Optional[str], typer.Option(help="LLM backend for this call (none = template only).")] = None,
+    llm: Annotated[str | None, typer.Option(help="LLM backend for this call (none = template only).")] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Write fashion copy whose colours, materials, garment types and prices match the catalogue."""
@@ -27,7 +27,9 @@ def copy(
 
     if llm is not None:
         state(ctx).override("llm.backend", llm)
-    result = WriteCopy(state(ctx).runtime).invoke({"item_ids": item_ids, "kind": kind, "tone": tone, "lang": lang})
+    result = WriteCopy(state(ctx).runtime).invoke(
+        {"item_ids": item_ids, "kind": kind, "tone": tone, "lang": lang}
+    )
     if as_json:
         print_json(result)
         return

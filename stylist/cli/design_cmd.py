@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,21 +19,36 @@ def design(
     ctx: typer.Context,
     brief: Annotated[str, typer.Argument(help="What to design, e.g. 'a navy striped summer dress'.")],
     n: Annotated[int, typer.Option("-n", "--n", min=1, max=16, help="How many designs.")] = 4,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Same seed, same designs (default: new ones).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for the PNGs (default: <home>/designs/<run>).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Same seed, same designs (default: new ones).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the PNGs (default: <home>/designs/<run>).")
+    ] = None,
     size: Annotated[int, typer.Option(min=32, max=512, help="PNG side in pixels.")] = 256,
-    article_type: Annotated[Optional[str], typer.Option(help="Article type, when the brief has none.")] = None,
-    colour: Annotated[Optional[str], typer.Option(help="Colour, when the brief has none.")] = None,
-    pattern: Annotated[Optional[str], typer.Option(help="Pattern, when the brief has none.")] = None,
-    inspired_by: Annotated[int, typer.Option(min=0, max=10, help="Closest catalogue garments per design (0: skip the catalogue).")] = 3,
+    article_type: Annotated[str | None, typer.Option(help="Article type, when the brief has none.")] = None,
+    colour: Annotated[str | None, typer.Option(help="Colour, when the brief has none.")] = None,
+    pattern: Annotated[str | None, typer.Option(help="Pattern, when the brief has none.")] = None,
+    inspired_by: Annotated[
+        int,
+        typer.Option(min=0, max=10, help="Closest catalogue garments per design (0: skip the catalogue)."),
+    ] = 3,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Draw new garment designs with the conditional GAN; each PNG comes with the closest
     catalogue garments that inspired it."""
     from stylist.tools.designs.tool import DesignGarments
 
-    args = {"brief": brief, "n": n, "seed": seed, "size": size, "article_type": article_type, "colour": colour,
-            "pattern": pattern, "inspired_by": inspired_by}
+    args = {
+        "brief": brief,
+        "n": n,
+        "seed": seed,
+        "size": size,
+        "article_type": article_type,
+        "colour": colour,
+        "pattern": pattern,
+        "inspired_by": inspired_by,
+    }
     result = DesignGarments(state(ctx).runtime).invoke({k: v for k, v in args.items() if v is not None})
     if out is not None:
         folder = out.expanduser().resolve()
@@ -47,9 +62,15 @@ def design(
         print_json(result)
         return
     read = ", ".join(f"{k}: {'/'.join(v) if v else '(varied)'}" for k, v in result.read.items())
-    console.print(f"[bold]{len(result.designs)} designs[/] for “{brief}” ({read}; seed {result.seed}, model {result.model})", highlight=False)
+    console.print(
+        f"[bold]{len(result.designs)} designs[/] for “{brief}” ({read}; seed {result.seed}, model {result.model})",
+        highlight=False,
+    )
     for i, d in enumerate(result.designs, 1):
         labels = " ".join(v for v in d.labels.values() if v != "none")
         console.print(f"{i:>2}. {d.path}  [dim]{labels}[/]", highlight=False)
         for hit in d.inspired_by:
-            console.print(f"     inspired by {hit.garment.id} {hit.garment.title} [dim]({hit.similarity:.2f})[/]", highlight=False)
+            console.print(
+                f"     inspired by {hit.garment.id} {hit.garment.title} [dim]({hit.similarity:.2f})[/]",
+                highlight=False,
+            )

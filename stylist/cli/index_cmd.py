@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -26,20 +26,28 @@ def register(app: typer.Typer) -> None:
 def build(
     ctx: typer.Context,
     catalogue: Annotated[
-        Optional[Path], typer.Option("--catalogue", help="Catalogue file (JSONL/CSV, Kaggle styles.csv, Polyvore JSON).")
+        Path | None,
+        typer.Option("--catalogue", help="Catalogue file (JSONL/CSV, Kaggle styles.csv, Polyvore JSON)."),
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Index the built-in demo catalogue.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first bad row instead of skipping it.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on the first bad row instead of skipping it.")
+    ] = False,
     images: Annotated[
-        bool, typer.Option("--images/--no-images", help="Embed garment pictures (default: embed.index_images).")
+        bool,
+        typer.Option("--images/--no-images", help="Embed garment pictures (default: embed.index_images)."),
     ] = True,
     text_model: Annotated[
-        Optional[str], typer.Option("--text-model", help="Text model for this build (default: embed.text_model).")
+        str | None,
+        typer.Option("--text-model", help="Text model for this build (default: embed.text_model)."),
     ] = None,
     fast: Annotated[
         bool,
-        typer.Option("--fast", help="Static text embeddings distilled from the default model: large catalogues "
-                     "in a fraction of the time, precision@5 0.694 vs 0.700 on the labelled demo queries (= --text-model embedded-static)."),
+        typer.Option(
+            "--fast",
+            help="Static text embeddings distilled from the default model: large catalogues "
+            "in a fraction of the time, precision@5 0.694 vs 0.700 on the labelled demo queries (= --text-model embedded-static).",
+        ),
     ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
@@ -51,16 +59,24 @@ def build(
     from stylist.index.embed.static import EMBEDDED_STATIC, is_static_ref
 
     if fast and text_model not in (None, EMBEDDED_STATIC):
-        raise ConfigError(f"--fast means --text-model {EMBEDDED_STATIC}; it excludes --text-model {text_model}")
+        raise ConfigError(
+            f"--fast means --text-model {EMBEDDED_STATIC}; it excludes --text-model {text_model}"
+        )
     from stylist.index.build import build_image_embedder, build_index
     from stylist.index.embed.text import make_text_embedder
 
     runtime = state(ctx).runtime
     settings = runtime.settings
-    text_embedder = make_text_embedder(settings, EMBEDDED_STATIC if fast else text_model) if (fast or text_model) else runtime.text_embedder
+    text_embedder = (
+        make_text_embedder(settings, EMBEDDED_STATIC if fast else text_model)
+        if (fast or text_model)
+        else runtime.text_embedder
+    )
     if is_static_ref(getattr(text_embedder, "model_ref", "")):
         if text_embedder.needs_distilling and not as_json:
-            console.print("Distilling the static text model from the packaged MiniLM (once; a few minutes on 2 cores)")
+            console.print(
+                "Distilling the static text model from the packaged MiniLM (once; a few minutes on 2 cores)"
+            )
         text_embedder.dim  # noqa: B018  (loads, distilling once, before the indexing bar starts)
     image_embedder = build_image_embedder(runtime) if images else None
     # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written,
@@ -138,25 +154,53 @@ def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> N
         print_json(data)
         return
     table = Table("index", "", show_header=False)
-    for key in ("count", "embedder", "dim", "faiss_kind", "image_count", "image_embedder", "source", "source_format", "created", "chroma_url", "path"):
+    for key in (
+        "count",
+        "embedder",
+        "dim",
+        "faiss_kind",
+        "image_count",
+        "image_embedder",
+        "source",
+        "source_format",
+        "created",
+        "chroma_url",
+        "path",
+    ):
         table.add_row(key, str(data.get(key)))
     console.print(table)
 
 
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='What you are looking for, e.g. "navy formal shirt for men".')] = "",
-    slot: Annotated[Optional[str], typer.Option("--slot", help="top, bottom, dress, outerwear, shoes, bag, accessory …")] = None,
-    gender: Annotated[Optional[str], typer.Option("--gender", help="women, men, unisex, girls, boys.")] = None,
-    colour: Annotated[Optional[list[str]], typer.Option("--colour", "--color", help="Any of these colours (repeatable).")] = None,
-    article_type: Annotated[Optional[list[str]], typer.Option("--article-type", help="Any of these article types (repeatable).")] = None,
-    occasion: Annotated[Optional[list[str]], typer.Option("--occasion", help="e.g. formal, party, casual (repeatable).")] = None,
-    season: Annotated[Optional[list[str]], typer.Option("--season", help="summer, winter, spring, fall (repeatable).")] = None,
-    brand: Annotated[Optional[list[str]], typer.Option("--brand", help="Any of these brands (repeatable).")] = None,
-    min_price: Annotated[Optional[float], typer.Option("--min-price")] = None,
-    max_price: Annotated[Optional[float], typer.Option("--max-price")] = None,
+    query: Annotated[
+        str, typer.Argument(help='What you are looking for, e.g. "navy formal shirt for men".')
+    ] = "",
+    slot: Annotated[
+        str | None, typer.Option("--slot", help="top, bottom, dress, outerwear, shoes, bag, accessory …")
+    ] = None,
+    gender: Annotated[str | None, typer.Option("--gender", help="women, men, unisex, girls, boys.")] = None,
+    colour: Annotated[
+        list[str] | None, typer.Option("--colour", "--color", help="Any of these colours (repeatable).")
+    ] = None,
+    article_type: Annotated[
+        list[str] | None, typer.Option("--article-type", help="Any of these article types (repeatable).")
+    ] = None,
+    occasion: Annotated[
+        list[str] | None, typer.Option("--occasion", help="e.g. formal, party, casual (repeatable).")
+    ] = None,
+    season: Annotated[
+        list[str] | None, typer.Option("--season", help="summer, winter, spring, fall (repeatable).")
+    ] = None,
+    brand: Annotated[
+        list[str] | None, typer.Option("--brand", help="Any of these brands (repeatable).")
+    ] = None,
+    min_price: Annotated[float | None, typer.Option("--min-price")] = None,
+    max_price: Annotated[float | None, typer.Option("--max-price")] = None,
     k: Annotated[int, typer.Option("-k", "--k", help="How many garments (1-50).")] = 10,
-    image: Annotated[Optional[Path], typer.Option("--image", help="A photo to find similar garments to.")] = None,
+    image: Annotated[
+        Path | None, typer.Option("--image", help="A photo to find similar garments to.")
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Search the catalogue by words, a photo (--image) or both, and filters; prints ranked garments
@@ -173,18 +217,40 @@ def search(
             args[key] = value
     result = SearchGarments(state(ctx).runtime).invoke(args)
     if as_json:
-        print_json([{**h.garment.model_dump(mode="json"), "score": h.score, "scores": h.scores, "matched": h.matched} for h in result.hits])
+        print_json(
+            [
+                {
+                    **h.garment.model_dump(mode="json"),
+                    "score": h.score,
+                    "scores": h.scores,
+                    "matched": h.matched,
+                }
+                for h in result.hits
+            ]
+        )
         return
     if not result.hits:
         console.print("no garments match", style="yellow")
         return
     parts = [p for p in ("text", "text_image", "image") if any(p in h.scores for h in result.hits)]
-    table = Table("#", "score", *(parts if len(parts) > 1 else []), "id", "title", "slot", "gender", "colours", "price")
+    table = Table(
+        "#", "score", *(parts if len(parts) > 1 else []), "id", "title", "slot", "gender", "colours", "price"
+    )
     for rank, hit in enumerate(result.hits, 1):
         g = hit.garment
         price = f"{g.price:.2f} {g.currency}" if g.price is not None else "-"
         shown = [f"{hit.scores[p]:.3f}" if p in hit.scores else "-" for p in parts] if len(parts) > 1 else []
-        table.add_row(str(rank), f"{hit.score:.3f}", *shown, g.id, g.title, g.slot.value, g.gender.value, ", ".join(g.colours), price)
+        table.add_row(
+            str(rank),
+            f"{hit.score:.3f}",
+            *shown,
+            g.id,
+            g.title,
+            g.slot.value,
+            g.gender.value,
+            ", ".join(g.colours),
+            price,
+        )
     console.print(table)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -42,26 +42,48 @@ def score(
 @outfit_app.command("build")
 def build(
     ctx: typer.Context,
-    brief: Annotated[str, typer.Argument(help="The request, e.g. 'summer wedding guest, earthy colours'.")] = "",
-    budget: Annotated[Optional[float], typer.Option("--budget", help="Most the whole outfit may cost.")] = None,
-    gender: Annotated[Optional[str], typer.Option("--gender", help="women, men, unisex, girls or boys.")] = None,
-    anchor: Annotated[Optional[list[str]], typer.Option("--anchor", help="Garment id the outfit must include (repeatable).")] = None,
+    brief: Annotated[
+        str, typer.Argument(help="The request, e.g. 'summer wedding guest, earthy colours'.")
+    ] = "",
+    budget: Annotated[float | None, typer.Option("--budget", help="Most the whole outfit may cost.")] = None,
+    gender: Annotated[str | None, typer.Option("--gender", help="women, men, unisex, girls or boys.")] = None,
+    anchor: Annotated[
+        list[str] | None, typer.Option("--anchor", help="Garment id the outfit must include (repeatable).")
+    ] = None,
     k: Annotated[int, typer.Option("--k", help="How many outfits.")] = 3,
-    user: Annotated[Optional[str], typer.Option("--user", help="Use this user's profile preferences.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Use this user's profile preferences.")] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Assemble complete outfits from the catalogue for a request, or around anchor garments."""
     from stylist.tools.outfits.build_tool import BuildOutfit
 
-    args = {"brief": brief, "budget": budget, "gender": gender, "anchors": anchor or [], "k": k, "user_id": user}
+    args = {
+        "brief": brief,
+        "budget": budget,
+        "gender": gender,
+        "anchors": anchor or [],
+        "k": k,
+        "user_id": user,
+    }
     result = BuildOutfit(state(ctx).runtime).invoke(args)
     if as_json:
         print_json(result)
         return
     for n, outfit in enumerate(result.outfits, 1):
-        table = Table("slot", "id", "title", "price", title=f"Outfit {n}: compatibility {outfit.compatibility:.2f}, total {outfit.total_price:.2f}")
+        table = Table(
+            "slot",
+            "id",
+            "title",
+            "price",
+            title=f"Outfit {n}: compatibility {outfit.compatibility:.2f}, total {outfit.total_price:.2f}",
+        )
         for item in outfit.items:
-            table.add_row(item.slot.value + (" (anchor)" if item.anchor else ""), item.id, item.title, f"{item.price or ''}")
+            table.add_row(
+                item.slot.value + (" (anchor)" if item.anchor else ""),
+                item.id,
+                item.title,
+                f"{item.price or ''}",
+            )
         console.print(table)
         console.print(outfit.explanation, highlight=False)
     for alt in result.alternatives:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,7 +15,9 @@ from stylist.events import DEFAULT_USER
 
 USER_OPTION = typer.Option("--user", "-u", help="Whose profile (default: the local user).")
 
-profile_app = typer.Typer(help="Your style profile: likes, dislikes, sizes, budget, wardrobe and feedback.", no_args_is_help=True)
+profile_app = typer.Typer(
+    help="Your style profile: likes, dislikes, sizes, budget, wardrobe and feedback.", no_args_is_help=True
+)
 
 
 def _wardrobe_alias() -> None:
@@ -49,14 +51,18 @@ def _show(profile: Any, changes: list[str] | None = None, notes: list[str] | Non
         return
     table = Table(show_header=False, title=f"profile of {profile.user_id}")
     for label, value in (
-        ("name", profile.name), ("gender presentation", profile.gender_presentation),
-        ("sizes", ", ".join(f"{k} {v}" for k, v in profile.sizes.items())), ("fit", profile.fit_notes),
+        ("name", profile.name),
+        ("gender presentation", profile.gender_presentation),
+        ("sizes", ", ".join(f"{k} {v}" for k, v in profile.sizes.items())),
+        ("fit", profile.fit_notes),
         ("body", profile.body_notes),
         ("budget", f"{profile.budget:g} {profile.currency}" if profile.budget is not None else None),
-        ("climate", profile.climate), ("region", profile.region),
+        ("climate", profile.climate),
+        ("region", profile.region),
         ("likes", "; ".join(f"{k}: {', '.join(v)}" for k, v in profile.likes.items())),
         ("dislikes", "; ".join(f"{k}: {', '.join(v)}" for k, v in profile.dislikes.items())),
-        ("wardrobe", f"{len(profile.wardrobe)} items"), ("feedback", f"{profile.feedback_count} events"),
+        ("wardrobe", f"{len(profile.wardrobe)} items"),
+        ("feedback", f"{profile.feedback_count} events"),
     ):
         if value:
             table.add_row(label, str(value))
@@ -64,8 +70,11 @@ def _show(profile: Any, changes: list[str] | None = None, notes: list[str] | Non
 
 
 @profile_app.command("show")
-def show(ctx: typer.Context, user: Annotated[str, USER_OPTION] = DEFAULT_USER,
-         as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def show(
+    ctx: typer.Context,
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Show everything the stylist knows about your taste."""
     profile = _store(ctx).get_profile(user)
     print_json(profile) if as_json else _show(profile)
@@ -74,22 +83,36 @@ def show(ctx: typer.Context, user: Annotated[str, USER_OPTION] = DEFAULT_USER,
 @profile_app.command("set")
 def set_fields(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Option(help="Your name (optional).")] = None,
-    gender: Annotated[Optional[str], typer.Option(help="Gender presentation: women, men or unisex.")] = None,
-    size: Annotated[Optional[list[str]], typer.Option(help="A size, e.g. --size top=M --size shoes=42 (empty value removes).")] = None,
-    fit: Annotated[Optional[str], typer.Option(help="Fit notes, e.g. 'relaxed, not cropped'.")] = None,
-    body: Annotated[Optional[str], typer.Option(help="Body notes.")] = None,
-    budget: Annotated[Optional[float], typer.Option(help="Most you want to pay per item.")] = None,
-    currency: Annotated[Optional[str], typer.Option(help="Currency of the budget, e.g. USD.")] = None,
-    climate: Annotated[Optional[str], typer.Option(help="e.g. 'hot and humid'.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="e.g. 'Lisbon'.")] = None,
+    name: Annotated[str | None, typer.Option(help="Your name (optional).")] = None,
+    gender: Annotated[str | None, typer.Option(help="Gender presentation: women, men or unisex.")] = None,
+    size: Annotated[
+        list[str] | None,
+        typer.Option(help="A size, e.g. --size top=M --size shoes=42 (empty value removes)."),
+    ] = None,
+    fit: Annotated[str | None, typer.Option(help="Fit notes, e.g. 'relaxed, not cropped'.")] = None,
+    body: Annotated[str | None, typer.Option(help="Body notes.")] = None,
+    budget: Annotated[float | None, typer.Option(help="Most you want to pay per item.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency of the budget, e.g. USD.")] = None,
+    climate: Annotated[str | None, typer.Option(help="e.g. 'hot and humid'.")] = None,
+    region: Annotated[str | None, typer.Option(help="e.g. 'Lisbon'.")] = None,
     user: Annotated[str, USER_OPTION] = DEFAULT_USER,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Set profile fields (only the ones you pass change)."""
-    changes: dict[str, Any] = {k: v for k, v in dict(
-        name=name, gender_presentation=gender, fit_notes=fit, body_notes=body, budget=budget,
-        currency=currency, climate=climate, region=region).items() if v is not None}
+    changes: dict[str, Any] = {
+        k: v
+        for k, v in dict(
+            name=name,
+            gender_presentation=gender,
+            fit_notes=fit,
+            body_notes=body,
+            budget=budget,
+            currency=currency,
+            climate=climate,
+            region=region,
+        ).items()
+        if v is not None
+    }
     if size:
         sizes = {}
         for item in size:
@@ -104,7 +127,9 @@ def set_fields(
     print_json(report) if as_json else _show(report.profile, report.changes, report.notes)
 
 
-def _preference(ctx: typer.Context, polarity: str, kind: str, values: list[str], user: str, as_json: bool) -> None:
+def _preference(
+    ctx: typer.Context, polarity: str, kind: str, values: list[str], user: str, as_json: bool
+) -> None:
     report = _store(ctx).update_profile(user, {polarity: {kind: values}})
     print_json(report) if as_json else _show(report.profile, report.changes or ["no change"], report.notes)
 
@@ -114,22 +139,37 @@ VALUES_ARG = typer.Argument(help="One or more values, e.g. navy olive.")
 
 
 @profile_app.command("like")
-def like(ctx: typer.Context, kind: Annotated[str, KIND_ARG], values: Annotated[list[str], VALUES_ARG],
-         user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def like(
+    ctx: typer.Context,
+    kind: Annotated[str, KIND_ARG],
+    values: Annotated[list[str], VALUES_ARG],
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Like colours, styles, brands, materials, patterns or article types (replaces a dislike)."""
     _preference(ctx, "like", kind, values, user, as_json)
 
 
 @profile_app.command("dislike")
-def dislike(ctx: typer.Context, kind: Annotated[str, KIND_ARG], values: Annotated[list[str], VALUES_ARG],
-            user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def dislike(
+    ctx: typer.Context,
+    kind: Annotated[str, KIND_ARG],
+    values: Annotated[list[str], VALUES_ARG],
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Dislike colours, styles, … (replaces a like); disliked things are left out of suggestions."""
     _preference(ctx, "dislike", kind, values, user, as_json)
 
 
 @profile_app.command("forget")
-def forget(ctx: typer.Context, kind: Annotated[str, KIND_ARG], values: Annotated[list[str], VALUES_ARG],
-           user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def forget(
+    ctx: typer.Context,
+    kind: Annotated[str, KIND_ARG],
+    values: Annotated[list[str], VALUES_ARG],
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Remove likes or dislikes."""
     _preference(ctx, "forget", kind, values, user, as_json)
 
@@ -150,7 +190,9 @@ def feedback(
 @profile_app.command("export")
 def export(
     ctx: typer.Context,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
     user: Annotated[str, USER_OPTION] = DEFAULT_USER,
     as_json: Annotated[bool, JSON_OPTION] = True,
 ) -> None:

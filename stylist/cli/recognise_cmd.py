@@ -11,7 +11,6 @@ from rich.table import Table
 from stylist.cli.common import JSON_OPTION, console, print_json, state
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("recognise")(recognise)
 
@@ -19,7 +18,9 @@ def register(app: typer.Typer) -> None:
 def recognise(
     ctx: typer.Context,
     photo: Annotated[Path, typer.Argument(help="Photo of one garment (JPEG, PNG, WebP …).")],
-    k: Annotated[int, typer.Option("-k", min=0, max=20, help="Closest catalogue items to show (0: none).")] = 5,
+    k: Annotated[
+        int, typer.Option("-k", min=0, max=20, help="Closest catalogue items to show (0: none).")
+    ] = 5,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Say what garment a photo shows: article type, slot, colours, pattern, and the closest catalogue items."""

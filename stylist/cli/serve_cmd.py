@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,11 +16,19 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default from config: 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default from config: 8080).")] = None,
-    api_key: Annotated[Optional[list[str]], typer.Option("--api-key", help="Accepted API key (repeatable).")] = None,
-    allow_open: Annotated[bool, typer.Option("--allow-open", help="Serve without API keys (local use only).")] = False,
-    llm: Annotated[Optional[str], typer.Option("--llm", help="LLM backend: embedded, transformers, openai, none.")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default from config: 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from config: 8080).")] = None,
+    api_key: Annotated[
+        list[str] | None, typer.Option("--api-key", help="Accepted API key (repeatable).")
+    ] = None,
+    allow_open: Annotated[
+        bool, typer.Option("--allow-open", help="Serve without API keys (local use only).")
+    ] = False,
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="LLM backend: embedded, transformers, openai, none.")
+    ] = None,
 ) -> None:
     """Serve the stylist over an OpenAI-compatible chat API, plus its tools and images."""
     cli = state(ctx)
@@ -39,7 +47,9 @@ def serve(
     runtime = cli.runtime
     settings = runtime.settings.server
     app = create_app(Stylist(runtime), settings)
-    err_console.print(f"stylist: serving on http://{settings.host}:{settings.port}/v1 (OpenAI-compatible; model 'stylist')")
+    err_console.print(
+        f"stylist: serving on http://{settings.host}:{settings.port}/v1 (OpenAI-compatible; model 'stylist')"
+    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 

@@ -7,7 +7,12 @@ import typer
 train_app = typer.Typer(help="Train Stylist's small models on your own data.", no_args_is_help=True)
 
 #: Modules that add a subcommand to ``train_app`` with ``register_train(train_app)``.
-TRAIN_MODULES = ["stylist.cli.train_compat_cmd", "stylist.cli.train_imagenc_cmd", "stylist.cli.train_gan_cmd", "stylist.cli.train_recogniser_cmd"]
+TRAIN_MODULES = [
+    "stylist.cli.train_compat_cmd",
+    "stylist.cli.train_imagenc_cmd",
+    "stylist.cli.train_gan_cmd",
+    "stylist.cli.train_recogniser_cmd",
+]
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,11 +16,18 @@ def register_train(train_app: typer.Typer) -> None:
 
 def train_image_encoder(
     ctx: typer.Context,
-    catalogue: Annotated[Optional[Path], typer.Option(help="Catalogue with image paths (default: the demo catalogue).")] = None,
-    backbone: Annotated[str, typer.Option(help="efficientnet-lite0 (frozen, pretrained) or compact (from scratch).")] = "efficientnet-lite0",
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Catalogue with image paths (default: the demo catalogue).")
+    ] = None,
+    backbone: Annotated[
+        str, typer.Option(help="efficientnet-lite0 (frozen, pretrained) or compact (from scratch).")
+    ] = "efficientnet-lite0",
     image_size: Annotated[int, typer.Option(min=32, max=384, help="Input size in pixels.")] = 96,
     epochs: Annotated[int, typer.Option(min=1, max=1000)] = 40,
-    out: Annotated[Optional[Path], typer.Option(help="Checkpoint path (default: <home>/models/image_encoder.pt, used automatically).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Checkpoint path (default: <home>/models/image_encoder.pt, used automatically)."),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Train the image encoder on a catalogue's pictures and descriptions, then rebuild the index
@@ -61,12 +68,20 @@ def train_image_encoder(
         def report(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        metrics = train_on_catalogue(garments, runtime.text_embedder, target, base=base, config=config, train=train, progress=report)
-    summary = {"checkpoint": str(target), **{k: v for k, v in metrics.items() if k != "loss"}, "final_loss": metrics["loss"][-1]}
+        metrics = train_on_catalogue(
+            garments, runtime.text_embedder, target, base=base, config=config, train=train, progress=report
+        )
+    summary = {
+        "checkpoint": str(target),
+        **{k: v for k, v in metrics.items() if k != "loss"},
+        "final_loss": metrics["loss"][-1],
+    }
     if as_json:
         print_json(summary)
         return
-    console.print(f"saved [bold]{target}[/] (trained on {metrics['train_size']}, held out {metrics['val_size']})")
+    console.print(
+        f"saved [bold]{target}[/] (trained on {metrics['train_size']}, held out {metrics['val_size']})"
+    )
     for key in ("text_to_image_R@1", "text_to_image_R@5", "image_to_text_R@1", "image_to_text_R@5"):
         if key in metrics:
             console.print(f"  held-out {key}: {metrics[key]:.3f}")

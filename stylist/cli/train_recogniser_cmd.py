@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,12 +16,24 @@ def register_train(train_app: typer.Typer) -> None:
 
 def train_recogniser(
     ctx: typer.Context,
-    catalogue: Annotated[Optional[Path], typer.Option(help="Catalogue with image paths (default: freshly rendered demo garments).")] = None,
-    fashion_mnist: Annotated[Optional[Path], typer.Option("--fashion-mnist", help="Folder with the Fashion-MNIST idx .gz files.")] = None,
-    no_fashion_mnist: Annotated[bool, typer.Option("--no-fashion-mnist", help="Train on the catalogue pictures only.")] = False,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(help="Catalogue with image paths (default: freshly rendered demo garments)."),
+    ] = None,
+    fashion_mnist: Annotated[
+        Path | None, typer.Option("--fashion-mnist", help="Folder with the Fashion-MNIST idx .gz files.")
+    ] = None,
+    no_fashion_mnist: Annotated[
+        bool, typer.Option("--no-fashion-mnist", help="Train on the catalogue pictures only.")
+    ] = False,
     epochs: Annotated[int, typer.Option(min=1, max=200)] = 6,
-    demo_size: Annotated[int, typer.Option(min=10, max=100_000, help="Demo garments to render when no --catalogue.")] = 5000,
-    out: Annotated[Optional[Path], typer.Option(help="Checkpoint path (default: <home>/models/recogniser.pt, used automatically).")] = None,
+    demo_size: Annotated[
+        int, typer.Option(min=10, max=100_000, help="Demo garments to render when no --catalogue.")
+    ] = 5000,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Checkpoint path (default: <home>/models/recogniser.pt, used automatically)."),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Train the article-type and pattern recogniser (CPU: minutes), calibrate it on a held-out
@@ -51,16 +63,28 @@ def train_recogniser(
             from stylist.index.loaders import load_catalogue
 
             garments = load_catalogue(catalogue).garments
-            metrics = train_on_catalogue(garments, target, base=catalogue.parent, config=config, progress=report)
+            metrics = train_on_catalogue(
+                garments, target, base=catalogue.parent, config=config, progress=report
+            )
     if as_json:
         print_json(metrics)
         return
-    console.print(f"saved [bold]{target}[/] ({metrics['train_pictures']} training pictures, {metrics['val_pictures']} held out)")
-    for key in ("article_val_accuracy", "fashion_mnist_val_accuracy", "catalogue_article_val_accuracy", "pattern_val_accuracy",
-                "article_ece", "pattern_ece"):
+    console.print(
+        f"saved [bold]{target}[/] ({metrics['train_pictures']} training pictures, {metrics['val_pictures']} held out)"
+    )
+    for key in (
+        "article_val_accuracy",
+        "fashion_mnist_val_accuracy",
+        "catalogue_article_val_accuracy",
+        "pattern_val_accuracy",
+        "article_ece",
+        "pattern_ece",
+    ):
         if metrics.get(key) is not None:
             console.print(f"  held-out {key}: {metrics[key]:.3f}")
     if metrics.get("skipped_pictures"):
-        console.print(f"  [yellow]{metrics['skipped_pictures']} garments left out (no readable picture or no garment found)[/]")
+        console.print(
+            f"  [yellow]{metrics['skipped_pictures']} garments left out (no readable picture or no garment found)[/]"
+        )
     if folder is None and not no_fashion_mnist:
         console.print("[yellow]note:[/] Fashion-MNIST not found; trained on catalogue pictures only")

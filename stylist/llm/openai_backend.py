@@ -39,9 +39,7 @@ class TolerantChatOpenAI(ChatOpenAI):
             message = generation.message
             if isinstance(message, AIMessage) and not message.tool_calls:
                 message = _with_text_calls(message, names)
-            generations.append(
-                ChatGeneration(message=message, generation_info=generation.generation_info)
-            )
+            generations.append(ChatGeneration(message=message, generation_info=generation.generation_info))
         return ChatResult(generations=generations, llm_output=result.llm_output)
 
 

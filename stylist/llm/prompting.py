@@ -182,17 +182,25 @@ def compact_tools(tools: list[dict[str, Any]], description_chars: int = 160) -> 
         function = tool["function"]
         params = function.get("parameters") or {}
         defs = {**params.get("$defs", {}), **params.get("definitions", {})}
-        props = {name: _compact_schema(schema, defs) for name, schema in (params.get("properties") or {}).items()
-                 if name not in HIDDEN_ARGUMENTS}
+        props = {
+            name: _compact_schema(schema, defs)
+            for name, schema in (params.get("properties") or {}).items()
+            if name not in HIDDEN_ARGUMENTS
+        }
         spec: dict[str, Any] = {"type": "object", "properties": props}
         required = [r for r in params.get("required") or [] if r not in HIDDEN_ARGUMENTS]
         if required:
             spec["required"] = required
-        out.append({"type": "function", "function": {
-            "name": function["name"],
-            "description": _first_sentence(function.get("description") or "", description_chars),
-            "parameters": spec,
-        }})
+        out.append(
+            {
+                "type": "function",
+                "function": {
+                    "name": function["name"],
+                    "description": _first_sentence(function.get("description") or "", description_chars),
+                    "parameters": spec,
+                },
+            }
+        )
     return out
 
 
@@ -209,7 +217,9 @@ def _compact_schema(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0
         return {}
     if "$ref" in schema:
         target = defs.get(str(schema["$ref"]).rsplit("/", 1)[-1], {})
-        return _compact_schema({**target, **{k: v for k, v in schema.items() if k != "$ref"}}, defs, depth + 1)
+        return _compact_schema(
+            {**target, **{k: v for k, v in schema.items() if k != "$ref"}}, defs, depth + 1
+        )
     for key in ("anyOf", "oneOf"):
         if key in schema:  # Optional[X]: keep X
             options = [o for o in schema[key] if o.get("type") != "null"]

@@ -294,9 +294,9 @@ def _calls_from_value(
     if isinstance(value, list):
         calls = []
         for item in value:
-            found = _calls_from_value(item, raw, names, cutoff, tagged=tagged) if isinstance(
-                item, dict
-            ) else []
+            found = (
+                _calls_from_value(item, raw, names, cutoff, tagged=tagged) if isinstance(item, dict) else []
+            )
             if not found:
                 return []  # a list of data, not a list of calls
             calls.extend(found)
@@ -335,7 +335,7 @@ def _name_and_args(value: dict[str, Any], names: list[str] | None) -> tuple[str 
         return value[name_key], value[args_key], True
     # {"search_garments": {"query": ...}}: one key that is a tool name
     if names is not None and len(value) == 1:
-        (key, inner), = value.items()
+        ((key, inner),) = value.items()
         if isinstance(inner, dict) and resolve_tool_name(key, names)[0] is not None:
             return key, inner, True
     return None, None, False
@@ -390,8 +390,7 @@ def _json_words_to_python(text: str) -> str:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return text
     out = [
-        tok._replace(string=words[tok.string]) if tok.type == tokenize.NAME and tok.string in words
-        else tok
+        tok._replace(string=words[tok.string]) if tok.type == tokenize.NAME and tok.string in words else tok
         for tok in tokens
     ]
     try:

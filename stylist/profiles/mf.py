@@ -40,7 +40,9 @@ class MatrixFactorisation:
         self.P = np.zeros((0, self.config.factors))
         self.losses: list[float] = []
 
-    def fit(self, interactions: Sequence[tuple[str, str, str]], items: Sequence[str] | None = None) -> MatrixFactorisation:
+    def fit(
+        self, interactions: Sequence[tuple[str, str, str]], items: Sequence[str] | None = None
+    ) -> MatrixFactorisation:
         """Train on (user, item, kind) triples; ``items`` is the pool negatives are drawn from
         (default: every item that appears in ``interactions``)."""
         cfg = self.config
@@ -78,7 +80,7 @@ class MatrixFactorisation:
             order = rng.permutation(len(u))
             total = 0.0
             for start in range(0, len(order), cfg.batch):
-                b = order[start:start + cfg.batch]
+                b = order[start : start + cfg.batch]
                 ub, ib = u[b], i[b]
                 qu, pi = self.Q[ub], self.P[ib]
                 err = w[b] * (r[b] - (self.mu + self.bu[ub] + self.bi[ib] + np.einsum("ij,ij->i", qu, pi)))

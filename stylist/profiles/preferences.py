@@ -125,7 +125,12 @@ class UserTaste:
 
     @property
     def is_empty(self) -> bool:
-        return self.n_events == 0 and not self.profile.likes and not self.profile.dislikes and self.profile.budget is None
+        return (
+            self.n_events == 0
+            and not self.profile.likes
+            and not self.profile.dislikes
+            and self.profile.budget is None
+        )
 
 
 def garment_attributes(g: Garment) -> list[tuple[str, str]]:
@@ -140,7 +145,10 @@ def garment_attributes(g: Garment) -> list[tuple[str, str]]:
 def _stated(profile: Profile, polarity: str) -> dict[str, list[str]]:
     """The profile's likes or dislikes, with article types in canonical form."""
     raw = profile.likes if polarity == "like" else profile.dislikes
-    return {k: list(dict.fromkeys(article_key(v) for v in vals)) if k == "article_type" else vals for k, vals in raw.items()}
+    return {
+        k: list(dict.fromkeys(article_key(v) for v in vals)) if k == "article_type" else vals
+        for k, vals in raw.items()
+    }
 
 
 def humanise_age(then: datetime, now: datetime) -> str:
@@ -241,7 +249,9 @@ class PreferenceModel:
             g = garments.get(e.item_id)
             if g is None:
                 continue
-            decay = 0.5 ** (max((now - e.created_at).total_seconds(), 0) / 86400 / self.weights.half_life_days)
+            decay = 0.5 ** (
+                max((now - e.created_at).total_seconds(), 0) / 86400 / self.weights.half_life_days
+            )
             w = FEEDBACK_WEIGHT[e.kind] * decay
             weighted.append((g, w))
             latest[g.id] = (g, w)
@@ -267,8 +277,18 @@ class PreferenceModel:
                 v = (vecs * np.array([w for _, w in weighted], dtype=np.float32)[:, None]).sum(axis=0)
                 norm = float(np.linalg.norm(v))
                 vector = v / norm if norm > 0 else None
-        return UserTaste(profile, len(events), vector, liked, hated, liked_total, disliked_total, evidence, positives,
-                         disliked)
+        return UserTaste(
+            profile,
+            len(events),
+            vector,
+            liked,
+            hated,
+            liked_total,
+            disliked_total,
+            evidence,
+            positives,
+            disliked,
+        )
 
     # -- collaborative part -------------------------------------------------------------------
 
@@ -289,8 +309,12 @@ class PreferenceModel:
             version = self.store.version()
             if version != self._mf_version:
                 grew = version[0] - self._mf_version[0]
-                stale = version[0] < self._mf_version[0] or self._mf is None or grew >= max(1, 0.1 * self._mf_version[0]) \
+                stale = (
+                    version[0] < self._mf_version[0]
+                    or self._mf is None
+                    or grew >= max(1, 0.1 * self._mf_version[0])
                     or time.monotonic() - self._mf_trained_at > 60
+                )
                 if stale:
                     self._train(version)
 
@@ -301,8 +325,11 @@ class PreferenceModel:
         self._mf_version, self._mf_trained_at = version, time.monotonic()
         rows.sort(key=lambda r: r[3])
         last = {(u, i): k for u, i, k, _ in rows}
-        self._popularity = Counter(i for (_, i), k in last.items() if k != "dislike") \
-            if len(users) >= w.popularity_min_users else Counter()
+        self._popularity = (
+            Counter(i for (_, i), k in last.items() if k != "dislike")
+            if len(users) >= w.popularity_min_users
+            else Counter()
+        )
         if not w.mf or len(users) < w.mf_min_users or len(rows) < w.mf_min_interactions:
             self._mf = None
             return
@@ -351,7 +378,9 @@ class PreferenceModel:
         mf_conf = 0.0
         counts = self.popularity() if taste.n_events else Counter()
         popular = np.log1p([counts.get(g.id, 0) for g in garments]) if counts else np.zeros(len(pairs))
-        popular = popular - popular.mean()  # a prior in log-count units, not standardised: one like is not a star
+        popular = (
+            popular - popular.mean()
+        )  # a prior in log-count units, not standardised: one like is not a star
         if model is not None and model.knows(user_id):
             raw = model.predict(user_id, [g.id for g in garments])
             mf = _z(raw, floor)
@@ -363,7 +392,9 @@ class PreferenceModel:
         for g in garments:
             for attr in garment_attributes(g):
                 prior[attr] = prior.get(attr, 0.0) + 1.0 / len(garments)
-        positive_vecs = self.vectors([p for p, _, _ in taste.positives]) if vecs is not None and taste.positives else None
+        positive_vecs = (
+            self.vectors([p for p, _, _ in taste.positives]) if vecs is not None and taste.positives else None
+        )
         out = []
         for n, g in enumerate(garments):
             attr_score, disliked, attr_why = self._attribute_score(g, taste, now, prior)
@@ -378,13 +409,16 @@ class PreferenceModel:
                 "popularity": w.popularity * float(popular[n]),
                 "budget": -w.budget_penalty if over else 0.0,
             }
-            why = self._why(parts, attr_why, g, taste, vecs[n] if vecs is not None else None, positive_vecs, now)
+            why = self._why(
+                parts, attr_why, g, taste, vecs[n] if vecs is not None else None, positive_vecs, now
+            )
             out.append(RankedHit(g, round(sum(parts.values()), 6), pairs[n][1], why, parts))
         out.sort(key=lambda h: -h.score)
         return out
 
-    def _attribute_score(self, g: Garment, taste: UserTaste, now: datetime,
-                         prior: dict[tuple[str, str], float]) -> tuple[float, float, str | None]:
+    def _attribute_score(
+        self, g: Garment, taste: UserTaste, now: datetime, prior: dict[tuple[str, str], float]
+    ) -> tuple[float, float, str | None]:
         """Stated likes and learned affinities of the item's attributes, weighted, the learned
         dislike penalty, and the reason: the strongest positive contribution."""
         w = self.weights
@@ -400,7 +434,9 @@ class PreferenceModel:
             # attribute counts only above its base rate (navy is common: liking navy items
             # says less than liking linen ones)
             share = (taste.liked.get((kind, value), 0.0) - taste.disliked.get((kind, value), 0.0)) / total
-            learned = w.learned_attribute * max(share - prior.get((kind, value), 0.0), 0.0) if share > 0 else 0.0
+            learned = (
+                w.learned_attribute * max(share - prior.get((kind, value), 0.0), 0.0) if share > 0 else 0.0
+            )
             if share < 0:
                 penalty += w.learned_dislike * share
             if learned:
@@ -417,8 +453,16 @@ class PreferenceModel:
                     reasons.append((w.attribute, f"you said you like {style} styles"))
         return score, penalty, max(reasons, key=lambda r: r[0])[1] if reasons else None
 
-    def _why(self, parts: dict[str, float], attr_why: str | None, g: Garment, taste: UserTaste,
-             vec: np.ndarray | None, positive_vecs: np.ndarray | None, now: datetime) -> str | None:
+    def _why(
+        self,
+        parts: dict[str, float],
+        attr_why: str | None,
+        g: Garment,
+        taste: UserTaste,
+        vec: np.ndarray | None,
+        positive_vecs: np.ndarray | None,
+        now: datetime,
+    ) -> str | None:
         personal = {k: v for k, v in parts.items() if k in ("content", "attribute", "mf") and v > 0.25}
         if not personal:
             return None

@@ -27,19 +27,49 @@ MAX_OUTFIT_ITEMS = 12
 _USER_ID = re.compile(r"^[A-Za-z0-9_.@:+-]+$")
 
 _KIND_ALIASES = {
-    "color": "colour", "colors": "colour", "colours": "colour", "colour": "colour",
-    "style": "style", "styles": "style",
-    "brand": "brand", "brands": "brand",
-    "material": "material", "materials": "material", "fabric": "material", "fabrics": "material",
-    "pattern": "pattern", "patterns": "pattern", "print": "pattern", "prints": "pattern",
-    "article_type": "article_type", "article_types": "article_type", "article": "article_type",
-    "type": "article_type", "types": "article_type", "garment": "article_type", "garments": "article_type",
+    "color": "colour",
+    "colors": "colour",
+    "colours": "colour",
+    "colour": "colour",
+    "style": "style",
+    "styles": "style",
+    "brand": "brand",
+    "brands": "brand",
+    "material": "material",
+    "materials": "material",
+    "fabric": "material",
+    "fabrics": "material",
+    "pattern": "pattern",
+    "patterns": "pattern",
+    "print": "pattern",
+    "prints": "pattern",
+    "article_type": "article_type",
+    "article_types": "article_type",
+    "article": "article_type",
+    "type": "article_type",
+    "types": "article_type",
+    "garment": "article_type",
+    "garments": "article_type",
 }
 
 _GENDER_ALIASES = {
-    "women": "women", "woman": "women", "female": "women", "feminine": "women", "f": "women", "womenswear": "women",
-    "men": "men", "man": "men", "male": "men", "masculine": "men", "m": "men", "menswear": "men",
-    "unisex": "unisex", "neutral": "unisex", "androgynous": "unisex", "non-binary": "unisex", "nonbinary": "unisex",
+    "women": "women",
+    "woman": "women",
+    "female": "women",
+    "feminine": "women",
+    "f": "women",
+    "womenswear": "women",
+    "men": "men",
+    "man": "men",
+    "male": "men",
+    "masculine": "men",
+    "m": "men",
+    "menswear": "men",
+    "unisex": "unisex",
+    "neutral": "unisex",
+    "androgynous": "unisex",
+    "non-binary": "unisex",
+    "nonbinary": "unisex",
 }
 
 
@@ -50,9 +80,7 @@ def check_user_id(user_id: str) -> str:
     if len(user_id) > MAX_USER_ID:
         raise ProfileError(f"user id is {len(user_id)} characters long; the limit is {MAX_USER_ID}")
     if not _USER_ID.match(user_id):
-        raise ProfileError(
-            f"user id {user_id!r} has characters other than letters, digits and _ . @ : + -"
-        )
+        raise ProfileError(f"user id {user_id!r} has characters other than letters, digits and _ . @ : + -")
     return user_id
 
 
@@ -78,7 +106,7 @@ def _pref_map(value: Any, field: str) -> dict[str, list[str]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError("expected an object like {\"colour\": [\"navy\"]}")
+        raise ValueError('expected an object like {"colour": ["navy"]}')
     out: dict[str, list[str]] = {}
     for raw_kind, raw_values in value.items():
         kind = normalise_kind(str(raw_kind))
@@ -102,7 +130,9 @@ class ProfileChanges(BaseModel):
 
     name: str | None = Field(None, max_length=120)
     gender_presentation: GenderPresentation | None = None
-    sizes: dict[str, str] | None = Field(None, description="Merged into the sizes; an empty value removes a size.")
+    sizes: dict[str, str] | None = Field(
+        None, description="Merged into the sizes; an empty value removes a size."
+    )
     fit_notes: str | None = Field(None, max_length=MAX_NOTE)
     body_notes: str | None = Field(None, max_length=MAX_NOTE)
     budget: float | None = Field(None, ge=0, le=1_000_000, description="Most the user wants to pay per item.")
@@ -208,8 +238,12 @@ class WardrobeItem(BaseModel):
     def label(self) -> str:
         """How the item reads in lists and outfits."""
         if self.name or self.description:
-            return (self.name or self.description)  # type: ignore[return-value]
-        words = [*self.colours[:1], *([self.pattern] if self.pattern and self.pattern != "solid" else []), self.article_type or "item"]
+            return self.name or self.description  # type: ignore[return-value]
+        words = [
+            *self.colours[:1],
+            *([self.pattern] if self.pattern and self.pattern != "solid" else []),
+            self.article_type or "item",
+        ]
         return " ".join(w for w in words if w)
 
 

@@ -17,7 +17,9 @@ _NEGATIVE = re.compile(
     r"\b(hate|hates|dislike|dislikes|don'?t like|do not like|doesn'?t suit|can'?t stand|cannot stand|not a fan|"
     r"never wear|avoid|no more|not into|not keen|detest|loathe|don'?t want|do not want|sick of|tired of)\b"
 )
-_POSITIVE = re.compile(r"\b(love|loves|like|likes|adore|prefer|into|fan of|favou?rite|enjoy|suits me|want more)\b")
+_POSITIVE = re.compile(
+    r"\b(love|loves|like|likes|adore|prefer|into|fan of|favou?rite|enjoy|suits me|want more)\b"
+)
 _OWN = re.compile(r"\b(just bought|bought|purchased|i own|i have|i've got|i got|i already have)\b\s*(.*)$")
 _BUDGET = re.compile(
     r"(?:budget(?: is| of)?|under|up to|no more than|at most|less than|max(?:imum)?)\s*(?:is\s*)?[$€£]?\s*(\d{1,6}(?:\.\d{1,2})?)"
@@ -53,9 +55,16 @@ def parse_statement(text: str) -> tuple[dict[str, Any], list[str]]:
             polarity = "like"
         else:
             continue
-        found = {kind: find_terms(vocab, clause) for kind, vocab in (
-            ("colour", "colour"), ("material", "material"), ("pattern", "pattern"), ("style", "style"),
-            ("article_type", "garment"))}
+        found = {
+            kind: find_terms(vocab, clause)
+            for kind, vocab in (
+                ("colour", "colour"),
+                ("material", "material"),
+                ("pattern", "pattern"),
+                ("style", "style"),
+                ("article_type", "garment"),
+            )
+        }
         if any(found[k] for k in ("colour", "material", "pattern", "style")):
             found["article_type"] = []  # "floral dresses": the floral is disliked, not every dress
         for kind, terms in found.items():
@@ -69,7 +78,7 @@ def parse_statement(text: str) -> tuple[dict[str, Any], list[str]]:
         later = [v for v in values if v in changes["dislike"].get(kind, [])]
         for v in later:
             last_like = lowered.rfind(v)
-            neg = _NEGATIVE.search(lowered[max(0, last_like - 40):last_like]) is not None
+            neg = _NEGATIVE.search(lowered[max(0, last_like - 40) : last_like]) is not None
             (changes["like"][kind] if neg else changes["dislike"][kind]).remove(v)
     changes = {k: v for k, v in changes.items() if v not in ({}, [], None)}
     changes["like"] = {k: v for k, v in changes.get("like", {}).items() if v}

@@ -25,8 +25,8 @@ from stylist.db import Database
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES, FeedbackRow, PreferenceRow, ProfileRow, WardrobeRow
 from stylist.profiles.schema import (
-    MAX_OUTFIT_ITEMS,
     FEEDBACK_KINDS,
+    MAX_OUTFIT_ITEMS,
     FeedbackEvent,
     PreferenceEntry,
     Profile,
@@ -40,9 +40,24 @@ from stylist.profiles.schema import (
 
 log = logging.getLogger(__name__)
 
-_SCALARS = ("name", "gender_presentation", "fit_notes", "body_notes", "budget", "currency", "climate", "region")
-_LABEL = {"colour": "colours", "style": "styles", "brand": "brands", "material": "materials",
-          "pattern": "patterns", "article_type": "article types"}
+_SCALARS = (
+    "name",
+    "gender_presentation",
+    "fit_notes",
+    "body_notes",
+    "budget",
+    "currency",
+    "climate",
+    "region",
+)
+_LABEL = {
+    "colour": "colours",
+    "style": "styles",
+    "brand": "brands",
+    "material": "materials",
+    "pattern": "patterns",
+    "article_type": "article types",
+}
 
 
 def utcnow() -> datetime:
@@ -93,7 +108,9 @@ class ProfileStore:
             select(PreferenceRow).where(PreferenceRow.user_id == user_id).order_by(PreferenceRow.id)
         ).all()
         wardrobe = self._wardrobe(s, user_id)
-        n_feedback = s.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.user_id == user_id)) or 0
+        n_feedback = (
+            s.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.user_id == user_id)) or 0
+        )
         likes: dict[str, list[str]] = {}
         dislikes: dict[str, list[str]] = {}
         for p in prefs:
@@ -117,7 +134,9 @@ class ProfileStore:
         return profile
 
     def _wardrobe(self, s: Session, user_id: str) -> list[WardrobeItem]:
-        rows = s.scalars(select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)).all()
+        rows = s.scalars(
+            select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)
+        ).all()
         return [_wardrobe_item(r) for r in rows]
 
     def user_ids(self) -> list[str]:
@@ -141,7 +160,9 @@ class ProfileStore:
     def interactions(self) -> list[tuple[str, str, str, datetime]]:
         """Every feedback event as (user_id, item_id, kind, created_at), for model training."""
         with self.db.session() as s:
-            rows = s.execute(select(FeedbackRow.user_id, FeedbackRow.item_id, FeedbackRow.kind, FeedbackRow.created_at)).all()
+            rows = s.execute(
+                select(FeedbackRow.user_id, FeedbackRow.item_id, FeedbackRow.kind, FeedbackRow.created_at)
+            ).all()
         return [(u, i, k, _utc(t)) for u, i, k, t in rows]
 
     def version(self) -> tuple[int, int]:
@@ -186,7 +207,9 @@ class ProfileStore:
                 for value in values:
                     n = s.execute(
                         delete(PreferenceRow).where(
-                            PreferenceRow.user_id == user_id, PreferenceRow.kind == kind, PreferenceRow.value == value
+                            PreferenceRow.user_id == user_id,
+                            PreferenceRow.kind == kind,
+                            PreferenceRow.value == value,
                         )
                     ).rowcount
                     if n:
@@ -219,12 +242,21 @@ class ProfileStore:
                 )
 
     def _set_preference(
-        self, s: Session, user_id: str, kind: str, value: str, polarity: int, now: datetime,
-        done: list[str], notes: list[str],
+        self,
+        s: Session,
+        user_id: str,
+        kind: str,
+        value: str,
+        polarity: int,
+        now: datetime,
+        done: list[str],
+        notes: list[str],
     ) -> None:
         word = "liked" if polarity > 0 else "disliked"
         row = s.scalar(
-            select(PreferenceRow).where(PreferenceRow.user_id == user_id, PreferenceRow.kind == kind, PreferenceRow.value == value)
+            select(PreferenceRow).where(
+                PreferenceRow.user_id == user_id, PreferenceRow.kind == kind, PreferenceRow.value == value
+            )
         )
         if row is None:
             s.add(PreferenceRow(user_id=user_id, kind=kind, value=value, polarity=polarity, updated_at=now))
@@ -233,7 +265,9 @@ class ProfileStore:
             before = "liked" if row.polarity > 0 else "disliked"
             row.polarity, row.updated_at = polarity, now
             done.append(f"{word} {_LABEL[kind]}: + {value}")
-            notes.append(f"{value} was a {before} {kind.replace('_', ' ')}; it is now {word} (the later statement wins)")
+            notes.append(
+                f"{value} was a {before} {kind.replace('_', ' ')}; it is now {word} (the later statement wins)"
+            )
         else:
             row.updated_at = now
 
@@ -245,28 +279,53 @@ class ProfileStore:
             s.flush()
         return row
 
-    def record_feedback(self, user_id: str, item_id: str, kind: str, *, outfit_id: str | None = None,
-                        at: datetime | None = None) -> FeedbackEvent:
+    def record_feedback(
+        self,
+        user_id: str,
+        item_id: str,
+        kind: str,
+        *,
+        outfit_id: str | None = None,
+        at: datetime | None = None,
+    ) -> FeedbackEvent:
         """Store a like/dislike/save/buy on a catalogue item; unknown ids raise ItemNotFoundError."""
         return self.record_many(user_id, [item_id], kind, outfit_id=outfit_id, at=at)[0]
 
-    def record_outfit_feedback(self, user_id: str, item_ids: list[str], kind: str, *, outfit_id: str | None = None,
-                               at: datetime | None = None) -> list[FeedbackEvent]:
+    def record_outfit_feedback(
+        self,
+        user_id: str,
+        item_ids: list[str],
+        kind: str,
+        *,
+        outfit_id: str | None = None,
+        at: datetime | None = None,
+    ) -> list[FeedbackEvent]:
         """Feedback on an outfit: one event per item, sharing ``outfit_id`` (made up when not given)."""
         if not item_ids:
             raise ProfileError("an outfit needs at least one item id")
         item_ids = list(dict.fromkeys(item_ids))  # one event per garment, however often it is named
         if len(item_ids) > MAX_OUTFIT_ITEMS:
-            raise ProfileError(f"an outfit of {len(item_ids)} items is too big; the limit is {MAX_OUTFIT_ITEMS}",
-                               hint="give feedback on the garments of one outfit")
+            raise ProfileError(
+                f"an outfit of {len(item_ids)} items is too big; the limit is {MAX_OUTFIT_ITEMS}",
+                hint="give feedback on the garments of one outfit",
+            )
         outfit_id = outfit_id or "outfit-" + "+".join(sorted(item_ids))[:110]
         return self.record_many(user_id, item_ids, kind, outfit_id=outfit_id, at=at)
 
-    def record_many(self, user_id: str, item_ids: Iterable[str], kind: str, *, outfit_id: str | None = None,
-                    at: datetime | None = None) -> list[FeedbackEvent]:
+    def record_many(
+        self,
+        user_id: str,
+        item_ids: Iterable[str],
+        kind: str,
+        *,
+        outfit_id: str | None = None,
+        at: datetime | None = None,
+    ) -> list[FeedbackEvent]:
         check_user_id(user_id)
         if kind not in FEEDBACK_KINDS:
-            raise ProfileError(f"unknown feedback kind {kind!r}", hint=f"use one of: {', '.join(FEEDBACK_KINDS)}")
+            raise ProfileError(
+                f"unknown feedback kind {kind!r}", hint=f"use one of: {', '.join(FEEDBACK_KINDS)}"
+            )
         if outfit_id is not None and len(outfit_id) > 128:
             raise ProfileError(f"outfit id is {len(outfit_id)} characters long; the limit is 128")
         ids = list(item_ids)
@@ -275,7 +334,10 @@ class ProfileStore:
         when = _utc(at) if at else utcnow()
         with self._write() as s:
             self._ensure(s, user_id, when)
-            rows = [FeedbackRow(user_id=user_id, item_id=i, kind=kind, outfit_id=outfit_id, created_at=when) for i in ids]
+            rows = [
+                FeedbackRow(user_id=user_id, item_id=i, kind=kind, outfit_id=outfit_id, created_at=when)
+                for i in ids
+            ]
             s.add_all(rows)
             s.flush()
             return [_event(r) for r in rows]
@@ -288,7 +350,9 @@ class ProfileStore:
             return
         index = self._catalogue()
         if item_id not in index:
-            raise ItemNotFoundError(item_id, hint="use an id from search results (`stylist tool search_garments`)")
+            raise ItemNotFoundError(
+                item_id, hint="use an id from search results (`stylist tool search_garments`)"
+            )
 
     def garment(self, item_id: str) -> Any:
         """The catalogue garment ``item_id`` (raises ItemNotFoundError), or None without a catalogue."""
@@ -317,9 +381,17 @@ class ProfileStore:
         with self._write() as s:
             self._ensure(s, user_id, now)
             row = WardrobeRow(
-                user_id=user_id, item_id=None, description=entry.label[:500], added_at=now, name=item.name,
-                article_type=item.article_type, slot=item.slot, colours_json=json.dumps(item.colours), pattern=item.pattern,
-                image_path=item.image_path, embedding_json=json.dumps(item.embedding) if item.embedding is not None else None,
+                user_id=user_id,
+                item_id=None,
+                description=entry.label[:500],
+                added_at=now,
+                name=item.name,
+                article_type=item.article_type,
+                slot=item.slot,
+                colours_json=json.dumps(item.colours),
+                pattern=item.pattern,
+                image_path=item.image_path,
+                embedding_json=json.dumps(item.embedding) if item.embedding is not None else None,
                 attributes_json=json.dumps(item.attributes),
             )
             s.add(row)
@@ -340,7 +412,9 @@ class ProfileStore:
 
     @staticmethod
     def _remove_wardrobe(s: Session, user_id: str, ref: str) -> bool:
-        rows = s.scalars(select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)).all()
+        rows = s.scalars(
+            select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)
+        ).all()
         for row in rows:
             if str(row.id) == ref or row.item_id == ref or (row.description or "").lower() == ref.lower():
                 s.delete(row)
@@ -356,9 +430,13 @@ class ProfileStore:
         check_user_id(user_id)
         with self.db.session() as s:
             profile = self._profile(s, user_id)
-            prefs = s.scalars(select(PreferenceRow).where(PreferenceRow.user_id == user_id).order_by(PreferenceRow.id)).all()
+            prefs = s.scalars(
+                select(PreferenceRow).where(PreferenceRow.user_id == user_id).order_by(PreferenceRow.id)
+            ).all()
             events = s.scalars(
-                select(FeedbackRow).where(FeedbackRow.user_id == user_id).order_by(FeedbackRow.created_at, FeedbackRow.id)
+                select(FeedbackRow)
+                .where(FeedbackRow.user_id == user_id)
+                .order_by(FeedbackRow.created_at, FeedbackRow.id)
             ).all()
             other: dict[str, list[dict[str, Any]]] = {}
             for table, where in _other_user_data(user_id):
@@ -369,8 +447,12 @@ class ProfileStore:
                 exported_at=utcnow(),
                 profile=profile,
                 preferences=[
-                    PreferenceEntry(kind=p.kind, value=p.value, polarity="like" if p.polarity > 0 else "dislike",
-                                    updated_at=_utc(p.updated_at))
+                    PreferenceEntry(
+                        kind=p.kind,
+                        value=p.value,
+                        polarity="like" if p.polarity > 0 else "dislike",
+                        updated_at=_utc(p.updated_at),
+                    )
                     for p in prefs
                 ],
                 wardrobe=profile.wardrobe,
@@ -388,7 +470,9 @@ class ProfileStore:
             for table, where in _other_user_data(user_id):  # children before their parents
                 counts[table.name] = s.execute(delete(table).where(where)).rowcount or 0
             for model in USER_TABLES:
-                counts[model.__tablename__] = s.execute(delete(model).where(model.user_id == user_id)).rowcount or 0
+                counts[model.__tablename__] = (
+                    s.execute(delete(model).where(model.user_id == user_id)).rowcount or 0
+                )
         counts["wardrobe_photos"] = sum(_remove_photo_copy(row) for row in photos)
         return counts
 
@@ -413,9 +497,17 @@ def _other_user_data(user_id: str) -> list[tuple[Any, Any]]:
 
 def _wardrobe_item(r: WardrobeRow) -> WardrobeItem:
     return WardrobeItem(
-        id=r.id, item_id=r.item_id, description=r.description, added_at=_utc(r.added_at), name=r.name,
-        article_type=r.article_type, slot=r.slot, colours=json.loads(r.colours_json or "[]"), pattern=r.pattern,
-        image_path=r.image_path, embedding=json.loads(r.embedding_json) if r.embedding_json else None,
+        id=r.id,
+        item_id=r.item_id,
+        description=r.description,
+        added_at=_utc(r.added_at),
+        name=r.name,
+        article_type=r.article_type,
+        slot=r.slot,
+        colours=json.loads(r.colours_json or "[]"),
+        pattern=r.pattern,
+        image_path=r.image_path,
+        embedding=json.loads(r.embedding_json) if r.embedding_json else None,
         attributes=json.loads(r.attributes_json or "{}"),
     )
 
@@ -440,4 +532,6 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event(r: FeedbackRow) -> FeedbackEvent:
-    return FeedbackEvent(id=r.id, item_id=r.item_id, kind=r.kind, outfit_id=r.outfit_id, created_at=_utc(r.created_at))  # type: ignore[arg-type]
+    return FeedbackEvent(
+        id=r.id, item_id=r.item_id, kind=r.kind, outfit_id=r.outfit_id, created_at=_utc(r.created_at)
+    )  # type: ignore[arg-type]

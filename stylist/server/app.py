@@ -15,8 +15,8 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -48,7 +48,14 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, type_: str = "invalid_request_error", code: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type_: str = "invalid_request_error",
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.type, self.code, self.headers = status, message, type_, code, headers
 
@@ -75,7 +82,9 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     limiter = RateLimiter(settings.rate_limit_per_minute)
     slots = threading.BoundedSemaphore(concurrency or _default_concurrency(stylist))
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
+        )
 
     @app.middleware("http")
     async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -84,19 +93,36 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         try:
             caller = keys.identify(request.headers.get("authorization"))
             if caller is None:
-                raise ApiError(401, "missing or invalid API key (send 'Authorization: Bearer <key>')", "authentication_error", "invalid_api_key")
+                raise ApiError(
+                    401,
+                    "missing or invalid API key (send 'Authorization: Bearer <key>')",
+                    "authentication_error",
+                    "invalid_api_key",
+                )
             if caller == "open":
                 caller = request.client.host if request.client else "open"
             wait = limiter.acquire(caller)
             if wait > 0:
-                raise ApiError(429, f"rate limit exceeded; retry in {wait:.1f} s", "rate_limit_error", "rate_limited", {"Retry-After": str(int(wait) + 1)})
+                raise ApiError(
+                    429,
+                    f"rate limit exceeded; retry in {wait:.1f} s",
+                    "rate_limit_error",
+                    "rate_limited",
+                    {"Retry-After": str(int(wait) + 1)},
+                )
             length = request.headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-                raise ApiError(413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large")
+                raise ApiError(
+                    413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large"
+                )
             if length is None and request.method in ("POST", "PUT", "PATCH"):
                 body = await request.body()
                 if len(body) > settings.max_body_bytes:
-                    raise ApiError(413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large")
+                    raise ApiError(
+                        413,
+                        f"request body is larger than {settings.max_body_bytes} bytes",
+                        code="body_too_large",
+                    )
         except ApiError as exc:
             return _error_response(exc)
         request.state.caller = caller
@@ -112,7 +138,10 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"] if p != "body") or "body"
             parts.append(f"{loc}: {err['msg']}")
-        return JSONResponse(error_body("invalid request body: " + "; ".join(parts), "invalid_request_error", "invalid_body"), status_code=400)
+        return JSONResponse(
+            error_body("invalid request body: " + "; ".join(parts), "invalid_request_error", "invalid_body"),
+            status_code=400,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -126,7 +155,9 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     async def _internal(_: Request, exc: Exception) -> JSONResponse:
         incident = uuid.uuid4().hex[:8]
         log.exception("internal error %s", incident)
-        return JSONResponse(error_body(f"internal server error (incident {incident})", "server_error"), status_code=500)
+        return JSONResponse(
+            error_body(f"internal server error (incident {incident})", "server_error"), status_code=500
+        )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -137,13 +168,24 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         info = await run_in_threadpool(stylist.info)
         return {
             "object": "list",
-            "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "stylist", "backend": info.backend, "llm": info.model}],
+            "data": [
+                {
+                    "id": MODEL_ID,
+                    "object": "model",
+                    "created": 0,
+                    "owned_by": "stylist",
+                    "backend": info.backend,
+                    "llm": info.model,
+                }
+            ],
         }
 
     @app.post("/v1/chat/completions")
     async def chat_completions(body: ChatCompletionRequest, request: Request):  # type: ignore[no-untyped-def]
         if body.model != MODEL_ID:
-            raise ApiError(404, f"unknown model {body.model!r}; this server serves {MODEL_ID!r}", code="model_not_found")
+            raise ApiError(
+                404, f"unknown model {body.model!r}; this server serves {MODEL_ID!r}", code="model_not_found"
+            )
         message = next(m for m in reversed(body.messages) if m.role == "user").text()
         user_id = body.user or _user_for(request.state.caller)
         conversation_id = _conversation_id(body, request, user_id)
@@ -152,8 +194,14 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         if body.stream:
             await run_in_threadpool(_open, stylist, conversation_id, user_id)
             events = _stream_in_thread(stylist, slots, message, conversation_id, user_id)
-            return StreamingResponse(_sse(events, base_url, designs_dir), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-        reply: ChatReply = await run_in_threadpool(_locked_chat, stylist, slots, message, conversation_id, user_id)
+            return StreamingResponse(
+                _sse(events, base_url, designs_dir),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache"},
+            )
+        reply: ChatReply = await run_in_threadpool(
+            _locked_chat, stylist, slots, message, conversation_id, user_id
+        )
         return _completion(reply, base_url, designs_dir)
 
     @app.get("/v1/tools")
@@ -215,7 +263,9 @@ def _user_for(caller: str) -> str:
 def _conversation_id(body: ChatCompletionRequest, request: Request, user_id: str) -> str:
     """Explicit id (extension field or header), else one derived from the chat's first user
     message, so a stateless OpenAI client that resends the history continues the same chat."""
-    explicit = (body.stylist.conversation_id if body.stylist else None) or request.headers.get("x-stylist-conversation")
+    explicit = (body.stylist.conversation_id if body.stylist else None) or request.headers.get(
+        "x-stylist-conversation"
+    )
     if explicit:
         return explicit
     first = next(m for m in body.messages if m.role == "user").text()
@@ -228,13 +278,17 @@ def _open(stylist: Any, conversation_id: str, user_id: str) -> None:
         opener(conversation_id, user_id)
 
 
-def _locked_chat(stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str) -> ChatReply:
+def _locked_chat(
+    stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str
+) -> ChatReply:
     _open(stylist, conversation_id, user_id)
     with slots:
         return stylist.chat(message, conversation_id=conversation_id, user_id=user_id)
 
 
-async def _stream_in_thread(stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str) -> AsyncIterator[Any]:
+async def _stream_in_thread(
+    stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str
+) -> AsyncIterator[Any]:
     """Run the blocking event generator in a worker thread and hand events over a queue."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -243,12 +297,16 @@ async def _stream_in_thread(stylist: Any, slots: threading.BoundedSemaphore, mes
     def produce() -> None:
         try:
             with slots:
-                events: Iterator[Any] = stylist.stream(message, conversation_id=conversation_id, user_id=user_id)
+                events: Iterator[Any] = stylist.stream(
+                    message, conversation_id=conversation_id, user_id=user_id
+                )
                 for event in events:
                     loop.call_soon_threadsafe(queue.put_nowait, event)
         except Exception:  # the stream promises not to raise; if it does, say so without internals
             log.exception("stream failed")
-            loop.call_soon_threadsafe(queue.put_nowait, Error(message="internal server error", conversation_id=conversation_id))
+            loop.call_soon_threadsafe(
+                queue.put_nowait, Error(message="internal server error", conversation_id=conversation_id)
+            )
         finally:
             loop.call_soon_threadsafe(queue.put_nowait, end)
 
@@ -306,7 +364,9 @@ def _completion(reply: ChatReply, base_url: str, designs_dir: Path) -> dict[str,
         "object": "chat.completion",
         "created": now(),
         "model": MODEL_ID,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}],
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
+        ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "stylist": _extension(reply, base_url, designs_dir).model_dump(mode="json"),
     }
@@ -324,4 +384,6 @@ def _map_stylist_error(exc: StylistError) -> ApiError:
 
 
 def _error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(error_body(exc.message, exc.type, exc.code), status_code=exc.status, headers=exc.headers)
+    return JSONResponse(
+        error_body(exc.message, exc.type, exc.code), status_code=exc.status, headers=exc.headers
+    )

@@ -37,7 +37,9 @@ def build_mcp_server(registry: ToolRegistry, *, name: str = "stylist") -> Server
             result = await anyio.to_thread.run_sync(tool.invoke, dict(params.arguments or {}))
         except StylistError as exc:
             # A tool error is a result the calling model can read and retry from.
-            return types.CallToolResult(content=[types.TextContent(type="text", text=str(exc))], is_error=True)
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text=str(exc))], is_error=True
+            )
         data = result.model_dump(mode="json")
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))],

@@ -22,7 +22,9 @@ def weekly_rows(kind: str, value: str, counts, start: str = "2022-01-03") -> lis
     return [f"{d.date()},{kind},{value},{c}" for d, c in zip(dates, counts)]
 
 
-def trend_counts(n: int, slope: float, level: float = 100.0, seed: int = 0, season_amp: float = 0.0) -> np.ndarray:
+def trend_counts(
+    n: int, slope: float, level: float = 100.0, seed: int = 0, season_amp: float = 0.0
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     t = np.arange(n)
     season = 1 + season_amp * np.cos(2 * np.pi * t / 52)

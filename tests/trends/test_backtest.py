@@ -44,13 +44,19 @@ class Oracle(Forecaster):
 
 
 def test_rolling_origin_by_hand():
-    y = pd.Series(np.arange(20, dtype=float), index=pd.date_range("2022-01-03", periods=20, freq=pd.DateOffset(weeks=1)))
+    y = pd.Series(
+        np.arange(20, dtype=float), index=pd.date_range("2022-01-03", periods=20, freq=pd.DateOffset(weeks=1))
+    )
     s = TrendSeries(SeriesKey("t", "colour", "red"), "W", y)
-    result = rolling_origin([s], {"seasonal_naive": SeasonalNaive, "oracle": Oracle}, horizon=2, origins=2, min_train=4)
+    result = rolling_origin(
+        [s], {"seasonal_naive": SeasonalNaive, "oracle": Oracle}, horizon=2, origins=2, min_train=4
+    )
     naive, oracle = result.scores["seasonal_naive"], result.scores["oracle"]
     # origins 16 and 18; under a season the naive forecast is the last value: errors 1, 2 each time
     assert naive.cases == 2 and naive.mae == pytest.approx(1.5) and naive.mase == pytest.approx(1.5)
-    assert naive.smape == pytest.approx(np.mean([200 / 31, 400 / 32, 200 / 35, 400 / 36]))  # 200|F-A|/(|F|+|A|)
+    assert naive.smape == pytest.approx(
+        np.mean([200 / 31, 400 / 32, 200 / 35, 400 / 36])
+    )  # 200|F-A|/(|F|+|A|)
     assert naive.mape == pytest.approx(np.mean([100 / 16, 200 / 17, 100 / 18, 200 / 19]))
     assert naive.rel_mae == pytest.approx(1.0)
     # the naive forecast (flat at the last value) is above the mean of the last 2, so "rising": right
@@ -63,5 +69,7 @@ def test_rolling_origin_by_hand():
 
 def test_series_too_short_for_an_origin_are_listed():
     y = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2022-01-03", periods=3, freq=pd.DateOffset(weeks=1)))
-    result = rolling_origin([TrendSeries(SeriesKey("t", "colour", "red"), "W", y)], {"seasonal_naive": SeasonalNaive}, horizon=2)
+    result = rolling_origin(
+        [TrendSeries(SeriesKey("t", "colour", "red"), "W", y)], {"seasonal_naive": SeasonalNaive}, horizon=2
+    )
     assert result.series == 0 and "t:colour/red: 3 periods" in result.skipped[0]

@@ -20,7 +20,11 @@ SLOPES = {"sage": 2.0, "lilac": 1.0, "beige": 0.0, "navy": -0.6, "olive": -1.2}
 
 
 def _known_trends(tmp_path, store, n=110):
-    rows = [r for value, slope in SLOPES.items() for r in weekly_rows("colour", value, trend_counts(n, slope, level=300, seed=len(value)))]
+    rows = [
+        r
+        for value, slope in SLOPES.items()
+        for r in weekly_rows("colour", value, trend_counts(n, slope, level=300, seed=len(value)))
+    ]
     series, _ = read_events(write_csv(tmp_path / "known.csv", rows), source="known")
     store.save(series, source="known")
 
@@ -35,13 +39,20 @@ def test_rising_and_falling_on_series_with_known_trends(tmp_path, store, model):
     assert sage.growth > 0.005 and sage.growth_low < sage.growth < sage.growth_high
     assert len(sage.forecast) == len(sage.dates) == 8 and sage.dates[0] > report.as_of
     assert "│" in sage.sparkline
-    assert report.summary.startswith("colour over the next 8 weeks (source known") and "rising sage +" in report.summary
+    assert (
+        report.summary.startswith("colour over the next 8 weeks (source known")
+        and "rising sage +" in report.summary
+    )
 
 
 def test_auto_selects_a_model_by_backtest_and_caches_it(tmp_path, store):
     _known_trends(tmp_path, store, n=60)
     report = trend_report(store, "colour", "4w", source="known", model="auto")
-    assert report.model in report.model_selection and set(report.model_selection) >= {"seasonal_naive", "ets", "theta"}
+    assert report.model in report.model_selection and set(report.model_selection) >= {
+        "seasonal_naive",
+        "ets",
+        "theta",
+    }
     assert store.model_choice("known", "colour", 4)[0] == report.model
 
 
@@ -55,7 +66,9 @@ def test_forgetting_model_choices_makes_the_next_forecast_choose_again(tmp_path,
 
 
 def test_short_series_and_unknown_names_are_refused_clearly(tmp_path, store):
-    series, _ = read_events(write_csv(tmp_path / "s.csv", weekly_rows("colour", "red", range(1, 11))), source="short")
+    series, _ = read_events(
+        write_csv(tmp_path / "s.csv", weekly_rows("colour", "red", range(1, 11))), source="short"
+    )
     store.save(series, source="short")
     with pytest.raises(TrendDataError, match="too short to forecast 8 weeks ahead \\(need 16 periods\\)"):
         trend_report(store, "colour", "8w", source="short")
@@ -82,7 +95,11 @@ def test_tool_is_registered_and_answers_on_the_demo_data(runtime):
     assert all(t.growth > 0 for t in result.rising) and all(t.growth < 0 for t in result.falling)
     assert result.rising[0].history == []  # history only with detail=True
     png = runtime.settings.designs_dir
-    assert result.chart_path and result.chart_path.startswith(str(png)) and open(result.chart_path, "rb").read(4) == b"\x89PNG"
+    assert (
+        result.chart_path
+        and result.chart_path.startswith(str(png))
+        and open(result.chart_path, "rb").read(4) == b"\x89PNG"
+    )
     assert result.images == [result.chart_path] and result.image_captions == ["pattern trends, 8w ahead"]
     with pytest.raises(ToolInputError, match="horizon"):
         registry.invoke("trend_forecast", {"horizon": "soon"})
@@ -110,16 +127,24 @@ def _cli(capsys, *args):
 
 
 def test_cli_ingest_report_and_series_json(tmp_path, capsys):
-    rows = [r for value, slope in SLOPES.items() for r in weekly_rows("colour", value, trend_counts(80, slope, level=150))]
+    rows = [
+        r
+        for value, slope in SLOPES.items()
+        for r in weekly_rows("colour", value, trend_counts(80, slope, level=150))
+    ]
     path = write_csv(tmp_path / "shop.csv", rows)
     code, out, _ = _cli(capsys, "trends", "ingest", str(path), "--source", "shop", "--json")
     assert code == 0 and json.loads(out)["series"] == 5
     code, out, _ = _cli(capsys, "trends", "--by", "colour", "--source", "shop", "--top", "2", "--json")
     report = json.loads(out)
     assert code == 0 and [t["value"] for t in report["rising"]] == ["sage", "lilac"]
-    code, out, _ = _cli(capsys, "trends", "series", "colour", "olive", "--source", "shop", "--horizon", "4w", "--json")
+    code, out, _ = _cli(
+        capsys, "trends", "series", "colour", "olive", "--source", "shop", "--horizon", "4w", "--json"
+    )
     one = json.loads(out)
-    assert code == 0 and len(one["forecast"]) == 4 and one["trend"]["growth"] < 0 and len(one["history"]) == 80
+    assert (
+        code == 0 and len(one["forecast"]) == 4 and one["trend"]["growth"] < 0 and len(one["history"]) == 80
+    )
     code, out, _ = _cli(capsys, "trends", "sources", "--json")
     assert {s["name"] for s in json.loads(out)} == {"shop"}
 
@@ -145,4 +170,9 @@ def test_cli_ingest_text(tmp_path, capsys):
     assert code == 0
     code, out, _ = _cli(capsys, "trends", "ingest-text", str(posts), "--no-embed", "--json")
     report = json.loads(out)
-    assert code == 0 and report["posts"] == 300 and report["mentions_lexicon"] > 300 and report["embedder"] == "off"
+    assert (
+        code == 0
+        and report["posts"] == 300
+        and report["mentions_lexicon"] > 300
+        and report["embedder"] == "off"
+    )

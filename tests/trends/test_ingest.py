@@ -21,8 +21,15 @@ def test_good_weekly_file_ingests_and_round_trips(tmp_path, store):
 
 
 def test_region_and_segment_columns_make_separate_series(tmp_path):
-    rows = ["2022-01-03,colour,red,5,eu,women", "2022-01-03,colour,red,7,us,women", "2022-01-10,colour,red,6,eu,women", "2022-01-10,colour,red,8,us,women"]
-    series, _ = read_events(write_csv(tmp_path / "r.csv", rows, "date,kind,value,count,region,segment"), source="s", min_length=1)
+    rows = [
+        "2022-01-03,colour,red,5,eu,women",
+        "2022-01-03,colour,red,7,us,women",
+        "2022-01-10,colour,red,6,eu,women",
+        "2022-01-10,colour,red,8,us,women",
+    ]
+    series, _ = read_events(
+        write_csv(tmp_path / "r.csv", rows, "date,kind,value,count,region,segment"), source="s", min_length=1
+    )
     assert sorted((s.key.region, s.values.tolist()[0]) for s in series) == [("eu", 5.0), ("us", 7.0)]
 
 
@@ -61,13 +68,22 @@ def test_skip_bad_drops_and_lists_the_rows(tmp_path):
 
 def test_duplicate_period_names_both_lines(tmp_path):
     rows = weekly_rows("colour", "black", [1, 2, 3]) + ["2022-01-10,colour,black,9"]
-    with pytest.raises(TrendDataError, match=r"dup.csv:5: duplicate row for x:colour/black on 2022-01-10 \(first at line 3\)"):
+    with pytest.raises(
+        TrendDataError, match=r"dup.csv:5: duplicate row for x:colour/black on 2022-01-10 \(first at line 3\)"
+    ):
         read_events(write_csv(tmp_path / "dup.csv", rows), source="x")
 
 
 def test_aggregate_sums_events_into_monday_weeks(tmp_path):
-    rows = ["2022-01-04,colour,red,1", "2022-01-06,colour,red,2", "2022-01-12,colour,red,5", "2022-01-09,colour,red,1"]
-    series, report = read_events(write_csv(tmp_path / "ev.csv", rows), source="x", aggregate=True, min_length=1)
+    rows = [
+        "2022-01-04,colour,red,1",
+        "2022-01-06,colour,red,2",
+        "2022-01-12,colour,red,5",
+        "2022-01-09,colour,red,1",
+    ]
+    series, report = read_events(
+        write_csv(tmp_path / "ev.csv", rows), source="x", aggregate=True, min_length=1
+    )
     assert series[0].values.tolist() == [4.0, 5.0]
     assert [str(d.date()) for d in series[0].values.index] == ["2022-01-03", "2022-01-10"]
 
@@ -76,7 +92,9 @@ def test_gaps_are_an_error_unless_filled(tmp_path):
     rows = weekly_rows("colour", "black", [10, 20, 30, 40])
     del rows[1:3]  # drop two weeks
     path = write_csv(tmp_path / "gap.csv", rows)
-    with pytest.raises(TrendDataError, match="x:colour/black has 2 missing period\\(s\\), the first on 2022-01-10") as err:
+    with pytest.raises(
+        TrendDataError, match="x:colour/black has 2 missing period\\(s\\), the first on 2022-01-10"
+    ) as err:
         read_events(path, source="x")
     assert "--fill" in (err.value.hint or "")
     zero, report = read_events(path, source="x", fill="zero")

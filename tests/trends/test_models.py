@@ -13,7 +13,10 @@ from tests.trends.conftest import trend_counts
 
 
 def _weekly(values, start="2021-01-04") -> pd.Series:
-    return pd.Series(np.asarray(values, float), index=pd.date_range(start, periods=len(values), freq=pd.DateOffset(weeks=1)))
+    return pd.Series(
+        np.asarray(values, float),
+        index=pd.date_range(start, periods=len(values), freq=pd.DateOffset(weeks=1)),
+    )
 
 
 @pytest.mark.parametrize("name", ["seasonal_naive", "ets", "theta", "global"])
@@ -21,7 +24,11 @@ def test_each_model_fits_and_forecasts_with_an_interval(name):
     y = _weekly(trend_counts(130, slope=1.5, season_amp=0.3))
     fc = model_factories()[name]().fit(y, 52).forecast(8, level=0.8)
     assert fc.mean.shape == fc.lower.shape == fc.upper.shape == (8,)
-    assert np.all(np.isfinite(fc.mean)) and np.all(fc.lower <= fc.mean + 1e-9) and np.all(fc.mean <= fc.upper + 1e-9)
+    assert (
+        np.all(np.isfinite(fc.mean))
+        and np.all(fc.lower <= fc.mean + 1e-9)
+        and np.all(fc.mean <= fc.upper + 1e-9)
+    )
     assert np.all(fc.lower >= 0)
     # a rising series: every model but the seasonal one sees the level go up from a year ago
     assert fc.mean.mean() > y.iloc[-60:-52].mean()
@@ -67,7 +74,16 @@ def test_global_model_scales_with_the_series():
 
 @pytest.mark.parametrize(
     ("text", "freq", "periods"),
-    [("8w", "W", 8), ("8 weeks", "W", 8), ("3m", "W", 13), ("3m", "M", 3), ("8w", "M", 2), ("1y", "W", 52), ("12", "M", 12), (6, "W", 6)],
+    [
+        ("8w", "W", 8),
+        ("8 weeks", "W", 8),
+        ("3m", "W", 13),
+        ("3m", "M", 3),
+        ("8w", "M", 2),
+        ("1y", "W", 52),
+        ("12", "M", 12),
+        (6, "W", 6),
+    ],
 )
 def test_horizon_parsing(text, freq, periods):
     assert parse_horizon(text).periods(freq) == periods

@@ -16,7 +16,9 @@ def _pairs(mentions):
 
 
 def test_lexicon_prefers_the_longest_phrase_and_maps_synonyms():
-    found = MentionExtractor().extract("Loving my polka-dot SLIP DRESS in crimson, very y2k, with linen trousers")
+    found = MentionExtractor().extract(
+        "Loving my polka-dot SLIP DRESS in crimson, very y2k, with linen trousers"
+    )
     assert _pairs(found) == {
         ("pattern", "polka dot", "lexicon"),
         ("article", "slip dress", "lexicon"),
@@ -60,18 +62,34 @@ def test_posts_become_weekly_mention_series_with_zero_weeks(tmp_path):
     )
     series, report = ingest_posts(path, MentionExtractor(), source="posts")
     by = {(s.key.kind, s.key.value): s.values.tolist() for s in series}
-    assert by[("colour", "red")] == [2.0, 0.0, 0.0]  # weeks of Jan 1, 8, 15: two posts (one count each), then none
+    assert by[("colour", "red")] == [
+        2.0,
+        0.0,
+        0.0,
+    ]  # weeks of Jan 1, 8, 15: two posts (one count each), then none
     assert by[("pattern", "striped")] == [0.0, 0.0, 1.0]
     assert report.posts == 4 and report.posts_with_mentions == 3 and report.mentions_embedding == 0
     assert report.embedder == "off" and report.first == "2024-01-01" and report.last == "2024-01-15"
 
 
 def test_bad_post_lines_are_named(tmp_path):
-    path = _write(tmp_path / "p.jsonl", [json.dumps({"date": "2024-01-01", "text": "red"}), "{not json", json.dumps({"date": "soon", "text": "blue"}), json.dumps({"date": "2024-01-02"})])
+    path = _write(
+        tmp_path / "p.jsonl",
+        [
+            json.dumps({"date": "2024-01-01", "text": "red"}),
+            "{not json",
+            json.dumps({"date": "soon", "text": "blue"}),
+            json.dumps({"date": "2024-01-02"}),
+        ],
+    )
     with pytest.raises(TrendDataError) as err:
         ingest_posts(path, MentionExtractor())
     message = str(err.value)
-    assert "p.jsonl:2: (line): not JSON" in message and "p.jsonl:3: date" in message and "p.jsonl:4: text: missing" in message
+    assert (
+        "p.jsonl:2: (line): not JSON" in message
+        and "p.jsonl:3: date" in message
+        and "p.jsonl:4: text: missing" in message
+    )
     series, report = ingest_posts(path, MentionExtractor(), on_bad="skip")
     assert [p.line for p in report.skipped_rows] == [2, 3, 4] and series[0].key.value == "red"
 
@@ -79,7 +97,9 @@ def test_bad_post_lines_are_named(tmp_path):
 def test_demo_posts_follow_the_demo_series():
     posts = generate_demo_posts(400)
     assert posts == generate_demo_posts(400)  # seeded
-    found = MentionExtractor(SynonymTextEmbedder({"seafoam": "sage", "merlot": "burgundy"}, dim=4096), threshold=0.9).extract_many([p["text"] for p in posts])
+    found = MentionExtractor(
+        SynonymTextEmbedder({"seafoam": "sage", "merlot": "burgundy"}, dim=4096), threshold=0.9
+    ).extract_many([p["text"] for p in posts])
     assert sum(bool(f) for f in found) == len(posts)
     assert any(m.method == "embedding" for f in found for m in f)
 

@@ -11,7 +11,13 @@ from stylist.tools.trends.train import train_global
 def test_demo_series_are_seeded_and_follow_their_roles():
     a, b = generate_demo_series(), generate_demo_series()
     assert [s.values.tolist() for s in a.series] == [s.values.tolist() for s in b.series]
-    assert len(a.series) >= 50 and {s.key.kind for s in a.series} == {"colour", "article", "pattern", "style", "fabric"}
+    assert len(a.series) >= 50 and {s.key.kind for s in a.series} == {
+        "colour",
+        "article",
+        "pattern",
+        "style",
+        "fabric",
+    }
     for s in a.series:
         role = a.roles[(s.key.kind, s.key.value)]
         first, last = s.values.iloc[:52].mean(), s.values.iloc[-52:].mean()
@@ -41,10 +47,14 @@ def test_a_checkpoint_retrained_in_place_is_loaded_afresh(tmp_path):
 
     series = generate_training_series(10, seed=2, min_weeks=80, max_weeks=90)
     path = tmp_path / "inplace.pt"
-    first = train_global(series, cfg=NetConfig(context=52, horizon=8, hidden=8), steps=2, batch=8, n_windows=32)
+    first = train_global(
+        series, cfg=NetConfig(context=52, horizon=8, hidden=8), steps=2, batch=8, n_windows=32
+    )
     save_checkpoint(path, *first)
     assert GlobalForecaster(path).config.hidden == 8
-    second = train_global(series, cfg=NetConfig(context=52, horizon=8, hidden=12), steps=2, batch=8, n_windows=32)
+    second = train_global(
+        series, cfg=NetConfig(context=52, horizon=8, hidden=12), steps=2, batch=8, n_windows=32
+    )
     save_checkpoint(path, *second)
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # coarse clocks: force a new mtime

@@ -13,7 +13,7 @@ _PRICE = re.compile(
     r"(?:[$€£₹]\s?(\d[\d,]*(?:\.\d{1,2})?))|(?:\b(\d[\d,]*(?:\.\d{1,2})?)\s?(?:usd|eur|gbp|inr|dollars|euros|pounds|rupees)\b)",
     re.IGNORECASE,
 )
-_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _CASUAL = re.compile(r"\b(awesome|cool|vibes?|obsessed|totally|omg|lol|super|yay|epic|fun)\b", re.IGNORECASE)
 _REFUSAL = re.compile(r"^(i'?m sorry|sorry|i cannot|i can'?t|as an ai)", re.IGNORECASE)
 
@@ -45,19 +45,25 @@ def check_copy(text: str, facts: Facts, *, kind: str, tone: str) -> GroundingRep
     report.stated["colours"] = colours
     for c in colours:
         if not colour_matches(c, facts.colours):
-            report.problems.append(f"states the colour {c!r} but {what} {', '.join(sorted(facts.colours)) or 'of no listed colour'}")
+            report.problems.append(
+                f"states the colour {c!r} but {what} {', '.join(sorted(facts.colours)) or 'of no listed colour'}"
+            )
 
     materials = find_terms("material", text)
     report.stated["materials"] = materials
     for m in materials:
         if not any(m == f or set(m.split()) & set(f.split()) for f in facts.materials):
-            report.problems.append(f"states the material {m!r} but {what} {', '.join(sorted(facts.materials)) or 'of no listed material'}")
+            report.problems.append(
+                f"states the material {m!r} but {what} {', '.join(sorted(facts.materials)) or 'of no listed material'}"
+            )
 
     garments = find_terms("garment", text)
     report.stated["article_types"] = garments
     for g in garments:
         if g not in facts.garment_words:
-            report.problems.append(f"names a {g} but {what} {', '.join(sorted({n for n in facts.garment_words if ' ' not in n}))}")
+            report.problems.append(
+                f"names a {g} but {what} {', '.join(sorted({n for n in facts.garment_words if ' ' not in n}))}"
+            )
 
     stated_prices = []
     for m in _PRICE.finditer(text):

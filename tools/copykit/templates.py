@@ -8,9 +8,21 @@ import hashlib
 from stylist.index.schema import Garment
 from stylist.tools.copykit.facts import format_price, noun
 
-
-_PAIRS = {"jeans", "trousers", "shorts", "leggings", "sneakers", "shoes", "boots", "sandals", "heels", "flats",
-          "loafers", "sunglasses", "socks"}
+_PAIRS = {
+    "jeans",
+    "trousers",
+    "shorts",
+    "leggings",
+    "sneakers",
+    "shoes",
+    "boots",
+    "sandals",
+    "heels",
+    "flats",
+    "loafers",
+    "sunglasses",
+    "socks",
+}
 
 
 def _a(phrase: str) -> str:
@@ -61,8 +73,10 @@ def product(g: Garment, tone: str) -> str:
         text = f"{opener} the {g.title}! {_body(g, 'A piece')}{brand} that is ready for {_occasion(g)} plans{_season(g)}."
         return text + (f" Yours for {price}." if price else "")
     if tone == "luxury":
-        text = (f"The {g.title}{brand}. {_body(g, 'A piece')}, composed with quiet confidence for "
-                f"{_occasion(g)} occasions{_season(g)}.")
+        text = (
+            f"The {g.title}{brand}. {_body(g, 'A piece')}, composed with quiet confidence for "
+            f"{_occasion(g)} occasions{_season(g)}."
+        )
         return text + (f" Offered at {price}." if price else "")
     parts = [f"{g.title}."] + ([] if desc.lower() in g.title.lower() else [f"{desc.capitalize()}."])
     parts.append(f"For {_occasion(g)} wear.")
@@ -74,7 +88,9 @@ def caption(g: Garment, tone: str) -> str:
     if tone == "playful":
         return f"Your new favourite: the {g.title}! {desc.capitalize()} energy for {_occasion(g)} days."
     if tone == "luxury":
-        return f"{desc.capitalize()}, made for {_occasion(g)} moments. The {g.title}" + (f", {price}." if price else ".")
+        return f"{desc.capitalize()}, made for {_occasion(g)} moments. The {g.title}" + (
+            f", {price}." if price else "."
+        )
     text = f"{g.title}." if desc.lower() in g.title.lower() else f"{g.title}. {desc.capitalize()}."
     return text + (f" {price}." if price else "")
 
@@ -86,13 +102,19 @@ def outfit(garments: list[Garment], tone: str) -> str:
         if tone == "playful":
             return f"Build a whole look around the {g.title}! {_a(desc).capitalize()} that sets the mood for {_occasion(g)} days."
         if tone == "luxury":
-            return f"An ensemble begins with the {g.title}: {_a(desc)} that anchors every {_occasion(g)} look."
+            return (
+                f"An ensemble begins with the {g.title}: {_a(desc)} that anchors every {_occasion(g)} look."
+            )
         return f"Start with the {g.title}. {desc.capitalize()}. Keep the rest simple."
     titles = [f"the {g.title}" for g in garments]
     listing = ", ".join(titles[:-1]) + " and " + titles[-1]
     colours = list(dict.fromkeys(c for g in garments for c in g.colours))
     priced = [g for g in garments if g.price is not None]
-    total = format_price(sum(g.price for g in priced), priced[0].currency) if len(priced) == len(garments) else None
+    total = (
+        format_price(sum(g.price for g in priced), priced[0].currency)
+        if len(priced) == len(garments)
+        else None
+    )
     story = ""
     if len(colours) > 1:
         story = " " + ", ".join(colours[:-1]).capitalize() + " and " + colours[-1] + " play off each other."
@@ -101,7 +123,9 @@ def outfit(garments: list[Garment], tone: str) -> str:
     if tone == "playful":
         return f"Mix it up with {listing}!{story}" + (f" The whole look comes to {total}." if total else "")
     if tone == "luxury":
-        return f"A considered ensemble: {listing}.{story}" + (f" The complete look, {total}." if total else "")
+        return f"A considered ensemble: {listing}.{story}" + (
+            f" The complete look, {total}." if total else ""
+        )
     return (" + ".join(g.title for g in garments) + ".") + (f" {total}." if total else "")
 
 

@@ -38,8 +38,10 @@ def _closest(word: str, values: list[str]) -> str:
 
 
 def _unknown(kind: str, word: str, values: list[str]) -> ToolInputError:
-    return ToolInputError(f"this design model cannot draw {kind} {word!r}{_closest(word, values)}; "
-                          f"valid {kind}s: {', '.join(values)}")
+    return ToolInputError(
+        f"this design model cannot draw {kind} {word!r}{_closest(word, values)}; "
+        f"valid {kind}s: {', '.join(values)}"
+    )
 
 
 def articles_in(text: str, values: list[str]) -> list[str]:
@@ -58,7 +60,10 @@ def articles_in(text: str, values: list[str]) -> list[str]:
     by_key = {article_key(v): v for v in values}
     for group in find_terms("garment", text):
         if group in by_key:
-            spots = [norm.find(" " + " ".join(w.replace("-", " ").split()) + " ") for w in GARMENTS.get(group, [group])]
+            spots = [
+                norm.find(" " + " ".join(w.replace("-", " ").split()) + " ")
+                for w in GARMENTS.get(group, [group])
+            ]
             found.append((min([p for p in spots if p >= 0], default=len(norm)), by_key[group]))
         elif not found:
             raise _unknown("article type", group, values)
@@ -74,7 +79,9 @@ def colours_for(text: str, values: list[str]) -> list[str]:
     if not wanted:
         return []
     order = colours_in(text)  # in the order the brief names them
-    known = sorted((c for c in wanted if c in values), key=lambda c: order.index(c) if c in order else len(order))
+    known = sorted(
+        (c for c in wanted if c in values), key=lambda c: order.index(c) if c in order else len(order)
+    )
     if not known:
         raise _unknown("colour", wanted[0], values)
     return known
@@ -99,8 +106,9 @@ def plan_designs(
     if ARTICLE in conditions:
         values = conditions[ARTICLE]
         if article_type:
-            match = {v.lower(): v for v in values}.get(article_type.strip().lower()) or \
-                (articles_in(article_type, values) or [None])[0]
+            match = {v.lower(): v for v in values}.get(article_type.strip().lower()) or (
+                articles_in(article_type, values) or [None]
+            )[0]
             if match is None:
                 raise _unknown("article type", article_type, values)
             read[ARTICLE] = [match]
@@ -110,8 +118,9 @@ def plan_designs(
             hint = ""
             for word in _norm(text).split():
                 hint = hint or _closest(word, values) if len(word) > 3 else hint
-            raise ToolInputError(f"the brief names no article type this model can draw{hint}; "
-                                 f"say one of: {', '.join(values)}")
+            raise ToolInputError(
+                f"the brief names no article type this model can draw{hint}; say one of: {', '.join(values)}"
+            )
     if COLOUR in conditions:
         values = conditions[COLOUR]
         if colour:

@@ -41,7 +41,9 @@ class GanData:
     def subset(self, index: Sequence[int] | torch.Tensor) -> GanData:
         index = torch.as_tensor(index, dtype=torch.long)
         ids = [self.ids[i] for i in index.tolist()] if self.ids else []
-        return GanData(self.images[index], {k: v[index] for k, v in self.labels.items()}, self.conditions, ids)
+        return GanData(
+            self.images[index], {k: v[index] for k, v in self.labels.items()}, self.conditions, ids
+        )
 
     def split(self, held_out: float, seed: int = 0) -> tuple[GanData, GanData]:
         """(train, held-out) with ``held_out`` of the items, shuffled by ``seed``."""
@@ -68,8 +70,11 @@ def to_array(img: Image.Image, size: int, channels: int = 3) -> np.ndarray:
 
 def garment_labels(garment: Garment) -> dict[str, str]:
     colour = canonical_colour(garment.colours[0]) if garment.colours else "unknown"
-    return {"article_type": garment.article_type or "unknown", "colour": colour,
-            "pattern": garment.pattern or NO_PATTERN}
+    return {
+        "article_type": garment.article_type or "unknown",
+        "colour": colour,
+        "pattern": garment.pattern or NO_PATTERN,
+    }
 
 
 def from_garments(
@@ -95,7 +100,11 @@ def from_garments(
         for c in conditions:
             counts[c][row[c]] = counts[c].get(row[c], 0) + 1
     keep = [i for i, row in enumerate(rows) if all(counts[c][row[c]] >= min_count for c in conditions)]
-    problems += [f"{ids[i]}: a condition value seen fewer than {min_count} times" for i in range(len(rows)) if i not in set(keep)]
+    problems += [
+        f"{ids[i]}: a condition value seen fewer than {min_count} times"
+        for i in range(len(rows))
+        if i not in set(keep)
+    ]
     if len(keep) < 8:
         raise ToolInputError(
             f"only {len(keep)} garments have readable pictures; GAN training needs at least 8",
@@ -107,8 +116,12 @@ def from_garments(
     return GanData(images, labels, vocab, [ids[i] for i in keep], problems)
 
 
-def fashion_mnist(folder: str | Path = FASHION_MNIST_DIR, split: str = "train", image_size: int = 32,
-                  limit: int | None = None) -> GanData:
+def fashion_mnist(
+    folder: str | Path = FASHION_MNIST_DIR,
+    split: str = "train",
+    image_size: int = 32,
+    limit: int | None = None,
+) -> GanData:
     """Fashion-MNIST's ``train`` (60k) or ``t10k`` (10k) split, padded from 28 to 32 px (or
     resized to ``image_size``), one condition ``article_type`` with the ten classes."""
     images, labels = load_fashion_mnist(folder, split)
@@ -117,9 +130,18 @@ def fashion_mnist(folder: str | Path = FASHION_MNIST_DIR, split: str = "train", 
     if image_size == 32:
         images = np.pad(images, ((0, 0), (2, 2), (2, 2)))
     elif image_size != 28:
-        images = np.stack([np.asarray(Image.fromarray(a).resize((image_size, image_size), Image.Resampling.BICUBIC)) for a in images])
-    return GanData(torch.from_numpy(images.copy())[:, None], {"article_type": torch.from_numpy(labels.astype(np.int64))},
-                   {"article_type": list(FASHION_MNIST_CLASSES)}, [f"{split}-{i}" for i in range(len(labels))])
+        images = np.stack(
+            [
+                np.asarray(Image.fromarray(a).resize((image_size, image_size), Image.Resampling.BICUBIC))
+                for a in images
+            ]
+        )
+    return GanData(
+        torch.from_numpy(images.copy())[:, None],
+        {"article_type": torch.from_numpy(labels.astype(np.int64))},
+        {"article_type": list(FASHION_MNIST_CLASSES)},
+        [f"{split}-{i}" for i in range(len(labels))],
+    )
 
 
 SYNTH_COLOURS = {"red": (200, 30, 40), "blue": (40, 90, 190), "green": (46, 139, 70)}
@@ -141,5 +163,9 @@ def synthetic(n: int = 64, image_size: int = 64, seed: int = 0) -> GanData:
         arrays.append(np.asarray(img).transpose(2, 0, 1))
         shapes.append(shape)
         colours.append(colour)
-    return GanData(torch.from_numpy(np.stack(arrays)), {"article_type": torch.tensor(shapes), "colour": torch.tensor(colours)},
-                   {"article_type": list(SYNTH_SHAPES), "colour": list(SYNTH_COLOURS)}, [f"synth-{i}" for i in range(n)])
+    return GanData(
+        torch.from_numpy(np.stack(arrays)),
+        {"article_type": torch.tensor(shapes), "colour": torch.tensor(colours)},
+        {"article_type": list(SYNTH_SHAPES), "colour": list(SYNTH_COLOURS)},
+        [f"synth-{i}" for i in range(n)],
+    )

@@ -122,7 +122,11 @@ class Generator(nn.Module):
         if config.arch == "transpose":
             layers: list[nn.Module] = []
             for _ in range(config.blocks - 1):
-                layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(True)]
+                layers += [
+                    nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False),
+                    nn.BatchNorm2d(c // 2),
+                    nn.ReLU(True),
+                ]
                 c //= 2  # spatial size doubles: 4 → 8 → ... → image_size/2
             layers += [nn.ConvTranspose2d(c, config.channels, 4, 2, 1), nn.Tanh()]  # (B, channels, S, S)
             self.body = nn.Sequential(*layers)
@@ -160,7 +164,10 @@ class Discriminator(nn.Module):
         super().__init__()
         self.config = config
         c = config.d_width
-        layers: list[nn.Module] = [spectral_norm(nn.Conv2d(config.channels, c, 4, 2, 1)), nn.LeakyReLU(0.2, True)]
+        layers: list[nn.Module] = [
+            spectral_norm(nn.Conv2d(config.channels, c, 4, 2, 1)),
+            nn.LeakyReLU(0.2, True),
+        ]
         for _ in range(config.blocks - 1):
             layers += [spectral_norm(nn.Conv2d(c, c * 2, 4, 2, 1)), nn.LeakyReLU(0.2, True)]
             c *= 2  # spatial size halves: S/2 → ... → 4
@@ -199,15 +206,19 @@ def generator_from_checkpoint(data: dict[str, Any], device: str = "cpu") -> Gene
     try:
         config = config_from_dict(data["config"])
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"the checkpoint's model config is not one this version reads ({exc}); "
-                         "retrain it with: stylist train gan") from None
+        raise ValueError(
+            f"the checkpoint's model config is not one this version reads ({exc}); "
+            "retrain it with: stylist train gan"
+        ) from None
     generator = Generator(config)
     state = data.get("generator_ema") or data["generator"]
     try:
         generator.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     except RuntimeError as exc:
-        raise ValueError(f"the checkpoint's weights do not fit its {config.arch!r} generator "
-                         f"({str(exc).splitlines()[0]}); retrain it with: stylist train gan") from None
+        raise ValueError(
+            f"the checkpoint's weights do not fit its {config.arch!r} generator "
+            f"({str(exc).splitlines()[0]}); retrain it with: stylist train gan"
+        ) from None
     return generator.to(device).eval()
 
 
@@ -217,8 +228,13 @@ def export_generator(data: dict[str, Any], out: str | Path, half: bool = True) -
     state = data.get("generator_ema") or data["generator"]
     if half:
         state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
-    slim = {"format": CHECKPOINT_FORMAT, "config": data["config"], "generator": state,
-            "epoch": data.get("epoch"), "metrics": data.get("metrics", {})}
+    slim = {
+        "format": CHECKPOINT_FORMAT,
+        "config": data["config"],
+        "generator": state,
+        "epoch": data.get("epoch"),
+        "metrics": data.get("metrics", {}),
+    }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.save(slim, out)

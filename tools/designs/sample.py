@@ -37,10 +37,14 @@ def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
     the packaged one; anything else is a checkpoint path."""
     if model in ("auto", "demo"):
         trained = user_checkpoint(models_dir) if models_dir is not None else None
-        path = trained if model == "auto" and trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
+        path = (
+            trained if model == "auto" and trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
+        )
         if not path.is_file():
-            raise ModelUnavailableError(f"the packaged GAN checkpoint {path} is missing from this install",
-                                        hint="train one with: stylist train gan")
+            raise ModelUnavailableError(
+                f"the packaged GAN checkpoint {path} is missing from this install",
+                hint="train one with: stylist train gan",
+            )
         return path
     path = Path(model).expanduser()
     if not path.is_file():
@@ -86,26 +90,38 @@ class DesignSampler:
     def _label_tensors(self, labels: Sequence[dict[str, str]]) -> dict[str, torch.Tensor]:
         for row in labels:
             self.check_labels(row)
-        return {name: torch.tensor([values.index(row[name]) for row in labels], device=self.device)
-                for name, values in self.conditions.items()}
+        return {
+            name: torch.tensor([values.index(row[name]) for row in labels], device=self.device)
+            for name, values in self.conditions.items()
+        }
 
     def latents(self, n: int, seed: int) -> torch.Tensor:
-        return torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(self.device)
+        return torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(
+            self.device
+        )
 
     @torch.no_grad()
-    def generate(self, labels: Sequence[dict[str, str]], *, seed: int = 0, z: torch.Tensor | None = None,
-                 batch_size: int = 256) -> np.ndarray:
+    def generate(
+        self,
+        labels: Sequence[dict[str, str]],
+        *,
+        seed: int = 0,
+        z: torch.Tensor | None = None,
+        batch_size: int = 256,
+    ) -> np.ndarray:
         """uint8 images (N, S, S, C), one per label row; latents from ``seed`` unless ``z`` is given."""
         if not labels:
-            return np.zeros((0, self.config.image_size, self.config.image_size, self.config.channels), np.uint8)
+            return np.zeros(
+                (0, self.config.image_size, self.config.image_size, self.config.channels), np.uint8
+            )
         if len(labels) > MAX_CANDIDATES:
             raise ToolInputError(f"at most {MAX_CANDIDATES} images per call, not {len(labels)}")
         tensors = self._label_tensors(labels)
         z = self.latents(len(labels), seed) if z is None else z.to(self.device)
         out = []
         for start in range(0, len(labels), batch_size):
-            part = {k: v[start:start + batch_size] for k, v in tensors.items()}
-            out.append(self.generator(z[start:start + batch_size], part).float().cpu())
+            part = {k: v[start : start + batch_size] for k, v in tensors.items()}
+            out.append(self.generator(z[start : start + batch_size], part).float().cpu())
         images = torch.cat(out)
         return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
 
@@ -120,7 +136,9 @@ def to_pil(image: np.ndarray, size: int | None = None) -> Image.Image:
     return pil
 
 
-def rerank(images: np.ndarray, text_vector: np.ndarray, image_embedder: Any, keep: int) -> tuple[list[int], list[float]]:
+def rerank(
+    images: np.ndarray, text_vector: np.ndarray, image_embedder: Any, keep: int
+) -> tuple[list[int], list[float]]:
     """Indices of the ``keep`` images whose embedding is most cosine-similar to ``text_vector``,
     best first, with their similarities."""
     vectors = np.asarray(image_embedder.embed_images([to_pil(img) for img in images]), np.float32)

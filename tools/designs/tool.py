@@ -31,10 +31,16 @@ log = logging.getLogger(__name__)
 class DesignInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brief: str = Field(..., min_length=1, max_length=500,
-                       description="What to design, in words, e.g. 'a navy striped summer dress'.")
+    brief: str = Field(
+        ...,
+        min_length=1,
+        max_length=500,
+        description="What to design, in words, e.g. 'a navy striped summer dress'.",
+    )
     n: int = Field(4, ge=1, le=MAX_DESIGNS, description="How many designs to draw.")
-    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Same seed, same designs; omit for new ones.")
+    seed: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="Same seed, same designs; omit for new ones."
+    )
     article_type: str | None = Field(None, description="Article type, when not in the brief (e.g. 'Dress').")
     colour: str | None = Field(None, description="Colour, when not in the brief (e.g. 'navy').")
     pattern: str | None = Field(None, description="Pattern, when not in the brief (e.g. 'striped').")
@@ -78,9 +84,23 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "design"
 
 
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-            "twelve": 12, "a couple of": 2, "a few": 3}
-_COUNT = re.compile(r"(?<![$£€\d.])\b(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?!(?:dollars|usd|eur|euros|pounds|gbp|%))[a-z]")
+_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
+}
+_COUNT = re.compile(
+    r"(?<![$£€\d.])\b(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?!(?:dollars|usd|eur|euros|pounds|gbp|%))[a-z]"
+)
 
 
 def design_arguments(text: str, context: RouteContext) -> dict[str, Any]:
@@ -101,8 +121,19 @@ class DesignGarments(Tool):
 
     name = "design_garments"
     routing = RouteHint(
-        keywords=("design", "designs", "design me", "generate", "generate a", "sketch", "sketch me",
-                  "imagine", "invent", "new design", "mock up"),
+        keywords=(
+            "design",
+            "designs",
+            "design me",
+            "generate",
+            "generate a",
+            "sketch",
+            "sketch me",
+            "imagine",
+            "invent",
+            "new design",
+            "mock up",
+        ),
         extract=design_arguments,
         priority=5,
     )
@@ -114,8 +145,16 @@ class DesignGarments(Tool):
         settings = self.runtime.settings
         sampler = self.runtime.design_sampler
         seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-        plan = plan_designs(args.brief, sampler.conditions, args.n, seed=seed, seen=sampler.metrics.get("seen"),
-                            article_type=args.article_type, colour=args.colour, pattern=args.pattern)
+        plan = plan_designs(
+            args.brief,
+            sampler.conditions,
+            args.n,
+            seed=seed,
+            seen=sampler.metrics.get("seen"),
+            article_type=args.article_type,
+            colour=args.colour,
+            pattern=args.pattern,
+        )
         per_design = max(1, min(settings.designs.candidates, MAX_CANDIDATES // args.n))
         embedder = self._image_embedder() if per_design > 1 else None
         if embedder is None:
@@ -127,7 +166,7 @@ class DesignGarments(Tool):
             text = embedder.embed_query([args.brief])[0]
             chosen, scores = [], []
             for d in range(args.n):
-                block = images[d * per_design:(d + 1) * per_design]
+                block = images[d * per_design : (d + 1) * per_design]
                 order, sims = rerank(block, text, embedder, keep=1)
                 chosen.append(d * per_design + order[0])
                 scores.append(round(sims[0], 4))
@@ -140,14 +179,34 @@ class DesignGarments(Tool):
         for d, (row, pick) in enumerate(zip(plan.labels, chosen)):
             path = folder / f"design_{d + 1:02d}.png"
             to_pil(images[pick], args.size).save(path)
-            inspired, method = self._inspired_by(path, row, args.inspired_by) if args.inspired_by else ([], "none")
+            inspired, method = (
+                self._inspired_by(path, row, args.inspired_by) if args.inspired_by else ([], "none")
+            )
             words = " ".join(v for k, v in row.items() if k != "article_type" and v not in ("none", "solid"))
-            designs.append(Design(path=str(path), labels=row, brief_similarity=scores[d], inspired_by=inspired,
-                                  reason=f"inspired by design {d + 1}: {words} {row.get('article_type', '')}".strip()))
-        captions = [f"design {i + 1}: " + " ".join(v for v in d.labels.values() if v != "none") for i, d in enumerate(designs)]
-        return DesignOutput(brief=args.brief, read=plan.read, designs=designs, images=[d.path for d in designs],
-                            image_captions=captions, seed=seed, model=sampler.checkpoint.name,
-                            candidates=per_design, inspired_by_method=method)
+            designs.append(
+                Design(
+                    path=str(path),
+                    labels=row,
+                    brief_similarity=scores[d],
+                    inspired_by=inspired,
+                    reason=f"inspired by design {d + 1}: {words} {row.get('article_type', '')}".strip(),
+                )
+            )
+        captions = [
+            f"design {i + 1}: " + " ".join(v for v in d.labels.values() if v != "none")
+            for i, d in enumerate(designs)
+        ]
+        return DesignOutput(
+            brief=args.brief,
+            read=plan.read,
+            designs=designs,
+            images=[d.path for d in designs],
+            image_captions=captions,
+            seed=seed,
+            model=sampler.checkpoint.name,
+            candidates=per_design,
+            inspired_by_method=method,
+        )
 
     def _image_embedder(self) -> Any:
         if self.runtime.settings.designs.candidates <= 1:
@@ -169,7 +228,11 @@ class DesignGarments(Tool):
             return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "image"
         except StylistError:
             pass  # no image encoder or no image vectors: compare by the labels' words instead
-        query = " ".join(v for v in (labels.get("colour"), labels.get("pattern"), labels.get("article_type")) if v and v != "none")
+        query = " ".join(
+            v
+            for v in (labels.get("colour"), labels.get("pattern"), labels.get("article_type"))
+            if v and v != "none"
+        )
         article = labels.get("article_type")
         hits = index.search(query, SearchFilters(article_types=[article]) if article else None, k=k)
         if not hits:

@@ -29,7 +29,13 @@ from PIL import Image
 
 from stylist.errors import ToolInputError
 from stylist.tools.designs.data import GanData
-from stylist.tools.designs.model import CHECKPOINT_FORMAT, Discriminator, GanConfig, Generator, load_checkpoint
+from stylist.tools.designs.model import (
+    CHECKPOINT_FORMAT,
+    Discriminator,
+    GanConfig,
+    Generator,
+    load_checkpoint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +85,9 @@ def sample_grid(images: torch.Tensor, rows: int) -> Image.Image:
     canvas = np.full((rows * (s + 2) + 2, cols * (s + 2) + 2, c), 255, np.uint8)
     for i in range(n):
         r, k = divmod(i, cols)
-        canvas[2 + r * (s + 2): 2 + r * (s + 2) + s, 2 + k * (s + 2): 2 + k * (s + 2) + s] = arr[i].transpose(1, 2, 0)
+        canvas[2 + r * (s + 2) : 2 + r * (s + 2) + s, 2 + k * (s + 2) : 2 + k * (s + 2) + s] = arr[
+            i
+        ].transpose(1, 2, 0)
     return Image.fromarray(canvas[..., 0] if c == 1 else canvas)
 
 
@@ -106,7 +114,9 @@ def diff_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     pad = max(s // 8, 1)
     shifts = torch.randint(-pad, pad + 1, (n, 2), generator=gen).tolist()
     padded = F.pad(x, (pad, pad, pad, pad), mode="replicate")
-    x = torch.stack([padded[i, :, pad + dy: pad + dy + s, pad + dx: pad + dx + s] for i, (dy, dx) in enumerate(shifts)])
+    x = torch.stack(
+        [padded[i, :, pad + dy : pad + dy + s, pad + dx : pad + dx + s] for i, (dy, dx) in enumerate(shifts)]
+    )
     cut = max(s // 4, 1)
     corner = torch.randint(0, s - cut + 1, (n, 2), generator=gen)
     ys = torch.arange(s)[None, :, None]
@@ -116,7 +126,9 @@ def diff_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return x * keep[:, None].to(x.dtype).to(x.device)
 
 
-def mode_seeking_loss(g: Generator, z: torch.Tensor, fake: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
+def mode_seeking_loss(
+    g: Generator, z: torch.Tensor, fake: torch.Tensor, labels: dict[str, torch.Tensor]
+) -> torch.Tensor:
     """MSGAN's regulariser on the first half of the batch: new latents with the same labels, and
     1 / (picture distance / latent distance), so it falls as the latent changes the picture more."""
     half = len(z) // 2
@@ -127,7 +139,9 @@ def mode_seeking_loss(g: Generator, z: torch.Tensor, fake: torch.Tensor, labels:
 
 
 @torch.no_grad()
-def recalibrate_batch_norm(g: Generator, data: GanData, batches: int = 8, batch_size: int = 64, seed: int = 0) -> None:
+def recalibrate_batch_norm(
+    g: Generator, data: GanData, batches: int = 8, batch_size: int = 64, seed: int = 0
+) -> None:
     """Re-measure ``g``'s batch-norm statistics with its own weights on random latents and real
     label combinations. The moving-average generator otherwise samples (in eval mode) with the
     statistics of the training generator, which no longer match its weights."""
@@ -196,8 +210,10 @@ def train_gan(
     if data.conditions != config.conditions:
         raise ToolInputError("the data's conditions differ from the model config's")
     if tuple(data.images.shape[1:]) != (config.channels, config.image_size, config.image_size):
-        raise ToolInputError(f"images are {tuple(data.images.shape[1:])}, the model wants "
-                             f"{(config.channels, config.image_size, config.image_size)}")
+        raise ToolInputError(
+            f"images are {tuple(data.images.shape[1:])}, the model wants "
+            f"{(config.channels, config.image_size, config.image_size)}"
+        )
     if train.threads:
         torch.set_num_threads(train.threads)
     out_dir = Path(out_dir)
@@ -215,8 +231,10 @@ def train_gan(
     if resume and last.is_file():
         state = load_checkpoint(last, train.device)
         if state["config"] != asdict(config):
-            raise ToolInputError(f"{last} was trained with a different model or vocabulary; "
-                                 "remove it or train into another --out folder")
+            raise ToolInputError(
+                f"{last} was trained with a different model or vocabulary; "
+                "remove it or train into another --out folder"
+            )
         g.load_state_dict(state["generator"])
         d.load_state_dict(state["discriminator"])
         g_ema.load_state_dict(state["generator_ema"])
@@ -242,7 +260,7 @@ def train_gan(
         d.train()
         sums = {"d_loss": 0.0, "g_loss": 0.0, "d_real": 0.0, "d_fake": 0.0}
         for step in range(steps):
-            idx = order[step * batch: (step + 1) * batch]
+            idx = order[step * batch : (step + 1) * batch]
             real = _to_float(data.images[idx]).to(device)
             if train.flip:
                 flip = torch.rand(len(idx), generator=gen) < 0.5
@@ -267,29 +285,51 @@ def train_gan(
             with torch.no_grad():
                 for pe, p in zip(g_ema.parameters(), g.parameters()):
                     pe.lerp_(p, 1 - decay)
-            losses = {"d_loss": loss_d.item(), "g_loss": loss_g.item(),
-                      "d_real": d_real.mean().item(), "d_fake": d_fake.mean().item()}
+            losses = {
+                "d_loss": loss_d.item(),
+                "g_loss": loss_g.item(),
+                "d_real": d_real.mean().item(),
+                "d_fake": d_fake.mean().item(),
+            }
             for k, v in losses.items():
                 sums[k] += v
             if progress:
                 progress(epoch + 1, step + 1, steps, losses)
-        record = {k: v / max(steps, 1) for k, v in sums.items()} | {"epoch": epoch + 1, "seconds": time.monotonic() - t0}
+        record = {k: v / max(steps, 1) for k, v in sums.items()} | {
+            "epoch": epoch + 1,
+            "seconds": time.monotonic() - t0,
+        }
         history.append(record)
         recalibrate_batch_norm(g_ema, data, seed=epoch)
         with torch.no_grad():
             grid = g_ema(grid_z, grid_labels)
         sample_grid(grid, rows).save(out_dir / "samples" / f"epoch_{epoch + 1:03d}.png")
         state = {
-            "format": CHECKPOINT_FORMAT, "config": asdict(config), "epoch": epoch + 1,
-            "generator": g.state_dict(), "discriminator": d.state_dict(), "generator_ema": g_ema.state_dict(),
-            "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
-            "metrics": {"history": history, "train_size": len(data), "train": asdict(train), "seen": seen,
-                        "ema_steps": ema_steps},
+            "format": CHECKPOINT_FORMAT,
+            "config": asdict(config),
+            "epoch": epoch + 1,
+            "generator": g.state_dict(),
+            "discriminator": d.state_dict(),
+            "generator_ema": g_ema.state_dict(),
+            "opt_g": opt_g.state_dict(),
+            "opt_d": opt_d.state_dict(),
+            "metrics": {
+                "history": history,
+                "train_size": len(data),
+                "train": asdict(train),
+                "seen": seen,
+                "ema_steps": ema_steps,
+            },
         }
         _save_atomic(state, last)
         log.info("epoch %d: %s", epoch + 1, record)
         if train.max_minutes is not None and time.monotonic() - started > train.max_minutes * 60:
             log.info("stopping after epoch %d: %.1f minutes passed", epoch + 1, train.max_minutes)
             break
-    return {"history": history, "checkpoint": str(last), "samples": str(out_dir / "samples"),
-            "epochs_done": history[-1]["epoch"] if history else start_epoch, "train_size": len(data)}
+    return {
+        "history": history,
+        "checkpoint": str(last),
+        "samples": str(out_dir / "samples"),
+        "epochs_done": history[-1]["epoch"] if history else start_epoch,
+        "train_size": len(data),
+    }

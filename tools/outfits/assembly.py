@@ -21,7 +21,13 @@ from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
 from stylist.tools.outfits.infer import sigmoid
-from stylist.tools.outfits.schemas import AssembledOutfit, BuildResult, OutfitItem, OutfitRequest, SlotAlternatives
+from stylist.tools.outfits.schemas import (
+    AssembledOutfit,
+    BuildResult,
+    OutfitItem,
+    OutfitRequest,
+    SlotAlternatives,
+)
 from stylist.tools.outfits.scorer import CompatibilityScorer, explain
 
 log = logging.getLogger(__name__)
@@ -109,8 +115,12 @@ class OutfitAssembler:
             if len(outfits) == request.k:
                 break
         best_state, best_pool, best_rel, best_logits = results[0]
-        alternatives = self._alternatives(best_state, best_pool, best_rel, best_logits, {a.id for a in anchors}, budget)
-        return BuildResult(brief=parsed, outfits=outfits, alternatives=alternatives, notes=list(dict.fromkeys(notes)))
+        alternatives = self._alternatives(
+            best_state, best_pool, best_rel, best_logits, {a.id for a in anchors}, budget
+        )
+        return BuildResult(
+            brief=parsed, outfits=outfits, alternatives=alternatives, notes=list(dict.fromkeys(notes))
+        )
 
     # ------------------------------------------------------------ pieces
     def _anchors(self, ids: Sequence[str]) -> list[Garment]:
@@ -126,7 +136,9 @@ class OutfitAssembler:
             raise ToolInputError("a dress anchor cannot be combined with a top or bottom anchor")
         return anchors
 
-    def _templates(self, anchors: list[Garment], parsed: ParsedBrief, gender: Gender | None) -> list[list[Slot]]:
+    def _templates(
+        self, anchors: list[Garment], parsed: ParsedBrief, gender: Gender | None
+    ) -> list[list[Slot]]:
         slots = {a.slot for a in anchors}
         if Slot.DRESS in slots or (Slot.DRESS in parsed.slots and not slots & {Slot.TOP, Slot.BOTTOM}):
             cores = [[Slot.DRESS]]
@@ -136,7 +148,9 @@ class OutfitAssembler:
             cores = [[Slot.TOP, Slot.BOTTOM], [Slot.DRESS]]
         return [[*core, Slot.SHOES] for core in cores]
 
-    def _extras(self, request: OutfitRequest, parsed: ParsedBrief, anchors: list[Garment], gender: Gender | None) -> list[Slot]:
+    def _extras(
+        self, request: OutfitRequest, parsed: ParsedBrief, anchors: list[Garment], gender: Gender | None
+    ) -> list[Slot]:
         if request.extras is not None:
             extras = [s for s in request.extras if s in OPTIONAL_SLOTS]
         else:
@@ -151,12 +165,23 @@ class OutfitAssembler:
         return extras
 
     def _candidates(
-        self, slot: Slot, parsed: ParsedBrief, gender: Gender | None, max_price: float | None, exclude: list[str], required: bool, notes: list[str]
+        self,
+        slot: Slot,
+        parsed: ParsedBrief,
+        gender: Gender | None,
+        max_price: float | None,
+        exclude: list[str],
+        required: bool,
+        notes: list[str],
     ) -> _Candidates | None:
         genders = [gender] if gender else None
         colours = parsed.colours or None
         if colours and parsed.palette:
-            colours = list(dict.fromkeys([*colours, *NEUTRAL_COLOURS])) if slot in (Slot.SHOES, Slot.BAG) else colours
+            colours = (
+                list(dict.fromkeys([*colours, *NEUTRAL_COLOURS]))
+                if slot in (Slot.SHOES, Slot.BAG)
+                else colours
+            )
         ladder = [
             ("", dict(colours=colours, occasions=parsed.occasions or None, seasons=parsed.seasons or None)),
             ("occasion", dict(colours=colours, occasions=None, seasons=parsed.seasons or None)),
@@ -172,11 +197,15 @@ class OutfitAssembler:
                 if not ladder[0][1][relaxed + "s"]:
                     continue  # that constraint was not asked for: nothing to relax
                 tried.append(relaxed)
-            filters = SearchFilters(slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft)
+            filters = SearchFilters(
+                slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft
+            )
             hits = self.index.search(query or None, filters=filters, k=self.per_slot)
             if hits:
                 if tried:
-                    notes.append(f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed")
+                    notes.append(
+                        f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed"
+                    )
                 return self._with_preference(slot, hits, parsed, required)
         if not required:
             notes.append(f"{slot.value}: none fits the constraints, left out")
@@ -184,7 +213,9 @@ class OutfitAssembler:
         self._explain_empty(slot, gender, max_price, exclude)
         return None  # unreachable: _explain_empty raises
 
-    def _with_preference(self, slot: Slot, hits: list[tuple[Garment, float]], parsed: ParsedBrief, required: bool) -> _Candidates:
+    def _with_preference(
+        self, slot: Slot, hits: list[tuple[Garment, float]], parsed: ParsedBrief, required: bool
+    ) -> _Candidates:
         garments = [g for g, _ in hits]
         rel = []
         wanted = set(parsed.colours)
@@ -199,7 +230,9 @@ class OutfitAssembler:
             rel.append(float(score) + bonus)
         return _Candidates(slot, garments, rel, required)
 
-    def _explain_empty(self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]) -> None:
+    def _explain_empty(
+        self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]
+    ) -> None:
         if max_price is not None:
             anything = SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude)
             priced = [g.price for g in self.index if g.price is not None and anything.matches(g)]
@@ -216,8 +249,14 @@ class OutfitAssembler:
         )
 
     def _search_template(
-        self, template: list[Slot], anchors: list[Garment], parsed: ParsedBrief, gender: Gender | None,
-        budget: float | None, request: OutfitRequest, notes: list[str],
+        self,
+        template: list[Slot],
+        anchors: list[Garment],
+        parsed: ParsedBrief,
+        gender: Gender | None,
+        budget: float | None,
+        request: OutfitRequest,
+        notes: list[str],
     ) -> list[tuple[_State, list[Garment], list[float], np.ndarray]]:
         anchor_slots = {a.slot for a in anchors}
         if anchor_slots - set(template) - set(OPTIONAL_SLOTS) - {Slot.JEWELRY}:
@@ -235,7 +274,11 @@ class OutfitAssembler:
         if remaining is not None:
             floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
             if floor > remaining:
-                parts = " + ".join(f"{c.slot.value} {min((g.price or 0.0) for g in c.garments):.0f}" for c in cands if c.required)
+                parts = " + ".join(
+                    f"{c.slot.value} {min((g.price or 0.0) for g in c.garments):.0f}"
+                    for c in cands
+                    if c.required
+                )
                 raise NoOutfitError(
                     f"the cheapest complete outfit costs {floor + budget - remaining:.2f} ({parts}), above the budget of {budget:.2f}",
                     hint=f"raise the budget to at least {floor + budget - remaining:.2f}",
@@ -260,14 +303,27 @@ class OutfitAssembler:
         return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
 
     def _beam(
-        self, cands: list[_Candidates], n_anchor: int, pool: list[Garment], rel: list[float], pref: list[float],
-        logits: np.ndarray, remaining: float | None,
+        self,
+        cands: list[_Candidates],
+        n_anchor: int,
+        pool: list[Garment],
+        rel: list[float],
+        pref: list[float],
+        logits: np.ndarray,
+        remaining: float | None,
     ) -> list[_State]:
         start_rows = tuple(range(n_anchor))
         iu = [(i, j) for i in start_rows for j in start_rows if i < j]
-        beam = [_State(key=(), rows=start_rows, logit_sum=float(sum(logits[i, j] for i, j in iu)), n_pairs=len(iu))]
+        beam = [
+            _State(
+                key=(), rows=start_rows, logit_sum=float(sum(logits[i, j] for i, j in iu)), n_pairs=len(iu)
+            )
+        ]
         offsets = np.cumsum([n_anchor] + [len(c.garments) for c in cands])
-        cheapest_after = [sum(min((g.price or 0.0) for g in c.garments) for c in cands[i + 1 :] if c.required) for i in range(len(cands))]
+        cheapest_after = [
+            sum(min((g.price or 0.0) for g in c.garments) for c in cands[i + 1 :] if c.required)
+            for i in range(len(cands))
+        ]
         for ci, c in enumerate(cands):
             nxt: list[_State] = []
             for st in beam:
@@ -292,11 +348,24 @@ class OutfitAssembler:
                     )
                     nxt.append(new)
                 if not c.required:
-                    nxt.append(_State(key=(), rows=st.rows, price=st.price, logit_sum=st.logit_sum, n_pairs=st.n_pairs,
-                                      rel_sum=st.rel_sum, n_rel=st.n_rel, skips=st.skips + 1))
+                    nxt.append(
+                        _State(
+                            key=(),
+                            rows=st.rows,
+                            price=st.price,
+                            logit_sum=st.logit_sum,
+                            n_pairs=st.n_pairs,
+                            rel_sum=st.rel_sum,
+                            n_rel=st.n_rel,
+                            skips=st.skips + 1,
+                        )
+                    )
             for st in nxt:
                 pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
-                st.key = (-round(self._objective(st, pref_sum), 9), tuple(sorted(pool[r].id for r in st.rows)))
+                st.key = (
+                    -round(self._objective(st, pref_sum), 9),
+                    tuple(sorted(pool[r].id for r in st.rows)),
+                )
             nxt.sort()
             dedup: list[_State] = []
             seen: set[tuple] = set()
@@ -318,7 +387,9 @@ class OutfitAssembler:
         new = sum(not pool[q].id.startswith("owned-") for q in (*rows, r))
         return new <= (self.max_new_items or 0)
 
-    def _render(self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str]) -> AssembledOutfit:
+    def _render(
+        self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str]
+    ) -> AssembledOutfit:
         rows = sorted(st.rows, key=lambda r: (list(Slot).index(pool[r].slot), pool[r].id))
         garments = [pool[r] for r in rows]
         score = explain(garments, logits[np.ix_(rows, rows)], self.scorer.name)
@@ -337,10 +408,25 @@ class OutfitAssembler:
 
     @staticmethod
     def _item(g: Garment, relevance: float, anchor: bool) -> OutfitItem:
-        return OutfitItem(id=g.id, title=g.title, slot=g.slot, price=g.price, colours=g.colours, anchor=anchor, relevance=round(relevance, 4))
+        return OutfitItem(
+            id=g.id,
+            title=g.title,
+            slot=g.slot,
+            price=g.price,
+            colours=g.colours,
+            anchor=anchor,
+            relevance=round(relevance, 4),
+        )
 
     def _alternatives(
-        self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str], budget: float | None, n: int = 3
+        self,
+        st: _State,
+        pool: list[Garment],
+        rel: list[float],
+        logits: np.ndarray,
+        anchor_ids: set[str],
+        budget: float | None,
+        n: int = 3,
     ) -> list[SlotAlternatives]:
         out = []
         rows = list(st.rows)
@@ -359,5 +445,9 @@ class OutfitAssembler:
                 compat = float(sigmoid(np.mean([logits[c, q] for q in others]))) if others else 0.5
                 scored.append((-(self.w_compat * compat + self.w_rel * rel[c]), pool[c].id, c))
             scored.sort()
-            out.append(SlotAlternatives(slot=g.slot, items=[self._item(pool[c], rel[c], False) for _, _, c in scored[:n]]))
+            out.append(
+                SlotAlternatives(
+                    slot=g.slot, items=[self._item(pool[c], rel[c], False) for _, _, c in scored[:n]]
+                )
+            )
         return out

@@ -47,7 +47,9 @@ class ParsedBrief(BaseModel):
     colours: list[str] = Field(default_factory=list)
     palette: str | None = Field(None, description="A named colour family: earthy, neutral, pastel ...")
     gender: Gender | None = None
-    slots: list[Slot] = Field(default_factory=list, description="Slots the request names (dress, jacket ...).")
+    slots: list[Slot] = Field(
+        default_factory=list, description="Slots the request names (dress, jacket ...)."
+    )
     max_price: float | None = None
 
 

@@ -18,8 +18,19 @@ PACKAGED = {"demo": CHECKPOINT_DIR / "compat_demo.pt", "polyvore": CHECKPOINT_DI
 def save_checkpoint(model: CompatModel, path: str | Path, meta: dict[str, Any] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().half() if v.is_floating_point() else v.cpu() for k, v in model.state_dict().items()}
-    torch.save({"format": "stylist-compat/1", "config": model.config.to_dict(), "state_dict": state, "meta": meta or {}}, path)
+    state = {
+        k: v.detach().cpu().half() if v.is_floating_point() else v.cpu()
+        for k, v in model.state_dict().items()
+    }
+    torch.save(
+        {
+            "format": "stylist-compat/1",
+            "config": model.config.to_dict(),
+            "state_dict": state,
+            "meta": meta or {},
+        },
+        path,
+    )
     return path
 
 
@@ -30,7 +41,9 @@ def resolve_checkpoint(name_or_path: str | Path) -> Path:
     return Path(name_or_path).expanduser()
 
 
-def load_checkpoint(name_or_path: str | Path = "demo", device: str = "cpu") -> tuple[CompatModel, dict[str, Any]]:
+def load_checkpoint(
+    name_or_path: str | Path = "demo", device: str = "cpu"
+) -> tuple[CompatModel, dict[str, Any]]:
     """Rebuild a model from a checkpoint file alone; returns ``(model in eval mode, meta)``."""
     path = resolve_checkpoint(name_or_path)
     if device == "auto":
@@ -46,9 +59,13 @@ def load_checkpoint(name_or_path: str | Path = "demo", device: str = "cpu") -> t
             raise ValueError("not a Stylist compatibility checkpoint")
         config = CompatConfig(**blob["config"])
         if config.feature_version != FEATURE_VERSION:
-            raise ValueError(f"made for feature version {config.feature_version}, this code reads {FEATURE_VERSION}")
+            raise ValueError(
+                f"made for feature version {config.feature_version}, this code reads {FEATURE_VERSION}"
+            )
         model = CompatModel(config)
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state_dict"].items()})
+        model.load_state_dict(
+            {k: v.float() if v.is_floating_point() else v for k, v in blob["state_dict"].items()}
+        )
     except (RuntimeError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise ModelUnavailableError(f"cannot load compatibility checkpoint {path}: {exc}") from None
     model.to(device).eval()

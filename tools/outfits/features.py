@@ -54,7 +54,9 @@ def attribute_vector(g: Garment) -> np.ndarray:
 
 def item_features(garments: Sequence[Garment], text_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(features (n, text_dim + ATTR_DIM), slot indices (n,))`` for the model."""
-    attrs = np.stack([attribute_vector(g) for g in garments]) if garments else np.zeros((0, ATTR_DIM), np.float32)
+    attrs = (
+        np.stack([attribute_vector(g) for g in garments]) if garments else np.zeros((0, ATTR_DIM), np.float32)
+    )
     feats = np.concatenate([np.asarray(text_vectors, dtype=np.float32), attrs], axis=1)
     types = np.array([SLOT_INDEX[g.slot] for g in garments], dtype=np.int64)
     return feats, types

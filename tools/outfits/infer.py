@@ -21,7 +21,9 @@ class FeatureTable:
         self.row = {g.id: i for i, g in enumerate(garments)}
         self.feats, self.types = item_features(garments, text_vectors)
 
-    def gather(self, outfits: Sequence[Sequence[str]], max_items: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def gather(
+        self, outfits: Sequence[Sequence[str]], max_items: int
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Padded ``(feats (B, N, F), types (B, N), valid (B, N))`` for outfits given as id lists."""
         n = min(max_items, max(len(o) for o in outfits))
         idx = np.zeros((len(outfits), n), dtype=np.int64)
@@ -34,7 +36,13 @@ class FeatureTable:
 
 
 @torch.no_grad()
-def outfit_logits(model: CompatModel, table: FeatureTable, outfits: Sequence[Sequence[str]], batch: int = 512, max_items: int = 12) -> np.ndarray:
+def outfit_logits(
+    model: CompatModel,
+    table: FeatureTable,
+    outfits: Sequence[Sequence[str]],
+    batch: int = 512,
+    max_items: int = 12,
+) -> np.ndarray:
     """One compatibility logit per outfit (mean pair logit)."""
     model.eval()
     out = []

@@ -57,10 +57,14 @@ class CompatModel(nn.Module):
 
     def encode(self, feats: torch.Tensor) -> torch.Tensor:
         if not self.config.use_text:
-            feats = torch.cat([torch.zeros_like(feats[..., : self.config.text_dim]), feats[..., self.config.text_dim :]], -1)
+            feats = torch.cat(
+                [torch.zeros_like(feats[..., : self.config.text_dim]), feats[..., self.config.text_dim :]], -1
+            )
         return self.encoder(feats)
 
-    def pair_logits(self, ea: torch.Tensor, ta: torch.Tensor, eb: torch.Tensor, tb: torch.Tensor) -> torch.Tensor:
+    def pair_logits(
+        self, ea: torch.Tensor, ta: torch.Tensor, eb: torch.Tensor, tb: torch.Tensor
+    ) -> torch.Tensor:
         """Logits for pairs, broadcasting: embeddings (..., D), types (...) -> (...)."""
         lo, hi = torch.minimum(ta, tb), torch.maximum(ta, tb)
         m = torch.nn.functional.softplus(self.masks(lo * self.config.n_types + hi))  # (..., D)

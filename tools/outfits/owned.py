@@ -36,8 +36,13 @@ def owned_garment(item: WardrobeItem, catalogue: Any | None = None) -> Garment |
     if item.item_id and catalogue is not None and item.item_id in catalogue:
         base = catalogue.get(item.item_id)
     if base is not None:
-        return base.model_copy(update={"id": owned_id(item.id), "price": 0.0,
-                                       "attributes": {**base.attributes, "owned": "yes", "catalogue_id": base.id}})
+        return base.model_copy(
+            update={
+                "id": owned_id(item.id),
+                "price": 0.0,
+                "attributes": {**base.attributes, "owned": "yes", "catalogue_id": base.id},
+            }
+        )
     if not item.slot:
         return None
     try:
@@ -61,27 +66,46 @@ def owned_garment(item: WardrobeItem, catalogue: Any | None = None) -> Garment |
 class WardrobePool:
     """The catalogue index seen through a wardrobe: owned garments join (or replace) its hits."""
 
-    def __init__(self, index: Any, owned: Sequence[Garment], *, catalogue: bool = True, mix_owned: bool = True,
-                 new_item_max_price: float | None = None) -> None:
+    def __init__(
+        self,
+        index: Any,
+        owned: Sequence[Garment],
+        *,
+        catalogue: bool = True,
+        mix_owned: bool = True,
+        new_item_max_price: float | None = None,
+    ) -> None:
         self._index = index
         self.owned = {g.id: g for g in owned}
         self.catalogue = catalogue
         self.mix_owned = mix_owned
         self.new_item_max_price = new_item_max_price
 
-    def search(self, query: str | None = None, filters: SearchFilters | None = None, k: int = 10,
-               image_path: str | None = None) -> list[tuple[Garment, float]]:
+    def search(
+        self,
+        query: str | None = None,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        image_path: str | None = None,
+    ) -> list[tuple[Garment, float]]:
         filters = filters or SearchFilters()
         hits: list[tuple[Garment, float]] = []
         if self.catalogue:
             if self.new_item_max_price is not None:
-                cap = min(self.new_item_max_price, filters.max_price if filters.max_price is not None else float("inf"))
+                cap = min(
+                    self.new_item_max_price,
+                    filters.max_price if filters.max_price is not None else float("inf"),
+                )
                 filters = filters.model_copy(update={"max_price": cap})
             hits = self._index.search(query, filters=filters, k=k, image_path=image_path)
         if not self.mix_owned:
             return hits
         # owned items ignore the soft filters (occasion, season, colour): they are what the user has
-        mine = [g for g in self.owned.values() if (not filters.slots or g.slot in filters.slots) and g.id not in filters.exclude_ids]
+        mine = [
+            g
+            for g in self.owned.values()
+            if (not filters.slots or g.slot in filters.slots) and g.id not in filters.exclude_ids
+        ]
         top = max((s for _, s in hits), default=0.5)
         return [(g, float(top) + OWNED_BONUS) for g in mine] + hits
 
@@ -89,8 +113,10 @@ class WardrobePool:
         if item_id in self.owned:
             return self.owned[item_id]
         if is_owned(item_id):
-            raise ItemNotFoundError(f"wardrobe item {item_id.removeprefix(OWNED_PREFIX)} is not in the wardrobe (or has no slot)",
-                                    hint="see `stylist wardrobe list`")
+            raise ItemNotFoundError(
+                f"wardrobe item {item_id.removeprefix(OWNED_PREFIX)} is not in the wardrobe (or has no slot)",
+                hint="see `stylist wardrobe list`",
+            )
         return self._index.get(item_id)
 
     def __contains__(self, item_id: object) -> bool:
@@ -130,22 +156,35 @@ def build_with_wardrobe(
     known = {w.id for w in wardrobe}
     for entry in owned_anchors:
         if entry not in known:
-            raise ItemNotFoundError(f"wardrobe item {entry} does not exist", hint="see `stylist wardrobe list`")
+            raise ItemNotFoundError(
+                f"wardrobe item {entry} does not exist", hint="see `stylist wardrobe list`"
+            )
         if owned_id(entry) not in {g.id for g in owned}:
-            raise ToolInputError(f"wardrobe item {entry} has no outfit slot (a free-text entry)",
-                                 hint="re-add it from a photo or with --slot")
+            raise ToolInputError(
+                f"wardrobe item {entry} has no outfit slot (a free-text entry)",
+                hint="re-add it from a photo or with --slot",
+            )
     if max_new_items is not None:
         use_wardrobe = True
         gaps = _missing(owned)
         if len(gaps) > max_new_items:
             names = ", ".join(s.value for s in gaps)
             if max_new_items == 0:
-                raise NoOutfitError(f"only what you own: your wardrobe has no {names}",
-                                    hint=f"add {names} with `stylist wardrobe add photo.jpg`, or allow {len(gaps)} new item(s)")
-            raise NoOutfitError(f"your wardrobe lacks {names}: that needs {len(gaps)} new items, more than the {max_new_items} allowed",
-                                hint=f"allow {len(gaps)} new items or add {names} to the wardrobe")
-    pool = WardrobePool(assembler.index, owned, catalogue=max_new_items != 0, mix_owned=use_wardrobe,
-                        new_item_max_price=new_item_max_price)
+                raise NoOutfitError(
+                    f"only what you own: your wardrobe has no {names}",
+                    hint=f"add {names} with `stylist wardrobe add photo.jpg`, or allow {len(gaps)} new item(s)",
+                )
+            raise NoOutfitError(
+                f"your wardrobe lacks {names}: that needs {len(gaps)} new items, more than the {max_new_items} allowed",
+                hint=f"allow {len(gaps)} new items or add {names} to the wardrobe",
+            )
+    pool = WardrobePool(
+        assembler.index,
+        owned,
+        catalogue=max_new_items != 0,
+        mix_owned=use_wardrobe,
+        new_item_max_price=new_item_max_price,
+    )
     anchors = [*request.anchors, *(owned_id(e) for e in owned_anchors)]
     saved = (assembler.index, assembler.max_new_items)
     assembler.index, assembler.max_new_items = pool, max_new_items

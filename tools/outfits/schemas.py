@@ -14,11 +14,15 @@ class PairReport(BaseModel):
     items: tuple[str, str] = Field(description="The two garment ids.")
     titles: tuple[str, str]
     score: float = Field(description="The model's 0-1 compatibility of this pair.")
-    reasons: list[str] = Field(default_factory=list, description="Rules this pair breaks, e.g. 'colour clash: red and green clash'.")
+    reasons: list[str] = Field(
+        default_factory=list, description="Rules this pair breaks, e.g. 'colour clash: red and green clash'."
+    )
 
 
 class OutfitIssue(BaseModel):
-    kind: str = Field(description="colour clash, formality mismatch, season mismatch, same slot or missing slot")
+    kind: str = Field(
+        description="colour clash, formality mismatch, season mismatch, same slot or missing slot"
+    )
     detail: str
     items: list[str] = Field(default_factory=list)
 
@@ -76,4 +80,6 @@ class BuildResult(BaseModel):
     brief: ParsedBrief
     outfits: list[AssembledOutfit]
     alternatives: list[SlotAlternatives] = Field(description="Swaps per slot for the first outfit.")
-    notes: list[str] = Field(default_factory=list, description="Constraints that were relaxed, slots left out.")
+    notes: list[str] = Field(
+        default_factory=list, description="Constraints that were relaxed, slots left out."
+    )

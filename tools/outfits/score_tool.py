@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
 from stylist.agent.toolroutes import score_applies, score_arguments
+from stylist.tools.base import Tool
 from stylist.tools.outfits.schemas import OutfitScore
 
 if TYPE_CHECKING:
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 class ScoreOutfitInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    item_ids: list[str] = Field(description="Catalogue ids of the garments in the outfit (two or more).", max_length=12)
+    item_ids: list[str] = Field(
+        description="Catalogue ids of the garments in the outfit (two or more).", max_length=12
+    )
 
     @field_validator("item_ids", mode="before")
     @classmethod
@@ -35,10 +37,31 @@ class ScoreOutfit(Tool):
 
     name = "score_outfit"
     routing = RouteHint(
-        keywords=("go with", "goes with", "go together", "goes together", "work together", "look good together",
-                  "match", "matches", "a good match", "pair", "compatible", "compatibility", "clash", "clashes",
-                  "score", "rate", "combo", "combination", "yes or no", "work as an outfit", "make a good outfit",
-                  "does this outfit work", "together"),
+        keywords=(
+            "go with",
+            "goes with",
+            "go together",
+            "goes together",
+            "work together",
+            "look good together",
+            "match",
+            "matches",
+            "a good match",
+            "pair",
+            "compatible",
+            "compatibility",
+            "clash",
+            "clashes",
+            "score",
+            "rate",
+            "combo",
+            "combination",
+            "yes or no",
+            "work as an outfit",
+            "make a good outfit",
+            "does this outfit work",
+            "together",
+        ),
         patterns=(r"\b(?:does|do|would|will|can|could|is|are)\b.{0,60}\b(?:with|and|\+)\b",),
         extract=score_arguments,
         applies=score_applies,
@@ -59,7 +82,9 @@ class ScoreOutfit(Tool):
             )
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ToolInputError(f"duplicate item id(s) in the outfit: {', '.join(dupes)}", hint="list each garment once")
+            raise ToolInputError(
+                f"duplicate item id(s) in the outfit: {', '.join(dupes)}", hint="list each garment once"
+            )
         index = self.runtime.catalogue_index
         garments = [index.get(i) for i in ids]  # ItemNotFoundError names an unknown id
         return self.runtime.compat_scorer.score(garments)

@@ -36,7 +36,9 @@ def check_outfit(garments: Sequence[Garment]) -> None:
     ids = [g.id for g in garments]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ToolInputError(f"duplicate item id(s) in the outfit: {', '.join(dupes)}", hint="list each garment once")
+        raise ToolInputError(
+            f"duplicate item id(s) in the outfit: {', '.join(dupes)}", hint="list each garment once"
+        )
     if len(garments) < 2:
         raise ToolInputError(
             f"an outfit needs at least two items to score, got {len(garments)}",
@@ -56,7 +58,11 @@ class CompatibilityScorer:
         vecs = np.asarray(self.vectors(garments), dtype=np.float32)
         want = self.model.config.text_dim
         if vecs.ndim != 2 or vecs.shape[1] != want:
-            log.warning("text vectors have shape %s, the compatibility model wants %d-d; using attributes only", vecs.shape, want)
+            log.warning(
+                "text vectors have shape %s, the compatibility model wants %d-d; using attributes only",
+                vecs.shape,
+                want,
+            )
             vecs = np.zeros((len(garments), want), dtype=np.float32)
         return item_features(garments, vecs)
 
@@ -78,7 +84,11 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
         a, b = garments[i], garments[j]
         found = pair_issues(a, b)
         for issue in found:
-            issues.append(OutfitIssue(kind=issue.kind, detail=f"{a.title} + {b.title}: {issue.detail}", items=[a.id, b.id]))
+            issues.append(
+                OutfitIssue(
+                    kind=issue.kind, detail=f"{a.title} + {b.title}: {issue.detail}", items=[a.id, b.id]
+                )
+            )
         pairs.append(
             PairReport(
                 items=(a.id, b.id),
@@ -96,7 +106,11 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
     weakest = pairs[0] if pairs else None
     words = [f"Compatibility {score:.2f} ({verdict(score)})."]
     if weakest is not None:
-        why = "; ".join(weakest.reasons) if weakest.reasons else "no stylist rule is broken, but the model rates this pairing lowest of the outfit"
+        why = (
+            "; ".join(weakest.reasons)
+            if weakest.reasons
+            else "no stylist rule is broken, but the model rates this pairing lowest of the outfit"
+        )
         words.append(f"Weakest pair: {weakest.titles[0]} + {weakest.titles[1]} ({weakest.score:.2f}): {why}.")
     if missing:
         words.append("Missing: " + ", ".join(missing) + ".")

@@ -160,7 +160,9 @@ def evaluate_auc(model: CompatModel, table: FeatureTable, examples: Sequence[Com
     return auc([e.label for e in examples], scores)
 
 
-def split_by_outfit(outfits: Sequence[OutfitRecord], test_share: float, seed: int) -> tuple[set[str], set[str]]:
+def split_by_outfit(
+    outfits: Sequence[OutfitRecord], test_share: float, seed: int
+) -> tuple[set[str], set[str]]:
     """Outfit ids for train and test: an outfit (and everything made from it) is on one side only."""
     ids = sorted({o.outfit_id for o in outfits})
     random.Random(seed).shuffle(ids)
@@ -168,8 +170,13 @@ def split_by_outfit(outfits: Sequence[OutfitRecord], test_share: float, seed: in
     return set(ids[n_test:]), set(ids[:n_test])
 
 
-def embed_garments(garments: Sequence[Garment], embedder: TextEmbedder, batch: int = 64, cache: Path | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+def embed_garments(
+    garments: Sequence[Garment],
+    embedder: TextEmbedder,
+    batch: int = 64,
+    cache: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     """Text vectors of ``garment.document()``, cached in an .npz keyed by the texts' hash."""
     import hashlib
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from stylist.index.schema import Garment
 from stylist.tools.outfits.checkpoint import PACKAGED, save_checkpoint
 from stylist.tools.outfits.data.types import CompatExample, OutfitData, OutfitRecord
@@ -45,8 +44,15 @@ class Prepared:
     text_dim: int
 
 
-def prepare(path: str | Path, *, runtime: Any = None, embedder: Any = None, strict: bool = True,
-            cache: Path | None = None, progress: Progress | None = None) -> Prepared:
+def prepare(
+    path: str | Path,
+    *,
+    runtime: Any = None,
+    embedder: Any = None,
+    strict: bool = True,
+    cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
     """Load outfits from ``path`` and embed every garment once."""
     from stylist.errors import CatalogueError
     from stylist.tools.outfits.data.polyvore import load_outfits
@@ -70,13 +76,24 @@ def held_out_negatives(outfits: list[OutfitRecord], seed: int) -> dict[str, list
         examples = [CompatExample(o.outfit_id, o.garments, 1, o.outfit_id) for o in outfits]
         for n, o in enumerate(outfits):
             ids = sampler.negative(n, flavour)
-            examples.append(CompatExample(f"{o.outfit_id}-{flavour}", tuple(index[i] for i in ids), 0, o.outfit_id))
+            examples.append(
+                CompatExample(f"{o.outfit_id}-{flavour}", tuple(index[i] for i in ids), 0, o.outfit_id)
+            )
         out[flavour] = examples
     return out
 
 
-def train_prepared(prepared: Prepared, target: Path | None, *, epochs: int = 30, test_share: float = 0.1, seed: int = 0,
-                   progress: Progress | None = None, name: str = "user", model_config: CompatConfig | None = None) -> dict[str, Any]:
+def train_prepared(
+    prepared: Prepared,
+    target: Path | None,
+    *,
+    epochs: int = 30,
+    test_share: float = 0.1,
+    seed: int = 0,
+    progress: Progress | None = None,
+    name: str = "user",
+    model_config: CompatConfig | None = None,
+) -> dict[str, Any]:
     """Split by outfit, train on the training side, report held-out AUC, save to ``target``."""
     outfits = prepared.data.outfits
     train_ids, test_ids = split_by_outfit(outfits, test_share, seed)
@@ -87,7 +104,10 @@ def train_prepared(prepared: Prepared, target: Path | None, *, epochs: int = 30,
     model = train_compat(prepared.table, train, model_config=mc, config=config, progress=progress)
     held = {}
     if len(test) >= 2:
-        held = {f: round(evaluate_auc(model, prepared.table, ex), 4) for f, ex in held_out_negatives(test, seed + 1).items()}
+        held = {
+            f: round(evaluate_auc(model, prepared.table, ex), 4)
+            for f, ex in held_out_negatives(test, seed + 1).items()
+        }
     report = {
         "name": name,
         "format": prepared.data.format,
@@ -106,12 +126,23 @@ def train_prepared(prepared: Prepared, target: Path | None, *, epochs: int = 30,
     return report
 
 
-def train_on_outfits(path: str | Path, target: Path, *, runtime: Any = None, epochs: int = 30, test_share: float = 0.1,
-                     seed: int = 0, strict: bool = True, embed_progress: Progress | None = None,
-                     train_progress: Progress | None = None) -> dict[str, Any]:
+def train_on_outfits(
+    path: str | Path,
+    target: Path,
+    *,
+    runtime: Any = None,
+    epochs: int = 30,
+    test_share: float = 0.1,
+    seed: int = 0,
+    strict: bool = True,
+    embed_progress: Progress | None = None,
+    train_progress: Progress | None = None,
+) -> dict[str, Any]:
     cache = runtime.settings.home / "cache" / "compat" if runtime is not None else None
     prepared = prepare(path, runtime=runtime, strict=strict, cache=cache, progress=embed_progress)
-    report = train_prepared(prepared, Path(target), epochs=epochs, test_share=test_share, seed=seed, progress=train_progress)
+    report = train_prepared(
+        prepared, Path(target), epochs=epochs, test_share=test_share, seed=seed, progress=train_progress
+    )
     report.pop("model")
     report.pop("test_outfit_ids")
     return report
@@ -142,11 +173,24 @@ def train_demo(embedder: Any, cache: Path, epochs: int = 15) -> dict[str, Any]:
     mc = CompatConfig(text_dim=vectors.shape[1], embedder=embedder.name)
     config = TrainConfig(epochs=epochs, flavours=())
     train_ex = [e for e in examples if e.source in train_ids]
-    model = train_compat(table, [o for o in outfits if o.outfit_id in train_ids], fixed=train_ex, model_config=mc, config=config)
+    model = train_compat(
+        table,
+        [o for o in outfits if o.outfit_id in train_ids],
+        fixed=train_ex,
+        model_config=mc,
+        config=config,
+    )
     test_ex = [e for e in examples if e.source in test_ids]
     auc = round(evaluate_auc(model, table, test_ex), 4)
-    meta = {"name": "demo", "format": "demo-rules", "train_outfits": len(train_ids), "test_outfits": len(test_ids),
-            "held_out_auc": {"hard": auc}, "train_config": report_dict(config), "embedder": embedder.name}
+    meta = {
+        "name": "demo",
+        "format": "demo-rules",
+        "train_outfits": len(train_ids),
+        "test_outfits": len(test_ids),
+        "held_out_auc": {"hard": auc},
+        "train_config": report_dict(config),
+        "embedder": embedder.name,
+    }
     save_checkpoint(model, PACKAGED["demo"], meta)
     return meta
 
@@ -159,8 +203,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("which", choices=["demo", "polyvore"])
     root = Path(__file__).resolve().parents[2]
-    shared = next((p / "shared" / "data" / "polyvore-maryland" for p in (root.parent, root.parent.parent)
-                   if (p / "shared" / "data" / "polyvore-maryland").is_dir()), root.parent / "shared" / "data" / "polyvore-maryland")
+    shared = next(
+        (
+            p / "shared" / "data" / "polyvore-maryland"
+            for p in (root.parent, root.parent.parent)
+            if (p / "shared" / "data" / "polyvore-maryland").is_dir()
+        ),
+        root.parent / "shared" / "data" / "polyvore-maryland",
+    )
     parser.add_argument("--polyvore", default=str(shared))
     parser.add_argument("--cache", default="benchmarks/results/cache")
     parser.add_argument("--epochs", type=int, default=None, help="default: 15 (demo), 30 (polyvore)")
@@ -172,8 +222,14 @@ def main(argv: list[str] | None = None) -> None:
         print(train_demo(embedder, Path(args.cache), epochs=args.epochs or 15))
         return
     prepared = prepare(args.polyvore, embedder=embedder, cache=Path(args.cache))
-    report = train_prepared(prepared, PACKAGED["polyvore"], epochs=args.epochs or 30, test_share=POLYVORE_TEST_SHARE,
-                            seed=POLYVORE_SPLIT_SEED, name="polyvore")
+    report = train_prepared(
+        prepared,
+        PACKAGED["polyvore"],
+        epochs=args.epochs or 30,
+        test_share=POLYVORE_TEST_SHARE,
+        seed=POLYVORE_SPLIT_SEED,
+        name="polyvore",
+    )
     report.pop("model")
     print({k: v for k, v in report.items() if k != "test_outfit_ids"})
 

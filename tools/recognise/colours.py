@@ -35,10 +35,18 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """sRGB (…x3, 0-255) → CIELAB (D65)."""
     c = np.asarray(rgb, dtype=np.float64) / 255.0
     lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    m = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]])
+    m = np.array(
+        [
+            [0.4124564, 0.3575761, 0.1804375],
+            [0.2126729, 0.7151522, 0.0721750],
+            [0.0193339, 0.1191920, 0.9503041],
+        ]
+    )
     xyz = lin @ m.T / np.array([0.95047, 1.0, 1.08883])
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1
+    )
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +74,9 @@ def name_colour(lab: np.ndarray) -> str:
     return names[int(np.linalg.norm(table - lab, axis=1).argmin())]
 
 
-def _kmeans(x: np.ndarray, w: np.ndarray, k: int, iterations: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _kmeans(
+    x: np.ndarray, w: np.ndarray, k: int, iterations: int = 12, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted k-means (k-means++ start); returns (centres, assignment)."""
     rng = np.random.default_rng(seed)
     k = min(k, len(x))
@@ -87,7 +97,9 @@ def _kmeans(x: np.ndarray, w: np.ndarray, k: int, iterations: int = 12, seed: in
     return c, assign
 
 
-def main_colours(image: Image.Image, weights: np.ndarray, k: int = 5, min_share: float = MIN_SHARE) -> list[NamedColour]:
+def main_colours(
+    image: Image.Image, weights: np.ndarray, k: int = 5, min_share: float = MIN_SHARE
+) -> list[NamedColour]:
     """Named main colours of the pixels, weighted by ``weights`` (HxW: the garment mask, or a
     centre weighting for cluttered photos), largest share first."""
     rgb = np.asarray(image.convert("RGB"), dtype=np.float64).reshape(-1, 3)

@@ -76,9 +76,16 @@ def garment_samples(
         if progress:
             progress(1)
     if not shapes:
-        return Samples(np.zeros((0, 28, 28), np.float32), np.zeros((0, 3, 48, 48), np.float32),
-                       np.zeros(0, np.int64), np.zeros(0, np.int64), skipped)
-    return Samples(np.stack(shapes), np.stack(textures), np.asarray(arts, np.int64), np.asarray(pats, np.int64), skipped)
+        return Samples(
+            np.zeros((0, 28, 28), np.float32),
+            np.zeros((0, 3, 48, 48), np.float32),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            skipped,
+        )
+    return Samples(
+        np.stack(shapes), np.stack(textures), np.asarray(arts, np.int64), np.asarray(pats, np.int64), skipped
+    )
 
 
 def fashion_mnist_samples(images: np.ndarray, labels: np.ndarray, articles: Sequence[str]) -> Samples:
@@ -87,4 +94,6 @@ def fashion_mnist_samples(images: np.ndarray, labels: np.ndarray, articles: Sequ
     index = {a: i for i, a in enumerate(articles)}
     mapped = np.asarray([index[FASHION_MNIST_TO_ARTICLE[c]] for c in labels], np.int64)
     n = len(labels)
-    return Samples(fashion_mnist_inputs(images), np.zeros((n, 3, 1, 1), np.float32), mapped, np.full(n, -1, np.int64))
+    return Samples(
+        fashion_mnist_inputs(images), np.zeros((n, 3, 1, 1), np.float32), mapped, np.full(n, -1, np.int64)
+    )

@@ -42,7 +42,9 @@ class Calibration:
 
 
 def _block(cin: int, cout: int) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)
+    )
 
 
 class RecogniserNet(nn.Module):
@@ -51,19 +53,28 @@ class RecogniserNet(nn.Module):
         w = config.shape_width
         self.config = config
         self.shape = nn.Sequential(
-            _block(1, w), nn.MaxPool2d(2),  # B x w x 14 x 14
-            _block(w, 2 * w), nn.MaxPool2d(2),  # B x 2w x 7 x 7
-            _block(2 * w, 4 * w), nn.MaxPool2d(2),  # B x 4w x 3 x 3
-            nn.Flatten(), nn.Dropout(config.dropout),
-            nn.Linear(4 * w * 9, 128), nn.ReLU(inplace=True), nn.Dropout(config.dropout),  # B x 128
+            _block(1, w),
+            nn.MaxPool2d(2),  # B x w x 14 x 14
+            _block(w, 2 * w),
+            nn.MaxPool2d(2),  # B x 2w x 7 x 7
+            _block(2 * w, 4 * w),
+            nn.MaxPool2d(2),  # B x 4w x 3 x 3
+            nn.Flatten(),
+            nn.Dropout(config.dropout),
+            nn.Linear(4 * w * 9, 128),
+            nn.ReLU(inplace=True),
+            nn.Dropout(config.dropout),  # B x 128
             nn.Linear(128, len(config.articles)),  # B x articles
         )
         w = config.texture_width
         self.texture = nn.Sequential(
-            _block(3, w // 2), nn.MaxPool2d(2),  # B x w/2 x 24 x 24
-            _block(w // 2, w), nn.MaxPool2d(2),  # B x w x 12 x 12
+            _block(3, w // 2),
+            nn.MaxPool2d(2),  # B x w/2 x 24 x 24
+            _block(w // 2, w),
+            nn.MaxPool2d(2),  # B x w x 12 x 12
             _block(w, 2 * w),  # B x 2w x 12 x 12
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(),  # B x 2w
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),  # B x 2w
             nn.Linear(2 * w, len(config.patterns)),  # B x patterns
         )
 
@@ -77,12 +88,24 @@ class RecogniserNet(nn.Module):
         return self.article_logits(shape), self.pattern_logits(texture)
 
 
-def save_checkpoint(path: str | Path, net: RecogniserNet, calibration: Calibration, meta: dict | None = None) -> Path:
+def save_checkpoint(
+    path: str | Path, net: RecogniserNet, calibration: Calibration, meta: dict | None = None
+) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: (v.half() if v.is_floating_point() else v) for k, v in net.state_dict().items()}  # fp16 halves the file
-    torch.save({"format": FORMAT, "config": asdict(net.config), "calibration": asdict(calibration),
-                "state": state, "meta": meta or {}}, path)
+    state = {
+        k: (v.half() if v.is_floating_point() else v) for k, v in net.state_dict().items()
+    }  # fp16 halves the file
+    torch.save(
+        {
+            "format": FORMAT,
+            "config": asdict(net.config),
+            "calibration": asdict(calibration),
+            "state": state,
+            "meta": meta or {},
+        },
+        path,
+    )
     return path
 
 
@@ -90,8 +113,9 @@ def load_checkpoint(path: str | Path) -> tuple[RecogniserNet, Calibration, dict]
     """The network (eval mode, float32), its calibration and its training metadata."""
     path = Path(path)
     if not path.is_file():
-        raise ModelUnavailableError(f"recogniser checkpoint {path} does not exist",
-                                    hint="train one with `stylist train recogniser`")
+        raise ModelUnavailableError(
+            f"recogniser checkpoint {path} does not exist", hint="train one with `stylist train recogniser`"
+        )
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for a corrupt file

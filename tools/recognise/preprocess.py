@@ -33,7 +33,9 @@ class Foreground:
     blobs: list[np.ndarray]  # bool masks of significant separate blobs, largest first
     background: tuple[int, int, int]
     cluttered: bool
-    textured: bool = False  # found on a photo-like backdrop (texture, lighting): less like the training pictures
+    textured: bool = (
+        False  # found on a photo-like backdrop (texture, lighting): less like the training pictures
+    )
     light: np.ndarray | None = None  # HxW relative light (mean 1) fitted to a textured backdrop's border
 
     @property
@@ -46,8 +48,14 @@ class Foreground:
 
 
 def _border(rgb: np.ndarray, width: int) -> np.ndarray:
-    return np.concatenate([rgb[:width].reshape(-1, 3), rgb[-width:].reshape(-1, 3),
-                           rgb[:, :width].reshape(-1, 3), rgb[:, -width:].reshape(-1, 3)]).astype(np.float32)
+    return np.concatenate(
+        [
+            rgb[:width].reshape(-1, 3),
+            rgb[-width:].reshape(-1, 3),
+            rgb[:, :width].reshape(-1, 3),
+            rgb[:, -width:].reshape(-1, 3),
+        ]
+    ).astype(np.float32)
 
 
 def _plane(border_xy: np.ndarray, border_rgb: np.ndarray, h: int, w: int) -> np.ndarray:
@@ -92,7 +100,9 @@ def _textured_backdrop_mask(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | 
     mask = _clean(residual > max(14.0, 3 * spread + 6), h, w)
     luma = background.mean(axis=2)
     light = np.clip(luma / max(float(luma.mean()), 1e-6), 0.5, 2.0)
-    return ndimage.binary_erosion(mask, iterations=2), light  # the smoothing spread the garment's edge by ~2 px
+    return ndimage.binary_erosion(
+        mask, iterations=2
+    ), light  # the smoothing spread the garment's edge by ~2 px
 
 
 def find_foreground(image: Image.Image) -> Foreground:
@@ -123,11 +133,19 @@ def find_foreground(image: Image.Image) -> Foreground:
             if sizes[i] >= BLOB_FRACTION * total or not blobs:
                 blobs.append(labels == i + 1)
     bg = tuple(int(v) for v in background)
-    return Foreground(mask=mask.astype(bool), blobs=blobs, background=bg, cluttered=cluttered,  # type: ignore[arg-type]
-                      textured=textured is not None, light=light)
+    return Foreground(
+        mask=mask.astype(bool),
+        blobs=blobs,
+        background=bg,
+        cluttered=cluttered,  # type: ignore[arg-type]
+        textured=textured is not None,
+        light=light,
+    )
 
 
-def split_at_necks(blob: np.ndarray, core: float = 0.45, min_peak: float = 0.6, min_part: float = 0.2) -> list[np.ndarray]:
+def split_at_necks(
+    blob: np.ndarray, core: float = 0.45, min_peak: float = 0.6, min_part: float = 0.2
+) -> list[np.ndarray]:
     """Split one blob where it narrows to a neck between two or more thick bodies (two garments
     touching or overlapping a little), largest part first; ``[blob]`` when there is no such neck.
 
@@ -154,7 +172,9 @@ def split_at_necks(blob: np.ndarray, core: float = 0.45, min_peak: float = 0.6, 
     return parts if len(parts) >= 2 else [blob]
 
 
-def split_repeat(image: Image.Image, blob: np.ndarray, agree: float = 0.9, contrast: float = 0.15) -> list[np.ndarray]:
+def split_repeat(
+    image: Image.Image, blob: np.ndarray, agree: float = 0.9, contrast: float = 0.15
+) -> list[np.ndarray]:
     """Split one blob that is two copies of one garment side by side or one above the other,
     touching or overlapping (the silhouettes merge, and the neck between them can be wide).
 
@@ -190,9 +210,9 @@ def split_repeat(image: Image.Image, blob: np.ndarray, agree: float = 0.9, contr
         if around and max(around) <= scores[best] - contrast:
             cut = np.zeros_like(blob)
             if axis == 1:
-                cut[:, x0 + best:] = True
+                cut[:, x0 + best :] = True
             else:
-                cut[y0 + best:, :] = True
+                cut[y0 + best :, :] = True
             return sorted((blob & ~cut, blob & cut), key=lambda p: -int(p.sum()))
     return [blob]
 
@@ -208,11 +228,16 @@ def _square(arr: np.ndarray, size: int, fill: float = 0.0) -> np.ndarray:
     scale = size / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
     channels = [arr] if arr.ndim == 2 else [arr[..., c] for c in range(arr.shape[2])]
-    resized = [np.asarray(Image.fromarray(c.astype(np.float32), mode="F").resize((nw, nh), Image.Resampling.BILINEAR)) for c in channels]
+    resized = [
+        np.asarray(
+            Image.fromarray(c.astype(np.float32), mode="F").resize((nw, nh), Image.Resampling.BILINEAR)
+        )
+        for c in channels
+    ]
     out = np.full((size, size, len(resized)), fill, dtype=np.float32)
     top, left = (size - nh) // 2, (size - nw) // 2
     for c, plane in enumerate(resized):
-        out[top:top + nh, left:left + nw, c] = plane
+        out[top : top + nh, left : left + nw, c] = plane
     return out[..., 0] if arr.ndim == 2 else out
 
 

@@ -69,13 +69,17 @@ class Recognition(BaseModel):
     article_type: str | None = None
     slot: str | None = None
     article_confidence: float | None = None
-    candidates: list[Candidate] = Field(default_factory=list, description="Top article types with calibrated confidences.")
+    candidates: list[Candidate] = Field(
+        default_factory=list, description="Top article types with calibrated confidences."
+    )
     pattern: str | None = None
     pattern_confidence: float | None = None
     pattern_candidates: list[Candidate] = Field(default_factory=list)
     colours: list[ColourShare] = Field(default_factory=list)
     garments_found: int = 0
-    parts: list[Candidate] = Field(default_factory=list, description="With several garments: the best label of each, largest first.")
+    parts: list[Candidate] = Field(
+        default_factory=list, description="With several garments: the best label of each, largest first."
+    )
 
 
 def default_checkpoint(models_dir: Path | None = None) -> Path:
@@ -89,9 +93,15 @@ def _plain_scene(image: Image.Image, fg: Foreground) -> bool:
     """A cluttered-looking photo whose centre looks like its border (a textured backdrop, no garment)."""
     rgb = np.asarray(image.convert("RGB"), dtype=np.float64)
     h, w = rgb.shape[:2]
-    centre = rgb[h // 4: 3 * h // 4, w // 4: 3 * w // 4].reshape(-1, 3)
-    ring = np.concatenate([rgb[: h // 8].reshape(-1, 3), rgb[-h // 8:].reshape(-1, 3),
-                           rgb[:, : w // 8].reshape(-1, 3), rgb[:, -w // 8:].reshape(-1, 3)])
+    centre = rgb[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4].reshape(-1, 3)
+    ring = np.concatenate(
+        [
+            rgb[: h // 8].reshape(-1, 3),
+            rgb[-h // 8 :].reshape(-1, 3),
+            rgb[:, : w // 8].reshape(-1, 3),
+            rgb[:, -w // 8 :].reshape(-1, 3),
+        ]
+    )
     d_mean = np.linalg.norm(rgb_to_lab(centre.mean(0)) - rgb_to_lab(ring.mean(0)))
     d_std = abs(centre.std(0).mean() - ring.std(0).mean())
     return bool(d_mean < 8 and d_std < 8)
@@ -102,7 +112,11 @@ class Recogniser:
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu") -> None:
         self.checkpoint = Path(checkpoint) if checkpoint else PACKAGED_CHECKPOINT
-        self.device = "cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device)
+        self.device = (
+            "cuda"
+            if device == "auto" and torch.cuda.is_available()
+            else ("cpu" if device == "auto" else device)
+        )
         self._net: RecogniserNet | None = None
         self._calibration = Calibration()
         self.meta: dict = {}
@@ -133,8 +147,14 @@ class Recogniser:
         """Article probabilities for N x 28 x 28 shape inputs."""
         net = self._load()
         with torch.no_grad():
-            logits = torch.cat([net.article_logits(torch.from_numpy(shapes[i:i + 512]).unsqueeze(1).float().to(self.device)).cpu()
-                                for i in range(0, len(shapes), 512)]).numpy()
+            logits = torch.cat(
+                [
+                    net.article_logits(
+                        torch.from_numpy(shapes[i : i + 512]).unsqueeze(1).float().to(self.device)
+                    ).cpu()
+                    for i in range(0, len(shapes), 512)
+                ]
+            ).numpy()
         return softmax(logits, self._calibration.article_temperature if calibrated else 1.0)
 
     def pattern_probs(self, textures: np.ndarray) -> np.ndarray:
@@ -154,7 +174,9 @@ class Recogniser:
         self._load()
         fg = find_foreground(img)
         if fg.empty or (fg.cluttered and _plain_scene(img, fg)):
-            return Recognition(status="no_garment", message="no garment found: the picture shows only background")
+            return Recognition(
+                status="no_garment", message="no garment found: the picture shows only background"
+            )
         if fg.cluttered:
             return self._busy(img, fg)
         parts = fg.blobs
@@ -168,50 +190,87 @@ class Recogniser:
         probs = self.article_probs(shape_input(img, mask)[None])[0]
         candidates = self._top(probs, self.articles)
         top = candidates[0]
-        several = len(parts) >= 3 or (len(parts) == 2 and not (mask is not parts[0] and self._is_pair(img, parts, top)))
-        colours = [ColourShare(name=c.name, share=c.share, hex=c.hex)
-                   for c in main_colours(evened(img, fg), colour_weights(fg, fg.mask if several else mask))]
+        several = len(parts) >= 3 or (
+            len(parts) == 2 and not (mask is not parts[0] and self._is_pair(img, parts, top))
+        )
+        colours = [
+            ColourShare(name=c.name, share=c.share, hex=c.hex)
+            for c in main_colours(evened(img, fg), colour_weights(fg, fg.mask if several else mask))
+        ]
         if several:
-            labels = [self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0] for b in parts[:4]]
+            labels = [
+                self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0]
+                for b in parts[:4]
+            ]
             if fg.textured and any(c.confidence < TEXTURED_UNSURE_BELOW for c in labels):
                 # pieces on a photo-like backdrop that are not each clearly a garment are more
                 # likely one garment that blends into the backdrop than several
-                return Recognition(status="unsure", colours=colours, garments_found=len(parts), parts=labels,
-                                   message=f"unsure: the garment does not stand out clearly from the backdrop "
-                                           f"({len(parts)} pieces found); photograph it on a plain background")
+                return Recognition(
+                    status="unsure",
+                    colours=colours,
+                    garments_found=len(parts),
+                    parts=labels,
+                    message=f"unsure: the garment does not stand out clearly from the backdrop "
+                    f"({len(parts)} pieces found); photograph it on a plain background",
+                )
             how = "separate" if len(fg.blobs) > 1 else "touching or overlapping"
             return Recognition(
-                status="several_garments", garments_found=len(parts), parts=labels, colours=colours,
+                status="several_garments",
+                garments_found=len(parts),
+                parts=labels,
+                colours=colours,
                 message=f"found {len(parts)} {how} garments; crop the photo to one garment for a label",
             )
         pattern_probs = self.pattern_probs(texture_input(img, mask)[None])[0]
         pattern_candidates = self._top(pattern_probs, self.patterns)
-        threshold = max(self._calibration.unsure_below, TEXTURED_UNSURE_BELOW) if fg.textured else self._calibration.unsure_below
+        threshold = (
+            max(self._calibration.unsure_below, TEXTURED_UNSURE_BELOW)
+            if fg.textured
+            else self._calibration.unsure_below
+        )
         pattern_ok = pattern_candidates[0].confidence >= threshold
-        common = dict(candidates=candidates, colours=colours, garments_found=1, pattern_candidates=pattern_candidates,
-                      pattern=pattern_candidates[0].label if pattern_ok else None,
-                      pattern_confidence=pattern_candidates[0].confidence)
+        common = dict(
+            candidates=candidates,
+            colours=colours,
+            garments_found=1,
+            pattern_candidates=pattern_candidates,
+            pattern=pattern_candidates[0].label if pattern_ok else None,
+            pattern_confidence=pattern_candidates[0].confidence,
+        )
         if top.confidence < threshold:
             names = ", ".join(f"{c.label} ({c.confidence:.0%})" for c in candidates)
-            return Recognition(status="unsure", message=f"unsure what this garment is; best guesses: {names}", **common)
+            return Recognition(
+                status="unsure", message=f"unsure what this garment is; best guesses: {names}", **common
+            )
         slot = _slot(top.label)
         colour_words = " and ".join(c.name for c in colours[:2])
         pattern_word = f" {common['pattern']}" if common["pattern"] and common["pattern"] != "solid" else ""
         message = f"{colour_words}{pattern_word} {top.label.lower()} ({top.confidence:.0%} sure)".strip()
-        return Recognition(status="ok", message=message, article_type=top.label, slot=slot,
-                           article_confidence=top.confidence, **common)
-
+        return Recognition(
+            status="ok",
+            message=message,
+            article_type=top.label,
+            slot=slot,
+            article_confidence=top.confidence,
+            **common,
+        )
 
     def _busy(self, img: Image.Image, fg: Foreground) -> Recognition:
         """A busy background hides the garment's outline, and the article head reads outlines:
         no label (a centred ellipse would be labelled with confidence it has not earned), only
         the colours at the centre of the photo."""
-        colours = [ColourShare(name=c.name, share=c.share, hex=c.hex) for c in main_colours(img, colour_weights(fg))]
+        colours = [
+            ColourShare(name=c.name, share=c.share, hex=c.hex) for c in main_colours(img, colour_weights(fg))
+        ]
         words = " and ".join(c.name for c in colours[:2])
-        return Recognition(status="unsure", colours=colours, garments_found=1,
-                           message="unsure what this garment is: the background is too busy to see its outline"
-                                   f"{'; mostly ' + words + ' at the centre' if words else ''}; "
-                                   "photograph it on a plain background")
+        return Recognition(
+            status="unsure",
+            colours=colours,
+            garments_found=1,
+            message="unsure what this garment is: the background is too busy to see its outline"
+            f"{'; mostly ' + words + ' at the centre' if words else ''}; "
+            "photograph it on a plain background",
+        )
 
     def _split_joined(self, img: Image.Image, blob: np.ndarray) -> list[np.ndarray]:
         """A blob cut at a neck counts as two garments touching when its parts are copies of one
@@ -234,7 +293,10 @@ class Recogniser:
         (one earring) defer to the union when the two are copies of one shape."""
         if union.label.lower() not in PAIRS or union.confidence < self._calibration.unsure_below:
             return False
-        alone = [self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0] for b in parts[:2]]
+        alone = [
+            self._top(self.article_probs(shape_input(img, b)[None])[0], self.articles, 1)[0]
+            for b in parts[:2]
+        ]
         if all(c.label.lower() in PAIRS for c in alone):
             return True
         if any(_slot(c.label) in CLOTHES and c.confidence >= SINGLE_CONFIDENT for c in alone):
@@ -245,9 +307,10 @@ class Recogniser:
 def _twins(a: np.ndarray, b: np.ndarray, tolerance: float = 0.1, min_iou: float = 0.85) -> bool:
     """Whether two blobs are copies of one shape: same area and box size, and overlapping
     silhouettes once their boxes are aligned (a pair of earrings, not a sweater beside a jacket)."""
+
     def crop(m: np.ndarray) -> np.ndarray:
         ys, xs = np.nonzero(m)
-        return m[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
+        return m[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
     ca, cb = crop(a), crop(b)
     sizes = ((float(a.sum()), float(b.sum())), (ca.shape[0], cb.shape[0]), (ca.shape[1], cb.shape[1]))

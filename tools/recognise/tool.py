@@ -12,12 +12,15 @@ from stylist.errors import StylistError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool
 from stylist.tools.outfits.schemas import AssembledOutfit
-from stylist.tools.recognise.recogniser import Recognition, Recogniser, default_checkpoint
+from stylist.tools.recognise.recogniser import Recogniser, Recognition, default_checkpoint
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
 
-_IMAGE_PATH = re.compile(r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""", re.I)
+_IMAGE_PATH = re.compile(
+    r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""",
+    re.I,
+)
 
 
 def image_path_in(text: str) -> str | None:
@@ -29,7 +32,9 @@ def image_path_in(text: str) -> str | None:
     return path.rstrip(".,;:!?)")
 
 
-_GOES_WITH = re.compile(r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I)
+_GOES_WITH = re.compile(
+    r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I
+)
 
 
 def _route_arguments(text: str, context: RouteContext) -> dict[str, Any]:
@@ -47,10 +52,20 @@ def _route_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 class RecogniseInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    image_path: str = Field(..., min_length=1, max_length=1000, description="Path of the photo of one garment (JPEG, PNG, WebP …).")
+    image_path: str = Field(
+        ...,
+        min_length=1,
+        max_length=1000,
+        description="Path of the photo of one garment (JPEG, PNG, WebP …).",
+    )
     k: int = Field(5, ge=0, le=20, description="How many closest catalogue items to return (0: none).")
-    goes_with: bool = Field(False, description="Also assemble an outfit from the catalogue around the garment ('what goes with it').")
-    brief: str = Field("", max_length=300, description="With goes_with: the occasion or style wanted, e.g. 'summer wedding'.")
+    goes_with: bool = Field(
+        False,
+        description="Also assemble an outfit from the catalogue around the garment ('what goes with it').",
+    )
+    brief: str = Field(
+        "", max_length=300, description="With goes_with: the occasion or style wanted, e.g. 'summer wedding'."
+    )
     user_id: str | None = Field(None, max_length=128, description="With goes_with: whose preferences to use.")
 
 
@@ -62,9 +77,14 @@ class ClosestItem(BaseModel):
 
 class RecogniseResult(Recognition):
     image_path: str
-    closest: list[ClosestItem] = Field(default_factory=list, description="Catalogue garments that look most like the photo.")
+    closest: list[ClosestItem] = Field(
+        default_factory=list, description="Catalogue garments that look most like the photo."
+    )
     closest_note: str | None = Field(None, description="Why there are no closest items, when there are none.")
-    outfits: list[AssembledOutfit] = Field(default_factory=list, description="With goes_with: outfits around the photographed garment (id 'owned-0').")
+    outfits: list[AssembledOutfit] = Field(
+        default_factory=list,
+        description="With goes_with: outfits around the photographed garment (id 'owned-0').",
+    )
     outfit_note: str | None = None
 
 
@@ -77,10 +97,25 @@ class RecogniseGarment(Tool):
 
     name = "recognise_garment"
     routing = RouteHint(
-        keywords=("jpg", "jpeg", "png", "webp", "what is this", "what's this", "what goes with", "recognise", "recognize",
-                  "identify", "this photo", "this picture", "my photo"),
+        keywords=(
+            "jpg",
+            "jpeg",
+            "png",
+            "webp",
+            "what is this",
+            "what's this",
+            "what goes with",
+            "recognise",
+            "recognize",
+            "identify",
+            "this photo",
+            "this picture",
+            "my photo",
+        ),
         extract=_route_arguments,
-        applies=lambda text, context: image_path_in(text) is not None,  # "what goes with black jeans?" is an outfit
+        applies=lambda text, context: (
+            image_path_in(text) is not None
+        ),  # "what goes with black jeans?" is an outfit
         priority=5,
     )
 
@@ -96,8 +131,13 @@ class RecogniseGarment(Tool):
         try:
             hits = index.search(None, image_path=args.image_path, k=args.k)
         except StylistError as exc:  # no image vectors in this index: match the recognised words instead
-            words = " ".join([*(c.name for c in recognition.colours[:1]), *([recognition.pattern] if recognition.pattern else []),
-                              recognition.article_type or ""]).strip()
+            words = " ".join(
+                [
+                    *(c.name for c in recognition.colours[:1]),
+                    *([recognition.pattern] if recognition.pattern else []),
+                    recognition.article_type or "",
+                ]
+            ).strip()
             if not words or not recognition.article_type:
                 result.closest_note = f"closest catalogue items unavailable: {exc.message}"
                 return result
@@ -118,9 +158,11 @@ class RecogniseGarment(Tool):
         else:
             guesses = ", ".join(f"{c.label} {c.confidence:.0%}" for c in recognition.candidates[:2])
             seen = f"{colour + '; ' if colour else ''}unsure of the type: {guesses}"
-        result.closest = [ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({seen})") for g, s in hits]
+        result.closest = [
+            ClosestItem(garment=g, score=round(float(s), 4), why=f"looks like your photo ({seen})")
+            for g, s in hits
+        ]
         return result
-
 
     def _outfits(self, args: RecogniseInput, result: RecogniseResult) -> None:
         """Catalogue outfits around the photographed garment, as if it were an owned anchor."""
@@ -135,11 +177,23 @@ class RecogniseGarment(Tool):
             result.outfit_note = "no outfit: the garment was not recognised confidently; add it with its type (stylist wardrobe add --article)"
             return
         colours = [c.name for c in result.colours[:2]]
-        photo = WardrobeItem(id=0, added_at=datetime.now(UTC), name=f"your {' '.join(colours[:1])} {result.article_type}",
-                             article_type=result.article_type, slot=result.slot, colours=colours, pattern=result.pattern)
+        photo = WardrobeItem(
+            id=0,
+            added_at=datetime.now(UTC),
+            name=f"your {' '.join(colours[:1])} {result.article_type}",
+            article_type=result.article_type,
+            slot=result.slot,
+            colours=colours,
+            pattern=result.pattern,
+        )
         try:
-            built = build_with_wardrobe(assembler_for(self.runtime), OutfitRequest(brief=args.brief, k=1, user_id=args.user_id),
-                                        [photo], owned_anchors=[0], use_wardrobe=False)
+            built = build_with_wardrobe(
+                assembler_for(self.runtime),
+                OutfitRequest(brief=args.brief, k=1, user_id=args.user_id),
+                [photo],
+                owned_anchors=[0],
+                use_wardrobe=False,
+            )
         except StylistError as exc:
             result.outfit_note = f"no outfit around it: {exc}"
             return
@@ -150,7 +204,9 @@ def recogniser_for(runtime: Runtime) -> Recogniser:
     """The runtime's recogniser (inject one with ``Runtime(settings, recogniser=...)``)."""
 
     def make() -> Recogniser:
-        return Recogniser(default_checkpoint(runtime.settings.models_dir), device=runtime.settings.embed.device)
+        return Recogniser(
+            default_checkpoint(runtime.settings.models_dir), device=runtime.settings.embed.device
+        )
 
     return runtime.service("recogniser", make)
 

@@ -69,7 +69,9 @@ def _logits(fn: Callable[[torch.Tensor], torch.Tensor], x: np.ndarray, batch: in
     if len(x) == 0:
         return np.zeros((0, 0), np.float32)
     with torch.no_grad():
-        return np.concatenate([fn(torch.from_numpy(x[i:i + batch])).numpy() for i in range(0, len(x), batch)])
+        return np.concatenate(
+            [fn(torch.from_numpy(x[i : i + batch])).numpy() for i in range(0, len(x), batch)]
+        )
 
 
 def _augment_shape(x: torch.Tensor) -> torch.Tensor:
@@ -120,7 +122,9 @@ def train_recogniser(
     if len(cat_train) == 0 and fm_train is None:
         from stylist.errors import CatalogueError
 
-        raise CatalogueError("no training pictures: the catalogue has no readable garment pictures and no Fashion-MNIST folder was given")
+        raise CatalogueError(
+            "no training pictures: the catalogue has no readable garment pictures and no Fashion-MNIST folder was given"
+        )
 
     ct = cat.take(cat_train)
     known = ct.article >= 0
@@ -133,11 +137,19 @@ def train_recogniser(
     with_pattern = ct.pattern >= 0
     tx, ty = ct.texture[with_pattern], ct.pattern[with_pattern]
 
-    net = RecogniserNet(RecogniserConfig(articles=articles, patterns=patterns, shape_width=config.shape_width,
-                                         texture_width=config.texture_width))
+    net = RecogniserNet(
+        RecogniserConfig(
+            articles=articles,
+            patterns=patterns,
+            shape_width=config.shape_width,
+            texture_width=config.texture_width,
+        )
+    )
     steps_per_epoch = max(1, len(sx) // config.batch_size)
     opt = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=steps_per_epoch * config.epochs)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=config.lr, total_steps=steps_per_epoch * config.epochs
+    )
     sx_t, sy_t = torch.from_numpy(sx).unsqueeze(1), torch.from_numpy(sy)
     tx_t, ty_t = torch.from_numpy(tx), torch.from_numpy(ty)
     losses: list[float] = []
@@ -147,8 +159,10 @@ def train_recogniser(
         t_order = torch.from_numpy(rng.permutation(max(len(tx), 1)))
         total = 0.0
         for step in range(steps_per_epoch):
-            idx = order[step * config.batch_size:(step + 1) * config.batch_size]
-            loss = F.cross_entropy(net.article_logits(_augment_shape(sx_t[idx])), sy_t[idx], label_smoothing=0.05)
+            idx = order[step * config.batch_size : (step + 1) * config.batch_size]
+            loss = F.cross_entropy(
+                net.article_logits(_augment_shape(sx_t[idx])), sy_t[idx], label_smoothing=0.05
+            )
             if len(tx):
                 j = t_order[(torch.arange(config.pattern_batch) + step * config.pattern_batch) % len(tx)]
                 loss = loss + F.cross_entropy(net.pattern_logits(_augment_texture(tx_t[j])), ty_t[j])
@@ -158,7 +172,11 @@ def train_recogniser(
             sched.step()
             total += float(loss.detach())
             if step % 20 == 0:
-                report(f"epoch {epoch + 1}/{config.epochs}", epoch * steps_per_epoch + step, steps_per_epoch * config.epochs)
+                report(
+                    f"epoch {epoch + 1}/{config.epochs}",
+                    epoch * steps_per_epoch + step,
+                    steps_per_epoch * config.epochs,
+                )
         losses.append(total / steps_per_epoch)
         log.info("epoch %d loss %.4f", epoch + 1, losses[-1])
 
@@ -175,44 +193,81 @@ def train_recogniser(
     p_logits = _logits(net.pattern_logits, vt)
     a_t = fit_temperature(a_logits, va_y) if len(va_y) else 1.0
     p_t = fit_temperature(p_logits, vt_y) if len(vt_y) else 1.0
-    metrics: dict = {"train_pictures": int(len(sx)), "val_pictures": int(len(va_y)), "catalogue_pictures": int(len(cat)),
-                     "skipped_pictures": int(cat.skipped), "loss": losses}
+    metrics: dict = {
+        "train_pictures": int(len(sx)),
+        "val_pictures": int(len(va_y)),
+        "catalogue_pictures": int(len(cat)),
+        "skipped_pictures": int(cat.skipped),
+        "loss": losses,
+    }
     if len(va_y):
         probs = softmax(a_logits, a_t)
-        metrics.update(article_val_accuracy=float((probs.argmax(1) == va_y).mean()),
-                       article_ece_raw=expected_calibration_error(softmax(a_logits), va_y),
-                       article_ece=expected_calibration_error(probs, va_y))
+        metrics.update(
+            article_val_accuracy=float((probs.argmax(1) == va_y).mean()),
+            article_ece_raw=expected_calibration_error(softmax(a_logits), va_y),
+            article_ece=expected_calibration_error(probs, va_y),
+        )
         if fm_val is not None and len(fm_val):
             ids = [articles.index(a) for a in FASHION_MNIST_TO_ARTICLE]
-            fm_logits = a_logits[-len(fm_val):][:, ids]
-            metrics["fashion_mnist_val_accuracy"] = float((fm_logits.argmax(1) == np.asarray(
-                [ids.index(v) for v in fm_val.article])).mean())
+            fm_logits = a_logits[-len(fm_val) :][:, ids]
+            metrics["fashion_mnist_val_accuracy"] = float(
+                (fm_logits.argmax(1) == np.asarray([ids.index(v) for v in fm_val.article])).mean()
+            )
         if len(cv):
             n_cat = int((cv.article >= 0).sum())
-            metrics["catalogue_article_val_accuracy"] = float((probs[:n_cat].argmax(1) == va_y[:n_cat]).mean()) if n_cat else None
+            metrics["catalogue_article_val_accuracy"] = (
+                float((probs[:n_cat].argmax(1) == va_y[:n_cat]).mean()) if n_cat else None
+            )
     if len(vt_y):
         pp = softmax(p_logits, p_t)
-        metrics.update(pattern_val_accuracy=float((pp.argmax(1) == vt_y).mean()), pattern_ece=expected_calibration_error(pp, vt_y))
-    calibration = Calibration(article_temperature=a_t, pattern_temperature=p_t, unsure_below=config.unsure_below,
-                              metrics={k: v for k, v in metrics.items() if isinstance(v, float)})
-    metrics.update(article_temperature=a_t, pattern_temperature=p_t, seconds=round(time.perf_counter() - started, 1))
-    save_checkpoint(out, net, calibration, meta={"train": asdict(config), "metrics": {k: v for k, v in metrics.items() if k != "loss"}})
+        metrics.update(
+            pattern_val_accuracy=float((pp.argmax(1) == vt_y).mean()),
+            pattern_ece=expected_calibration_error(pp, vt_y),
+        )
+    calibration = Calibration(
+        article_temperature=a_t,
+        pattern_temperature=p_t,
+        unsure_below=config.unsure_below,
+        metrics={k: v for k, v in metrics.items() if isinstance(v, float)},
+    )
+    metrics.update(
+        article_temperature=a_t, pattern_temperature=p_t, seconds=round(time.perf_counter() - started, 1)
+    )
+    save_checkpoint(
+        out,
+        net,
+        calibration,
+        meta={"train": asdict(config), "metrics": {k: v for k, v in metrics.items() if k != "loss"}},
+    )
     metrics["checkpoint"] = str(out)
     return metrics
 
 
-def train_on_demo(out: str | Path, config: TrainConfig | None = None, n: int = 5000, seed: int = 101,
-                  progress: Progress | None = None) -> dict:
+def train_on_demo(
+    out: str | Path,
+    config: TrainConfig | None = None,
+    n: int = 5000,
+    seed: int = 101,
+    progress: Progress | None = None,
+) -> dict:
     """Train on ``n`` freshly rendered demo garments (not the catalogue's own ids) plus Fashion-MNIST."""
     from stylist.index.demo import generate_demo_catalogue
     from stylist.index.demo.render import render
 
-    garments = [g.model_copy(update={"id": f"train-{seed}-{i}"}) for i, g in enumerate(generate_demo_catalogue(n, seed))]
+    garments = [
+        g.model_copy(update={"id": f"train-{seed}-{i}"})
+        for i, g in enumerate(generate_demo_catalogue(n, seed))
+    ]
     return train_recogniser(garments, render, out, config, progress)
 
 
-def train_on_catalogue(garments: Sequence[Garment], out: str | Path, base: Path | None = None,
-                       config: TrainConfig | None = None, progress: Progress | None = None) -> dict:
+def train_on_catalogue(
+    garments: Sequence[Garment],
+    out: str | Path,
+    base: Path | None = None,
+    config: TrainConfig | None = None,
+    progress: Progress | None = None,
+) -> dict:
     """Train on a loaded catalogue's own pictures (``image_path``, relative to ``base``)."""
     from stylist.index.imagenc.images import load_image
 
@@ -230,7 +285,11 @@ if __name__ == "__main__":  # python -m stylist.tools.recognise.train OUT [EPOCH
     import sys
 
     logging.basicConfig(level=logging.INFO)
-    cfg = TrainConfig(epochs=int(sys.argv[2]) if len(sys.argv) > 2 else 6, fashion_mnist="/usr/share/datasets/fashion-mnist", threads=1)
+    cfg = TrainConfig(
+        epochs=int(sys.argv[2]) if len(sys.argv) > 2 else 6,
+        fashion_mnist="/usr/share/datasets/fashion-mnist",
+        threads=1,
+    )
     last = [0.0]
 
     def show(stage: str, done: int, total: int) -> None:

@@ -58,11 +58,17 @@ def add_from_photo(
     path = Path(photo).expanduser()
     recognition = recogniser_for(runtime).recognise(path)
     if recognition.status == "no_garment" and not article_type:
-        raise ToolInputError(f"{path}: {recognition.message}", hint="use a photo of one garment on a plain background")
+        raise ToolInputError(
+            f"{path}: {recognition.message}", hint="use a photo of one garment on a plain background"
+        )
     if recognition.status == "several_garments" and not article_type:
-        raise ToolInputError(f"{path}: {recognition.message}", hint="crop the photo, or say what it is with --article")
+        raise ToolInputError(
+            f"{path}: {recognition.message}", hint="crop the photo, or say what it is with --article"
+        )
     if recognition.status == "unsure" and not article_type:
-        raise ToolInputError(f"{path}: {recognition.message}", hint="say what it is with --article (e.g. --article shirt)")
+        raise ToolInputError(
+            f"{path}: {recognition.message}", hint="say what it is with --article (e.g. --article shirt)"
+        )
     article = article_type or recognition.article_type
     if slot is None:
         try:
@@ -70,9 +76,20 @@ def add_from_photo(
         except Exception:
             slot = recognition.slot
     if slot is None:
-        raise ToolInputError(f"unknown article type {article!r}: cannot tell which outfit slot it fills",
-                             hint="give --slot top|bottom|dress|outerwear|shoes|bag|accessory|jewelry")
-    edited = [k for k, v in (("article_type", article_type), ("colours", colours), ("pattern", pattern), ("slot", slot)) if v]
+        raise ToolInputError(
+            f"unknown article type {article!r}: cannot tell which outfit slot it fills",
+            hint="give --slot top|bottom|dress|outerwear|shoes|bag|accessory|jewelry",
+        )
+    edited = [
+        k
+        for k, v in (
+            ("article_type", article_type),
+            ("colours", colours),
+            ("pattern", pattern),
+            ("slot", slot),
+        )
+        if v
+    ]
     folder = photo_dir(runtime, user_id)
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
@@ -89,10 +106,14 @@ def add_from_photo(
         attributes={
             "stored_copy": True,
             "source_photo": path.name,
-            "recognised": {"status": recognition.status, "article_type": recognition.article_type,
-                           "article_confidence": recognition.article_confidence, "pattern": recognition.pattern,
-                           "pattern_confidence": recognition.pattern_confidence,
-                           "colours": [c.model_dump() for c in recognition.colours]},
+            "recognised": {
+                "status": recognition.status,
+                "article_type": recognition.article_type,
+                "article_confidence": recognition.article_confidence,
+                "pattern": recognition.pattern,
+                "pattern_confidence": recognition.pattern_confidence,
+                "colours": [c.model_dump() for c in recognition.colours],
+            },
             "edited": edited,
         },
     )

@@ -107,7 +107,11 @@ class BacktestResult:
     def best(self, metric: str = "mase") -> str:
         def key(name: str) -> float:
             value = getattr(self.scores[name], metric)
-            return float("inf") if value is None or not np.isfinite(value) or self.scores[name].failures else value
+            return (
+                float("inf")
+                if value is None or not np.isfinite(value) or self.scores[name].failures
+                else value
+            )
 
         return min(self.scores, key=key)
 
@@ -159,14 +163,33 @@ def rolling_origin(
                     seconds[name] += time.perf_counter() - t0
                 m = case_metrics(history, actual, fc.mean, s.season)
                 inside = float(np.mean((actual >= fc.lower) & (actual <= fc.upper)))
-                cases.append(Case(s.key.label(), cut, name, m["mae"], m["smape"], m["mape"], m["mase"], actual_dir, direction(recent, fc.mean), inside))
+                cases.append(
+                    Case(
+                        s.key.label(),
+                        cut,
+                        name,
+                        m["mae"],
+                        m["smape"],
+                        m["mape"],
+                        m["mase"],
+                        actual_dir,
+                        direction(recent, fc.mean),
+                        inside,
+                    )
+                )
     scores = {name: _score(name, cases, baseline, failures[name], seconds[name]) for name in models}
     return BacktestResult(horizon, origins, step, used, scores, cases, skipped)
 
 
 def _score(name: str, cases: list[Case], baseline: str, fails: list[str], seconds: float) -> ModelScore:
     mine = [c for c in cases if c.model == name]
-    score = ModelScore(model=name, cases=len(mine), failures=len(fails), failure_examples=fails[:3], seconds=round(seconds, 2))
+    score = ModelScore(
+        model=name,
+        cases=len(mine),
+        failures=len(fails),
+        failure_examples=fails[:3],
+        seconds=round(seconds, 2),
+    )
     if not mine:
         return score
     score.mae = float(np.mean([c.mae for c in mine]))
@@ -205,7 +228,9 @@ def select_model(
     usable = [n for n, s in result.scores.items() if s.cases and not s.failures]
     if not usable:
         return "seasonal_naive", result
-    best = min(usable, key=lambda n: result.scores[n].mase if result.scores[n].mase is not None else float("inf"))
+    best = min(
+        usable, key=lambda n: result.scores[n].mase if result.scores[n].mase is not None else float("inf")
+    )
     return best, result
 
 

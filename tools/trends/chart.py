@@ -110,7 +110,9 @@ def _render_pil(trends: list[AttributeTrend], path: Path, title: str) -> Path:
         poly += [pt(len(hist) + j, v) for j, v in reversed(list(enumerate(lo_b)))]
         draw.polygon(poly, fill=band)
         draw.line([pt(j, v) for j, v in enumerate(hist)], fill=(90, 90, 90), width=1)
-        draw.line([pt(start, hist[-1])] + [pt(len(hist) + j, v) for j, v in enumerate(fc)], fill=colour, width=2)
+        draw.line(
+            [pt(start, hist[-1])] + [pt(len(hist) + j, v) for j, v in enumerate(fc)], fill=colour, width=2
+        )
         draw.line([pt(start, vmin), pt(start, vmax)], fill=(200, 200, 200), width=1)
         draw.rectangle([left, upper, right, lower], outline=(210, 210, 210))
         draw.text((x0 + pad, y0 + 4), f"{t.value}  {t.growth:+.0%}", fill="black")

@@ -107,7 +107,13 @@ class SeriesParams:
 
 def params_for_role(role: str, amp: float, peak: int, n_weeks: int, rng: np.random.Generator) -> SeriesParams:
     level = float(np.exp(rng.normal(np.log(300), 0.7)))
-    p = SeriesParams(level=level, slope=float(rng.normal(0, 0.03)), season_amp=amp, peak_week=peak, dispersion=float(rng.uniform(8, 60)))
+    p = SeriesParams(
+        level=level,
+        slope=float(rng.normal(0, 0.03)),
+        season_amp=amp,
+        peak_week=peak,
+        dispersion=float(rng.uniform(8, 60)),
+    )
     if role == "rising":
         p.slope = float(rng.uniform(0.25, 0.6))
         p.level = level * float(np.exp(-p.slope * n_weeks / 52 / 2))
@@ -125,7 +131,9 @@ def params_for_role(role: str, amp: float, peak: int, n_weeks: int, rng: np.rand
     return p
 
 
-def simulate(p: SeriesParams, start: pd.Timestamp, n_weeks: int, rng: np.random.Generator) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+def simulate(
+    p: SeriesParams, start: pd.Timestamp, n_weeks: int, rng: np.random.Generator
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     """Dates, noiseless means and noisy counts for ``n_weeks`` weeks."""
     dates = pd.date_range(start, periods=n_weeks, freq=pd.DateOffset(weeks=1))
     t = np.arange(n_weeks, dtype=float)
@@ -150,14 +158,22 @@ def generate_demo_series(seed: int = 11, n_weeks: int = DEMO_WEEKS, source: str 
     for kind, value, role, amp, peak in _SPECS:
         p = params_for_role(role, amp, peak, n_weeks, rng)
         dates, mu, counts = simulate(p, DEMO_START, n_weeks + TRUTH_HORIZON, rng)
-        series.append(TrendSeries(SeriesKey(source, kind, value), "W", pd.Series(counts[:n_weeks], index=dates[:n_weeks])))
+        series.append(
+            TrendSeries(
+                SeriesKey(source, kind, value), "W", pd.Series(counts[:n_weeks], index=dates[:n_weeks])
+            )
+        )
         roles[(kind, value)] = role
-        growth[(kind, value)] = float(mu[n_weeks:].mean() / mu[n_weeks - TRUTH_HORIZON : n_weeks].mean() - 1.0)
+        growth[(kind, value)] = float(
+            mu[n_weeks:].mean() / mu[n_weeks - TRUTH_HORIZON : n_weeks].mean() - 1.0
+        )
         means[(kind, value)] = mu
     return DemoData(series, roles, growth, means)
 
 
-def generate_training_series(n: int = 600, seed: int = 123, min_weeks: int = 120, max_weeks: int = 300) -> list[np.ndarray]:
+def generate_training_series(
+    n: int = 600, seed: int = 123, min_weeks: int = 120, max_weeks: int = 300
+) -> list[np.ndarray]:
     """Random series with random roles, lengths and noise for training the global model."""
     rng = np.random.default_rng(seed)
     roles = ["rising", "falling", "launch", "fad", "stable", "seasonal"]

@@ -17,7 +17,7 @@ from stylist.tools.trends.backtest import select_model
 from stylist.tools.trends.chart import history_and_forecast_sparkline, render_chart
 from stylist.tools.trends.errors import TrendDataError
 from stylist.tools.trends.horizon import parse_horizon
-from stylist.tools.trends.models import MODEL_NAMES, MIN_HISTORY, Forecast, Forecaster, model_factories
+from stylist.tools.trends.models import MIN_HISTORY, MODEL_NAMES, Forecast, Forecaster, model_factories
 from stylist.tools.trends.neural import GlobalForecaster
 from stylist.tools.trends.series import TrendSeries, future_dates
 from stylist.tools.trends.store import TrendStore
@@ -54,14 +54,18 @@ class TrendReport(BaseModel):
     horizon_label: str
     as_of: str = Field(description="Start of the last observed period.")
     model: str
-    model_selection: dict[str, float | None] = Field(default_factory=dict, description="Backtest MASE per model when chosen automatically.")
+    model_selection: dict[str, float | None] = Field(
+        default_factory=dict, description="Backtest MASE per model when chosen automatically."
+    )
     level: float
     series: int
     rising: list[AttributeTrend]
     falling: list[AttributeTrend]
     skipped: list[str] = Field(default_factory=list, description="Series not ranked, and why.")
     chart_path: str | None = None
-    images: list[str] = Field(default_factory=list, description="Pictures drawn for this report (the chart), shown in chat replies.")
+    images: list[str] = Field(
+        default_factory=list, description="Pictures drawn for this report (the chart), shown in chat replies."
+    )
     image_captions: list[str] = Field(default_factory=list)
 
 
@@ -71,15 +75,23 @@ def resolve_source(store: TrendStore, kind: str, source: str | None) -> str:
     if source is not None:
         match = [s for s in sources if s["name"] == source]
         if not match:
-            raise ToolInputError(f"no trend source {source!r}", hint=f"known sources: {', '.join(s['name'] for s in sources) or 'none'}")
+            raise ToolInputError(
+                f"no trend source {source!r}",
+                hint=f"known sources: {', '.join(s['name'] for s in sources) or 'none'}",
+            )
         if kind not in match[0]["kinds"]:
-            raise ToolInputError(f"source {source!r} has no {kind!r} series", hint=f"its kinds: {', '.join(sorted(match[0]['kinds']))}")
+            raise ToolInputError(
+                f"source {source!r} has no {kind!r} series",
+                hint=f"its kinds: {', '.join(sorted(match[0]['kinds']))}",
+            )
         return source
     for s in sources:
         if kind in s["kinds"]:
             return s["name"]
     known = sorted({k for s in sources for k in s["kinds"]})
-    raise ToolInputError(f"no trend series of kind {kind!r}", hint=f"known kinds: {', '.join(known) or 'none'}")
+    raise ToolInputError(
+        f"no trend series of kind {kind!r}", hint=f"known kinds: {', '.join(known) or 'none'}"
+    )
 
 
 def available_models(freq: str, horizon: int, checkpoint: Path | None = None) -> dict:
@@ -95,13 +107,17 @@ def available_models(freq: str, horizon: int, checkpoint: Path | None = None) ->
     return factories
 
 
-def forecast_series(series: list[TrendSeries], model: str, horizon: int, level: float, checkpoint: Path | None = None) -> list[tuple[Forecast, str | None]]:
+def forecast_series(
+    series: list[TrendSeries], model: str, horizon: int, level: float, checkpoint: Path | None = None
+) -> list[tuple[Forecast, str | None]]:
     """Forecast each series with ``model`` (the global model in one batch)."""
     if model == "global":
         forecaster = GlobalForecaster(checkpoint)
         for s in series:
             forecaster.fit(s.values, s.season)
-        fcs = forecaster.forecast_many([(s.values.to_numpy(float), s.values.index) for s in series], horizon, level)
+        fcs = forecaster.forecast_many(
+            [(s.values.to_numpy(float), s.values.index) for s in series], horizon, level
+        )
         return [(f, None) for f in fcs]
     factory = model_factories(checkpoint)[model]
     out = []
@@ -127,21 +143,32 @@ def trend_report(
 ) -> TrendReport:
     """Forecast every ``kind`` series of one source and rank the top rising and falling."""
     if model != "auto" and model not in MODEL_NAMES:
-        raise ToolInputError(f"unknown trend model {model!r}", hint=f"choose auto or one of {', '.join(MODEL_NAMES)}")
+        raise ToolInputError(
+            f"unknown trend model {model!r}", hint=f"choose auto or one of {', '.join(MODEL_NAMES)}"
+        )
     store.ensure_demo()
     kind = kind.strip().lower()
     source = resolve_source(store, kind, source)
     all_series = store.load(source=source, kind=kind, region=region.lower(), segment=segment.lower())
     if not all_series:
-        raise ToolInputError(f"source {source!r} has no {kind!r} series for region {region!r} segment {segment!r}")
+        raise ToolInputError(
+            f"source {source!r} has no {kind!r} series for region {region!r} segment {segment!r}"
+        )
     freq = all_series[0].freq
     h = parse_horizon(horizon)
     periods = h.periods(freq)
     need = max(MIN_HISTORY, 2 * periods)
     usable = [s for s in all_series if len(s) >= need]
-    skipped = [f"{s.key.value}: {len(s)} periods, too short for a {h.label()} forecast (need {need})" for s in all_series if len(s) < need]
+    skipped = [
+        f"{s.key.value}: {len(s)} periods, too short for a {h.label()} forecast (need {need})"
+        for s in all_series
+        if len(s) < need
+    ]
     if not usable:
-        raise TrendDataError(f"every {kind!r} series in {source!r} is too short to forecast {h.label()} ahead (need {need} periods)", hint="ingest more history or ask for a shorter horizon")
+        raise TrendDataError(
+            f"every {kind!r} series in {source!r} is too short to forecast {h.label()} ahead (need {need} periods)",
+            hint="ingest more history or ask for a shorter horizon",
+        )
 
     factories = available_models(freq, periods, checkpoint)
     scores: dict[str, float | None] = {}
@@ -154,7 +181,9 @@ def trend_report(
             scores = {n: (round(s.mase, 4) if s.mase is not None else None) for n, s in result.scores.items()}
             store.set_model_choice(source, kind, periods, model, scores)
     elif model not in factories:
-        raise ModelUnavailableError(f"the {model!r} model cannot forecast this data ({freq}, {periods} periods ahead)")
+        raise ModelUnavailableError(
+            f"the {model!r} model cannot forecast this data ({freq}, {periods} periods ahead)"
+        )
 
     trends: list[AttributeTrend] = []
     for s, (fc, note) in zip(usable, forecast_series(usable, model, periods, level, checkpoint)):
@@ -185,7 +214,9 @@ def trend_report(
     report.summary = summarise(report)
     if chart_path is not None:
         try:
-            render_chart(rising + falling, chart_path, f"{kind} trends in {source}: {h.label()} ahead ({model})")
+            render_chart(
+                rising + falling, chart_path, f"{kind} trends in {source}: {h.label()} ahead ({model})"
+            )
         except OSError as exc:
             raise StylistError(f"cannot write the chart to {chart_path}: {exc.strerror or exc}") from None
         report.chart_path = str(chart_path)
@@ -194,7 +225,12 @@ def trend_report(
 
 def summarise(report: TrendReport) -> str:
     def part(items: list[AttributeTrend]) -> str:
-        return ", ".join(f"{t.value} {t.growth:+.0%} ({t.growth_low:+.0%} to {t.growth_high:+.0%})" for t in items) or "none"
+        return (
+            ", ".join(
+                f"{t.value} {t.growth:+.0%} ({t.growth_low:+.0%} to {t.growth_high:+.0%})" for t in items
+            )
+            or "none"
+        )
 
     return (
         f"{report.kind} over the next {report.horizon_label} (source {report.source}, data to {report.as_of}, "
@@ -261,7 +297,9 @@ def series_forecast(
 ) -> tuple[TrendSeries, SeriesForecast]:
     """One series and its forecast (``stylist trends series``)."""
     if model != "auto" and model not in MODEL_NAMES:
-        raise ToolInputError(f"unknown trend model {model!r}", hint=f"choose auto or one of {', '.join(MODEL_NAMES)}")
+        raise ToolInputError(
+            f"unknown trend model {model!r}", hint=f"choose auto or one of {', '.join(MODEL_NAMES)}"
+        )
     store.ensure_demo()
     kind, value = kind.strip().lower(), value.strip().lower()
     source = resolve_source(store, kind, source)
@@ -271,24 +309,43 @@ def series_forecast(
 
         values = sorted(k.value for k in store.keys(kind=kind, source=source))
         close = difflib.get_close_matches(value, values, n=3)
-        raise ToolInputError(f"no {kind} series {value!r} in source {source!r}", hint=f"did you mean {', '.join(close)}?" if close else f"known values: {', '.join(values[:20])}")
+        raise ToolInputError(
+            f"no {kind} series {value!r} in source {source!r}",
+            hint=f"did you mean {', '.join(close)}?" if close else f"known values: {', '.join(values[:20])}",
+        )
     s = found[0]
     h = parse_horizon(horizon)
     periods = h.periods(s.freq)
     need = max(MIN_HISTORY, 2 * periods)
     if len(s) < need:
-        raise TrendDataError(f"{s.key.label()} has {len(s)} periods, too short for a {h.label()} forecast (need {need})")
+        raise TrendDataError(
+            f"{s.key.label()} has {len(s)} periods, too short for a {h.label()} forecast (need {need})"
+        )
     if model == "auto":
         cached = store.model_choice(source, kind, periods)
         model = cached[0] if cached else "ets"
     if model not in available_models(s.freq, periods, checkpoint):
-        raise ModelUnavailableError(f"the {model!r} model cannot forecast {s.key.label()} ({s.freq}, {periods} periods ahead)")
+        raise ModelUnavailableError(
+            f"the {model!r} model cannot forecast {s.key.label()} ({s.freq}, {periods} periods ahead)"
+        )
     fc, note = forecast_series([s], model, periods, level, checkpoint)[0]
     dates = future_dates(s.values.index[-1], periods, s.freq)
     y = s.values.to_numpy(float)
     return s, SeriesForecast(
-        source=source, kind=kind, value=value, freq=s.freq, periods=len(s), first=str(s.values.index[0].date()), last=str(s.values.index[-1].date()),
-        model=model, horizon_label=h.label(), level=level, trend=make_trend(s, fc, note, periods),
-        forecast=[round(float(v), 3) for v in fc.mean], lower=[round(float(v), 3) for v in fc.lower], upper=[round(float(v), 3) for v in fc.upper],
-        dates=[str(d.date()) for d in dates], sparkline=history_and_forecast_sparkline(y[-52:], fc.mean),
+        source=source,
+        kind=kind,
+        value=value,
+        freq=s.freq,
+        periods=len(s),
+        first=str(s.values.index[0].date()),
+        last=str(s.values.index[-1].date()),
+        model=model,
+        horizon_label=h.label(),
+        level=level,
+        trend=make_trend(s, fc, note, periods),
+        forecast=[round(float(v), 3) for v in fc.mean],
+        lower=[round(float(v), 3) for v in fc.lower],
+        upper=[round(float(v), 3) for v in fc.upper],
+        dates=[str(d.date()) for d in dates],
+        sparkline=history_and_forecast_sparkline(y[-52:], fc.mean),
     )

@@ -10,9 +10,20 @@ from pydantic import BaseModel
 from stylist.errors import ToolInputError
 
 _UNITS = {
-    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
-    "m": "m", "mo": "m", "mon": "m", "month": "m", "months": "m",
-    "y": "y", "yr": "y", "year": "y", "years": "y",
+    "w": "w",
+    "wk": "w",
+    "wks": "w",
+    "week": "w",
+    "weeks": "w",
+    "m": "m",
+    "mo": "m",
+    "mon": "m",
+    "month": "m",
+    "months": "m",
+    "y": "y",
+    "yr": "y",
+    "year": "y",
+    "years": "y",
     "": "",
 }
 WEEKS_PER_MONTH = 52 / 12
@@ -40,10 +51,19 @@ def parse_horizon(text: str | int) -> Horizon:
         text = str(text)
     match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", text or "")
     if not match or match.group(2).lower() not in _UNITS:
-        raise ToolInputError(f"horizon {text!r} is not understood", hint="use a number with w, m or y, e.g. 8w, 3m or 1y")
+        raise ToolInputError(
+            f"horizon {text!r} is not understood", hint="use a number with w, m or y, e.g. 8w, 3m or 1y"
+        )
     amount, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
     if amount < 1:
         raise ToolInputError(f"horizon {text!r} must be at least one period")
-    if (unit == "w" and amount > 104) or (unit == "m" and amount > 24) or (unit == "y" and amount > 2) or (unit == "" and amount > 104):
-        raise ToolInputError(f"horizon {text!r} is too far ahead", hint="forecast at most two years (104w, 24m, 2y)")
+    if (
+        (unit == "w" and amount > 104)
+        or (unit == "m" and amount > 24)
+        or (unit == "y" and amount > 2)
+        or (unit == "" and amount > 104)
+    ):
+        raise ToolInputError(
+            f"horizon {text!r} is too far ahead", hint="forecast at most two years (104w, 24m, 2y)"
+        )
     return Horizon(amount=amount, unit=unit)

@@ -55,7 +55,9 @@ class IngestReport(BaseModel):
     periods: int = Field(description="Stored points over all series.")
     first: str | None = None
     last: str | None = None
-    filled: list[str] = Field(default_factory=list, description="Series whose gaps were filled, and how many periods.")
+    filled: list[str] = Field(
+        default_factory=list, description="Series whose gaps were filled, and how many periods."
+    )
     skipped_rows: list[RowProblem] = Field(default_factory=list)
     short_series: list[str] = Field(default_factory=list, description="Series too short to forecast yet.")
 
@@ -131,7 +133,10 @@ def read_events(
     if rows_read == 0:
         raise TrendDataError(f"{name}: no data rows")
     if problems and on_bad == "error":
-        raise TrendDataError(_summarise(f"{name}: {len(problems)} bad row(s)", problems), hint="fix the rows, or pass --skip-bad to leave them out (they are listed)")
+        raise TrendDataError(
+            _summarise(f"{name}: {len(problems)} bad row(s)", problems),
+            hint="fix the rows, or pass --skip-bad to leave them out (they are listed)",
+        )
     if not rows:
         raise TrendDataError(_summarise(f"{name}: every row is bad", problems))
     file_freq = _detect_freq(rows) if freq == "auto" else freq
@@ -162,16 +167,30 @@ def read_events(
     return series, report
 
 
-def _parse_row(raw: dict, name: str, line: int, problems: list[RowProblem]) -> tuple[tuple[str, str, str, str], _Row] | None:
+def _parse_row(
+    raw: dict, name: str, line: int, problems: list[RowProblem]
+) -> tuple[tuple[str, str, str, str], _Row] | None:
     bad = len(problems)
     text = {k: (raw.get(k) or "").strip() for k in REQUIRED + OPTIONAL}
     if None in raw:  # more cells than header columns
-        problems.append(RowProblem(file=name, line=line, field="(row)", reason="more cells than columns", value=",".join(raw[None])))
+        problems.append(
+            RowProblem(
+                file=name,
+                line=line,
+                field="(row)",
+                reason="more cells than columns",
+                value=",".join(raw[None]),
+            )
+        )
     day = None
     try:
         day = parse_date(text["date"])
     except ValueError:
-        problems.append(RowProblem(file=name, line=line, field="date", reason="not an ISO date (YYYY-MM-DD)", value=text["date"]))
+        problems.append(
+            RowProblem(
+                file=name, line=line, field="date", reason="not an ISO date (YYYY-MM-DD)", value=text["date"]
+            )
+        )
     for field in ("kind", "value"):
         if not text[field]:
             problems.append(RowProblem(file=name, line=line, field=field, reason="empty"))
@@ -179,12 +198,20 @@ def _parse_row(raw: dict, name: str, line: int, problems: list[RowProblem]) -> t
     try:
         count = float(text["count"])
     except ValueError:
-        problems.append(RowProblem(file=name, line=line, field="count", reason="not a number", value=text["count"]))
+        problems.append(
+            RowProblem(file=name, line=line, field="count", reason="not a number", value=text["count"])
+        )
     else:
         if not math.isfinite(count):
-            problems.append(RowProblem(file=name, line=line, field="count", reason="not a finite number", value=text["count"]))
+            problems.append(
+                RowProblem(
+                    file=name, line=line, field="count", reason="not a finite number", value=text["count"]
+                )
+            )
         elif count < 0:
-            problems.append(RowProblem(file=name, line=line, field="count", reason="negative count", value=text["count"]))
+            problems.append(
+                RowProblem(file=name, line=line, field="count", reason="negative count", value=text["count"])
+            )
     if len(problems) > bad or day is None:
         return None
     key = (text["kind"].lower(), text["value"].lower(), text["region"].lower(), text["segment"].lower())
@@ -211,7 +238,10 @@ def _regularise(
         if aggregate:
             period = week_start(row.day) if freq == "W" else row.day.replace(day=1)
         elif freq == "M" and row.day.day != 1:
-            raise TrendDataError(f"{name}:{row.line}: date {row.day} of {label} is not the first of a month, but the file is monthly", hint="pass --aggregate to sum events into months")
+            raise TrendDataError(
+                f"{name}:{row.line}: date {row.day} of {label} is not the first of a month, but the file is monthly",
+                hint="pass --aggregate to sum events into months",
+            )
         if period in by_period:
             if aggregate:
                 prev = by_period[period]
@@ -248,7 +278,9 @@ def _regularise(
         )
     values = values.reindex(full)
     values = values.fillna(0.0) if fill == "zero" else values.interpolate(method="linear")
-    filled.append(f"{label}: {len(missing)} period(s) filled with {'0' if fill == 'zero' else 'linear interpolation'}")
+    filled.append(
+        f"{label}: {len(missing)} period(s) filled with {'0' if fill == 'zero' else 'linear interpolation'}"
+    )
     return values
 
 

@@ -107,5 +107,10 @@ KINDS: tuple[str, ...] = tuple(LEXICONS)
 
 def phrases() -> list[tuple[str, str, str]]:
     """Every (surface form, kind, canonical value), the longest phrases first."""
-    out = [(form, kind, value) for kind, table in LEXICONS.items() for value, forms in table.items() for form in forms]
+    out = [
+        (form, kind, value)
+        for kind, table in LEXICONS.items()
+        for value, forms in table.items()
+        for form in forms
+    ]
     return sorted(out, key=lambda item: (-len(item[0]), item[0]))

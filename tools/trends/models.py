@@ -33,7 +33,9 @@ class Forecast:
     level: float
 
     def clipped(self) -> Forecast:
-        return Forecast(np.maximum(self.mean, 0), np.maximum(self.lower, 0), np.maximum(self.upper, 0), self.level)
+        return Forecast(
+            np.maximum(self.mean, 0), np.maximum(self.lower, 0), np.maximum(self.upper, 0), self.level
+        )
 
 
 class Forecaster(ABC):
@@ -46,7 +48,9 @@ class Forecaster(ABC):
     def fit(self, y: pd.Series, season: int) -> Forecaster:
         values = np.asarray(y, dtype=float)
         if len(values) < MIN_HISTORY:
-            raise TrendDataError(f"{self.name}: a series of {len(values)} periods is too short to forecast (need {MIN_HISTORY})")
+            raise TrendDataError(
+                f"{self.name}: a series of {len(values)} periods is too short to forecast (need {MIN_HISTORY})"
+            )
         if not np.all(np.isfinite(values)):
             raise TrendDataError(f"{self.name}: the series has missing or infinite values")
         self.y, self.season, self.index = values, season, y.index if isinstance(y, pd.Series) else None
@@ -133,9 +137,12 @@ class ETS(Forecaster):
                 elif m > 1:
                     self.note = "under two seasons of history: ETS without a seasonal part"
                 res = ETSModel(pd.Series(z), **kwargs).fit(disp=False)
-                frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level)
+                frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(
+                    alpha=1 - level
+                )
                 mean, lower, upper = (
-                    (np.asarray(frame[col], dtype=float) + seasonal_future) * scale for col in ("mean", "pi_lower", "pi_upper")
+                    (np.asarray(frame[col], dtype=float) + seasonal_future) * scale
+                    for col in ("mean", "pi_lower", "pi_upper")
                 )
             except (ValueError, np.linalg.LinAlgError) as exc:
                 self.note = f"ETS failed ({exc}); seasonal naive used"
@@ -152,7 +159,9 @@ def fourier_season(y: np.ndarray, period: int, horizon: int, harmonics: int) -> 
     n = len(y)
     trend = pd.Series(y).rolling(period, center=True, min_periods=period // 2).mean().to_numpy()
     t = np.arange(n + horizon, dtype=float)
-    basis = np.column_stack([f(2 * np.pi * k * t / period) for k in range(1, harmonics + 1) for f in (np.sin, np.cos)])
+    basis = np.column_stack(
+        [f(2 * np.pi * k * t / period) for k in range(1, harmonics + 1) for f in (np.sin, np.cos)]
+    )
     ok = np.isfinite(trend)
     coef, *_ = np.linalg.lstsq(basis[:n][ok], (y - trend)[ok], rcond=None)
     season = basis @ coef
@@ -174,7 +183,9 @@ class Theta(Forecaster):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                res = ThetaModel(y, period=m if seasonal else 1, deseasonalize=seasonal, method="additive").fit()
+                res = ThetaModel(
+                    y, period=m if seasonal else 1, deseasonalize=seasonal, method="additive"
+                ).fit()
                 mean = np.asarray(res.forecast(horizon), dtype=float)
                 alpha = float(res.params.iloc[1])
             except (ValueError, np.linalg.LinAlgError) as exc:

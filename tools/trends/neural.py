@@ -47,7 +47,11 @@ def build_net(cfg: NetConfig):  # -> torch.nn.Module
             super().__init__()
             self.cfg = cfg
             self.lstm = nn.LSTM(cfg.features, cfg.hidden, cfg.layers, batch_first=True)
-            self.head = nn.Sequential(nn.Linear(cfg.hidden, cfg.hidden), nn.GELU(), nn.Linear(cfg.hidden, cfg.horizon * len(cfg.quantiles)))
+            self.head = nn.Sequential(
+                nn.Linear(cfg.hidden, cfg.hidden),
+                nn.GELU(),
+                nn.Linear(cfg.hidden, cfg.horizon * len(cfg.quantiles)),
+            )
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             # x: (B, context, features)
@@ -126,7 +130,9 @@ class GlobalForecaster(Forecaster):
 
     def _net(self):
         if not self.checkpoint.is_file():
-            raise ModelUnavailableError(f"no trend model checkpoint at {self.checkpoint}", hint="run `stylist train trends`")
+            raise ModelUnavailableError(
+                f"no trend model checkpoint at {self.checkpoint}", hint="run `stylist train trends`"
+            )
         # The file's mtime is in the key so a checkpoint retrained in place is loaded afresh.
         key = f"{self.checkpoint}:{self.checkpoint.stat().st_mtime_ns}:{self.device}"
         with self._lock:
@@ -153,13 +159,17 @@ class GlobalForecaster(Forecaster):
             self.note = f"the global model's interval is {got:.0%}, not {level:.0%}"
         return self.forecast_many([(self.y, self.index)], horizon, level)[0]
 
-    def forecast_many(self, histories: list[tuple[np.ndarray, pd.DatetimeIndex | None]], horizon: int, level: float = 0.8) -> list[Forecast]:
+    def forecast_many(
+        self, histories: list[tuple[np.ndarray, pd.DatetimeIndex | None]], horizon: int, level: float = 0.8
+    ) -> list[Forecast]:
         """Forecast several series in one batch."""
         import torch
 
         net, cfg, _ = self._net()
         if horizon > cfg.horizon:
-            raise ModelUnavailableError(f"the global model forecasts at most {cfg.horizon} periods ahead (asked {horizon})")
+            raise ModelUnavailableError(
+                f"the global model forecasts at most {cfg.horizon} periods ahead (asked {horizon})"
+            )
         xs, scales = [], []
         for values, index in histories:
             x, mu, s = make_window(values, year_position(index, len(values), cfg.periods_per_year), cfg)

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, delete, insert, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stylist.db import Base, Database
@@ -46,7 +58,9 @@ class TrendSeriesRow(Base):
 class TrendPointRow(Base):
     __tablename__ = "trend_points"
 
-    series_id: Mapped[int] = mapped_column(ForeignKey("trend_series.id", ondelete="CASCADE"), primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("trend_series.id", ondelete="CASCADE"), primary_key=True
+    )
     period: Mapped[datetime] = mapped_column(Date, primary_key=True)
     count: Mapped[float] = mapped_column(Float)
 
@@ -77,7 +91,7 @@ class TrendStore:
             return
         with self.db.session() as session:
             row = session.get(TrendSourceRow, source)
-            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            now = datetime.now(UTC).replace(tzinfo=None)
             if row is None:
                 session.add(TrendSourceRow(name=source, origin=origin, ingested_at=now))
             else:
@@ -92,14 +106,26 @@ class TrendStore:
                 k = s.key
                 srow = existing.get((k.kind, k.value, k.region, k.segment))
                 if srow is None:
-                    srow = TrendSeriesRow(source=source, kind=k.kind, value=k.value, region=k.region, segment=k.segment, freq=s.freq)
+                    srow = TrendSeriesRow(
+                        source=source,
+                        kind=k.kind,
+                        value=k.value,
+                        region=k.region,
+                        segment=k.segment,
+                        freq=s.freq,
+                    )
                     session.add(srow)
                     session.flush()
                 else:
                     if srow.freq != s.freq:
-                        raise TrendDataError(f"{k.label()} is stored as {_freq_name(srow.freq)} but the new data is {_freq_name(s.freq)}", hint="use another --source name")
+                        raise TrendDataError(
+                            f"{k.label()} is stored as {_freq_name(srow.freq)} but the new data is {_freq_name(s.freq)}",
+                            hint="use another --source name",
+                        )
                     session.execute(delete(TrendPointRow).where(TrendPointRow.series_id == srow.id))
-                points.extend({"series_id": srow.id, "period": d.date(), "count": float(v)} for d, v in s.values.items())
+                points.extend(
+                    {"series_id": srow.id, "period": d.date(), "count": float(v)} for d, v in s.values.items()
+                )
             if points:
                 session.execute(insert(TrendPointRow), points)
             session.execute(delete(TrendModelChoiceRow).where(TrendModelChoiceRow.source == source))
@@ -156,7 +182,9 @@ class TrendStore:
                 query = query.where(TrendSeriesRow.kind == kind)
             if source is not None:
                 query = query.where(TrendSeriesRow.source == source)
-            return sorted(SeriesKey(r.source, r.kind, r.value, r.region, r.segment) for r in session.scalars(query))
+            return sorted(
+                SeriesKey(r.source, r.kind, r.value, r.region, r.segment) for r in session.scalars(query)
+            )
 
     def load(
         self,
@@ -187,20 +215,32 @@ class TrendStore:
             for chunk in range(0, len(ids), 500):
                 part = ids[chunk : chunk + 500]
                 for sid, period, count in session.execute(
-                    select(TrendPointRow.series_id, TrendPointRow.period, TrendPointRow.count).where(TrendPointRow.series_id.in_(part))
+                    select(TrendPointRow.series_id, TrendPointRow.period, TrendPointRow.count).where(
+                        TrendPointRow.series_id.in_(part)
+                    )
                 ):
                     points[sid].append((period, count))
         out = []
         for sid, r in rows.items():
             pts = sorted(points[sid])
-            values = pd.Series([c for _, c in pts], index=pd.DatetimeIndex(pd.to_datetime([p for p, _ in pts])), dtype=float)
+            values = pd.Series(
+                [c for _, c in pts], index=pd.DatetimeIndex(pd.to_datetime([p for p, _ in pts])), dtype=float
+            )
             out.append(TrendSeries(SeriesKey(r.source, r.kind, r.value, r.region, r.segment), r.freq, values))
         return sorted(out, key=lambda s: s.key)
 
     def fingerprint(self, source: str, kind: str) -> str:
         with self.db.session() as session:
             src = session.get(TrendSourceRow, source)
-            n = len(list(session.scalars(select(TrendSeriesRow.id).where(TrendSeriesRow.source == source, TrendSeriesRow.kind == kind))))
+            n = len(
+                list(
+                    session.scalars(
+                        select(TrendSeriesRow.id).where(
+                            TrendSeriesRow.source == source, TrendSeriesRow.kind == kind
+                        )
+                    )
+                )
+            )
         return f"{src.ingested_at.isoformat() if src else '-'}|{n}"
 
     # cached model choice
@@ -221,7 +261,16 @@ class TrendStore:
         with self.db.session() as session:
             row = session.get(TrendModelChoiceRow, (source, kind, horizon))
             if row is None:
-                session.add(TrendModelChoiceRow(source=source, kind=kind, horizon=horizon, fingerprint=fp, model=model, scores=json.dumps(scores)))
+                session.add(
+                    TrendModelChoiceRow(
+                        source=source,
+                        kind=kind,
+                        horizon=horizon,
+                        fingerprint=fp,
+                        model=model,
+                        scores=json.dumps(scores),
+                    )
+                )
             else:
                 row.fingerprint, row.model, row.scores = fp, model, json.dumps(scores)
 

@@ -47,12 +47,20 @@ class Mention:
 class MentionExtractor:
     """Finds attribute mentions in texts; ``embedder=None`` uses the lexicons only."""
 
-    def __init__(self, embedder: TextEmbedder | None = None, *, threshold: float = 0.7, kinds: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        embedder: TextEmbedder | None = None,
+        *,
+        threshold: float = 0.7,
+        kinds: Sequence[str] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.threshold = threshold
         self.kinds = tuple(kinds) if kinds else tuple(LEXICONS)
         self._phrases = [(f, k, v) for f, k, v in phrases() if k in self.kinds]
-        self._pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(f) for f, _, _ in self._phrases) + r")(?![a-z0-9])")
+        self._pattern = re.compile(
+            r"(?<![a-z0-9])(" + "|".join(re.escape(f) for f, _, _ in self._phrases) + r")(?![a-z0-9])"
+        )
         self._lookup = {f: (k, v) for f, k, v in self._phrases}
         self._form_vectors: np.ndarray | None = None
         self._word_cache: dict[str, tuple[str, str, float] | None] = {}
@@ -89,7 +97,9 @@ class MentionExtractor:
     def _embed_words(self, words: set[str]) -> None:
         assert self.embedder is not None
         if self._form_vectors is None:
-            self._form_vectors = np.asarray(self.embedder.embed_texts([f for f, _, _ in self._phrases]), dtype=np.float32)
+            self._form_vectors = np.asarray(
+                self.embedder.embed_texts([f for f, _, _ in self._phrases]), dtype=np.float32
+            )
         todo = sorted(w for w in words if w not in self._word_cache)
         if not todo:
             return
@@ -120,7 +130,9 @@ class TextIngestReport(IngestReport):
     embedder: str = Field("off", description="Name of the text embedder used for matching, or 'off'.")
 
 
-def read_posts(path: str | Path, *, on_bad: str = "error") -> tuple[list[tuple[int, pd.Timestamp, str, str, str]], list[RowProblem]]:
+def read_posts(
+    path: str | Path, *, on_bad: str = "error"
+) -> tuple[list[tuple[int, pd.Timestamp, str, str, str]], list[RowProblem]]:
     """(line, week start, text, region, segment) per post of a JSONL file; bad lines named."""
     path = Path(path)
     name = str(path)
@@ -137,31 +149,73 @@ def read_posts(path: str | Path, *, on_bad: str = "error") -> tuple[list[tuple[i
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(RowProblem(file=name, line=number, field="(line)", reason=f"not JSON: {exc.msg}", value=line[:60]))
+            problems.append(
+                RowProblem(
+                    file=name, line=number, field="(line)", reason=f"not JSON: {exc.msg}", value=line[:60]
+                )
+            )
             continue
         if not isinstance(obj, dict):
-            problems.append(RowProblem(file=name, line=number, field="(line)", reason="not a JSON object", value=line[:60]))
+            problems.append(
+                RowProblem(
+                    file=name, line=number, field="(line)", reason="not a JSON object", value=line[:60]
+                )
+            )
             continue
         text = obj.get("text")
         if not isinstance(text, str) or not text.strip():
-            problems.append(RowProblem(file=name, line=number, field="text", reason="missing or empty", value=str(text or "")[:60]))
+            problems.append(
+                RowProblem(
+                    file=name,
+                    line=number,
+                    field="text",
+                    reason="missing or empty",
+                    value=str(text or "")[:60],
+                )
+            )
             continue
         try:
             day = parse_date(str(obj.get("date", "")))
         except ValueError:
-            problems.append(RowProblem(file=name, line=number, field="date", reason="not an ISO date (YYYY-MM-DD)", value=str(obj.get("date", ""))))
+            problems.append(
+                RowProblem(
+                    file=name,
+                    line=number,
+                    field="date",
+                    reason="not an ISO date (YYYY-MM-DD)",
+                    value=str(obj.get("date", "")),
+                )
+            )
             continue
-        posts.append((number, pd.Timestamp(week_start(day)), text, str(obj.get("region") or "").lower(), str(obj.get("segment") or "").lower()))
+        posts.append(
+            (
+                number,
+                pd.Timestamp(week_start(day)),
+                text,
+                str(obj.get("region") or "").lower(),
+                str(obj.get("segment") or "").lower(),
+            )
+        )
     if problems and on_bad == "error":
         from stylist.tools.trends.ingest import _summarise
 
-        raise TrendDataError(_summarise(f"{name}: {len(problems)} bad line(s)", problems), hint="fix the lines, or pass --skip-bad to leave them out (they are listed)")
+        raise TrendDataError(
+            _summarise(f"{name}: {len(problems)} bad line(s)", problems),
+            hint="fix the lines, or pass --skip-bad to leave them out (they are listed)",
+        )
     if not posts:
         raise TrendDataError(f"{name}: no usable posts")
     return posts, problems
 
 
-def ingest_posts(path: str | Path, extractor: MentionExtractor, *, source: str = "posts", on_bad: str = "error", min_length: int = 16) -> tuple[list[TrendSeries], TextIngestReport]:
+def ingest_posts(
+    path: str | Path,
+    extractor: MentionExtractor,
+    *,
+    source: str = "posts",
+    on_bad: str = "error",
+    min_length: int = 16,
+) -> tuple[list[TrendSeries], TextIngestReport]:
     """Weekly mention counts per attribute; weeks with no mention of an attribute count 0."""
     posts, problems = read_posts(path, on_bad=on_bad)
     mentions = extractor.extract_many([text for _, _, text, _, _ in posts])
@@ -197,5 +251,8 @@ def ingest_posts(path: str | Path, extractor: MentionExtractor, *, source: str =
         embedder=getattr(extractor.embedder, "name", "off") if extractor.embedder is not None else "off",
     )
     if not series:
-        raise TrendDataError(f"{path}: no attribute mentions found in {len(posts)} post(s)", hint="the lexicons cover colour, article, pattern, style and fabric words")
+        raise TrendDataError(
+            f"{path}: no attribute mentions found in {len(posts)} post(s)",
+            hint="the lexicons cover colour, article, pattern, style and fabric words",
+        )
     return series, report

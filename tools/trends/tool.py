@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.tools.base import Tool
 from stylist.agent.router import RouteHint
 from stylist.agent.toolroutes import trend_arguments, trend_followup
+from stylist.tools.base import Tool
 from stylist.tools.trends.forecast import TrendReport, trend_report
 from stylist.tools.trends.neural import default_checkpoint
 
@@ -23,7 +23,10 @@ class TrendInput(BaseModel):
     kind: str = Field("colour", description="Attribute kind: colour, article, pattern, style or fabric.")
     horizon: str = Field("8w", description="How far ahead: weeks like '8w', months like '3m', or '1y'.")
     top: int = Field(5, ge=1, le=20, description="How many rising and how many falling attributes to return.")
-    source: str | None = Field(None, description="Data source (e.g. 'demo' or an ingested file's name); default: the newest with this kind.")
+    source: str | None = Field(
+        None,
+        description="Data source (e.g. 'demo' or an ingested file's name); default: the newest with this kind.",
+    )
     region: str = Field("", description="Region, when the data is split by region.")
     chart: bool = Field(False, description="Also draw a PNG chart and return its path.")
     detail: bool = Field(False, description="Include the last year of history per attribute.")
@@ -38,11 +41,44 @@ class TrendForecast(Tool):
 
     name = "trend_forecast"
     routing = RouteHint(
-        keywords=("trend", "trends", "trending", "in fashion", "out of fashion", "in style", "out of style", "what's hot",
-                  "whats hot", "what's in", "what is in", "popular", "popularity", "rising", "fading", "falling",
-                  "forecast", "next big thing", "in vogue", "still in", "fashionable", "going out", "on the way out", "going to be big", "the next big",
-                  "buying more", "more popular", "less popular", "lately", "these days", "must-have", "must have"),
-        patterns=(r"\btrend(?:s|ing|y)?\b", r"\b(?:is|are)\b.{1,40}\b(?:still in|in this (?:season|year)|going to be (?:popular|big|in))\b",),
+        keywords=(
+            "trend",
+            "trends",
+            "trending",
+            "in fashion",
+            "out of fashion",
+            "in style",
+            "out of style",
+            "what's hot",
+            "whats hot",
+            "what's in",
+            "what is in",
+            "popular",
+            "popularity",
+            "rising",
+            "fading",
+            "falling",
+            "forecast",
+            "next big thing",
+            "in vogue",
+            "still in",
+            "fashionable",
+            "going out",
+            "on the way out",
+            "going to be big",
+            "the next big",
+            "buying more",
+            "more popular",
+            "less popular",
+            "lately",
+            "these days",
+            "must-have",
+            "must have",
+        ),
+        patterns=(
+            r"\btrend(?:s|ing|y)?\b",
+            r"\b(?:is|are)\b.{1,40}\b(?:still in|in this (?:season|year)|going to be (?:popular|big|in))\b",
+        ),
         extract=trend_arguments,
         refine=trend_followup,
         priority=1,
@@ -56,7 +92,9 @@ class TrendForecast(Tool):
         cfg = settings.trends
         chart_path = None
         if args.chart:
-            safe = "".join(c if c.isalnum() else "-" for c in f"{args.source or 'latest'}-{args.kind}-{args.horizon}")
+            safe = "".join(
+                c if c.isalnum() else "-" for c in f"{args.source or 'latest'}-{args.kind}-{args.horizon}"
+            )
             # Beside the designs: the server and the TUI show pictures from that one folder.
             chart_path = Path(settings.designs_dir) / f"trends-{safe}.png"
         report = trend_report(
@@ -80,7 +118,9 @@ class TrendForecast(Tool):
         return report
 
 
-def trend_forecast(kind: str = "colour", horizon: str = "8w", *, runtime: Runtime | None = None, **kwargs: Any) -> TrendReport:
+def trend_forecast(
+    kind: str = "colour", horizon: str = "8w", *, runtime: Runtime | None = None, **kwargs: Any
+) -> TrendReport:
     """Plain-function form of :class:`TrendForecast` on the default runtime."""
     from stylist.runtime import default_runtime
 

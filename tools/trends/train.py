@@ -19,16 +19,27 @@ import numpy as np
 import pandas as pd
 
 from stylist.errors import ModelUnavailableError
-from stylist.tools.trends.neural import PACKAGED_CHECKPOINT, NetConfig, build_net, make_window, save_checkpoint, year_position
+from stylist.tools.trends.neural import (
+    PACKAGED_CHECKPOINT,
+    NetConfig,
+    build_net,
+    make_window,
+    save_checkpoint,
+    year_position,
+)
 
 log = logging.getLogger(__name__)
 
 
-def make_windows(series: list[pd.Series], cfg: NetConfig, n_windows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def make_windows(
+    series: list[pd.Series], cfg: NetConfig, n_windows: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Random (input, normalised target) pairs; every target has the full horizon."""
     usable = [s for s in series if len(s) >= 26 + cfg.horizon]
     if not usable:
-        raise ModelUnavailableError(f"no weekly series long enough to train on (need {26 + cfg.horizon} periods)")
+        raise ModelUnavailableError(
+            f"no weekly series long enough to train on (need {26 + cfg.horizon} periods)"
+        )
     weights = np.array([len(s) - 26 - cfg.horizon + 1 for s in usable], dtype=float)
     picks = rng.choice(len(usable), size=n_windows, p=weights / weights.sum())
     xs = np.zeros((n_windows, cfg.context, cfg.features), dtype=np.float32)

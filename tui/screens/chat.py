@@ -132,7 +132,11 @@ class ChatScreen(Screen):
         box = self.query_one("#completions", Static)
         found = commands.matching(event.value)
         box.display = bool(found)
-        box.update(Text("  ".join(f"{c.usage} — {c.help}" if len(found) == 1 else c.name for c in found), style="dim"))
+        box.update(
+            Text(
+                "  ".join(f"{c.usage} — {c.help}" if len(found) == 1 else c.name for c in found), style="dim"
+            )
+        )
 
     @on(Input.Submitted, "#chat-input")
     async def _submitted(self, event: Input.Submitted) -> None:
@@ -192,7 +196,11 @@ class ChatScreen(Screen):
                 elif isinstance(event, ev.ToolStarted):
                     post(self.ToolStarted(turn, event.call_id, event.name, event.arguments))
                 elif isinstance(event, ev.ToolFinished):
-                    post(self.ToolFinished(turn, event.call_id, event.name, event.ok, event.duration_s, event.error))
+                    post(
+                        self.ToolFinished(
+                            turn, event.call_id, event.name, event.ok, event.duration_s, event.error
+                        )
+                    )
                 elif isinstance(event, ev.Item):
                     post(self.ItemReceived(turn, event.item))
                 elif isinstance(event, ev.Image):
@@ -226,7 +234,9 @@ class ChatScreen(Screen):
     @on(ToolFinished)
     def _tool_finished(self, message: ToolFinished) -> None:
         if self._live(message.turn):
-            message.turn.trace.finished(message.call_id, message.name, message.ok, message.duration_s, message.error)
+            message.turn.trace.finished(
+                message.call_id, message.name, message.ok, message.duration_s, message.error
+            )
             self.query_one(StatusBar).activity = "answering… (Esc stops)"
 
     @on(ItemReceived)
@@ -298,7 +308,9 @@ class ChatScreen(Screen):
             app.stylist.feedback(item.id, kind, user_id=app.user_id)
         except Exception as exc:
             log.warning("feedback failed", exc_info=not isinstance(exc, StylistError))
-            app.call_from_thread(app.notify, describe_error(exc), title="Feedback not saved", severity="error")
+            app.call_from_thread(
+                app.notify, describe_error(exc), title="Feedback not saved", severity="error"
+            )
             return
         self.post_message(self.FeedbackRecorded(card, kind))
 
@@ -314,7 +326,9 @@ class ChatScreen(Screen):
         if name == "/design":
             if not argument:
                 self.query_one(ChatInput).value = original or "/design "
-                self.notify("usage: /design DESCRIPTION, e.g. /design olive linen summer dress", severity="error")
+                self.notify(
+                    "usage: /design DESCRIPTION, e.g. /design olive linen summer dress", severity="error"
+                )
                 return
             await self.send(f"Generate new garment designs: {argument}", shown=original)
         elif name == "/new":
@@ -322,7 +336,9 @@ class ChatScreen(Screen):
         elif name == "/export":
             self.export(argument or None)
         else:
-            await app.run_action({"/trends": "trends", "/profile": "profile", "/history": "history", "/help": "help"}[name])
+            await app.run_action(
+                {"/trends": "trends", "/profile": "profile", "/history": "history", "/help": "help"}[name]
+            )
 
     async def new_conversation(self) -> None:
         if self.busy:
@@ -380,7 +396,9 @@ class ChatScreen(Screen):
         try:
             messages = app.stylist.history(conversation_id)
         except Exception as exc:
-            app.call_from_thread(app.notify, describe_error(exc), title="Cannot open conversation", severity="error")
+            app.call_from_thread(
+                app.notify, describe_error(exc), title="Cannot open conversation", severity="error"
+            )
             return
         self.post_message(self.HistoryLoaded(conversation_id, messages))
 

@@ -63,12 +63,17 @@ class ProfileScreen(Screen[None]):
                 if tools_view.has_tool(self.stylist, "update_profile"):
                     schema = self.stylist.registry.get("update_profile").input_schema()
                     self.fields = tools_view.form_fields(schema)
-                    yield Static("Edit (lists add to what is stored; comma-separated)", classes="section-title")
+                    yield Static(
+                        "Edit (lists add to what is stored; comma-separated)", classes="section-title"
+                    )
                     for field in self.fields:
                         with Horizontal(classes="form-row"):
                             yield Label(field.name.replace("_", " "), classes="form-label")
                             yield Input(
-                                id=f"field-{field.name}", placeholder=field.description, classes="form-input", compact=True
+                                id=f"field-{field.name}",
+                                placeholder=field.description,
+                                classes="form-input",
+                                compact=True,
                             )
                     yield Button("Save (Ctrl+S)", id="save", compact=True)
                 yield Static("", id="profile-message")
@@ -94,7 +99,9 @@ class ProfileScreen(Screen[None]):
             args = tools_view.user_args(self.stylist, tool, user) | changes
             result = self.stylist.registry.invoke(tool, args).model_dump(mode="json")
             if saved:  # show the whole profile again (feedback included), with what changed
-                view = self.stylist.registry.invoke("get_profile", tools_view.user_args(self.stylist, "get_profile", user))
+                view = self.stylist.registry.invoke(
+                    "get_profile", tools_view.user_args(self.stylist, "get_profile", user)
+                )
                 result = view.model_dump(mode="json") | {"changes": result.get("changes", [])}
         except Exception as exc:
             self.post_message(self.Failed(describe_error(exc)))

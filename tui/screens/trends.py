@@ -101,14 +101,20 @@ class TrendsScreen(Screen[None]):
                 for field in self.options:
                     yield Label(field.name, classes="option-label")
                     yield Input(
-                        tools_view.to_text(props[field.name].get("default")), id=f"option-{field.name}",
-                        placeholder=field.description, classes="option-input", compact=True,
+                        tools_view.to_text(props[field.name].get("default")),
+                        id=f"option-{field.name}",
+                        placeholder=field.description,
+                        classes="option-input",
+                        compact=True,
                     )
         with VerticalScroll(id="trends-body"):
             if not available:
                 yield Unavailable("Trends", "trend_forecast", classes="unavailable")
             else:
-                yield Static("forecasting… (the first forecast fits the models, which can take a while)", id="trends-status")
+                yield Static(
+                    "forecasting… (the first forecast fits the models, which can take a while)",
+                    id="trends-status",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -154,7 +160,13 @@ class TrendsScreen(Screen[None]):
         for name, rows in sections.items():
             await body.mount(Static(name.replace("_", " ").capitalize(), classes="section-title"))
             for row in rows:
-                change = "" if row.change is None else f"{row.change:+.0%}" if abs(row.change) < 10 else f"{row.change:+.1f}"
+                change = (
+                    ""
+                    if row.change is None
+                    else f"{row.change:+.0%}"
+                    if abs(row.change) < 10
+                    else f"{row.change:+.1f}"
+                )
                 kind = "-up" if (row.change or 0) >= 0 else "-down"
                 line = Horizontal(
                     Label(row.label, classes="trend-label"),

@@ -6,7 +6,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.widgets import Input
 
-from stylist.tui.commands import matching, SlashSuggester
+from stylist.tui.commands import SlashSuggester, matching
 
 
 class ChatInput(Input):
@@ -16,7 +16,9 @@ class ChatInput(Input):
     ]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(placeholder="Ask the stylist, or type / for commands", suggester=SlashSuggester(), **kwargs)
+        super().__init__(
+            placeholder="Ask the stylist, or type / for commands", suggester=SlashSuggester(), **kwargs
+        )
         self.sent: list[str] = []
 
     def action_complete(self) -> None:

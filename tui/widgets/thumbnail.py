@@ -33,7 +33,9 @@ class Thumbnail(Widget):
     Thumbnail > Static { width: 100%; height: 100%; content-align: center middle; }
     """
 
-    def __init__(self, path: str | None, *, slot: str | None = None, graphics: Graphics = "auto", **kwargs) -> None:
+    def __init__(
+        self, path: str | None, *, slot: str | None = None, graphics: Graphics = "auto", **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.path = path
         self.slot = slot

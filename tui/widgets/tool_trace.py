@@ -22,7 +22,9 @@ class ToolCall:
 
 
 def format_arguments(arguments: dict[str, Any], limit: int = 160) -> str:
-    parts = [f"{key}={json.dumps(value, ensure_ascii=False, default=str)}" for key, value in arguments.items()]
+    parts = [
+        f"{key}={json.dumps(value, ensure_ascii=False, default=str)}" for key, value in arguments.items()
+    ]
     text = ", ".join(parts)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -40,7 +42,9 @@ class ToolTrace(Collapsible):
         self.calls[call_id] = ToolCall(call_id, name, dict(arguments))
         self._refresh()
 
-    def finished(self, call_id: str, name: str, ok: bool, duration_s: float, error: str | None = None) -> None:
+    def finished(
+        self, call_id: str, name: str, ok: bool, duration_s: float, error: str | None = None
+    ) -> None:
         call = self.calls.setdefault(call_id, ToolCall(call_id, name, {}))
         call.ok, call.duration_s, call.error = ok, duration_s, error
         self._refresh()

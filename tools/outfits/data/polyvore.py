@@ -81,7 +81,8 @@ def load_outfits(path: str | Path, *, strict: bool = True) -> OutfitData:
         if path.suffix == ".jsonl":
             return load_maryland(path.parent, strict=strict, outfits_file=path.name, benchmarks=False)
         raise CatalogueError(
-            f"{path}: not an outfit file", hint="pass a Maryland folder (outfits.jsonl) or a Polyvore Outfits folder"
+            f"{path}: not an outfit file",
+            hint="pass a Maryland folder (outfits.jsonl) or a Polyvore Outfits folder",
         )
     if (path / "outfits.jsonl").is_file():
         return load_maryland(path, strict=strict)
@@ -143,7 +144,9 @@ def _parse_maryland_item(item: dict[str, Any], where: str) -> Garment:
     item_id = _str(item, "item_id", where)
     coarse = _str(item, "coarse_type", where)
     if coarse not in COARSE_TO_SLOT:
-        raise _RowError(f"{where}.coarse_type", f"unknown value {coarse!r} (known: {', '.join(COARSE_TO_SLOT)})")
+        raise _RowError(
+            f"{where}.coarse_type", f"unknown value {coarse!r} (known: {', '.join(COARSE_TO_SLOT)})"
+        )
     category = item.get("category") or "item"
     if not isinstance(category, str):
         raise _RowError(f"{where}.category", f"expected text, got {category!r}")
@@ -166,7 +169,11 @@ def _maryland_compat(path: Path, data: OutfitData, strict: bool) -> list[CompatE
             items = tuple(_maryland_item(it, f"items[{i}]") for i, it in enumerate(_list(row, "items")))
             compat_id = _str(row, "compat_id")
             # random negatives come from no single outfit: their source is themselves
-            source = _str(row, "source_outfit_id") if label == 1 or row.get("source_outfit_id") is not None else compat_id
+            source = (
+                _str(row, "source_outfit_id")
+                if label == 1 or row.get("source_outfit_id") is not None
+                else compat_id
+            )
             out.append(CompatExample(compat_id, items, label, source))
         except _RowError as exc:
             _problem(data, strict, path, line_no, exc)
@@ -177,12 +184,20 @@ def _maryland_fitb(path: Path, data: OutfitData, strict: bool) -> list[FitbQuest
     out = []
     for line_no, row in _jsonl(path, data, strict):
         try:
-            question = tuple(_maryland_item(it, f"question[{i}]") for i, it in enumerate(_list(row, "question")))
-            cands = tuple(_maryland_item(it, f"candidates[{i}]") for i, it in enumerate(_list(row, "candidates")))
+            question = tuple(
+                _maryland_item(it, f"question[{i}]") for i, it in enumerate(_list(row, "question"))
+            )
+            cands = tuple(
+                _maryland_item(it, f"candidates[{i}]") for i, it in enumerate(_list(row, "candidates"))
+            )
             answer = row.get("answer_index")
             if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(cands):
-                raise _RowError("answer_index", f"expected an index into {len(cands)} candidates, got {answer!r}")
-            out.append(FitbQuestion(_str(row, "question_id"), _str(row, "outfit_id"), question, cands, answer))
+                raise _RowError(
+                    "answer_index", f"expected an index into {len(cands)} candidates, got {answer!r}"
+                )
+            out.append(
+                FitbQuestion(_str(row, "question_id"), _str(row, "outfit_id"), question, cands, answer)
+            )
         except _RowError as exc:
             _problem(data, strict, path, line_no, exc)
     return out
@@ -198,11 +213,17 @@ def load_polyvore_outfits(folder: Path, *, strict: bool = True) -> OutfitData:
     if not isinstance(metadata, dict):
         raise CatalogueError(f"{meta_path}: expected an object of item id -> metadata")
     split_dir = next(
-        (d for d in (folder, folder / "nondisjoint", folder / "disjoint") if any((d / f"{s}.json").is_file() for s in ("train", "valid", "test"))),
+        (
+            d
+            for d in (folder, folder / "nondisjoint", folder / "disjoint")
+            if any((d / f"{s}.json").is_file() for s in ("train", "valid", "test"))
+        ),
         None,
     )
     if split_dir is None:
-        raise CatalogueError(f"{folder}: no train.json, valid.json or test.json (also looked in nondisjoint/, disjoint/)")
+        raise CatalogueError(
+            f"{folder}: no train.json, valid.json or test.json (also looked in nondisjoint/, disjoint/)"
+        )
     garments: dict[str, Garment] = {}
     by_position: dict[str, Garment] = {}  # "<set_id>_<index>" -> garment
     for split in ("train", "valid", "test"):
@@ -227,7 +248,9 @@ def load_polyvore_outfits(folder: Path, *, strict: bool = True) -> OutfitData:
                     if item_id not in metadata:
                         raise _RowError(f"{rw}.item_id", f"{item_id!r} is not in polyvore_item_metadata.json")
                     if item_id not in garments:
-                        garments[item_id] = _metadata_garment(item_id, metadata[item_id], f"metadata[{item_id!r}]")
+                        garments[item_id] = _metadata_garment(
+                            item_id, metadata[item_id], f"metadata[{item_id!r}]"
+                        )
                     by_position[f"{set_id}_{ref.get('index', i + 1)}"] = garments[item_id]
                     items.append(garments[item_id])
                 if not items:
@@ -245,16 +268,26 @@ def _metadata_garment(item_id: str, meta: Any, where: str) -> Garment:
         raise _RowError(where, "expected an object")
     semantic = meta.get("semantic_category")
     if semantic not in SEMANTIC_TO_SLOT:
-        raise _RowError(f"{where}.semantic_category", f"unknown value {semantic!r} (known: {', '.join(SEMANTIC_TO_SLOT)})")
+        raise _RowError(
+            f"{where}.semantic_category", f"unknown value {semantic!r} (known: {', '.join(SEMANTIC_TO_SLOT)})"
+        )
     name = meta.get("title") or meta.get("url_name") or ""
     if not isinstance(name, str):
         raise _RowError(f"{where}.title", f"expected text, got {name!r}")
     categories = meta.get("categories") or []
-    category = categories[-1] if isinstance(categories, list) and categories and isinstance(categories[-1], str) else semantic
-    return _garment(item_id, name, category, SEMANTIC_TO_SLOT[semantic], None, {"semantic_category": semantic}, where)
+    category = (
+        categories[-1]
+        if isinstance(categories, list) and categories and isinstance(categories[-1], str)
+        else semantic
+    )
+    return _garment(
+        item_id, name, category, SEMANTIC_TO_SLOT[semantic], None, {"semantic_category": semantic}, where
+    )
 
 
-def _polyvore_benchmarks(folder: Path, split: str, by_position: dict[str, Garment], data: OutfitData, strict: bool) -> None:
+def _polyvore_benchmarks(
+    folder: Path, split: str, by_position: dict[str, Garment], data: OutfitData, strict: bool
+) -> None:
     def lookup(ref: str, field: str) -> Garment:
         if ref not in by_position:
             raise _RowError(field, f"{ref!r} names no item of the loaded outfits (expected <set_id>_<index>)")
@@ -271,7 +304,11 @@ def _polyvore_benchmarks(folder: Path, split: str, by_position: dict[str, Garmen
                 if label not in ("0", "1"):
                     raise _RowError("label", f"expected 0 or 1, got {label!r}")
                 items = tuple(lookup(r, f"item {i + 1}") for i, r in enumerate(refs))
-                examples.append(CompatExample(f"{split}-{line_no}", items, int(label), refs[0].rsplit("_", 1)[0] if refs else ""))
+                examples.append(
+                    CompatExample(
+                        f"{split}-{line_no}", items, int(label), refs[0].rsplit("_", 1)[0] if refs else ""
+                    )
+                )
             except _RowError as exc:
                 _problem(data, strict, compat_path, line_no, exc)
         data.compat[split] = examples
@@ -288,7 +325,9 @@ def _polyvore_benchmarks(folder: Path, split: str, by_position: dict[str, Garmen
                 q_refs = [r for r in _list(row, "question") if isinstance(r, str)]
                 a_refs = [r for r in _list(row, "answers") if isinstance(r, str)]
                 if not q_refs or not a_refs:
-                    raise _RowError("question", "question and answers must be non-empty lists of <set_id>_<index>")
+                    raise _RowError(
+                        "question", "question and answers must be non-empty lists of <set_id>_<index>"
+                    )
                 set_id = q_refs[0].rsplit("_", 1)[0]
                 answer = next((i for i, r in enumerate(a_refs) if r.rsplit("_", 1)[0] == set_id), None)
                 if answer is None:
@@ -310,7 +349,9 @@ def _polyvore_benchmarks(folder: Path, split: str, by_position: dict[str, Garmen
 # ---------------------------------------------------------------- shared helpers
 
 
-def _garment(item_id: str, name: str, category: str, slot: Slot, price: float | None, attrs: dict[str, str], where: str) -> Garment:
+def _garment(
+    item_id: str, name: str, category: str, slot: Slot, price: float | None, attrs: dict[str, str], where: str
+) -> Garment:
     name = name.strip()
     title = name or category
     try:
@@ -340,10 +381,22 @@ def _jsonl(path: Path, data: OutfitData, strict: bool) -> Iterator[tuple[int, di
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                _problem(data, strict, path, line_no, _RowError("(line)", f"not valid JSON: {exc.msg} at column {exc.colno}"))
+                _problem(
+                    data,
+                    strict,
+                    path,
+                    line_no,
+                    _RowError("(line)", f"not valid JSON: {exc.msg} at column {exc.colno}"),
+                )
                 continue
             if not isinstance(row, dict):
-                _problem(data, strict, path, line_no, _RowError("(line)", f"expected a JSON object, got {type(row).__name__}"))
+                _problem(
+                    data,
+                    strict,
+                    path,
+                    line_no,
+                    _RowError("(line)", f"expected a JSON object, got {type(row).__name__}"),
+                )
                 continue
             yield line_no, row
 
@@ -377,8 +430,12 @@ def _list(row: dict[str, Any], key: str, where: str = "") -> list[Any]:
     return value
 
 
-def _problem(data: OutfitData, strict: bool, path: Path, line: int, exc: _RowError, unit: str = "line") -> None:
+def _problem(
+    data: OutfitData, strict: bool, path: Path, line: int, exc: _RowError, unit: str = "line"
+) -> None:
     message = f"{path.name} {unit} {line}: field {exc.field!r}: {exc.reason}"
     if strict:
-        raise CatalogueError(message, hint="fix the row, or load with strict=False to skip bad rows") from None
+        raise CatalogueError(
+            message, hint="fix the row, or load with strict=False to skip bad rows"
+        ) from None
     data.problems.append(message)
