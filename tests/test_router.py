@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from stylist.agent.extract import COLOUR_GROUPS, extract_filters, extract_price
 from stylist.agent.router import RouteContext, RouteHint, Router
 from stylist.config import load_settings
+from stylist.fashion.brief import extract_filters, extract_price
+from stylist.fashion.words import COLOUR_GROUPS
 from stylist.runtime import Runtime
 from stylist.tools.base import Tool
 from stylist.tools.registry import ToolRegistry, build_registry

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from stylist.agent.extract import (
-    SLOT_WORDS,
+from stylist.fashion.brief import (
     _word_re,
     extract_colours,
     extract_filters,
@@ -30,6 +29,7 @@ from stylist.agent.extract import (
     extract_slots,
     normalise,
 )
+from stylist.fashion.words import SLOT_WORDS
 
 if TYPE_CHECKING:
     from stylist.tools.base import Tool

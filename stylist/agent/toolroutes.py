@@ -11,16 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from stylist.agent.extract import (
-    clean_query,
-    extract_gender,
-    extract_k,
-    extract_price,
-    normalise,
-)
 from stylist.agent.router import _CHEAPER as _CHEAPER_WORDS
 from stylist.agent.router import _PRICIER as _PRICIER_WORDS
 from stylist.agent.router import PATTERN_WEIGHT
+from stylist.fashion.brief import clean_query, extract_gender, extract_k, extract_price, normalise
 
 if TYPE_CHECKING:
     from stylist.agent.router import RouteContext

@@ -1,5 +1,5 @@
 """Free-text design briefs → the GAN's conditions ("a navy striped summer dress" → Dress, navy
-blue, striped), with the project's lexicons (``stylist.agent.extract``, ``stylist.index.lexicon``,
+blue, striped), with the project's lexicons (``stylist.fashion.brief``, ``stylist.index.lexicon``,
 ``stylist.vocab``). Names the model does not know are refused with the valid ones and the closest.
 """
 
@@ -10,8 +10,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from stylist.agent.extract import extract_colours
 from stylist.errors import ToolInputError
+from stylist.fashion.brief import extract_colours
 from stylist.index.lexicon import canonical_colour, colours_in, pattern_in
 from stylist.vocab import GARMENTS, article_key, find_terms
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.extract import extract_k
 from stylist.agent.router import RouteContext, RouteHint
 from stylist.errors import StylistError, ToolInputError
+from stylist.fashion.brief import extract_k
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool

@@ -1,6 +1,6 @@
 """Turn a request in words ("summer wedding guest, earthy colours") into assembly constraints.
 
-The reading itself is the agent's (:mod:`stylist.agent.extract`), so the router, the search tool
+The reading itself is the shared brief reader (:mod:`stylist.fashion.brief`), so the router, the search tool
 and outfit assembly agree on one interpretation; this module only widens occasion words to the
 tags catalogues use and keeps what assembly needs in one typed record.
 """
@@ -11,8 +11,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from stylist.agent.extract import (
-    COLOUR_GROUPS,
+from stylist.fashion.brief import (
     _word_re,
     clean_query,
     extract_colours,
@@ -23,6 +22,7 @@ from stylist.agent.extract import (
     extract_slots,
     normalise,
 )
+from stylist.fashion.words import COLOUR_GROUPS
 from stylist.index.schema import Gender, Slot
 
 #: Occasion tag -> the tags that also serve it. ("office" needs no entry: the extractor already
