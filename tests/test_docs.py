@@ -1,0 +1,217 @@
+"""The README and docs/ stay readable and true: links resolve, commands exist, the README stays short.
+
+Checks every relative link and #anchor in README.md and docs/*.md (anchors as GitHub renders
+headings), that README.md stays under 15,000 characters, and that every ``stylist …`` command
+shown in a code block or an inline code span names real subcommands and options of the CLI.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import typer
+
+from stylist.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+README_LIMIT = 15_000
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
+
+FENCE = re.compile(r"^(```|~~~)")
+LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)")
+INLINE_CODE = re.compile(r"`([^`]+)`")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a Markdown page, with whether it sits inside a fenced block (and its language)."""
+
+    number: int
+    text: str
+    fence: str | None  # None outside a fence, else the fence's language ("" when none is given)
+
+
+def lines_of(text: str) -> list[Line]:
+    out: list[Line] = []
+    fence: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        match = FENCE.match(raw.strip())
+        if match:
+            fence = raw.strip()[3:].strip().lower() if fence is None else None
+            continue
+        out.append(Line(number, raw, fence))
+    return out
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: link text kept, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(text: str) -> set[str]:
+    seen: dict[str, int] = {}
+    found: set[str] = set()
+    for line in lines_of(text):
+        match = HEADING.match(line.text) if line.fence is None else None
+        if not match:
+            continue
+        base = slug(match.group(2))
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        found.add(base if count == 0 else f"{base}-{count}")
+    return found
+
+
+def broken_links(page: Path) -> list[str]:
+    """Every relative link or anchor in `page` that does not resolve, as 'page:line: target (why)'."""
+    problems: list[str] = []
+    for line in lines_of(page.read_text(encoding="utf-8")):
+        if line.fence is not None:
+            continue
+        prose = INLINE_CODE.sub("", line.text)
+        for target in LINK.findall(prose):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # http:, https:, mailto: …
+                continue
+            path_part, _, anchor = target.partition("#")
+            file = (page.parent / path_part).resolve() if path_part else page
+            where = f"{page.relative_to(ROOT)}:{line.number}: {target}"
+            if not file.exists():
+                problems.append(f"{where} (no such file)")
+            elif anchor and file.suffix == ".md" and anchor not in anchors(file.read_text(encoding="utf-8")):
+                problems.append(f"{where} (no heading with anchor #{anchor})")
+    return problems
+
+
+def test_readme_stays_short() -> None:
+    size = len(README.read_text(encoding="utf-8"))
+    assert size < README_LIMIT, (
+        f"README.md has {size} characters; keep it under {README_LIMIT} (move depth to docs/)"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_resolve(page: Path) -> None:
+    assert broken_links(page) == []
+
+
+def test_link_checker_catches_broken_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    (tmp_path / "other.md").write_text("# Other page\n## Scaling out: `chroma`\n", encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Title\n[ok](other.md#scaling-out-chroma) [ok](#title) [web](https://example.com/x)\n"
+        "[gone](missing.md) [bad anchor](other.md#nope) `[in code](missing2.md)`\n"
+        "```bash\n# not a heading\n[in a fence](missing3.md)\n```\n[no anchor](#not-a-heading)\n",
+        encoding="utf-8",
+    )
+    assert broken_links(page) == [
+        "page.md:3: missing.md (no such file)",
+        "page.md:3: other.md#nope (no heading with anchor #nope)",
+        "page.md:8: #not-a-heading (no heading with anchor #not-a-heading)",
+    ]
+
+
+def test_slugs_follow_github() -> None:
+    assert slug("Large catalogues: `--fast`") == "large-catalogues---fast"
+    assert slug("Embedding it: HTTP (OpenAI-compatible), MCP and Python") == (
+        "embedding-it-http-openai-compatible-mcp-and-python"
+    )
+    assert anchors("# A\n## A\n") == {"a", "a-1"}
+
+
+# ---------------------------------------------------------------- commands shown in the docs
+
+
+def shown_commands(page: Path) -> list[tuple[int, list[str]]]:
+    """Token lists of every `stylist …` invocation in shell blocks and inline code spans of `page`."""
+    found: list[tuple[int, list[str]]] = []
+    for line in lines_of(page.read_text(encoding="utf-8")):
+        if line.fence is None:
+            snippets = [s for s in INLINE_CODE.findall(line.text) if re.match(r"^(\S+/)?stylist\s", s)]
+        elif line.fence in ("", "bash", "sh", "shell", "console"):
+            snippets = [re.split(r"\s#", line.text, maxsplit=1)[0]]
+        else:
+            continue
+        for snippet in snippets:
+            for segment in re.split(r"&&|;|\|(?!\S)", snippet):
+                try:
+                    tokens = shlex.split(segment.replace("\\$", "$"))
+                except ValueError:
+                    tokens = segment.split()
+                starts = [
+                    i for i, tok in enumerate(tokens) if tok == "stylist" or tok.endswith("/bin/stylist")
+                ]
+                if starts:
+                    found.append((line.number, tokens[starts[0] + 1 :]))
+    return found
+
+
+@functools.cache
+def cli() -> typer.core.TyperGroup:
+    return typer.main.get_command(app)
+
+
+def check_command(tokens: list[str]) -> str | None:
+    """Why `stylist TOKENS` names a command or option the CLI lacks, else None."""
+    command = cli()
+    path = ["stylist"]
+    positional_seen = False
+    skip_value = False
+    for raw in tokens:
+        token = raw.strip("[]()")
+        if skip_value or token in ("", "\\", "|", "…", "...") or token.startswith("<"):
+            skip_value = False
+            continue
+        if token.startswith("-") and len(token) > 1 and not token[1:2].isdigit():
+            name = token.split("=", 1)[0]
+            options = {opt: p for p in command.params for opt in (*p.opts, *p.secondary_opts)}
+            if name not in options and name not in ("--help", "-h"):
+                return f"{' '.join(path)} has no option {name}"
+            param = options.get(name)
+            skip_value = param is not None and not getattr(param, "is_flag", False) and "=" not in token
+            continue
+        subcommands = getattr(command, "commands", None)
+        if subcommands is not None and not positional_seen:
+            alternatives = token.replace("\\", "").split("|")  # `show\|set\|like` in a table cell
+            if len(alternatives) == 1 and token in subcommands:
+                command = subcommands[token]
+                path.append(token)
+                continue
+            if len(alternatives) > 1 and all(name in subcommands for name in alternatives):
+                return None  # several subcommands at once: their options are not shown
+            if token.isupper():
+                return None  # a placeholder such as COMMAND
+            if not getattr(command, "invoke_without_command", False):
+                return f"{' '.join(path)} has no subcommand {token!r}"
+        positional_seen = True
+    return None
+
+
+def test_command_checker_catches_bad_commands() -> None:
+    assert check_command(["search", "red dress", "--max-price", "50", "-k", "5"]) is None
+    assert check_command(["trends", "--by", "colour", "--top", "5"]) is None
+    assert check_command(["trends", "series", "colour", "sage", "--horizon", "3m"]) is None
+    assert check_command(["--set", "llm.backend=none", "ask", "hi"]) is None
+    assert check_command(["serach", "red"]) == "stylist has no subcommand 'serach'"
+    assert check_command(["search", "red", "--price", "5"]) == "stylist search has no option --price"
+    assert check_command(["ask", "--set", "llm.backend=none", "hi"]) == "stylist ask has no option --set"
+    assert check_command(["index", "rebuild"]) == "stylist index has no subcommand 'rebuild'"
+    assert check_command(["profile", "show\\|like"]) is None
+    assert check_command(["profile", "show\\|lick"]) == "stylist profile has no subcommand 'show\\\\|lick'"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shown_commands_exist(page: Path) -> None:
+    commands = shown_commands(page)
+    problems = [f"line {number}: {why}" for number, tokens in commands if (why := check_command(tokens))]
+    assert problems == []
+    if page == README:
+        assert len(commands) >= 10  # the main commands are shown and checked
