@@ -1,8 +1,9 @@
 """The README and docs/ stay readable and true: links resolve, commands exist, the README stays short.
 
 Checks every relative link and #anchor in README.md and docs/*.md (anchors as GitHub renders
-headings), that README.md stays under 15,000 characters, and that every ``stylist …`` command
-shown in a code block or an inline code span names real subcommands and options of the CLI.
+headings), that README.md stays under 15,000 characters, that every ``stylist …`` command shown
+in a code block or an inline code span names real subcommands and options of the CLI, and that
+every setting named (``llm.backend``, ``--set embed.x=…``, ``STYLIST_LLM__MODEL``) exists.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 import typer
 
 from stylist.cli import app
+from stylist.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -215,3 +217,50 @@ def test_shown_commands_exist(page: Path) -> None:
     assert problems == []
     if page == README:
         assert len(commands) >= 10  # the main commands are shown and checked
+
+
+# ---------------------------------------------------------------- settings named in the docs
+
+SETTING_SPAN = re.compile(r"^(?:--set\s+)?([a-z]+)\.([a-z_]+)(?:\s*=.*)?$")
+SETTING_ENV = re.compile(r"\bSTYLIST_([A-Z]+)__([A-Z_]*[A-Z])")
+FILE_SUFFIXES = {"json", "jsonl", "csv", "png", "pt", "toml", "md", "py"}
+
+
+def named_settings(text: str) -> set[tuple[str, str]]:
+    """(section, key) of every setting a page names: `llm.backend`, `--set embed.x=…`, STYLIST_LLM__MODEL."""
+    found = {(s.lower(), k.lower()) for s, k in SETTING_ENV.findall(text)}
+    for line in lines_of(text):
+        spans = INLINE_CODE.findall(line.text) if line.fence is None else []
+        for span in spans:
+            match = SETTING_SPAN.match(span.strip())
+            if match and match.group(1) in Settings.model_fields and match.group(2) not in FILE_SUFFIXES:
+                found.add((match.group(1), match.group(2)))
+    return found
+
+
+def unknown_settings(text: str) -> list[str]:
+    problems = []
+    for section, key in sorted(named_settings(text)):
+        field = Settings.model_fields.get(section)
+        model = getattr(field, "annotation", None) if field else None
+        if not isinstance(model, type) or key not in getattr(model, "model_fields", {}):
+            problems.append(f"{section}.{key}")
+    return problems
+
+
+def test_settings_checker_catches_unknown_settings() -> None:
+    text = (
+        "`llm.backend` `--set embed.text_weight=0.5` `outfits.jsonl` STYLIST_INDEX__CHROMA_URL `llm.colour`"
+    )
+    assert named_settings(text) == {
+        ("llm", "backend"),
+        ("embed", "text_weight"),
+        ("index", "chroma_url"),
+        ("llm", "colour"),
+    }
+    assert unknown_settings(text + " STYLIST_LLM__NOPE=1") == ["llm.colour", "llm.nope"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_settings_exist(page: Path) -> None:
+    assert unknown_settings(page.read_text(encoding="utf-8")) == []
