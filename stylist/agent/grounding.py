@@ -25,7 +25,14 @@ _BUDGET_BEFORE = re.compile(
     r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|about|between|and|than|to|your)\s*$",
     re.IGNORECASE,
 )
-_BUDGET_AFTER = re.compile(r"^\s*(budget|limit|or less|max|cap)\b", re.IGNORECASE)
+# Used as ``.match`` at a price's end (never whitespace); ``(?<!\s)`` keeps a scan linear too.
+_BUDGET_AFTER = re.compile(r"(?<!\s)\s*(budget|limit|or less|max|cap)\b", re.IGNORECASE)
+#: How far before a price or an id its context words are looked for: searching the whole line
+#: before each of them is quadratic in the line's length.
+_CONTEXT_CHARS = 64
+_PRICE_CONTEXT = re.compile(r"(\$|€|£|usd|price|budget|under|size)\s*$", re.IGNORECASE)
+_TITLE_PAIR = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+")
+_CURRENCY_AFTER_SEPARATOR = re.compile(r"[\-—–:(]\s*(\$|€|£)")
 _CLAUSE = re.compile(r"[;.!?]|,\s|\s[-—–]\s|\bwith\b|\bpaired\b|\bpair it\b|\bwould go\b")
 
 
@@ -96,30 +103,38 @@ class Grounder:
         """(grounded mentions as (position, id), invented id tokens) in ``line``."""
         found: list[tuple[int, str]] = []
         invented: list[str] = []
+        at: set[int] = set()  # positions in ``found``: a set, so a line of many mentions stays linear
+        invented_set: set[str] = set()
         for m in _BRACKET_ID.finditer(line):
             gid = self._lookup(m.group(1))
             if gid:
                 found.append((m.start(), gid))
+                at.add(m.start())
             elif self._looks_like_id(m.group(1)) or re.search(r"\d", m.group(1)):
                 invented.append(m.group(1))
+                invented_set.add(m.group(1))
         for m in _LABELLED_ID.finditer(line):
             gid = self._lookup(m.group(1))
             if gid:
                 found.append((m.start(), gid))
-            elif self._looks_like_id(m.group(1)) and m.group(1) not in invented:
+                at.add(m.start())
+            elif self._looks_like_id(m.group(1)) and m.group(1) not in invented_set:
                 invented.append(m.group(1))
+                invented_set.add(m.group(1))
         for m in re.finditer(r"(?<![\w$€£.\-])([A-Za-z0-9][\w\-]{2,63})(?![\w\-])", line):
             token = m.group(1)
             gid = self._lookup(token)
-            if gid and not any(p == m.start() - 1 for p, _ in found):
+            if gid and m.start() - 1 not in at:
                 found.append((m.start(), gid))
+                at.add(m.start())
             elif (
                 not gid
-                and token not in invented
+                and token not in invented_set
                 and self._looks_like_id(token)
                 and not _is_price_context(line, m.start())
             ):
                 invented.append(token)
+                invented_set.add(token)
         low = line.lower()
         by_id = sorted(found)
         for title, gid in self._titles:
@@ -134,9 +149,11 @@ class Grounder:
                 )
         found.sort()
         unique: list[tuple[int, str]] = []
+        named: set[str] = set()
         for pos, gid in found:
-            if gid not in [g for _, g in unique]:
+            if gid not in named:
                 unique.append((pos, gid))
+                named.add(gid)
         return unique, invented
 
     def check_line(self, line: str) -> str | None:
@@ -145,7 +162,8 @@ class Grounder:
         prices = [
             m
             for m in _PRICE.finditer(line)
-            if not _BUDGET_BEFORE.search(line[: m.start()]) and not _BUDGET_AFTER.search(line[m.end() :])
+            if not _BUDGET_BEFORE.search(line, max(0, m.start() - _CONTEXT_CHARS), m.start())
+            and not _BUDGET_AFTER.match(line, m.end())
         ]
         if invented or (prices and not found and _looks_like_item_line(line)):
             self.report.invented.append(", ".join(invented) if invented else line.strip()[:120])
@@ -226,7 +244,7 @@ def _format_price(price: float, m: re.Match[str]) -> str:
 
 
 def _is_price_context(line: str, pos: int) -> bool:
-    return bool(re.search(r"(\$|€|£|usd|price|budget|under|size)\s*$", line[:pos], re.IGNORECASE))
+    return bool(_PRICE_CONTEXT.search(line, max(0, pos - _CONTEXT_CHARS), pos))
 
 
 def _looks_like_item_line(line: str) -> bool:
@@ -235,5 +253,15 @@ def _looks_like_item_line(line: str) -> bool:
     return bool(
         re.match(r"^([-*•]|\d+[.)])\s", stripped)
         or "**" in stripped
-        or re.search(r"[A-Z][a-z]+ [A-Z][a-z]+.*[\-—–:(]\s*(\$|€|£)", stripped)
+        or any(_titled_price(part) for part in stripped.split("\n"))
     )
+
+
+def _titled_price(line: str) -> bool:
+    """``Title Words … - $49``: a capitalised pair, later a separator and a currency sign.
+
+    Equal to ``[A-Z][a-z]+ [A-Z][a-z]+.*[-—–:(]\\s*[$€£]`` without its ``.*``, which backtracks
+    from every capitalised pair (quadratic); the first pair is the one with the most line after it.
+    """
+    pair = _TITLE_PAIR.search(line)
+    return pair is not None and _CURRENCY_AFTER_SEPARATOR.search(line, pair.end()) is not None

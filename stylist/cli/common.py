@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -114,9 +115,18 @@ def print_json(obj: Any) -> None:
 
 
 def fail(exc: StylistError) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
-    if exc.hint:
-        err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+    """Print the error (and its hint) on stderr and exit with the error's code.
+
+    On a terminal rich colours it; to a pipe or a file it is written plain and never wrapped,
+    so a long path stays on one line for whatever reads it (rich would wrap at 80 columns).
+    """
+    if err_console.is_terminal:
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, markup=True)
+        if exc.hint:
+            err_console.print(f"[yellow]hint:[/] {escape(exc.hint)}", highlight=False)
+    else:
+        sys.stderr.write(f"error: {exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""))
+        sys.stderr.flush()
     raise SystemExit(exc.exit_code)
 
 

@@ -21,7 +21,9 @@ from stylist.fashion.words import (
     SLOT_WORDS,
 )
 
-_NUM = r"\$?\s?(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
+# The number starts where its digits start (``(?<!\d)``): unanchored, ``\d+`` would be tried from
+# every digit of a long run, quadratic in its length (benchmarks/regex_redos.py).
+_NUM = r"\$?\s?(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
 _MAX_PATTERNS = [
     rf"\b(?:under|below|less than|cheaper than|lower than|max(?:imum)?|at most|up to|no more than|within|not over|<=?)\s*{_NUM}",
     rf"\bbudget(?: of| is| around| about|:)?\s*{_NUM}",

@@ -12,25 +12,11 @@ from stylist.errors import StylistError, ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.base import Tool
 from stylist.tools.outfits.schemas import AssembledOutfit
+from stylist.tools.recognise.paths import image_path_in
 from stylist.tools.recognise.recogniser import Recogniser, Recognition, default_checkpoint
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
-
-_IMAGE_PATH = re.compile(
-    r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""",
-    re.I,
-)
-
-
-def image_path_in(text: str) -> str | None:
-    """The first picture path in a message ("what is this? ~/photos/shirt.jpg")."""
-    match = _IMAGE_PATH.search(text)
-    if not match:
-        return None
-    path = next(g for g in match.groups() if g)
-    return path.rstrip(".,;:!?)")
-
 
 _GOES_WITH = re.compile(
     r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I

@@ -1,0 +1,225 @@
+"""Every regular expression that runs on user text, timed on 100,000-character adversarial inputs.
+
+A regex that backtracks (``\\S+\\.jpg`` over a long word) costs time quadratic in the message
+length, so one long chat message can hold a server core for minutes. This script times each
+target at 10,000 and 100,000 characters for every adversarial input and reports the worst: a
+linear target takes about 10x longer at 10x the length, a quadratic one about 100x.
+
+Targets: the router (every tool's routing hooks: extract, applies, score, refine, plus the
+search extractor), the filter extractors, the picture-path finder, the grounding check (it reads
+model output, which may quote the user) and every module-level compiled pattern of the modules
+that read chat text. The regex the picture-path finder replaced is timed too, as the reference
+("before"), at 20,000 characters only.
+
+    python benchmarks/regex_redos.py            # table on stdout, JSON in benchmarks/results/
+    python benchmarks/regex_redos.py --quick    # 2,000 / 20,000 characters
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import machine, print_table, write_results  # noqa: E402
+
+#: Repeated to the wanted length: runs of one class, near-misses of paths, prices, ids, JSON.
+UNITS = [
+    "a",
+    " ",
+    "a ",
+    "a.",
+    '"',
+    "'",
+    "\"a'",
+    "1",
+    "$1 ",
+    "1.",
+    "Ab Cd ",
+    "Ab Cd - ",
+    "x.jpg",
+    ".jpgx",
+    "a.jpg ",
+    "-",
+    "a-1_",
+    "\n",
+    "é",
+    "under $",
+    "between 1 and ",
+    "size ",
+    "what is this ",
+    "i like ",
+    "not ",
+    "top 1",
+    '{"a":',
+    ",",
+    "#",
+    "sku-12 ",
+    "sku-1 ",
+    "Olive linen shirt $12 ",
+    "Ab Cd $1 - ",
+    "x9-7 ",
+    "BLK-",
+    "the ",
+    "navy blue ",
+]
+
+#: Modules whose compiled patterns see chat text (the user's message or the model's answer).
+MODULES = [
+    "stylist.fashion.brief",
+    "stylist.fashion.words",
+    "stylist.agent.router",
+    "stylist.agent.toolroutes",
+    "stylist.agent.grounding",
+    "stylist.agent.loop",
+    "stylist.agent.context",
+    "stylist.vocab",
+    "stylist.profiles.statements",
+    "stylist.llm.toolcalls",
+    "stylist.tools.recognise.tool",
+    "stylist.tools.recognise.paths",
+    "stylist.tools.copykit.grounding",
+    "stylist.tools.copykit.facts",
+    "stylist.tools.outfits.brief",
+    "stylist.tools.outfits.attributes",
+    "stylist.tools.designs.brief",
+    "stylist.tools.trends.text",
+    "stylist.index.slots",
+    "stylist.index.lexicon",
+]
+
+OLD_IMAGE_PATH = re.compile(
+    r"""(?:"([^"]+\.(?:jpe?g|png|webp|bmp|gif))"|'([^']+\.(?:jpe?g|png|webp|bmp|gif))'|(\S+\.(?:jpe?g|png|webp|bmp|gif)))(?![\w])""",
+    re.I,
+)
+
+
+def targets() -> dict[str, Callable[[str], Any]]:
+    """Name -> a callable over one message."""
+    from stylist.fashion.brief import clean_query, extract_filters
+    from stylist.agent.grounding import Grounder
+    from stylist.agent.items import SeenItem
+    from stylist.agent.router import RouteContext, Router, search_arguments
+    from stylist.config import load_settings
+    from stylist.runtime import Runtime
+    from stylist.tools.recognise.paths import image_path_in
+    from stylist.tools.registry import build_registry
+
+    registry = build_registry(Runtime(load_settings()))
+    context = RouteContext(
+        last_call=("search_garments", {"query": "linen shirt", "max_price": 80}),
+        last_items=[{"id": "sku-1", "title": "Olive linen shirt", "price": 49.0}],
+        user_id="ana",
+    )
+    router = Router(registry)
+    grounder = Grounder(
+        {"sku-1": SeenItem(id="sku-1", title="Olive linen shirt", price=49.0, colours=["olive"])}
+    )
+    found: dict[str, Callable[[str], Any]] = {
+        "router.route": lambda t: router.route(t, context),
+        "router.search_arguments": lambda t: search_arguments(t, context),
+        "brief.extract_filters": extract_filters,
+        "brief.clean_query": clean_query,
+        "recognise.image_path_in": image_path_in,
+        "grounding.check_line": grounder.check_line,
+    }
+    for tool in registry:
+        hint = getattr(tool, "routing", None)
+        if hint is None:
+            continue
+        for hook in ("extract", "applies", "score"):
+            fn = getattr(hint, hook)
+            if fn is not None:
+                found[f"{tool.name}.{hook}"] = lambda t, fn=fn: fn(t, context)
+        if hint.refine is not None:
+            found[f"{tool.name}.refine"] = lambda t, fn=hint.refine: fn(t, {"query": "x"}, context)
+        for i, pattern in enumerate(hint.patterns):
+            compiled = re.compile(pattern)
+            found[f"{tool.name}.patterns[{i}]"] = lambda t, p=compiled: p.findall(t.lower())
+    for module_name in MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # a module another change moved: its patterns are found where it went
+            continue
+        for attr, value in vars(module).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                found[f"{module_name.split('.', 1)[1]}.{attr}"] = lambda t, p=value: p.findall(t)
+    return found
+
+
+def timed(fn: Callable[[str], Any], text: str) -> float:
+    start = time.perf_counter()
+    fn(text)
+    return time.perf_counter() - start
+
+
+def measure(name: str, fn: Callable[[str], Any], small: int, large: int, guard_s: float) -> dict[str, Any]:
+    """The worst adversarial input for ``fn``: its time at both lengths and their ratio."""
+    worst: dict[str, Any] | None = None
+    for unit in UNITS:
+        short = (unit * (small // len(unit) + 1))[:small]
+        t_small = timed(fn, short)
+        if t_small > guard_s:  # quadratic already: 100x more would hold the machine for minutes
+            row = {"unit": unit, "t_small_s": t_small, "t_large_s": None, "ratio": None, "skipped": True}
+        else:
+            long = (unit * (large // len(unit) + 1))[:large]
+            t_large = timed(fn, long)
+            row = {
+                "unit": unit,
+                "t_small_s": t_small,
+                "t_large_s": t_large,
+                "ratio": t_large / max(t_small, 1e-6),
+                "skipped": False,
+            }
+        key = row["t_large_s"] if row["t_large_s"] is not None else t_small * (large / small) ** 2
+        if worst is None or key > worst["_key"]:
+            worst = {**row, "_key": key}
+    assert worst is not None
+    estimate = worst.pop("_key")
+    # Linear: ~10x at 10x the length (timer noise below 0.1 s). Quadratic: ~100x.
+    linear = not worst["skipped"] and (estimate < 0.1 or worst["ratio"] < 30) and estimate < 2.0
+    return {"target": name, **worst, "worst_large_s": estimate, "linear": linear}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="2,000 / 20,000 characters")
+    parser.add_argument("--only", default="", help="only targets whose name contains this")
+    args = parser.parse_args()
+    small, large = (2_000, 20_000) if args.quick else (10_000, 100_000)
+    rows = [
+        measure(name, fn, small, large, guard_s=0.3)
+        for name, fn in sorted(targets().items())
+        if args.only in name
+    ]
+    reference = {
+        "target": "BEFORE: recognise._IMAGE_PATH (old regex)",
+        "unit": "a",
+        "length": 20_000,
+        "t_s": timed(OLD_IMAGE_PATH.search, "a" * 20_000),
+    }
+    print_table(
+        [{**r, "unit": repr(r["unit"])} for r in rows],
+        ["target", "unit", "t_small_s", "t_large_s", "ratio", "worst_large_s", "linear"],
+    )
+    print(f"\nlengths: {small:,} and {large:,} characters; {len(UNITS)} adversarial inputs per target")
+    print(f"reference: the replaced picture-path regex takes {reference['t_s']:.2f} s on 20,000 x 'a'")
+    bad = [r["target"] for r in rows if not r["linear"]]
+    print("super-linear:", ", ".join(bad) if bad else "none")
+    path = write_results(
+        "regex_redos" + ("_quick" if args.quick else ""),
+        {"machine": machine(), "lengths": [small, large], "rows": rows, "reference": reference, "bad": bad},
+    )
+    print(f"wrote {path}")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
