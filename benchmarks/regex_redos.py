@@ -103,11 +103,11 @@ OLD_IMAGE_PATH = re.compile(
 
 def targets() -> dict[str, Callable[[str], Any]]:
     """Name -> a callable over one message."""
-    from stylist.fashion.brief import clean_query, extract_filters
     from stylist.agent.grounding import Grounder
     from stylist.agent.items import SeenItem
     from stylist.agent.router import RouteContext, Router, search_arguments
     from stylist.config import load_settings
+    from stylist.fashion.brief import clean_query, extract_filters
     from stylist.runtime import Runtime
     from stylist.tools.recognise.paths import image_path_in
     from stylist.tools.registry import build_registry
