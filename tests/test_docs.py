@@ -3,7 +3,8 @@
 Checks every relative link and #anchor in README.md and docs/*.md (anchors as GitHub renders
 headings), that README.md stays under 15,000 characters, that every ``stylist …`` command shown
 in a code block or an inline code span names real subcommands and options of the CLI, and that
-every setting named (``llm.backend``, ``--set embed.x=…``, ``STYLIST_LLM__MODEL``) exists.
+every setting named (``llm.backend``, ``--set embed.x=…``, ``STYLIST_LLM__MODEL``) exists, and that
+every project file named in a code span (``tools/registry.py``) exists.
 """
 
 from __future__ import annotations
@@ -264,3 +265,32 @@ def test_settings_checker_catches_unknown_settings() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_named_settings_exist(page: Path) -> None:
     assert unknown_settings(page.read_text(encoding="utf-8")) == []
+
+
+# ---------------------------------------------------------------- project files named in the docs
+
+PROJECT_FILE = re.compile(
+    r"^(?:stylist|tools|index|tui|tests|benchmarks|scripts)/[\w/.-]+\.(?:py|pt|sh|jsonl|tcss)$"
+)
+
+
+def missing_files(text: str) -> list[str]:
+    """Project files a page names in code spans (`tools/registry.py`) that do not exist."""
+    named = {
+        span
+        for line in lines_of(text)
+        if line.fence is None
+        for span in INLINE_CODE.findall(line.text)
+        if PROJECT_FILE.match(span) and not span.startswith("benchmarks/results/")
+    }
+    return sorted(name for name in named if not (ROOT / name).is_file())
+
+
+def test_file_checker_catches_missing_files() -> None:
+    text = "`tools/registry.py` and `tools/gone.py`; `benchmarks/results/x.jsonl`; `$HOME/a.py`\n```\n`tui/x.py`\n```"
+    assert missing_files(text) == ["tools/gone.py"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_files_exist(page: Path) -> None:
+    assert missing_files(page.read_text(encoding="utf-8")) == []
