@@ -19,7 +19,7 @@ from stylist.index.build import build_index
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Gender, Slot
 from stylist.index.store import CatalogueIndex, IndexLayout
-from stylist.index.store import catalogue_index as ci_module
+from stylist.index.store import scoring as scoring_module
 from stylist.index.store.filtering import FilterArrays
 from tests.fakes import HashingTextEmbedder, MeanColourImageEmbedder
 from tests.sample_catalogue import sample_garments
@@ -215,7 +215,7 @@ def test_rare_filter_still_returns_k_via_ann_overfetch(settings, embedder, monke
     build_index(settings, embedder, garments=sample_garments())
     index = reopen(settings, embedder)
     assert index.faiss_kind == kind
-    monkeypatch.setattr(ci_module, "EXACT_SUBSET_MAX", 0)  # force the ANN over-fetch path
+    monkeypatch.setattr(scoring_module, "EXACT_SUBSET_MAX", 0)  # force the ANN over-fetch path
     hits = index.search("navy cotton shirt", filters=SearchFilters(brands=["Rarebrand"]), k=3)
     assert sorted(g.id for g, _ in hits) == ["rare-0", "rare-1", "rare-2"]
     hits = index.search("navy cotton shirt", filters=SearchFilters(brands=["Rarebrand"]), k=10)
