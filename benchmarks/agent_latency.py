@@ -53,12 +53,12 @@ class Timer:
 
     def install(self, agent: Any) -> None:
         timer = self
-        original_invoke = agent._invoke
-        original_answer = agent._answer_with_model
+        original_invoke = agent.selector._invoke
+        original_answer = agent.answerer._stream
 
-        def invoke(runnable: Any, messages: Any, deadline: float) -> Any:
+        def invoke(runnable: Any, messages: Any, trace: Any) -> Any:
             t0, c0 = time.perf_counter(), time.process_time()
-            ai = original_invoke(runnable, messages, deadline)
+            ai = original_invoke(runnable, messages, trace)
             usage = getattr(ai, "usage_metadata", None) or {}
             timer.events.append(
                 {
@@ -91,8 +91,8 @@ class Timer:
                 }
             )
 
-        agent._invoke = invoke
-        agent._answer_with_model = answer
+        agent.selector._invoke = invoke
+        agent.answerer._stream = answer
 
 
 def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: Path) -> dict[str, Any]:

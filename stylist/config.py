@@ -104,6 +104,12 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(4, ge=1, le=20)
     """Tool-calling steps per turn before the agent must answer."""
+    model_workers: int = Field(2, ge=1, le=64)
+    """Threads that run model calls under the turn's deadline (one runtime-wide pool). A call that
+    overran its deadline keeps its thread until it returns."""
+    tool_workers: int = Field(4, ge=1, le=64)
+    """Threads that run tool calls under the turn's deadline (one runtime-wide pool, separate
+    from the model's, so an overrunning model call never queues the tools of later turns)."""
     device: str = "auto"
     """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
     constrained_decoding: bool = True

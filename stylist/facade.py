@@ -97,13 +97,19 @@ class Stylist:
             from stylist.agent.loop import Agent
 
             model = self._chat_model()
-            self._agent = Agent(self.registry, self.runtime.settings.llm, model, backend=self.backend)
+            self._agent = Agent(
+                self.registry,
+                self.runtime.settings.llm,
+                model,
+                backend=self.backend,
+                pools=self.runtime.pools,
+            )
         return self._agent
 
     def _router_agent(self) -> Agent:
         from stylist.agent.loop import Agent
 
-        return Agent(self.registry, self.runtime.settings.llm, None, backend="none")
+        return Agent(self.registry, self.runtime.settings.llm, None, backend="none", pools=self.runtime.pools)
 
     # -- chatting ---------------------------------------------------------------------------------
     def new_conversation(self, user_id: str | None = None, conversation_id: str | None = None) -> str:
@@ -127,7 +133,7 @@ class Stylist:
         self, message: str, conversation_id: str | None = None, user_id: str | None = None
     ) -> Iterator[ChatEvent]:
         """Events of one turn: tool started/finished, tokens, items, then ``Done`` or ``Error``."""
-        from stylist.agent.loop import TurnContext
+        from stylist.agent.state import TurnContext
 
         try:
             message = (message or "").strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from stylist.config import Settings, load_settings
@@ -18,6 +20,28 @@ if TYPE_CHECKING:
     from stylist.index.store.catalogue_index import CatalogueIndex
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkerPools:
+    """The threads that run model and tool calls with a deadline. Separate pools: a model call
+    that overran its deadline keeps running in its thread, and must not leave the tools of later
+    turns queued behind it."""
+
+    model: ThreadPoolExecutor
+    tools: ThreadPoolExecutor
+
+    @classmethod
+    def sized(cls, model_workers: int, tool_workers: int) -> WorkerPools:
+        return cls(
+            model=ThreadPoolExecutor(max_workers=model_workers, thread_name_prefix="stylist-model"),
+            tools=ThreadPoolExecutor(max_workers=tool_workers, thread_name_prefix="stylist-tool"),
+        )
+
+    def shutdown(self) -> None:
+        """Stop taking work; calls still running finish in their threads."""
+        self.model.shutdown(wait=False, cancel_futures=True)
+        self.tools.shutdown(wait=False, cancel_futures=True)
 
 
 class Runtime:
@@ -44,6 +68,12 @@ class Runtime:
             return make_chat_model(self.settings.llm, self.settings.models_dir)
 
         return self.service("chat_model", factory)
+
+    @property
+    def pools(self) -> WorkerPools:
+        """The thread pools of agent turns, sized by ``llm.model_workers`` and ``llm.tool_workers``."""
+        llm = self.settings.llm
+        return self.service("pools", lambda: WorkerPools.sized(llm.model_workers, llm.tool_workers))
 
     def has(self, name: str) -> bool:
         """Whether ``name`` was already created or injected (nothing is loaded to answer)."""

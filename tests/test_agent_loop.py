@@ -9,7 +9,7 @@ from fakes_agent import FakeCatalogueIndex, ScriptedChatModel, _g, fake_garments
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel
 
-from stylist.agent.loop import COMMENT_MAX_TOKENS
+from stylist.agent.policy import COMMENT_MAX_TOKENS
 from stylist.agent.router import RouteHint
 from stylist.errors import IndexNotBuiltError
 from stylist.events import Done, Item, Token, ToolFinished, ToolStarted

@@ -184,7 +184,8 @@ class DrawPicture(Tool):
 
 
 def test_any_tool_output_with_images_reaches_the_reply():
-    from stylist.agent.loop import Agent, TurnContext
+    from stylist.agent.loop import Agent
+    from stylist.agent.state import TurnContext
     from stylist.tools.registry import ToolRegistry
 
     paths = ["/tmp/a.png", "/tmp/b.png"]

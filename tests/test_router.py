@@ -174,9 +174,9 @@ def test_router_knows_only_registered_tools():
 
 
 def test_any_garment_noun_makes_a_plain_search_unambiguous(router):
-    from stylist.agent.loop import _unambiguous
+    from stylist.agent.select import unambiguous
 
     for message in ("what coats do you have", "any cardigans?", "loafers please"):
         decision = router.route(message, RouteContext())
         assert decision.tool == "search_garments", message
-        assert _unambiguous(router.scores(message, RouteContext()), decision.tool), message
+        assert unambiguous(router.scores(message, RouteContext()), decision.tool), message

@@ -1,0 +1,261 @@
+"""The selection step: which tool calls to make next.
+
+The model sees the tools (bound to it) and may only choose calls. Its calls are validated against
+each tool's pydantic schema, repaired once with the validation error shown to the model (when the
+policy allows), and otherwise replaced by the deterministic router. Where the router is sure (a
+follow-up, small talk, an unambiguous keyword match) the policy may skip the model altogether.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+
+from stylist.agent import prompts
+from stylist.agent.adapters import langchain_tools
+from stylist.agent.context import history_messages
+from stylist.agent.policy import Policy
+from stylist.agent.router import PATTERN_WEIGHT, RouteContext, RouteDecision, Router
+from stylist.agent.state import Call, TurnContext
+from stylist.agent.trace import TurnTrace
+from stylist.config import LLMSettings
+from stylist.errors import LLMError, ToolInputError
+from stylist.tools.registry import ToolRegistry
+
+log = logging.getLogger(__name__)
+
+
+class Selector:
+    """Chooses a step's calls: router shortcuts, then the model with repair, then the router."""
+
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        settings: LLMSettings,
+        policy: Policy,
+        model: Any | None,
+        router: Router,
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        self.registry = registry
+        self.settings = settings
+        self.policy = policy
+        self.model = model
+        self.router = router
+        self.pool = pool
+        self._bound: dict[tuple[str, ...], Any] = {}
+
+    def select(
+        self, message: str, ctx: TurnContext, done: list[Call], step: int, model_ok: bool, trace: TurnTrace
+    ) -> tuple[list[Call], bool]:
+        """The calls to make in this step and whether the model is still usable."""
+        route_ctx = route_context(ctx)
+        if step == 0:
+            shortcut = self._shortcut(message, route_ctx, trace)
+            if shortcut is not None:
+                calls, usable = shortcut
+                return calls, model_ok and usable
+        if not model_ok or self.model is None:
+            if step > 0:
+                return [], model_ok
+            decision = self.router.route(message, route_ctx)
+            trace.route.append("router" if decision.tool else "router:none")
+            return self._router_calls(decision, "router"), model_ok
+        messages = self._messages(message, ctx, done)
+        names = self._tools_for(message, route_ctx)
+        try:
+            ai = self._invoke(self._bound_model(names), messages, trace)
+        except Exception as exc:
+            log.warning("selection step failed: %s", exc)
+            trace.selection_error = f"{type(exc).__name__}: {exc}"
+            if step > 0:
+                return [], False
+            trace.route.append("router:model-failed")
+            return self._router_calls(self.router.route(message, route_ctx), "router"), False
+        calls, errors, attempted = self._validate(ai)
+        if errors and self.policy.repair and not trace.expired():
+            calls2, attempted2 = self._repair(ai, errors, messages, names, trace)
+            calls += calls2
+            attempted = attempted or attempted2
+        if calls:
+            trace.route.append("model")
+            return calls, model_ok
+        if step > 0:
+            return [], model_ok
+        decision = self.router.route(message, route_ctx)
+        if decision.tool is not None:
+            trace.route.append("router:fallback" if attempted else "router:model-chose-none")
+            return self._router_calls(decision, "router:fallback"), model_ok
+        trace.route.append("none")
+        return [], model_ok
+
+    def _shortcut(
+        self, message: str, route_ctx: RouteContext, trace: TurnTrace
+    ) -> tuple[list[Call], bool] | None:
+        """The router's answer when it needs no model: (calls, model still usable), else ``None``."""
+        decision = self.router.route(message, route_ctx)
+        if decision.followup:
+            trace.route.append("router:followup")
+            return self._router_calls(decision, "router:followup"), True
+        # "hi", "thanks", "tell me a joke": no tool, and no 25 s wait for the model to say so
+        talk = (
+            self.router.small_talk(message, route_ctx)
+            if self.policy.small_talk and not decision.tool
+            else None
+        )
+        if talk is not None:
+            trace.route.append("router:no-tool")
+            trace.small_talk = talk
+            return [], False
+        if (
+            self.policy.router_first
+            and decision.tool is not None
+            and unambiguous(self.router.scores(message, route_ctx), decision.tool)
+        ):
+            trace.route.append("router:confident")
+            return self._router_calls(decision, "router:confident"), True
+        return None
+
+    def _repair(
+        self,
+        ai: AIMessage,
+        errors: list[str],
+        messages: list[BaseMessage],
+        names: tuple[str, ...],
+        trace: TurnTrace,
+    ) -> tuple[list[Call], bool]:
+        """One more try with the validation errors shown: (valid calls, whether any was attempted)."""
+        trace.route.append("repair")
+        repair = messages + [
+            AIMessage(content=_describe_attempt(ai)),
+            HumanMessage(
+                prompts.REPAIR.format(error="; ".join(errors), tools=", ".join(self.registry.tools))
+            ),
+        ]
+        try:
+            ai2 = self._invoke(self._bound_model(names), repair, trace)
+        except Exception as exc:
+            log.warning("repair step failed: %s", exc)
+            trace.selection_error = f"{type(exc).__name__}: {exc}"
+            return [], False
+        calls, _, attempted = self._validate(ai2, source="model:repaired")
+        return calls, attempted
+
+    def _router_calls(self, decision: RouteDecision, source: str) -> list[Call]:
+        if decision.tool is None:
+            return []
+        tool = self.registry.get(decision.tool)
+        try:
+            args = tool.parse_args(decision.arguments).model_dump(exclude_defaults=True, mode="json")
+        except ToolInputError as exc:
+            log.warning("router produced invalid arguments: %s", exc)
+            args = {}
+        return [Call(name=decision.tool, arguments=args, source=source)]
+
+    def _validate(self, ai: AIMessage, source: str = "model") -> tuple[list[Call], list[str], bool]:
+        """(valid calls, validation errors, whether the model attempted any call)."""
+        calls: list[Call] = []
+        errors: list[str] = []
+        raw_calls = list(getattr(ai, "tool_calls", None) or [])
+        invalid = list(getattr(ai, "invalid_tool_calls", None) or [])
+        for bad in invalid:
+            errors.append(
+                f"call to {bad.get('name') or '?'} could not be parsed: {bad.get('error') or bad.get('args')}"
+            )
+        for tc in raw_calls:
+            name = self.registry.closest(str(tc.get("name") or ""))
+            if name is None:
+                errors.append(f"unknown tool {tc.get('name')!r}")
+                continue
+            try:
+                parsed = self.registry.get(name).parse_args(tc.get("args") or {})
+            except ToolInputError as exc:
+                errors.append(exc.message)
+                continue
+            arguments = parsed.model_dump(exclude_defaults=True, mode="json")
+            calls.append(Call(name=name, arguments=arguments, source=source))
+        return calls, errors, bool(raw_calls or invalid)
+
+    def _messages(self, message: str, ctx: TurnContext, done: list[Call]) -> list[BaseMessage]:
+        budget = max(256, self.settings.context_tokens // 6)
+        messages: list[BaseMessage] = [SystemMessage(prompts.SELECT_SYSTEM)]
+        messages += history_messages(ctx.turns, budget)
+        text = message
+        if ctx.last_call is not None:
+            text += "\n\n" + prompts.SELECT_CONTEXT.format(
+                name=ctx.last_call[0], arguments=json.dumps(ctx.last_call[1], default=str)
+            )
+        messages.append(HumanMessage(text))
+        if done:
+            tool_calls = [
+                {"name": c.name, "args": c.arguments, "id": c.id, "type": "tool_call"} for c in done
+            ]
+            messages.append(AIMessage(content="", tool_calls=tool_calls))
+            messages += [ToolMessage(content=c.observation(k=3), tool_call_id=c.id) for c in done]
+        return messages
+
+    def _tools_for(self, message: str, route_ctx: RouteContext) -> tuple[str, ...]:
+        names = list(self.registry.tools)
+        limit = self.policy.bound_tools
+        if limit is None or len(names) <= limit:
+            return tuple(names)
+        scores = self.router.scores(
+            message, route_ctx
+        )  # with the context: "the second one" needs the last list
+        chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][:limit]
+        default = next((n for n, h in self.router.hints.items() if h.default), None)
+        if default and default not in chosen:
+            chosen = chosen[: limit - 1] + [default]
+        return tuple(n for n in names if n in chosen) or tuple(names[:limit])
+
+    def _bound_model(self, names: tuple[str, ...]) -> Any:
+        if names not in self._bound:
+            tools = [t for t in langchain_tools(self.registry) if t.name in names]
+            self._bound[names] = self.model.bind_tools(tools, max_tokens=self.policy.selection_max_tokens)
+        return self._bound[names]
+
+    def _invoke(self, runnable: Any, messages: list[BaseMessage], trace: TurnTrace) -> AIMessage:
+        remaining = trace.remaining()
+        if remaining <= 0:
+            raise LLMError("the turn's time budget (llm.timeout_s) is spent")
+        future = self.pool.submit(runnable.invoke, messages)
+        try:
+            result = future.result(timeout=remaining)
+        except FutureTimeout:
+            raise LLMError(
+                f"the model did not answer within {self.settings.timeout_s:g} s (llm.timeout_s)"
+            ) from None
+        if not isinstance(result, AIMessage):
+            raise LLMError(f"the model returned {type(result).__name__}, not a message")
+        return result
+
+
+def route_context(ctx: TurnContext) -> RouteContext:
+    """What the router knows of the conversation: the last call and the items it showed."""
+    return RouteContext(
+        last_call=ctx.last_call,
+        last_items=[i.to_dict() for i in (ctx.turns[-1].items if ctx.turns else [])],
+        user_id=ctx.user_id,
+    )
+
+
+def unambiguous(scores: dict[str, float], tool: str) -> bool:
+    """The router's pick is a strong match (a pattern, or several keywords) well ahead of the
+    rest, or the only tool the message matches at all (a plain product search)."""
+    top = scores.get(tool, 0.0)
+    rest = max((v for n, v in scores.items() if n != tool), default=0.0)
+    return (top >= PATTERN_WEIGHT and top - rest >= 2) or (top > 0 and rest == 0)
+
+
+def _describe_attempt(ai: AIMessage) -> str:
+    parts = [ai.content if isinstance(ai.content, str) else ""]
+    for tc in getattr(ai, "tool_calls", None) or []:
+        parts.append(json.dumps({"name": tc.get("name"), "arguments": tc.get("args")}, default=str))
+    for bad in getattr(ai, "invalid_tool_calls", None) or []:
+        parts.append(f"{bad.get('name')}: {bad.get('args')}")
+    return "\n".join(p for p in parts if p) or "(no call)"
