@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the fake catalogue and the fake OpenAI server
+sys.path[:0] = [str(ROOT)]  # tests.fakes: the fake catalogue and the fake OpenAI server
 
 DATA = ROOT / "benchmarks" / "data" / "agent_requests.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
@@ -131,13 +131,11 @@ def smollm2_path() -> str | None:
 
 def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> tuple[Any, str]:
     """(Stylist, description) for ``backend``; raises RuntimeError when it cannot run here."""
-    from fakes_agent import FakeCatalogueIndex, ensure_service_properties
-
     from stylist.config import load_settings
     from stylist.facade import Stylist
     from stylist.runtime import Runtime
+    from tests.fakes.agent import FakeCatalogueIndex
 
-    ensure_service_properties()
     llm: dict[str, Any] = {"timeout_s": 120}
     services: dict[str, Any] = {}
     if catalogue == "fake":
@@ -145,7 +143,7 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
     if backend == "router":
         llm["backend"] = "none"
     elif backend == "fake-openai":
-        from fake_openai_router import FakeOpenAIServer
+        from tests.fakes.openai_router import FakeOpenAIServer
 
         url = stack.enter_context(FakeOpenAIServer())
         llm.update(backend="openai", base_url=url, model="fake", api_key="not-needed")

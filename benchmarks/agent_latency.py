@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT), str(ROOT / "benchmarks")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from _common import print_table, write_results  # noqa: E402
 
@@ -96,14 +96,12 @@ class Timer:
 
 
 def run(overrides: dict[str, Any], requests: list[dict[str, Any]], models_dir: Path) -> dict[str, Any]:
-    from fakes_agent import FakeCatalogueIndex, ensure_service_properties
-
     from stylist.config import load_settings
     from stylist.events import Done
     from stylist.facade import Stylist
     from stylist.runtime import Runtime
+    from tests.fakes.agent import FakeCatalogueIndex
 
-    ensure_service_properties()
     home = Path(tempfile.mkdtemp())
     (home / "models").symlink_to(
         models_dir.resolve(), target_is_directory=True

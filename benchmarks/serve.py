@@ -31,7 +31,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # tests.fakes
 from _common import machine, percentiles_ms, print_table, write_results  # noqa: E402
 
 KEY = "bench-key"
@@ -85,7 +85,7 @@ def start_server(
     if mode == "router":
         args += ["--llm", "none"]
     elif mode == "fake-openai":
-        from fake_openai_router import FakeOpenAIServer
+        from tests.fakes.openai_router import FakeOpenAIServer
 
         upstream = stack.enter_context(FakeOpenAIServer())
         args = (

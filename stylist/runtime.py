@@ -149,29 +149,6 @@ class Runtime:
         return self.service("preference_model", make)
 
     @property
-    def compat_scorer(self) -> Any:
-        """The outfit compatibility scorer (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
-
-        def make() -> Any:
-            from stylist.tools.outfits.scorer import scorer_from_settings
-
-            return scorer_from_settings(self)
-
-        return self.service("compat_scorer", make)
-
-    @property
-    def design_sampler(self) -> Any:  # -> stylist.tools.designs.sample.DesignSampler
-        """The GAN design sampler (``designs.model``), loaded on first use."""
-
-        def make() -> Any:
-            from stylist.tools.designs.sample import DesignSampler, resolve_checkpoint
-
-            d = self.settings.designs
-            return DesignSampler(resolve_checkpoint(d.model, self.settings.models_dir), d.device)
-
-        return self.service("design_sampler", make)
-
-    @property
     def trend_store(self):  # -> stylist.tools.trends.store.TrendStore
         """Trend time series in the shared SQL store (the demo series load on first forecast)."""
 

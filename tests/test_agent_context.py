@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from fakes_agent import fake_garments, fake_stylist
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from stylist.agent.context import compact, delimit, history_messages
 from stylist.agent.items import SeenItem, Turn
 from stylist.tools.search import SearchHit, SearchResult
+from tests.fakes.agent import fake_garments, fake_stylist
 
 
 def test_compact_keeps_few_fields_and_top_k():
@@ -72,8 +72,9 @@ def test_history_fits_a_single_huge_turn():
 
 
 def test_openai_compatible_server_end_to_end():
-    from fake_openai_router import FakeOpenAIServer
     from langchain_openai import ChatOpenAI
+
+    from tests.fakes.openai_router import FakeOpenAIServer
 
     with FakeOpenAIServer() as url:
         model = ChatOpenAI(base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=20)
@@ -86,10 +87,10 @@ def test_openai_compatible_server_end_to_end():
 
 
 def test_lean_compact_keeps_names_and_prices_and_drops_diagnostics():
-    from fakes_agent import fake_garments
     from pydantic import BaseModel
 
     from stylist.agent.context import compact
+    from tests.fakes.agent import fake_garments
 
     class Hit(BaseModel):
         garment: object

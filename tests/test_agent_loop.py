@@ -5,17 +5,24 @@ from __future__ import annotations
 import time
 
 import pytest
-from fakes_agent import FakeCatalogueIndex, ScriptedChatModel, _g, fake_garments, fake_stylist, tool_call
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel
 
 from stylist.agent.policy import COMMENT_MAX_TOKENS
-from stylist.agent.router import RouteHint
 from stylist.errors import IndexNotBuiltError
 from stylist.events import Done, Item, Token, ToolFinished, ToolStarted
 from stylist.tools.base import Tool
-from stylist.tools.registry import ToolRegistry
-from stylist.tools.search import SearchGarments
+from stylist.tools.output import ToolOutput
+from stylist.tools.registry import ToolRegistry, build_registry
+from stylist.tools.routing import RouteHint
+from tests.fakes.agent import (
+    FakeCatalogueIndex,
+    ScriptedChatModel,
+    _g,
+    fake_garments,
+    fake_stylist,
+    tool_call,
+)
 
 
 def run(stylist, message, conversation_id=None):
@@ -251,7 +258,7 @@ class EchoInput(BaseModel):
     item_id: str
 
 
-class EchoOutput(BaseModel):
+class EchoOutput(ToolOutput):
     text: str
 
 
@@ -269,7 +276,7 @@ class DescribeItem(Tool):
 
 def _two_tool_stylist(model, **settings):
     stylist = fake_stylist("openai", chat_model=model, **settings)
-    stylist._registry = ToolRegistry([SearchGarments(stylist.runtime), DescribeItem()])
+    stylist._registry = ToolRegistry([build_registry(stylist.runtime).get("search_garments"), DescribeItem()])
     return stylist
 
 
@@ -292,7 +299,7 @@ def test_embedded_backend_does_not_chain_after_a_successful_step():
         script=[tool_call("search_garments", {"query": "jeans"}), "Black Slim Jeans [g-0005]."]
     )
     stylist = fake_stylist("embedded", chat_model=model)
-    stylist._registry = ToolRegistry([SearchGarments(stylist.runtime), DescribeItem()])
+    stylist._registry = ToolRegistry([build_registry(stylist.runtime).get("search_garments"), DescribeItem()])
     _, reply = run(stylist, "jeans")
     assert len(model.calls) == 2 and len(reply.tool_calls) == 1
 

@@ -7,7 +7,7 @@ import dataclasses
 import threading
 
 import pytest
-from fakes_agent import fake_stylist
+from tests.fakes.agent import fake_stylist
 
 from stylist.agent.grounding import GroundingReport
 from stylist.agent.policy import COMMENT_MAX_TOKENS, SELECTION_MAX_TOKENS, Policy

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fakes_agent import fake_stylist
 
 from stylist.events import Done, Token
+from tests.fakes.agent import fake_stylist
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("llama_cpp")

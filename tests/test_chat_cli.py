@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes_agent import FakeCatalogueIndex, ensure_service_properties
 
 from stylist.cli import main
+from tests.fakes.agent import FakeCatalogueIndex
 
 
 @pytest.fixture(autouse=True)
 def fake_index(monkeypatch):
-    ensure_service_properties()
     from stylist.runtime import Runtime
 
     original = Runtime.__init__

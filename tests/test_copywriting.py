@@ -10,7 +10,7 @@ from stylist.tools.copykit.facts import Facts
 from stylist.tools.copykit.grounding import check_copy
 from stylist.tools.copywriting import write_copy
 from stylist.tools.registry import build_registry
-from tests.fakes_profile import (
+from tests.fakes.profile import (
     FakeTextGenerator,
     ProfileCatalogueIndex,
     ScriptedChatModel,

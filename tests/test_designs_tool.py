@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 from designs_helpers import train_tiny
-from fakes import MeanColourImageEmbedder
-from fakes_agent import FakeCatalogueIndex, fake_stylist
 from pydantic import BaseModel, ConfigDict
 
-from stylist.agent.router import RouteHint, Router
+from stylist.agent.router import Router
 from stylist.config import load_settings
 from stylist.errors import IndexNotBuiltError, ToolInputError
 from stylist.events import Done, Image, ToolFinished
 from stylist.runtime import Runtime
 from stylist.tools.base import Tool
 from stylist.tools.designs.sample import DesignSampler
+from stylist.tools.output import ToolOutput, image_pairs
 from stylist.tools.registry import build_registry
+from stylist.tools.routing import RouteHint
+from tests.fakes import MeanColourImageEmbedder
+from tests.fakes.agent import FakeCatalogueIndex, fake_stylist
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +162,12 @@ def test_agent_streams_image_events_and_reply_images(sampler):
     )
 
 
-class PictureOut(BaseModel):
+class PictureOut(ToolOutput):
     images: list[str]
     image_captions: list[str] = []
+
+    def pictures(self) -> list[tuple[str, str]]:
+        return image_pairs(self.images, self.image_captions)
 
 
 class PictureIn(BaseModel):

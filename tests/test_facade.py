@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fakes_agent import ScriptedChatModel, fake_stylist, tool_call
 
 from stylist import Stylist
 from stylist.conversations import ConversationNotFoundError
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.events import Done, Error
+from tests.fakes.agent import ScriptedChatModel, fake_stylist, tool_call
 
 
 def test_stylist_is_exported_lazily():

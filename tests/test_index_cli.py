@@ -10,7 +10,8 @@ import pytest
 from stylist.config import load_settings
 from stylist.index.build import build_index
 from stylist.runtime import Runtime
-from stylist.tools.search import SearchResult, search_garments
+from stylist.tools.functions import search_garments
+from stylist.tools.search import SearchResult
 from tests.cli_helpers import run_cli
 from tests.fakes import HashingTextEmbedder
 from tests.sample_catalogue import sample_garments

@@ -9,7 +9,7 @@ from stylist.config import load_settings
 from stylist.errors import LLMError
 from stylist.llm import generate
 from stylist.runtime import Runtime
-from tests.fake_openai import FakeOpenAIServer, Reply
+from tests.fakes.openai_server import FakeOpenAIServer, Reply
 
 SEARCH = {
     "type": "function",

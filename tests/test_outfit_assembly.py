@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-from fakes_compat import FakeCatalogueIndex, fake_catalogue
 
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.index.schema import Gender, Slot
@@ -13,6 +12,7 @@ from stylist.tools.outfits.brief import parse_brief
 from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.schemas import OutfitRequest
 from stylist.tools.outfits.scorer import CompatibilityScorer
+from tests.fakes.compat import FakeCatalogueIndex, fake_catalogue
 
 
 @pytest.fixture(scope="module")

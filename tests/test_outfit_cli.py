@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 import torch
-from fakes import HashingTextEmbedder
-from fakes_compat import compat_runtime, fake_catalogue
 from typer.testing import CliRunner
 
 from stylist.cli import app, main
 from stylist.cli.common import CliState
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.index.schema import Slot
+from stylist.tools.functions import score_outfit
 from stylist.tools.outfits.model import CompatConfig, CompatModel
-from stylist.tools.outfits.score_tool import score_outfit
 from stylist.tools.registry import build_registry
+from tests.fakes import HashingTextEmbedder
+from tests.fakes.compat import compat_runtime, fake_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUE = fake_catalogue(400)

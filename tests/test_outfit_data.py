@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fakes_compat import fake_catalogue
 
 from stylist.errors import CatalogueError
 from stylist.index.schema import Slot
@@ -15,6 +14,7 @@ from stylist.tools.outfits.attributes import pair_issues
 from stylist.tools.outfits.data import load_outfits
 from stylist.tools.outfits.data.demo import demo_fitb, generate_demo_outfits
 from stylist.tools.outfits.rules import rule_score
+from tests.fakes.compat import fake_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

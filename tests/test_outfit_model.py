@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from fakes import HashingTextEmbedder
-from fakes_compat import fake_catalogue
 
 from stylist.errors import ModelUnavailableError, ToolInputError
 from stylist.index.schema import Garment
@@ -17,6 +15,8 @@ from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.rules import rule_score
 from stylist.tools.outfits.scorer import CompatibilityScorer
 from stylist.tools.outfits.train import TrainConfig, auc, embed_garments, split_by_outfit, train_compat
+from tests.fakes import HashingTextEmbedder
+from tests.fakes.compat import fake_catalogue
 
 
 def _g(gid: str, slot: str, article: str, colour: str, occasions=(), seasons=(), price=50.0) -> Garment:

@@ -10,8 +10,8 @@ import pytest
 from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.preferences import BlendWeights, PreferenceModel, humanise_age
 from stylist.profiles.store import utcnow
-from stylist.tools.search import SearchGarments
-from tests.fakes_profile import ProfileCatalogueIndex, profile_runtime
+from stylist.tools.registry import build_registry
+from tests.fakes.profile import ProfileCatalogueIndex, profile_runtime
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_collaborative_signal_reaches_rerank(index) -> None:  # noqa: ANN001
 
 
 def test_search_tool_personalises_without_breaking_its_contract(runtime, index) -> None:  # noqa: ANN001
-    tool = SearchGarments(runtime)
+    tool = build_registry(runtime).get("search_garments")
     plain = tool.invoke({"query": "shirt", "k": 5})
     assert len(plain.hits) == 5 and all(h.why is None for h in plain.hits)
     same = tool.invoke({"query": "shirt", "k": 5, "user_id": "nobody"})
@@ -173,7 +173,7 @@ def test_outfit_assembly_preference_hook_follows_the_profile(runtime, index) -> 
     from stylist.tools.outfits.build_tool import profile_preference
 
     hits = index.search("shirt", k=40)
-    preference = profile_preference(runtime)
+    preference = profile_preference(runtime.preference_model)
     assert set(preference("nobody", hits).values()) == {0.0}
     runtime.profile_store.update_profile(
         "fi", {"like": {"colour": ["olive"]}, "dislike": {"colour": ["red"]}}

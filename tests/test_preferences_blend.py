@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stylist.profiles.preferences import BlendWeights, PreferenceModel
-from tests.fakes_profile import ProfileCatalogueIndex, make_garments, profile_runtime
+from tests.fakes.profile import ProfileCatalogueIndex, make_garments, profile_runtime
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from stylist.cli.common import CliState
 from tests.cli_helpers import run_cli
-from tests.fakes_profile import ProfileCatalogueIndex, ScriptedChatModel, profile_runtime
+from tests.fakes.profile import ProfileCatalogueIndex, ScriptedChatModel, profile_runtime
 
 
 @pytest.fixture(autouse=True)

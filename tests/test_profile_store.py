@@ -18,7 +18,7 @@ from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES
 from stylist.profiles.store import ProfileStore, utcnow
 from stylist.runtime import Runtime
-from tests.fakes_profile import ProfileCatalogueIndex
+from tests.fakes.profile import ProfileCatalogueIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import pytest
 from stylist.errors import ItemNotFoundError, ToolInputError
 from stylist.profiles.statements import parse_statement
 from stylist.tools.registry import build_registry
-from tests.fakes_profile import ProfileCatalogueIndex, profile_runtime
+from tests.fakes.profile import ProfileCatalogueIndex, profile_runtime
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from fakes_compat import FakeCatalogueIndex, fake_catalogue
-from fakes_recognise import garment_picture, shared_tiny_checkpoint, tiny_checkpoint, two_garments
 
 from stylist.errors import ModelUnavailableError, StylistError
 from stylist.tools.recognise.colours import main_colours
@@ -19,6 +17,8 @@ from stylist.tools.recognise.model import load_checkpoint, save_checkpoint
 from stylist.tools.recognise.preprocess import colour_weights, find_foreground
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
 from tests.cli_helpers import run_cli
+from tests.fakes.compat import FakeCatalogueIndex, fake_catalogue
+from tests.fakes.recognise import garment_picture, shared_tiny_checkpoint, tiny_checkpoint, two_garments
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,7 @@ class _NoImageVectors(FakeCatalogueIndex):
 
 def test_without_image_vectors_closest_items_come_from_the_recognised_words(tmp_path):
     from stylist.runtime import Runtime
-    from stylist.tools.recognise.tool import RecogniseGarment
+    from stylist.tools.registry import build_registry
 
     class Shirt:
         def recognise(self, path):  # noqa: ANN001, ANN201
@@ -263,7 +263,7 @@ def test_without_image_vectors_closest_items_come_from_the_recognised_words(tmp_
     path = tmp_path / "shirt.png"
     garment_picture((24, 36, 80)).save(path)
     runtime = Runtime(recogniser=Shirt(), catalogue_index=_NoImageVectors(fake_catalogue(60)))
-    result = RecogniseGarment(runtime).invoke({"image_path": str(path), "k": 3})
+    result = build_registry(runtime).invoke("recognise_garment", {"image_path": str(path), "k": 3})
     assert result.closest and all(c.garment.slot.value == "top" for c in result.closest)
     assert "navy blue Shirt" in result.closest_note and "no image vectors" in result.closest_note
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fakes_recognise import TROUSERS, TSHIRT, garment_picture
 from PIL import Image
 
 from stylist.tools.recognise.preprocess import find_foreground, split_at_necks, split_repeat
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, Recogniser
+from tests.fakes.recognise import TROUSERS, TSHIRT, garment_picture
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from stylist.agent.router import RouteContext, RouteHint, Router
+from stylist.agent.router import Router
 from stylist.config import load_settings
 from stylist.fashion.brief import extract_filters, extract_price
 from stylist.fashion.words import COLOUR_GROUPS
 from stylist.runtime import Runtime
 from stylist.tools.base import Tool
+from stylist.tools.output import ToolOutput
 from stylist.tools.registry import ToolRegistry, build_registry
+from stylist.tools.routing import RouteContext, RouteHint
 
 
 @pytest.fixture
@@ -127,7 +129,7 @@ class TrendIn(BaseModel):
     topic: str = ""
 
 
-class TrendOut(BaseModel):
+class TrendOut(ToolOutput):
     lines: list[str]
 
 
@@ -154,9 +156,10 @@ class Unrouted(Tool):
 
 
 def test_registered_tools_plug_in_by_declaring_routing():
-    from stylist.tools.search import SearchGarments
 
-    registry = ToolRegistry([SearchGarments(Runtime(load_settings())), Trends(), Unrouted()])
+    registry = ToolRegistry(
+        [build_registry(Runtime(load_settings())).get("search_garments"), Trends(), Unrouted()]
+    )
     router = Router(registry)
     # tools with a declared hint (recognise_garment, design_garments …) are routable; "secret" is not
     assert {"search_garments", "fashion_trends"} <= set(router.hints) and "secret" not in router.hints

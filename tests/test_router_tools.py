@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import pytest
-from fakes_agent import FakeCatalogueIndex, ensure_service_properties
 
-from stylist.agent.router import RouteContext, Router
-from stylist.agent.toolroutes import extract_sizes, item_refs, trend_horizon, trend_kind
+from stylist.agent.router import Router
 from stylist.config import load_settings
 from stylist.runtime import Runtime
 from stylist.tools.registry import build_registry
+from stylist.tools.routing import RouteContext, item_refs
+from stylist.tools.trends.tool import trend_horizon, trend_kind
+from stylist.tools.update_profile import extract_sizes
+from tests.fakes.agent import FakeCatalogueIndex
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +206,6 @@ def test_reading_helpers():
 def stylist_none(tmp_path):
     from stylist.facade import Stylist
 
-    ensure_service_properties()
     runtime = Runtime(
         load_settings(home=str(tmp_path), llm={"backend": "none"}), catalogue_index=FakeCatalogueIndex()
     )

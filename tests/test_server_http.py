@@ -260,7 +260,7 @@ def test_official_openai_client(live_server: str) -> None:
 
 
 def test_real_facade_continues_client_chosen_conversations_per_user() -> None:
-    from tests.fakes_agent import fake_stylist
+    from tests.fakes.agent import fake_stylist
 
     stylist = fake_stylist()
     client = make_client(stylist)

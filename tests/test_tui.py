@@ -10,7 +10,6 @@ import pytest
 
 pytest.importorskip("textual")
 
-from fakes_tui import FakeStylist  # noqa: E402
 from tui_helpers import screen_text, send, settle, wait_until  # noqa: E402
 
 from stylist.events import Error, Item, ItemRef, StylistInfo, Token  # noqa: E402
@@ -25,6 +24,7 @@ from stylist.tui.widgets.message_view import AssistantMessage, UserMessage  # no
 from stylist.tui.widgets.status_bar import StatusBar  # noqa: E402
 from stylist.tui.widgets.tool_trace import ToolTrace  # noqa: E402
 from stylist.tui.widgets.unavailable import Unavailable  # noqa: E402
+from tests.fakes.tui import FakeStylist  # noqa: E402
 
 SIZE = (100, 40)
 pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")]
@@ -458,10 +458,9 @@ async def test_new_conversation_while_answering_drops_the_old_turn(tmp_path: Pat
 
 
 async def test_generated_design_appears_as_an_image_card(tmp_path: Path) -> None:
-    from fakes_tui import write_swatch
-
     from stylist.events import Image
     from stylist.tui.widgets.image_card import ImageCard
+    from tests.fakes.tui import write_swatch
 
     path = write_swatch(tmp_path / "design-1.png", (120, 80, 40), (60, 40, 20))
     script = [Image(path=str(path), caption="design 1: rust linen dress"), Token(text="Here is a design.")]
@@ -514,11 +513,10 @@ def test_trend_rows_from_the_real_forecaster_shape() -> None:
 
 def test_profile_form_from_the_real_update_profile_schema() -> None:
     from stylist.errors import ToolInputError
-    from stylist.runtime import Runtime
-    from stylist.tools.update_profile import UpdateProfile
+    from stylist.tools.update_profile import UpdateProfileInput
     from stylist.tui.tools_view import form_fields, parse_field
 
-    fields = {f.name: f for f in form_fields(UpdateProfile(Runtime()).input_schema())}
+    fields = {f.name: f for f in form_fields(UpdateProfileInput.model_json_schema())}
     assert "user_id" not in fields
     assert (fields["liked_colours"].kind, fields["sizes"].kind, fields["budget"].kind) == (
         "list",

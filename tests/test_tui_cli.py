@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes_tui import FakeStylist
 
 from stylist.cli import main
+from tests.fakes.tui import FakeStylist
 
 
 def test_chat_rejects_unknown_backend(capsys: pytest.CaptureFixture[str]) -> None:

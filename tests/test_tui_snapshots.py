@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from fakes_tui import FakeStylist  # noqa: E402
 from tui_helpers import send, settle  # noqa: E402
 
 from stylist.tui.app import create_app  # noqa: E402
+from tests.fakes.tui import FakeStylist  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
-from fakes import MeanColourImageEmbedder
-from fakes_profile import ProfileCatalogueIndex, profile_runtime
-from fakes_recognise import garment_picture, shared_tiny_checkpoint
 
 from stylist.errors import ToolInputError
 from stylist.tools.recognise.recogniser import Recogniser
 from stylist.tools.recognise.wardrobe import add_from_photo
+from tests.fakes import MeanColourImageEmbedder
+from tests.fakes.profile import ProfileCatalogueIndex, profile_runtime
+from tests.fakes.recognise import garment_picture, shared_tiny_checkpoint
 
 
 @pytest.fixture(scope="module")

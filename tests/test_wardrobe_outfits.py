@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 import torch
-from fakes_compat import FakeCatalogueIndex, compat_runtime, fake_catalogue
 
 from stylist.errors import ItemNotFoundError
 from stylist.index.schema import Gender, Slot
@@ -16,6 +15,7 @@ from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.owned import build_with_wardrobe, owned_garment
 from stylist.tools.outfits.schemas import OutfitRequest
 from stylist.tools.outfits.scorer import CompatibilityScorer
+from tests.fakes.compat import FakeCatalogueIndex, compat_runtime, fake_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -175,10 +175,9 @@ class _ConfidentShirt:
 
 
 def test_what_goes_with_a_photo_builds_an_outfit_around_it(scorer, tmp_path):
-    from fakes_recognise import garment_picture
-
     from stylist.agent.router import Router
     from stylist.tools.registry import build_registry
+    from tests.fakes.recognise import garment_picture
 
     photo = tmp_path / "shirt.png"
     garment_picture((246, 246, 244)).save(photo)

@@ -1,7 +1,8 @@
-"""Stylist's tools (installed as ``stylist.tools``): each a typed function and an agent tool."""
+"""Stylist's tools (installed as ``stylist.tools``): one file per tool, wired in
+:func:`stylist.tools.registry.build_registry`; their plain functions are in
+:mod:`stylist.tools.functions`. Importing this package loads no tool (some need torch)."""
 
 from stylist.tools.base import Tool
-from stylist.tools.registry import ToolRegistry, build_registry
-from stylist.tools.search import SearchGarments, search_garments
+from stylist.tools.output import ToolOutput
 
-__all__ = ["SearchGarments", "Tool", "ToolRegistry", "build_registry", "search_garments"]
+__all__ = ["Tool", "ToolOutput"]

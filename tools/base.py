@@ -10,11 +10,60 @@ MCP and HTTP happen in adapters at the boundary, never per tool.
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar, get_type_hints
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from stylist.errors import ToolInputError
+from stylist.tools.output import ToolOutput
+from stylist.tools.routing import RouteHint
+
+T = TypeVar("T")
+
+
+def split_list(value: Any, spaces: bool = False) -> Any:
+    """Small models often send ``"red, navy"`` where a list is expected: accept both. With
+    ``spaces``, blanks separate too (catalogue ids never contain one)."""
+    if not isinstance(value, str):
+        return value
+    parts = value.replace(",", " ").split() if spaces else value.split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+#: A list of strings that also accepts one comma-separated string.
+CommaList = Annotated[list[str], BeforeValidator(split_list)]
+#: Catalogue ids: a list, or one string of ids separated by commas or blanks.
+IdList = Annotated[list[str], BeforeValidator(lambda value: split_list(value, spaces=True))]
+
+
+class Lazy(Generic[T]):
+    """A dependency made when it is first needed (a model, an index built on demand). It is asked
+    for again on each use, so a tool follows a runtime that swaps its index."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self.make = make
+
+
+def use(dep: T | Lazy[T]) -> T:
+    """The dependency itself (made now, when it is :class:`Lazy`)."""
+    return dep.make() if isinstance(dep, Lazy) else dep
+
+
+class Dep(Generic[T]):
+    """A tool's dependency, given to its constructor as the object itself or as :class:`Lazy`.
+    Declare it on the class (``index = Dep[SearchIndex]()``) and assign it in ``__init__``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_dep_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        return use(obj.__dict__[self.slot])
+
+    def __set__(self, obj: Any, value: T | Lazy[T]) -> None:
+        obj.__dict__[self.slot] = value
 
 
 class Tool:
@@ -22,7 +71,11 @@ class Tool:
 
     name: ClassVar[str]
     input_model: ClassVar[type[BaseModel]]
-    output_model: ClassVar[type[BaseModel]]
+    output_model: ClassVar[type[ToolOutput]]
+    routing: ClassVar[RouteHint | None] = None
+    """How the deterministic router reaches this tool (``None``: only a model can call it)."""
+    id_arguments: ClassVar[tuple[str, ...]] = ()
+    """Arguments that hold catalogue ids: a call that succeeded with them proves they exist."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -37,9 +90,16 @@ class Tool:
         if len(params) != 1:
             raise TypeError(f"{cls.__name__}.run must take exactly one argument (the input model)")
         in_model, out_model = hints.get(params[0]), hints.get("return")
-        for label, model in (("argument", in_model), ("return value", out_model)):
-            if not (inspect.isclass(model) and issubclass(model, BaseModel)):
-                raise TypeError(f"{cls.__name__}.run's {label} must be annotated with a pydantic model")
+        for label, model, base in (
+            ("argument", in_model, BaseModel),
+            ("return value", out_model, ToolOutput),
+        ):
+            if not (inspect.isclass(model) and issubclass(model, base)):
+                what = "pydantic model" if base is BaseModel else "pydantic model subclassing ToolOutput"
+                raise TypeError(f"{cls.__name__}.run's {label} must be annotated with a {what}")
+        for arg in cls.id_arguments:
+            if arg not in in_model.model_fields:
+                raise TypeError(f"{cls.__name__}.id_arguments names {arg!r}, which is not an argument")
         cls.input_model = in_model  # type: ignore[assignment]
         cls.output_model = out_model  # type: ignore[assignment]
 
@@ -49,6 +109,16 @@ class Tool:
 
     def run(self, args: Any) -> Any:  # pragma: no cover - replaced by every subclass
         raise NotImplementedError
+
+    def argument_ids(self, arguments: dict[str, Any]) -> list[str]:
+        """The catalogue ids in a call's arguments (the fields :attr:`id_arguments` names)."""
+        ids: list[str] = []
+        for key in self.id_arguments:
+            value = arguments.get(key)
+            for v in [value] if isinstance(value, str) else (value or []):
+                if isinstance(v, str) and v not in ids:
+                    ids.append(v)
+        return ids
 
     def parse_args(self, raw: dict[str, Any] | BaseModel | None) -> BaseModel:
         """Validate raw arguments (from an LLM, HTTP or MCP) into the input model."""
@@ -65,7 +135,7 @@ class Tool:
         except ValidationError as exc:
             raise ToolInputError(f"{self.name}: {describe_validation_error(exc)}") from None
 
-    def invoke(self, raw: dict[str, Any] | BaseModel | None = None) -> BaseModel:
+    def invoke(self, raw: dict[str, Any] | BaseModel | None = None) -> ToolOutput:
         """Validate ``raw`` and run the tool."""
         return self.run(self.parse_args(raw))
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import copy_applies, copy_arguments, copy_followup
 from stylist.errors import StylistError, ToolInputError
+from stylist.fashion.brief import normalise
 from stylist.index.schema import Garment
-from stylist.tools.base import Tool
+from stylist.tools.base import CommaList, Dep, Tool
 from stylist.tools.copykit.facts import (
     SUPPORTED_LANGS,
     CopyKind,
@@ -31,6 +30,8 @@ from stylist.tools.copykit.facts import (
 )
 from stylist.tools.copykit.grounding import check_copy, words
 from stylist.tools.copykit.templates import template_copy
+from stylist.tools.output import ToolOutput
+from stylist.tools.routing import RouteContext, RouteHint, first_match, item_refs
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -53,15 +54,10 @@ class WriteCopyInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     item_id: str | None = Field(None, max_length=128, description="The catalogue id of the garment.")
-    item_ids: list[str] = Field(default_factory=list, max_length=8, description="Garment ids of an outfit.")
+    item_ids: CommaList = Field(default_factory=list, max_length=8, description="Garment ids of an outfit.")
     kind: CopyKind = Field("product", description="product (shop description), caption (social) or outfit.")
     tone: Tone = Field("playful", description="playful, luxury or minimal.")
     lang: str = Field("en", description="Language; only 'en' (English) is supported.")
-
-    @field_validator("item_ids", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
 
     @field_validator("lang")
     @classmethod
@@ -83,7 +79,7 @@ class WriteCopyInput(BaseModel):
         return list(dict.fromkeys(([self.item_id] if self.item_id else []) + self.item_ids))
 
 
-class CopyResult(BaseModel):
+class CopyResult(ToolOutput):
     text: str
     kind: CopyKind
     tone: Tone
@@ -96,6 +92,94 @@ class CopyResult(BaseModel):
     rejected: list[str] = Field(default_factory=list)
     """Why earlier drafts were rejected (grounding problems, or the LLM failing)."""
     words: int
+
+    def catalogue_ids(self) -> list[str]:
+        return list(self.item_ids)
+
+    def to_text(self) -> str:
+        return self.text
+
+
+class Catalogue(Protocol):
+    """The catalogue lookup copy needs (``CatalogueIndex.get`` raises ``ItemNotFoundError``)."""
+
+    def get(self, item_id: str) -> Garment: ...
+
+
+class TextGenerator(Protocol):
+    """A text LLM: ``stylist.llm.generate`` over the configured backend."""
+
+    def generate(self, prompt: str, system: str | None = None, max_tokens: int = 256) -> str: ...
+
+
+_COPY_TONES = (
+    (
+        "luxury",
+        r"\b(luxury|luxurious|refined|upscale|elegant|premium|high[- ]end|sophisticated|classy|posh)\b",
+    ),
+    ("minimal", r"\b(minimal|minimalist|short and simple|simple|plain|understated|concise|brief|short)\b"),
+    ("playful", r"\b(playful|fun|funny|cheerful|upbeat|cheeky|witty|lively)\b"),
+)
+
+
+def copy_tone(text: str) -> str | None:
+    return first_match(text, _COPY_TONES)
+
+
+def copy_kind(text: str, n_items: int) -> str | None:
+    t = normalise(text)
+    if re.search(r"\b(caption|instagram|insta|tweet|social|post|tiktok|hashtags?)\b", t):
+        return "caption"
+    if re.search(r"\boutfit\b", t) or n_items > 1:
+        return "outfit"
+    if re.search(r"\b(product description|description|describe|shop|listing|product|blurb)\b", t):
+        return "product"
+    return None
+
+
+def copy_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    refs = item_refs(text, context, pronouns=True)
+    args: dict[str, Any] = {}
+    if len(refs) == 1:
+        args["item_id"] = refs[0]
+    elif refs:
+        args["item_ids"] = refs[:8]
+    kind = copy_kind(text, len(refs))
+    if kind:
+        args["kind"] = kind
+    tone = copy_tone(text)
+    if tone:
+        args["tone"] = tone
+    return args
+
+
+def copy_applies(text: str, context: RouteContext) -> bool:
+    """Copy is written for garments named or pointed at; a request to pretend one exists is not a
+    copywriting request."""
+    if re.search(r"\b(pretend|imagine|make up|made up|invent|fictional|fake)\b", normalise(text)):
+        return False
+    return bool(item_refs(text, context, pronouns=True))
+
+
+def copy_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
+    """ "make it more luxurious", "shorter", "as a caption", "now one for g-0010"."""
+    t = normalise(text)
+    if len(t.split()) > 8:
+        return None
+    args = dict(last)
+    refs = item_refs(text, context)
+    if refs:
+        args.pop("item_id", None)
+        args.pop("item_ids", None)
+        args.update({"item_id": refs[0]} if len(refs) == 1 else {"item_ids": refs[:8]})
+    tone = copy_tone(text)
+    if tone:
+        args["tone"] = tone
+    if re.search(r"\b(caption|instagram|tweet|social|post)\b", t):
+        args["kind"] = "caption"
+    elif re.search(r"\b(product description|description|shop|listing)\b", t):
+        args["kind"] = "product"
+    return args if args != last else None
 
 
 class WriteCopy(Tool):
@@ -135,20 +219,20 @@ class WriteCopy(Tool):
         priority=2,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    id_arguments = ("item_id", "item_ids")
+    catalogue = Dep[Catalogue]()
+
+    def __init__(self, catalogue: Catalogue, llm: TextGenerator | None = None) -> None:
+        self.catalogue = catalogue
+        self.llm = llm
+        """Drafts the copy; ``None`` (``llm.backend = none``): the template writes it."""
 
     def run(self, args: WriteCopyInput) -> CopyResult:
-        from stylist.runtime import catalogue_of
-
-        index = catalogue_of(self.runtime)
-        garments = [index.get(i) for i in args.ids()]
-        return write_copy(
-            garments, kind=args.kind, tone=args.tone, lang=args.lang, llm=text_generator(self.runtime)
-        )
+        garments = [self.catalogue.get(i) for i in args.ids()]
+        return write_copy(garments, kind=args.kind, tone=args.tone, lang=args.lang, llm=self.llm)
 
 
-def text_generator(runtime: Runtime) -> Any | None:
+def text_generator(runtime: Runtime) -> TextGenerator | None:
     """An object with ``generate(prompt, system=None, max_tokens=...) -> str`` over the configured
     LLM (``stylist.llm.generate``), or ``None`` when ``llm.backend`` is ``none``. The model loads
     on the first draft; if it cannot, the draft fails and the template is used."""

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import profile_question_applies
 from stylist.events import DEFAULT_USER
 from stylist.profiles.schema import FeedbackEvent, Profile
-from stylist.tools.base import Tool
+from stylist.tools.base import Dep, Tool
+from stylist.tools.output import ToolOutput, money
+from stylist.tools.routing import RouteContext, RouteHint, item_ids_in
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+
+class ProfileReader(Protocol):
+    """What reading a profile needs of the profile store (``stylist.profiles.store.ProfileStore``)."""
+
+    def get_profile(self, user_id: str) -> Profile: ...
+
+    def feedback(self, user_id: str | None = None) -> list[FeedbackEvent]: ...
 
 
 class GetProfileInput(BaseModel):
@@ -25,9 +30,51 @@ class GetProfileInput(BaseModel):
     )
 
 
-class ProfileView(BaseModel):
+class ProfileView(ToolOutput):
     profile: Profile
     recent_feedback: list[FeedbackEvent] = Field(default_factory=list)
+
+    def catalogue_ids(self) -> list[str]:
+        return profile_ids(self.profile) + [e.item_id for e in self.recent_feedback]
+
+    def to_text(self) -> str:
+        return profile_text(self.profile, self.recent_feedback)
+
+
+def profile_ids(profile: Profile) -> list[str]:
+    """The catalogue ids of the wardrobe entries that are catalogue garments."""
+    return [w.item_id for w in profile.wardrobe if w.item_id]
+
+
+def profile_text(profile: Profile, feedback: list[FeedbackEvent]) -> str:
+    """What the stylist knows about the user, in plain sentences."""
+    if not profile.exists:
+        return 'I don\'t know anything about you yet. Tell me what you like ("I love linen", "my size is M").'
+    lines = ["Here is what I know about you:"]
+    for label, data in (("Likes", profile.likes), ("Dislikes", profile.dislikes)):
+        parts = [f"{kind}: {', '.join(values)}" for kind, values in data.items() if values]
+        if parts:
+            lines.append(f"{label}: " + "; ".join(parts) + ".")
+    if profile.sizes:
+        lines.append("Sizes: " + ", ".join(f"{k} {v}" for k, v in profile.sizes.items()) + ".")
+    if profile.budget is not None:
+        lines.append(f"Budget: {money(profile.budget)} per item.")
+    for label in ("gender_presentation", "fit_notes", "body_notes", "climate", "region"):
+        value = getattr(profile, label)
+        if value:
+            lines.append(f"{label.replace('_', ' ').capitalize()}: {getattr(value, 'value', value)}.")
+    if profile.wardrobe:
+        lines.append(
+            "Wardrobe: " + ", ".join(w.description or w.item_id or "?" for w in profile.wardrobe[:10]) + "."
+        )
+    if feedback:
+        lines.append("Recent feedback: " + ", ".join(f"{e.kind} {e.item_id}" for e in feedback[-5:]) + ".")
+    return "\n".join(lines)
+
+
+def profile_question_applies(text: str, context: RouteContext) -> bool:
+    """Questions about the profile name no garment ("add g-0025 to my saved items" is feedback)."""
+    return not item_ids_in(text)
 
 
 class GetProfile(Tool):
@@ -75,11 +122,13 @@ class GetProfile(Tool):
         priority=1,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    store = Dep[ProfileReader]()
+
+    def __init__(self, store: ProfileReader) -> None:
+        self.store = store
 
     def run(self, args: GetProfileInput) -> ProfileView:
-        store = self.runtime.profile_store
+        store = self.store
         profile = store.get_profile(args.user_id)
         recent = (
             store.feedback(args.user_id)[-args.recent_feedback :]

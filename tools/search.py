@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from stylist.fashion.brief import extract_filters
+from stylist.fashion.words import SLOT_WORDS
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Gender, Slot
-from stylist.tools.base import Tool
+from stylist.tools.base import CommaList, Dep, Tool
+from stylist.tools.output import SeenItem, ToolOutput, unique_items
+from stylist.tools.routing import RouteContext, RouteHint
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+
+class SearchIndex(Protocol):
+    """What search needs of the catalogue index (``stylist.index.store.catalogue_index``)."""
+
+    def search_scored(
+        self,
+        query: str | None,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        image_path: str | None = None,
+    ) -> list[Any]: ...  # ScoredHit: garment, score, parts
 
 
-def _as_list(value: Any) -> Any:
-    """Small models often send ``"red"`` where a list is expected: accept both."""
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return value
+class Reranker(Protocol):
+    """The preference model's re-ranking (``stylist.profiles.preferences.PreferenceModel``)."""
+
+    def rerank(self, user_id: str, hits: list[tuple[Garment, float]]) -> list[Any]: ...
 
 
 class SearchInput(BaseModel):
@@ -30,27 +42,20 @@ class SearchInput(BaseModel):
         None, description="Outfit slot: top, bottom, dress, outerwear, shoes, bag, accessory …"
     )
     gender: Gender | None = Field(None, description="women, men, unisex, girls or boys.")
-    colours: list[str] | None = Field(None, description="Any of these colours, e.g. ['navy', 'white'].")
-    article_types: list[str] | None = Field(None, description="Any of these article types, e.g. ['shirts'].")
-    occasions: list[str] | None = Field(None, description="e.g. ['formal'], ['party'], ['casual'].")
-    seasons: list[str] | None = Field(None, description="e.g. ['summer'].")
-    brands: list[str] | None = None
+    colours: CommaList | None = Field(None, description="Any of these colours, e.g. ['navy', 'white'].")
+    article_types: CommaList | None = Field(None, description="Any of these article types, e.g. ['shirts'].")
+    occasions: CommaList | None = Field(None, description="e.g. ['formal'], ['party'], ['casual'].")
+    seasons: CommaList | None = Field(None, description="e.g. ['summer'].")
+    brands: CommaList | None = None
     min_price: float | None = Field(None, ge=0)
     max_price: float | None = Field(None, ge=0)
-    exclude_ids: list[str] = Field(default_factory=list, description="Garment ids to leave out.")
+    exclude_ids: CommaList = Field(default_factory=list, description="Garment ids to leave out.")
     k: int = Field(5, ge=1, le=50, description="How many garments to return.")
     user_id: str | None = Field(
         None,
         max_length=128,
         description="Personalise the order for this user (their likes, dislikes and feedback).",
     )
-
-    @field_validator(
-        "colours", "article_types", "occasions", "seasons", "brands", "exclude_ids", mode="before"
-    )
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        return _as_list(value)
 
     @model_validator(mode="after")
     def _price_range(self) -> SearchInput:
@@ -83,10 +88,61 @@ class SearchHit(BaseModel):
     matched: list[str] = Field(default_factory=list, description="Filters this garment satisfied.")
     why: str | None = Field(None, description="Why it ranks here for this user, when personalised.")
 
+    def reason(self) -> str | None:
+        """Why it ranks here: the personal reason, else the filters it satisfied."""
+        return self.why or ("matches " + ", ".join(self.matched) if self.matched else None)
 
-class SearchResult(BaseModel):
+
+class SearchResult(ToolOutput):
+    lists_garments = True
+
     query: str
     hits: list[SearchHit]
+
+    def garments(self) -> list[SeenItem]:
+        return unique_items([SeenItem.from_garment(h.garment, h.reason()) for h in self.hits])
+
+    def to_text(self) -> str:
+        if not self.hits:
+            return f'I found nothing in the catalogue for "{self.query}".'
+        lines = [f"{n}. {h.garment.title} [{h.garment.id}]" for n, h in enumerate(self.hits, 1)]
+        return "\n".join(["From the catalogue:", *lines])
+
+
+_NOT_ONLY_GARMENTS = {"watch", "watches", "tie", "ties", "ring", "rings", "cap", "tank", "flats"}
+"""Garment words that are also verbs or other things."""
+SEARCH_KEYWORDS: tuple[str, ...] = (
+    "wear",
+    "look",
+    "looks",
+    "find",
+    "search",
+    "show",
+    "recommend",
+    "suggest",
+    "looking for",
+    "need",
+    "want",
+    "buy",
+    "shop",
+    "style",
+    "accessories",
+    "clothes",
+    "clothing",
+    "garment",
+    "garments",
+    "items",
+    "pieces",
+    "options",
+    "something",
+    "anything",
+) + tuple(
+    w for w in SLOT_WORDS if w not in _NOT_ONLY_GARMENTS
+)  # every garment noun: "what coats do you have"
+
+
+def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    return extract_filters(text)
 
 
 class SearchGarments(Tool):
@@ -96,15 +152,26 @@ class SearchGarments(Tool):
     garments with ids, titles, prices and a relevance score. Use it before naming any garment."""
 
     name = "search_garments"
+    routing = RouteHint(
+        keywords=SEARCH_KEYWORDS,
+        extract=search_arguments,
+        default=True,
+        followups=True,
+        relax=("occasions", "seasons", "article_types"),
+    )
+    index = Dep[SearchIndex]()
+    preferences = Dep[Reranker]()
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, index: SearchIndex, preferences: Reranker) -> None:
+        self.index = index
+        self.preferences = preferences
 
     def run(self, args: SearchInput) -> SearchResult:
         filters = args.filters()
-        index = self.runtime.catalogue_index
+        index = self.index
+        search = index.search_scored
         if not args.user_id:
-            hits = _search(index, args.query or None, filters, args.k, args.image_path)
+            hits = search(args.query or None, filters=filters, k=args.k, image_path=args.image_path)
             return SearchResult(
                 query=args.query,
                 hits=[
@@ -118,11 +185,10 @@ class SearchGarments(Tool):
                 ],
             )
         # personalised: re-rank a wider pool so the user's favourites can rise into the top k
-        scored = _search(index, args.query or None, filters, min(max(3 * args.k, 30), 150), args.image_path)
+        pool = min(max(3 * args.k, 30), 150)
+        scored = search(args.query or None, filters=filters, k=pool, image_path=args.image_path)
         parts = {h.garment.id: h.parts for h in scored}
-        ranked = self.runtime.preference_model.rerank(args.user_id, [(h.garment, h.score) for h in scored])[
-            : args.k
-        ]
+        ranked = self.preferences.rerank(args.user_id, [(h.garment, h.score) for h in scored])[: args.k]
         return SearchResult(
             query=args.query,
             hits=[
@@ -136,24 +202,3 @@ class SearchGarments(Tool):
                 for h in ranked
             ],
         )
-
-
-def _search(
-    index: Any, query: str | None, filters: SearchFilters, k: int, image_path: str | None
-) -> list[Any]:
-    """Hits with score parts (``ScoredHit``); an index with only ``search`` gets empty parts."""
-    if hasattr(index, "search_scored"):
-        return index.search_scored(query, filters=filters, k=k, image_path=image_path)
-    from stylist.index.store.catalogue_index import ScoredHit
-
-    return [
-        ScoredHit(g, float(s), {})
-        for g, s in index.search(query, filters=filters, k=k, image_path=image_path)
-    ]
-
-
-def search_garments(query: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> SearchResult:
-    """Plain-function form of :class:`SearchGarments` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    return SearchGarments(runtime or default_runtime()).invoke({"query": query, **kwargs})

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import statement_score, update_profile_applies, update_profile_arguments
 from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
-from stylist.profiles.schema import Profile
-from stylist.tools.base import Tool
+from stylist.fashion.brief import extract_price, normalise
+from stylist.profiles.schema import FeedbackEvent, Profile, UpdateReport
+from stylist.profiles.statements import parse_statement
+from stylist.tools.base import CommaList, Dep, Tool
+from stylist.tools.get_profile import profile_ids
+from stylist.tools.output import ToolOutput
+from stylist.tools.routing import PATTERN_WEIGHT, RouteContext, RouteHint, item_refs
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
 
-_LISTS = (
-    "liked_colours",
-    "disliked_colours",
-    "liked_styles",
-    "disliked_styles",
-    "liked_brands",
-    "disliked_brands",
-    "liked_materials",
-    "disliked_materials",
-    "bought",
-    "wardrobe_add",
-    "wardrobe_remove",
-)
+class ProfileWriter(Protocol):
+    """What updating a profile needs of the profile store."""
+
+    def get_profile(self, user_id: str) -> Profile: ...
+
+    def update_profile(self, user_id: str, changes: dict[str, Any]) -> UpdateReport: ...
+
+    def check_item(self, item_id: str) -> None: ...
+
+    def record_feedback(self, user_id: str, item_id: str, kind: str) -> FeedbackEvent: ...
 
 
 class UpdateProfileInput(BaseModel):
@@ -41,21 +40,21 @@ class UpdateProfileInput(BaseModel):
         description="What the user said about their taste, verbatim, e.g. 'I hate orange' or 'I just bought the "
         "navy blazer'; colours, materials, patterns, styles, garment types, budget and owned items are read from it.",
     )
-    liked_colours: list[str] = Field(default_factory=list)
-    disliked_colours: list[str] = Field(default_factory=list)
-    liked_styles: list[str] = Field(default_factory=list)
-    disliked_styles: list[str] = Field(default_factory=list)
-    liked_brands: list[str] = Field(default_factory=list)
-    disliked_brands: list[str] = Field(default_factory=list)
-    liked_materials: list[str] = Field(default_factory=list)
-    disliked_materials: list[str] = Field(default_factory=list)
-    bought: list[str] = Field(
+    liked_colours: CommaList = Field(default_factory=list)
+    disliked_colours: CommaList = Field(default_factory=list)
+    liked_styles: CommaList = Field(default_factory=list)
+    disliked_styles: CommaList = Field(default_factory=list)
+    liked_brands: CommaList = Field(default_factory=list)
+    disliked_brands: CommaList = Field(default_factory=list)
+    liked_materials: CommaList = Field(default_factory=list)
+    disliked_materials: CommaList = Field(default_factory=list)
+    bought: CommaList = Field(
         default_factory=list, description="Catalogue ids the user bought (added to the wardrobe)."
     )
-    wardrobe_add: list[str] = Field(
+    wardrobe_add: CommaList = Field(
         default_factory=list, description="Owned items: catalogue ids or short descriptions."
     )
-    wardrobe_remove: list[str] = Field(default_factory=list)
+    wardrobe_remove: CommaList = Field(default_factory=list)
     name: str | None = Field(None, max_length=120)
     gender_presentation: str | None = Field(None, description="women, men or unisex.")
     sizes: dict[str, str] | None = Field(None, description="e.g. {'top': 'M', 'shoes': '42'}.")
@@ -65,20 +64,108 @@ class UpdateProfileInput(BaseModel):
     climate: str | None = Field(None, max_length=200)
     region: str | None = Field(None, max_length=200)
 
-    @field_validator(*_LISTS, mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [v.strip() for v in value.split(",") if v.strip()]
-        return value
 
-
-class ProfileUpdateResult(BaseModel):
+class ProfileUpdateResult(ToolOutput):
     user_id: str
     changes: list[str]
     notes: list[str] = Field(default_factory=list)
     understood: list[str] = Field(default_factory=list, description="What was read from the statement.")
     profile: Profile
+
+    def catalogue_ids(self) -> list[str]:
+        return profile_ids(self.profile)
+
+    def to_text(self) -> str:
+        done = "; ".join(self.changes) if self.changes else "nothing changed"
+        return "\n".join([f"Updated your profile: {done}.", *(f"Note: {n}" for n in self.notes)])
+
+
+_LETTER_SIZE = r"(xxs|xs|s|m|l|xl|xxl|xxxl|small|medium|large|extra large)"
+_SIZE_TARGETS = {
+    "shoe": "shoes",
+    "shoes": "shoes",
+    "feet": "shoes",
+    "waist": "waist",
+    "trousers": "bottom",
+    "jeans": "bottom",
+    "pants": "bottom",
+    "dress": "dress",
+    "top": "top",
+    "shirt": "top",
+    "shirts": "top",
+    "tops": "top",
+    "jacket": "outerwear",
+    "chest": "chest",
+    "inseam": "inseam",
+    "bra": "bra",
+    "ring": "ring",
+}
+_LETTER_CANON = {"small": "S", "medium": "M", "large": "L", "extra large": "XL"}
+
+
+def extract_sizes(text: str) -> dict[str, str]:
+    """Sizes stated in ``text``: "my size is M" -> {"general": "M"}, "size 42 shoe" -> {"shoes": "42"}."""
+    t = normalise(text)
+    sizes: dict[str, str] = {}
+    if not re.search(r"\b(size|sizes|sized|waist|inseam|chest)\b", t):
+        return sizes
+    targets = "|".join(sorted(map(re.escape, _SIZE_TARGETS), key=len, reverse=True))
+    patterns = (
+        rf"\b(?:my |a )?(?P<target>{targets})(?: size)?(?: is| of)? (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
+        rf"\b(?:size|a) (?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})(?: in)? (?P<target>{targets})\b",
+        rf"\b(?:i'm|i am|i wear|i take) (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE}) (?P<target>{targets})\b",
+        rf"\bsize (?:is )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
+        rf"\b(?:i'm|i am|i wear|i take) (?:a )?size (?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
+    )
+    for pattern in patterns:
+        for m in re.finditer(pattern, t):
+            value = m.group("value")
+            value = _LETTER_CANON.get(value, value.upper() if value.isalpha() else value)
+            target = _SIZE_TARGETS.get(m.groupdict().get("target") or "", "general")
+            sizes.setdefault(target, value)
+        if sizes:
+            break
+    return sizes
+
+
+def update_profile_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    """The statement verbatim (the tool parses likes, dislikes, wardrobe, budget from it), plus the
+    fields the statement parser does not read: sizes and a budget."""
+    args: dict[str, Any] = {"statement": text.strip()[:2000]}
+    sizes = extract_sizes(text)
+    if sizes:
+        args["sizes"] = sizes
+    t = normalise(text)
+    if re.search(r"\b(budget|spend|per (item|piece)|keep it under|no more than)\b", t):
+        _lo, hi = extract_price(text)
+        if hi is not None and hi > 0:
+            args["budget"] = hi
+    return args
+
+
+def statement_score(text: str, context: RouteContext) -> float:
+    """How clearly the message states a taste, a size, a budget or an owned item (the profile
+    statement parser's reading)."""
+    if not re.search(r"\b(i|i'm|i've|im|my|me|mine)\b", normalise(text)):
+        return 0.0  # a statement about the user speaks in the first person
+    changes, _understood = parse_statement(text)
+    found = (
+        any(changes.get("like", {}).values())
+        or any(changes.get("dislike", {}).values())
+        or changes.get("wardrobe_add")
+    )
+    budget = changes.get("budget") and re.search(r"\b(my budget|per (item|piece))\b", normalise(text))
+    return PATTERN_WEIGHT if (found or budget or extract_sizes(text)) else 0.0
+
+
+def update_profile_applies(text: str, context: RouteContext) -> bool:
+    """A statement about the user, not a question about their profile, and not about a listed item."""
+    t = normalise(text)
+    if item_refs(text, context):
+        return False
+    # a question asks for something ("a wedding look? I like earthy colours"): the taste in it is
+    # context for that request, not the request
+    return not re.search(r"^(what|which|do you|did i|have i|show|list|tell me|remind me)\b|\?", t)
 
 
 class UpdateProfile(Tool):
@@ -136,12 +223,13 @@ class UpdateProfile(Tool):
         priority=1,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    id_arguments = ("bought",)
+    store = Dep[ProfileWriter]()
+
+    def __init__(self, store: ProfileWriter) -> None:
+        self.store = store
 
     def run(self, args: UpdateProfileInput) -> ProfileUpdateResult:
-        from stylist.profiles.statements import parse_statement
-
         changes, understood = parse_statement(args.statement) if args.statement else ({}, [])
         like, dislike = changes.pop("like", {}), changes.pop("dislike", {})
         for kind in ("colour", "style", "brand", "material"):
@@ -163,7 +251,7 @@ class UpdateProfile(Tool):
         ):
             if getattr(args, field) is not None:
                 changes[field] = getattr(args, field)
-        store = self.runtime.profile_store
+        store = self.store
         if not any(changes.get(k) for k in changes) and not args.bought:
             raise ToolInputError(
                 "update_profile: nothing to change",

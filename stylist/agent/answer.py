@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel
 
 from stylist.agent import prompts, template
-from stylist.agent.context import approx_tokens, history_messages, items_in
+from stylist.agent.context import approx_tokens, history_messages
 from stylist.agent.grounding import Grounder
 from stylist.agent.items import SeenItem
 from stylist.agent.policy import Policy
@@ -198,17 +197,9 @@ class Answerer:
         rendered = _rendered(best)
         if rendered:
             return rendered
-        text = None if best.items else template.summarise_result(best.result)
-        if (
-            not best.items
-            and best.result is not None
-            and items_in(best.result) == []
-            and _has_hits_field(best.result)
-        ):
-            text = None
-        body = template.compose(
-            best.name, best.arguments, best.items, result_text=text, k=int(best.arguments.get("k", 5))
-        )
+        # what is left is a result whose answer is the garments it found (a search): listed with
+        # the request's constraints, or "I found nothing" when there are none
+        body = template.compose(best.name, best.arguments, best.items, k=int(best.arguments.get("k", 5)))
         if best.images:  # a tool drew pictures (designs): say so before the catalogue pieces it returned
             n = len(best.images)
             drawn = "; ".join(c for _, c in best.images if c) or f"{n} pictures"
@@ -247,12 +238,10 @@ def _best_call(ok: list[Call]) -> Call:
 
 
 def _rendered(call: Call) -> str | None:
-    """The template's plain rendering of a call's result, when its shape has one."""
-    return template.render_result(call.result) if call.result is not None else None
-
-
-def _has_hits_field(result: BaseModel) -> bool:
-    return any(isinstance(getattr(result, name), list) for name in type(result).model_fields)
+    """The result's own plain rendering, unless its answer is the garments it found."""
+    if call.result is None or call.result.lists_garments:
+        return None
+    return call.result.to_text()
 
 
 # at the end too: the stream's last piece may end a sentence

@@ -14,7 +14,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
-from stylist.agent.items import SeenItem, Turn
+from stylist.agent.items import Turn
 from stylist.index.schema import Garment
 
 ITEM_FIELDS = ("id", "title", "price", "currency", "colours", "slot", "article_type", "gender")
@@ -127,77 +127,6 @@ def delimit(name: str, payload: Any) -> str:
         json.dumps(payload, ensure_ascii=False, default=str).replace("<", "\\u003c").replace(">", "\\u003e")
     )
     return f'<tool_result name="{name}">\n{body}\n</tool_result>'
-
-
-def items_in(result: Any) -> list[SeenItem]:
-    """Every garment inside a tool result, in order, with the tool's reason when it gives one."""
-    out: list[SeenItem] = []
-    seen: set[str] = set()
-
-    def walk(value: Any, parent: BaseModel | None) -> None:
-        if isinstance(value, Garment):
-            if value.id not in seen:
-                seen.add(value.id)
-                out.append(SeenItem.from_garment(value, _reason(parent)))
-            return
-        card = _item_card(value)
-        if card is not None:  # a tool's own garment summary (outfit items, scored items)
-            if card.id not in seen:
-                seen.add(card.id)
-                out.append(card)
-            return
-        if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), value)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v, parent)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v, parent)
-
-    walk(result, None)
-    return out
-
-
-def _item_card(value: Any) -> SeenItem | None:
-    """A garment summary that is not a ``Garment`` (``OutfitItem``, a scored item dict): anything
-    with a string ``id`` and ``title`` and a ``slot`` or ``price``, as tools copy them from the catalogue."""
-    if isinstance(value, BaseModel) and not {"id", "title"} <= set(type(value).model_fields):
-        return None
-    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("id"), str)
-        or not isinstance(data.get("title"), str)
-    ):
-        return None
-    if "slot" not in data and "price" not in data:
-        return None
-    price = data.get("price")
-    colours = data.get("colours")
-    return SeenItem(
-        id=data["id"],
-        title=data["title"],
-        price=float(price) if isinstance(price, (int, float)) else None,
-        currency=str(data.get("currency") or "USD"),
-        colours=list(colours) if isinstance(colours, list) else [],
-        slot=str(data["slot"]) if data.get("slot") else None,
-        image_path=data.get("image_path"),
-    )
-
-
-def _reason(parent: BaseModel | None) -> str | None:
-    if parent is None:
-        return None
-    for name in ("reason", "why", "explanation"):
-        value = getattr(parent, name, None)
-        if isinstance(value, str) and value:
-            return value
-    matched = getattr(parent, "matched", None)
-    if isinstance(matched, list) and matched:
-        return "matches " + ", ".join(str(m) for m in matched)
-    return None
 
 
 def history_messages(turns: list[Turn], budget_tokens: int) -> list[BaseMessage]:

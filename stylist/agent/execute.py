@@ -12,25 +12,15 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
 
-from pydantic import BaseModel
-
-from stylist.agent.context import items_in
-from stylist.agent.images import images_in
-from stylist.agent.items import SeenItem
 from stylist.agent.router import Router
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
 from stylist.errors import StylistError
 from stylist.events import ChatEvent, Image, ToolFinished, ToolStarted
-from stylist.runtime import catalogue_of
 from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
-
-#: Arguments that hold catalogue ids: a call that succeeded with them proves they exist.
-ID_ARGUMENTS = ("item_id", "item_ids", "anchors", "bought", "_result")
 
 
 class Executor:
@@ -83,10 +73,13 @@ class Executor:
             future = self.pool.submit(tool.invoke, call.arguments)
             call.result = future.result(timeout=max(1.0, trace.deadline - t0))
             call.ok = True
-            call.items = items_in(call.result)
-            call.images = images_in(call.result)
-            referenced = {**call.arguments, "_result": _result_ids(call.result)}
-            call.items += _argument_items(tool, referenced, {i.id for i in call.items})
+            call.items = call.result.garments()
+            call.images = call.result.pictures()
+            # garments named by id in the arguments or the result (feedback on g-0003, copy for
+            # g-0009): the call proved they exist, so the answer may name them
+            have = {i.id for i in call.items}
+            named = tool.argument_ids(call.arguments) + call.result.catalogue_ids()
+            call.items += self.registry.known_items([i for i in dict.fromkeys(named) if i not in have])
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
         except StylistError as exc:
@@ -99,56 +92,10 @@ class Executor:
     def _relax(self, call: Call) -> Call | None:
         """Retry an empty result once without the softest filters the tool's routing names."""
         hint = self.router.hints.get(call.name)
-        relax = getattr(hint, "relax", ()) if hint else ()
+        relax = hint.relax if hint else ()
         if not call.ok or call.items or not relax:
             return None
         args = {k: v for k, v in call.arguments.items() if k not in relax}
         if args == call.arguments:
             return None
         return Call(name=call.name, arguments=args, source="relaxed")
-
-
-def _result_ids(result: Any, depth: int = 0) -> list[str]:
-    """Catalogue ids a result refers to by an ``item_id``/``item_ids`` field (feedback events,
-    wardrobe entries of a profile): they were checked when stored."""
-    out: list[str] = []
-    if depth > 4:
-        return out
-    if isinstance(result, BaseModel):
-        for name in type(result).model_fields:
-            value = getattr(result, name)
-            if name == "item_id" and isinstance(value, str):
-                out.append(value)
-            elif name == "item_ids" and isinstance(value, list):
-                out += [v for v in value if isinstance(v, str)]
-            else:
-                out += _result_ids(value, depth + 1)
-    elif isinstance(result, (list, tuple)):
-        for v in result[:50]:
-            out += _result_ids(v, depth + 1)
-    return out
-
-
-def _argument_items(tool: Any, arguments: dict[str, Any], have: set[str]) -> list[SeenItem]:
-    """Garments a successful call was given by id (feedback on g-0003, copy for g-0009): the
-    answer may name them, so they join what grounding knows."""
-    ids: list[str] = []
-    for key in ID_ARGUMENTS:
-        value = arguments.get(key)
-        for v in [value] if isinstance(value, str) else (value or []):
-            if isinstance(v, str) and v not in have and v not in ids:
-                ids.append(v)
-    runtime = getattr(tool, "runtime", None)
-    if not ids or runtime is None:
-        return []
-    out: list[SeenItem] = []
-    try:
-        index = catalogue_of(runtime)
-        for item_id in ids:
-            try:
-                out.append(SeenItem.from_garment(index.get(item_id)))
-            except StylistError:
-                continue  # free-text wardrobe entries are not catalogue ids
-    except Exception as exc:  # grounding still works, the answer just may not name them
-        log.debug("could not look up argument ids %s: %s", ids, exc)
-    return out

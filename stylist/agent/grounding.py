@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from stylist.agent.context import SeenItem
+from stylist.agent.items import SeenItem
 from stylist.fashion.words import COLOUR_CANON, COLOURS
 
 _BRACKET_ID = re.compile(r"\[(?:id[:=\s]*)?([A-Za-z0-9][\w\-.:/]{0,63})\]", re.IGNORECASE)

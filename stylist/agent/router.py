@@ -2,17 +2,14 @@
 
 It is the agent's fallback when the model produces no valid tool call, and the whole agent under
 ``llm.backend = none``. It knows only the tools in the registry. A tool plugs in by declaring a
-class attribute ``routing = RouteHint(keywords=..., extract=...)``; tools without one are looked up
-in :data:`BUILTIN_HINTS`, and tools with neither are never routed to (the model can still call
-them). Follow-ups ("cheaper", "in black", "show more") reuse the last call's arguments with the
+class attribute ``routing = RouteHint(keywords=..., extract=...)`` (``stylist.tools.routing``);
+tools without one are never routed to (the model can still call them). Follow-ups ("cheaper", "in black", "show more") reuse the last call's arguments with the
 change applied.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -20,7 +17,6 @@ from pydantic import BaseModel, Field
 from stylist.fashion.brief import (
     _word_re,
     extract_colours,
-    extract_filters,
     extract_gender,
     extract_k,
     extract_occasions,
@@ -29,52 +25,12 @@ from stylist.fashion.brief import (
     extract_slots,
     normalise,
 )
-from stylist.fashion.words import SLOT_WORDS
+from stylist.tools.routing import CHEAPER, PATTERN_WEIGHT, PRICIER, RouteContext, RouteHint
 
 if TYPE_CHECKING:
-    from stylist.tools.base import Tool
     from stylist.tools.registry import ToolRegistry
 
-
-@dataclass
-class RouteContext:
-    """What the router knows about the conversation so far."""
-
-    last_call: tuple[str, dict[str, Any]] | None = None
-    """The last successful tool call of the conversation: (name, arguments)."""
-    last_items: list[dict[str, Any]] = field(default_factory=list)
-    """Compact summaries (id, title, price …) of the items shown last turn."""
-    user_id: str | None = None
-
-
-@dataclass(frozen=True)
-class RouteHint:
-    """How the router finds a tool. Declare it on the tool class as ``routing = RouteHint(...)``."""
-
-    keywords: tuple[str, ...]
-    """Words or phrases that point to the tool (a phrase counts as strongly as its word count)."""
-    extract: Callable[[str, RouteContext], dict[str, Any]] | None = None
-    """Arguments read from the message; ``None`` calls the tool with no arguments."""
-    default: bool = False
-    """Chosen for on-topic messages that match no tool's keywords (one tool should say so)."""
-    priority: int = 0
-    """Breaks ties between tools with the same keyword score."""
-    followups: bool = False
-    """Follow-ups ("cheaper", "in black", "show more") may reuse this tool's last arguments."""
-    relax: tuple[str, ...] = ()
-    """Arguments dropped (once, all together) when the tool finds nothing, e.g. soft filters."""
-    patterns: tuple[str, ...] = ()
-    """Regular expressions (on the lower-cased message) that point to the tool strongly: each
-    match scores :data:`PATTERN_WEIGHT` (a phrase's keyword score is only its word count)."""
-    applies: Callable[[str, RouteContext], bool] | None = None
-    """A gate: the tool is a candidate only when this says the message can be served by it (for
-    example, "score" needs two garments named or pointed at)."""
-    score: Callable[[str, RouteContext], float] | None = None
-    """Extra score from the tool's own reading of the message (e.g. a statement parser finding a
-    like or a dislike in it), added to the keyword and pattern score."""
-    refine: Callable[[str, dict[str, Any], RouteContext], dict[str, Any] | None] | None = None
-    """Follow-ups of this tool's last call ("make it more luxurious", "and fabrics?"): the new
-    arguments, or ``None`` when the message is not such a follow-up."""
+__all__ = ["PATTERN_WEIGHT", "RouteContext", "RouteDecision", "RouteHint", "Router"]
 
 
 class RouteDecision(BaseModel):
@@ -84,66 +40,6 @@ class RouteDecision(BaseModel):
     followup: bool = False
 
 
-def search_arguments(text: str, context: RouteContext) -> dict[str, Any]:
-    return extract_filters(text)
-
-
-#: Score of one matching ``RouteHint.patterns`` entry.
-PATTERN_WEIGHT = 3.0
-
-_NOT_ONLY_GARMENTS = {
-    "watch",
-    "watches",
-    "tie",
-    "ties",
-    "ring",
-    "rings",
-    "cap",
-    "tank",
-    "flats",
-}  # also verbs or other things
-SEARCH_KEYWORDS: tuple[str, ...] = (
-    "wear",
-    "look",
-    "looks",
-    "find",
-    "search",
-    "show",
-    "recommend",
-    "suggest",
-    "looking for",
-    "need",
-    "want",
-    "buy",
-    "shop",
-    "style",
-    "accessories",
-    "clothes",
-    "clothing",
-    "garment",
-    "garments",
-    "items",
-    "pieces",
-    "options",
-    "something",
-    "anything",
-) + tuple(
-    w for w in SLOT_WORDS if w not in _NOT_ONLY_GARMENTS
-)  # every garment noun: "what coats do you have"
-
-#: Routing for built-in tools that do not declare ``routing`` themselves.
-BUILTIN_HINTS: dict[str, RouteHint] = {
-    "search_garments": RouteHint(
-        keywords=SEARCH_KEYWORDS,
-        extract=search_arguments,
-        default=True,
-        followups=True,
-        relax=("occasions", "seasons", "article_types"),
-    ),
-}
-
-_CHEAPER = r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|cheapest|lower budget)\b"
-_PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|fancier|luxury)\b"
 _MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
 _FOLLOWUP_START = (
     r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
@@ -162,7 +58,7 @@ class Router:
         extra = hints or {}
         self.hints: dict[str, RouteHint] = {}
         for tool in registry:
-            hint = extra.get(tool.name) or _declared_hint(tool) or BUILTIN_HINTS.get(tool.name)
+            hint = extra.get(tool.name) or tool.routing
             if hint is not None:
                 self.hints[tool.name] = hint
 
@@ -316,7 +212,7 @@ class Router:
             return None
         words = text.split()
         new_slots = extract_slots(text)
-        explicit = re.search(_CHEAPER, text) or re.search(_PRICIER, text) or re.search(_MORE, text)
+        explicit = re.search(CHEAPER, text) or re.search(PRICIER, text) or re.search(_MORE, text)
         colours, refused = extract_colours(text)
         lo, hi = extract_price(text)
         gender = extract_gender(text)
@@ -330,20 +226,20 @@ class Router:
         shown = [i for i in context.last_items if i.get("id")]
         prices = [float(i["price"]) for i in shown if i.get("price") is not None]
         changes: list[str] = []
-        if re.search(_CHEAPER, text):
+        if re.search(CHEAPER, text):
             ceiling = min(prices) if prices else args.get("max_price")
             if ceiling:
                 args["max_price"] = round(float(ceiling) * 0.999, 2)
                 if args.get("min_price") is not None and args["min_price"] >= args["max_price"]:
                     args.pop("min_price")
                 changes.append("cheaper")
-        if re.search(_PRICIER, text):
+        if re.search(PRICIER, text):
             floor = max(prices) if prices else args.get("min_price")
             args.pop("max_price", None)
             if floor:
                 args["min_price"] = float(floor)
             changes.append("pricier")
-        if re.search(_MORE, text) or re.search(_CHEAPER, text) or re.search(_PRICIER, text):
+        if re.search(_MORE, text) or re.search(CHEAPER, text) or re.search(PRICIER, text):
             excluded = list(args.get("exclude_ids") or [])
             excluded += [i["id"] for i in shown if i["id"] not in excluded]
             if excluded:
@@ -383,11 +279,6 @@ class Router:
             reason=f"follow-up ({', '.join(changes) or 'filters'}) of the last {name} call",
             followup=True,
         )
-
-
-def _declared_hint(tool: Tool) -> RouteHint | None:
-    hint = getattr(type(tool), "routing", None)
-    return hint if isinstance(hint, RouteHint) else None
 
 
 def _score(text: str, keywords: tuple[str, ...]) -> float:

@@ -23,12 +23,12 @@ def copy(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Write fashion copy whose colours, materials, garment types and prices match the catalogue."""
-    from stylist.tools.copywriting import WriteCopy
+    from stylist.tools.registry import tools_for
 
     if llm is not None:
         state(ctx).override("llm.backend", llm)
-    result = WriteCopy(state(ctx).runtime).invoke(
-        {"item_ids": item_ids, "kind": kind, "tone": tone, "lang": lang}
+    result = tools_for(state(ctx).runtime).invoke(
+        "write_copy", {"item_ids": item_ids, "kind": kind, "tone": tone, "lang": lang}
     )
     if as_json:
         print_json(result)

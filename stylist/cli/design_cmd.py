@@ -37,7 +37,7 @@ def design(
 ) -> None:
     """Draw new garment designs with the conditional GAN; each PNG comes with the closest
     catalogue garments that inspired it."""
-    from stylist.tools.designs.tool import DesignGarments
+    from stylist.tools.registry import tools_for
 
     args = {
         "brief": brief,
@@ -49,7 +49,9 @@ def design(
         "pattern": pattern,
         "inspired_by": inspired_by,
     }
-    result = DesignGarments(state(ctx).runtime).invoke({k: v for k, v in args.items() if v is not None})
+    result = tools_for(state(ctx).runtime).invoke(
+        "design_garments", {k: v for k, v in args.items() if v is not None}
+    )
     if out is not None:
         folder = out.expanduser().resolve()
         folder.mkdir(parents=True, exist_ok=True)

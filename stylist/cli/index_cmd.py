@@ -205,7 +205,7 @@ def search(
 ) -> None:
     """Search the catalogue by words, a photo (--image) or both, and filters; prints ranked garments
     with scores (text: words vs description, text_image: words vs picture, image: photo vs picture)."""
-    from stylist.tools.search import SearchGarments
+    from stylist.tools.registry import tools_for
 
     args: dict[str, Any] = {"query": query, "k": k}
     for key, value in [
@@ -215,7 +215,7 @@ def search(
     ]:  # fmt: skip
         if value is not None:
             args[key] = value
-    result = SearchGarments(state(ctx).runtime).invoke(args)
+    result = tools_for(state(ctx).runtime).invoke("search_garments", args)
     if as_json:
         print_json(
             [

@@ -23,9 +23,9 @@ def score(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Score how well garments go together (0-1) and say which pair is weakest and why."""
-    from stylist.tools.outfits.score_tool import ScoreOutfit
+    from stylist.tools.registry import tools_for
 
-    result = ScoreOutfit(state(ctx).runtime).invoke({"item_ids": item_ids})
+    result = tools_for(state(ctx).runtime).invoke("score_outfit", {"item_ids": item_ids})
     if as_json:
         print_json(result)
         return
@@ -55,7 +55,7 @@ def build(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Assemble complete outfits from the catalogue for a request, or around anchor garments."""
-    from stylist.tools.outfits.build_tool import BuildOutfit
+    from stylist.tools.registry import tools_for
 
     args = {
         "brief": brief,
@@ -65,7 +65,7 @@ def build(
         "k": k,
         "user_id": user,
     }
-    result = BuildOutfit(state(ctx).runtime).invoke(args)
+    result = tools_for(state(ctx).runtime).invoke("build_outfit", args)
     if as_json:
         print_json(result)
         return

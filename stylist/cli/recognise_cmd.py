@@ -24,9 +24,9 @@ def recognise(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Say what garment a photo shows: article type, slot, colours, pattern, and the closest catalogue items."""
-    from stylist.tools.recognise.tool import RecogniseGarment
+    from stylist.tools.registry import tools_for
 
-    result = RecogniseGarment(state(ctx).runtime).invoke({"image_path": str(photo), "k": k})
+    result = tools_for(state(ctx).runtime).invoke("recognise_garment", {"image_path": str(photo), "k": k})
     if as_json:
         print_json(result)
         return

@@ -109,7 +109,7 @@ def test_tool_is_registered_and_answers_on_the_demo_data(runtime):
 
 def test_plain_function_uses_the_default_runtime(monkeypatch):
     from stylist.runtime import set_default_runtime
-    from stylist.tools.trends import trend_forecast
+    from stylist.tools.functions import trend_forecast
 
     set_default_runtime(Runtime(load_settings(trends={"model": "seasonal_naive"})))
     result = trend_forecast("style", "2m", top=2, detail=True)

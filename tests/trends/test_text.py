@@ -8,7 +8,7 @@ from stylist.tools.trends.demo import generate_demo_posts
 from stylist.tools.trends.errors import TrendDataError
 from stylist.tools.trends.text import MentionExtractor, ingest_posts
 from tests.fakes import HashingTextEmbedder
-from tests.fakes_trends import SynonymTextEmbedder
+from tests.fakes.trends import SynonymTextEmbedder
 
 
 def _pairs(mentions):

@@ -9,21 +9,40 @@ import re
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteContext, RouteHint
-from stylist.errors import StylistError, ToolInputError
+from stylist.errors import StylistError
 from stylist.fashion.brief import extract_k
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
-from stylist.tools.base import Tool
+from stylist.tools.base import Dep, Tool
 from stylist.tools.designs.brief import plan_designs
-from stylist.tools.designs.sample import MAX_CANDIDATES, MAX_DESIGNS, MAX_SIZE, MIN_SIZE, rerank, to_pil
+from stylist.tools.designs.sample import (
+    MAX_CANDIDATES,
+    MAX_DESIGNS,
+    MAX_SIZE,
+    MIN_SIZE,
+    DesignSampler,
+    rerank,
+    to_pil,
+)
+from stylist.tools.output import SeenItem, ToolOutput, image_pairs, unique_items
+from stylist.tools.routing import RouteContext, RouteHint
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+
+class PictureIndex(Protocol):
+    """The catalogue search "inspired by" needs: by picture, or by words."""
+
+    def search(
+        self,
+        query: str | None,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        image_path: str | None = None,
+    ) -> list[tuple[Garment, float]]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +83,9 @@ class Design(BaseModel):
     reason: str = ""
 
 
-class DesignOutput(BaseModel):
+class DesignOutput(ToolOutput):
+    lists_garments = True
+
     brief: str
     read: dict[str, list[str]]
     """How the brief was read: condition → the values it named (empty ones were varied)."""
@@ -78,6 +99,16 @@ class DesignOutput(BaseModel):
     """Latent samples drawn per design (more than 1: re-ranked by the image encoder)."""
     inspired_by_method: str
     """``image`` (picture search), ``text`` (words of the labels) or ``none``."""
+
+    def garments(self) -> list[SeenItem]:
+        return unique_items([SeenItem.from_garment(i.garment) for d in self.designs for i in d.inspired_by])
+
+    def pictures(self) -> list[tuple[str, str]]:
+        return image_pairs(self.images, self.image_captions)
+
+    def to_text(self) -> str:
+        lines = [f"{n}. {caption or path}" for n, (path, caption) in enumerate(self.pictures(), 1)]
+        return "\n".join([f'Designs for "{self.brief}":', *lines])
 
 
 def _slug(text: str) -> str:
@@ -138,12 +169,29 @@ class DesignGarments(Tool):
         priority=5,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    sampler = Dep[DesignSampler]()
+    catalogue = Dep[PictureIndex]()
+    image_embedder = Dep[Any]()
+
+    def __init__(
+        self,
+        sampler: DesignSampler,
+        catalogue: PictureIndex,
+        image_embedder: Any,
+        *,
+        candidates: int = 1,
+        out_dir: Path,
+    ) -> None:
+        self.sampler = sampler
+        self.catalogue = catalogue
+        self.image_embedder = image_embedder
+        """Re-ranks the candidates by the brief (``embed_query``/``embed_images``); may be unavailable."""
+        self.candidates = candidates
+        """Latent samples drawn per design (``designs.candidates``)."""
+        self.out_dir = out_dir
 
     def run(self, args: DesignInput) -> DesignOutput:
-        settings = self.runtime.settings
-        sampler = self.runtime.design_sampler
+        sampler = self.sampler
         seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
         plan = plan_designs(
             args.brief,
@@ -155,7 +203,7 @@ class DesignGarments(Tool):
             colour=args.colour,
             pattern=args.pattern,
         )
-        per_design = max(1, min(settings.designs.candidates, MAX_CANDIDATES // args.n))
+        per_design = max(1, min(self.candidates, MAX_CANDIDATES // args.n))
         embedder = self._image_embedder() if per_design > 1 else None
         if embedder is None:
             per_design = 1
@@ -172,7 +220,7 @@ class DesignGarments(Tool):
                 scores.append(round(sims[0], 4))
         # A fresh folder per call: a repeated request must not overwrite pictures an earlier reply shows.
         stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        folder = Path(settings.designs_dir).expanduser().resolve() / f"{stamp}-{_slug(args.brief)}-{seed}"
+        folder = Path(self.out_dir).expanduser().resolve() / f"{stamp}-{_slug(args.brief)}-{seed}"
         folder.mkdir(parents=True)
         designs: list[Design] = []
         method = "none"
@@ -209,17 +257,17 @@ class DesignGarments(Tool):
         )
 
     def _image_embedder(self) -> Any:
-        if self.runtime.settings.designs.candidates <= 1:
+        if self.candidates <= 1:
             return None
         try:
-            return self.runtime.image_embedder
+            return self.image_embedder
         except StylistError as exc:  # no encoder: designs are drawn without re-ranking
             log.info("designs are not re-ranked: %s", exc.message)
             return None
 
     def _inspired_by(self, png: Path, labels: dict[str, str], k: int) -> tuple[list[InspiredBy], str]:
         try:
-            index = self.runtime.catalogue_index
+            index = self.catalogue
         except StylistError as exc:
             log.info("no catalogue for 'inspired by': %s", exc.message)
             return [], "none"
@@ -238,12 +286,3 @@ class DesignGarments(Tool):
         if not hits:
             hits = index.search(query, k=k)
         return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "text"
-
-
-def design_garments(brief: str, n: int = 4, *, runtime: Runtime | None = None, **kwargs: Any) -> DesignOutput:
-    """Plain-function form of :class:`DesignGarments` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    if not brief.strip():
-        raise ToolInputError("brief must not be empty")
-    return DesignGarments(runtime or default_runtime()).invoke({"brief": brief, "n": n, **kwargs})

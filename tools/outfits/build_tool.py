@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import outfit_arguments, outfit_followup
+from stylist.config import OutfitSettings
 from stylist.errors import ToolInputError
-from stylist.index.schema import Gender, Slot
-from stylist.tools.base import Tool
+from stylist.events import DEFAULT_USER
+from stylist.fashion.brief import clean_query, extract_gender, extract_k, extract_price, normalise
+from stylist.index.schema import Garment, Gender, Slot
+from stylist.profiles.schema import WardrobeItem
+from stylist.tools.base import Dep, IdList, Lazy, Tool, use
+from stylist.tools.outfits.assembly import OutfitAssembler
+from stylist.tools.outfits.owned import build_with_wardrobe
 from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
+from stylist.tools.outfits.scorer import CompatibilityScorer
+from stylist.tools.routing import CHEAPER, PRICIER, RouteContext, RouteHint, item_refs, without_ids
+from stylist.tools.search import Reranker
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+
+class Wardrobes(Protocol):
+    """What outfits with owned items need of the profile store."""
+
+    def wardrobe(self, user_id: str) -> list[WardrobeItem]: ...
 
 
 class BuildOutfitInput(BaseModel):
@@ -25,7 +36,7 @@ class BuildOutfitInput(BaseModel):
     )
     budget: float | None = Field(None, gt=0, description="Most the whole outfit may cost.")
     gender: Gender | None = Field(None, description="women, men, unisex, girls or boys.")
-    anchors: list[str] = Field(
+    anchors: IdList = Field(
         default_factory=list,
         max_length=6,
         description="Garment ids the outfit must include ('complete my outfit').",
@@ -51,12 +62,52 @@ class BuildOutfitInput(BaseModel):
         None, gt=0, description="With the wardrobe: each new item costs at most this."
     )
 
-    @field_validator("anchors", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [v.strip() for v in value.replace(",", " ").split() if v.strip()]
-        return value
+
+def outfit_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    brief = clean_query(without_ids(text))
+    if brief:
+        args["brief"] = brief[:500]
+    _lo, hi = extract_price(text)
+    if hi is not None and hi > 0:
+        args["budget"] = hi
+    gender = extract_gender(text)
+    if gender:
+        args["gender"] = gender
+    anchors = item_refs(text, context)
+    if anchors:
+        args["anchors"] = anchors[:6]
+    k = extract_k(text)
+    if k:
+        args["k"] = min(k, 10)
+    return args
+
+
+def outfit_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
+    """ "cheaper", "for men", "under 150", "with g-0012" applied to the last outfit request."""
+    t = normalise(text)
+    if len(t.split()) > 8:
+        return None
+    args = dict(last)
+    _lo, hi = extract_price(text)
+    if re.search(CHEAPER, t):
+        shown = [float(i["price"]) for i in context.last_items if i.get("price") is not None]
+        k = int(last.get("k") or 3)
+        current = last.get("budget") or (sum(shown) / max(1, k) if shown else None)
+        if current:
+            args["budget"] = round(float(current) * 0.8, 2)
+    elif re.search(PRICIER, t):
+        args.pop("budget", None)
+        args["brief"] = (str(last.get("brief", "")) + " premium").strip()
+    if hi is not None and hi > 0:
+        args["budget"] = hi
+    gender = extract_gender(text)
+    if gender:
+        args["gender"] = gender
+    anchors = item_refs(text, context)
+    if anchors:
+        args["anchors"] = list(dict.fromkeys([*last.get("anchors", []), *anchors]))[:6]
+    return args if args != last else None
 
 
 class BuildOutfit(Tool):
@@ -106,8 +157,13 @@ class BuildOutfit(Tool):
         priority=1,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    id_arguments = ("anchors",)
+    assembler = Dep[OutfitAssembler]()
+    wardrobes = Dep[Wardrobes]()
+
+    def __init__(self, assembler: OutfitAssembler, wardrobes: Wardrobes) -> None:
+        self.assembler = assembler
+        self.wardrobes = wardrobes
 
     def run(self, args: BuildOutfitInput) -> BuildResult:
         wardrobe_fields = {
@@ -127,15 +183,12 @@ class BuildOutfit(Tool):
                     "new_item_max_price applies to outfits with the wardrobe",
                     hint="set use_wardrobe, only_owned or max_new_items too",
                 )
-            return assembler_for(self.runtime).build(request)
-        from stylist.events import DEFAULT_USER
-        from stylist.tools.outfits.owned import build_with_wardrobe
-
+            return self.assembler.build(request)
         user = args.user_id or DEFAULT_USER
         return build_with_wardrobe(
-            assembler_for(self.runtime),
+            self.assembler,
             request,
-            self.runtime.profile_store.wardrobe(user),
+            self.wardrobes.wardrobe(user),
             owned_anchors=args.wardrobe_anchors,
             use_wardrobe=args.use_wardrobe or args.only_owned,
             max_new_items=0 if args.only_owned else args.max_new_items,
@@ -143,35 +196,28 @@ class BuildOutfit(Tool):
         )
 
 
-def assembler_for(runtime: Runtime) -> Any:
-    from stylist.tools.outfits.assembly import OutfitAssembler
-
-    cfg = runtime.settings.outfits
+def outfit_assembler(
+    catalogue: Any, scorer: CompatibilityScorer, cfg: OutfitSettings, preferences: Reranker | Lazy[Reranker]
+) -> OutfitAssembler:
+    """The outfit assembler over ``catalogue`` with the ``outfits`` settings."""
     return OutfitAssembler(
-        runtime.catalogue_index,
-        runtime.compat_scorer,
+        catalogue,
+        scorer,
         candidates_per_slot=cfg.candidates_per_slot,
         beam_width=cfg.beam_width,
         weights=(cfg.compat_weight, cfg.relevance_weight, cfg.preference_weight),
-        preference=profile_preference(runtime),
+        preference=profile_preference(preferences),
     )
 
 
-def profile_preference(runtime: Runtime) -> Any:
-    """The user's preferences (``runtime.preference_model.rerank``) as a garment-id -> preference
+def profile_preference(preferences: Reranker | Lazy[Reranker]) -> Any:
+    """The user's preferences (the preference model's ``rerank``) as a garment-id -> preference
     map: how much the profile moved each garment's score; garments the user's stated dislikes rule
-    out get a strong penalty."""
+    out get a strong penalty. The model is asked for only when a user is given."""
 
-    def preference(user_id: str, hits: list) -> dict[str, float]:
-        ranked = runtime.preference_model.rerank(user_id, hits)
+    def preference(user_id: str, hits: list[tuple[Garment, float]]) -> dict[str, float]:
+        ranked = use(preferences).rerank(user_id, hits)
         kept = {h.garment.id: h.score - h.components.get("base", h.score) for h in ranked}
         return {g.id: kept.get(g.id, -5.0) for g, _ in hits}
 
     return preference
-
-
-def build_outfit(brief: str = "", *, runtime: Runtime | None = None, **kwargs: Any) -> BuildResult:
-    """Plain-function form of :class:`BuildOutfit` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    return BuildOutfit(runtime or default_runtime()).invoke({"brief": brief, **kwargs})

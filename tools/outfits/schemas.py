@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from stylist.index.schema import Gender, Slot
 from stylist.tools.outfits.brief import ParsedBrief
+from stylist.tools.output import SeenItem, ToolOutput, money, unique_items
 
 
 class PairReport(BaseModel):
@@ -27,7 +28,7 @@ class OutfitIssue(BaseModel):
     items: list[str] = Field(default_factory=list)
 
 
-class OutfitScore(BaseModel):
+class OutfitScore(ToolOutput):
     score: float = Field(description="0-1 compatibility from the learned model.")
     verdict: str
     items: list[dict[str, Any]]
@@ -37,6 +38,18 @@ class OutfitScore(BaseModel):
     missing_slots: list[str]
     explanation: str
     model: str
+
+    def garments(self) -> list[SeenItem]:
+        return unique_items([SeenItem.from_card(i) for i in self.items])
+
+    def to_text(self) -> str:
+        names = ", ".join(f"{i.get('title')} [{i.get('id')}]" for i in self.items)
+        lines = [f"{names}: {self.verdict} (compatibility {self.score:.2f})."]
+        if self.explanation:
+            lines.append(self.explanation)
+        if self.missing_slots and "Missing:" not in self.explanation:
+            lines.append("Missing: " + ", ".join(self.missing_slots) + ".")
+        return "\n".join(lines)
 
 
 class OutfitRequest(BaseModel):
@@ -76,10 +89,31 @@ class SlotAlternatives(BaseModel):
     items: list[OutfitItem]
 
 
-class BuildResult(BaseModel):
+class BuildResult(ToolOutput):
     brief: ParsedBrief
     outfits: list[AssembledOutfit]
     alternatives: list[SlotAlternatives] = Field(description="Swaps per slot for the first outfit.")
     notes: list[str] = Field(
         default_factory=list, description="Constraints that were relaxed, slots left out."
     )
+
+    def garments(self) -> list[SeenItem]:
+        items = [i for o in self.outfits for i in o.items] + [i for a in self.alternatives for i in a.items]
+        return unique_items([SeenItem.from_card(i.model_dump(mode="json")) for i in items])
+
+    def to_text(self) -> str:
+        if not self.outfits:
+            notes = " ".join(self.notes)
+            return f"I could not put an outfit together from the catalogue. {notes}".strip()
+        lines: list[str] = []
+        for n, outfit in enumerate(self.outfits, 1):
+            lines.append(
+                f"Outfit {n} ({money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}):"
+            )
+            for item in outfit.items:
+                colour = f", {'/'.join(item.colours[:2])}" if item.colours else ""
+                lines.append(f"- {item.title} [{item.id}] — {money(item.price)}{colour} {item.slot}".rstrip())
+            if outfit.explanation:
+                lines.append(f"Why: {outfit.explanation}")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)

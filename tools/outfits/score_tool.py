@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import score_applies, score_arguments
-from stylist.tools.base import Tool
+from stylist.errors import ToolInputError
+from stylist.fashion.brief import normalise
+from stylist.index.schema import Garment
+from stylist.tools.base import Dep, IdList, Tool
 from stylist.tools.outfits.schemas import OutfitScore
+from stylist.tools.routing import RouteContext, RouteHint, item_refs, shown_ids
 
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+
+class Catalogue(Protocol):
+    def get(self, item_id: str) -> Garment: ...
+
+
+class Scorer(Protocol):
+    """The compatibility model (``stylist.tools.outfits.scorer.CompatibilityScorer``)."""
+
+    def score(self, garments: list[Garment]) -> OutfitScore: ...
 
 
 class ScoreOutfitInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    item_ids: list[str] = Field(
+    item_ids: IdList = Field(
         description="Catalogue ids of the garments in the outfit (two or more).", max_length=12
     )
 
-    @field_validator("item_ids", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [v.strip() for v in value.replace(",", " ").split() if v.strip()]
-        return value
+
+_THESE = r"\b(these|them|those|this outfit|it)\b"
+
+
+def score_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    refs = item_refs(text, context)
+    if len(refs) < 2 and context.last_items and re.search(_THESE, normalise(text)):
+        refs = list(dict.fromkeys([*refs, *shown_ids(context)]))[:12]
+    return {"item_ids": refs[:12]}
+
+
+def score_applies(text: str, context: RouteContext) -> bool:
+    """Scoring needs two or more garments: named, pointed at, or "these" after a list."""
+    refs = item_refs(text, context)
+    return len(refs) >= 2 or (
+        bool(context.last_items) and bool(re.search(r"\b(these|them|those|this outfit)\b", normalise(text)))
+    )
 
 
 class ScoreOutfit(Tool):
@@ -68,12 +89,15 @@ class ScoreOutfit(Tool):
         priority=2,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    id_arguments = ("item_ids",)
+    catalogue = Dep[Catalogue]()
+    scorer = Dep[Scorer]()
+
+    def __init__(self, catalogue: Catalogue, scorer: Scorer) -> None:
+        self.catalogue = catalogue
+        self.scorer = scorer
 
     def run(self, args: ScoreOutfitInput) -> OutfitScore:
-        from stylist.errors import ToolInputError
-
         ids = [i.strip() for i in args.item_ids]
         if len(ids) < 2:
             raise ToolInputError(
@@ -85,13 +109,5 @@ class ScoreOutfit(Tool):
             raise ToolInputError(
                 f"duplicate item id(s) in the outfit: {', '.join(dupes)}", hint="list each garment once"
             )
-        index = self.runtime.catalogue_index
-        garments = [index.get(i) for i in ids]  # ItemNotFoundError names an unknown id
-        return self.runtime.compat_scorer.score(garments)
-
-
-def score_outfit(item_ids: list[str], *, runtime: Runtime | None = None) -> OutfitScore:
-    """Plain-function form of :class:`ScoreOutfit` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    return ScoreOutfit(runtime or default_runtime()).invoke({"item_ids": item_ids})
+        garments = [self.catalogue.get(i) for i in ids]  # ItemNotFoundError names an unknown id
+        return self.scorer.score(garments)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import torch
@@ -35,6 +35,9 @@ from stylist.tools.recognise.preprocess import (
     split_repeat,
     texture_input,
 )
+
+if TYPE_CHECKING:
+    from stylist.runtime import Runtime
 
 PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
 USER_CHECKPOINT_NAME = "recogniser.pt"
@@ -327,3 +330,12 @@ def _slot(article: str) -> str | None:
         return slot_for_article(article).value
     except Exception:  # an article name the slot table does not know
         return None
+
+
+def recogniser_for(runtime: Runtime) -> Recogniser:
+    """The runtime's recogniser, made once (inject one with ``Runtime(settings, recogniser=...)``)."""
+    settings = runtime.settings
+    return runtime.service(
+        "recogniser",
+        lambda: Recogniser(default_checkpoint(settings.models_dir), device=settings.embed.device),
+    )

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteContext, RouteHint
-from stylist.errors import StylistError, ToolInputError
+from stylist.errors import StylistError
+from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
-from stylist.tools.base import Tool
-from stylist.tools.outfits.schemas import AssembledOutfit
+from stylist.profiles.schema import WardrobeItem
+from stylist.tools.base import Dep, Tool
+from stylist.tools.designs.tool import PictureIndex
+from stylist.tools.outfits.assembly import OutfitAssembler
+from stylist.tools.outfits.owned import build_with_wardrobe
+from stylist.tools.outfits.schemas import AssembledOutfit, OutfitRequest
+from stylist.tools.output import SeenItem, ToolOutput, unique_items
 from stylist.tools.recognise.paths import image_path_in
-from stylist.tools.recognise.recogniser import Recogniser, Recognition, default_checkpoint
-
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+from stylist.tools.recognise.recogniser import Recogniser, Recognition
+from stylist.tools.routing import RouteContext, RouteHint
 
 _GOES_WITH = re.compile(
     r"\b(goes? with|go with|wear (it |this )?with|match(es)?|pair (it |this )?with|style (it|this))\b", re.I
@@ -61,7 +65,9 @@ class ClosestItem(BaseModel):
     why: str
 
 
-class RecogniseResult(Recognition):
+class RecogniseResult(Recognition, ToolOutput):
+    lists_garments = True
+
     image_path: str
     closest: list[ClosestItem] = Field(
         default_factory=list, description="Catalogue garments that look most like the photo."
@@ -72,6 +78,16 @@ class RecogniseResult(Recognition):
         description="With goes_with: outfits around the photographed garment (id 'owned-0').",
     )
     outfit_note: str | None = None
+
+    def garments(self) -> list[SeenItem]:
+        closest = [SeenItem.from_garment(c.garment, c.why) for c in self.closest]
+        outfit = [SeenItem.from_card(i.model_dump(mode="json")) for o in self.outfits for i in o.items]
+        return unique_items(closest + outfit)
+
+    def to_text(self) -> str:
+        lines = [self.message]
+        lines += [f"{n}. {c.garment.title} [{c.garment.id}]: {c.why}" for n, c in enumerate(self.closest, 1)]
+        return "\n".join(lines)
 
 
 class RecogniseGarment(Tool):
@@ -105,15 +121,22 @@ class RecogniseGarment(Tool):
         priority=5,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    recogniser = Dep[Recogniser]()
+    catalogue = Dep[PictureIndex]()
+    assembler = Dep[OutfitAssembler]()
+
+    def __init__(self, recogniser: Recogniser, catalogue: PictureIndex, assembler: OutfitAssembler) -> None:
+        self.recogniser = recogniser
+        self.catalogue = catalogue
+        self.assembler = assembler
+        """Builds the outfits around the photographed garment ("what goes with it")."""
 
     def run(self, args: RecogniseInput) -> RecogniseResult:
-        recognition = recogniser_for(self.runtime).recognise(args.image_path)
+        recognition = self.recogniser.recognise(args.image_path)
         result = RecogniseResult(image_path=args.image_path, **recognition.model_dump())
         if args.k == 0 or recognition.status in ("no_garment", "several_garments"):
             return result
-        index = self.runtime.catalogue_index
+        index = self.catalogue
         try:
             hits = index.search(None, image_path=args.image_path, k=args.k)
         except StylistError as exc:  # no image vectors in this index: match the recognised words instead
@@ -127,8 +150,6 @@ class RecogniseGarment(Tool):
             if not words or not recognition.article_type:
                 result.closest_note = f"closest catalogue items unavailable: {exc.message}"
                 return result
-            from stylist.index.filters import SearchFilters
-
             filters = SearchFilters(slots=[recognition.slot]) if recognition.slot else None
             try:
                 hits = index.search(words, filters=filters, k=args.k)
@@ -152,13 +173,6 @@ class RecogniseGarment(Tool):
 
     def _outfits(self, args: RecogniseInput, result: RecogniseResult) -> None:
         """Catalogue outfits around the photographed garment, as if it were an owned anchor."""
-        from datetime import UTC, datetime
-
-        from stylist.profiles.schema import WardrobeItem
-        from stylist.tools.outfits.build_tool import assembler_for
-        from stylist.tools.outfits.owned import build_with_wardrobe
-        from stylist.tools.outfits.schemas import OutfitRequest
-
         if result.status != "ok" or not result.slot:
             result.outfit_note = "no outfit: the garment was not recognised confidently; add it with its type (stylist wardrobe add --article)"
             return
@@ -174,7 +188,7 @@ class RecogniseGarment(Tool):
         )
         try:
             built = build_with_wardrobe(
-                assembler_for(self.runtime),
+                self.assembler,
                 OutfitRequest(brief=args.brief, k=1, user_id=args.user_id),
                 [photo],
                 owned_anchors=[0],
@@ -184,23 +198,3 @@ class RecogniseGarment(Tool):
             result.outfit_note = f"no outfit around it: {exc}"
             return
         result.outfits = built.outfits
-
-
-def recogniser_for(runtime: Runtime) -> Recogniser:
-    """The runtime's recogniser (inject one with ``Runtime(settings, recogniser=...)``)."""
-
-    def make() -> Recogniser:
-        return Recogniser(
-            default_checkpoint(runtime.settings.models_dir), device=runtime.settings.embed.device
-        )
-
-    return runtime.service("recogniser", make)
-
-
-def recognise_garment(image_path: str, *, runtime: Runtime | None = None, **kwargs: Any) -> RecogniseResult:
-    """Plain-function form of :class:`RecogniseGarment` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    if not image_path:
-        raise ToolInputError("recognise_garment needs an image_path")
-    return RecogniseGarment(runtime or default_runtime()).invoke({"image_path": image_path, **kwargs})

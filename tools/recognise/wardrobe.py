@@ -53,7 +53,7 @@ def add_from_photo(
     Refuses a photo with no garment, or one the recogniser is unsure about, unless
     ``article_type`` is given.
     """
-    from stylist.tools.recognise.tool import recogniser_for
+    from stylist.tools.recognise.recogniser import recogniser_for
 
     path = Path(photo).expanduser()
     recognition = recogniser_for(runtime).recognise(path)

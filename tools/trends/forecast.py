@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from stylist.errors import ModelUnavailableError, StylistError, ToolInputError
+from stylist.tools.output import ToolOutput, image_pairs
 from stylist.tools.trends.backtest import select_model
 from stylist.tools.trends.chart import history_and_forecast_sparkline, render_chart
 from stylist.tools.trends.errors import TrendDataError
@@ -43,7 +44,7 @@ class AttributeTrend(BaseModel):
     note: str | None = None
 
 
-class TrendReport(BaseModel):
+class TrendReport(ToolOutput):
     summary: str = Field("", description="One line: the top movers with growth and interval.")
     kind: str
     source: str
@@ -67,6 +68,18 @@ class TrendReport(BaseModel):
         default_factory=list, description="Pictures drawn for this report (the chart), shown in chat replies."
     )
     image_captions: list[str] = Field(default_factory=list)
+
+    def pictures(self) -> list[tuple[str, str]]:
+        return image_pairs(self.images, self.image_captions)
+
+    def to_text(self) -> str:
+        lines = [f"{self.kind.capitalize()} trends over {self.horizon_label} (source: {self.source}):"]
+        for label, group in (("Rising", self.rising), ("Fading", self.falling)):
+            if group:
+                lines.append(f"{label}: " + ", ".join(f"{t.value} ({t.growth:+.0%})" for t in group) + ".")
+        if self.summary:
+            lines.append(self.summary)
+        return "\n".join(lines)
 
 
 def resolve_source(store: TrendStore, kind: str, source: str | None) -> str:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.agent.router import RouteHint
-from stylist.agent.toolroutes import trend_arguments, trend_followup
-from stylist.tools.base import Tool
+from stylist.config import TrendSettings
+from stylist.fashion.brief import normalise
+from stylist.tools.base import Dep, Tool
+from stylist.tools.routing import RouteContext, RouteHint
 from stylist.tools.trends.forecast import TrendReport, trend_report
-from stylist.tools.trends.neural import default_checkpoint
-
-if TYPE_CHECKING:
-    from stylist.runtime import Runtime
+from stylist.tools.trends.store import TrendStore
+from stylist.vocab import find_terms
 
 
 class TrendInput(BaseModel):
@@ -30,6 +30,103 @@ class TrendInput(BaseModel):
     region: str = Field("", description="Region, when the data is split by region.")
     chart: bool = Field(False, description="Also draw a PNG chart and return its path.")
     detail: bool = Field(False, description="Include the last year of history per attribute.")
+
+
+_TREND_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    (r"colou?rs?|shades?|hues?", "colour"),
+    (r"fabrics?|materials?|textiles?", "fabric"),
+    (r"patterns?|prints?", "pattern"),
+    (r"styles?|aesthetics?|vibes?", "style"),
+    (
+        r"articles?|article types?|garment types?|garments?|pieces|items|silhouettes?|clothes|clothing",
+        "article",
+    ),
+)
+_TREND_VALUE_KINDS = {"colour": "colour", "fabric": "material", "pattern": "pattern", "article": "garment"}
+_PHRASES_NOT_KINDS = r"\b(out of style|in style|out of fashion|in fashion|going out|fashion)\b"
+_HORIZON_UNITS = {
+    "week": "w",
+    "weeks": "w",
+    "wk": "w",
+    "wks": "w",
+    "month": "m",
+    "months": "m",
+    "year": "y",
+    "years": "y",
+}
+_NUM_WORDS = {
+    "one": 1,
+    "a": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
+}
+
+
+def trend_kind(text: str) -> str | None:
+    """The attribute kind a trend question is about: its kind noun, else the kind of a named value."""
+    t = re.sub(_PHRASES_NOT_KINDS, " ", normalise(text).replace("color", "colour"))
+    found = []
+    for words, kind in _TREND_KIND_WORDS:
+        m = re.search(rf"(?<![\w-])(?:{words})(?![\w-])", t)
+        if m:
+            found.append((m.start(), kind))
+    if found:
+        return min(found)[1]
+    for kind, vocab in _TREND_VALUE_KINDS.items():
+        if find_terms(vocab, t):
+            return kind
+    return None
+
+
+def trend_horizon(text: str) -> str | None:
+    t = normalise(text)
+    num = r"(\d{1,3}|" + "|".join(sorted(map(re.escape, _NUM_WORDS), key=len, reverse=True)) + r")"
+    m = re.search(rf"\b{num}[ -](weeks?|wks?|months?|years?)\b", t)
+    if m:
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else _NUM_WORDS[raw]
+        return f"{n}{_HORIZON_UNITS[m.group(2)]}"
+    m = re.search(r"\b(?:next|coming|this coming) (week|month|year|season|quarter)\b", t)
+    if m:
+        return {"week": "1w", "month": "1m", "year": "1y", "season": "3m", "quarter": "3m"}[m.group(1)]
+    return None
+
+
+def trend_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    kind = trend_kind(text)
+    if kind:
+        args["kind"] = kind
+    horizon = trend_horizon(text)
+    if horizon:
+        args["horizon"] = horizon
+    t = normalise(text)
+    m = re.search(r"\btop (\d{1,2})\b", t)
+    if m and 1 <= int(m.group(1)) <= 20:
+        args["top"] = int(m.group(1))
+    if re.search(r"\b(chart|graph|plot|visuali[sz]e)\b", t):
+        args["chart"] = True
+    return args
+
+
+def trend_followup(text: str, last: dict[str, Any], context: RouteContext) -> dict[str, Any] | None:
+    """ "and fabrics?", "over the next year?", "with a chart" after a trend question."""
+    if len(normalise(text).split()) > 7:
+        return None
+    new = trend_arguments(text, context)
+    if not new:
+        return None
+    args = {**last, **new}
+    return args if args != last else None
 
 
 class TrendForecast(Tool):
@@ -84,21 +181,29 @@ class TrendForecast(Tool):
         priority=1,
     )
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    store = Dep[TrendStore]()
+    checkpoint = Dep[Path]()
+
+    def __init__(
+        self, store: TrendStore, settings: TrendSettings, checkpoint: Path, charts_dir: Path
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.checkpoint = checkpoint
+        """The neural forecaster's checkpoint (``trends.checkpoint``, else the packaged one)."""
+        self.charts_dir = charts_dir
+        """Where charts go: beside the designs, the one folder the server and the TUI show pictures from."""
 
     def run(self, args: TrendInput) -> TrendReport:
-        settings = self.runtime.settings
-        cfg = settings.trends
+        cfg = self.settings
         chart_path = None
         if args.chart:
             safe = "".join(
                 c if c.isalnum() else "-" for c in f"{args.source or 'latest'}-{args.kind}-{args.horizon}"
             )
-            # Beside the designs: the server and the TUI show pictures from that one folder.
-            chart_path = Path(settings.designs_dir) / f"trends-{safe}.png"
+            chart_path = Path(self.charts_dir) / f"trends-{safe}.png"
         report = trend_report(
-            self.runtime.trend_store,
+            self.store,
             args.kind,
             args.horizon,
             source=args.source,
@@ -107,7 +212,7 @@ class TrendForecast(Tool):
             region=args.region,
             level=cfg.level,
             chart_path=chart_path,
-            checkpoint=cfg.checkpoint or default_checkpoint(settings.models_dir),
+            checkpoint=self.checkpoint,
         )
         if not args.detail:
             for t in report.rising + report.falling:
@@ -116,12 +221,3 @@ class TrendForecast(Tool):
             report.images = [report.chart_path]
             report.image_captions = [f"{args.kind} trends, {args.horizon} ahead"]
         return report
-
-
-def trend_forecast(
-    kind: str = "colour", horizon: str = "8w", *, runtime: Runtime | None = None, **kwargs: Any
-) -> TrendReport:
-    """Plain-function form of :class:`TrendForecast` on the default runtime."""
-    from stylist.runtime import default_runtime
-
-    return TrendForecast(runtime or default_runtime()).invoke({"kind": kind, "horizon": horizon, **kwargs})

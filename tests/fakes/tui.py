@@ -35,6 +35,7 @@ from stylist.events import (
     ToolStarted,
 )
 from stylist.tools.base import Tool
+from stylist.tools.output import ToolOutput
 from stylist.tools.registry import ToolRegistry
 
 #: A scripted turn: the events ``stream`` yields for one message (``Done`` is added when missing).
@@ -73,7 +74,7 @@ class FakeFeedback(BaseModel):
     kind: str
 
 
-class FakeProfileView(BaseModel):
+class FakeProfileView(ToolOutput):
     profile: FakeProfile
     recent_feedback: list[FakeFeedback] = Field(default_factory=list)
 
@@ -114,7 +115,7 @@ class _UpdateArgs(BaseModel):
     budget: float | None = Field(None, ge=0, description="Most per item")
 
 
-class _UpdateResult(BaseModel):
+class _UpdateResult(ToolOutput):
     changes: list[str]
     profile: FakeProfile
 
@@ -174,7 +175,7 @@ class _Trend(BaseModel):
     forecast: list[float]
 
 
-class _Trends(BaseModel):
+class _Trends(ToolOutput):
     kind: str
     source: str
     horizon_label: str

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from stylist.index.store.catalogue_index import ScoredHit
 from stylist.tools.base import Tool
+from stylist.tools.output import ToolOutput
 
 
 class HashingTextEmbedder:
@@ -112,6 +114,15 @@ class ColourTowerImageEmbedder(ColourWordImageEmbedder):
         return self._one_hot([next((w for w in t.lower().split() if w in self.COLOURS), "") for t in texts])
 
 
+class ScoredSearch:
+    """``search_scored`` (the catalogue index contract's search with score parts) over the fake's
+    own ``search``; fakes score one way, so the parts are empty."""
+
+    def search_scored(self, query, filters=None, k=10, image_path=None):  # noqa: ANN001, ANN201
+        hits = self.search(query, filters=filters, k=k, image_path=image_path)
+        return [ScoredHit(g, float(s), {}) for g, s in hits]
+
+
 class EchoStylist:
     """A scripted stand-in for the ``Stylist`` facade (same methods, same event stream).
 
@@ -196,7 +207,7 @@ class EchoIn(BaseModel):
     times: int = 1
 
 
-class EchoOut(BaseModel):
+class EchoOut(ToolOutput):
     text: str
 
 

@@ -8,8 +8,8 @@ import numpy as np
 
 from stylist.errors import ItemNotFoundError
 from stylist.index.schema import Garment
-from tests.fakes import HashingTextEmbedder
-from tests.fakes_agent import ScriptedChatModel  # noqa: F401 - re-exported for the profile tests
+from tests.fakes.chat import ScriptedChatModel  # noqa: F401 - re-exported for the profile tests
+from tests.fakes.core import HashingTextEmbedder, ScoredSearch
 
 _PROFILE_COLOURS = ["navy", "black", "white", "red", "olive", "beige", "orange", "grey"]
 _PROFILE_MATERIALS = ["linen", "cotton", "wool", "denim", "silk", "leather"]
@@ -49,7 +49,7 @@ def make_garments(n: int = 48) -> list[Garment]:
     return out
 
 
-class ProfileCatalogueIndex:
+class ProfileCatalogueIndex(ScoredSearch):
     """The catalogue index contract (get/search/vectors_for …) over ``make_garments()``, with the
     hashing embedder for vectors; records each search's k."""
 

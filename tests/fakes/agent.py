@@ -1,28 +1,20 @@
-"""Fakes used by the agent tests (split from tests/fakes.py, which keeps the shared ones)."""
+"""The agent tests' catalogue (twelve hand-written garments) and a ``Stylist`` over it."""
 
 from __future__ import annotations
 
-import hashlib  # noqa: F401
-import re  # noqa: F401
+from collections.abc import Iterator as _Iterator
+from collections.abc import Sequence
+from typing import Any as _Any
 
-# --- catalogue and chat-model fakes (agent tests) ------------------------------------------------
-from collections.abc import Iterator as _Iterator  # noqa: E402
-from collections.abc import Sequence  # noqa: F401
-from typing import Any as _Any  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: F401
-from langchain_core.callbacks import CallbackManagerForLLMRun  # noqa: E402
-from langchain_core.language_models import BaseChatModel  # noqa: E402
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage  # noqa: E402
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult  # noqa: E402
-from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
-from pydantic import BaseModel, ConfigDict  # noqa: F401
+from stylist.errors import ItemNotFoundError
+from stylist.index.filters import SearchFilters
+from stylist.index.schema import Garment
+from tests.fakes.chat import ScriptedChatModel, tool_call
+from tests.fakes.core import HashingTextEmbedder, ScoredSearch
 
-from stylist.errors import ItemNotFoundError  # noqa: E402
-from stylist.index.filters import SearchFilters  # noqa: E402
-from stylist.index.schema import Garment  # noqa: E402
-from stylist.tools.base import Tool  # noqa: F401
-from tests.fakes import HashingTextEmbedder  # noqa: F401
+__all__ = ["FakeCatalogueIndex", "ScriptedChatModel", "fake_garments", "fake_stylist", "tool_call"]
 
 
 def _g(
@@ -282,7 +274,7 @@ def fake_garments() -> list[Garment]:
     ]
 
 
-class FakeCatalogueIndex:
+class FakeCatalogueIndex(ScoredSearch):
     """The catalogue-index contract over a list of garments: hard filters, then word similarity."""
 
     def __init__(
@@ -333,82 +325,6 @@ class FakeCatalogueIndex:
         return item_id in self.garments
 
 
-def tool_call(name: str, args: dict[str, _Any], call_id: str = "call-1") -> AIMessage:
-    """A scripted AI message that calls one tool."""
-    return AIMessage(
-        content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}]
-    )
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Replays scripted replies, one per model call (an ``Exception`` entry is raised, a callable
-    entry is called and its result used).
-
-    Supports ``bind_tools`` (records which tools each call saw) and streaming (word by word), so
-    it drives the agent exactly as a real LangChain chat model would.
-    """
-
-    script: list[_Any]
-    calls: list[dict[str, _Any]] = []
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted-fake"
-
-    def bind_tools(self, tools: Sequence[_Any], **kwargs: _Any) -> _Any:
-        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
-
-    def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
-        self.calls.append(
-            {"messages": list(messages), "tools": kwargs.get("tools"), "max_tokens": kwargs.get("max_tokens")}
-        )
-        if not self.script:
-            raise AssertionError("the scripted chat model ran out of replies")
-        reply = self.script.pop(0)
-        if callable(reply) and not isinstance(reply, BaseMessage):
-            reply = reply()
-        if isinstance(reply, BaseException):
-            raise reply
-        return AIMessage(content=reply) if isinstance(reply, str) else reply
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: _Any,
-    ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self._next(messages, kwargs))])
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: _Any,
-    ) -> _Iterator[ChatGenerationChunk]:
-        reply = self._next(messages, kwargs)
-        text = reply.content if isinstance(reply.content, str) else ""
-        for piece in re.findall(r"\S+\s*|\s+", text):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
-
-
-def ensure_service_properties() -> None:
-    """Give ``Runtime`` the contract properties that other engineers' work adds, when missing,
-    so tests can inject fakes by keyword (``Runtime(settings, catalogue_index=fake)``)."""
-    from stylist.runtime import Runtime
-
-    def missing(name: str) -> _Any:
-        def factory() -> _Any:
-            raise AttributeError(f"no {name} service in this build")
-
-        return factory
-
-    for name in ("catalogue_index", "profile_store"):
-        if not hasattr(Runtime, name):
-            setattr(Runtime, name, property(lambda self, n=name: self.service(n, missing(n))))
-
-
 def fake_stylist(
     backend: str = "none", chat_model: _Any = None, index: _Any = None, **settings: _Any
 ) -> _Any:
@@ -417,7 +333,6 @@ def fake_stylist(
     from stylist.facade import Stylist
     from stylist.runtime import Runtime
 
-    ensure_service_properties()
     services: dict[str, _Any] = {"catalogue_index": index if index is not None else FakeCatalogueIndex()}
     if chat_model is not None:
         services["chat_model"] = chat_model

@@ -1,16 +1,10 @@
-"""Fakes used by the compat tests (split from tests/fakes.py, which keeps the shared ones)."""
+"""A generated catalogue for the outfit tests (slots, occasions, seasons, prices) and its index."""
 
 from __future__ import annotations
 
-import hashlib  # noqa: F401
-import re  # noqa: F401
-from collections.abc import Sequence  # noqa: F401
+import numpy as np
 
-import numpy as np  # noqa: F401
-from pydantic import BaseModel, ConfigDict  # noqa: F401
-
-from stylist.tools.base import Tool  # noqa: F401
-from tests.fakes import HashingTextEmbedder  # noqa: F401
+from tests.fakes.core import HashingTextEmbedder, ScoredSearch
 
 # ---------------------------------------------------------------- catalogue fakes (compat engineer)
 
@@ -118,7 +112,7 @@ def fake_catalogue(n: int = 360, seed: int = 3) -> list:
     return out
 
 
-class FakeCatalogueIndex:
+class FakeCatalogueIndex(ScoredSearch):
     """The store contract (search/get/get_many/vectors_for/len/iter/contains) over a list, exact search."""
 
     def __init__(self, garments: list, embedder: HashingTextEmbedder | None = None) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tests.fakes import HashingTextEmbedder
+from tests.fakes.core import HashingTextEmbedder
 
 
 class SynonymTextEmbedder(HashingTextEmbedder):
