@@ -7,7 +7,6 @@ import dataclasses
 import threading
 
 import pytest
-from tests.fakes.agent import fake_stylist
 
 from stylist.agent.grounding import GroundingReport
 from stylist.agent.policy import COMMENT_MAX_TOKENS, SELECTION_MAX_TOKENS, Policy
@@ -15,6 +14,7 @@ from stylist.agent.trace import TurnTrace
 from stylist.config import load_settings
 from stylist.errors import ConfigError
 from stylist.runtime import Runtime
+from tests.fakes.agent import fake_stylist
 
 
 def llm(**values):
