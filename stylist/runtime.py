@@ -38,11 +38,6 @@ class WorkerPools:
             tools=ThreadPoolExecutor(max_workers=tool_workers, thread_name_prefix="stylist-tool"),
         )
 
-    def shutdown(self) -> None:
-        """Stop taking work; calls still running finish in their threads."""
-        self.model.shutdown(wait=False, cancel_futures=True)
-        self.tools.shutdown(wait=False, cancel_futures=True)
-
 
 class Runtime:
     def __init__(self, settings: Settings | None = None, **services: Any) -> None:
