@@ -4,11 +4,13 @@ Checks every relative link and #anchor in README.md and docs/*.md (anchors as Gi
 headings), that README.md stays under 15,000 characters, that every ``stylist …`` command shown
 in a code block or an inline code span names real subcommands and options of the CLI, and that
 every setting named (``llm.backend``, ``--set embed.x=…``, ``STYLIST_LLM__MODEL``) exists, and that
-every project file named in a code span (``tools/registry.py``) exists.
+every project file named in a code span (``tools/registry.py``) exists, and that every
+``stylist.x.y(…)`` call or ``from stylist.x import y`` shown names something the source defines.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import shlex
@@ -294,3 +296,104 @@ def test_file_checker_catches_missing_files() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_named_files_exist(page: Path) -> None:
     assert missing_files(page.read_text(encoding="utf-8")) == []
+
+
+# ---------------------------------------------------------------- Python names the docs call or import
+
+PACKAGE_FOLDERS = {
+    "stylist.tools": "tools",
+    "stylist.index": "index",
+    "stylist.tui": "tui",
+    "stylist": "stylist",
+}
+CALLED_NAME = re.compile(r"^(stylist(?:\.\w+)+)\(")
+IMPORTED = re.compile(r"^from (stylist(?:\.\w+)*) import ([\w, ]+)$")
+
+
+def module_file(module: str) -> Path | None:
+    """The source file of a `stylist…` module, mapped as setup.py installs the folders."""
+    for package, folder in PACKAGE_FOLDERS.items():
+        if module == package or module.startswith(package + "."):
+            base = ROOT / folder / Path(*module[len(package) + 1 :].split(".")) if module != package else None
+            base = base or ROOT / folder
+            for candidate in (base / "__init__.py", base.with_suffix(".py")):
+                if candidate.is_file():
+                    return candidate
+            return None
+    return None
+
+
+def top_level_names(source: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
+                names.update(ast.literal_eval(node.value))  # names a module's __getattr__ serves lazily
+    return names
+
+
+def unresolved(module: str, name: str) -> str | None:
+    """Why `module.name` is not there (checked on the source, nothing imported), else None."""
+    source = module_file(module)
+    if source is None:
+        return f"no module {module}"
+    if name not in top_level_names(source) and module_file(f"{module}.{name}") is None:
+        return f"{module} has no {name}"
+    return None
+
+
+def python_names(text: str) -> list[tuple[str, str]]:
+    """(module, name) for every `stylist.a.b(…)` call in a code span and every `from stylist… import` shown."""
+    found: list[tuple[str, str]] = []
+    for line in lines_of(text):
+        if line.fence is None:
+            spans = INLINE_CODE.findall(line.text)
+        elif line.fence in ("python", "py"):
+            spans = [line.text.strip()]
+        else:
+            continue
+        for span in spans:
+            for statement in span.split(";"):
+                statement = statement.strip()
+                if called := CALLED_NAME.match(statement):
+                    module, _, name = called.group(1).rpartition(".")
+                    found.append((module, name))
+                elif imported := IMPORTED.match(statement):
+                    found.extend((imported.group(1), n.strip()) for n in imported.group(2).split(","))
+    return found
+
+
+def test_python_name_checker() -> None:
+    text = (
+        "`stylist.index.loaders.load_catalogue(path)` `from stylist.tools.functions import search_garments; x`\n"
+        "`stylist.tools.outfits.nope(ids)` `stylist.conversation_id`\n```python\nfrom stylist.gone import x\n```"
+    )
+    names = python_names(text)
+    assert names == [
+        ("stylist.index.loaders", "load_catalogue"),
+        ("stylist.tools.functions", "search_garments"),
+        ("stylist.tools.outfits", "nope"),
+        ("stylist.gone", "x"),
+    ]
+    assert [unresolved(m, n) for m, n in names] == [
+        None,
+        None,
+        "stylist.tools.outfits has no nope",
+        "no module stylist.gone",
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_python_names_exist(page: Path) -> None:
+    problems = [
+        why
+        for module, name in python_names(page.read_text(encoding="utf-8"))
+        if (why := unresolved(module, name))
+    ]
+    assert problems == []
