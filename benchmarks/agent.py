@@ -48,7 +48,7 @@ def load_requests(path: Path) -> list[dict[str, Any]]:
 
 # -- scoring ---------------------------------------------------------------------------------------
 def expand_colours(values: list[str]) -> set[str]:
-    from stylist.fashion.words import COLOUR_GROUPS
+    from stylist.fashion.brief import COLOUR_GROUPS
 
     out: set[str] = set()
     for v in values:
@@ -92,7 +92,7 @@ def value_ok(key: str, expected: Any, actual: Any) -> bool:
 
 
 def _is_group(name: str) -> bool:
-    from stylist.fashion.words import COLOUR_GROUPS
+    from stylist.fashion.brief import COLOUR_GROUPS
 
     return name in COLOUR_GROUPS
 

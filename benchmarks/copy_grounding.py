@@ -23,12 +23,17 @@ import sys
 import time
 from pathlib import Path
 
+from stylist.fashion.terms import colour_matches
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Garment
 from stylist.tools.copykit.facts import Facts, format_price
 from stylist.tools.copykit.grounding import check_copy
 from stylist.tools.copykit.templates import template_copy
 from stylist.tools.copywriting import write_copy
-from stylist.vocab import COLOURS, GARMENTS, MATERIALS, colour_matches
+
+COLOURS = list(vocabulary().colour_words)
+MATERIALS = list(vocabulary().material_words)
+GARMENTS = list(vocabulary().garments)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

@@ -74,7 +74,7 @@ UNITS = [
 #: Modules whose compiled patterns see chat text (the user's message or the model's answer).
 MODULES = [
     "stylist.fashion.brief",
-    "stylist.fashion.words",
+    "stylist.fashion.terms",
     "stylist.agent.router",
     "stylist.tools.routing",
     "stylist.tools.record_feedback",
@@ -87,7 +87,6 @@ MODULES = [
     "stylist.agent.loop",
     "stylist.agent.answer",
     "stylist.agent.context",
-    "stylist.vocab",
     "stylist.profiles.statements",
     "stylist.llm.toolcalls",
     "stylist.tools.recognise.tool",
@@ -99,7 +98,6 @@ MODULES = [
     "stylist.tools.designs.brief",
     "stylist.tools.trends.text",
     "stylist.index.slots",
-    "stylist.index.lexicon",
 ]
 
 OLD_IMAGE_PATH = re.compile(
@@ -114,7 +112,8 @@ def targets() -> dict[str, Callable[[str], Any]]:
     from stylist.agent.items import SeenItem
     from stylist.agent.router import RouteContext, Router, search_arguments
     from stylist.config import load_settings
-    from stylist.fashion.brief import clean_query, extract_filters
+    from stylist.fashion.brief import clean_query, extract_dress_code, extract_filters
+    from stylist.fashion.terms import KINDS, colours_in, find_terms, material_in, pattern_in
     from stylist.runtime import Runtime
     from stylist.tools.recognise.paths import image_path_in
     from stylist.tools.registry import build_registry
@@ -134,6 +133,11 @@ def targets() -> dict[str, Callable[[str], Any]]:
         "router.search_arguments": lambda t: search_arguments(t, context),
         "brief.extract_filters": extract_filters,
         "brief.clean_query": clean_query,
+        "brief.extract_dress_code": extract_dress_code,
+        "terms.colours_in": colours_in,
+        "terms.pattern_in": pattern_in,
+        "terms.material_in": material_in,
+        **{f"terms.find_terms[{kind}]": lambda t, k=kind: find_terms(k, t) for kind in KINDS},
         "recognise.image_path_in": image_path_in,
         "grounding.check_line": grounder.check_line,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from stylist.index.lexicon import canonical_colour, seasons_of
+from stylist.fashion.terms import canonical_colour, seasons_of
 from stylist.index.schema import Garment, Gender, Slot
 
 

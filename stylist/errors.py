@@ -28,6 +28,10 @@ class ConfigError(StylistError):
     exit_code = 2
 
 
+class VocabularyError(StylistError):
+    """The packaged fashion vocabulary (``stylist/fashion/vocabulary.toml``) is malformed."""
+
+
 class CatalogueError(StylistError):
     """A catalogue that cannot be read, or a row that breaks the schema."""
 

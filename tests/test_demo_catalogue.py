@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from stylist.fashion.terms import colours_in
 from stylist.index.demo import COLOURS, generate_demo_catalogue
 from stylist.index.demo.render import SHAPES, render
-from stylist.index.lexicon import colours_in
 from stylist.index.loaders import load_catalogue, write_catalogue
 from stylist.index.schema import OUTFIT_SLOTS, Slot
 

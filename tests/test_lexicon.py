@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from stylist.fashion.terms import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.filters import SearchFilters
-from stylist.index.lexicon import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.schema import Garment, Slot
 
 

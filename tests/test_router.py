@@ -7,8 +7,7 @@ from pydantic import BaseModel
 
 from stylist.agent.router import Router
 from stylist.config import load_settings
-from stylist.fashion.brief import extract_filters, extract_price
-from stylist.fashion.words import COLOUR_GROUPS
+from stylist.fashion.brief import COLOUR_GROUPS, extract_filters, extract_price
 from stylist.runtime import Runtime
 from stylist.tools.base import Tool
 from stylist.tools.output import ToolOutput

@@ -6,8 +6,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from stylist.fashion.brief import extract_filters
-from stylist.fashion.words import SLOT_WORDS
+from stylist.fashion.brief import SLOT_WORDS, extract_filters
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.base import CommaList, Dep, Tool

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from stylist.index.schema import Slot
 
-#: Colour name → RGB. Names are the lexicon's canonical ones (``stylist.index.lexicon``).
+#: Colour name → RGB. Names are the lexicon's canonical ones (``stylist.fashion.vocabulary``).
 COLOURS: dict[str, tuple[int, int, int]] = {
     "black": (28, 28, 30),
     "white": (246, 246, 244),

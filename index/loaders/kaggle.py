@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stylist.index.lexicon import canonical_colour, colours_in, material_in, pattern_in, seasons_of
+from stylist.fashion.terms import canonical_colour, colours_in, material_in, pattern_in, seasons_of
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.loaders.native import CsvRecordError, csv_rows
 from stylist.index.schema import GENERATED

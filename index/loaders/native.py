@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stylist.errors import CatalogueError
-from stylist.index.lexicon import canonical_colour, seasons_of
+from stylist.fashion.terms import canonical_colour, seasons_of
 from stylist.index.loaders.base import (
     BadField,
     Collector,

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from stylist.index.lexicon import colours_in, material_in, pattern_in
+from stylist.fashion.terms import colours_in, material_in, pattern_in
 from stylist.index.loaders.base import BadField, Collector, add_row, check_image, parse_price, slot_or_bad
 from stylist.index.schema import Slot
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from stylist.fashion.terms import canonical_colour, seasons_of
 from stylist.index.filters import SearchFilters
-from stylist.index.lexicon import canonical_colour, seasons_of
 from stylist.index.schema import Garment, Gender
 
 _SCALARS = ("slots", "article_types", "patterns", "materials", "brands")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from stylist.agent.items import SeenItem
-from stylist.fashion.words import COLOUR_CANON, COLOURS
+from stylist.fashion.brief import COLOUR_CANON, COLOURS
 
 _BRACKET_ID = re.compile(r"\[(?:id[:=\s]*)?([A-Za-z0-9][\w\-.:/]{0,63})\]", re.IGNORECASE)
 _LABELLED_ID = re.compile(r"(?:\bid\b[:#\s]*|#)([A-Za-z0-9][\w\-./]{1,63})", re.IGNORECASE)

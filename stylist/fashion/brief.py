@@ -1,4 +1,4 @@
-"""Slots and filters read from plain text: price bounds, colours, gender, occasion, season, k.
+"""Slots and filters read from plain text: price bounds, colours, gender, occasion, season, dress code, k.
 
 Deterministic and dependency-free, so the router (``--llm none``), follow-ups and the benchmark
 labels agree on one reading of "earthy colours, under 200". Tools registered later reuse
@@ -10,16 +10,40 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from stylist.fashion.words import (
-    COLOUR_CANON,
-    COLOUR_GROUPS,
-    COLOURS,
-    GENDER_WORDS,
-    NUMBER_WORDS,
-    OCCASIONS,
-    SEASONS,
-    SLOT_WORDS,
-)
+from stylist.fashion.vocabulary import vocabulary
+
+_VOCAB = vocabulary()
+#: Colour words a person may write -> the canonical colour stored on garments ("multi" in a request
+#: is "multi-purpose", "multi-pack" more often than a colour).
+COLOUR_CANON: dict[str, str] = {w: c for w, c in _VOCAB.colour_words.items() if w != "multi"}
+COLOURS: tuple[str, ...] = tuple(sorted(COLOUR_CANON, key=len, reverse=True))
+#: Named colour families a person says instead of a colour ("earthy tones").
+COLOUR_GROUPS: dict[str, tuple[str, ...]] = _VOCAB.all_colour_groups
+GENDER_WORDS: dict[str, tuple[str, ...]] = _VOCAB.genders
+#: Occasion word -> the canonical occasion tag a catalogue uses.
+OCCASIONS: dict[str, str] = _VOCAB.occasion_words
+SEASONS: dict[str, str] = _VOCAB.season_word_map
+#: Garment words -> outfit slot.
+SLOT_WORDS: dict[str, str] = _VOCAB.routed_slot_words
+#: Dress-code words -> the dress code ("tuxedo" -> "black tie").
+DRESS_CODE_WORDS: dict[str, str] = {w: c.name for c in _VOCAB.dress_codes.values() for w in c.words}
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple": 2,
+    "a few": 3,
+    "several": 5,
+    "a dozen": 12,
+}
 
 # The number starts where its digits start (``(?<!\d)``): unanchored, ``\d+`` would be tried from
 # every digit of a long run, quadratic in its length (benchmarks/regex_redos.py).
@@ -96,7 +120,7 @@ def extract_colours(text: str) -> tuple[list[str] | None, list[str]]:
     taken = t
     for group, members in COLOUR_GROUPS.items():
         if re.search(_word_re(group) + r"(?:\s+(?:colou?rs?|tones?|shades?|palette|hues?))?", t) and (
-            group not in ("dark", "bright", "earth")
+            group not in _VOCAB.group_needs_noun
             or re.search(_word_re(group) + r"\s+(?:colou?rs?|tones?|shades?|palette|hues?)", t)
         ):
             target = refused if _negated(t, group) else wanted
@@ -160,6 +184,15 @@ def extract_slots(text: str) -> list[str]:
         r"\bring (me|up)\b|\bwatch (out|me)\b|\btie (in|together)\b|\btop (\d+|three|five|ten|pick)\b", " ", t
     )
     return _lookup_all(t, SLOT_WORDS)
+
+
+def extract_dress_code(text: str) -> str | None:
+    """The dress code a request names ("black tie", "smart casual" …), the longest phrase first."""
+    t = normalise(text)
+    for word in sorted(DRESS_CODE_WORDS, key=len, reverse=True):
+        if re.search(_word_re(word), t) and not _negated(t, word):
+            return DRESS_CODE_WORDS[word]
+    return None
 
 
 def extract_k(text: str) -> int | None:

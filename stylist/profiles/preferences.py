@@ -37,11 +37,11 @@ from typing import Any
 
 import numpy as np
 
+from stylist.fashion.terms import article_key
 from stylist.index.schema import Garment
 from stylist.profiles.mf import MatrixFactorisation, MFConfig
 from stylist.profiles.schema import Profile
 from stylist.profiles.store import ProfileStore, utcnow
-from stylist.vocab import article_key
 
 log = logging.getLogger(__name__)
 

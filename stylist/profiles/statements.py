@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from stylist.vocab import find_terms
+from stylist.fashion.terms import find_terms
 
 _NEGATIVE = re.compile(
     r"\b(hate|hates|dislike|dislikes|don'?t like|do not like|doesn'?t suit|can'?t stand|cannot stand|not a fan|"

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from stylist.fashion.terms import article_key, find_terms
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Garment
-from stylist.vocab import SLOT_WORDS, article_key, find_terms
 
 CopyKind = Literal["product", "caption", "outfit"]
 Tone = Literal["playful", "luxury", "minimal"]
@@ -60,7 +61,7 @@ class Facts:
             materials.update(find_terms("material", own_text))
             words.add(noun(g))
             words.update(find_terms("garment", own_text))
-            words.update(SLOT_WORDS.get(g.slot.value, ()))
+            words.update(vocabulary().slot_words.get(g.slot.value, ()))
             if g.price is not None:
                 prices.append(g.price)
         if len(prices) > 1:

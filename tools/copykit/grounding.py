@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from stylist.fashion.terms import colour_matches, find_terms
 from stylist.tools.copykit.facts import Facts, format_price, word_limits
-from stylist.vocab import colour_matches, find_terms
 
 _PRICE = re.compile(
     r"(?:[$€£₹]\s?(\d[\d,]*(?:\.\d{1,2})?))|(?:\b(\d[\d,]*(?:\.\d{1,2})?)\s?(?:usd|eur|gbp|inr|dollars|euros|pounds|rupees)\b)",

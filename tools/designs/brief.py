@@ -1,6 +1,6 @@
 """Free-text design briefs → the GAN's conditions ("a navy striped summer dress" → Dress, navy
-blue, striped), with the project's lexicons (``stylist.fashion.brief``, ``stylist.index.lexicon``,
-``stylist.vocab``). Names the model does not know are refused with the valid ones and the closest.
+blue, striped), read with the fashion vocabulary (``stylist.fashion.brief``, ``stylist.fashion.terms``).
+Names the model does not know are refused with the valid ones and the closest.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from stylist.errors import ToolInputError
 from stylist.fashion.brief import extract_colours
-from stylist.index.lexicon import canonical_colour, colours_in, pattern_in
-from stylist.vocab import GARMENTS, article_key, find_terms
+from stylist.fashion.terms import article_key, canonical_colour, colours_in, find_terms, pattern_in
+from stylist.fashion.vocabulary import vocabulary
 
 ARTICLE, COLOUR, PATTERN = "article_type", "colour", "pattern"
 
@@ -62,7 +62,7 @@ def articles_in(text: str, values: list[str]) -> list[str]:
         if group in by_key:
             spots = [
                 norm.find(" " + " ".join(w.replace("-", " ").split()) + " ")
-                for w in GARMENTS.get(group, [group])
+                for w in vocabulary().garments[group].every_word
             ]
             found.append((min([p for p in spots if p >= 0], default=len(norm)), by_key[group]))
         elif not found:

@@ -16,7 +16,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from stylist.errors import ToolInputError
-from stylist.index.lexicon import canonical_colour
+from stylist.fashion.terms import canonical_colour
 from stylist.index.loaders.fashion_mnist import FASHION_MNIST_ARTICLES, FASHION_MNIST_DIR, load_fashion_mnist  # noqa: F401
 from stylist.index.schema import Garment
 

@@ -12,6 +12,7 @@ import re
 from pydantic import BaseModel, Field
 
 from stylist.fashion.brief import (
+    COLOUR_GROUPS,
     _word_re,
     clean_query,
     extract_colours,
@@ -22,21 +23,11 @@ from stylist.fashion.brief import (
     extract_slots,
     normalise,
 )
-from stylist.fashion.words import COLOUR_GROUPS
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Gender, Slot
 
-#: Occasion tag -> the tags that also serve it. ("office" needs no entry: the extractor already
-#: reads office/business/workplace as the catalogue's "work".)
-OCCASION_TAGS: dict[str, list[str]] = {
-    "wedding": ["wedding", "formal"],
-    "formal": ["formal", "wedding"],
-    "date": ["date", "party"],
-    "party": ["party"],
-    "casual": ["casual"],
-    "sports": ["sports"],
-    "beach": ["beach", "travel"],
-    "travel": ["travel", "casual"],
-}
+#: Occasion tag -> the tags that serve it: itself, then the vocabulary's related tags.
+OCCASION_TAGS: dict[str, list[str]] = {o.name: [o.name, *o.related] for o in vocabulary().occasions.values()}
 
 
 class ParsedBrief(BaseModel):

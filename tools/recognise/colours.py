@@ -1,6 +1,6 @@
 """Main colours of a garment from its pixels: weighted k-means in CIELAB, named from a table.
 
-The names are the catalogue's canonical colour vocabulary (``stylist.index.lexicon``): the demo
+The names are the catalogue's canonical colour vocabulary (``stylist.fashion.vocabulary``): the demo
 palette's 30-odd names first, plus the CSS3 colours (from ``webcolors``) whose names the lexicon
 knows and that are not near-duplicates of a palette colour. Shares are fractions of garment
 pixels, after merging clusters that get the same name.
@@ -15,8 +15,9 @@ import numpy as np
 import webcolors
 from PIL import Image
 
+from stylist.fashion.terms import canonical_colour
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.demo.spec import COLOURS
-from stylist.index.lexicon import COLOUR_WORDS, canonical_colour
 
 MIN_SHARE = 0.08  # clusters smaller than this (outlines, shadows, specks) are not "main" colours
 MAX_PIXELS = 4000
@@ -55,7 +56,7 @@ def palette() -> tuple[tuple[str, ...], np.ndarray]:
     names = list(COLOURS)
     rgbs = [COLOURS[n] for n in names]
     base_lab = rgb_to_lab(np.array(rgbs))
-    canonical = set(COLOUR_WORDS.values())
+    canonical = set(vocabulary().colours)
     squashed = {c.replace(" ", ""): c for c in canonical}
     for css in webcolors.names("css3"):
         name = squashed.get(css) or canonical_colour(css)

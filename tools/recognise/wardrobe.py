@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stylist.errors import ToolInputError
+from stylist.fashion.terms import canonical_colour
 from stylist.index.imagenc.images import load_image
-from stylist.index.lexicon import canonical_colour
 from stylist.index.slots import slot_for_article
 from stylist.profiles.schema import WardrobeItem, WardrobePhotoItem
 from stylist.tools.recognise.recogniser import Recognition

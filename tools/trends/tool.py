@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.config import TrendSettings
 from stylist.fashion.brief import normalise
+from stylist.fashion.terms import find_terms
 from stylist.tools.base import Dep, Tool
 from stylist.tools.routing import RouteContext, RouteHint
 from stylist.tools.trends.forecast import TrendReport, trend_report
 from stylist.tools.trends.store import TrendStore
-from stylist.vocab import find_terms
 
 
 class TrendInput(BaseModel):
