@@ -8,58 +8,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Slot
 
-#: Colour name → RGB. Names are the lexicon's canonical ones (``stylist.fashion.vocabulary``).
+#: The demo palette: canonical colour names of the fashion vocabulary, whose hex values paint them.
+PALETTE: tuple[str, ...] = (
+    "black",
+    "white",
+    "cream",
+    "beige",
+    "camel",
+    "tan",
+    "brown",
+    "khaki",
+    "olive",
+    "sage",
+    "rust",
+    "terracotta",
+    "mustard",
+    "burgundy",
+    "red",
+    "pink",
+    "blush",
+    "coral",
+    "orange",
+    "yellow",
+    "green",
+    "emerald",
+    "teal",
+    "light blue",
+    "blue",
+    "navy blue",
+    "grey",
+    "charcoal",
+    "lavender",
+    "purple",
+    "gold",
+    "silver",
+)
 COLOURS: dict[str, tuple[int, int, int]] = {
-    "black": (28, 28, 30),
-    "white": (246, 246, 244),
-    "cream": (238, 228, 204),
-    "beige": (216, 198, 168),
-    "camel": (193, 154, 107),
-    "tan": (180, 140, 96),
-    "brown": (110, 72, 44),
-    "khaki": (170, 160, 110),
-    "olive": (107, 112, 52),
-    "sage": (156, 175, 136),
-    "rust": (183, 65, 14),
-    "terracotta": (204, 102, 72),
-    "mustard": (214, 170, 40),
-    "burgundy": (120, 24, 44),
-    "red": (200, 30, 40),
-    "pink": (236, 150, 180),
-    "blush": (232, 190, 180),
-    "coral": (248, 120, 96),
-    "orange": (240, 130, 30),
-    "yellow": (248, 220, 60),
-    "green": (46, 139, 70),
-    "emerald": (0, 120, 90),
-    "teal": (0, 120, 128),
-    "light blue": (150, 190, 230),
-    "blue": (40, 90, 190),
-    "navy blue": (24, 36, 80),
-    "grey": (140, 140, 140),
-    "charcoal": (60, 62, 66),
-    "lavender": (184, 164, 220),
-    "purple": (110, 50, 140),
-    "gold": (212, 175, 55),
-    "silver": (192, 194, 200),
+    name: (int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16))
+    for name in PALETTE
+    if (h := vocabulary().colours[name].hex)
 }
 
 METALS = ("gold", "silver")
-EARTHY = (
-    "olive",
-    "rust",
-    "terracotta",
-    "camel",
-    "khaki",
-    "mustard",
-    "brown",
-    "beige",
-    "sage",
-    "tan",
-    "cream",
-)
+EARTHY = tuple(c for c in PALETTE if vocabulary().colours[c].earthy)
 NEUTRALS = ("black", "white", "grey", "charcoal", "navy blue", "beige", "cream", "brown", "camel")
 BRIGHTS = (
     "red",
