@@ -8,9 +8,14 @@ matches it. Reasons are short sentences an outfit explanation can quote.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from stylist.errors import ToolInputError
 from stylist.fashion.terms import article_key, material_in, normalise_text
 from stylist.fashion.vocabulary import DressCode, vocabulary
+from stylist.index.schema import Garment
+
+T = TypeVar("T")
 
 
 def dress_code(name: str) -> DressCode:
@@ -45,3 +50,19 @@ def refusal(code: DressCode, slot: str, article_type: str, material: str | None 
         if any(words.get(m, m) == canon for m in code.forbid_materials):
             return f"{code.say} rules out {canon}"
     return None
+
+
+def admitted(
+    code: DressCode, slot: str, hits: list[tuple[Garment, T]], limit: int | None = None
+) -> tuple[list[tuple[Garment, T]], list[str]]:
+    """The (garment, score) hits ``code`` lets into ``slot`` (at most ``limit``), and the reasons
+    for the ones it refused."""
+    kept: list[tuple[Garment, T]] = []
+    reasons: list[str] = []
+    for garment, score in hits:
+        reason = refusal(code, slot, garment.article_type, garment.material)
+        if reason is None:
+            kept.append((garment, score))
+        else:
+            reasons.append(reason)
+    return kept[:limit], reasons

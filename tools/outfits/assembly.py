@@ -1,4 +1,4 @@
-"""Outfit assembly: search per slot, then a beam search over combinations.
+"""Outfit assembly: candidates per slot (:mod:`.candidates`), then a beam search over combinations.
 
 The objective of an outfit is ``compat_weight * compatibility (0-1, learned model)
 + relevance_weight * mean relevance to the request + preference_weight * mean profile preference``,
@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from stylist.errors import StylistError, ToolInputError
-from stylist.index.filters import SearchFilters
+from stylist.errors import ToolInputError
 from stylist.index.schema import Garment, Gender, Slot
-from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
+from stylist.tools.outfits.candidates import Candidates, NoOutfitError, slot_candidates
 from stylist.tools.outfits.infer import sigmoid
 from stylist.tools.outfits.schemas import (
     AssembledOutfit,
@@ -33,18 +32,6 @@ from stylist.tools.outfits.scorer import CompatibilityScorer, explain
 log = logging.getLogger(__name__)
 OPTIONAL_SLOTS = (Slot.OUTERWEAR, Slot.BAG, Slot.ACCESSORY)
 SKIP_PENALTY = 0.1  # an optional slot left empty costs this much, so affordable extras get filled
-
-
-class NoOutfitError(StylistError):
-    """No outfit satisfies the constraints; the hint names the constraint to relax."""
-
-
-@dataclass
-class _Candidates:
-    slot: Slot
-    garments: list[Garment]
-    relevance: list[float]
-    required: bool
 
 
 @dataclass(order=True)
@@ -93,7 +80,7 @@ class OutfitAssembler:
                 hint=f"raise the budget to more than {anchor_price:.2f} or drop an anchor",
             )
         notes: list[str] = []
-        self._cache: dict[tuple[Slot, bool], _Candidates | None] = {}
+        self._cache: dict[tuple[Slot, bool], Candidates | None] = {}
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
@@ -164,90 +151,6 @@ class OutfitAssembler:
                 extras.append(a.slot)
         return extras
 
-    def _candidates(
-        self,
-        slot: Slot,
-        parsed: ParsedBrief,
-        gender: Gender | None,
-        max_price: float | None,
-        exclude: list[str],
-        required: bool,
-        notes: list[str],
-    ) -> _Candidates | None:
-        genders = [gender] if gender else None
-        colours = parsed.colours or None
-        if colours and parsed.palette:
-            colours = (
-                list(dict.fromkeys([*colours, *NEUTRAL_COLOURS]))
-                if slot in (Slot.SHOES, Slot.BAG)
-                else colours
-            )
-        ladder = [
-            ("", dict(colours=colours, occasions=parsed.occasions or None, seasons=parsed.seasons or None)),
-            ("occasion", dict(colours=colours, occasions=None, seasons=parsed.seasons or None)),
-            ("season", dict(colours=colours, occasions=None, seasons=None)),
-            ("colour", dict(colours=None, occasions=None, seasons=None)),
-        ]
-        # One query for every slot (the slot filter does the rest): each distinct text costs a model
-        # call, and per-slot texts made query embedding most of an assembly's time.
-        query = parsed.query
-        tried: list[str] = []
-        for relaxed, soft in ladder:
-            if relaxed:
-                if not ladder[0][1][relaxed + "s"]:
-                    continue  # that constraint was not asked for: nothing to relax
-                tried.append(relaxed)
-            filters = SearchFilters(
-                slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft
-            )
-            hits = self.index.search(query or None, filters=filters, k=self.per_slot)
-            if hits:
-                if tried:
-                    notes.append(
-                        f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed"
-                    )
-                return self._with_preference(slot, hits, parsed, required)
-        if not required:
-            notes.append(f"{slot.value}: none fits the constraints, left out")
-            return None
-        self._explain_empty(slot, gender, max_price, exclude)
-        return None  # unreachable: _explain_empty raises
-
-    def _with_preference(
-        self, slot: Slot, hits: list[tuple[Garment, float]], parsed: ParsedBrief, required: bool
-    ) -> _Candidates:
-        garments = [g for g, _ in hits]
-        rel = []
-        wanted = set(parsed.colours)
-        for g, score in hits:
-            bonus = 0.0
-            if wanted and set(garment_colours(g)) & wanted:
-                bonus += 0.1
-            if parsed.occasions and set(g.occasions) & set(parsed.occasions):
-                bonus += 0.1
-            if parsed.seasons and set(g.seasons) & set(parsed.seasons):
-                bonus += 0.05
-            rel.append(float(score) + bonus)
-        return _Candidates(slot, garments, rel, required)
-
-    def _explain_empty(
-        self, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]
-    ) -> None:
-        if max_price is not None:
-            anything = SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude)
-            priced = [g.price for g in self.index if g.price is not None and anything.matches(g)]
-            if priced:
-                cheapest = min(priced)
-                raise NoOutfitError(
-                    f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
-                    hint=f"raise the budget by at least {cheapest - max_price:.2f}",
-                )
-        who = f"{gender.value}'s " if gender else ""
-        raise NoOutfitError(
-            f"the catalogue has no {who}{slot.value}",
-            hint="try another gender" if gender else "the catalogue needs garments for that slot",
-        )
-
     def _search_template(
         self,
         template: list[Slot],
@@ -268,7 +171,9 @@ class OutfitAssembler:
         cands = []
         for s, req in slots:
             if (s, req) not in self._cache:  # templates share shoes and extras: search them once
-                self._cache[(s, req)] = self._candidates(s, parsed, gender, remaining, exclude, req, notes)
+                self._cache[(s, req)] = slot_candidates(
+                    self.index, s, parsed, gender, remaining, exclude, req, notes, self.per_slot
+                )
             if self._cache[(s, req)] is not None:
                 cands.append(self._cache[(s, req)])
         if remaining is not None:
@@ -304,7 +209,7 @@ class OutfitAssembler:
 
     def _beam(
         self,
-        cands: list[_Candidates],
+        cands: list[Candidates],
         n_anchor: int,
         pool: list[Garment],
         rel: list[float],
@@ -348,18 +253,7 @@ class OutfitAssembler:
                     )
                     nxt.append(new)
                 if not c.required:
-                    nxt.append(
-                        _State(
-                            key=(),
-                            rows=st.rows,
-                            price=st.price,
-                            logit_sum=st.logit_sum,
-                            n_pairs=st.n_pairs,
-                            rel_sum=st.rel_sum,
-                            n_rel=st.n_rel,
-                            skips=st.skips + 1,
-                        )
-                    )
+                    nxt.append(replace(st, key=(), skips=st.skips + 1))
             for st in nxt:
                 pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
                 st.key = (

@@ -16,6 +16,7 @@ from stylist.fashion.brief import (
     _word_re,
     clean_query,
     extract_colours,
+    extract_dress_code,
     extract_gender,
     extract_occasions,
     extract_price,
@@ -42,6 +43,9 @@ class ParsedBrief(BaseModel):
         default_factory=list, description="Slots the request names (dress, jacket ...)."
     )
     max_price: float | None = None
+    dress_code: str | None = Field(
+        None, description="The dress code the brief names (black tie, wedding guest, smart casual ...)."
+    )
 
 
 def parse_brief(text: str) -> ParsedBrief:
@@ -67,4 +71,5 @@ def parse_brief(text: str) -> ParsedBrief:
         gender=Gender(gender) if gender else None,
         slots=[Slot(s) for s in extract_slots(text)],
         max_price=hi,
+        dress_code=extract_dress_code(text),
     )
