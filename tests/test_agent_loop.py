@@ -388,7 +388,9 @@ def test_a_tool_bug_is_reported_not_raised():
             raise ZeroDivisionError("oops")
 
     _, reply = run(fake_stylist("none", index=BrokenIndex()), "red dress")
-    assert reply.tool_calls[0].ok is False and "ZeroDivisionError" in reply.tool_calls[0].error
+    assert reply.tool_calls[0].ok is False and "internal error" in reply.tool_calls[0].error
+    # the exception's text goes to the log only: replies reach API clients (issue #22)
+    assert "oops" not in reply.tool_calls[0].error and "ZeroDivisionError" not in reply.text
     assert "failed" in reply.text
 
 

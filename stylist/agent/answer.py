@@ -113,7 +113,9 @@ class Answerer:
         """Stream the model's answer line by line through grounding (one regeneration allowed)."""
         trace, grounder = out.trace, out.grounder
         messages = self._messages(message, ctx, calls, led=led)
-        model = self.model.bind(max_tokens=self.policy.comment_max_tokens) if led else self.model
+        base = self.model.bind(**ctx.generation) if ctx.generation else self.model
+        cap = min(self.policy.comment_max_tokens, ctx.generation.get("max_tokens") or 10**9)
+        model = base.bind(max_tokens=cap) if led else base
         regenerations = 1
         emitted: list[str] = []
         while True:
@@ -183,6 +185,7 @@ class Answerer:
             user = prompts.ANSWER_USER.format(message=message, results=results)
         else:
             system, user = prompts.ANSWER_NO_TOOLS, message
+        system = ctx.system_prompt(system)
         return [SystemMessage(system), *history_messages(ctx.turns, budget), HumanMessage(user)]
 
     # -- the template's answer ----------------------------------------------------------------

@@ -85,8 +85,8 @@ class Executor:
         except StylistError as exc:
             call.error = str(exc)
         except Exception as exc:  # a tool bug must not end the chat; the model sees it as an observation
-            log.warning("tool %s failed: %s", call.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-            call.error = f"{type(exc).__name__}: {exc}"
+            log.warning("tool %s failed: %s: %s", call.name, type(exc).__name__, exc, exc_info=True)
+            call.error = "internal error in the tool (details in the log)"  # replies reach API clients
         call.duration_s = time.perf_counter() - t0
 
     def _relax(self, call: Call) -> Call | None:

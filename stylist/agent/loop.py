@@ -63,10 +63,9 @@ class Agent:
         try:
             yield from self._turn(message, ctx)
         except Exception as exc:  # a bug: report it as an event, never crash the chat
-            log.error("agent turn failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
-            yield Error(
-                message=f"internal error: {type(exc).__name__}: {exc}", conversation_id=ctx.conversation_id
-            )
+            # The exception's text stays in the log: events reach API clients (issue #22).
+            log.error("agent turn failed: %s: %s", type(exc).__name__, exc, exc_info=True)
+            yield Error(message="internal error (details in the log)", conversation_id=ctx.conversation_id)
 
     def _turn(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
         trace = TurnTrace(timeout_s=self.settings.timeout_s)

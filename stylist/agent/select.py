@@ -183,7 +183,7 @@ class Selector:
 
     def _messages(self, message: str, ctx: TurnContext, done: list[Call]) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 6)
-        messages: list[BaseMessage] = [SystemMessage(prompts.SELECT_SYSTEM)]
+        messages: list[BaseMessage] = [SystemMessage(ctx.system_prompt(prompts.SELECT_SYSTEM))]
         messages += history_messages(ctx.turns, budget)
         text = message
         if ctx.last_call is not None:

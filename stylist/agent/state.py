@@ -26,6 +26,15 @@ class TurnContext:
     last_call: tuple[str, dict[str, Any]] | None = None
     seen: list[SeenItem] = field(default_factory=list)
     """Filled by the agent: every item this turn's tools returned (stored for later turns)."""
+    system: str | None = None
+    """The client's own instructions (an API caller's system prompt), added to the agent's."""
+    generation: dict[str, Any] = field(default_factory=dict)
+    """Per-turn options of the answer step the client asked for (``max_tokens``, ``temperature``,
+    ``stop``), bound to the chat model."""
+
+    def system_prompt(self, agent_prompt: str) -> str:
+        """The agent's system prompt followed by the client's instructions, when there are any."""
+        return f"{agent_prompt}\n\nThe client's instructions:\n{self.system}" if self.system else agent_prompt
 
     def remember(self, calls: list[Call]) -> dict[str, SeenItem]:
         """Add the items of ``calls`` to ``seen``; every item the answer may name, by id."""
