@@ -159,10 +159,27 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
     api_keys: list[str] = Field(default_factory=list)
+    """Service keys: a caller with one may act for any end user it names (the ``user`` field,
+    tool arguments): one backend key for a chat service with many users."""
+    user_keys: dict[str, str] = Field(default_factory=dict)
+    """User keys, ``{KEY = "user"}``: a caller with one acts only as that user, whatever the body
+    or the tool arguments say."""
     allow_open: bool = False
     """Serve without API keys (only for local use)."""
     cors_origins: list[str] = Field(default_factory=list)
-    max_body_bytes: int = Field(1_000_000, ge=1024)
+    max_body_bytes: int = Field(8_000_000, ge=1024)
+    """Largest request body (pictures travel inside it, base64)."""
+    max_message_chars: int = Field(8_000, ge=16)
+    """Longest text of one message (or one tool argument string)."""
+    max_messages: int = Field(64, ge=1)
+    """Most messages in one chat request (the history the client sends)."""
+    max_image_bytes: int = Field(4_000_000, ge=1024)
+    """Largest picture, decoded."""
+    max_image_side: int = Field(4096, ge=16)
+    """Largest width or height of a picture, in pixels."""
+    upload_dir: Path | None = None
+    """Where pictures sent over the wire are stored; tools served over HTTP or MCP may only open
+    files under it. ``None``: ``uploads/`` in the data home."""
     rate_limit_per_minute: int = Field(120, ge=1)
 
 

@@ -11,6 +11,7 @@ model and tool failures never raise out of it. Conversations live in the SQL sto
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,9 +131,23 @@ class Stylist:
         return conversation_id
 
     def stream(
-        self, message: str, conversation_id: str | None = None, user_id: str | None = None
+        self,
+        message: str,
+        conversation_id: str | None = None,
+        user_id: str | None = None,
+        *,
+        history: list[tuple[str, str]] | None = None,
+        system: str | None = None,
+        generation: dict[str, Any] | None = None,
     ) -> Iterator[ChatEvent]:
-        """Events of one turn: tool started/finished, tokens, items, then ``Done`` or ``Error``."""
+        """Events of one turn: tool started/finished, tokens, items, then ``Done`` or ``Error``.
+
+        With ``history`` (the (user, assistant) exchanges before this message, as an API client
+        sends them) the turn is stateless: nothing is read from or written to the store, and the
+        reply's conversation id is a fresh one nobody can continue. ``system`` is the client's
+        own instructions; ``generation`` the answer step's ``max_tokens``/``temperature``/``stop``.
+        """
+        from stylist.agent.items import Turn
         from stylist.agent.state import TurnContext
 
         try:
@@ -140,14 +155,26 @@ class Stylist:
             if not message:
                 yield Error(message="the message is empty", conversation_id=conversation_id)
                 return
-            if conversation_id is None:
+            stateless = history is not None
+            if stateless:
+                conversation_id = "stateless-" + uuid.uuid4().hex[:16]
+                owner = user_id or DEFAULT_USER
+                turns, known, last_call = [Turn(user=u, assistant=a) for u, a in history or []], {}, None
+            elif conversation_id is None:
                 conversation_id = self.new_conversation(user_id)
                 owner = user_id or DEFAULT_USER
+                turns, known, last_call = self.store.context(conversation_id)
             else:
                 owner = self.store.user_of(conversation_id)
-            turns, known, last_call = self.store.context(conversation_id)
+                turns, known, last_call = self.store.context(conversation_id)
             ctx = TurnContext(
-                conversation_id=conversation_id, user_id=owner, turns=turns, known=known, last_call=last_call
+                conversation_id=conversation_id,
+                user_id=owner,
+                turns=turns,
+                known=known,
+                last_call=last_call,
+                system=system or None,
+                generation={k: v for k, v in (generation or {}).items() if v is not None},
             )
             note = None
             try:
@@ -163,6 +190,9 @@ class Stylist:
             if isinstance(event, Done):
                 if note:
                     event.reply.metadata["llm_unavailable"] = note
+                if stateless:
+                    yield event
+                    continue
                 try:
                     self.store.add_turn(conversation_id, message, event.reply, ctx.seen)
                 except StylistError as exc:

@@ -68,21 +68,44 @@ def test_generated_images_are_linked_and_served_from_their_folders(tmp_path) -> 
         )
 
 
-def test_stateless_client_resending_history_continues_one_conversation() -> None:
-    client = make_client()
-    first = ask(client, "hello")
+def test_stateless_by_default_the_messages_array_is_the_conversation() -> None:
+    stylist = EchoStylist(Runtime(load_settings()), ToolRegistry())
+    client = make_client(stylist)
     history = [
+        {"role": "system", "content": "answer in French"},
         {"role": "user", "content": "hello"},
-        {"role": "assistant", "content": first["choices"][0]["message"]["content"]},
+        {"role": "assistant", "content": "bonjour"},
         {"role": "user", "content": "something cheaper"},
     ]
     second = client.post(
         "/v1/chat/completions", json={"model": "stylist", "messages": history}, headers=AUTH
     ).json()
     assert second["choices"][0]["message"]["content"] == "turn 2: you said something cheaper"
-    assert second["stylist"]["conversation_id"] == first["stylist"]["conversation_id"]
-    explicit = ask(client, "again", stylist={"conversation_id": "abc"})
-    assert explicit["stylist"]["conversation_id"] == "abc"
+    assert stylist.last_call["history"] == [("hello", "bonjour")]
+    assert stylist.last_call["system"] == "answer in French"
+    # two chats that both start with "hi" are two chats (no conversation from hashing text)
+    a, b = ask(client, "hi"), ask(client, "hi")
+    assert a["stylist"]["conversation_id"] != b["stylist"]["conversation_id"]
+    assert (
+        a["choices"][0]["message"]["content"]
+        == b["choices"][0]["message"]["content"]
+        == "turn 1: you said hi"
+    )
+
+
+def test_stateful_when_the_client_names_the_conversation() -> None:
+    client = make_client()
+    for named in ({"metadata": {"conversation_id": "chat-7"}}, {"stylist": {"conversation_id": "chat-8"}}):
+        ask(client, "one", **named)
+        again = ask(client, "two", **named)
+        assert again["choices"][0]["message"]["content"] == "turn 2: you said two"
+    body = {"model": "stylist", "messages": [{"role": "user", "content": "x"}]}
+    for _ in range(2):
+        header = client.post(
+            "/v1/chat/completions", json=body, headers={**AUTH, "X-Stylist-Conversation": "chat-9"}
+        )
+    assert header.json()["choices"][0]["message"]["content"] == "turn 2: you said x"
+    assert header.json()["stylist"]["conversation_id"] == "chat-9"
 
 
 def test_user_field_selects_profile() -> None:
@@ -178,7 +201,10 @@ def test_internal_errors_do_not_leak() -> None:
         headers=AUTH,
     )
     assert response.status_code == 500
-    assert "hunter2" not in response.text and "incident" in response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    assert error["code"] == "internal_error" and error["message"] == "internal server error"
+    assert error["request_id"] == response.headers["X-Request-ID"] and error["request_id"].startswith("req-")
 
 
 def test_tool_endpoints_validate_input() -> None:

@@ -9,8 +9,10 @@ import sys
 import time
 
 import anyio
+import httpx2
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
 from stylist.server.mcp_server import build_mcp_server
 from stylist.tools.registry import ToolRegistry
@@ -56,7 +58,11 @@ def test_streamable_http_transport(tmp_path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stylist.cli", "mcp", "--transport", "http", "--port", str(port)],
+        [
+            sys.executable,
+            *("-m", "stylist.cli", "mcp", "--transport", "http", "--port", str(port)),
+            *("--api-key", "mcp-key"),
+        ],
         env=_env(str(tmp_path)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -71,8 +77,11 @@ def test_streamable_http_transport(tmp_path) -> None:
                 time.sleep(0.1)
 
         async def scenario() -> list[str]:
-            async with Client(f"http://127.0.0.1:{port}/mcp") as client:
-                return [t.name for t in (await client.list_tools()).tools]
+            headers = {"Authorization": "Bearer mcp-key"}
+            async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
+                transport = streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
+                async with Client(transport) as client:
+                    return [t.name for t in (await client.list_tools()).tools]
 
         assert "search_garments" in anyio.run(scenario)
     finally:

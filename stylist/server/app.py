@@ -3,8 +3,9 @@
 Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` (streaming over SSE or not),
 ``GET /v1/tools``, ``POST /v1/tools/{name}``, ``GET /v1/items/{id}``,
 ``GET /v1/items/{id}/image``, ``GET /v1/images/{path}``, ``GET /healthz``.
-Every error is JSON in OpenAI's shape ``{"error": {"message", "type", "code"}}``; internals
-never leak into a 5xx.
+Every error is JSON in OpenAI's shape with a stable code and the request's id
+(stylist/server/errors.py); keys and users in stylist/server/auth.py, pictures in
+stylist/server/pictures.py, chat semantics in stylist/server/chat.py.
 """
 
 from __future__ import annotations
@@ -19,22 +20,17 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stylist.config import ServerSettings
-from stylist.errors import (
-    CatalogueError,
-    ItemNotFoundError,
-    StylistError,
-    ToolInputError,
-    ToolNotFoundError,
-)
+from stylist.errors import ConfigError
 from stylist.events import ChatReply, Done, Error, Token
-from stylist.server.limits import KeyChecker, RateLimiter
+from stylist.server.auth import Caller, KeyChecker, with_user
+from stylist.server.chat import StopFilter, TurnRequest, chunk, cut_at_stop, sse, turn_request, usage
+from stylist.server.errors import INTERNAL, ApiError, error_body, error_response, install_handlers
+from stylist.server.limits import RateLimiter
 from stylist.server.openai_models import (
     MODEL_ID,
     ChatCompletionRequest,
@@ -43,25 +39,9 @@ from stylist.server.openai_models import (
     item_payload,
     now,
 )
+from stylist.server.pictures import Uploads, guard_tools, served_arguments, served_schema, upload_dir
 
 log = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        type_: str = "invalid_request_error",
-        code: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.type, self.code, self.headers = status, message, type_, code, headers
-
-
-def error_body(message: str, type_: str, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type_, "code": code}}
 
 
 def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | None = None) -> FastAPI:
@@ -70,94 +50,34 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     ``concurrency`` bounds how many chats run at once: 1 queues requests for a local model
     that serves one generation at a time; an OpenAI-compatible upstream takes many.
     """
-    if not settings.api_keys and not settings.allow_open:
-        from stylist.errors import ConfigError
-
+    keys = KeyChecker(settings)
+    if not keys.has_keys and not settings.allow_open:
         raise ConfigError(
-            "the server needs API keys (server.api_keys) or an explicit open mode for local use",
-            hint="set STYLIST_SERVER__API_KEYS='[\"secret\"]' or pass --allow-open",
+            "the server needs API keys (server.api_keys, server.user_keys) or an explicit open mode for local use",
+            hint="set STYLIST_SERVER__API_KEYS='[\"secret\"]' or pass --api-key KEY, --user-key KEY=USER or --allow-open",
         )
     app = FastAPI(title="Stylist", version="0.1.0", docs_url="/docs", redoc_url=None)
-    keys = KeyChecker(list(settings.api_keys), settings.allow_open)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     slots = threading.BoundedSemaphore(concurrency or _default_concurrency(stylist))
+    uploads = Uploads(upload_dir(settings, Path(stylist.runtime.settings.home)), settings)
+    guard_tools(stylist.registry, uploads)  # the agent's tool calls too: no path outside the uploads
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
+    install_handlers(app)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if request.url.path in ("/healthz", "/docs", "/openapi.json"):
-            return await call_next(request)
-        try:
-            caller = keys.identify(request.headers.get("authorization"))
-            if caller is None:
-                raise ApiError(
-                    401,
-                    "missing or invalid API key (send 'Authorization: Bearer <key>')",
-                    "authentication_error",
-                    "invalid_api_key",
-                )
-            if caller == "open":
-                caller = request.client.host if request.client else "open"
-            wait = limiter.acquire(caller)
-            if wait > 0:
-                raise ApiError(
-                    429,
-                    f"rate limit exceeded; retry in {wait:.1f} s",
-                    "rate_limit_error",
-                    "rate_limited",
-                    {"Retry-After": str(int(wait) + 1)},
-                )
-            length = request.headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-                raise ApiError(
-                    413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large"
-                )
-            if length is None and request.method in ("POST", "PUT", "PATCH"):
-                body = await request.body()
-                if len(body) > settings.max_body_bytes:
-                    raise ApiError(
-                        413,
-                        f"request body is larger than {settings.max_body_bytes} bytes",
-                        code="body_too_large",
-                    )
-        except ApiError as exc:
-            return _error_response(exc)
-        request.state.caller = caller
-        return await call_next(request)
-
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _error_response(exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"] if p != "body") or "body"
-            parts.append(f"{loc}: {err['msg']}")
-        return JSONResponse(
-            error_body("invalid request body: " + "; ".join(parts), "invalid_request_error", "invalid_body"),
-            status_code=400,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body(str(exc.detail), "invalid_request_error"), status_code=exc.status_code)
-
-    @app.exception_handler(StylistError)
-    async def _stylist_error(_: Request, exc: StylistError) -> JSONResponse:
-        return _error_response(_map_stylist_error(exc))
-
-    @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> JSONResponse:
-        incident = uuid.uuid4().hex[:8]
-        log.exception("internal error %s", incident)
-        return JSONResponse(
-            error_body(f"internal server error (incident {incident})", "server_error"), status_code=500
-        )
+        rid = request.state.request_id = "req-" + uuid.uuid4().hex[:16]
+        if request.url.path not in ("/healthz", "/docs", "/openapi.json"):
+            try:
+                await _admit(request, keys, limiter, settings)
+            except ApiError as exc:
+                return error_response(exc, rid)
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = rid
+        return response
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -186,27 +106,29 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
             raise ApiError(
                 404, f"unknown model {body.model!r}; this server serves {MODEL_ID!r}", code="model_not_found"
             )
-        message = next(m for m in reversed(body.messages) if m.role == "user").text()
-        user_id = body.user or _user_for(request.state.caller)
-        conversation_id = _conversation_id(body, request, user_id)
+        caller: Caller = request.state.caller
+        user_id = caller.acting_as(body.user)
+        turn = await run_in_threadpool(turn_request, body, request, user_id, settings, uploads)
         base_url = str(request.base_url)
         designs_dir = Path(stylist.runtime.settings.designs_dir)
+        rid = request.state.request_id
+        if turn.conversation_id is not None:
+            await run_in_threadpool(_open, stylist, turn.conversation_id, user_id)
         if body.stream:
-            await run_in_threadpool(_open, stylist, conversation_id, user_id)
-            events = _stream_in_thread(stylist, slots, message, conversation_id, user_id)
+            events = _stream_in_thread(stylist, slots, turn)
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
             return StreamingResponse(
-                _sse(events, base_url, designs_dir),
+                _sse(events, turn, base_url, designs_dir, rid, include_usage),
                 media_type="text/event-stream",
-                headers={"Cache-Control": "no-cache"},
+                headers={"Cache-Control": "no-cache", "X-Request-ID": rid},
             )
-        reply: ChatReply = await run_in_threadpool(
-            _locked_chat, stylist, slots, message, conversation_id, user_id
-        )
-        return _completion(reply, base_url, designs_dir)
+        reply: ChatReply = await run_in_threadpool(_locked_chat, stylist, slots, turn, rid)
+        return _completion(reply, turn, base_url, designs_dir)
 
     @app.get("/v1/tools")
     async def list_tools() -> dict[str, Any]:
-        return {"object": "list", "data": stylist.registry.specs()}
+        specs = [{**tool.spec(), "input_schema": served_schema(tool)} for tool in stylist.registry]
+        return {"object": "list", "data": specs}
 
     @app.post("/v1/tools/{name}")
     async def call_tool(name: str, request: Request) -> JSONResponse:
@@ -215,7 +137,11 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
             raw = await request.json() if await request.body() else {}
         except ValueError:
             raise ApiError(400, "request body is not valid JSON", code="invalid_json") from None
-        result = await run_in_threadpool(tool.invoke, raw)
+        if not isinstance(raw, dict):
+            raise ApiError(400, "the tool's arguments must be a JSON object", code="invalid_arguments")
+        args = with_user(raw, tool.input_model.model_fields, request.state.caller)
+        args = await run_in_threadpool(served_arguments, tool, args, uploads)
+        result = await run_in_threadpool(tool.invoke, args)
         return JSONResponse(result.model_dump(mode="json"))
 
     @app.get("/v1/items/{item_id}")
@@ -241,6 +167,38 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     return app
 
 
+async def _admit(request: Request, keys: KeyChecker, limiter: RateLimiter, settings: ServerSettings) -> None:
+    """Key, rate limit and body size of a request; raises ``ApiError`` to refuse it."""
+    host = request.client.host if request.client else None
+    caller = keys.identify(request.headers.get("authorization"), host)
+    if caller is None:
+        raise ApiError(
+            401,
+            "missing or invalid API key (send 'Authorization: Bearer <key>')",
+            "authentication_error",
+            "invalid_api_key",
+        )
+    wait = limiter.acquire(caller.label)
+    if wait > 0:
+        raise ApiError(
+            429,
+            f"rate limit exceeded; retry in {wait:.1f} s",
+            "rate_limit_error",
+            "rate_limited",
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    length = request.headers.get("content-length")
+    too_big = ApiError(
+        413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large"
+    )
+    if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+        raise too_big
+    if length is None and request.method in ("POST", "PUT", "PATCH"):
+        if len(await request.body()) > settings.max_body_bytes:
+            raise too_big
+    request.state.caller = caller
+
+
 def _image_url(base_url: str, path: str, designs_dir: Path) -> str:
     """The URL ``GET /v1/images/...`` serves ``path`` at (its place under the designs folder)."""
     try:
@@ -255,39 +213,35 @@ def _default_concurrency(stylist: Any) -> int:
     return 32 if backend in ("openai", "none") else 1
 
 
-def _user_for(caller: str) -> str:
-    # Keys are secrets: a stable, non-reversible label stands for the caller's profile.
-    return "key-" + uuid.uuid5(uuid.NAMESPACE_URL, "stylist-key:" + caller).hex[:12]
-
-
-def _conversation_id(body: ChatCompletionRequest, request: Request, user_id: str) -> str:
-    """Explicit id (extension field or header), else one derived from the chat's first user
-    message, so a stateless OpenAI client that resends the history continues the same chat."""
-    explicit = (body.stylist.conversation_id if body.stylist else None) or request.headers.get(
-        "x-stylist-conversation"
-    )
-    if explicit:
-        return explicit
-    first = next(m for m in body.messages if m.role == "user").text()
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"stylist-chat:{user_id}:{first}").hex
-
-
 def _open(stylist: Any, conversation_id: str, user_id: str) -> None:
     opener = getattr(stylist, "open_conversation", None)
     if opener is not None:
         opener(conversation_id, user_id)
 
 
-def _locked_chat(
-    stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str
-) -> ChatReply:
-    _open(stylist, conversation_id, user_id)
+def _turn_events(stylist: Any, turn: TurnRequest) -> Iterator[Any]:
+    return stylist.stream(
+        turn.message, conversation_id=turn.conversation_id, user_id=turn.user_id, **turn.facade_kwargs()
+    )
+
+
+def _locked_chat(stylist: Any, slots: threading.BoundedSemaphore, turn: TurnRequest, rid: str) -> ChatReply:
     with slots:
-        return stylist.chat(message, conversation_id=conversation_id, user_id=user_id)
+        for event in _turn_events(stylist, turn):
+            if isinstance(event, Done):
+                return event.reply
+            if isinstance(event, Error):
+                log.error("request %s: the turn failed: %s", rid, event.message)
+                raise ApiError(
+                    503, "the stylist could not answer this message", "server_error", "turn_failed"
+                )
+    raise ApiError(
+        500, INTERNAL, "server_error", "internal_error"
+    )  # pragma: no cover - streams end with Done
 
 
 async def _stream_in_thread(
-    stylist: Any, slots: threading.BoundedSemaphore, message: str, conversation_id: str, user_id: str
+    stylist: Any, slots: threading.BoundedSemaphore, turn: TurnRequest
 ) -> AsyncIterator[Any]:
     """Run the blocking event generator in a worker thread and hand events over a queue."""
     loop = asyncio.get_running_loop()
@@ -297,15 +251,12 @@ async def _stream_in_thread(
     def produce() -> None:
         try:
             with slots:
-                events: Iterator[Any] = stylist.stream(
-                    message, conversation_id=conversation_id, user_id=user_id
-                )
-                for event in events:
+                for event in _turn_events(stylist, turn):
                     loop.call_soon_threadsafe(queue.put_nowait, event)
-        except Exception:  # the stream promises not to raise; if it does, say so without internals
+        except Exception as exc:  # the stream promises not to raise; if it does, say so without internals
             log.exception("stream failed")
             loop.call_soon_threadsafe(
-                queue.put_nowait, Error(message="internal server error", conversation_id=conversation_id)
+                queue.put_nowait, Error(message=f"{type(exc).__name__}: {exc}", conversation_id=None)
             )
         finally:
             loop.call_soon_threadsafe(queue.put_nowait, end)
@@ -318,34 +269,46 @@ async def _stream_in_thread(
         yield event
 
 
-async def _sse(events: AsyncIterator[Any], base_url: str, designs_dir: Path) -> AsyncIterator[str]:
+async def _sse(
+    events: AsyncIterator[Any],
+    turn: TurnRequest,
+    base_url: str,
+    designs_dir: Path,
+    rid: str,
+    include_usage: bool,
+) -> AsyncIterator[str]:
     cid, created = completion_id(), now()
-
-    def chunk(delta: dict[str, Any], finish: str | None = None, extra: dict[str, Any] | None = None) -> str:
-        body: dict[str, Any] = {
-            "id": cid,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": MODEL_ID,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-        }
-        if extra:
-            body.update(extra)
-        import json
-
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
-
-    yield chunk({"role": "assistant", "content": ""})
+    stops = StopFilter(turn.stops)
+    sent: list[str] = []
+    yield sse(chunk(cid, created, {"role": "assistant", "content": ""}))
     async for event in events:
         if isinstance(event, Token) and event.text:
-            yield chunk({"content": event.text})
+            text = stops.feed(event.text)
+            if text:
+                sent.append(text)
+                yield sse(chunk(cid, created, {"content": text}))
         elif isinstance(event, Done):
-            ext = _extension(event.reply, base_url, designs_dir)
-            yield chunk({}, "stop", {"stylist": ext.model_dump(mode="json")})
+            rest = stops.flush()
+            if rest:
+                sent.append(rest)
+                yield sse(chunk(cid, created, {"content": rest}))
+            final = chunk(cid, created, {}, "stop")
+            final["stylist"] = _extension(event.reply, base_url, designs_dir).model_dump(mode="json")
+            yield sse(final)
+            if include_usage:
+                yield sse(
+                    {
+                        **chunk(cid, created, {}),
+                        "choices": [],
+                        "usage": usage(turn, event.reply, "".join(sent)),
+                    }
+                )
         elif isinstance(event, Error):
-            import json
-
-            yield f"data: {json.dumps(error_body(event.message, 'server_error'))}\n\n"
+            # The event's text goes to the log; the client gets a code and the request id.
+            log.error("request %s: the turn failed: %s", rid, event.message)
+            yield sse(
+                error_body("the stylist could not answer this message", "server_error", "turn_failed", rid)
+            )
     yield "data: [DONE]\n\n"
 
 
@@ -358,32 +321,14 @@ def _extension(reply: ChatReply, base_url: str, designs_dir: Path) -> StylistExt
     )
 
 
-def _completion(reply: ChatReply, base_url: str, designs_dir: Path) -> dict[str, Any]:
+def _completion(reply: ChatReply, turn: TurnRequest, base_url: str, designs_dir: Path) -> dict[str, Any]:
+    text, _ = cut_at_stop(reply.text, turn.stops)
     return {
         "id": completion_id(),
         "object": "chat.completion",
         "created": now(),
         "model": MODEL_ID,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": usage(turn, reply, text),
         "stylist": _extension(reply, base_url, designs_dir).model_dump(mode="json"),
     }
-
-
-def _map_stylist_error(exc: StylistError) -> ApiError:
-    message = str(exc)
-    from stylist.conversations import ConversationNotFoundError
-
-    if isinstance(exc, (ToolNotFoundError, ItemNotFoundError, ConversationNotFoundError)):
-        return ApiError(404, message, code="not_found")
-    if isinstance(exc, (ToolInputError, CatalogueError)):
-        return ApiError(400, message, code="invalid_arguments")
-    return ApiError(503, message, "server_error", "unavailable")
-
-
-def _error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(
-        error_body(exc.message, exc.type, exc.code), status_code=exc.status, headers=exc.headers
-    )

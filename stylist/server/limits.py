@@ -1,11 +1,9 @@
-"""API keys, per-key rate limits and request size limits."""
+"""Per-key rate limits (keys themselves: stylist/server/auth.py)."""
 
 from __future__ import annotations
 
-import hmac
 import threading
 import time
-from dataclasses import dataclass, field
 
 
 class RateLimiter:
@@ -28,21 +26,3 @@ class RateLimiter:
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self.rate
-
-
-@dataclass
-class KeyChecker:
-    keys: list[str] = field(default_factory=list)
-    allow_open: bool = False
-
-    def identify(self, authorization: str | None) -> str | None:
-        """The caller's key when it is valid (or "open" in open mode); ``None`` to reject."""
-        if self.allow_open and not self.keys:
-            return "open"
-        if not authorization or not authorization.lower().startswith("bearer "):
-            return None
-        offered = authorization[7:].strip()
-        for key in self.keys:
-            if hmac.compare_digest(offered.encode(), key.encode()):
-                return key
-        return None

@@ -1,44 +1,69 @@
 """The MCP server: every registered tool, with the schemas the registry already has.
 
 Built on the SDK's low-level ``Server`` so each tool's input and output schemas come from
-its pydantic models (the one registry), not from re-deriving a function signature.
+its pydantic models (the one registry), not from re-deriving a function signature. Over HTTP
+it takes the API's keys (``Authorization: Bearer``) and the API's rule for users and pictures:
+a user key acts only as its user, pictures travel as ``image_base64``, and paths are refused
+unless they name an upload. Over stdio it is a local process of the user, like the CLI.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import anyio
 from mcp import types
 from mcp.server import Server
 
-from stylist.errors import StylistError
+from stylist.config import ServerSettings
+from stylist.errors import ConfigError, StylistError
+from stylist.server.auth import Caller, KeyChecker, with_user
+from stylist.server.pictures import Uploads, served_arguments, served_schema
 from stylist.tools.registry import ToolRegistry
 
+log = logging.getLogger(__name__)
 
-def build_mcp_server(registry: ToolRegistry, *, name: str = "stylist") -> Server[Any]:
+CALLER = "stylist_caller"
+
+
+def build_mcp_server(
+    registry: ToolRegistry, *, name: str = "stylist", uploads: Uploads | None = None
+) -> Server[Any]:
+    """The MCP server; with ``uploads``, tool arguments follow the remote rule (HTTP)."""
+
     async def list_tools(_ctx: Any, _params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return types.ListToolsResult(
             tools=[
                 types.Tool(
                     name=tool.name,
                     description=tool.description,
-                    input_schema=tool.input_schema(),
+                    input_schema=served_schema(tool) if uploads else tool.input_schema(),
                     output_schema=tool.output_schema(),
                 )
                 for tool in registry
             ]
         )
 
-    async def call_tool(_ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         try:
             tool = registry.get(params.name)
-            result = await anyio.to_thread.run_sync(tool.invoke, dict(params.arguments or {}))
+            args = dict(params.arguments or {})
+            if uploads is not None:
+                args = with_user(args, tool.input_model.model_fields, _caller_of(ctx))
+                args = await anyio.to_thread.run_sync(served_arguments, tool, args, uploads)
+            result = await anyio.to_thread.run_sync(tool.invoke, args)
         except StylistError as exc:
             # A tool error is a result the calling model can read and retry from.
             return types.CallToolResult(
                 content=[types.TextContent(type="text", text=str(exc))], is_error=True
+            )
+        except Exception:  # a bug: the details go to the log, never to the client
+            log.exception("MCP tool %s failed", params.name)
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text="internal error (details in the server log)")],
+                is_error=True,
             )
         data = result.model_dump(mode="json")
         return types.CallToolResult(
@@ -47,6 +72,52 @@ def build_mcp_server(registry: ToolRegistry, *, name: str = "stylist") -> Server
         )
 
     return Server(name, version="0.1.0", on_list_tools=list_tools, on_call_tool=call_tool)
+
+
+def _caller_of(ctx: Any) -> Caller | None:
+    request = getattr(ctx, "request", None)
+    scope = getattr(request, "scope", None) or {}
+    caller = (scope.get("state") or {}).get(CALLER)
+    if caller is None:  # HTTP requests pass BearerAuth first; this is a bug, refuse rather than guess
+        raise StylistError("no authenticated caller for this MCP request")
+    return caller
+
+
+class BearerAuth:
+    """ASGI middleware: the API's keys in front of the MCP app (401 without a valid one)."""
+
+    def __init__(self, app: Any, keys: KeyChecker) -> None:
+        self.app, self.keys = app, keys
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers") or [])
+            auth = headers.get(b"authorization")
+            client = scope.get("client")
+            caller = self.keys.identify(
+                auth.decode("latin-1") if auth else None, client[0] if client else None
+            )
+            if caller is None:
+                body = json.dumps(
+                    {
+                        "error": {
+                            "message": "missing or invalid API key (send 'Authorization: Bearer <key>')",
+                            "type": "authentication_error",
+                            "code": "invalid_api_key",
+                        }
+                    }
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+            scope.setdefault("state", {})[CALLER] = caller
+        await self.app(scope, receive, send)
 
 
 def run_stdio(registry: ToolRegistry) -> None:
@@ -61,8 +132,25 @@ def run_stdio(registry: ToolRegistry) -> None:
     anyio.run(main)
 
 
-def run_http(registry: ToolRegistry, *, host: str, port: int, path: str = "/mcp") -> None:
+def http_app(
+    registry: ToolRegistry, settings: ServerSettings, uploads: Uploads, *, host: str, path: str = "/mcp"
+) -> Any:
+    """MCP over streamable HTTP behind the API's keys (refuses to build without any)."""
+    keys = KeyChecker(settings)
+    if not keys.has_keys and not settings.allow_open:
+        raise ConfigError(
+            "MCP over HTTP needs API keys (server.api_keys, server.user_keys) like the chat API",
+            hint="pass --api-key KEY or --user-key KEY=USER (or --allow-open for local use only)",
+        )
+    inner = build_mcp_server(registry, uploads=uploads).streamable_http_app(
+        streamable_http_path=path, host=host
+    )
+    return BearerAuth(inner, keys)
+
+
+def run_http(
+    registry: ToolRegistry, settings: ServerSettings, uploads: Uploads, *, host: str, port: int
+) -> None:
     import uvicorn
 
-    app = build_mcp_server(registry).streamable_http_app(streamable_http_path=path, host=host)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(http_app(registry, settings, uploads, host=host), host=host, port=port, log_level="warning")

@@ -13,10 +13,17 @@ from stylist.events import ItemRef, ToolCallRecord
 MODEL_ID = "stylist"
 
 
+class ImageUrl(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    url: str
+    """A ``data:image/...;base64,...`` URL (the server fetches no URLs and opens no paths)."""
+
+
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: str
     text: str | None = None
+    image_url: ImageUrl | None = None
 
 
 class ChatMessage(BaseModel):
@@ -31,12 +38,23 @@ class ChatMessage(BaseModel):
             return self.content
         return "".join(part.text or "" for part in self.content if part.type == "text")
 
+    def images(self) -> list[str]:
+        """The ``image_url`` URLs of the message's picture parts."""
+        if not isinstance(self.content, list):
+            return []
+        return [p.image_url.url for p in self.content if p.type == "image_url" and p.image_url is not None]
+
 
 class StylistRequestOptions(BaseModel):
     """The ``stylist`` extension object a client may send (``extra_body={"stylist": {...}}``)."""
 
     model_config = ConfigDict(extra="forbid")
-    conversation_id: str | None = Field(None, max_length=64)
+    conversation_id: str | None = Field(None, min_length=1, max_length=64)
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    include_usage: bool = False
 
 
 class ChatCompletionRequest(BaseModel):
@@ -48,8 +66,17 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     user: str | None = Field(None, max_length=200)
     temperature: float | None = Field(None, ge=0, le=2)
-    max_tokens: int | None = Field(None, ge=1)
+    max_tokens: int | None = Field(None, ge=1, le=32_768)
+    max_completion_tokens: int | None = Field(None, ge=1, le=32_768)
+    stop: str | list[str] | None = None
+    stream_options: StreamOptions | None = None
+    metadata: dict[str, str] | None = None
+    """OpenAI's request metadata; ``metadata.conversation_id`` makes the chat stateful."""
     stylist: StylistRequestOptions | None = None
+
+    def stops(self) -> list[str]:
+        stops = [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
+        return [s for s in stops if s][:4]
 
     @field_validator("messages")
     @classmethod
@@ -57,7 +84,7 @@ class ChatCompletionRequest(BaseModel):
         users = [m for m in messages if m.role == "user"]
         if not users:
             raise ValueError("at least one message with role 'user' is required")
-        if not users[-1].text().strip():
+        if not users[-1].text().strip() and not users[-1].images():
             raise ValueError("the last user message is empty")
         return messages
 

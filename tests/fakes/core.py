@@ -169,7 +169,17 @@ class EchoStylist:
                 raise LLMError(event.message)
         raise AssertionError("stream ended without Done")
 
-    def stream(self, message: str, conversation_id: str | None = None, user_id: str | None = None):
+    def stream(
+        self,
+        message: str,
+        conversation_id: str | None = None,
+        user_id: str | None = None,
+        *,
+        history=None,
+        system=None,
+        generation=None,
+    ):
+        """With ``history`` (stateless, as the API sends it) N counts its exchanges plus this one."""
         import time
         import uuid
 
@@ -177,11 +187,12 @@ class EchoStylist:
 
         if self.fail_with is not None:
             raise self.fail_with
+        self.last_call = {"history": history, "system": system, "generation": generation, "user_id": user_id}
         cid = conversation_id or uuid.uuid4().hex
         with self._lock:
             turns = self.turns.setdefault(cid, [])
             turns.append((user_id or "", message))
-            n = len(turns)
+            n = len(turns) if history is None else len(history) + 1
         text = f"turn {n}: you said {message}"
         for i, word in enumerate(text.split(" ")):
             if self.delay:
