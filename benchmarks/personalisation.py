@@ -16,6 +16,9 @@ Catalogue: the demo catalogue when ``stylist.index.demo`` is available, else a s
 (``--catalogue synthetic``). Embeddings: a hashing bag-of-words embedder (default, fast and
 deterministic) or the packaged MiniLM (``--embedder minilm``).
 
+Simulated rows are labelled ``"dataset": "simulated"``; ``--dataset renttherunway`` measures on real
+rentals instead (benchmarks/personalisation_rtr.py).
+
 Blend weights: the product defaults (``BlendWeights()``), or ``--tune``: chosen on a validation
 split carved out of each user's training feedback (the reported held-out items are never used).
 
@@ -412,7 +415,14 @@ def pools(user: User, garments: list[Garment], vectors: np.ndarray, embedder, se
 
 
 def main(argv: list[str] | None = None) -> dict:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--dataset", choices=["simulated", "renttherunway"], default="simulated")
+    known, rest = pre.parse_known_args(argv)
+    if known.dataset == "renttherunway":
+        return real_main(rest)
+    argv = rest
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dataset", choices=["simulated", "renttherunway"], default="simulated")
     ap.add_argument("--users", type=int, default=150)
     ap.add_argument("--items", type=int, default=1500)
     ap.add_argument(
@@ -522,6 +532,7 @@ def main(argv: list[str] | None = None) -> dict:
         scenario, method = key.split("|")
         rows.append(
             {
+                "dataset": "simulated",
                 "scenario": scenario,
                 "method": method,
                 "users": len(vals["ndcg"]),
@@ -558,6 +569,23 @@ def main(argv: list[str] | None = None) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "personalisation.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
+
+
+def real_main(argv: list[str]) -> dict:
+    """``--dataset renttherunway``: real rentals (see benchmarks/personalisation_rtr.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import personalisation_rtr
+
+    ap = argparse.ArgumentParser(description=personalisation_rtr.__doc__.split("\n")[0])
+    ap.add_argument(
+        "--train", help="training CSV (RentTheRunway format); default: the shared file before 2017"
+    )
+    ap.add_argument("--test", help="test CSV; default: the shared file from 2017-01-01")
+    ap.add_argument(
+        "--limit", type=int, default=3000, help="rank a seeded sample of this many rows per group (memory)"
+    )
+    ap.add_argument("--json", action="store_true", help="also print the result as JSON")
+    return personalisation_rtr.run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

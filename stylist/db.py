@@ -142,6 +142,7 @@ def _import_models() -> None:
 #: Modules declaring tables on ``Base``; add yours here.
 MODEL_MODULES: list[str] = [
     "stylist.profiles.models",
+    "stylist.profiles.rental_models",
     "stylist.tools.trends.store",
     "stylist.conversations",
 ]

@@ -23,8 +23,10 @@ from stylist.tools.outfits.scorer import scorer_from_settings
 from stylist.tools.output import SeenItem, ToolOutput
 from stylist.tools.recognise.recogniser import recogniser_for
 from stylist.tools.recognise.tool import RecogniseGarment
+from stylist.tools.recommend_for_me import RecommendForMe
 from stylist.tools.record_feedback import RecordFeedback
 from stylist.tools.search import SearchGarments
+from stylist.tools.size_advice import SizeAdviceTool
 from stylist.tools.trends.neural import default_checkpoint as trends_checkpoint
 from stylist.tools.trends.tool import TrendForecast
 from stylist.tools.update_profile import UpdateProfile
@@ -137,6 +139,8 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
                 out_dir=settings.designs_dir,
             ),
             RecogniseGarment(recogniser, index, assembler),
+            SizeAdviceTool(profiles, settings.models_dir / "personal"),
+            RecommendForMe(profiles, settings.models_dir / "personal"),
         ],
         catalogue=index,
     )

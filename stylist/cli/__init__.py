@@ -56,6 +56,8 @@ COMMAND_MODULES = [
     "stylist.cli.chat_tui",
     "stylist.cli.recognise_cmd",
     "stylist.cli.wardrobe_cmd",
+    "stylist.cli.feedback_cmd",
+    "stylist.cli.personal_cmd",
 ]
 
 

@@ -1,0 +1,385 @@
+"""Personalisation and size advice on real rentals (RentTheRunway, Misra et al. 2018).
+
+Run through ``benchmarks/personalisation.py --dataset renttherunway``. Split by time: by default the
+shared file's rows from 2017-01-01 on are the test split, training is everything before, and the
+validation split that tunes (MF settings, rating-blend and ranking-blend weights) is the last six
+months of training (2016-07-01 on), with models trained on what precedes it. With ``--train FILE
+--test FILE`` the validation split is the latest 15% of the training file. Test rows are never
+used to choose anything. Reported per split (tune = validation, held-out = test), for users seen
+in training ("warm") and cold-start users separately:
+
+- rating RMSE/MAE: global mean, biases only, MF (mu + b_u + b_i + q_u·p_i), blend;
+- ranking the test rental among every known item the user has not rented: HR@10 and NDCG@10 for
+  popularity, occasion popularity (the occasion the user rented for, as if they asked for it),
+  implicit MF, and the blend (rows whose item is new in the test period cannot be ranked and are
+  counted, not scored);
+- fit prediction (small / fit / large): macro one-vs-rest AUC and accuracy of the fit model
+  against "the user's usual size" and "the item's average fit";
+- size advice: on test rows the customer said fitted, how often the advised size is the size
+  they took, against the same two baselines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from stylist.profiles.fit import FitModel
+from stylist.profiles.foryou import SIGNALS, RentalRecommender
+from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
+from stylist.profiles.rental_data import Rentals, from_csv
+
+SHARED = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+TEST_START, VAL_START = "2017-01-01", "2016-07-01"
+
+
+def shared_file() -> Path:
+    for folder in [SHARED, *SHARED.parents]:
+        p = folder / "shared" / "data" / "renttherunway" / "interactions.csv.gz"
+        if p.is_file():
+            return p
+    raise SystemExit("the shared RentTheRunway file is absent; give --train and --test")
+
+
+def splits(train_path: str | None, test_path: str | None) -> tuple[Rentals, Rentals, Rentals, Rentals]:
+    """(inner train, validation, train, test)."""
+    if train_path and test_path:
+        train, test = from_csv(Path(train_path)), from_csv(Path(test_path))
+        cut = np.sort(train.time)[int(len(train) * 0.85)]
+        inner, val = train.take(train.time < cut), train.take(train.time >= cut)
+        return inner, val, train, test
+    data = from_csv(shared_file())
+    train, test = data.before(TEST_START), data.take(data.time >= np.datetime64(TEST_START))
+    return train.before(VAL_START), train.between(VAL_START, TEST_START), train, test
+
+
+# -- metrics --------------------------------------------------------------------------------------
+
+
+def auc(y: np.ndarray, s: np.ndarray) -> float:
+    """Area under the ROC curve of scores ``s`` for binary labels ``y`` (ties count half)."""
+    y = y.astype(bool)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if not n_pos or not n_neg:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s))
+    sorted_s = s[order]
+    _, start, counts = np.unique(sorted_s, return_index=True, return_counts=True)
+    avg = start + (counts - 1) / 2.0 + 1
+    ranks[order] = np.repeat(avg, counts)
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def fit_metrics(probs: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    aucs = [auc(y == k, probs[:, k]) for k in range(3)]
+    return {
+        "auc": round(float(np.nanmean(aucs)), 4),
+        "accuracy": round(float((probs.argmax(1) == y).mean()), 4),
+    }
+
+
+def rating_metrics(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    e = pred - y
+    return {"rmse": round(float(np.sqrt((e**2).mean())), 4), "mae": round(float(np.abs(e).mean()), 4)}
+
+
+# -- ratings --------------------------------------------------------------------------------------
+
+MF_GRID = [MFConfig(factors=f, reg_factor=rf) for f, rf in ((8, 10.0), (8, 30.0), (16, 30.0))]
+
+
+def rating_predictions(train: Rentals, rows: Rentals, mf_cfg: MFConfig) -> dict[str, np.ndarray]:
+    mu = float(np.nanmean(train.rating))
+    biases = ExplicitMF(MFConfig(factors=0)).fit(train.user, train.item, train.rating)
+    mf = ExplicitMF(mf_cfg).fit(train.user, train.item, train.rating)
+    return {
+        "global mean": np.full(len(rows), mu),
+        "biases only": biases.predict(rows.user, rows.item),
+        "MF": mf.predict(rows.user, rows.item),
+        "_occasion": _occasion_mean(train, rows, mu),
+    }
+
+
+def _occasion_mean(train: Rentals, rows: Rentals, mu: float, k: float = 5.0) -> np.ndarray:
+    """Shrunk mean rating of the item for the row's occasion (a content signal for the blend)."""
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for item, occ, r in zip(train.item.tolist(), train.occasion.tolist(), train.rating.tolist()):
+        if r == r:
+            acc = sums[(item, occ)]
+            acc[0] += r - mu
+            acc[1] += 1
+    return np.array(
+        [
+            mu + (lambda a: a[0] / (a[1] + k))(sums.get((i, o), [0.0, 0.0]))
+            for i, o in zip(rows.item.tolist(), rows.occasion.tolist())
+        ]
+    )
+
+
+def blend_fit(preds: dict[str, np.ndarray], y: np.ndarray) -> np.ndarray:
+    """Least-squares weights of [1, biases, MF, occasion mean] on the validation rows."""
+    x = np.column_stack([np.ones(len(y)), preds["biases only"], preds["MF"], preds["_occasion"]])
+    return np.linalg.lstsq(x, y, rcond=None)[0]
+
+
+def blend_apply(preds: dict[str, np.ndarray], w: np.ndarray) -> np.ndarray:
+    x = np.column_stack([np.ones(len(preds["MF"])), preds["biases only"], preds["MF"], preds["_occasion"]])
+    return x @ w
+
+
+# -- ranking --------------------------------------------------------------------------------------
+
+
+def rank_features(rec: RentalRecommender, train: Rentals, rows: Rentals, limit: int | None, seed: int):  # noqa: ANN201
+    """Per scorable row: z-scored signals over the items, the target index, the rented mask."""
+    rented: dict[str, set[int]] = defaultdict(set)
+    for u, i in zip(train.user.tolist(), train.item.tolist()):
+        rented[u].add(rec.index[i])
+    idx = [n for n, i in enumerate(rows.item.tolist()) if i in rec.index]
+    if limit and len(idx) > limit:
+        idx = sorted(np.random.default_rng(seed).choice(idx, limit, replace=False).tolist())
+    z = np.zeros((len(idx), len(SIGNALS), len(rec.items)), dtype=np.float32)
+    mask = np.zeros((len(idx), len(rec.items)), dtype=bool)
+    target = np.zeros(len(idx), dtype=np.int64)
+    for r, n in enumerate(idx):
+        comps = rec.components(rows.user[n], rows.occasion[n] or None)
+        z[r] = np.stack([_zs(comps[s]) for s in SIGNALS])
+        mask[r, list(rented.get(rows.user[n], ()))] = True
+        target[r] = rec.index[rows.item[n]]
+        mask[r, target[r]] = False
+    return (z, target, mask), len(rows) - len(idx)
+
+
+def _zs(x: np.ndarray) -> np.ndarray:
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
+
+
+def rank_metrics(feats, w: np.ndarray) -> dict[str, float]:  # noqa: ANN001
+    z, target, mask = feats
+    s = np.einsum("k,rki->ri", np.asarray(w, dtype=np.float32), z)
+    s[mask] = -np.inf
+    at = s[np.arange(len(target)), target][:, None]
+    rank = (s > at).sum(1) + ((s == at).sum(1) - 1) // 2
+    hr = rank < 10
+    ndcg = np.where(hr, 1 / np.log2(rank + 2), 0.0)
+    return {"hr@10": round(float(hr.mean()), 4), "ndcg@10": round(float(ndcg.mean()), 4), "rows": len(target)}
+
+
+def tune_rank(feats) -> dict[str, float]:  # noqa: ANN001
+    """Grid search of the blend weights for HR@10 on validation rows."""
+    best, best_w = -1.0, None
+    grid = [0.0, 0.5, 1.0, 2.0]
+    for w in itertools.product([0.0, 1.0], grid, grid, grid, [0.0, 0.5]):
+        if not any(w):
+            continue
+        m = rank_metrics(feats, np.array(w))
+        if m["hr@10"] > best:
+            best, best_w = m["hr@10"], w
+    return dict(zip(SIGNALS, best_w))
+
+
+def one_hot(name: str) -> np.ndarray:
+    return np.array([1.0 if s == name else 0.0 for s in SIGNALS])
+
+
+# -- fit and size ---------------------------------------------------------------------------------
+
+
+def fit_baselines(train: Rentals, rows: Rentals, model: FitModel) -> dict[str, np.ndarray]:
+    """P(small, fit, large) of the two baselines for each row."""
+    ok = (train.fit >= 0) & np.isfinite(train.size)
+    glob = np.bincount(train.fit[ok], minlength=3) / ok.sum()
+    # item's average fit: its training label shares, smoothed towards everyone's
+    counts: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(3))
+    for item, f in zip(train.item[ok].tolist(), train.fit[ok].tolist()):
+        counts[item][f] += 1
+    item_p = np.array(
+        [
+            (counts.get(i, np.zeros(3)) + 2 * glob) / (counts.get(i, np.zeros(3)).sum() + 2)
+            for i in rows.item.tolist()
+        ]
+    )
+
+    # user's usual size: label shares by (size taken - usual size), learned on training rows
+    def bucket(d: np.ndarray) -> np.ndarray:
+        return np.clip(np.round(np.nan_to_num(d, nan=0.0)), -4, 4).astype(int) + 4
+
+    prior = np.array([_loo(model, u, s) for u, s in zip(train.user[ok].tolist(), train.size[ok].tolist())])
+    table = np.ones((9, 3)) * glob
+    for b, f in zip(bucket(train.size[ok] - prior).tolist(), train.fit[ok].tolist()):
+        table[b, f] += 1
+    table /= table.sum(1, keepdims=True)
+    usual = np.array(
+        [
+            model.usual_size(u) if model.usual_size(u) is not None else float(model.body.predict(b[None])[0])
+            for u, b in zip(rows.user.tolist(), rows.body)
+        ]
+    )
+    return {"user's usual size": table[bucket(rows.size - usual)], "item's average fit": item_p}
+
+
+def _loo(model: FitModel, user: str, size: float) -> float:
+    sizes = model.user_sizes.get(user, [])
+    if len(sizes) < 2:
+        return np.nan
+    return (sum(sizes) - size) / (len(sizes) - 1)
+
+
+def size_advice(train: Rentals, rows: Rentals, model: FitModel) -> dict[str, float]:
+    """Share of 'fit' rows (item known, 2+ sizes seen) where the advice is the size taken."""
+    ok = (train.fit >= 0) & np.isfinite(train.size)
+    lean: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item, f in zip(train.item[ok].tolist(), train.fit[ok].tolist()):
+        lean[item][f] += 1
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for n in np.flatnonzero(rows.fit == 1):
+        user, item, taken = rows.user[n], rows.item[n], float(rows.size[n])
+        options = model.item_sizes.get(item, [])
+        if len(options) < 2:
+            continue
+        usual = model.usual_size(user)
+        if usual is None:
+            usual = float(model.body.predict(rows.body[n][None])[0])
+        if not np.isfinite(usual):
+            continue
+        near = min(options, key=lambda s: abs(s - usual))
+        hits["user's usual size"].append(near == taken)
+        small, _, large = lean[item]
+        total = sum(lean[item]) or 1
+        step = 1 if (small - large) / total > 0.1 else -1 if (large - small) / total > 0.1 else 0
+        pos = min(max(options.index(near) + step, 0), len(options) - 1)
+        hits["item's average fit"].append(options[pos] == taken)
+        advised, _ = model.advise(user, item, body=rows.body[n].tolist())
+        hits["fit model"].append(advised == taken)
+    return {k: round(float(np.mean(v)), 4) for k, v in hits.items()} | {"rows": len(hits["fit model"])}
+
+
+# -- main -----------------------------------------------------------------------------------------
+
+
+def evaluate(
+    train: Rentals, rows: Rentals, mf_cfg: MFConfig, tuned: dict | None, limit: int | None
+) -> tuple[dict, dict]:
+    """Every table of one split; ``tuned`` None means choose the blends on these rows."""
+    out: dict = {}
+    chosen: dict = {}
+    warm = np.isin(rows.user, train.user)
+    rated = np.isfinite(rows.rating)
+    t = time.perf_counter()
+    preds = rating_predictions(train, rows, mf_cfg)
+    wb = (
+        blend_fit({k: v[warm & rated] for k, v in preds.items()}, rows.rating[warm & rated])
+        if tuned is None
+        else np.array(tuned["rating_blend"])
+    )
+    chosen["rating_blend"] = [round(float(x), 4) for x in wb]
+    preds["blend"] = blend_apply(preds, wb)
+    for label, mask in (("warm", warm & rated), ("cold", ~warm & rated)):
+        out[f"rating|{label}"] = {
+            k: rating_metrics(v[mask], rows.rating[mask]) | {"rows": int(mask.sum())}
+            for k, v in preds.items()
+            if not k.startswith("_")
+        }
+    out["rating_s"] = round(time.perf_counter() - t, 1)
+
+    t = time.perf_counter()
+    implicit = ImplicitMF().fit(train.user, train.item)
+    explicit = ExplicitMF(MFConfig(factors=0)).fit(train.user, train.item, train.rating)
+    rec = RentalRecommender().fit(train, implicit, explicit)
+    out["mf_train_s"] = round(time.perf_counter() - t, 1)
+    for label, mask in (("warm", warm), ("cold", ~warm)):
+        feats, unscorable = rank_features(rec, train, rows.take(mask), limit, seed=0)
+        if tuned is None and label == "warm":
+            chosen["rank_warm"] = tune_rank(feats)
+        if tuned is None and label == "cold":
+            chosen["rank_cold"] = tune_rank(feats)
+        weights = (tuned or chosen)[f"rank_{label}"]
+        table = {
+            "popularity": rank_metrics(feats, one_hot("popularity")),
+            "occasion popularity": rank_metrics(feats, one_hot("occasion")),
+            "MF (implicit)": rank_metrics(feats, one_hot("mf") + 1e-6 * one_hot("popularity")),
+            "blend": rank_metrics(feats, np.array([weights[s] for s in SIGNALS])),
+        }
+        out[f"ranking|{label}"] = table | {"unscorable_new_items": unscorable}
+
+    t = time.perf_counter()
+    fit_model = FitModel().fit(train)
+    out["fit_train_s"] = round(time.perf_counter() - t, 1)
+    known = (rows.fit >= 0) & np.isfinite(rows.size)
+    for label, mask in (("warm", warm & known), ("cold", ~warm & known)):
+        part = rows.take(mask)
+        base = fit_baselines(train, part, fit_model)
+        probs = fit_model.probabilities(part.user, part.item, part.size, part.body)
+        out[f"fit|{label}"] = {k: fit_metrics(v, part.fit) for k, v in base.items()} | {
+            "fit model": fit_metrics(probs, part.fit),
+            "rows": int(mask.sum()),
+        }
+        out[f"size|{label}"] = size_advice(train, part, fit_model)
+    return out, chosen
+
+
+def choose_mf(inner: Rentals, val: Rentals) -> tuple[MFConfig, list[dict]]:
+    warm = np.isin(val.user, inner.user) & np.isfinite(val.rating)
+    tried = []
+    for cfg in MF_GRID:
+        m = ExplicitMF(cfg).fit(inner.user, inner.item, inner.rating)
+        rm = rating_metrics(m.predict(val.user[warm], val.item[warm]), val.rating[warm])
+        tried.append({"factors": cfg.factors, "reg_factor": cfg.reg_factor, **rm})
+    best = min(range(len(MF_GRID)), key=lambda k: tried[k]["rmse"])
+    return MF_GRID[best], tried
+
+
+def run(args) -> dict:  # noqa: ANN001
+    t0 = time.perf_counter()
+    inner, val, train, test = splits(args.train, args.test)
+    mf_cfg, tried = choose_mf(inner, val)
+    tune, chosen = evaluate(inner, val, mf_cfg, None, args.limit)
+    held, _ = evaluate(train, test, mf_cfg, chosen, args.limit)
+    result = {
+        "benchmark": "personalisation",
+        "dataset": "renttherunway",
+        "split": {"inner_train": len(inner), "validation": len(val), "train": len(train), "test": len(test)},
+        "mf_grid_on_validation": tried,
+        "mf_chosen": {"factors": mf_cfg.factors, "reg_factor": mf_cfg.reg_factor},
+        "chosen_on_validation": chosen,
+        "tune": tune,
+        "held_out": held,
+        "total_s": round(time.perf_counter() - t0, 1),
+    }
+    print_tables(result)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "personalisation_renttherunway.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(result, indent=2))
+    return result
+
+
+def print_tables(result: dict) -> None:
+    s = result["split"]
+    print(
+        f"RentTheRunway: train {s['train']} rows (inner {s['inner_train']} + validation {s['validation']}), test {s['test']}"
+    )
+    tune, held = result["tune"], result["held_out"]
+    for key in [k for k in held if "|" in k]:
+        print(f"\n{key}  (tune = validation, held-out = test)")
+        table = held[key]
+        for method, m in table.items():
+            if not isinstance(m, dict):
+                print(f"  {method}: {m} (held-out)")
+                continue
+            cells = [f"{k} {tune[key].get(method, {}).get(k, '-')} / {v}" for k, v in m.items()]
+            print(f"  {method:<22} " + "  ".join(cells))
+        if isinstance(tune[key], dict) and "rows" in tune[key] and not isinstance(tune[key]["rows"], dict):
+            pass
+    print(
+        f"\nchosen on validation: {json.dumps(result['chosen_on_validation'])}; total {result['total_s']} s"
+    )

@@ -1,0 +1,57 @@
+"""The ``recommend_for_me`` tool: "anything new for me for a wedding?" from the user's rentals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stylist.events import DEFAULT_USER
+from stylist.profiles.personal import ForYou, personal_models, recommend_for
+from stylist.tools.base import Dep, Tool
+from stylist.tools.output import ToolOutput
+
+
+class RecommendForMeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str = Field(DEFAULT_USER, min_length=1, max_length=128)
+    occasion: str | None = Field(
+        None,
+        max_length=40,
+        description="wedding, formal affair, party, everyday, work, date, vacation or other.",
+    )
+    k: int = Field(10, ge=1, le=50, description="How many items.")
+
+
+class ForYouOutput(ForYou, ToolOutput):
+    def to_text(self) -> str:
+        head = "Picked for you" if self.known_user else "Popular picks (I don't know your rentals yet)"
+        lines = [f"{head}{f' for {self.occasion}' if self.occasion else ''}:"]
+        for it in self.items:
+            why = f" — {'; '.join(it.reasons)}" if it.reasons else ""
+            lines.append(f"- {it.item_id}{f' ({it.category})' if it.category else ''}{why}")
+        return "\n".join(lines)
+
+
+class RecommendForMe(Tool):
+    """Items picked for this user ("for you"), not rented before, ranked from their rental and
+    rating history (people who rented what they loved, categories they rate highly) and what is
+    popular for the occasion; each with its reasons. New users get occasion favourites and their
+    stated liked garment types. Call it for "anything new for me?", "what should I rent for a
+    wedding?"."""
+
+    name = "recommend_for_me"
+    store = Dep[Any]()
+
+    def __init__(self, store: Any, cache_dir: Path | None = None) -> None:
+        self.store = store
+        self.cache_dir = cache_dir
+
+    def run(self, args: RecommendForMeInput) -> ForYouOutput:
+        store = self.store
+        result = recommend_for(
+            store, personal_models(store, self.cache_dir), args.user_id, occasion=args.occasion, k=args.k
+        )
+        return ForYouOutput(**result.model_dump())
