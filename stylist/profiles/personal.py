@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.fit import FitModel
-from stylist.profiles.foryou import RankWeights, RentalRecommender
+from stylist.profiles.foryou import COLD, WARM, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
 from stylist.profiles.rental_data import FIT_NAME, Rentals, from_store
 from stylist.profiles.rental_models import BodyRow, InteractionItemRow, RatingRow
@@ -74,9 +74,10 @@ class PersonalModels:
 
     @classmethod
     def train(cls, data: Rentals, version: tuple[int, int] = (0, 0)) -> PersonalModels:
-        implicit = ImplicitMF().fit(data.user, data.item)
+        # the implicit MF is trained only when a default weight uses it (measured: it does not)
+        implicit = ImplicitMF().fit(data.user, data.item) if WARM.mf or COLD.mf else None
         explicit = ExplicitMF(MFConfig(factors=0)).fit(data.user, data.item, data.rating)
-        rec = RentalRecommender(RankWeights()).fit(data, implicit, explicit)
+        rec = RentalRecommender(WARM, COLD).fit(data, implicit, explicit)
         return cls(recommender=rec, fit=FitModel().fit(data), version=version)
 
 
