@@ -65,7 +65,7 @@ def test_fit_model_learns_sizes_and_item_history() -> None:
     assert np.allclose(probs.sum(1), 1)
     assert probs[0, 1] > probs[1, 1]  # the user's own size fits better than a far one
     best, table = model.advise("u00", "it04")
-    assert best == 4.0 and set(table) == set(model.item_sizes["it04"])
+    assert best == 4.0 and set(table) <= set(model.item_sizes["it04"]) and 4.0 in table
     # a cold user: from body measurements, or nothing at all
     big = model.advise("newbie", "it04", body=[67, 180, 38])[0]
     small = model.advise("newbie", "it04", body=[63, 115, 32])[0]

@@ -1,16 +1,19 @@
 """Which size? Fit prediction and size advice from fit feedback (after Misra et al., RecSys 2018).
 
-Each user has a true size theta_u and each item a size offset delta_i (positive: runs large).
-Renting item i in size s, the fit outcome is ordinal (large < fit < small) in
-z = theta_u - s - delta_i: with a scale w > 0 and cut points a1 < a2,
+Each user has a true size theta_u; renting item i in size s, the fit outcome is ordinal
+(large < fit < small) in
 
-    P(large) = sigma(a1 - w z),  P(large or fit) = sigma(a2 - w z).
+    eta = w (theta_u - s) + b_i + b_u,   P(large) = sigma(a1 - eta),  P(large or fit) = sigma(a2 - eta),
 
-theta_u = prior_u + d_u: the prior is the mean size the user took before (leave-one-out while
-training), else a size predicted from body measurements (a linear fit of height, weight and bust
-to the sizes people took), else the size being asked about. d_u and delta_i are L2-regularised
-and trained with the other parameters by full-batch Adam on the ordinal log-loss. The advised
-size for (u, i) is the item's size with the highest P(fit).
+with b_i the item's own lean (runs small > 0), b_u the user's (some call everything tight), a
+learned scale w and cut points a1 < a2. theta_u = prior_u + d_u: the prior is the mean size the
+user took before (leave-one-out while training), else a size predicted from body measurements (a
+linear fit of height, weight and bust to the sizes people took), else the size asked about.
+d_u, b_u and b_i are L2-regularised and trained with w and the cut points by full-batch Adam on
+the ordinal log-loss. The sign of w is learned, not assumed: on RentTheRunway it comes out
+negative (people who took a bigger size than usual more often said "small" -- they sized up for
+items known to run small), so moving the advice to the size of highest P(fit) goes the wrong way;
+the advice is the user's usual size and the model says how it (and its neighbours) will fit.
 """
 
 from __future__ import annotations
@@ -109,33 +112,34 @@ class FitModel:
         y = d.fit.astype(np.int64)  # 0 small, 1 fit, 2 large
         self.p = {
             "du": np.zeros(len(self.users)),
-            "di": np.zeros(len(self.items)),
+            "bu": np.zeros(len(self.users)),
+            "bi": np.zeros(len(self.items)),
             "w": np.array([0.3]),
             "a": np.array([-2.0, 2.0]),
         }
         opt = _Adam(self.p, cfg.lr)
-        n = len(y)
+        n, n_u, n_i = len(y), len(self.users), len(self.items)
         for _ in range(cfg.steps):
-            z = prior + self.p["du"][u] - d.size - self.p["di"][i]
-            grad_z, grad_a = self._loss_grads(z, y)
+            z = prior + self.p["du"][u] - d.size
             w = self.p["w"][0]
-            gz = grad_z * w
+            grad, grad_a = self._loss_grads(w * z + self.p["bi"][i] + self.p["bu"][u], y)
             g = {
-                "du": np.bincount(u, gz, len(self.users)) / n + cfg.reg_user * self.p["du"] / n,
-                "di": -np.bincount(i, gz, len(self.items)) / n + cfg.reg_item * self.p["di"] / n,
-                "w": np.array([(grad_z * z).sum() / n]),
+                "du": (np.bincount(u, grad * w, n_u) + cfg.reg_user * self.p["du"]) / n,
+                "bu": (np.bincount(u, grad, n_u) + cfg.reg_user * self.p["bu"]) / n,
+                "bi": (np.bincount(i, grad, n_i) + cfg.reg_item * self.p["bi"]) / n,
+                "w": np.array([(grad * z).sum() / n]),
                 "a": grad_a / n,
             }
             opt.step(self.p, g)
             self.p["a"] = np.sort(self.p["a"])
         return self
 
-    def _loss_grads(self, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """d(-log P(y))/d(w z) and d/d(a1, a2) of the ordinal log-loss."""
-        w, (a1, a2) = self.p["w"][0], self.p["a"]
-        c1, c2 = _sig(a1 - w * z), _sig(a2 - w * z)
+    def _loss_grads(self, eta: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """d(-log P(y))/d(eta) and d/d(a1, a2) of the ordinal log-loss."""
+        a1, a2 = self.p["a"]
+        c1, c2 = _sig(a1 - eta), _sig(a2 - eta)
         eps = 1e-9
-        gz, g1, g2 = np.zeros(len(z)), np.zeros(len(z)), np.zeros(len(z))
+        gz, g1, g2 = np.zeros(len(eta)), np.zeros(len(eta)), np.zeros(len(eta))
         large, fit_, small = y == 2, y == 1, y == 0
         # large: -log c1
         gz[large] = 1 - c1[large]
@@ -186,29 +190,34 @@ class FitModel:
                 for n, u in enumerate(users)
             ]
         )
-        di = np.array([self.p["di"][self.items[i]] if i in self.items else 0.0 for i in items])
-        z = theta - sizes - di
-        w, (a1, a2) = self.p["w"][0], self.p["a"]
-        c1, c2 = _sig(a1 - w * z), _sig(a2 - w * z)
+        bi = np.array([self.p["bi"][self.items[i]] if i in self.items else 0.0 for i in items])
+        bu = np.array([self.p["bu"][self.users[u]] if u in self.users else 0.0 for u in users])
+        eta = self.p["w"][0] * (theta - sizes) + bi + bu
+        a1, a2 = self.p["a"]
+        c1, c2 = _sig(a1 - eta), _sig(a2 - eta)
         return np.column_stack([1 - c2, c2 - c1, c1])
-
-    def item_offset(self, item: str) -> float:
-        return float(self.p["di"][self.items[item]]) if item in self.items else 0.0
 
     def advise(
         self, user: str, item: str, body: Sequence[float] | None = None, sizes: Sequence[float] | None = None
     ) -> tuple[float | None, dict[float, np.ndarray]]:
-        """(advised size, {size: P(small, fit, large)}) over the item's sizes (or ``sizes``)."""
+        """(advised size, {size: P(small, fit, large)}) for the item's sizes (or ``sizes``) nearest
+        the user's size. The advice is the size nearest the user's usual size (their median, else
+        the size their body measurements predict); the probabilities say how that size and its two
+        neighbours are likely to fit. Moving to the size with the highest P(fit) was measured
+        worse on RentTheRunway (``benchmarks/personalisation.py``): see the module docstring."""
+        usual = self.usual_size(user)
         theta = self.true_size(user, body)
-        options = list(sizes or self.item_sizes.get(item) or [])
-        if not np.isfinite(theta) or not options:
+        anchor = usual if usual is not None else theta
+        options = sorted(sizes or self.item_sizes.get(item) or [])
+        if anchor is None or not np.isfinite(anchor) or not options:
             return None, {}
+        near = min(range(len(options)), key=lambda k: abs(options[k] - anchor))
+        options = options[max(near - 1, 0) : near + 2]
         k = len(options)
         bodies = None if body is None else np.array([list(body)] * k, dtype=float)
         probs = self.probabilities([user] * k, [item] * k, np.array(options), bodies)
         table = {float(s): probs[n] for n, s in enumerate(options)}
-        best = max(table, key=lambda s: (table[s][1], -abs(s - theta)))
-        return best, table
+        return float(min(options, key=lambda s: abs(s - anchor))), table
 
 
 def fit_label(probs: np.ndarray) -> str:
