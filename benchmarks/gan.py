@@ -103,7 +103,7 @@ def project_encoder_features(images: torch.Tensor) -> np.ndarray | None:
     from PIL import Image
 
     from stylist.config import load_settings
-    from stylist.index.embed.text import make_text_embedder
+    from stylist.index.embed.factory import make_text_embedder
     from stylist.index.imagenc.embedder import TrainedImageEmbedder
 
     global _ENCODER

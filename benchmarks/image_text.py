@@ -23,7 +23,7 @@ import torch
 
 from stylist.config import load_settings
 from stylist.index.demo import generate_demo_catalogue
-from stylist.index.embed.text import make_text_embedder
+from stylist.index.embed.factory import make_text_embedder
 from stylist.index.imagenc.catalogue import load_pictures
 from stylist.index.imagenc.model import EncoderConfig, save_checkpoint
 from stylist.index.imagenc.train import (

@@ -18,13 +18,18 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from stylist.errors import CatalogueError, ModelUnavailableError
+from stylist.index.demo import generate_demo_catalogue
+from stylist.index.embed import factory as embed_factory
+from stylist.index.imagenc.images import ImageInputError, load_image
+from stylist.index.loaders import load_catalogue
 from stylist.index.schema import Garment
+from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
+from stylist.index.store.chroma_store import ChromaStore, open_client
 from stylist.index.store.layout import IndexLayout, read_manifest
 
 if TYPE_CHECKING:
     from stylist.config import Settings
     from stylist.index.protocols import ImageEmbedder, TextEmbedder
-    from stylist.index.store.catalogue_index import CatalogueIndex
     from stylist.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -112,8 +117,6 @@ def build_index(
             else None
         )
         t_images = time.perf_counter()
-        from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
-
         index = CatalogueIndex.create(
             build_dir, items, vectors, text_embedder,
             settings=settings.index, build_id=build_id, image_vectors=pictures.vectors if pictures else None,
@@ -186,8 +189,6 @@ def embed_pictures(
 
     A garment without a picture, or whose picture cannot be read, is left out here (it stays in
     the index, searchable by text) and counted in the result."""
-    from stylist.index.imagenc.images import ImageInputError, load_image
-
     with_path = [g for g in items if g.image_path and Path(g.image_path).is_file()]
     out = Pictures(vectors={}, missing=len(items) - len(with_path))
     for start in range(0, len(with_path), batch_size):
@@ -225,15 +226,11 @@ def _load(
         return list(garments), [], len(garments), "garments", "garments"
     path = None if demo else (catalogue or settings.index.catalogue)
     if path is None:
-        from stylist.index.demo import generate_demo_catalogue
-
         n, seed = settings.index.demo_size, settings.index.demo_seed
         items = generate_demo_catalogue(
             n=n, seed=seed, image_dir=build_dir / "images", progress=lambda k: progress("rendering", k, n)
         )
         return items, [], len(items), "demo", f"demo (n={n}, seed={seed})"
-    from stylist.index.loaders import load_catalogue
-
     result = load_catalogue(Path(path), strict=strict)
     problems = [_skipped(p) for p in result.problems]
     return list(result.garments), problems, result.rows_read, result.format, str(path)
@@ -262,9 +259,6 @@ def _remove_stale(layout: IndexLayout, keep: set[str], settings: Settings) -> No
     for build_id in layout.stale_builds(keep):
         if settings.index.chroma_url:
             try:
-                from stylist.index.store.chroma_store import ChromaStore, open_client
-                from stylist.index.store.layout import read_manifest
-
                 manifest = read_manifest(layout.build_dir(build_id))
                 ChromaStore(open_client(None, settings.index.chroma_url), manifest.collection).drop()
             except Exception as exc:  # a stale collection is clutter, not a failure
@@ -290,8 +284,6 @@ def build_image_embedder(runtime: Runtime) -> ImageEmbedder | None:
 def open_or_build(runtime: Runtime) -> CatalogueIndex:
     """The current index; on first use with none on disk, builds one (the demo catalogue unless
     ``index.catalogue`` names a file), with image vectors unless ``embed.index_images`` is off."""
-    from stylist.index.store.catalogue_index import CatalogueIndex, ScoreWeights
-
     settings = runtime.settings
     if IndexLayout(settings.index_dir).current_id() is None:
         what = settings.index.catalogue or f"the demo catalogue ({settings.index.demo_size} garments)"
@@ -312,8 +304,6 @@ def _follow_index_embedder(runtime: Runtime) -> None:
     was built with another text model than ``embed.text_model`` (``stylist index build --fast``,
     or a changed setting), the runtime's text embedder becomes that model. ``embed.text_model``
     chooses the model for new builds."""
-    from stylist.index.embed.text import make_text_embedder, model_ref_for
-
     current = IndexLayout(runtime.settings.index_dir).current_dir()
     if current is None:
         return
@@ -325,5 +315,8 @@ def _follow_index_embedder(runtime: Runtime) -> None:
             runtime.settings.embed.text_model,
             built_with,
         )
-        runtime.replace("text_embedder", make_text_embedder(runtime.settings, model_ref_for(built_with)))
+        runtime.replace(
+            "text_embedder",
+            embed_factory.make_text_embedder(runtime.settings, embed_factory.model_ref_for(built_with)),
+        )
         runtime.forget("image_embedder")

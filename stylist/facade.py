@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stylist.config import load_settings
 from stylist.errors import ModelUnavailableError, ProfileError, StylistError
 from stylist.events import (
     DEFAULT_USER,
@@ -55,8 +56,6 @@ class Stylist:
     @classmethod
     def from_config(cls, config_file: str | Path | None = None, **overrides: Any) -> Stylist:
         """A Stylist on settings from ``config_file``, the environment and ``overrides``."""
-        from stylist.config import load_settings
-
         return cls(Runtime(load_settings(config_file, **overrides)))
 
     # -- parts ----------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 A ``Runtime`` holds the settings and creates each heavy service (embedders, the catalogue
 index, the profile store, the LLM) on first use, so start-up is fast and a command only loads
 what it touches. Tests pass fakes as keyword arguments: ``Runtime(settings, text_embedder=fake)``.
+
+The modules behind services import numpy, PIL, SQLAlchemy or pandas when they load, so each
+service's factory imports its module when first asked; the modules never import this one back.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from stylist.config import Settings, load_settings
+from stylist.llm import make_chat_model
 
 if TYPE_CHECKING:
     from stylist.index.protocols import TextEmbedder
@@ -58,8 +62,6 @@ class Runtime:
         ``none``); local models load on their first message."""
 
         def factory() -> Any:
-            from stylist.llm import make_chat_model
-
             return make_chat_model(self.settings.llm, self.settings.models_dir)
 
         return self.service("chat_model", factory)
@@ -87,7 +89,7 @@ class Runtime:
         """The text embedder ``embed.text_model`` names (the model loads on first embedding)."""
 
         def make() -> TextEmbedder:
-            from stylist.index.embed.text import make_text_embedder
+            from stylist.index.embed.factory import make_text_embedder
 
             return make_text_embedder(self.settings)
 

@@ -263,7 +263,7 @@ run = run_cli
 def fake_models(monkeypatch):
     monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
     monkeypatch.setattr(
-        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+        "stylist.index.embed.factory.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
     )
     monkeypatch.setattr(
         "stylist.index.imagenc.embedder.make_image_embedder", lambda *a, **k: MeanColourImageEmbedder()
@@ -319,7 +319,7 @@ def test_cli_build_without_pictures_then_image_search_says_what_to_do(capsys, st
 def test_training_a_new_encoder_then_rebuilding_uses_it(capsys, stylist_home, monkeypatch):
     """`stylist train image-encoder` writes <home>/models/image_encoder.pt; the next build embeds with it."""
     monkeypatch.setattr(
-        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+        "stylist.index.embed.factory.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
     )
     monkeypatch.setenv("STYLIST_EMBED__INDEX_IMAGES", "true")
     small = ["--set", "index.demo_size=16"]

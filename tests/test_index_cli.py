@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 def fake_embedder(monkeypatch):
     """Every runtime the CLI makes gets the fast fake embedder instead of MiniLM."""
     monkeypatch.setattr(
-        "stylist.index.embed.text.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
+        "stylist.index.embed.factory.make_text_embedder", lambda settings, model=None: HashingTextEmbedder()
     )
 
 

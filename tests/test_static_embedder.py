@@ -9,6 +9,7 @@ import pytest
 from stylist.config import load_settings
 from stylist.errors import ModelUnavailableError
 from stylist.index.build import build_index, open_or_build
+from stylist.index.embed.factory import make_text_embedder, model_ref_for
 from stylist.index.embed.static import (
     DISTILLED_FOLDER,
     EMBEDDED_STATIC,
@@ -16,7 +17,7 @@ from stylist.index.embed.static import (
     distil,
     is_static_ref,
 )
-from stylist.index.embed.text import SentenceTransformerTextEmbedder, make_text_embedder, model_ref_for
+from stylist.index.embed.text import SentenceTransformerTextEmbedder
 from stylist.runtime import Runtime
 from tests.cli_helpers import run_cli
 from tests.fakes import HashingTextEmbedder
@@ -126,7 +127,7 @@ def test_queries_use_the_text_model_that_built_the_index(stylist_home, monkeypat
         made.append(model)
         return NamedHashing("static-all-MiniLM-L6-v2" if model == EMBEDDED_STATIC else "other")
 
-    monkeypatch.setattr("stylist.index.embed.text.make_text_embedder", fake_make)
+    monkeypatch.setattr("stylist.index.embed.factory.make_text_embedder", fake_make)
     runtime = Runtime(settings, text_embedder=NamedHashing("all-MiniLM-L6-v2"))
     index = open_or_build(runtime)
     assert made == [EMBEDDED_STATIC]

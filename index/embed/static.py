@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from stylist.errors import ModelUnavailableError
+from stylist.index.embed.text import SentenceTransformerTextEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,6 @@ class StaticTextEmbedder:
             ) from None
 
     def _distil_embedded(self, target: Path) -> None:
-        from stylist.index.embed.text import SentenceTransformerTextEmbedder
-
         log.info("distilling %s from the packaged all-MiniLM-L6-v2 into %s (once)", EMBEDDED_STATIC, target)
         minilm = SentenceTransformerTextEmbedder(device="cpu")._load()
         distil(minilm[0].auto_model, minilm.tokenizer, target)

@@ -7,15 +7,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from stylist.errors import ModelUnavailableError
-
-if TYPE_CHECKING:
-    from stylist.config import Settings
-    from stylist.index.protocols import TextEmbedder
+from stylist.index.embed.device import resolve_device
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +95,6 @@ class SentenceTransformerTextEmbedder:
             return self._model
 
     def _open(self) -> Any:
-        from stylist.index.embed.device import resolve_device
-
         source = str(embedded_model_path()) if self.model_ref == EMBEDDED else self.model_ref
         device = resolve_device(self.device_setting)
         if self.threads and device == "cpu":
@@ -142,23 +137,3 @@ class SentenceTransformerTextEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerTextEmbedder({self.model_ref!r}, device={self.device_setting!r})"
-
-
-def make_text_embedder(settings: Settings, model: str | None = None) -> TextEmbedder:
-    """The text embedder ``model`` (default: ``embed.text_model``) names; not loaded yet."""
-    from stylist.index.embed.static import StaticTextEmbedder, is_static_ref
-
-    embed = settings.embed
-    model = model or embed.text_model
-    if is_static_ref(model):
-        return StaticTextEmbedder(model, models_dir=settings.models_dir)
-    return SentenceTransformerTextEmbedder(
-        model, device=embed.device, batch_size=embed.batch_size, threads=embed.threads
-    )
-
-
-def model_ref_for(embedder_name: str) -> str:
-    """The ``embed.text_model`` value that recreates the embedder an index manifest names."""
-    from stylist.index.embed.static import EMBEDDED_STATIC, EMBEDDED_STATIC_NAME
-
-    return {EMBEDDED_NAME: EMBEDDED, EMBEDDED_STATIC_NAME: EMBEDDED_STATIC}.get(embedder_name, embedder_name)

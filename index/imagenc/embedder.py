@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from stylist.errors import ModelUnavailableError
+from stylist.index.embed.text import EMBEDDED_NAME
 from stylist.index.protocols import TextEmbedder
 
 PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
@@ -46,8 +47,6 @@ class TrainedImageEmbedder:
         # the content hash tells an index built with an older checkpoint at the same path apart
         digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
         self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
-        from stylist.index.embed.text import EMBEDDED_NAME
-
         trained_for = (
             EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
         )

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from stylist.errors import CatalogueError
 from stylist.index.loaders.base import CatalogueRowError, Collector, LoadResult, RowProblem, read_text
-from stylist.index.loaders.native import write_catalogue
+from stylist.index.loaders.kaggle import load_kaggle
+from stylist.index.loaders.native import load_csv, load_jsonl, write_catalogue
+from stylist.index.loaders.polyvore import load_polyvore_metadata, load_polyvore_outfits
 
 __all__ = [
     "FORMATS",
@@ -90,23 +92,13 @@ def load_catalogue(
     sink.format = fmt = detect_format(path, text)
     base = Path(images_dir).expanduser() if images_dir is not None else path.parent
     if fmt == "garments-jsonl":
-        from stylist.index.loaders.native import load_jsonl
-
         load_jsonl(text, sink, base=base)
     elif fmt == "garments-csv":
-        from stylist.index.loaders.native import load_csv
-
         load_csv(text, sink, base=base)
     elif fmt == "kaggle-styles":
-        from stylist.index.loaders.kaggle import load_kaggle
-
         load_kaggle(text, sink, images=base / "images" if images_dir is None else base)
     elif fmt == "polyvore-metadata":
-        from stylist.index.loaders.polyvore import load_polyvore_metadata
-
         load_polyvore_metadata(text, sink, images=base / "images" if images_dir is None else base)
     else:
-        from stylist.index.loaders.polyvore import load_polyvore_outfits
-
         load_polyvore_outfits(text, sink)
     return sink.result()

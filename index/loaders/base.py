@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stylist.errors import CatalogueError
 from stylist.index.schema import Garment
+from stylist.index.slots import slot_for_article
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 
@@ -262,8 +263,6 @@ def add_row(sink: Collector, line: int | None, build: Callable[[], dict[str, Any
 
 def slot_or_bad(field: str, article: str, master: str | None = None, sub: str | None = None):
     """``slot_for_article`` with an unknown article type turned into this row's problem."""
-    from stylist.index.slots import slot_for_article
-
     try:
         return slot_for_article(article, master, sub)
     except CatalogueError as exc:

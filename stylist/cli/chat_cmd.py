@@ -11,6 +11,7 @@ from rich.table import Table
 
 from stylist.cli.common import JSON_OPTION, console, err_console, print_json, state
 from stylist.errors import StylistError
+from stylist.events import Done, Error, Token, ToolFinished, ToolStarted
 
 LLM_OPTION = typer.Option(
     "--llm", help="LLM backend for this command: embedded, transformers, openai or none (rule router)."
@@ -50,8 +51,6 @@ def ask(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Ask the stylist one question; the answer streams, then the garments it named are listed."""
-    from stylist.events import Done, Error, Token, ToolFinished, ToolStarted
-
     stylist = _stylist(ctx, llm)
     reply = None
     for event in stylist.stream(message, conversation_id=conversation, user_id=user):

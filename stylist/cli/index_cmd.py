@@ -63,7 +63,7 @@ def build(
             f"--fast means --text-model {EMBEDDED_STATIC}; it excludes --text-model {text_model}"
         )
     from stylist.index.build import build_image_embedder, build_index
-    from stylist.index.embed.text import make_text_embedder
+    from stylist.index.embed.factory import make_text_embedder
 
     runtime = state(ctx).runtime
     settings = runtime.settings

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from stylist.cli.common import JSON_OPTION, console, print_json, state
+from stylist.cli.wardrobe_cmd import wardrobe_app
 from stylist.errors import ProfileError
 from stylist.events import DEFAULT_USER
 
@@ -23,8 +24,6 @@ profile_app = typer.Typer(
 def _wardrobe_alias() -> None:
     """``stylist profile wardrobe …`` forwards to ``stylist wardrobe …`` (hidden, deprecated:
     one wardrobe group handles photos, catalogue ids and descriptions)."""
-    from stylist.cli.wardrobe_cmd import wardrobe_app
-
     profile_app.add_typer(wardrobe_app, name="wardrobe", hidden=True, deprecated=True)
 
 

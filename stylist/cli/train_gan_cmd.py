@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from stylist.cli.common import JSON_OPTION, console, err_console, print_json, state
+from stylist.errors import ToolInputError
 
 
 def register_train(train_app: typer.Typer) -> None:
@@ -75,7 +76,6 @@ def train_gan_command(
 ) -> None:
     """Train the conditional GAN (article type, colour, pattern) with progress, a checkpoint and a
     sample grid per epoch, and --resume after an interruption; then `stylist design` uses it."""
-    from stylist.errors import ToolInputError
     from stylist.tools.designs import data as gan_data
     from stylist.tools.designs.model import GanConfig, export_generator, load_checkpoint
     from stylist.tools.designs.sample import user_checkpoint

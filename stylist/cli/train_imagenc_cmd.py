@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from stylist.cli.common import JSON_OPTION, console, print_json, state
+from stylist.cli.common import JSON_OPTION, console, err_console, print_json, state
+from stylist.errors import ToolInputError
 
 
 def register_train(train_app: typer.Typer) -> None:
@@ -32,7 +33,6 @@ def train_image_encoder(
 ) -> None:
     """Train the image encoder on a catalogue's pictures and descriptions, then rebuild the index
     (`stylist index build`) to give every garment an image vector from it."""
-    from stylist.errors import ToolInputError
     from stylist.index.imagenc.catalogue import train_on_catalogue
     from stylist.index.imagenc.embedder import user_checkpoint
     from stylist.index.imagenc.model import EncoderConfig
@@ -59,8 +59,6 @@ def train_image_encoder(
     train = TrainConfig(epochs=epochs)
     config = EncoderConfig(backbone=backbone, image_size=image_size)  # type: ignore[arg-type]
     from rich.progress import Progress
-
-    from stylist.cli.common import err_console
 
     with Progress(console=err_console, disable=as_json) as bar:
         task = bar.add_task("pictures", total=None)

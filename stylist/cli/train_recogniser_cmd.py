@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stylist.cli.common import JSON_OPTION, console, print_json, state
+from stylist.cli.common import JSON_OPTION, console, err_console, print_json, state
 
 
 def register_train(train_app: typer.Typer) -> None:
@@ -40,7 +40,6 @@ def train_recogniser(
     split, and save a checkpoint that `stylist recognise` then uses."""
     from rich.progress import Progress
 
-    from stylist.cli.common import err_console
     from stylist.tools.recognise.data import FASHION_MNIST_DIR, fashion_mnist_available
     from stylist.tools.recognise.recogniser import USER_CHECKPOINT_NAME
     from stylist.tools.recognise.train import TrainConfig, train_on_catalogue, train_on_demo

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from stylist.cli.common import JSON_OPTION, console, err_console, print_json, progress_bar, state
+from stylist.errors import ModelUnavailableError, ToolInputError
 
 trends_app = typer.Typer(help="Trend forecasts: what is rising and what is fading.", no_args_is_help=False)
 
@@ -128,7 +129,6 @@ def ingest(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Ingest a CSV of dated attribute counts (sales, searches or mentions) into the trend store."""
-    from stylist.errors import ToolInputError
     from stylist.tools.trends.ingest import read_events
 
     if fill not in ("error", "zero", "interpolate"):
@@ -165,8 +165,6 @@ def ingest_text(
     runtime = state(ctx).runtime
     embedder = None
     if not no_embed:
-        from stylist.errors import ModelUnavailableError
-
         try:
             embedder = runtime.text_embedder
         except ModelUnavailableError as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stylist.errors import ConfigError, LLMError, ModelUnavailableError, StylistError
+from stylist.llm.gguf import default_model_path, smollm2_path
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -83,8 +84,6 @@ def make_chat_model(llm: LLMSettings, models_dir: Path) -> BaseChatModel | None:
 
 def resolve_gguf(model: str | None, models_dir: Path) -> Path:
     """The GGUF file ``llm.model`` names: the default, ``smollm2`` or a path."""
-    from stylist.llm.gguf import default_model_path, smollm2_path
-
     if model is None or model.lower() in DEFAULT_ALIASES:
         return default_model_path(models_dir)
     if model.lower() in SMOLLM2_ALIASES:
@@ -108,9 +107,9 @@ def generate(
     system: str | None = None,
     max_tokens: int = 256,
     temperature: float | None = None,
-    runtime: Runtime | None = None,
+    runtime: Runtime,
 ) -> str:
-    """One completion from the configured model, for non-chat uses (copy, summaries).
+    """One completion from ``runtime``'s chat model, for non-chat uses (copy, summaries).
 
     Raises ``ModelUnavailableError`` when no model is configured (``llm.backend = "none"``) and
     ``LLMError`` when the model or server fails.
@@ -118,9 +117,7 @@ def generate(
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from stylist.llm.prompting import message_text
-    from stylist.runtime import default_runtime
 
-    runtime = runtime or default_runtime()
     model = runtime.chat_model
     if model is None:
         raise ModelUnavailableError(

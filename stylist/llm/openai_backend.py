@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_openai import ChatOpenAI
 
+from stylist.llm.local import _call_id  # same id scheme as the local backends
 from stylist.llm.prompting import message_text
 from stylist.llm.toolcalls import parse_tool_calls
 
@@ -47,8 +48,6 @@ def _with_text_calls(message: AIMessage, names: list[str]) -> AIMessage:
     parsed = parse_tool_calls(message_text(message), names)
     if not parsed.calls:
         return message
-    from stylist.llm.local import _call_id  # same id scheme as the local backends
-
     repaired = {c.name: c.repaired_name for c in parsed.valid if c.repaired_name}
     return message.model_copy(
         update={

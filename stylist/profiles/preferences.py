@@ -196,13 +196,11 @@ class PreferenceModel:
 
     @classmethod
     def from_runtime(cls, runtime: Any) -> PreferenceModel:
-        from stylist.runtime import catalogue_of, text_embedder_of
-
         def embed(garments: Sequence[Garment]) -> np.ndarray | None:
-            embedder = text_embedder_of(runtime)
+            embedder = runtime.text_embedder
             return None if embedder is None else embedder.embed_texts([g.document() for g in garments])
 
-        return cls(runtime.profile_store, catalogue=lambda: catalogue_of(runtime), embed=embed)
+        return cls(runtime.profile_store, catalogue=lambda: runtime.catalogue_index, embed=embed)
 
     # -- vectors ------------------------------------------------------------------------------
 

@@ -15,13 +15,14 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from stylist.db import Database
+from stylist.db import Base, Database
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.profiles.models import USER_TABLES, FeedbackRow, PreferenceRow, ProfileRow, WardrobeRow
 from stylist.profiles.schema import (
@@ -480,8 +481,6 @@ class ProfileStore:
 def _other_user_data(user_id: str) -> list[tuple[Any, Any]]:
     """(table, condition) for user data outside the profile tables: tables with a ``user_id``
     column, and tables pointing at those by foreign key (listed first, so deletes go child first)."""
-    from stylist.db import Base
-
     own = {m.__tablename__ for m in USER_TABLES}
     parents = [t for t in Base.metadata.sorted_tables if "user_id" in t.c and t.name not in own]
     children = []
@@ -514,8 +513,6 @@ def _wardrobe_item(r: WardrobeRow) -> WardrobeItem:
 
 def _remove_photo_copy(row: WardrobeRow) -> bool:
     """Delete the wardrobe's own copy of a photo (never a file the user still owns elsewhere)."""
-    from pathlib import Path
-
     attributes = json.loads(row.attributes_json or "{}")
     if not row.image_path or not attributes.get("stored_copy"):
         return False

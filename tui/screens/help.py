@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,15 +28,14 @@ def _key_label(binding: Binding) -> str:
     return binding.key_display or binding.key.replace("ctrl+", "Ctrl+").upper().replace("CTRL+", "Ctrl+")
 
 
-def bindings_table() -> Table:
-    from stylist.tui.app import StylistApp
-
+def bindings_table(app_bindings: Iterable[Binding | tuple[str, ...]]) -> Table:
+    """The chat keys, then the app's own ``app_bindings``."""
     table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for key, what in CHAT_KEYS:
         table.add_row(key, what)
-    for binding in StylistApp.BINDINGS:
+    for binding in app_bindings:
         if isinstance(binding, Binding):
             table.add_row(_key_label(binding), binding.description)
     return table
@@ -55,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static("Keys", classes="section-title")
-            yield Static(bindings_table())
+            yield Static(bindings_table(self.app.BINDINGS))
             yield Static("Slash commands", classes="section-title")
             yield Static(commands_table())
             yield Static("Esc closes this screen.", classes="dim")

@@ -13,6 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from stylist.events import ConversationSummary
+from stylist.tui.screens.chat import describe_error
 
 
 class HistoryScreen(Screen[None]):
@@ -38,8 +39,6 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        from stylist.tui.screens.chat import describe_error
-
         app = self.app
         try:
             found = app.stylist.conversations(app.user_id)  # type: ignore[attr-defined]

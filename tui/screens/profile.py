@@ -22,7 +22,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from stylist.errors import ToolInputError
 from stylist.tui import tools_view
+from stylist.tui.screens.chat import describe_error
 from stylist.tui.tools_view import FormField
 from stylist.tui.widgets.unavailable import Unavailable
 
@@ -92,8 +94,6 @@ class ProfileScreen(Screen[None]):
         self._call("update_profile", changes, saved=True)
 
     def _call(self, tool: str, changes: dict[str, Any], *, saved: bool) -> None:
-        from stylist.tui.screens.chat import describe_error
-
         user = self.app.user_id  # type: ignore[attr-defined]
         try:
             args = tools_view.user_args(self.stylist, tool, user) | changes
@@ -137,8 +137,6 @@ class ProfileScreen(Screen[None]):
     def action_save(self) -> None:
         if not self.fields:
             return
-        from stylist.errors import ToolInputError
-
         changes: dict[str, Any] = {}
         try:
             for field in self.fields:

@@ -13,7 +13,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Sparkline, Static
 
+from stylist.errors import ToolInputError
 from stylist.tui import tools_view
+from stylist.tui.screens.chat import describe_error
 from stylist.tui.tools_view import FormField
 from stylist.tui.widgets.unavailable import Unavailable
 
@@ -124,8 +126,6 @@ class TrendsScreen(Screen[None]):
     def action_refresh(self) -> None:
         if not tools_view.has_tool(self.stylist, "trend_forecast"):
             return
-        from stylist.errors import ToolInputError
-
         args: dict[str, Any] = {}
         try:
             for field in self.options:
@@ -139,8 +139,6 @@ class TrendsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, args: dict[str, Any]) -> None:
-        from stylist.tui.screens.chat import describe_error
-
         try:
             result = self.stylist.registry.invoke("trend_forecast", args)
         except Exception as exc:
