@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     from stylist.tools.trends.backtest import rolling_origin
     from stylist.tools.trends.demo import generate_demo_series
+    from stylist.tools.trends.forecast import model_factories
     from stylist.tools.trends.ingest import read_events
-    from stylist.tools.trends.models import model_factories
 
     factories = model_factories(args.checkpoint)
     names = [m.strip() for m in args.models.split(",") if m.strip()]

@@ -6,8 +6,9 @@ import pytest
 
 from stylist.errors import ModelUnavailableError, ToolInputError
 from stylist.tools.trends.errors import TrendDataError
+from stylist.tools.trends.forecast import model_factories
 from stylist.tools.trends.horizon import parse_horizon
-from stylist.tools.trends.models import ETS, SeasonalNaive, Theta, model_factories
+from stylist.tools.trends.models import ETS, SeasonalNaive, Theta
 from stylist.tools.trends.neural import GlobalForecaster
 from tests.trends.conftest import trend_counts
 

@@ -8,6 +8,7 @@ the mean of the interval bounds, a simple band rather than an exact interval of 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -18,13 +19,31 @@ from stylist.tools.trends.backtest import select_model
 from stylist.tools.trends.chart import history_and_forecast_sparkline, render_chart
 from stylist.tools.trends.errors import TrendDataError
 from stylist.tools.trends.horizon import parse_horizon
-from stylist.tools.trends.models import MIN_HISTORY, MODEL_NAMES, Forecast, Forecaster, model_factories
+from stylist.tools.trends.models import (
+    ETS,
+    MIN_HISTORY,
+    MODEL_NAMES,
+    Forecast,
+    Forecaster,
+    SeasonalNaive,
+    Theta,
+)
 from stylist.tools.trends.neural import GlobalForecaster
 from stylist.tools.trends.series import TrendSeries, future_dates
 from stylist.tools.trends.store import TrendStore
 
 log = logging.getLogger(__name__)
 HISTORY_SHOWN = 52
+
+
+def model_factories(checkpoint: Path | None = None) -> dict[str, Callable[[], Forecaster]]:
+    """Every model by name; ``global`` loads ``checkpoint`` (default: the packaged one) lazily."""
+    return {
+        "seasonal_naive": SeasonalNaive,
+        "ets": ETS,
+        "theta": Theta,
+        "global": lambda: GlobalForecaster(checkpoint),
+    }
 
 
 class AttributeTrend(BaseModel):

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -214,18 +212,6 @@ def _ses_sigma2(y: np.ndarray, alpha: float) -> float:
         e = value - c - theta * e
         errors[i] = e
     return float(np.mean(errors**2))
-
-
-def model_factories(checkpoint: Path | None = None) -> dict[str, Callable[[], Forecaster]]:
-    """Every model by name; ``global`` loads ``checkpoint`` (default: the packaged one) lazily."""
-    from stylist.tools.trends.neural import GlobalForecaster
-
-    return {
-        "seasonal_naive": SeasonalNaive,
-        "ets": ETS,
-        "theta": Theta,
-        "global": lambda: GlobalForecaster(checkpoint),
-    }
 
 
 MODEL_NAMES = ("seasonal_naive", "ets", "theta", "global")
