@@ -122,3 +122,10 @@ def test_mcp_over_http_refuses_to_start_without_keys(tmp_path) -> None:
         http_app(
             ToolRegistry([WhoAmI()]), ServerSettings(), Uploads(tmp_path, ServerSettings()), host="127.0.0.1"
         )
+
+
+def test_cli_user_key_needs_key_equals_user(capsys) -> None:
+    from tests.cli_helpers import run_cli
+
+    code, _, err = run_cli(capsys, "serve", "--user-key", "just-a-key")
+    assert code == 2 and "expected KEY=USER" in err
