@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stylist.errors import StylistError, ToolInputError
 from stylist.fashion.brief import normalise
 from stylist.index.schema import Garment
+from stylist.llm import generate
 from stylist.tools.base import CommaList, Dep, Tool
 from stylist.tools.copykit.facts import (
     SUPPORTED_LANGS,
@@ -241,8 +242,6 @@ def text_generator(runtime: Runtime) -> TextGenerator | None:
 
     class _RuntimeLLM:
         def generate(self, prompt: str, system: str | None = None, max_tokens: int = 256) -> str:
-            from stylist.llm import generate
-
             return generate(prompt, system=system, max_tokens=max_tokens, runtime=runtime)
 
     return _RuntimeLLM()

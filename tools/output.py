@@ -53,7 +53,7 @@ class SeenItem:
             price=float(price) if isinstance(price, (int, float)) else None,
             currency=str(data.get("currency") or "USD"),
             colours=list(colours) if isinstance(colours, list) else [],
-            slot=str(getattr(slot, "value", slot)) if slot else None,
+            slot=str(slot) if slot else None,
             image_path=data.get("image_path"),
         )
 

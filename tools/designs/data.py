@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from stylist.errors import ToolInputError
 from stylist.fashion.terms import canonical_colour
+from stylist.index.imagenc.images import iter_pictures
 from stylist.index.loaders.fashion_mnist import FASHION_MNIST_ARTICLES, FASHION_MNIST_DIR, load_fashion_mnist  # noqa: F401
 from stylist.index.schema import Garment
 
@@ -88,8 +89,6 @@ def from_garments(
 ) -> GanData:
     """Every garment with a readable picture. Condition values seen fewer than ``min_count``
     times are dropped with their garments (reported in ``problems``)."""
-    from stylist.index.imagenc.images import iter_pictures
-
     arrays, rows, ids, problems = [], [], [], []
     for garment, picture in iter_pictures(garments, problems, base, progress):
         arrays.append(to_array(picture, image_size))

@@ -12,6 +12,7 @@ import numpy as np
 from stylist.errors import ToolInputError
 from stylist.index.schema import Garment
 from stylist.tools.outfits.attributes import missing_slots, pair_issues
+from stylist.tools.outfits.checkpoint import load_checkpoint
 from stylist.tools.outfits.features import item_features
 from stylist.tools.outfits.infer import pair_logit_matrix, sigmoid
 from stylist.tools.outfits.model import CompatModel
@@ -133,7 +134,7 @@ def runtime_vectors(runtime: Any) -> VectorFn:
     def vectors(garments: Sequence[Garment]) -> np.ndarray:
         index = runtime.catalogue_index
         ids = [g.id for g in garments]
-        if hasattr(index, "vectors_for") and all(i in index for i in ids):
+        if all(i in index for i in ids):
             return np.asarray(index.vectors_for(ids), dtype=np.float32)
         return runtime.text_embedder.embed_texts([g.document() for g in garments])
 
@@ -142,8 +143,6 @@ def runtime_vectors(runtime: Any) -> VectorFn:
 
 def scorer_from_settings(runtime: Any) -> CompatibilityScorer:
     """The scorer the runtime serves: ``outfits.checkpoint`` (auto: a trained user model, else the demo one)."""
-    from stylist.tools.outfits.checkpoint import load_checkpoint
-
     setting = runtime.settings.outfits.checkpoint
     if setting == "auto":
         user = runtime.settings.models_dir / "compat.pt"

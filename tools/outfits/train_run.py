@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stylist.errors import CatalogueError
+from stylist.index.demo import generate_demo_catalogue
 from stylist.index.schema import Garment
 from stylist.tools.outfits.checkpoint import PACKAGED, save_checkpoint
+from stylist.tools.outfits.data.demo import generate_demo_outfits
+from stylist.tools.outfits.data.polyvore import load_outfits
 from stylist.tools.outfits.data.types import CompatExample, OutfitData, OutfitRecord
+from stylist.tools.outfits.embedding import text_embedder_for
 from stylist.tools.outfits.infer import FeatureTable
 from stylist.tools.outfits.model import CompatConfig
 from stylist.tools.outfits.train import (
@@ -54,10 +59,6 @@ def prepare(
     progress: Progress | None = None,
 ) -> Prepared:
     """Load outfits from ``path`` and embed every garment once."""
-    from stylist.errors import CatalogueError
-    from stylist.tools.outfits.data.polyvore import load_outfits
-    from stylist.tools.outfits.embedding import text_embedder_for
-
     data = load_outfits(path, strict=strict)
     if len(data.outfits) < 10:
         raise CatalogueError(f"{path}: {len(data.outfits)} usable outfits; training needs at least 10")
@@ -152,16 +153,12 @@ def train_on_outfits(
 
 
 def demo_training_set(catalogue: list[Garment], n: int = 1500, seed: int = 11):
-    from stylist.tools.outfits.data.demo import generate_demo_outfits
-
     outfits, examples = generate_demo_outfits(catalogue, n=n, seed=seed)
     train_ids, test_ids = split_by_outfit(outfits, 0.2, seed)
     return outfits, examples, train_ids, test_ids
 
 
 def demo_catalogue() -> list[Garment]:
-    from stylist.index.demo import generate_demo_catalogue
-
     return generate_demo_catalogue()
 
 
@@ -197,8 +194,6 @@ def train_demo(embedder: Any, cache: Path, epochs: int = 15) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     import torch
-
-    from stylist.tools.outfits.embedding import text_embedder_for
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("which", choices=["demo", "polyvore"])

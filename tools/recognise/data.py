@@ -21,7 +21,12 @@ from stylist.index.loaders.fashion_mnist import (  # noqa: F401 (re-exported for
     load_fashion_mnist,
 )
 from stylist.index.schema import Garment
-from stylist.tools.recognise.preprocess import find_foreground, shape_input, texture_input
+from stylist.tools.recognise.preprocess import (
+    fashion_mnist_inputs,
+    find_foreground,
+    shape_input,
+    texture_input,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +94,6 @@ def garment_samples(
 
 
 def fashion_mnist_samples(images: np.ndarray, labels: np.ndarray, articles: Sequence[str]) -> Samples:
-    from stylist.tools.recognise.preprocess import fashion_mnist_inputs
-
     index = {a: i for i, a in enumerate(articles)}
     mapped = np.asarray([index[FASHION_MNIST_TO_ARTICLE[c]] for c in labels], np.int64)
     n = len(labels)

@@ -17,6 +17,11 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from stylist.errors import CatalogueError
+from stylist.index.demo import generate_demo_catalogue
+from stylist.index.demo.render import render
+from stylist.index.demo.spec import ARTICLES, PATTERNS
+from stylist.index.imagenc.images import load_image
 from stylist.index.schema import Garment
 from stylist.tools.recognise.calibrate import expected_calibration_error, fit_temperature, softmax
 from stylist.tools.recognise.data import (
@@ -48,8 +53,6 @@ class TrainConfig(OptimiserConfig):
 
 def default_vocab(garments: Sequence[Garment]) -> tuple[list[str], list[str]]:
     """Articles: the demo's, then any others in ``garments``; patterns: the demo's six."""
-    from stylist.index.demo.spec import ARTICLES, PATTERNS
-
     articles = [a.name for a in ARTICLES]
     seen = {a.lower() for a in articles}
     for g in garments:
@@ -120,8 +123,6 @@ def train_recogniser(
         tr, va = _split(len(fm), config.val_fraction, rng)
         fm_train, fm_val = fm.take(tr), fm.take(va)
     if len(cat_train) == 0 and fm_train is None:
-        from stylist.errors import CatalogueError
-
         raise CatalogueError(
             "no training pictures: the catalogue has no readable garment pictures and no Fashion-MNIST folder was given"
         )
@@ -251,9 +252,6 @@ def train_on_demo(
     progress: Progress | None = None,
 ) -> dict:
     """Train on ``n`` freshly rendered demo garments (not the catalogue's own ids) plus Fashion-MNIST."""
-    from stylist.index.demo import generate_demo_catalogue
-    from stylist.index.demo.render import render
-
     garments = [
         g.model_copy(update={"id": f"train-{seed}-{i}"})
         for i, g in enumerate(generate_demo_catalogue(n, seed))
@@ -269,7 +267,6 @@ def train_on_catalogue(
     progress: Progress | None = None,
 ) -> dict:
     """Train on a loaded catalogue's own pictures (``image_path``, relative to ``base``)."""
-    from stylist.index.imagenc.images import load_image
 
     def picture(g: Garment):
         if not g.image_path:

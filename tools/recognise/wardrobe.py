@@ -13,7 +13,7 @@ from stylist.fashion.terms import canonical_colour
 from stylist.index.imagenc.images import load_image
 from stylist.index.slots import slot_for_article
 from stylist.profiles.schema import WardrobeItem, WardrobePhotoItem
-from stylist.tools.recognise.recogniser import Recognition
+from stylist.tools.recognise.recogniser import Recognition, recogniser_for
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
@@ -53,8 +53,6 @@ def add_from_photo(
     Refuses a photo with no garment, or one the recogniser is unsure about, unless
     ``article_type`` is given.
     """
-    from stylist.tools.recognise.recogniser import recogniser_for
-
     path = Path(photo).expanduser()
     recognition = recogniser_for(runtime).recognise(path)
     if recognition.status == "no_garment" and not article_type:

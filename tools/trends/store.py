@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stylist.db import Base, Database
+from stylist.tools.trends.demo import generate_demo_series
 from stylist.tools.trends.errors import TrendDataError
 from stylist.tools.trends.series import SeriesKey, TrendSeries
 
@@ -148,8 +149,6 @@ class TrendStore:
         """Load the demo series when the store is empty; True when it did."""
         if not self.is_empty():
             return False
-        from stylist.tools.trends.demo import generate_demo_series
-
         self.save(generate_demo_series().series, source=DEMO_SOURCE, origin="built-in demo generator")
         return True
 

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from stylist.index.protocols import TextEmbedder
 from stylist.tools.trends.errors import TrendDataError
-from stylist.tools.trends.ingest import IngestReport, RowProblem, parse_date, week_start
+from stylist.tools.trends.ingest import IngestReport, RowProblem, _summarise, parse_date, week_start
 from stylist.tools.trends.lexicon import LEXICONS, phrases
 from stylist.tools.trends.series import SeriesKey, TrendSeries
 
@@ -197,8 +197,6 @@ def read_posts(
             )
         )
     if problems and on_bad == "error":
-        from stylist.tools.trends.ingest import _summarise
-
         raise TrendDataError(
             _summarise(f"{name}: {len(problems)} bad line(s)", problems),
             hint="fix the lines, or pass --skip-bad to leave them out (they are listed)",

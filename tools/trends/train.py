@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from stylist.errors import ModelUnavailableError
+from stylist.tools.trends.demo import generate_training_series
 from stylist.tools.trends.neural import (
     PACKAGED_CHECKPOINT,
     NetConfig,
@@ -127,8 +128,6 @@ def weekly_series_from_store(store) -> list[pd.Series]:
 
 def main(argv: list[str] | None = None) -> None:
     """Train the packaged checkpoint on synthetic demo-generator series."""
-    from stylist.tools.trends.demo import generate_training_series
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--series", type=int, default=600)
     parser.add_argument("--steps", type=int, default=1500)
