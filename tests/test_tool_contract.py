@@ -14,8 +14,10 @@ from mcp import Client
 
 from stylist.agent.adapters import to_langchain_tool
 from stylist.agent.router import Router
+from stylist.config import load_settings
 from stylist.errors import ToolInputError
 from stylist.facade import Stylist
+from stylist.runtime import Runtime
 from stylist.server.mcp_server import build_mcp_server
 from stylist.tools.base import Tool
 from stylist.tools.output import ToolOutput
@@ -23,7 +25,7 @@ from stylist.tools.registry import ToolRegistry, build_registry
 from stylist.tools.routing import RouteContext, RouteHint
 from tests.fakes.tools import tools_runtime
 
-NAMES = [tool.name for tool in build_registry(tools_runtime(4))]
+NAMES = [tool.name for tool in build_registry(Runtime(load_settings()))]  # building loads nothing
 
 #: What a message may add to a tool's keyword: garments by id, a photo, an occasion, a garment.
 SUFFIXES = ("", " g-0001", " g-0001 and g-0002", " ~/photos/top.jpg", " for a summer wedding", " a red dress")

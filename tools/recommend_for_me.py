@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.events import DEFAULT_USER
+from stylist.fashion.brief import extract_k, normalise
 from stylist.profiles.personal import ForYou, personal_models, recommend_for
 from stylist.tools.base import Dep, Tool
-from stylist.tools.output import ToolOutput
+from stylist.tools.output import SeenItem, ToolOutput
+from stylist.tools.routing import RouteContext, RouteHint
+
+_OCCASIONS = ("wedding", "formal affair", "party", "everyday", "work", "date", "vacation")
 
 
 class RecommendForMeInput(BaseModel):
@@ -26,6 +31,10 @@ class RecommendForMeInput(BaseModel):
 
 
 class ForYouOutput(ForYou, ToolOutput):
+    def garments(self) -> list[SeenItem]:
+        """The picks, so the answer may name them (rented items need not be in the catalogue)."""
+        return [SeenItem(id=it.item_id, title=it.title or it.category or it.item_id) for it in self.items]
+
     def to_text(self) -> str:
         head = "Picked for you" if self.known_user else "Popular picks (I don't know your rentals yet)"
         lines = [f"{head}{f' for {self.occasion}' if self.occasion else ''}:"]
@@ -33,6 +42,19 @@ class ForYouOutput(ForYou, ToolOutput):
             why = f" — {'; '.join(it.reasons)}" if it.reasons else ""
             lines.append(f"- {it.item_id}{f' ({it.category})' if it.category else ''}{why}")
         return "\n".join(lines)
+
+
+def for_me_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    """The occasion named ("what should I rent for a wedding?") and how many items."""
+    t = normalise(text)
+    args: dict[str, Any] = {}
+    occasion = next((o for o in _OCCASIONS if re.search(rf"\b{o}\b", t)), None)
+    if occasion:
+        args["occasion"] = occasion
+    k = extract_k(text)
+    if k:
+        args["k"] = min(k, 50)
+    return args
 
 
 class RecommendForMe(Tool):
@@ -43,6 +65,18 @@ class RecommendForMe(Tool):
     wedding?"."""
 
     name = "recommend_for_me"
+    routing = RouteHint(
+        keywords=(
+            "anything new for me",
+            "new for me",
+            "picked for me",
+            "recommend for me",
+            "what should i rent",
+        ),
+        patterns=(r"\b(?:anything|something) new for me\b", r"\bwhat (?:should|could|can) i rent\b"),
+        extract=for_me_arguments,
+        priority=2,
+    )
     store = Dep[Any]()
 
     def __init__(self, store: Any, cache_dir: Path | None = None) -> None:

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from stylist.events import DEFAULT_USER
 from stylist.profiles.personal import SizeAdvice, advise_size, personal_models
 from stylist.tools.base import Dep, Tool
-from stylist.tools.output import ToolOutput
+from stylist.tools.output import SeenItem, ToolOutput
+from stylist.tools.routing import RouteContext, RouteHint, item_refs
 
 
 class SizeAdviceInput(BaseModel):
@@ -24,6 +25,10 @@ class SizeAdviceInput(BaseModel):
 
 
 class SizeAdviceOutput(SizeAdvice, ToolOutput):
+    def garments(self) -> list[SeenItem]:
+        """The item asked about, so the answer may name it (rented items need not be in the catalogue)."""
+        return [SeenItem(id=self.item_id, title=self.category or self.item_id)]
+
     def to_text(self) -> str:
         if self.recommended_size is None:
             return f"I can't advise a size for {self.item_id} yet: " + "; ".join(self.basis) + "."
@@ -36,6 +41,12 @@ class SizeAdviceOutput(SizeAdvice, ToolOutput):
         )
 
 
+def size_arguments(text: str, context: RouteContext) -> dict[str, Any]:
+    """The garment asked about: named by id, pointed at ("the second one") or "it"."""
+    refs = item_refs(text, context, pronouns=True)
+    return {"item_id": refs[0]} if refs else {}
+
+
 class SizeAdviceTool(Tool):
     """Which size should the user take of an item? Returns the recommended size and the chance it
     runs small, fits or runs large in each size, learned from the user's past sizes and fit
@@ -43,6 +54,13 @@ class SizeAdviceTool(Tool):
     Call it when the user asks "which size?", "will it fit?" or "does it run small?"."""
 
     name = "size_advice"
+    routing = RouteHint(
+        keywords=("which size", "what size", "will it fit", "does it fit", "true to size", "fit me"),
+        patterns=(r"\b(?:which|what) size\b", r"\bruns? (?:small|large|big)\b"),
+        extract=size_arguments,
+        applies=lambda text, context: bool(item_refs(text, context, pronouns=True)),
+        priority=3,
+    )
     store = Dep[Any]()
 
     def __init__(self, store: Any, cache_dir: Path | None = None) -> None:

@@ -3,6 +3,7 @@ in milliseconds (the tool contract test and the example-tool test use it)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,15 @@ import numpy as np
 import torch
 
 from stylist.config import load_settings
+from stylist.profiles.feedback_import import import_feedback
 from stylist.runtime import Runtime
 from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.scorer import CompatibilityScorer
 from stylist.tools.recognise.recogniser import Candidate, ColourShare, Recognition
 from tests.fakes.compat import FakeCatalogueIndex, fake_catalogue
 from tests.fakes.core import HashingTextEmbedder
+
+RENTALS = Path(__file__).resolve().parents[1] / "fixtures" / "renttherunway" / "history.csv"
 
 
 class FakeRecogniser:
@@ -63,13 +67,14 @@ def untrained_scorer(index: FakeCatalogueIndex) -> CompatibilityScorer:
 def tools_runtime(n_garments: int = 120) -> Runtime:
     """A runtime where every built-in tool runs on fakes: a generated catalogue, hashing
     embeddings, an untrained outfit scorer, the fake recogniser and GAN, the seasonal-naive
-    trend model, no LLM; profiles and trends in the SQL store under ``$STYLIST_HOME``."""
+    trend model, no LLM; profiles, a small rental history (tests/fixtures/renttherunway) and
+    trends in the SQL store under ``$STYLIST_HOME``."""
     embedder = HashingTextEmbedder()
     # ids as people type them ("g-0003"), so the router reads them from a message
     garments = [g.model_copy(update={"id": f"g-{i:04d}"}) for i, g in enumerate(fake_catalogue(n_garments))]
     index = FakeCatalogueIndex(garments, embedder)
     settings = load_settings(llm={"backend": "none"}, trends={"model": "seasonal_naive"})
-    return Runtime(
+    runtime = Runtime(
         settings,
         catalogue_index=index,
         text_embedder=embedder,
@@ -78,3 +83,9 @@ def tools_runtime(n_garments: int = 120) -> Runtime:
         recogniser=FakeRecogniser(),
         design_sampler=FakeDesignSampler(),
     )
+    # the rentals' items renamed as catalogue ids ("it05" -> "g-0005") so messages can name them
+    rentals = Path(settings.home) / "rentals.csv"
+    rentals.parent.mkdir(parents=True, exist_ok=True)
+    rentals.write_text(re.sub(r"\bit(\d\d)\b", r"g-00\1", RENTALS.read_text()), encoding="utf-8")
+    import_feedback(runtime.profile_store, rentals, "renttherunway")
+    return runtime
