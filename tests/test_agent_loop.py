@@ -146,7 +146,7 @@ def test_embedded_default_skips_the_repair_call_and_uses_the_router_at_once():
             }
         ],
     )
-    model = ScriptedChatModel(script=[bad, "Black Running Sneakers [g-0007] ($58) are light."])
+    model = ScriptedChatModel().enqueue(bad, "Black Running Sneakers [g-0007] ($58) are light.")
     stylist = fake_stylist("embedded", chat_model=model)
     _, reply = run(stylist, "black sneakers for men less than $60")
     assert len(model.calls) == 2 and model.calls[1]["tools"] is None  # one selection call, then the answer
@@ -155,7 +155,7 @@ def test_embedded_default_skips_the_repair_call_and_uses_the_router_at_once():
 
 
 def test_selection_sees_the_routers_best_tools_first():
-    model = ScriptedChatModel(script=[tool_call("trend_forecast", {"kind": "colour"}), "Green is rising."])
+    model = ScriptedChatModel().enqueue(tool_call("trend_forecast", {"kind": "colour"}), "Green is rising.")
     stylist = fake_stylist("embedded", chat_model=model, llm={"selection_tools": 2, "router_first": False})
     run(stylist, "what colours are trending?")
     assert [t["function"]["name"] for t in model.calls[0]["tools"]] == ["search_garments", "trend_forecast"]
