@@ -153,3 +153,11 @@ def test_bad_vocabulary_entries_are_named():
     del data["genders"]
     with pytest.raises(VocabularyError, match="genders"):
         parse(data)
+
+
+def test_pair_nouns_are_garment_facts():
+    # Was a list of its own in the copy templates ("a pair of jeans"); tights were leggings there.
+    garments = vocabulary().garments
+    pairs = {g.name for g in garments.values() if g.pair}
+    assert {"jeans", "trousers", "shoes", "sneakers", "tights", "sunglasses", "socks"} <= pairs
+    assert not any(garments[n].slot in ("top", "dress", "bag") for n in pairs)

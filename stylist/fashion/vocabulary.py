@@ -52,6 +52,8 @@ class GarmentNoun:
     slot: str
     words: tuple[str, ...]
     also: tuple[str, ...]
+    pair: bool = False
+    """Named as "a pair of" (jeans, shoes)."""
 
     @property
     def every_word(self) -> tuple[str, ...]:
@@ -249,7 +251,11 @@ def parse(data: dict[str, Any]) -> Vocabulary:
             styles=_terms(data["styles"], "styles"),
             garments={
                 name: GarmentNoun(
-                    name, e["slot"], _strs(e.get("words", []), name), _strs(e.get("also", []), name)
+                    name,
+                    e["slot"],
+                    _strs(e.get("words", []), name),
+                    _strs(e.get("also", []), name),
+                    bool(e.get("pair", False)),
                 )
                 for name, e in data["garments"].items()
             },

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
+from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Garment
 from stylist.tools.copykit.facts import format_price, noun
 
-_PAIRS = {
-    "jeans",
-    "trousers",
-    "shorts",
-    "leggings",
-    "sneakers",
-    "shoes",
-    "boots",
-    "sandals",
-    "heels",
-    "flats",
-    "loafers",
-    "sunglasses",
-    "socks",
-}
+#: Garment nouns named as "a pair of" (the vocabulary's ``pair`` flag).
+_PAIRS = {g.name for g in vocabulary().garments.values() if g.pair}
 
 
 def _a(phrase: str) -> str:
