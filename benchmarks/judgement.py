@@ -134,11 +134,22 @@ def judge(cli: Cli, briefs: list[dict[str, Any]], k: int) -> list[dict[str, Any]
     rows = []
     for brief in briefs:
         t = time.perf_counter()
-        result = cli("outfit", "build", brief["brief"], "--k", str(k), "--json")
+        try:
+            result = cli("outfit", "build", brief["brief"], "--k", str(k), "--json")
+        except RuntimeError as exc:  # the command refused (no outfit fits): a failed brief, not a crash
+            result = {"outfits": [], "notes": [str(exc)[-300:]]}
         seconds = time.perf_counter() - t
         outfits = result.get("outfits", [])
         if not outfits:
-            rows.append({**brief, "outfit": None, "broken": ["no outfit"], "seconds": seconds})
+            rows.append(
+                {
+                    **brief,
+                    "outfit": None,
+                    "notes": result.get("notes", []),
+                    "broken": ["no outfit"],
+                    "seconds": seconds,
+                }
+            )
         for n, outfit in enumerate(outfits):
             garments = [cli.garment(item["id"]) for item in outfit["items"] if not item.get("owned")]
             rows.append(

@@ -187,12 +187,33 @@ def extract_slots(text: str) -> list[str]:
 
 
 def extract_dress_code(text: str) -> str | None:
-    """The dress code a request names ("black tie", "smart casual" …), the longest phrase first."""
+    """The dress code a request names ("black tie", "smart casual" …).
+
+    A code named outright ("smart casual", "casual") wins over the words that only suggest one
+    ("weekend", "seaside"); among those, the first in the text wins ("hiking weekend" is a hike).
+    Longer phrases are read first and blanked, so "smart casual" is not also "casual".
+    """
     t = normalise(text)
+    found: list[tuple[bool, int, str]] = []
     for word in sorted(DRESS_CODE_WORDS, key=len, reverse=True):
-        if re.search(_word_re(word), t) and not _negated(t, word):
-            return DRESS_CODE_WORDS[word]
-    return None
+        m = re.search(_word_re(word), t)
+        if m and not _negated(t, word):
+            code = DRESS_CODE_WORDS[word]
+            found.append((word != code, m.start(), code))
+            t = t[: m.start()] + " " * len(word) + t[m.end() :]
+    return min(found)[2] if found else None
+
+
+#: Words that say the outfit is for a child (plural "girls"/"boys" as a catalogue section too).
+_CHILD = re.compile(
+    r"\b(kids?|kid's|child|children|childrens|toddlers?|infants?|bab(?:y|ies)(?! shower)|daughters?|sons?"
+    r"|teen(?:age|ager)?s?|girls|boys|little (?:girl|boy)|school ?(?:girl|boy)|(?:[1-9]|1[0-3])[- ]?(?:years?|yrs?)[- ]?old)\b"
+)
+
+
+def wants_children(text: str) -> bool:
+    """Whether the request is for a child; "a girl at university" or "I'm a girl" is an adult."""
+    return _CHILD.search(normalise(text)) is not None
 
 
 def extract_k(text: str) -> int | None:

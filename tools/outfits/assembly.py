@@ -1,4 +1,4 @@
-"""Outfit assembly: candidates per slot (:mod:`.candidates`), then a beam search over combinations.
+"""Outfit assembly: search per slot, then a beam search over combinations.
 
 The objective of an outfit is ``compat_weight * compatibility (0-1, learned model)
 + relevance_weight * mean relevance to the request + preference_weight * mean profile preference``,
@@ -10,24 +10,26 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from stylist.errors import ToolInputError
+from stylist.fashion.terms import canonical_colour
 from stylist.index.schema import Garment, Gender, Slot
+from stylist.tools.outfits.alternatives import outfit_item, slot_alternatives
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
-from stylist.tools.outfits.candidates import Candidates, NoOutfitError, slot_candidates
-from stylist.tools.outfits.infer import sigmoid
+from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch
+from stylist.tools.outfits.reasons import outfit_reasons
 from stylist.tools.outfits.schemas import (
     AssembledOutfit,
     BuildResult,
     OutfitItem,
     OutfitRequest,
-    SlotAlternatives,
 )
 from stylist.tools.outfits.scorer import CompatibilityScorer, explain
+from stylist.tools.outfits.suitability import Suitability
 
 log = logging.getLogger(__name__)
 OPTIONAL_SLOTS = (Slot.OUTERWEAR, Slot.BAG, Slot.ACCESSORY)
@@ -80,7 +82,8 @@ class OutfitAssembler:
                 hint=f"raise the budget to more than {anchor_price:.2f} or drop an anchor",
             )
         notes: list[str] = []
-        self._cache: dict[tuple[Slot, bool], Candidates | None] = {}
+        self._fit = Suitability.of(parsed, gender)
+        self._slots = SlotSearch(self.index, self._fit, parsed, self.per_slot)
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
@@ -98,12 +101,18 @@ class OutfitAssembler:
             if ids in seen:
                 continue
             seen.add(ids)
-            outfits.append(self._render(state, pool, rel, logits, {a.id for a in anchors}))
+            outfits.append(self._render(state, pool, rel, logits, {a.id for a in anchors}, parsed, budget))
             if len(outfits) == request.k:
                 break
         best_state, best_pool, best_rel, best_logits = results[0]
-        alternatives = self._alternatives(
-            best_state, best_pool, best_rel, best_logits, {a.id for a in anchors}, budget
+        alternatives = slot_alternatives(
+            list(best_state.rows),
+            best_pool,
+            best_rel,
+            best_logits,
+            {a.id for a in anchors},
+            budget,
+            (self.w_compat, self.w_rel),
         )
         return BuildResult(
             brief=parsed, outfits=outfits, alternatives=alternatives, notes=list(dict.fromkeys(notes))
@@ -144,7 +153,7 @@ class OutfitAssembler:
             extras = [s for s in parsed.slots if s in OPTIONAL_SLOTS]
             if gender not in (Gender.MEN, Gender.BOYS) and Slot.BAG not in extras:
                 extras.append(Slot.BAG)
-            if {"autumn", "winter"} & set(parsed.seasons) and Slot.OUTERWEAR not in extras:
+            if (parsed.cold or {"autumn", "winter"} & set(parsed.seasons)) and Slot.OUTERWEAR not in extras:
                 extras.append(Slot.OUTERWEAR)
         for a in anchors:
             if a.slot in OPTIONAL_SLOTS and a.slot not in extras:
@@ -170,13 +179,21 @@ class OutfitAssembler:
         slots += [(s, False) for s in self._extras(request, parsed, anchors, gender) if s not in anchor_slots]
         cands = []
         for s, req in slots:
-            if (s, req) not in self._cache:  # templates share shoes and extras: search them once
-                self._cache[(s, req)] = slot_candidates(
-                    self.index, s, parsed, gender, remaining, exclude, req, notes, self.per_slot
-                )
-            if self._cache[(s, req)] is not None:
-                cands.append(self._cache[(s, req)])
+            found = self._slots.candidates(s, remaining, exclude, req, notes)
+            if found is not None:
+                cands.append(found)
+        if parsed.cold and not any(self._fit.warm(a) for a in anchors):
+            # under 10 °C the outfit needs a warm layer: the outerwear slot is no longer optional
+            cands = [
+                Candidates(c.slot, c.garments, c.relevance, True) if c.slot is Slot.OUTERWEAR else c
+                for c in cands
+            ]
         if remaining is not None:
+            wanted_colours = {canonical_colour(c) for c in parsed.colours}
+            cands = [
+                self._slots.with_cheapest(c, remaining, exclude, wanted_colours) if c.required else c
+                for c in cands
+            ]
             floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
             if floor > remaining:
                 parts = " + ".join(
@@ -192,7 +209,11 @@ class OutfitAssembler:
         rel = [1.0] * len(anchors) + [r for c in cands for r in c.relevance]
         pref = self._preferences(request.user_id, pool, rel)
         logits = self.scorer.pair_matrix(pool)
-        finals = self._beam(cands, len(anchors), pool, rel, pref, logits, remaining)
+        wanted = {canonical_colour(c) for c in parsed.colours}
+        coloured = {r for r, g in enumerate(pool) if wanted & {canonical_colour(c) for c in g.colours}}
+        finals = self._beam(
+            cands, len(anchors), pool, rel, pref, logits, remaining, coloured if wanted else None
+        )
         return [(s, pool, rel, logits) for s in finals]
 
     def _preferences(self, user_id: str | None, pool: list[Garment], rel: list[float]) -> list[float]:
@@ -216,7 +237,10 @@ class OutfitAssembler:
         pref: list[float],
         logits: np.ndarray,
         remaining: float | None,
+        coloured: set[int] | None = None,
     ) -> list[_State]:
+        """The best outfits, one candidate per slot; with ``coloured`` (the pool rows in a colour
+        the brief asks for), an outfit with none of them ranks below every outfit with one."""
         start_rows = tuple(range(n_anchor))
         iu = [(i, j) for i in start_rows for j in start_rows if i < j]
         beam = [
@@ -235,7 +259,11 @@ class OutfitAssembler:
                 options = range(offsets[ci], offsets[ci] + len(c.garments))
                 # pair-logit sums of every pool item against the state's items, in one numpy step
                 partial = logits[list(st.rows)].sum(axis=0) if st.rows else np.zeros(len(pool))
+                # one outfit dresses one person: no men's trousers with women's heels
+                worn = {pool[q].gender for q in st.rows} - {Gender.UNISEX}
                 for r in options:
+                    if worn and pool[r].gender is not Gender.UNISEX and pool[r].gender not in worn:
+                        continue
                     if self.max_new_items is not None and not self._new_items_ok(pool, st.rows, r):
                         continue
                     price = st.price + (pool[r].price or 0.0)
@@ -253,11 +281,23 @@ class OutfitAssembler:
                     )
                     nxt.append(new)
                 if not c.required:
-                    nxt.append(replace(st, key=(), skips=st.skips + 1))
+                    nxt.append(
+                        _State(
+                            key=(),
+                            rows=st.rows,
+                            price=st.price,
+                            logit_sum=st.logit_sum,
+                            n_pairs=st.n_pairs,
+                            rel_sum=st.rel_sum,
+                            n_rel=st.n_rel,
+                            skips=st.skips + 1,
+                        )
+                    )
             for st in nxt:
                 pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
+                missing = coloured is not None and not coloured.intersection(st.rows)
                 st.key = (
-                    -round(self._objective(st, pref_sum), 9),
+                    -round(self._objective(st, pref_sum) - (1.0 if missing else 0.0), 9),
                     tuple(sorted(pool[r].id for r in st.rows)),
                 )
             nxt.sort()
@@ -282,7 +322,14 @@ class OutfitAssembler:
         return new <= (self.max_new_items or 0)
 
     def _render(
-        self, st: _State, pool: list[Garment], rel: list[float], logits: np.ndarray, anchor_ids: set[str]
+        self,
+        st: _State,
+        pool: list[Garment],
+        rel: list[float],
+        logits: np.ndarray,
+        anchor_ids: set[str],
+        parsed: ParsedBrief,
+        budget: float | None,
     ) -> AssembledOutfit:
         rows = sorted(st.rows, key=lambda r: (list(Slot).index(pool[r].slot), pool[r].id))
         garments = [pool[r] for r in rows]
@@ -290,6 +337,8 @@ class OutfitAssembler:
         items = [self._item(pool[r], rel[r], pool[r].id in anchor_ids) for r in rows]
         total = round(sum(i.price or 0.0 for i in items), 2)
         relevance = round(st.rel_sum / st.n_rel, 4) if st.n_rel else 0.0
+        why = outfit_reasons(garments, logits[np.ix_(rows, rows)], parsed, self._fit, total, budget)
+        watch = f" Watch: {why.watch}" if why.watch else ""
         return AssembledOutfit(
             items=items,
             total_price=total,
@@ -297,51 +346,11 @@ class OutfitAssembler:
             relevance=relevance,
             objective=round(-st.key[0], 4),
             weakest_pair=score.weakest_pair,
-            explanation=score.explanation + f" Total {total:.2f}.",
+            explanation=" ".join(why.lines) + watch,
+            reasons=why.lines,
+            watch=why.watch,
         )
 
     @staticmethod
     def _item(g: Garment, relevance: float, anchor: bool) -> OutfitItem:
-        return OutfitItem(
-            id=g.id,
-            title=g.title,
-            slot=g.slot,
-            price=g.price,
-            colours=g.colours,
-            anchor=anchor,
-            relevance=round(relevance, 4),
-        )
-
-    def _alternatives(
-        self,
-        st: _State,
-        pool: list[Garment],
-        rel: list[float],
-        logits: np.ndarray,
-        anchor_ids: set[str],
-        budget: float | None,
-        n: int = 3,
-    ) -> list[SlotAlternatives]:
-        out = []
-        rows = list(st.rows)
-        for r in rows:
-            g = pool[r]
-            if g.id in anchor_ids:
-                continue
-            others = [q for q in rows if q != r]
-            base_price = sum(pool[q].price or 0.0 for q in others)
-            scored = []
-            for c in range(len(pool)):
-                if c in rows or pool[c].slot is not g.slot or pool[c].id in anchor_ids:
-                    continue
-                if budget is not None and base_price + (pool[c].price or 0.0) > budget + 1e-9:
-                    continue
-                compat = float(sigmoid(np.mean([logits[c, q] for q in others]))) if others else 0.5
-                scored.append((-(self.w_compat * compat + self.w_rel * rel[c]), pool[c].id, c))
-            scored.sort()
-            out.append(
-                SlotAlternatives(
-                    slot=g.slot, items=[self._item(pool[c], rel[c], False) for _, _, c in scored[:n]]
-                )
-            )
-        return out
+        return outfit_item(g, relevance, anchor)

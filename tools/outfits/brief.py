@@ -20,15 +20,47 @@ from stylist.fashion.brief import (
     extract_gender,
     extract_occasions,
     extract_price,
-    extract_seasons,
     extract_slots,
     normalise,
+    wants_children,
 )
 from stylist.fashion.vocabulary import vocabulary
+from stylist.fashion.weather import extract_weather
 from stylist.index.schema import Gender, Slot
 
 #: Occasion tag -> the tags that serve it: itself, then the vocabulary's related tags.
 OCCASION_TAGS: dict[str, list[str]] = {o.name: [o.name, *o.related] for o in vocabulary().occasions.values()}
+_ADULT = {Gender.GIRLS: Gender.WOMEN, Gender.BOYS: Gender.MEN}
+_CHILD = {Gender.WOMEN: Gender.GIRLS, Gender.MEN: Gender.BOYS}
+
+
+def dress_code_of(text: str) -> str | None:
+    """The dress code the brief names, else the one its most formal occasion implies.
+
+    Among the codes that list that occasion: the one sharing most of the brief's occasions, then
+    one whose formality range holds the occasion's, then the one that refuses least (a vague
+    "trip" gets the casual rules, not the beach's).
+    """
+    named = extract_dress_code(text)
+    occasions = extract_occasions(text) or []
+    if named or not occasions:
+        return named
+    vocab = vocabulary()
+    rated = [(vocab.occasions[o].formality or 0.0, o) for o in occasions if o in vocab.occasions]
+    level, top = max(rated) if rated else (0.0, "")
+    codes = [c for c in vocab.dress_codes.values() if top in c.occasions]
+    if not codes:
+        return None
+    best = min(
+        codes,
+        key=lambda c: (
+            -len(set(c.occasions) & set(occasions)),
+            not c.suits_formality(level),
+            len(c.forbid) + len(c.forbid_materials) + sum(bool(r.allow) for r in c.slots.values()),
+            c.name,
+        ),
+    )
+    return best.name
 
 
 class ParsedBrief(BaseModel):
@@ -43,9 +75,12 @@ class ParsedBrief(BaseModel):
         default_factory=list, description="Slots the request names (dress, jacket ...)."
     )
     max_price: float | None = None
-    dress_code: str | None = Field(
-        None, description="The dress code the brief names (black tie, wedding guest, smart casual ...)."
-    )
+    dress_code: str | None = Field(None, description="The dress code (vocabulary's table) it implies.")
+    kids: bool = Field(False, description="For a child: only girls', boys' or unisex garments.")
+    temperature: float | None = Field(None, description="Degrees Celsius the brief names.")
+    cold: bool = Field(False, description="Under 10 °C, snow, winter: a warm layer is needed.")
+    hot: bool = False
+    rain: bool = False
 
 
 def parse_brief(text: str) -> ParsedBrief:
@@ -57,7 +92,13 @@ def parse_brief(text: str) -> ParsedBrief:
                 occasions.append(tag)
     colours, _refused = extract_colours(text)
     palette = next((g for g in COLOUR_GROUPS if re.search(_word_re(g), t)), None)
-    gender = extract_gender(text)
+    kids = wants_children(text)
+    gender = Gender(extract_gender(text)) if extract_gender(text) else None
+    if gender and not kids:
+        gender = _ADULT.get(gender, gender)  # "I'm a girl at university" is a woman
+    elif gender and kids:
+        gender = _CHILD.get(gender, gender)
+    weather = extract_weather(text)
     _lo, hi = extract_price(text)
     query = clean_query(text)
     query = re.sub(r"\b(colou?rs?|guest|budget)\b", " ", query)
@@ -65,11 +106,16 @@ def parse_brief(text: str) -> ParsedBrief:
         text=text,
         query=re.sub(r"\s+", " ", query).strip(),
         occasions=occasions,
-        seasons=extract_seasons(text) or [],
+        seasons=weather.seasons,
         colours=colours or [],
         palette=palette if colours else None,
-        gender=Gender(gender) if gender else None,
+        gender=gender,
         slots=[Slot(s) for s in extract_slots(text)],
         max_price=hi,
-        dress_code=extract_dress_code(text),
+        dress_code=dress_code_of(text),
+        kids=kids,
+        temperature=weather.temperature,
+        cold=weather.cold,
+        hot=weather.hot,
+        rain=weather.rain,
     )

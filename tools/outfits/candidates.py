@@ -1,8 +1,8 @@
-"""Candidates for one outfit slot: a catalogue search under the brief's constraints.
+"""Candidates per slot for outfit assembly: a search per slot that relaxes only soft constraints.
 
-Occasion, season and colour are relaxed in that order when nothing matches; the dress code the
-brief names never is: what it refuses stays out, and an optional slot nothing fits is left empty
-with a note saying so.
+Colours, seasons and occasion tags relax, in that ladder, when nothing matches them (and the
+result says so); the brief's hard limits (:class:`~stylist.tools.outfits.suitability.Suitability`:
+dress code, age, weather) never do. A tight budget adds the cheapest acceptable garments.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from stylist.errors import StylistError
-from stylist.fashion.dresscodes import admitted, dress_code
+from stylist.fashion.terms import canonical_colour
 from stylist.index.filters import SearchFilters
-from stylist.index.schema import Garment, Gender, Slot
+from stylist.index.schema import Garment, Slot
 from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
 from stylist.tools.outfits.brief import ParsedBrief
+from stylist.tools.outfits.suitability import Suitability
 
 
 class NoOutfitError(StylistError):
@@ -24,109 +25,149 @@ class NoOutfitError(StylistError):
 
 @dataclass
 class Candidates:
-    """One slot's candidate garments and their relevance to the request."""
-
     slot: Slot
     garments: list[Garment]
     relevance: list[float]
     required: bool
 
 
-def slot_candidates(
-    index: Any,
-    slot: Slot,
-    parsed: ParsedBrief,
-    gender: Gender | None,
-    max_price: float | None,
-    exclude: list[str],
-    required: bool,
-    notes: list[str],
-    per_slot: int,
-) -> Candidates | None:
-    """The best ``per_slot`` garments for one slot, relaxing occasion, season and colour in turn
-    (never the dress code); ``None`` for an optional slot nothing fits (with a note)."""
-    genders = [gender] if gender else None
-    colours = parsed.colours or None
-    if colours and parsed.palette:
-        colours = (
-            list(dict.fromkeys([*colours, *NEUTRAL_COLOURS])) if slot in (Slot.SHOES, Slot.BAG) else colours
-        )
-    ladder = [
-        ("", dict(colours=colours, occasions=parsed.occasions or None, seasons=parsed.seasons or None)),
-        ("occasion", dict(colours=colours, occasions=None, seasons=parsed.seasons or None)),
-        ("season", dict(colours=colours, occasions=None, seasons=None)),
-        ("colour", dict(colours=None, occasions=None, seasons=None)),
-    ]
-    # One query for every slot (the slot filter does the rest): each distinct text costs a model
-    # call, and per-slot texts made query embedding most of an assembly's time.
-    query = parsed.query
-    code = dress_code(parsed.dress_code) if parsed.dress_code else None
-    tried: list[str] = []
-    refused: list[str] = []
-    for relaxed, soft in ladder:
-        if relaxed:
-            if not ladder[0][1][relaxed + "s"]:
-                continue  # that constraint was not asked for: nothing to relax
-            tried.append(relaxed)
-        filters = SearchFilters(
-            slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft
-        )
-        hits = index.search(query or None, filters=filters, k=per_slot * (3 if code else 1))
-        if code is not None:  # relaxing never reaches what the dress code refuses
-            hits, reasons = admitted(code, slot.value, hits, per_slot)
-            refused += reasons
-        if hits:
-            if tried:
-                notes.append(
-                    f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed"
-                )
-            return _with_preference(slot, hits, parsed, required)
-    suits = code is not None and bool(refused)
-    if not required:
-        left = f"nothing in the catalogue suits {code.say}, so the outfit goes without one" if suits else ""
-        notes.append(f"{slot.value}: {left or 'none fits the constraints, left out'}")
-        return None
-    if suits:
-        raise NoOutfitError(
-            f"no {slot.value} in the catalogue suits {code.say} ({refused[0]})",
-            hint=f"ask for another dress code than {code.name}, or add fitting {slot.value} to the catalogue",
-        )
-    _explain_empty(index, slot, gender, max_price, exclude)
-    return None  # unreachable: _explain_empty raises
+class SlotSearch:
+    """The candidate search of one build (its cache lives as long as the build)."""
 
+    def __init__(self, index: Any, fit: Suitability, parsed: ParsedBrief, per_slot: int) -> None:
+        self.index, self.fit, self.parsed, self.per_slot = index, fit, parsed, per_slot
+        self._cache: dict[tuple[Slot, Any], Any] = {}
 
-def _with_preference(
-    slot: Slot, hits: list[tuple[Garment, float]], parsed: ParsedBrief, required: bool
-) -> Candidates:
-    garments = [g for g, _ in hits]
-    rel = []
-    wanted = set(parsed.colours)
-    for g, score in hits:
-        bonus = 0.0
-        if wanted and set(garment_colours(g)) & wanted:
-            bonus += 0.1
-        if parsed.occasions and set(g.occasions) & set(parsed.occasions):
-            bonus += 0.1
-        if parsed.seasons and set(g.seasons) & set(parsed.seasons):
-            bonus += 0.05
-        rel.append(float(score) + bonus)
-    return Candidates(slot, garments, rel, required)
+    def candidates(
+        self, slot: Slot, max_price: float | None, exclude: list[str], required: bool, notes: list[str]
+    ) -> Candidates | None:
+        """The best acceptable garments of ``slot`` (searched once per build: templates share shoes
+        and extras); ``None`` for an optional slot with none, and a :class:`NoOutfitError` naming
+        why for a required one."""
+        key = (slot, required)
+        if key not in self._cache:
+            self._cache[key] = self._search(slot, max_price, exclude, required, notes)
+        return self._cache[key]
 
-
-def _explain_empty(
-    index: Any, slot: Slot, gender: Gender | None, max_price: float | None, exclude: list[str]
-) -> None:
-    if max_price is not None:
-        anything = SearchFilters(slots=[slot], genders=[gender] if gender else None, exclude_ids=exclude)
-        priced = [g.price for g in index if g.price is not None and anything.matches(g)]
-        if priced:
-            cheapest = min(priced)
-            raise NoOutfitError(
-                f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
-                hint=f"raise the budget by at least {cheapest - max_price:.2f}",
+    def _search(
+        self, slot: Slot, max_price: float | None, exclude: list[str], required: bool, notes: list[str]
+    ) -> Candidates | None:
+        parsed = self.parsed
+        genders = self.fit.genders()
+        colours = parsed.colours or None
+        if colours and parsed.palette:
+            colours = (
+                list(dict.fromkeys([*colours, *NEUTRAL_COLOURS]))
+                if slot in (Slot.SHOES, Slot.BAG)
+                else colours
             )
-    who = f"{gender.value}'s " if gender else ""
-    raise NoOutfitError(
-        f"the catalogue has no {who}{slot.value}",
-        hint="try another gender" if gender else "the catalogue needs garments for that slot",
-    )
+        ladder = [
+            ("", dict(colours=colours, occasions=parsed.occasions or None, seasons=parsed.seasons or None)),
+            ("occasion", dict(colours=colours, occasions=None, seasons=parsed.seasons or None)),
+            ("season", dict(colours=colours, occasions=None, seasons=None)),
+            ("colour", dict(colours=None, occasions=None, seasons=None)),
+        ]
+        # One query for every slot (the slot filter does the rest): each distinct text costs a model
+        # call, and per-slot texts made query embedding most of an assembly's time.
+        query = parsed.query
+        tried: list[str] = []
+        refused: list[str] = []
+        for relaxed, soft in ladder:
+            if relaxed:
+                if not ladder[0][1][relaxed + "s"]:
+                    continue  # that constraint was not asked for: nothing to relax
+                tried.append(relaxed)
+            filters = SearchFilters(
+                slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude, **soft
+            )
+            # the brief's hard limits (dress code, age, weather) are never relaxed: search wider
+            # and drop what they refuse
+            hits = []
+            for g, score in self.index.search(query or None, filters=filters, k=self.per_slot * 4):
+                why = self.fit.refuse(g)
+                if why is None:
+                    hits.append((g, score))
+                elif len(refused) < 3 and why not in refused:
+                    refused.append(why)
+            hits = hits[: self.per_slot]
+            if hits:
+                if tried:
+                    notes.append(
+                        f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed"
+                    )
+                return self._with_preference(slot, hits, required)
+        if not required:
+            notes.append(self.fit.empty_note(slot))
+            return None
+        self._explain_empty(slot, max_price, exclude, refused)
+        return None  # unreachable: _explain_empty raises
+
+    def _with_preference(self, slot: Slot, hits: list[tuple[Garment, float]], required: bool) -> Candidates:
+        parsed = self.parsed
+        garments = [g for g, _ in hits]
+        rel = []
+        wanted = set(parsed.colours)
+        for g, score in hits:
+            bonus = 0.0
+            if wanted and set(garment_colours(g)) & wanted:
+                bonus += 0.1
+            if parsed.occasions and set(g.occasions) & set(parsed.occasions):
+                bonus += 0.1
+            if parsed.seasons and set(g.seasons) & set(parsed.seasons):
+                bonus += 0.05
+            rel.append(float(score) + bonus + self.fit.preference(g))
+        return Candidates(slot, garments, rel, required)
+
+    def with_cheapest(
+        self, c: Candidates, remaining: float, exclude: list[str], colours: set[str], n: int = 4
+    ) -> Candidates:
+        """``c`` plus the ``n`` cheapest acceptable garments of its slot (and of them in the asked
+        ``colours``), so a tight budget that the
+        most relevant candidates overshoot still finds an outfit (they rank just below the rest)."""
+        key = (c.slot, "cheapest")
+        if key not in self._cache:
+            wanted = SearchFilters(
+                slots=[c.slot], genders=self.fit.genders(), max_price=remaining, exclude_ids=exclude
+            )
+            fits = [g for g in self.index if wanted.matches(g) and self.fit.refuse(g) is None]
+            cheap = sorted(fits, key=lambda g: (g.price or 0.0, g.id))
+            in_colour = [g for g in cheap if colours & {canonical_colour(x) for x in g.colours}]
+            self._cache[key] = list({g.id: g for g in [*in_colour[:n], *cheap[:n]]}.values())
+        have = {g.id for g in c.garments}
+        extra = [g for g in self._cache[key] if g.id not in have]
+        floor = min(c.relevance) - 0.05
+        rel = [floor + self.fit.preference(g) for g in extra]
+        return Candidates(c.slot, [*c.garments, *extra], [*c.relevance, *rel], c.required)
+
+    def _explain_empty(
+        self, slot: Slot, max_price: float | None, exclude: list[str], refused: list[str]
+    ) -> None:
+        gender = self.fit.gender
+        anything = SearchFilters(slots=[slot], genders=self.fit.genders(), exclude_ids=exclude)
+        if max_price is not None:
+            priced = [
+                g.price
+                for g in self.index
+                if g.price is not None and anything.matches(g) and self.fit.refuse(g) is None
+            ]
+            if priced:
+                cheapest = min(priced)
+                raise NoOutfitError(
+                    f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
+                    hint=f"raise the budget by at least {cheapest - max_price:.2f}",
+                )
+        if refused and self.fit.code is not None:
+            raise NoOutfitError(
+                f"no {slot.value} in the catalogue suits {self.fit.code.say} ({'; '.join(refused)})",
+                hint=f"ask for another dress code than {self.fit.code.name}, or add fitting {slot.value} to the catalogue",
+            )
+        if refused:
+            raise NoOutfitError(
+                f"no {slot.value} in the catalogue suits this brief ({'; '.join(refused)})",
+                hint="ask for other weather, or another age group",
+            )
+        who = f"{gender.value}'s " if gender else ""
+        raise NoOutfitError(
+            f"the catalogue has no {who}{slot.value}",
+            hint="try another gender" if gender else "the catalogue needs garments for that slot",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -82,6 +83,11 @@ class AssembledOutfit(BaseModel):
     objective: float
     weakest_pair: PairReport | None
     explanation: str
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Why it works: palette, formality, weather, the model's pairing, budget.",
+    )
+    watch: str | None = Field(None, description="The one thing to watch, if any.")
 
 
 class SlotAlternatives(BaseModel):
@@ -102,18 +108,33 @@ class BuildResult(ToolOutput):
         return unique_items([SeenItem.from_card(i.model_dump(mode="json")) for i in items])
 
     def to_text(self) -> str:
+        """Markdown: a bold heading per outfit, its items as a list, the reasons a paragraph of their own."""
         if not self.outfits:
             notes = " ".join(self.notes)
             return f"I could not put an outfit together from the catalogue. {notes}".strip()
-        lines: list[str] = []
+        blocks: list[str] = []
         for n, outfit in enumerate(self.outfits, 1):
-            lines.append(
-                f"Outfit {n} ({money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}):"
+            blocks.append(
+                f"**Outfit {n}** — {money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}"
             )
+            lines = []
             for item in outfit.items:
                 colour = f", {'/'.join(item.colours[:2])}" if item.colours else ""
-                lines.append(f"- {item.title} [{item.id}] — {money(item.price)}{colour} {item.slot}".rstrip())
-            if outfit.explanation:
-                lines.append(f"Why: {outfit.explanation}")
-        lines += [f"Note: {n}" for n in self.notes]
-        return "\n".join(lines)
+                lines.append(
+                    f"- {md_escape(item.title)} [{item.id}] — {money(item.price)}{colour} ({item.slot})"
+                )
+            blocks.append("\n".join(lines))
+            why = " ".join(outfit.reasons) or outfit.explanation
+            if why:
+                blocks.append(f"*Why:* {md_escape(why)}")
+            if outfit.watch:
+                blocks.append(f"*Watch:* {md_escape(outfit.watch)}")
+        if self.notes:
+            blocks.append("Notes:\n\n" + "\n".join(f"- {md_escape(n)}" for n in self.notes))
+        return "\n\n".join(blocks)
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as written: emphasis and code marks escaped, one line."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"([\\`*_])", r"\\\1", text)

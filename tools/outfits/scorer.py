@@ -110,7 +110,7 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
         why = (
             "; ".join(weakest.reasons)
             if weakest.reasons
-            else "no stylist rule is broken, but the model rates this pairing lowest of the outfit"
+            else "no colour, formality or season rule is broken; of these pairs the model is least sure of this one"
         )
         words.append(f"Weakest pair: {weakest.titles[0]} + {weakest.titles[1]} ({weakest.score:.2f}): {why}.")
     if missing:
