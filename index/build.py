@@ -85,12 +85,14 @@ def build_index(
     garments: Sequence[Garment] | None = None,
     image_embedder: ImageEmbedder | None = None,
     progress: Progress | None = None,
+    images_dir: Path | str | None = None,
 ) -> BuildReport:
     """Build a fresh index into ``settings.index_dir`` and make it the current one.
 
     The garments come from ``garments`` when given, else the ``catalogue`` file, else
     ``settings.index.catalogue``, else (or with ``demo=True``) the demo generator.
-    ``strict`` fails on the first bad row instead of skipping it.
+    ``strict`` fails on the first bad row instead of skipping it. ``images_dir`` is where the
+    catalogue's pictures are (default: next to the file); rows without a picture are indexed by text.
     """
     progress = progress or (lambda stage, n, total: None)
     t0 = time.perf_counter()
@@ -101,7 +103,7 @@ def build_index(
     index: CatalogueIndex | None = None
     try:
         items, problems, rows_read, fmt, source = _load(
-            settings, build_dir, catalogue, demo, strict, garments, progress
+            settings, build_dir, catalogue, demo, strict, garments, progress, images_dir
         )
         t_load = time.perf_counter()
         if not items:
@@ -221,6 +223,7 @@ def _load(
     strict: bool,
     garments: Sequence[Garment] | None,
     progress: Progress,
+    images_dir: Path | str | None = None,
 ) -> tuple[list[Garment], list[SkippedRow], int, str, str]:
     if garments is not None:
         return list(garments), [], len(garments), "garments", "garments"
@@ -231,7 +234,7 @@ def _load(
             n=n, seed=seed, image_dir=build_dir / "images", progress=lambda k: progress("rendering", k, n)
         )
         return items, [], len(items), "demo", f"demo (n={n}, seed={seed})"
-    result = load_catalogue(Path(path), strict=strict)
+    result = load_catalogue(Path(path), strict=strict, images_dir=images_dir)
     problems = [_skipped(p) for p in result.problems]
     return list(result.garments), problems, result.rows_read, result.format, str(path)
 

@@ -43,14 +43,17 @@ class TrainedImageEmbedder:
         self.model, self.metrics = load_checkpoint(self.checkpoint, _device(device))
         self.text_embedder = text_embedder
         self.batch_size = batch_size
-        self.dim = self.model.config.embed_dim
+        self.head = self.model.head_for(text_embedder.name)
+        """One checkpoint may hold a head per text space (the MiniLM one, the --fast static one)."""
+        self.dim = int(self.head.net[-1].out_features)
         # the content hash tells an index built with an older checkpoint at the same path apart
         digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
-        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}"
+        space = f":{text_embedder.name}" if self.head is not self.model.head else ""
+        self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}{space}"
         trained_for = (
             EMBEDDED_NAME if self.model.config.text_model == "embedded" else self.model.config.text_model
         )
-        self.shares_text_space = trained_for == text_embedder.name
+        self.shares_text_space = trained_for == text_embedder.name or self.head is not self.model.head
         """Pictures map into the configured text model's space: a text query vector scores them directly."""
         if text_embedder.dim != self.dim:
             raise ModelUnavailableError(
@@ -70,7 +73,7 @@ class TrainedImageEmbedder:
                 pixels = preprocess(
                     list(images[start : start + self.batch_size]), self.model.config.image_size
                 ).to(device)
-                rows.append(self.model(pixels).float().cpu().numpy())
+                rows.append(self.head(self.model.backbone(pixels)).float().cpu().numpy())
         return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, texts: Sequence[str]) -> np.ndarray:

@@ -39,7 +39,11 @@ def load_image(path: str | Path) -> Image.Image:
                 img.draft("RGB", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at reduced size
                 img.load()
                 return to_rgb(ImageOps.exif_transpose(img), name=str(path))
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageInputError(
+            f"image {path} is too large to read safely: over the {MAX_PIXELS:,}-pixel limit"
+        ) from None
+    except UnidentifiedImageError as exc:
         raise ImageInputError(f"{path} is not a readable image ({type(exc).__name__})") from None
     except OSError as exc:
         raise ImageInputError(f"{path} could not be read as an image: {exc}") from None

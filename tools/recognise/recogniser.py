@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from stylist.runtime import Runtime
 
 PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+"""The demo-drawing / Fashion-MNIST recogniser (silhouettes); real photos use ``PHOTO_CHECKPOINT``."""
+PHOTO_CHECKPOINT = Path(__file__).parent / "checkpoints" / "photos.pt"
 USER_CHECKPOINT_NAME = "recogniser.pt"
 #: Articles that come in twos (a photo of a pair shows two similar blobs, which is one item).
 PAIRS = {"earrings", "sneakers", "boots", "heels", "sandals", "loafers", "sunglasses"}
@@ -86,10 +88,11 @@ class Recognition(BaseModel):
 
 
 def default_checkpoint(models_dir: Path | None = None) -> Path:
-    """The user's trained checkpoint (``<models>/recogniser.pt``) when there is one, else the packaged one."""
+    """The user's trained checkpoint (``<models>/recogniser.pt``) when there is one, else the packaged
+    photo recogniser (else, in an install without it, the demo one)."""
     if models_dir is not None and (Path(models_dir) / USER_CHECKPOINT_NAME).is_file():
         return Path(models_dir) / USER_CHECKPOINT_NAME
-    return PACKAGED_CHECKPOINT
+    return PHOTO_CHECKPOINT if PHOTO_CHECKPOINT.is_file() else PACKAGED_CHECKPOINT
 
 
 def _plain_scene(image: Image.Image, fg: Foreground) -> bool:
@@ -333,9 +336,12 @@ def _slot(article: str) -> str | None:
 
 
 def recogniser_for(runtime: Runtime) -> Recogniser:
-    """The runtime's recogniser, made once (inject one with ``Runtime(settings, recogniser=...)``)."""
+    """The runtime's recogniser, made once (inject one with ``Runtime(settings, recogniser=...)``):
+    the photo recogniser or the silhouette one, as the checkpoint file says."""
+    from stylist.tools.recognise.photo import make_recogniser  # photo.py builds on this module
+
     settings = runtime.settings
     return runtime.service(
         "recogniser",
-        lambda: Recogniser(default_checkpoint(settings.models_dir), device=settings.embed.device),
+        lambda: make_recogniser(default_checkpoint(settings.models_dir), device=settings.embed.device),
     )

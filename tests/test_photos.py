@@ -1,0 +1,207 @@
+"""Pictures on real photos: the tuned encoder tail, a head per text space, the photo recogniser
+and its bad-input answers. Small generated JPEGs; the real-photo checks skip without ../shared."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from stylist.errors import ModelUnavailableError
+from stylist.index.imagenc.embedder import TrainedImageEmbedder
+from stylist.index.imagenc.images import ImageInputError
+from stylist.index.imagenc.model import (
+    EncoderConfig,
+    ImageEncoder,
+    load_checkpoint,
+    save_checkpoint,
+)
+from stylist.index.imagenc.train import Pairs, TrainConfig, grouped_batches, train_image_encoder
+from stylist.tools.recognise.photo import (
+    PhotoRecogniser,
+    is_photo_checkpoint,
+    make_recogniser,
+    pixel_colours,
+    save_heads,
+    skin_mask,
+)
+from stylist.tools.recognise.recogniser import Recogniser
+from stylist.tools.recognise.train_photos import fit_photo_heads, unsure_threshold
+from tests.fakes import HashingTextEmbedder
+
+COLOURS = {"red": (200, 30, 30), "navy": (20, 30, 110), "green": (30, 150, 60)}
+
+
+class StaticFake(HashingTextEmbedder):
+    name = "static-fake"
+
+
+def garment_photo(colour: str, kind: str, size: int = 96, person: bool = False) -> Image.Image:
+    """A white studio shot: a T-shirt-like or trouser-like shape, optionally with a face and arms."""
+    img = Image.new("RGB", (size, size), "white")
+    d = ImageDraw.Draw(img)
+    c, s = COLOURS[colour], size
+    if kind == "tshirt":
+        d.polygon([(s * 0.25, s * 0.3), (s * 0.75, s * 0.3), (s * 0.7, s * 0.9), (s * 0.3, s * 0.9)], fill=c)
+        d.rectangle((s * 0.12, s * 0.3, s * 0.88, s * 0.42), fill=c)
+    else:
+        d.rectangle((s * 0.3, s * 0.1, s * 0.48, s * 0.95), fill=c)
+        d.rectangle((s * 0.52, s * 0.1, s * 0.7, s * 0.95), fill=c)
+        d.rectangle((s * 0.3, s * 0.1, s * 0.7, s * 0.3), fill=c)
+    if person:
+        d.ellipse((s * 0.4, s * 0.05, s * 0.6, s * 0.28), fill=(224, 172, 140))  # a face
+    return img
+
+
+def photo_set(n: int = 4):
+    ids, imgs, texts, groups = [], [], [], []
+    for colour in COLOURS:
+        for kind in ("tshirt", "trousers"):
+            for k in range(n):
+                ids.append(f"{colour}-{kind}-{k}")
+                imgs.append(garment_photo(colour, kind, 80 + 8 * k, person=k % 2 == 0))
+                texts.append(f"a {colour} {kind}")
+                groups.append(kind)
+    return ids, imgs, texts, groups
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """EfficientNet-Lite0 with its last block tuned (a tiny run), heads for two text spaces."""
+    ids, imgs, texts, groups = photo_set(2)
+    result = train_image_encoder(
+        ids,
+        imgs,
+        Pairs(texts, alt_texts=[t.upper() for t in texts], groups=groups),
+        HashingTextEmbedder(dim=32),
+        EncoderConfig(image_size=64, tune_blocks=1, hidden_dim=32),
+        TrainConfig(epochs=2, batch_size=8, views=1, val_fraction=0.0, group_run=4),
+        extra_embedders=[StaticFake(dim=16)],
+    )
+    path = tmp_path_factory.mktemp("enc") / "photos.pt"
+    save_checkpoint(result.model, path, result.metrics)
+    return path, result
+
+
+def test_tuned_tail_is_saved_and_restored(tiny_encoder) -> None:
+    path, result = tiny_encoder
+    tuned = result.model.backbone.tail_state()
+    assert tuned and all(k.startswith(("_blocks.15.", "_conv_head.", "_bn1.")) for k in tuned)
+    fresh = EncoderConfig(image_size=64, tune_blocks=1)
+    untouched = ImageEncoder(fresh).backbone.tail_state()
+    key = "_blocks.15._project_conv.weight"
+    assert not torch.equal(tuned[key], untouched[key])  # training moved the tail
+    again, _ = load_checkpoint(path)
+    assert torch.allclose(again.backbone.tail_state()[key], tuned[key], atol=2e-3)  # fp16 round trip
+    assert result.metrics["loss"][-1] == result.metrics["loss"][-1]  # a number, not NaN
+
+
+def test_a_head_per_text_space(tiny_encoder) -> None:
+    path, _ = tiny_encoder
+    main = TrainedImageEmbedder(path, HashingTextEmbedder(dim=32), device="cpu")
+    fast = TrainedImageEmbedder(path, StaticFake(dim=16), device="cpu")
+    img = [garment_photo("red", "tshirt")]
+    assert main.embed_images(img).shape == (1, 32) and fast.embed_images(img).shape == (1, 16)
+    assert fast.shares_text_space and fast.name != main.name
+    with pytest.raises(ModelUnavailableError, match="16-d text space"):
+        TrainedImageEmbedder(
+            path, type("Other", (StaticFake,), {"name": "static-fake"})(dim=24), device="cpu"
+        )
+
+
+def test_batches_keep_runs_of_one_article_type() -> None:
+    groups = ["a"] * 10 + ["b"] * 10
+    batches = grouped_batches(list(range(20)), groups, batch_size=8, run=4, rng=random.Random(0))
+    assert sorted(i for b in batches for i in b) == list(range(20))
+    first = batches[0]
+    assert all(len({groups[i] for i in first[k : k + 4]}) == 1 for k in range(0, 8, 4))
+
+
+@pytest.fixture(scope="module")
+def photo_recogniser(tiny_encoder, tmp_path_factory) -> PhotoRecogniser:
+    path, result = tiny_encoder
+    ids, imgs, texts, groups = photo_set(3)
+    feats = result.model.backbone(
+        __import__("stylist.index.imagenc.model", fromlist=["x"]).preprocess(imgs, 64)
+    )
+    feats = feats.detach().numpy()
+    colours = [t.split()[1] for t in texts]
+    heads, calibration = fit_photo_heads(feats, groups, colours, feats, groups, colours, encoder=str(path))
+    out = save_heads(tmp_path_factory.mktemp("rec") / "photo-rec.pt", heads, calibration, {})
+    return PhotoRecogniser(out)
+
+
+def test_photo_recogniser_reads_type_slot_and_colour(photo_recogniser, tmp_path) -> None:
+    file = tmp_path / "navy.jpg"
+    garment_photo("navy", "trousers", 120, person=True).save(file, quality=90)
+    result = photo_recogniser.recognise(file)
+    assert result.status in ("ok", "unsure")
+    assert result.candidates[0].label == "trousers" and result.colours[0].name == "navy"
+    assert isinstance(make_recogniser(photo_recogniser.checkpoint), PhotoRecogniser)
+    assert is_photo_checkpoint(photo_recogniser.checkpoint)
+
+
+def test_demo_checkpoint_still_makes_the_silhouette_recogniser() -> None:
+    from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT
+
+    assert isinstance(make_recogniser(PACKAGED_CHECKPOINT), Recogniser)
+
+
+def test_bad_input_gets_a_clear_answer_each(photo_recogniser, tmp_path) -> None:
+    not_photo = tmp_path / "notes.jpg"
+    not_photo.write_text("shopping list: socks")
+    cut = tmp_path / "cut.jpg"
+    garment_photo("red", "tshirt", 200).save(cut, quality=90)
+    cut.write_bytes(cut.read_bytes()[:400])
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (1, 1), "red").save(tiny)
+    huge = tmp_path / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(huge)
+    for path, why in ((not_photo, "not a readable image"), (cut, "could not be read|not a readable"),
+                      (tiny, "too small"), (huge, "over the")):  # fmt: skip
+        with pytest.raises(ImageInputError, match=why):
+            photo_recogniser.recognise(path)
+    wall = tmp_path / "wall.jpg"
+    Image.new("RGB", (300, 300), (235, 232, 228)).save(wall)
+    blank = photo_recogniser.recognise(wall)
+    assert blank.status == "no_garment" and blank.article_type is None
+
+
+def test_two_separate_garments_are_several(photo_recogniser) -> None:
+    img = Image.new("RGB", (240, 120), "white")
+    img.paste(garment_photo("red", "tshirt", 110), (0, 5))
+    img.paste(garment_photo("green", "trousers", 110), (125, 5))
+    photo_recogniser.calibration.unsure_below = 0.0  # every part counts as a confident label here
+    result = photo_recogniser.recognise(img)
+    assert result.status == "several_garments" and result.garments_found == 2 and result.article_type is None
+
+
+def test_unsure_threshold_and_skin() -> None:
+    conf = np.array([0.9, 0.8, 0.6, 0.3])
+    assert unsure_threshold(conf, np.array([True, True, False, False]), 0.95) == 0.65
+    face = garment_photo("navy", "tshirt", 96, person=True)
+    assert skin_mask(face)[15, 48] and not skin_mask(face)[70, 48]
+    # the face is left out: the same colours as the photo without a person
+    assert pixel_colours(face) == pixel_colours(garment_photo("navy", "tshirt", 96))
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_packaged_models_on_real_photos(shared_data: Path) -> None:
+    """The packaged photo recogniser gets most of 40 real held-out test photos right."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from _photos import load_photos
+
+    from stylist.tools.recognise.recogniser import PHOTO_CHECKPOINT
+
+    ps = load_photos()
+    test = [ps.garments[i] for i in ps.split["test"][:40]]
+    rec = PhotoRecogniser(PHOTO_CHECKPOINT)
+    right = [rec.recognise(g.image_path).candidates[0].label == g.article_type for g in test]
+    assert np.mean(right) >= 0.7
