@@ -205,3 +205,43 @@ def test_packaged_models_on_real_photos(shared_data: Path) -> None:
     rec = PhotoRecogniser(PHOTO_CHECKPOINT)
     right = [rec.recognise(g.image_path).candidates[0].label == g.article_type for g in test]
     assert np.mean(right) >= 0.7
+
+
+class MeanColourEmbedder:
+    """A fake picture embedder: the mean colour, padded to the text dimension."""
+
+    name, shares_text_space = "fake-mean-colour", False
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+
+    def embed_images(self, images) -> np.ndarray:  # noqa: ANN001
+        out = np.zeros((len(images), self.dim), np.float32)
+        for row, img in enumerate(images):
+            out[row, :3] = np.asarray(img, dtype=np.float32).reshape(-1, 3).mean(0) / 255 + 0.01
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_index_build_reads_pictures_from_images_dir(tmp_path: Path) -> None:
+    """Kaggle rows with a photo in --images-dir get an image vector; the others are indexed by text."""
+    from stylist.config import load_settings
+    from stylist.index.build import build_index
+
+    (tmp_path / "cat").mkdir()
+    styles = tmp_path / "cat" / "styles.csv"
+    styles.write_text(
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,usage,productDisplayName\n"
+        "101,Men,Apparel,Topwear,Tshirts,Red,Summer,Casual,Acme Men Red Tshirt\n"
+        "102,Women,Apparel,Bottomwear,Trousers,Navy Blue,Fall,Casual,Acme Women Navy Trousers\n"
+        "103,Men,Apparel,Topwear,Shirts,Green,Fall,Formal,Acme Men Green Shirt\n"
+    )
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    garment_photo("red", "tshirt", 120).save(photos / "101.jpg", quality=90)
+    garment_photo("navy", "trousers", 120).save(photos / "102.jpg", quality=90)
+    report = build_index(
+        load_settings(), HashingTextEmbedder(), catalogue=styles, image_embedder=MeanColourEmbedder(),
+        images_dir=photos,
+    )  # fmt: skip
+    assert report.indexed == 3 and report.image_vectors == 2 and report.images_missing == 1
+    assert report.images_per_s and report.images_per_s > 0
