@@ -29,8 +29,8 @@ from _common import machine, print_table, write_results  # noqa: E402
 from _photos import IMAGES, MAPS_BLOCK, CachedEmbedder, cached_maps, load_photos, noun, pair_text  # noqa: E402
 
 from stylist.config import load_settings  # noqa: E402
-from stylist.index.embed.static import EMBEDDED_STATIC  # noqa: E402
 from stylist.index.embed.factory import make_text_embedder  # noqa: E402
+from stylist.index.embed.static import EMBEDDED_STATIC  # noqa: E402
 from stylist.index.imagenc.model import EncoderConfig, save_checkpoint  # noqa: E402
 from stylist.index.imagenc.train import Pairs, TrainConfig, train_image_encoder  # noqa: E402
 
