@@ -272,25 +272,28 @@ def test_named_settings_exist(page: Path) -> None:
 # ---------------------------------------------------------------- project files named in the docs
 
 PROJECT_FILE = re.compile(
-    r"^(?:stylist|tools|index|tui|tests|benchmarks|scripts)/[\w/.-]+\.(?:py|pt|sh|jsonl|tcss)$"
+    r"(?<![\w/$>.-])(?:stylist|tools|index|tui|tests|benchmarks|scripts|examples)/[\w/.-]+\.(?:py|pt|sh|jsonl|tcss)\b"
 )
 
 
 def missing_files(text: str) -> list[str]:
-    """Project files a page names in code spans (`tools/registry.py`) that do not exist."""
-    named = {
-        span
-        for line in lines_of(text)
-        if line.fence is None
-        for span in INLINE_CODE.findall(line.text)
-        if PROJECT_FILE.match(span) and not span.startswith("benchmarks/results/")
-    }
-    return sorted(name for name in named if not (ROOT / name).is_file())
+    """Project files a page names in code (`tools/registry.py`, `python benchmarks/x.py`) that do not exist."""
+    named: set[str] = set()
+    for line in lines_of(text):
+        if line.fence is None:
+            named.update(m for span in INLINE_CODE.findall(line.text) for m in PROJECT_FILE.findall(span))
+        elif line.fence in ("", "bash", "sh", "shell", "console"):
+            named.update(PROJECT_FILE.findall(line.text))
+    return sorted(n for n in named if not n.startswith("benchmarks/results/") and not (ROOT / n).is_file())
 
 
 def test_file_checker_catches_missing_files() -> None:
-    text = "`tools/registry.py` and `tools/gone.py`; `benchmarks/results/x.jsonl`; `$HOME/a.py`\n```\n`tui/x.py`\n```"
-    assert missing_files(text) == ["tools/gone.py"]
+    text = (
+        "`tools/registry.py` and `tools/gone.py`; `benchmarks/results/x.jsonl`; `$HOME/tools/a.py`\n"
+        "`nice -n 10 python benchmarks/gone.py --x` `<home>/index/a.pt`\n"
+        "```bash\npython scripts/gone.sh  # run it\n```\n```python\nimport tui.x  # tui/x.py\n```"
+    )
+    assert missing_files(text) == ["benchmarks/gone.py", "scripts/gone.sh", "tools/gone.py"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
