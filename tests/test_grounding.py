@@ -73,3 +73,35 @@ def test_a_title_shared_by_several_garments_keeps_each_ones_price():
     assert (
         g.check_line("Black sneakers for $20.") == "Black sneakers for $156.99."
     )  # no twin costs 20: the first's price
+
+
+def test_a_line_naming_an_id_is_checked_against_that_id_only():
+    # "Beige sandals" is another garment's title inside this one's: the id says which is meant
+    known = {
+        "demo-00524": SeenItem(id="demo-00524", title="Girls' beige sandals", price=39.99, colours=["beige"]),
+        "demo-00311": SeenItem(id="demo-00311", title="Beige sandals", price=56.99, colours=["beige"]),
+    }
+    g = Grounder(known)
+    line = "Girls' beige sandals [demo-00524] — $39.99"
+    assert g.check_line(line) == line
+    assert g.report.grounded == ["demo-00524"] and g.report.price_fixes == 0
+    # the same line with a wrong price is corrected to the named id's price, not the title twin's
+    assert (
+        g.check_line("Girls' beige sandals [demo-00524] — $56.99")
+        == "Girls' beige sandals [demo-00524] — $39.99"
+    )
+    # a wrong colour next to the id is corrected from that id's colours
+    assert g.check_line("Red sandals [demo-00524] — $39.99") == "beige sandals [demo-00524] — $39.99"
+
+
+def test_another_garments_title_just_before_an_id_does_not_claim_the_line():
+    known = {
+        "demo-00524": SeenItem(id="demo-00524", title="Kids sandal", price=39.99, colours=["beige"]),
+        "demo-00311": SeenItem(id="demo-00311", title="Beige sandals", price=56.99, colours=["beige"]),
+    }
+    g = Grounder(known)
+    line = "Girls' beige sandals [demo-00524] — $39.99"
+    assert g.check_line(line) == line and g.report.grounded == ["demo-00524"]
+    # two garments on one line, each by its own name, keep their own prices
+    two = "Beige sandals [demo-00311] — $56.99, or Kids sandal [demo-00524] — $39.99"
+    assert g.check_line(two) == two

