@@ -132,7 +132,7 @@ class CatalogueIndex:
 
     def __iter__(self) -> Iterator[Garment]:
         rows = self.rows
-        with rows.lock:
+        with rows.lock.read():
             garments = [rows.garments[r] for r in np.flatnonzero(rows.alive)]
         return iter(garments)
 

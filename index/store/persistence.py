@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from stylist.errors import CatalogueError, IndexNotBuiltError, ItemNotFoundError
 from stylist.index.schema import Garment
 from stylist.index.store.chroma_store import ChromaStore, open_client
 from stylist.index.store.layout import MANIFEST, Manifest, read_manifest, write_atomic
+from stylist.index.store.rwlock import ReadWriteLock
 from stylist.index.store.vector_index import VectorIndex, resolve_kind, use_gpu
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class CatalogueRows:
         self.build_dir = build_dir
         self.manifest = manifest
         self.text_embedder = text_embedder
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self.generation = 0
         self._kind_setting = faiss_kind_setting
         self._gpu_setting = faiss_gpu
@@ -237,7 +237,8 @@ class CatalogueRows:
     # ----------------------------------------------------------------- writing
     def add(self, garments: Sequence[Garment], image_vectors: Mapping[str, np.ndarray] | None) -> None:
         ids = [g.id for g in garments]
-        with self.lock:
+        vectors = self._embed(garments)
+        with self.lock.write():
             taken = [i for i in ids if i in self.row_of]
             if taken:
                 raise CatalogueError(
@@ -245,17 +246,18 @@ class CatalogueRows:
                 )
             if len(set(ids)) != len(ids):
                 raise CatalogueError("duplicate ids in the garments to add")
-            self._write(garments, image_vectors)
+            self._write(garments, vectors, image_vectors)
 
     def update(self, garments: Sequence[Garment], image_vectors: Mapping[str, np.ndarray] | None) -> None:
-        with self.lock:
+        vectors = self._embed(garments)
+        with self.lock.write():
             for g in garments:
                 if g.id not in self.row_of:
                     raise ItemNotFoundError(g.id, hint="use add() for new garments")
-            self._write(garments, image_vectors, replace=True)
+            self._write(garments, vectors, image_vectors, replace=True)
 
     def delete(self, ids: Sequence[str]) -> None:
-        with self.lock:
+        with self.lock.write():
             rows = self.rows(ids)
             self.store.delete(list(ids))
             self.alive[rows] = False
@@ -263,16 +265,22 @@ class CatalogueRows:
                 self.row_of.pop(item_id, None)
             self.save()
 
+    def _embed(self, garments: Sequence[Garment]) -> np.ndarray:
+        """Text vectors of ``garments``, computed before any lock is taken (searches keep running)."""
+        if not garments:
+            return np.zeros((0, self.manifest.dim), dtype=np.float32)
+        return self.text_embedder.embed_texts([g.document() for g in garments]).astype(np.float32)
+
     def _write(
         self,
         garments: Sequence[Garment],
+        vectors: np.ndarray,
         image_vectors: Mapping[str, np.ndarray] | None,
         *,
         replace: bool = False,
     ) -> None:
         if not garments:
             return
-        vectors = self.text_embedder.embed_texts([g.document() for g in garments]).astype(np.float32)
         start_seq = int(self.seqs.max()) + 1 if len(self.seqs) else 0
         seqs = np.arange(start_seq, start_seq + len(garments), dtype=np.int64)
         ids = [g.id for g in garments]
@@ -321,7 +329,7 @@ class CatalogueRows:
 
     def save(self) -> None:
         """Drop deleted rows and write the caches, the FAISS index and the manifest."""
-        with self.lock:
+        with self.lock.write():
             if not self.alive.all():
                 keep = np.flatnonzero(self.alive)
                 image = self.image[keep] if self.image is not None else None
@@ -353,7 +361,7 @@ class CatalogueRows:
 
     def rebuild_faiss(self) -> None:
         """Reload every garment and vector from Chroma, rebuild FAISS and rewrite the caches."""
-        with self.lock:
+        with self.lock.write():
             garments, vectors, images = self.store.read_all()
             if not garments:
                 vectors = np.zeros((0, self.manifest.dim), dtype=np.float32)

@@ -8,6 +8,7 @@ description (``text``), words ↔ garment picture (``text_image``) and query pho
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ class CatalogueScorer:
         self.text_embedder = text_embedder
         self.weights = weights
         self.query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()  # guards the query cache only, never an embedding
         self._image_embedder = image_embedder
         self._warned: set[str] = set()
         self._filter_arrays: FilterArrays | None = None
@@ -115,17 +117,15 @@ class CatalogueScorer:
         filters = filters or SearchFilters()
         w = weights or self.weights
         text = (query or "").strip()
-        with self.rows.lock:
+        # Query and photo embedding run outside the lock: they are the slow part, and a write that
+        # lands meanwhile only changes which rows they are compared with.
+        photo = self._photo_vector(image_path) if image_path else None
+        qt = self.query_vector(text) if text else None
+        qti = self._text_in_image_space(text, qt) if qt is not None and w.text_image > 0 else None
+        with self.rows.lock.read():
             mask = self._mask(filters)
             if not text and not image_path:
                 return [ScoredHit(g, s, {}) for g, s in self._browse(mask, k)]
-            photo = self._photo_vector(image_path) if image_path else None
-            qt = self.query_vector(text) if text else None
-            qti = (
-                self._text_in_image_space(text, qt)
-                if text is not None and qt is not None and w.text_image > 0
-                else None
-            )
             if photo is None and qti is None:
                 assert qt is not None
                 rows, scores = self._text_search(qt, mask, k)
@@ -137,16 +137,17 @@ class CatalogueScorer:
 
     def query_vector(self, text: str) -> np.ndarray:
         """The text embedder's vector for ``text``, from a small LRU cache when it was asked lately."""
-        with self.rows.lock:
+        with self._cache_lock:
             q = self.query_vectors.get(text)
             if q is not None:
                 self.query_vectors.move_to_end(text)
                 return q
-            q = self.text_embedder.embed_texts([text])[0]
+        q = self.text_embedder.embed_texts([text])[0]
+        with self._cache_lock:
             self.query_vectors[text] = q
             if len(self.query_vectors) > QUERY_CACHE_SIZE:
                 self.query_vectors.popitem(last=False)
-            return q
+        return q
 
     # ----------------------------------------------------------------- hybrid scoring
     def _combined(
@@ -300,18 +301,20 @@ class CatalogueScorer:
         if filters.is_empty():
             return None if alive.all() else alive
         self._fresh()
-        if self._filter_arrays is None:
-            self._filter_arrays = FilterArrays(self.rows.garments)
-        return self._filter_arrays.mask(filters, base=alive)
+        arrays = self._filter_arrays
+        if arrays is None:  # concurrent readers may both build it: same result, last one kept
+            arrays = self._filter_arrays = FilterArrays(self.rows.garments)
+        return arrays.mask(filters, base=alive)
 
     def _browse(self, mask: np.ndarray | None, k: int) -> list[Hit]:
         garments = self.rows.garments
         self._fresh()
-        if self._id_order is None:
-            self._id_order = np.array(
+        id_order = self._id_order
+        if id_order is None:
+            id_order = self._id_order = np.array(
                 sorted(range(len(garments)), key=lambda r: garments[r].id), dtype=np.int64
             )
-        order = self._id_order if mask is None else self._id_order[mask[self._id_order]]
+        order = id_order if mask is None else id_order[mask[id_order]]
         return [(garments[r], 0.0) for r in order[:k]]
 
     def _exact(

@@ -124,21 +124,24 @@ class VectorIndex:
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and rows of the ``k`` nearest rows to each query (rows -1 where fewer exist)."""
         k = max(1, min(k, self.ntotal)) if self.ntotal else 1
-        if self.kind == "hnsw":
-            self.index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
+        params = None
+        if self.kind == "hnsw":  # per-call parameters: concurrent searches never write the index
+            import faiss
+
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
         if self.on_gpu and k > 2048:  # GPU FAISS caps k; the caller falls back to exact search
             k = 2048
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1, self.dim)
         if self.on_gpu or len(query) > 1:
-            return self.index.search(query, k)
+            return self.index.search(query, k, params=params)
         # One query is faster on one thread: OpenMP's fork/join costs more than it saves, and on a
         # busy machine spinning threads make it many times slower (measured in benchmarks/search.py).
         import faiss
 
-        threads = faiss.omp_get_max_threads()
+        threads = faiss.omp_get_max_threads()  # OpenMP keeps this per calling thread
         faiss.omp_set_num_threads(1)
         try:
-            return self.index.search(query, k)
+            return self.index.search(query, k, params=params)
         finally:
             faiss.omp_set_num_threads(threads)
 
