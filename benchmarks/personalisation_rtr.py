@@ -143,6 +143,7 @@ def rank_features(rec: RentalRecommender, train: Rentals, rows: Rentals, limit: 
     for u, i in zip(train.user.tolist(), train.item.tolist()):
         rented[u].add(rec.index[i])
     idx = [n for n, i in enumerate(rows.item.tolist()) if i in rec.index]
+    unscorable = len(rows) - len(idx)
     if limit and len(idx) > limit:
         idx = sorted(np.random.default_rng(seed).choice(idx, limit, replace=False).tolist())
     z = np.zeros((len(idx), len(SIGNALS), len(rec.items)), dtype=np.float32)
@@ -154,7 +155,7 @@ def rank_features(rec: RentalRecommender, train: Rentals, rows: Rentals, limit: 
         mask[r, list(rented.get(rows.user[n], ()))] = True
         target[r] = rec.index[rows.item[n]]
         mask[r, target[r]] = False
-    return (z, target, mask), len(rows) - len(idx)
+    return (z, target, mask), unscorable
 
 
 def _zs(x: np.ndarray) -> np.ndarray:
