@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stylist.index.demo.render import render, save_png
-from stylist.index.demo.spec import (
-    ARTICLES,
+from stylist.index.demo.spec import ARTICLES, Article
+from stylist.index.demo.tables import (
     BRANDS,
     COLOURS,
     EARTHY,
@@ -21,7 +21,6 @@ from stylist.index.demo.spec import (
     MATERIAL_PRICE,
     SEASONS,
     WARM_MATERIALS,
-    Article,
 )
 from stylist.index.demo.text import Facts, describe, title
 from stylist.index.schema import Garment
