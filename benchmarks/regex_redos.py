@@ -110,13 +110,15 @@ def targets() -> dict[str, Callable[[str], Any]]:
     """Name -> a callable over one message."""
     from stylist.agent.grounding import Grounder
     from stylist.agent.items import SeenItem
-    from stylist.agent.router import RouteContext, Router, search_arguments
+    from stylist.agent.router import Router
     from stylist.config import load_settings
     from stylist.fashion.brief import clean_query, extract_dress_code, extract_filters
     from stylist.fashion.terms import KINDS, colours_in, find_terms, material_in, pattern_in
     from stylist.runtime import Runtime
     from stylist.tools.recognise.paths import image_path_in
     from stylist.tools.registry import build_registry
+    from stylist.tools.routing import RouteContext
+    from stylist.tools.search import search_arguments
 
     registry = build_registry(Runtime(load_settings()))
     context = RouteContext(
@@ -184,8 +186,8 @@ def measure(name: str, fn: Callable[[str], Any], small: int, large: int) -> dict
     """
     worst: dict[str, Any] | None = None
     for unit in UNITS:
-        t_small = timed(fn, _repeat(unit, small), 3)
-        t_double = timed(fn, _repeat(unit, 2 * small), 3)
+        t_small = timed(fn, _repeat(unit, small), 2)
+        t_double = timed(fn, _repeat(unit, 2 * small), 2)
         if t_double > 0.05 and t_double > 3 * t_small:
             estimate = t_small * (large / small) ** 2
             row = {"unit": unit, "t_small_s": t_small, "t_large_s": None, "ratio": None, "skipped": True}

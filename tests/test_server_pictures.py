@@ -134,3 +134,20 @@ def test_message_and_field_length_limits(tmp_path) -> None:
         "metadata": {"conversation_id": "c" * 65},
     }
     assert client.post("/v1/chat/completions", json=cid, headers=AUTH).status_code == 422
+
+
+def test_chat_text_naming_a_server_path_gets_the_same_refusal_whether_it_exists_or_not(tmp_path) -> None:
+    from tests.fakes.agent import fake_stylist
+
+    settings = ServerSettings(api_keys=[KEY], upload_dir=tmp_path / "uploads")
+    client = TestClient(create_app(fake_stylist(), settings, concurrency=1), raise_server_exceptions=False)
+    there = tmp_path / "there.jpg"
+    there.write_bytes(png_bytes(fmt="JPEG"))
+    errors = []
+    for path in (there, tmp_path / "not-there.jpg"):
+        body = {"model": "stylist", "messages": [{"role": "user", "content": f"what is this {path}"}]}
+        reply = client.post("/v1/chat/completions", json=body, headers=AUTH).json()
+        (call,) = reply["stylist"]["tool_calls"]
+        assert call["name"] == "recognise_garment" and not call["ok"]
+        errors.append(call["error"].replace(repr(str(path)), "PATH"))
+    assert errors[0] == errors[1] and "not an uploaded picture" in errors[0]
