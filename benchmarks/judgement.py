@@ -26,7 +26,19 @@ from _common import machine, print_table, write_results
 
 HERE = Path(__file__).parent
 BRIEFS = HERE / "data" / "judgement_briefs.jsonl"
-KAGGLE_CSV = HERE.parent.parent / "shared" / "data" / "kaggle-fashion-styles" / "styles.csv"
+
+
+def _shared_data() -> Path:
+    """../shared/data next to the checkout; from a worktree (/work/wt/NAME) it is further up."""
+    if os.environ.get("STYLIST_SHARED_DATA"):
+        return Path(os.environ["STYLIST_SHARED_DATA"])
+    for folder in HERE.resolve().parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return HERE.parent.parent / "shared" / "data"
+
+
+KAGGLE_CSV = _shared_data() / "kaggle-fashion-styles" / "styles.csv"
 
 FORMAL_CODES = {"wedding", "interview", "black_tie", "business_formal", "cocktail", "funeral"}
 SPORTY = re.compile(
@@ -162,6 +174,9 @@ def judge(cli: Cli, briefs: list[dict[str, Any]], k: int) -> list[dict[str, Any]
                     "total": outfit["total_price"],
                     "notes": result.get("notes", []),
                     "broken": check_outfit(brief, garments, outfit["total_price"]),
+                    # a budget cannot be checked on garments without a price (Kaggle's styles.csv)
+                    "budget_unchecked": bool(brief.get("budget"))
+                    and any(g.get("price") is None for g in garments),
                     "seconds": seconds,
                 }
             )
@@ -183,6 +198,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 ),
             }
     out["broken_checks"] = Counter(c for r in rows for c in r["broken"]).most_common()
+    out["budget_unchecked"] = sum(bool(r.get("budget_unchecked")) for r in rows)
     return out
 
 
@@ -214,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{catalogue}: checks broken most", file=sys.stderr)
         for name, count in summary["broken_checks"][:8]:
             print(f"  {count:4d}  {name}", file=sys.stderr)
+        if summary["budget_unchecked"]:
+            print(
+                f"  ({summary['budget_unchecked']} outfits with a budget had unpriced garments)",
+                file=sys.stderr,
+            )
     print_table(table, ["catalogue", "split", "outfits", "pass_rate", "first_outfit_pass_rate"])
     print(f"results: {write_results('judgement', report)}")
     return 0

@@ -111,3 +111,12 @@ def test_reasons_are_specific(assembler):
     text = " ".join(outfit.reasons)
     assert "smart casual" in text and "surest pairing" in text and "in all" in text
     assert "model rates this pairing lowest" not in outfit.explanation
+
+
+def test_a_catalogue_without_prices_says_the_budget_could_not_be_checked(assembler):
+    unpriced = [g.model_copy(update={"price": None}) for g in fake_catalogue(200)]
+    index = FakeCatalogueIndex(unpriced)
+    plain = OutfitAssembler(index, assembler.scorer, candidates_per_slot=6, beam_width=4)
+    result = plain.build(OutfitRequest(brief="casual, women, under 50", k=1))
+    assert result.outfits and any("no prices" in n for n in result.notes)
+    assert any("not known" in r for r in result.outfits[0].reasons)

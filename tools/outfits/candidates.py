@@ -72,6 +72,12 @@ class SlotSearch:
         query = parsed.query
         tried: list[str] = []
         refused: list[str] = []
+        if max_price is not None and not self.index.search(
+            None, filters=SearchFilters(slots=[slot], min_price=0), k=1
+        ):
+            # a catalogue without prices (Kaggle's styles.csv): the budget cannot be checked, say so
+            notes.append(f"{slot.value}: the catalogue gives no prices, so the budget could not be checked")
+            max_price = None
         for relaxed, soft in ladder:
             if relaxed:
                 if not ladder[0][1][relaxed + "s"]:

@@ -201,6 +201,9 @@ def outfit_reasons(
     for line in (palette(garments, brief.colours), tone, weather_line(garments, brief, fit), strong):
         if line:
             lines.append(line)
-    lines.append(budget_line(total, budget))
+    if any(g.price is None for g in garments):
+        lines.append("The catalogue gives no price for some pieces, so the total is not known.")
+    else:
+        lines.append(budget_line(total, budget))
     watch = weak or edge
     return Reasons(lines, watch[0].upper() + watch[1:] if watch else None)
