@@ -133,7 +133,7 @@ class Cli:
 
 
 def ensure_index(cli: Cli, catalogue: str) -> None:
-    if catalogue == "kaggle" and not (cli.home / "index" / "current").exists():
+    if catalogue == "kaggle" and not (cli.home / "index" / "CURRENT").exists():
         print(f"building the Kaggle index in {cli.home} (once) …", file=sys.stderr)
         result = cli.runner.invoke(
             cli.app, ["--home", str(cli.home), "index", "build", "--catalogue", str(KAGGLE_CSV), "--fast"]
