@@ -87,3 +87,11 @@ def test_recommender_reasons_and_cold_start() -> None:
     assert "dress" not in {r.category for r in rec.recommend("stranger", k=3)}
     liked = rec.recommend("stranger", k=3, liked_categories=["dress"])
     assert liked[0].category == "dress" and "you said you like dresses" in liked[0].reasons
+
+
+def test_an_item_seen_in_one_size_is_advised_in_the_users_own_size() -> None:
+    data = from_csv(FIXTURES / "history.csv")
+    model = FitModel().fit(data)
+    model.item_sizes["rare"] = [16.0]
+    best, table = model.advise("u00", "rare")
+    assert best in set(model.user_sizes["u00"]) and best != 16.0 and 16.0 in table

@@ -208,9 +208,12 @@ class FitModel:
         usual = self.usual_size(user)
         theta = self.true_size(user, body)
         anchor = usual if usual is not None else theta
-        options = sorted(sizes or self.item_sizes.get(item) or [])
-        if anchor is None or not np.isfinite(anchor) or not options:
+        if anchor is None or not np.isfinite(anchor):
             return None, {}
+        options = sorted(sizes or self.item_sizes.get(item) or [])
+        if len(options) < 2:  # one size seen says nothing about the item's range: offer the user's own
+            taken = self.user_sizes.get(user) or [float(round(anchor))]
+            options = sorted({*options, min(sorted(taken), key=lambda s: abs(s - anchor))})
         near = min(range(len(options)), key=lambda k: abs(options[k] - anchor))
         options = options[max(near - 1, 0) : near + 2]
         k = len(options)

@@ -163,7 +163,7 @@ def advise_size(
         basis.append("your body measurements (no rentals of yours yet)")
     n_item = len(fit.item_sizes.get(item_id, []))
     if n_item:
-        basis.append(f"fit feedback on this item in {n_item} sizes")
+        basis.append(f"fit feedback on this item in {n_item} size{'s' if n_item > 1 else ''}")
     best, table = fit.advise(user_id, item_id, body=body if not sizes else None)
     options = [
         SizeOption(
