@@ -123,8 +123,8 @@ class LLMSettings(BaseModel):
     batch_tokens: int = Field(512, ge=8, le=8192)
     """embedded backend: llama.cpp ``n_batch`` (prompt tokens per evaluation batch)."""
     selection_tools: int | None = Field(None, ge=1)
-    """Tools the selection step sees, the router's best matches first; ``None``: 2 on
-    ``embedded`` (every schema costs prompt tokens), all of them on other backends."""
+    """Tools the selection step sees, the router's best matches first; ``None``: all of them
+    (compact descriptions on ``embedded``)."""
     answer_items: int | None = Field(None, ge=1, le=20)
     """Garments per tool result in the answer prompt; ``None``: 3 on ``embedded`` (every card
     is prompt to evaluate before the first token), 5 elsewhere."""

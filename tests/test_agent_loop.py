@@ -31,7 +31,7 @@ def run(stylist, message, conversation_id=None):
     return events, events[-1].reply
 
 
-def test_tool_call_then_grounded_answer_with_tools_bound_only_for_selection():
+def test_tool_call_then_grounded_answer_with_every_tool_bound_only_for_selection():
     model = ScriptedChatModel(
         script=[
             tool_call("search_garments", {"query": "party dress", "slot": "dress", "max_price": 100}),
@@ -50,7 +50,10 @@ def test_tool_call_then_grounded_answer_with_tools_bound_only_for_selection():
     assert reply.timings.first_token_s is not None and reply.timings.first_token_s <= reply.timings.total_s
     selection, answer = model.calls
     assert [t["function"]["name"] for t in selection["tools"]][0] == "search_garments"
-    assert len(selection["tools"]) <= 2  # the small default model sees only the tools that fit the message
+    assert len(selection["tools"]) == len(stylist.registry.tools)  # the model sees every tool
+    assert selection["tool_choice"] == "required"  # decoded under the tools' grammar on llama.cpp
+    assert "search_garments" in selection["messages"][-1].content  # the router's reading, as a hint
+    assert reply.metadata["chosen_by"] == "model" and reply.metadata["route"] == ["model"]
     assert answer["tools"] is None
     assert '<tool_result name="search_garments">' in answer["messages"][-1].content
 

@@ -24,7 +24,9 @@ def llm(**values):
 def test_embedded_policy_is_lean_and_router_first_served_models_chain_and_repair():
     cpu = Policy.for_backend(llm(backend="embedded"))
     assert (cpu.router_first, cpu.small_talk, cpu.lead_with_results, cpu.lean_cards) == (True,) * 4
-    assert (cpu.chain, cpu.repair, cpu.bound_tools, cpu.answer_items) == (False, False, 2, 3)
+    # the model sees every tool; on llama.cpp its first call is forced and grammar-decoded
+    assert (cpu.chain, cpu.repair, cpu.bound_tools, cpu.answer_items) == (False, False, None, 3)
+    assert cpu.force_call and not Policy.for_backend(llm(backend="openai")).force_call
     served = Policy.for_backend(llm(backend="openai"))
     assert (served.router_first, served.small_talk, served.lead_with_results, served.lean_cards) == (
         False,
@@ -65,7 +67,7 @@ def test_trace_metadata_leaves_out_what_never_happened():
     trace = TurnTrace(timeout_s=60)
     trace.route.append("router")
     meta = trace.metadata()
-    assert meta == {"route": ["router"], "sources": []}
+    assert meta == {"route": ["router"], "chosen_by": "router", "sources": []}
     assert trace.timings().first_token_s is None
 
 
@@ -123,3 +125,26 @@ def test_tools_run_on_the_runtime_tool_pool():
     assert reply.tool_calls and reply.tool_calls[0].name == "search_garments"
     assert stylist.agent().pools is stylist.runtime.pools
     assert seen and all(name.startswith("stylist-tool") for name in seen)
+
+
+@pytest.mark.parametrize(
+    ("route", "who"),
+    [
+        (["model"], "model"),
+        (["repair", "model"], "model"),
+        (["router:confident"], "router"),
+        (["router:followup"], "router"),
+        (["router"], "router"),
+        (["router:fallback"], "router-fallback"),
+        (["repair", "router:fallback"], "router-fallback"),
+        (["router:model-failed"], "router-fallback"),
+        (["router:model-chose-none"], "router-fallback"),
+        (["router:no-tool"], None),
+        (["none"], None),
+    ],
+)
+def test_who_chose_the_calls(route, who):
+    trace = TurnTrace()
+    trace.route += route
+    assert trace.chosen_by == who
+    assert trace.metadata().get("chosen_by") == who

@@ -32,6 +32,7 @@ def test_ask_json_prints_one_object(capsys):
     out = ask_json(capsys, "what should I wear to a summer wedding? earthy colours, under 200")
     assert set(out) >= {"answer", "items", "tool_calls", "backend", "timings", "conversation_id"}
     assert out["backend"] == "none"
+    assert out["chosen_by"] == "router" and out["route"] == ["router"]  # no model: the router chose
     assert out["items"] and all(set(i) >= {"id", "title"} for i in out["items"])
     call = out["tool_calls"][0]
     # "what should I wear" asks for a whole outfit: build_outfit, the budget read from the text

@@ -20,6 +20,8 @@ COMMENT_MAX_TOKENS = 90
 otherwise run on to ``max_tokens`` (measured: 512 tokens, a minute on 2 cores, one sentence
 repeated)."""
 
+#: Backends whose tool calls are decoded in this process (a grammar can force a valid call).
+LOCAL_BACKENDS = ("embedded", "transformers")
 #: Backends that pay off from another selection step after a successful one.
 CHAINING_BACKENDS = ("openai", "transformers")
 
@@ -34,6 +36,10 @@ class Policy:
     hits). The 0.5B default only repeats itself, so there a new step only retries a failed call."""
     bound_tools: int | None
     """Tools bound for selection (the router's best matches first); ``None``: all of them."""
+    force_call: bool
+    """A first selection step whose message the router links to some tool must call a tool
+    (``tool_choice="required"``): on llama.cpp the call is decoded under the grammar of the
+    tools' JSON schemas, so it is valid by construction."""
     router_first: bool
     """Use the router's call without asking the model when its keywords are unambiguous."""
     small_talk: bool
@@ -59,8 +65,9 @@ class Policy:
         return cls(
             backend=backend,
             chain=backend in CHAINING_BACKENDS,
-            # every tool schema costs prompt tokens: the 4k-window default sees only two
-            bound_tools=settings.selection_tools or (2 if cpu else None),
+            # the model sees every tool (compact descriptions on embedded) unless limited
+            bound_tools=settings.selection_tools,
+            force_call=backend in LOCAL_BACKENDS,
             router_first=router_first,
             small_talk=router_first,
             # a second selection call costs as much as the first on CPU, and the 0.5B model

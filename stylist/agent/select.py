@@ -49,6 +49,7 @@ class Selector:
         self.router = router
         self.pool = pool
         self._bound: dict[tuple[str, ...], Any] = {}
+        """Bound models by (tool names…, tool choice)."""
 
     def select(
         self, message: str, ctx: TurnContext, done: list[Call], step: int, model_ok: bool, trace: TurnTrace
@@ -66,10 +67,14 @@ class Selector:
             decision = self.router.route(message, route_ctx)
             trace.route.append("router" if decision.tool else "router:none")
             return self._router_calls(decision, "router"), model_ok
-        messages = self._messages(message, ctx, done)
-        names = self._tools_for(message, route_ctx)
+        scores = self.router.scores(message, route_ctx)
+        messages = self._messages(message, ctx, done, hint=self._hint(scores))
+        names = self._tools_for(scores)
+        # a first step the router sees a tool in must call one: decoded under the grammar of
+        # the tools' schemas (embedded), so the call is valid by construction
+        choice = "required" if step == 0 and any(v > 0 for v in scores.values()) else None
         try:
-            ai = self._invoke(self._bound_model(names), messages, trace)
+            ai = self._invoke(self._bound_model(names, choice), messages, trace)
         except Exception as exc:
             log.warning("selection step failed: %s", exc)
             trace.selection_error = f"{type(exc).__name__}: {exc}"
@@ -181,11 +186,18 @@ class Selector:
             calls.append(Call(name=name, arguments=arguments, source=source))
         return calls, errors, bool(raw_calls or invalid)
 
-    def _messages(self, message: str, ctx: TurnContext, done: list[Call]) -> list[BaseMessage]:
+    def _hint(self, scores: dict[str, float]) -> str:
+        """The router's reading of the message, shown to the model as a hint (never a rule)."""
+        ranked = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][:3]
+        return prompts.SELECT_HINT.format(tools=", ".join(ranked)) if ranked else ""
+
+    def _messages(
+        self, message: str, ctx: TurnContext, done: list[Call], hint: str = ""
+    ) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 6)
         messages: list[BaseMessage] = [SystemMessage(ctx.system_prompt(prompts.SELECT_SYSTEM))]
         messages += history_messages(ctx.turns, budget)
-        text = message
+        text = message + (f"\n\n{hint}" if hint and not done else "")
         if ctx.last_call is not None:
             text += "\n\n" + prompts.SELECT_CONTEXT.format(
                 name=ctx.last_call[0], arguments=json.dumps(ctx.last_call[1], default=str)
@@ -199,25 +211,28 @@ class Selector:
             messages += [ToolMessage(content=c.observation(k=3), tool_call_id=c.id) for c in done]
         return messages
 
-    def _tools_for(self, message: str, route_ctx: RouteContext) -> tuple[str, ...]:
+    def _tools_for(self, scores: dict[str, float]) -> tuple[str, ...]:
+        """Every tool, unless ``llm.selection_tools`` limits them to the router's best matches
+        (``scores`` are read with the context: "the second one" needs the last list)."""
         names = list(self.registry.tools)
         limit = self.policy.bound_tools
         if limit is None or len(names) <= limit:
             return tuple(names)
-        scores = self.router.scores(
-            message, route_ctx
-        )  # with the context: "the second one" needs the last list
         chosen = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][:limit]
         default = next((n for n, h in self.router.hints.items() if h.default), None)
         if default and default not in chosen:
             chosen = chosen[: limit - 1] + [default]
         return tuple(n for n in names if n in chosen) or tuple(names[:limit])
 
-    def _bound_model(self, names: tuple[str, ...]) -> Any:
-        if names not in self._bound:
+    def _bound_model(self, names: tuple[str, ...], choice: str | None = None) -> Any:
+        key = (*names, f"choice={choice}")
+        if key not in self._bound:
             tools = [t for t in langchain_tools(self.registry) if t.name in names]
-            self._bound[names] = self.model.bind_tools(tools, max_tokens=self.policy.selection_max_tokens)
-        return self._bound[names]
+            options: dict[str, Any] = {"max_tokens": self.policy.selection_max_tokens}
+            if choice is not None and self.policy.force_call:
+                options["tool_choice"] = choice
+            self._bound[key] = self.model.bind_tools(tools, **options)
+        return self._bound[key]
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage], trace: TurnTrace) -> AIMessage:
         remaining = trace.remaining()

@@ -2,7 +2,7 @@
 
 Every step writes to it; the reply's ``metadata`` and ``timings`` are derived from it once, at the
 end. The metadata keys are what the CLI's ``--json``, the servers, the TUI and the benchmarks read:
-``route``, ``sources``, ``grounding``, ``tokens``, ``tokens_per_s``, ``first_model_token_s``,
+``route``, ``chosen_by``, ``sources``, ``grounding``, ``tokens``, ``tokens_per_s``, ``first_model_token_s``,
 ``lead``, ``answer`` … A flag that never fired is left out (``"lead" not in metadata``).
 """
 
@@ -49,6 +49,20 @@ class TurnTrace:
     grounding: GroundingReport | None = None
 
     @property
+    def chosen_by(self) -> str | None:
+        """Who chose the turn's first calls: ``model``, ``router`` (it answered first, without the
+        model) or ``router-fallback`` (the model failed, chose nothing or chose wrongly);
+        ``None`` when no tool was chosen."""
+        for step in self.route:
+            if step == "model":
+                return "model"
+            if step in ("router:fallback", "router:model-chose-none", "router:model-failed"):
+                return "router-fallback"
+            if step in ("router", "router:confident", "router:followup"):
+                return "router"
+        return None
+
+    @property
     def deadline(self) -> float:
         return self.started + self.timeout_s
 
@@ -81,6 +95,7 @@ class TurnTrace:
         """The reply's ``metadata``: set values only, under the keys readers know."""
         meta: dict[str, Any] = {"route": list(self.route)}
         flags = {
+            "chosen_by": self.chosen_by,
             "small_talk": self.small_talk,
             "selection_error": self.selection_error,
             "lead": self.lead or None,

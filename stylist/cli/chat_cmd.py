@@ -78,6 +78,8 @@ def ask(
                 "timings": reply.timings.model_dump(mode="json"),
                 "conversation_id": reply.conversation_id,
                 "grounding": reply.metadata.get("grounding"),
+                "chosen_by": reply.metadata.get("chosen_by"),
+                "route": reply.metadata.get("route"),
             }
         )
         return

@@ -46,7 +46,12 @@ class ScriptedChatModel(BaseChatModel):
 
     def _next(self, messages: list[BaseMessage], kwargs: dict[str, _Any]) -> AIMessage:
         self.calls.append(
-            {"messages": list(messages), "tools": kwargs.get("tools"), "max_tokens": kwargs.get("max_tokens")}
+            {
+                "messages": list(messages),
+                "tools": kwargs.get("tools"),
+                "max_tokens": kwargs.get("max_tokens"),
+                "tool_choice": kwargs.get("tool_choice"),
+            }
         )
         if not self.script:
             raise AssertionError("the scripted chat model ran out of replies")

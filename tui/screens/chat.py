@@ -256,6 +256,7 @@ class ChatScreen(Screen):
         self._current = None
         reply, turn = message.reply, message.turn
         await turn.finish()
+        turn.trace.chosen(reply.metadata.get("chosen_by"))
         if reply.text.strip() != turn.text.strip():
             await turn.set_text(reply.text)
         for item in reply.items:

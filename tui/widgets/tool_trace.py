@@ -36,6 +36,8 @@ class ToolTrace(Collapsible):
         self._body = Static("", classes="trace-body")
         super().__init__(self._body, title="tools", collapsed=True, **kwargs)
         self.calls: dict[str, ToolCall] = {}
+        self.chosen_by: str | None = None
+        """Who chose the calls (the reply's ``metadata["chosen_by"]``): model, router, router-fallback."""
         self.display = False
 
     def started(self, call_id: str, name: str, arguments: dict[str, Any]) -> None:
@@ -49,6 +51,12 @@ class ToolTrace(Collapsible):
         call.ok, call.duration_s, call.error = ok, duration_s, error
         self._refresh()
 
+    def chosen(self, who: str | None) -> None:
+        """Say who chose the calls, once the reply is in."""
+        self.chosen_by = who
+        if self.calls:
+            self._refresh()
+
     def _refresh(self) -> None:
         self.display = bool(self.calls)
         running = sum(1 for c in self.calls.values() if c.ok is None)
@@ -60,6 +68,8 @@ class ToolTrace(Collapsible):
             title += f" · {running} running"
         if failed:
             title += f" · {failed} failed"
+        if self.chosen_by:
+            title += f" · chosen by {self.chosen_by}"
         self.title = title
         self._body.update(self.render_calls())
 
