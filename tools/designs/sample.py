@@ -10,14 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 from PIL import Image
 
 from stylist.errors import ModelUnavailableError, ToolInputError
-from stylist.tools.designs.model import GanConfig, generator_from_checkpoint, load_checkpoint
+
+if TYPE_CHECKING:
+    import torch
+
+    from stylist.tools.designs.model import GanConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +56,19 @@ def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
 
 
 def _device(device: str) -> str:
+    import torch  # heavy: only once a sampler is made
+
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return device
 
 
 class DesignSampler:
-    """A trained generator and its condition vocabulary."""
+    """A trained generator and its condition vocabulary. Torch loads when the first one is made."""
 
     def __init__(self, checkpoint: str | Path, device: str = "cpu") -> None:
+        from stylist.tools.designs.model import generator_from_checkpoint, load_checkpoint  # torch
+
         self.checkpoint = Path(checkpoint)
         try:
             data = load_checkpoint(self.checkpoint, "cpu")
@@ -88,6 +95,8 @@ class DesignSampler:
                 raise ToolInputError(f"unknown {name} {labels[name]!r}; valid values: {', '.join(values)}")
 
     def _label_tensors(self, labels: Sequence[dict[str, str]]) -> dict[str, torch.Tensor]:
+        import torch
+
         for row in labels:
             self.check_labels(row)
         return {
@@ -96,11 +105,12 @@ class DesignSampler:
         }
 
     def latents(self, n: int, seed: int) -> torch.Tensor:
+        import torch
+
         return torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(
             self.device
         )
 
-    @torch.no_grad()
     def generate(
         self,
         labels: Sequence[dict[str, str]],
@@ -116,12 +126,15 @@ class DesignSampler:
             )
         if len(labels) > MAX_CANDIDATES:
             raise ToolInputError(f"at most {MAX_CANDIDATES} images per call, not {len(labels)}")
+        import torch
+
         tensors = self._label_tensors(labels)
         z = self.latents(len(labels), seed) if z is None else z.to(self.device)
         out = []
-        for start in range(0, len(labels), batch_size):
-            part = {k: v[start : start + batch_size] for k, v in tensors.items()}
-            out.append(self.generator(z[start : start + batch_size], part).float().cpu())
+        with torch.no_grad():
+            for start in range(0, len(labels), batch_size):
+                part = {k: v[start : start + batch_size] for k, v in tensors.items()}
+                out.append(self.generator(z[start : start + batch_size], part).float().cpu())
         images = torch.cat(out)
         return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from stylist.errors import ModelUnavailableError
 from stylist.tools.outfits.features import FEATURE_VERSION
-from stylist.tools.outfits.model import CompatConfig, CompatModel
+
+if TYPE_CHECKING:
+    from stylist.tools.outfits.model import CompatModel
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 PACKAGED = {"demo": CHECKPOINT_DIR / "compat_demo.pt", "polyvore": CHECKPOINT_DIR / "compat_polyvore.pt"}
 
 
 def save_checkpoint(model: CompatModel, path: str | Path, meta: dict[str, Any] | None = None) -> Path:
+    import torch  # heavy: only when a checkpoint is written or read
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {
@@ -45,6 +47,10 @@ def load_checkpoint(
     name_or_path: str | Path = "demo", device: str = "cpu"
 ) -> tuple[CompatModel, dict[str, Any]]:
     """Rebuild a model from a checkpoint file alone; returns ``(model in eval mode, meta)``."""
+    import torch
+
+    from stylist.tools.outfits.model import CompatConfig, CompatModel  # torch modules: load on use
+
     path = resolve_checkpoint(name_or_path)
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"

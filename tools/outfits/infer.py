@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from stylist.index.schema import Garment
 from stylist.tools.outfits.features import item_features
-from stylist.tools.outfits.model import CompatModel
+
+if TYPE_CHECKING:
+    import torch
+
+    from stylist.tools.outfits.model import CompatModel
 
 
 class FeatureTable:
@@ -25,6 +29,8 @@ class FeatureTable:
         self, outfits: Sequence[Sequence[str]], max_items: int
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Padded ``(feats (B, N, F), types (B, N), valid (B, N))`` for outfits given as id lists."""
+        import torch  # heavy: imported on the first model call, not with the registry
+
         n = min(max_items, max(len(o) for o in outfits))
         idx = np.zeros((len(outfits), n), dtype=np.int64)
         valid = np.zeros((len(outfits), n), dtype=bool)
@@ -35,7 +41,6 @@ class FeatureTable:
         return torch.from_numpy(self.feats[idx]), torch.from_numpy(self.types[idx]), torch.from_numpy(valid)
 
 
-@torch.no_grad()
 def outfit_logits(
     model: CompatModel,
     table: FeatureTable,
@@ -44,21 +49,26 @@ def outfit_logits(
     max_items: int = 12,
 ) -> np.ndarray:
     """One compatibility logit per outfit (mean pair logit)."""
+    import torch
+
     model.eval()
     out = []
-    for start in range(0, len(outfits), batch):
-        feats, types, valid = table.gather(outfits[start : start + batch], max_items)
-        out.append(model(feats, types, valid).numpy())
+    with torch.no_grad():
+        for start in range(0, len(outfits), batch):
+            feats, types, valid = table.gather(outfits[start : start + batch], max_items)
+            out.append(model(feats, types, valid).numpy())
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
-@torch.no_grad()
 def pair_logit_matrix(model: CompatModel, feats: np.ndarray, types: np.ndarray) -> np.ndarray:
     """``(n, n)`` pair logits among ``n`` garments (one forward pass; symmetric)."""
+    import torch
+
     model.eval()
     f = torch.from_numpy(np.asarray(feats, dtype=np.float32)).unsqueeze(0)
     t = torch.from_numpy(np.asarray(types, dtype=np.int64)).unsqueeze(0)
-    return model.pair_matrix(f, t)[0].numpy()
+    with torch.no_grad():
+        return model.pair_matrix(f, t)[0].numpy()
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:

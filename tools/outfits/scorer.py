@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,8 +15,10 @@ from stylist.tools.outfits.attributes import missing_slots, pair_issues
 from stylist.tools.outfits.checkpoint import load_checkpoint
 from stylist.tools.outfits.features import item_features
 from stylist.tools.outfits.infer import pair_logit_matrix, sigmoid
-from stylist.tools.outfits.model import CompatModel
 from stylist.tools.outfits.schemas import OutfitIssue, OutfitScore, PairReport
+
+if TYPE_CHECKING:
+    from stylist.tools.outfits.model import CompatModel
 
 log = logging.getLogger(__name__)
 VectorFn = Callable[[Sequence[Garment]], np.ndarray]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 SHAPE_SIZE = 28
 TEXTURE_SIZE = 48
@@ -74,6 +73,8 @@ def _border_mask(h: int, w: int, width: int) -> np.ndarray:
 
 
 def _clean(mask: np.ndarray, h: int, w: int) -> np.ndarray:
+    from scipy import ndimage  # scipy loads with the first photo, not with the tool registry
+
     # noise specks are removed by size rather than by an opening, which would also erase thin outlines
     mask = ndimage.binary_fill_holes(ndimage.binary_closing(mask, iterations=2))
     labels, count = ndimage.label(mask)
@@ -87,6 +88,8 @@ def _textured_backdrop_mask(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | 
     """The garment on a photo-like backdrop (grain, weave, noise, JPEG, a lighting gradient):
     smooth away the fine texture, fit the light as a plane to the border, and keep what stands
     out from it. None when even then the border is not uniform (a truly busy scene)."""
+    from scipy import ndimage
+
     h, w = rgb.shape[:2]
     smooth = ndimage.gaussian_filter(rgb, sigma=(2.0, 2.0, 0))
     width = max(2, min(h, w) // 20)
@@ -107,6 +110,8 @@ def _textured_backdrop_mask(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | 
 
 def find_foreground(image: Image.Image) -> Foreground:
     """The garment's mask in ``image`` (RGB)."""
+    from scipy import ndimage
+
     rgb = np.asarray(image.convert("RGB"), dtype=np.float32)
     h, w = rgb.shape[:2]
     border = _border(rgb, max(1, min(h, w) // 40))
@@ -154,6 +159,8 @@ def split_at_necks(
     one core. Only cores nearly as thick as the thickest (``min_peak``) count as bodies, and every
     pixel goes to the nearest body; each part must hold ``min_part`` of the blob.
     """
+    from scipy import ndimage
+
     dist = ndimage.distance_transform_edt(blob)
     peak = float(dist.max())
     if peak < 3:
@@ -284,6 +291,8 @@ def evened(image: Image.Image, fg: Foreground) -> Image.Image:
 def colour_weights(fg: Foreground, blob: np.ndarray | None = None) -> np.ndarray:
     """Pixel weights for naming colours: the garment without its rim (outlines, shadows and
     background-blended edge pixels), or a centre weighting for a cluttered photo."""
+    from scipy import ndimage
+
     mask = fg.mask if blob is None else blob
     if fg.cluttered:
         h, w = mask.shape

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
 from PIL import Image
 from pydantic import BaseModel, Field
 
@@ -24,7 +23,6 @@ from stylist.index.imagenc.images import load_image
 from stylist.index.slots import slot_for_article
 from stylist.tools.recognise.calibrate import softmax
 from stylist.tools.recognise.colours import main_colours, rgb_to_lab
-from stylist.tools.recognise.model import Calibration, RecogniserNet, load_checkpoint
 from stylist.tools.recognise.preprocess import (
     Foreground,
     colour_weights,
@@ -38,6 +36,7 @@ from stylist.tools.recognise.preprocess import (
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
+    from stylist.tools.recognise.model import Calibration, RecogniserNet
 
 PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
 """The demo-drawing / Fashion-MNIST recogniser (silhouettes); real photos use ``PHOTO_CHECKPOINT``."""
@@ -117,6 +116,10 @@ class Recogniser:
     """Loads the checkpoint on first use; thread-safe; CPU unless ``device`` says otherwise."""
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu") -> None:
+        import torch  # heavy: loads with the first recogniser, not with the tool registry
+
+        from stylist.tools.recognise.model import Calibration  # a torch module
+
         self.checkpoint = Path(checkpoint) if checkpoint else PACKAGED_CHECKPOINT
         self.device = (
             "cuda"
@@ -129,6 +132,8 @@ class Recogniser:
         self._lock = threading.Lock()
 
     def _load(self) -> RecogniserNet:
+        from stylist.tools.recognise.model import load_checkpoint
+
         with self._lock:
             if self._net is None:
                 net, self._calibration, self.meta = load_checkpoint(self.checkpoint)
@@ -151,6 +156,8 @@ class Recogniser:
     # -- batch scoring (benchmarks, evaluation) ------------------------------------------------
     def article_probs(self, shapes: np.ndarray, calibrated: bool = True) -> np.ndarray:
         """Article probabilities for N x 28 x 28 shape inputs."""
+        import torch
+
         net = self._load()
         with torch.no_grad():
             logits = torch.cat(
@@ -164,6 +171,8 @@ class Recogniser:
         return softmax(logits, self._calibration.article_temperature if calibrated else 1.0)
 
     def pattern_probs(self, textures: np.ndarray) -> np.ndarray:
+        import torch
+
         net = self._load()
         with torch.no_grad():
             logits = net.pattern_logits(torch.from_numpy(textures).float().to(self.device)).cpu().numpy()

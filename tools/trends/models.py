@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from stylist.tools.trends.errors import TrendDataError
 
@@ -79,6 +78,8 @@ def _one_blas_thread():
 
 
 def _z(level: float) -> float:
+    from scipy.stats import norm  # heavy (about 2 s): only when a forecast needs an interval
+
     return float(norm.ppf(0.5 + level / 2))
 
 
