@@ -47,6 +47,9 @@ class IndexSettings(BaseModel):
     """Chroma collection name."""
     chroma_url: str | None = None
     """Chroma server URL (``http://host:8000``) instead of the embedded persistent store."""
+    sync_seconds: float = Field(2.0, gt=0, le=3600)
+    """With ``chroma_url``: how often a process asks Chroma for other processes' writes (the most a
+    write waits before every replica's searches see it, plus one round trip)."""
     faiss_kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
     """FAISS index type; ``auto`` is exact below 50k vectors, IVF above (see benchmarks/search.py)."""
     faiss_gpu: Literal["auto", "on", "off"] = "auto"

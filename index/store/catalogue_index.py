@@ -237,6 +237,11 @@ class CatalogueIndex:
         """Drop deleted rows and write the caches, the FAISS index and the manifest."""
         self.rows.save()
 
+    def sync(self) -> int:
+        """With ``index.chroma_url``: apply other processes' writes now (searches do it every
+        ``index.sync_seconds``); returns how many garments changed. 0 for a local build."""
+        return self.rows.follower.sync() if self.rows.follower is not None else 0
+
     def rebuild_faiss(self) -> None:
         """Reload every garment and vector from Chroma, rebuild FAISS and rewrite the caches."""
         self.rows.rebuild_faiss()

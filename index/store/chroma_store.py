@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import numpy as np
@@ -69,6 +69,14 @@ def garment_metadata(g: Garment, seq: int) -> dict[str, Any]:
     return md
 
 
+class Changes(NamedTuple):
+    """What ``ChromaStore.changes_since`` found: (seq, garment, vector) written, (id, seq) deleted."""
+
+    written: list[tuple[int, Garment, np.ndarray]]
+    deleted: list[tuple[str, int]]
+    images: dict[str, np.ndarray]
+
+
 class ChromaStore:
     """One text collection and, when image vectors exist, a companion ``<name>-img`` collection."""
 
@@ -79,6 +87,7 @@ class ChromaStore:
             name, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
         self._image: Any = None
+        self._tombstones: Any = None
 
     @property
     def image(self) -> Any:
@@ -107,16 +116,60 @@ class ChromaStore:
         for part in self._batches(len(ids)):
             self.image.upsert(ids=list(ids[part]), embeddings=vectors[part])
 
-    def delete(self, ids: Sequence[str]) -> None:
+    @property
+    def tombstones(self) -> Any:
+        """``<name>-del``: one record per deleted id with the ``seq`` of its deletion, so other
+        processes following the collection learn of deletes (``changes_since``)."""
+        if self._tombstones is None:
+            self._tombstones = self.client.get_or_create_collection(
+                f"{self.name}-del", embedding_function=None
+            )
+        return self._tombstones
+
+    def delete(self, ids: Sequence[str], seq: int | None = None) -> None:
+        """Remove ``ids``; with ``seq``, also record their deletion for followers."""
         for part in self._batches(len(ids)):
-            self.text.delete(ids=list(ids[part]))
-            self.image.delete(ids=list(ids[part]))
+            chunk = list(ids[part])
+            self.text.delete(ids=chunk)
+            self.image.delete(ids=chunk)
+            if seq is not None:
+                self.tombstones.upsert(
+                    ids=chunk, embeddings=[[1.0]] * len(chunk), metadatas=[{"seq": int(seq)}] * len(chunk)
+                )
+
+    def changes_since(self, seq: int) -> Changes:
+        """Garments written and ids deleted with a ``seq`` above ``seq`` (a metadata range query)."""
+        written: list[tuple[int, Garment, np.ndarray]] = []
+        where = {"seq": {"$gt": int(seq)}}
+        offset = 0
+        while True:
+            page = self.text.get(where=where, limit=PAGE, offset=offset, include=["metadatas", "embeddings"])
+            for md, vec in zip(page["metadatas"], page["embeddings"]):
+                written.append(
+                    (int(md["seq"]), Garment.model_validate_json(md["garment"]), np.asarray(vec, np.float32))
+                )
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+        dead = self.tombstones.get(where=where, include=["metadatas"])
+        deleted = [(i, int(md["seq"])) for i, md in zip(dead["ids"], dead["metadatas"])]
+        images: dict[str, np.ndarray] = {}
+        if written:
+            got = self.image.get(ids=[g.id for _, g, _ in written], include=["embeddings"])
+            images = {i: np.asarray(v, np.float32) for i, v in zip(got["ids"], got["embeddings"])}
+        written.sort(key=lambda r: r[0])
+        return Changes(written, deleted, images)
 
     def count(self) -> int:
         return int(self.text.count())
 
     def read_all(self) -> tuple[list[Garment], np.ndarray, dict[str, np.ndarray]]:
         """Every garment (in insertion order), its text vector and any image vectors by id."""
+        garments, vectors, images, _ = self.read_all_with_seqs()
+        return garments, vectors, images
+
+    def read_all_with_seqs(self) -> tuple[list[Garment], np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """``read_all`` plus each garment's write ``seq``."""
         rows: list[tuple[int, Garment, np.ndarray]] = []
         total = self.count()
         for offset in range(0, total, PAGE):
@@ -138,7 +191,7 @@ class ChromaStore:
             page = self.image.get(limit=PAGE, offset=offset, include=["embeddings"])
             for item_id, vec in zip(page["ids"], page["embeddings"]):
                 images[item_id] = np.asarray(vec, dtype=np.float32)
-        return garments, vectors, images
+        return garments, vectors, images, np.array([r[0] for r in rows], dtype=np.int64)
 
     def query(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None

@@ -8,8 +8,8 @@ Chroma first, then the caches, then the manifest.
 
 from __future__ import annotations
 
-import io
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,9 @@ from stylist.errors import CatalogueError, IndexNotBuiltError, ItemNotFoundError
 from stylist.index.schema import Garment
 from stylist.index.store.chroma_store import ChromaStore, open_client
 from stylist.index.store.layout import MANIFEST, Manifest, read_manifest, write_atomic
+from stylist.index.store.matrices import image_matrix, npy_bytes
 from stylist.index.store.rwlock import ReadWriteLock
+from stylist.index.store.sync import ChromaFollower
 from stylist.index.store.vector_index import VectorIndex, resolve_kind, use_gpu
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 _GARMENTS = TypeAdapter(list[Garment])
 #: Garments written to Chroma per call while a build is created.
 WRITE_BATCH = 2000
+#: A shared (Chroma server) build compacts its memory when this share of its rows is dead.
+COMPACT_FRACTION = 0.2
 
 
 class CatalogueRows:
@@ -58,6 +62,7 @@ class CatalogueRows:
         has_image: np.ndarray | None = None,
         vector_index: VectorIndex | None = None,
         store: ChromaStore | None = None,
+        sync_seconds: float = 2.0,
     ) -> None:
         self.build_dir = build_dir
         self.manifest = manifest
@@ -69,6 +74,14 @@ class CatalogueRows:
         self._store = store
         self.set_rows(garments, vectors, seqs, image_vectors, has_image)
         self.faiss = vector_index or self._build_faiss()
+        self._last_seq = int(self.seqs.max()) if len(self.seqs) else -1
+        #: Follows the shared Chroma collection when ``index.chroma_url`` is set (see ``sync``).
+        self.follower = ChromaFollower(self, sync_seconds) if manifest.chroma_url else None
+
+    @property
+    def shared(self) -> bool:
+        """Whether Chroma on a server is the shared record (other processes write to it too)."""
+        return bool(self.manifest.chroma_url)
 
     def set_rows(self, garments, vectors, seqs, image_vectors, has_image) -> None:
         n = len(garments)
@@ -159,7 +172,7 @@ class CatalogueRows:
         rows = cls(
             build_dir, manifest, list(garments), vectors, seqs, text_embedder,
             faiss_kind_setting=settings.faiss_kind, faiss_gpu=settings.faiss_gpu,
-            image_vectors=img_matrix, has_image=has_image, store=store,
+            image_vectors=img_matrix, has_image=has_image, store=store, sync_seconds=settings.sync_seconds,
         )  # fmt: skip
         rows.save()
         return rows
@@ -177,6 +190,14 @@ class CatalogueRows:
                 hint="rebuild it with `stylist index build` or set embed.text_model back",
             )
         kind_setting = settings.faiss_kind
+        if manifest.chroma_url:  # the server is the record; local caches may be behind other replicas
+            rows = cls(
+                build_dir, manifest, [], np.zeros((0, manifest.dim), np.float32), np.zeros(0), text_embedder,
+                faiss_kind_setting=kind_setting, faiss_gpu=settings.faiss_gpu,
+                sync_seconds=settings.sync_seconds,
+            )  # fmt: skip
+            rows.load_from_chroma()
+            return rows
         try:
             garments = _GARMENTS.validate_json((build_dir / "garments.json").read_bytes())
             vectors = np.load(build_dir / "vectors.npy")
@@ -258,12 +279,33 @@ class CatalogueRows:
 
     def delete(self, ids: Sequence[str]) -> None:
         with self.lock.write():
-            rows = self.rows(ids)
-            self.store.delete(list(ids))
-            self.alive[rows] = False
-            for item_id in ids:
-                self.row_of.pop(item_id, None)
+            self.rows(ids)  # ItemNotFoundError before anything is written
+            self.store.delete(list(ids), seq=self.next_seqs(1)[0] if self.shared else None)
+            self.mark_dead(ids)
+            self._persist()
+
+    def mark_dead(self, ids: Sequence[str]) -> None:
+        """Drop ``ids`` from searches (their rows stay until the next compaction)."""
+        for item_id in ids:
+            row = self.row_of.pop(item_id, None)
+            if row is not None:
+                self.alive[row] = False
+        self.generation += 1
+
+    def next_seqs(self, n: int) -> np.ndarray:
+        """``n`` new write sequence numbers: increasing, and nanosecond times so that writers in
+        different processes order their writes alike (followers read writes above a seq)."""
+        base = max(time.time_ns(), self._last_seq + 1)
+        self._last_seq = base + n - 1
+        return np.arange(base, base + n, dtype=np.int64)
+
+    def _persist(self) -> None:
+        """After a write: the local build rewrites its caches; a shared one keeps Chroma as the
+        record and only compacts its memory when many rows are dead (no O(N) work per write)."""
+        if not self.shared:
             self.save()
+        elif (~self.alive).sum() > COMPACT_FRACTION * max(len(self.alive), 1):
+            self.compact()
 
     def _embed(self, garments: Sequence[Garment]) -> np.ndarray:
         """Text vectors of ``garments``, computed before any lock is taken (searches keep running)."""
@@ -281,8 +323,7 @@ class CatalogueRows:
     ) -> None:
         if not garments:
             return
-        start_seq = int(self.seqs.max()) + 1 if len(self.seqs) else 0
-        seqs = np.arange(start_seq, start_seq + len(garments), dtype=np.int64)
+        seqs = self.next_seqs(len(garments))
         ids = [g.id for g in garments]
         img, has, image_dim = image_matrix(ids, image_vectors)
         if img is not None:
@@ -298,7 +339,18 @@ class CatalogueRows:
             rows = np.flatnonzero(has)
             self.store.upsert_images([ids[r] for r in rows], img[rows])
         if replace:
-            self.alive[self.rows(ids)] = False
+            self.mark_dead(ids)
+        self.append_rows(garments, vectors, seqs, img, has)
+        self._persist()
+
+    def append_rows(
+        self, garments: Sequence[Garment], vectors: np.ndarray, seqs: np.ndarray,
+        img: np.ndarray | None, has: np.ndarray,
+    ) -> None:  # fmt: skip
+        """New rows at the end (memory and FAISS only; the caller holds the write lock)."""
+        if img is not None and self.image is None:
+            self.manifest = self.manifest.model_copy(update={"image_dim": img.shape[1]})
+            self.image = np.zeros((len(self.garments), img.shape[1]), dtype=np.float32)
         base = len(self.garments)
         self.garments.extend(garments)
         self.vectors = np.concatenate([self.vectors, vectors])
@@ -315,7 +367,8 @@ class CatalogueRows:
         for offset, g in enumerate(garments):
             self.row_of[g.id] = base + offset
         self.faiss.add(vectors)
-        self.save()
+        self._last_seq = max(self._last_seq, int(seqs.max()))
+        self.generation += 1
 
     @property
     def store(self) -> ChromaStore:
@@ -327,8 +380,8 @@ class CatalogueRows:
             )
         return self._store
 
-    def save(self) -> None:
-        """Drop deleted rows and write the caches, the FAISS index and the manifest."""
+    def compact(self) -> None:
+        """Drop dead rows from memory and rebuild FAISS over the live ones."""
         with self.lock.write():
             if not self.alive.all():
                 keep = np.flatnonzero(self.alive)
@@ -338,14 +391,19 @@ class CatalogueRows:
                     self.has_image[keep],
                 )  # fmt: skip
                 self.faiss = self._build_faiss()
+
+    def save(self) -> None:
+        """Drop deleted rows and write the caches, the FAISS index and the manifest."""
+        with self.lock.write():
+            self.compact()
             self.generation += 1
             d = self.build_dir
             write_atomic(d / "garments.json", _GARMENTS.dump_json(self.garments))
-            write_atomic(d / "vectors.npy", _npy(self.vectors))
-            write_atomic(d / "seqs.npy", _npy(self.seqs))
+            write_atomic(d / "vectors.npy", npy_bytes(self.vectors))
+            write_atomic(d / "seqs.npy", npy_bytes(self.seqs))
             if self.image is not None:
-                write_atomic(d / "image_vectors.npy", _npy(self.image))
-                write_atomic(d / "image_rows.npy", _npy(self.has_image))
+                write_atomic(d / "image_vectors.npy", npy_bytes(self.image))
+                write_atomic(d / "image_rows.npy", npy_bytes(self.has_image))
             if self.faiss.kind != "flat":
                 self.faiss.save(d / "faiss.index")
             else:
@@ -362,39 +420,19 @@ class CatalogueRows:
     def rebuild_faiss(self) -> None:
         """Reload every garment and vector from Chroma, rebuild FAISS and rewrite the caches."""
         with self.lock.write():
-            garments, vectors, images = self.store.read_all()
-            if not garments:
-                vectors = np.zeros((0, self.manifest.dim), dtype=np.float32)
-            ids = [g.id for g in garments]
-            img, has, image_dim = image_matrix(ids, images or None)
-            if image_dim:
-                self.manifest = self.manifest.model_copy(update={"image_dim": image_dim})
-            self.set_rows(garments, vectors, np.arange(len(garments)), img, has)
-            self.faiss = self._build_faiss()
+            self.load_from_chroma()
             self.save()
 
-
-def image_matrix(
-    ids: Sequence[str], image_vectors: Mapping[str, np.ndarray] | None
-) -> tuple[np.ndarray | None, np.ndarray, int | None]:
-    """``ids``' image vectors as one matrix (zeros where missing), the mask of present ones, their size."""
-    has = np.zeros(len(ids), dtype=bool)
-    if not image_vectors:
-        return None, has, None
-    dims = {np.asarray(v).shape[-1] for v in image_vectors.values()}
-    if len(dims) != 1:
-        raise CatalogueError(f"image vectors of different sizes: {sorted(dims)}")
-    dim = dims.pop()
-    matrix = np.zeros((len(ids), dim), dtype=np.float32)
-    for row, item_id in enumerate(ids):
-        vec = image_vectors.get(item_id)
-        if vec is not None:
-            matrix[row] = vec
-            has[row] = True
-    return matrix, has, dim
-
-
-def _npy(array: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, array, allow_pickle=False)
-    return buf.getvalue()
+    def load_from_chroma(self) -> None:
+        """Every garment, vector and seq from Chroma into memory, and FAISS rebuilt over them."""
+        garments, vectors, images, seqs = self.store.read_all_with_seqs()
+        if not garments:
+            vectors = np.zeros((0, self.manifest.dim), dtype=np.float32)
+        ids = [g.id for g in garments]
+        img, has, image_dim = image_matrix(ids, images or None)
+        with self.lock.write():
+            if image_dim:
+                self.manifest = self.manifest.model_copy(update={"image_dim": image_dim})
+            self.set_rows(garments, vectors, seqs, img, has)
+            self.faiss = self._build_faiss()
+            self._last_seq = max(self._last_seq, int(seqs.max()) if len(seqs) else -1)

@@ -117,6 +117,8 @@ class CatalogueScorer:
         filters = filters or SearchFilters()
         w = weights or self.weights
         text = (query or "").strip()
+        if self.rows.follower is not None:  # other replicas' writes, at most every index.sync_seconds
+            self.rows.follower.maybe_sync()
         # Query and photo embedding run outside the lock: they are the slow part, and a write that
         # lands meanwhile only changes which rows they are compared with.
         photo = self._photo_vector(image_path) if image_path else None
