@@ -305,3 +305,16 @@ def test_real_facade_continues_client_chosen_conversations_per_user() -> None:
         },
     )
     assert other.status_code == 404
+
+
+def test_a_failed_streamed_turn_reports_a_code_and_request_id_only() -> None:
+    stylist = EchoStylist(
+        Runtime(load_settings()), ToolRegistry(), fail_with=RuntimeError("db password is hunter2")
+    )
+    client = make_client(stylist)
+    body = {"model": "stylist", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    with client.stream("POST", "/v1/chat/completions", json=body, headers=AUTH) as response:
+        rid = response.headers["X-Request-ID"]
+        text = "".join(response.iter_lines())
+    assert "hunter2" not in text and "RuntimeError" not in text
+    assert '"code": "turn_failed"' in text and rid in text
