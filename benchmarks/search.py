@@ -8,6 +8,12 @@ search, single-query p50/p95 latency and queries per second (one query at a time
 
 Chroma runs only up to ``--chroma-max`` items (inserting a million rows on 2 cores takes too
 long); the table says so for the sizes it skips. Results merge into benchmarks/results/search.json.
+
+With ``--writes``, it times single-garment add/update/delete through ``CatalogueIndex`` instead,
+on the embedded Chroma and on a ``chroma run`` server (benchmarks/_writes.py); results go to
+benchmarks/results/search_writes.json:
+
+    nice -n 10 python benchmarks/search.py --writes --sizes 100000 --write-ops 50
 """
 
 from __future__ import annotations
@@ -185,7 +191,13 @@ def main() -> None:
     parser.add_argument("--hnsw-max", type=int, default=200_000, help="largest size HNSW is built at")
     parser.add_argument("--ivf-max", type=int, default=1_000_000, help="largest size IVF is built at")
     parser.add_argument("--threads", type=int, default=None, help="FAISS threads (default: all cores)")
+    parser.add_argument(
+        "--writes", action="store_true", help="benchmark index writes (add/update/delete) instead of search"
+    )
+    parser.add_argument("--write-ops", type=int, default=50, help="single-garment writes of each kind")
     args = parser.parse_args()
+    if args.writes:
+        return main_writes(args.sizes, args.write_ops)
     if args.threads:
         import faiss
 
@@ -222,6 +234,23 @@ def main() -> None:
     print_table(
         all_rows, ["size", "index", "build_s", "mem_mb", f"recall@{K}", "p50_ms", "p95_ms", "qps", "note"]
     )
+    print(f"\nwrote {path}")
+
+
+def main_writes(sizes: list[int], ops: int) -> None:
+    """Write throughput at each size, on the local embedded Chroma and on a `chroma run` server."""
+    from _writes import bench_writes
+
+    rows = []
+    for size in sizes:
+        for where in ("local", "chroma-server"):
+            print(f"\n== writes on {size:,} garments, {where} ==", flush=True)
+            rows.append(bench_writes(size, ops, where))
+            print_table(rows[-1:], list(rows[-1]))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    path = write_results("search_writes", {"machine": machine(), "ops": ops, "rows": rows})
+    print()
+    print_table(rows, list(rows[0]))
     print(f"\nwrote {path}")
 
 
