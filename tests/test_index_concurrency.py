@@ -153,3 +153,35 @@ def test_rwlock_waiting_writer_blocks_new_readers():
 
     assert _run([first_reader, writer, late_reader]) == []
     assert order == ["reader1", "writer", "reader2"]
+
+
+def test_local_writes_do_not_rewrite_the_caches_and_reopen_replays_them(index, tmp_path):
+    """A write goes to Chroma and memory only; the manifest's seq tells a reopen to replay it."""
+    from stylist.index.store import persistence
+
+    build = index.build_dir
+    cached = (build / "garments.json").stat().st_mtime_ns, (build / "vectors.npy").stat().st_mtime_ns
+    new = sample_garments(1)[0].model_copy(update={"id": "w-new", "title": "Zebra velvet cape"})
+    index.add([new])
+    index.update([index.get("g0002").model_copy(update={"title": "Golden sequin gown"})])
+    index.delete(["g0005"])
+    assert (
+        (build / "garments.json").stat().st_mtime_ns,
+        (build / "vectors.npy").stat().st_mtime_ns,
+    ) == cached
+    assert index.manifest.last_seq > index.manifest.cache_seq
+    settings = load_settings(home=str(tmp_path / "home"))
+    again = CatalogueIndex.open(settings.index_dir, HashingTextEmbedder(), settings=settings.index)
+    assert len(again) == len(index) == len(sample_garments())
+    assert "g0005" not in again and again.search("zebra velvet cape", k=1)[0][0].id == "w-new"
+    assert again.get("g0002").title == "Golden sequin gown"
+    # past SAVE_FRACTION of the rows the caches are rewritten and nothing is left to replay
+    persistence.SAVE_MIN, persistence.SAVE_FRACTION = 0, 0.0
+    try:
+        again.delete(["g0006"])
+    finally:
+        persistence.SAVE_MIN, persistence.SAVE_FRACTION = 1000, 0.1
+    assert again.manifest.last_seq == again.manifest.cache_seq
+    assert (build / "garments.json").stat().st_mtime_ns != cached[0]
+    third = CatalogueIndex.open(settings.index_dir, HashingTextEmbedder(), settings=settings.index)
+    assert "g0006" not in third and "w-new" in third and len(third) == len(sample_garments()) - 1

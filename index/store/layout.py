@@ -53,6 +53,10 @@ class Manifest(BaseModel):
     source: str = "demo"
     source_format: str = "demo"
     extra: dict[str, str] = Field(default_factory=dict)
+    cache_seq: int = -1
+    """The highest write ``seq`` the row caches (garments.json, vectors.npy …) include."""
+    last_seq: int = -1
+    """The highest write ``seq`` in Chroma: writes above ``cache_seq`` are replayed from Chroma on open."""
 
 
 class IndexLayout:

@@ -24,7 +24,7 @@ from stylist.index.store.chroma_store import ChromaStore, open_client
 from stylist.index.store.layout import MANIFEST, Manifest, read_manifest, write_atomic
 from stylist.index.store.matrices import image_matrix, npy_bytes
 from stylist.index.store.rwlock import ReadWriteLock
-from stylist.index.store.sync import ChromaFollower
+from stylist.index.store.sync import ChromaFollower, load_from_chroma, replay
 from stylist.index.store.vector_index import VectorIndex, resolve_kind, use_gpu
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ _GARMENTS = TypeAdapter(list[Garment])
 WRITE_BATCH = 2000
 #: A shared (Chroma server) build compacts its memory when this share of its rows is dead.
 COMPACT_FRACTION = 0.2
+#: A local build rewrites its caches once this share of its rows (plus SAVE_MIN) changed since.
+SAVE_FRACTION = 0.1
+SAVE_MIN = 1000
 
 
 class CatalogueRows:
@@ -74,7 +77,8 @@ class CatalogueRows:
         self._store = store
         self.set_rows(garments, vectors, seqs, image_vectors, has_image)
         self.faiss = vector_index or self._build_faiss()
-        self._last_seq = int(self.seqs.max()) if len(self.seqs) else -1
+        self._last_seq = max(int(self.seqs.max()) if len(self.seqs) else -1, manifest.last_seq)
+        self._pending = 0  # rows written or deleted since the caches were last rewritten
         #: Follows the shared Chroma collection when ``index.chroma_url`` is set (see ``sync``).
         self.follower = ChromaFollower(self, sync_seconds) if manifest.chroma_url else None
 
@@ -196,7 +200,7 @@ class CatalogueRows:
                 faiss_kind_setting=kind_setting, faiss_gpu=settings.faiss_gpu,
                 sync_seconds=settings.sync_seconds,
             )  # fmt: skip
-            rows.load_from_chroma()
+            load_from_chroma(rows)
             return rows
         try:
             garments = _GARMENTS.validate_json((build_dir / "garments.json").read_bytes())
@@ -231,11 +235,13 @@ class CatalogueRows:
                 if settings.faiss_kind == "auto" and manifest.faiss_kind != "flat"
                 else settings.faiss_kind
             )
-        return cls(
+        rows = cls(
             build_dir, manifest, garments, vectors, seqs, text_embedder,
             faiss_kind_setting=kind_setting, faiss_gpu=settings.faiss_gpu,
             image_vectors=image_vectors, has_image=has_image, vector_index=vector_index,
         )  # fmt: skip
+        replay(rows)
+        return rows
 
     # ----------------------------------------------------------------- reading
     def __len__(self) -> int:
@@ -280,7 +286,7 @@ class CatalogueRows:
     def delete(self, ids: Sequence[str]) -> None:
         with self.lock.write():
             self.rows(ids)  # ItemNotFoundError before anything is written
-            self.store.delete(list(ids), seq=self.next_seqs(1)[0] if self.shared else None)
+            self.store.delete(list(ids), seq=int(self.next_seqs(1)[0]))
             self.mark_dead(ids)
             self._persist()
 
@@ -290,6 +296,7 @@ class CatalogueRows:
             row = self.row_of.pop(item_id, None)
             if row is not None:
                 self.alive[row] = False
+                self._pending += 1
         self.generation += 1
 
     def next_seqs(self, n: int) -> np.ndarray:
@@ -300,12 +307,17 @@ class CatalogueRows:
         return np.arange(base, base + n, dtype=np.int64)
 
     def _persist(self) -> None:
-        """After a write: the local build rewrites its caches; a shared one keeps Chroma as the
-        record and only compacts its memory when many rows are dead (no O(N) work per write)."""
-        if not self.shared:
+        """After a write (Chroma holds it; no O(N) work per write): a shared build compacts when
+        many rows are dead; a local one notes the seq in the manifest (``sync.replay`` reads it on
+        open) and rewrites its caches once ``SAVE_FRACTION`` of the rows changed since the last time."""
+        if self.shared:
+            if (~self.alive).sum() > COMPACT_FRACTION * max(len(self.alive), 1):
+                self.compact()
+        elif self._pending > SAVE_FRACTION * len(self.alive) + SAVE_MIN:
             self.save()
-        elif (~self.alive).sum() > COMPACT_FRACTION * max(len(self.alive), 1):
-            self.compact()
+        else:
+            self.manifest = self.manifest.model_copy(update={"last_seq": self._last_seq})
+            write_atomic(self.build_dir / MANIFEST, self.manifest.model_dump_json(indent=2).encode())
 
     def _embed(self, garments: Sequence[Garment]) -> np.ndarray:
         """Text vectors of ``garments``, computed before any lock is taken (searches keep running)."""
@@ -368,6 +380,7 @@ class CatalogueRows:
             self.row_of[g.id] = base + offset
         self.faiss.add(vectors)
         self._last_seq = max(self._last_seq, int(seqs.max()))
+        self._pending += len(garments)
         self.generation += 1
 
     @property
@@ -408,8 +421,11 @@ class CatalogueRows:
                 self.faiss.save(d / "faiss.index")
             else:
                 (d / "faiss.index").unlink(missing_ok=True)
+            self._pending = 0
             self.manifest = self.manifest.model_copy(
                 update={
+                    "cache_seq": self._last_seq,
+                    "last_seq": self._last_seq,
                     "count": len(self.garments),
                     "faiss_kind": self.faiss.kind,
                     "image_count": int(self.has_image.sum()),
@@ -420,19 +436,5 @@ class CatalogueRows:
     def rebuild_faiss(self) -> None:
         """Reload every garment and vector from Chroma, rebuild FAISS and rewrite the caches."""
         with self.lock.write():
-            self.load_from_chroma()
+            load_from_chroma(self)
             self.save()
-
-    def load_from_chroma(self) -> None:
-        """Every garment, vector and seq from Chroma into memory, and FAISS rebuilt over them."""
-        garments, vectors, images, seqs = self.store.read_all_with_seqs()
-        if not garments:
-            vectors = np.zeros((0, self.manifest.dim), dtype=np.float32)
-        ids = [g.id for g in garments]
-        img, has, image_dim = image_matrix(ids, images or None)
-        with self.lock.write():
-            if image_dim:
-                self.manifest = self.manifest.model_copy(update={"image_dim": image_dim})
-            self.set_rows(garments, vectors, seqs, img, has)
-            self.faiss = self._build_faiss()
-            self._last_seq = max(self._last_seq, int(seqs.max()) if len(seqs) else -1)
