@@ -180,15 +180,15 @@ def timed(fn: Callable[[str], Any], text: str, repeats: int = 1) -> float:
 def measure(name: str, fn: Callable[[str], Any], small: int, large: int) -> dict[str, Any]:
     """The worst adversarial input for ``fn``: its time at both lengths and their ratio.
 
-    Each input is first timed at ``small`` and ``2 * small`` characters; more than 3x the time
-    for 2x the length is super-linear already, and that input is not run at ``large`` (a
-    quadratic target would hold the machine for minutes there).
+    Each input is first timed at ``small`` and ``4 * small`` characters; more than 8x the time
+    for 4x the length is super-linear already (linear: about 4x, quadratic: 16x), and that input
+    is not run at ``large`` (a quadratic target would hold the machine for minutes there).
     """
     worst: dict[str, Any] | None = None
     for unit in UNITS:
         t_small = timed(fn, _repeat(unit, small), 2)
-        t_double = timed(fn, _repeat(unit, 2 * small), 2)
-        if t_double > 0.05 and t_double > 3 * t_small:
+        t_double = timed(fn, _repeat(unit, 4 * small), 2)
+        if t_double > 0.05 and t_double > 8 * t_small:
             estimate = t_small * (large / small) ** 2
             row = {"unit": unit, "t_small_s": t_small, "t_large_s": None, "ratio": None, "skipped": True}
         else:
@@ -216,10 +216,16 @@ def _repeat(unit: str, length: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2,000 / 20,000 characters")
-    parser.add_argument("--only", default="", help="only targets whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="only targets whose name contains one of these (comma-separated)"
+    )
     args = parser.parse_args()
     small, large = (2_000, 20_000) if args.quick else (10_000, 100_000)
-    rows = [measure(name, fn, small, large) for name, fn in sorted(targets().items()) if args.only in name]
+    rows = [
+        measure(name, fn, small, large)
+        for name, fn in sorted(targets().items())
+        if any(part in name for part in args.only.split(","))
+    ]
     reference = {
         "target": "BEFORE: recognise._IMAGE_PATH (old regex)",
         "unit": "a",
