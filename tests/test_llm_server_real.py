@@ -1,0 +1,47 @@
+"""The ``openai`` backend against a real ``llama_cpp.server`` serving the packaged 0.5B GGUF.
+
+The server is started on a free port and stopped by the fixture. Marked slow (loads the model).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stylist.events import Done
+from tests.fakes.agent import fake_stylist
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python's server extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    from stylist.llm.gguf import default_model_path
+    from tests.llama_server import llama_cpp_server
+
+    gguf = default_model_path(tmp_path_factory.mktemp("models"))
+    with llama_cpp_server(gguf, context=4096) as url:
+        yield url
+
+
+def test_openai_backend_runs_a_turn_through_llama_cpp_server(server_url):
+    stylist = fake_stylist(
+        "openai",
+        llm={
+            "base_url": server_url,
+            "model": "stylist-gguf",
+            "api_key": "not-needed",
+            "max_steps": 1,
+            "max_tokens": 120,
+            "timeout_s": 240,
+        },
+    )
+    events = list(stylist.stream("show me a red party dress under 100"))
+    assert isinstance(events[-1], Done), events[-1]
+    reply = events[-1].reply
+    assert reply.backend == "openai"
+    assert reply.tool_calls, reply.metadata  # a call was made, by the served model or its fallback
+    assert reply.metadata["chosen_by"] in ("model", "router-fallback")
+    assert reply.tool_calls[0].name == "search_garments"
+    assert reply.text.strip()
+    assert reply.metadata["grounding"]["invented"] == 0 or reply.metadata["grounding"]["removed_lines"] >= 1
