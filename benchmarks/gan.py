@@ -96,7 +96,7 @@ class Backbone:
 
 def project_encoder_features(images: torch.Tensor) -> np.ndarray | None:
     """The packaged image encoder's 384-d vectors, or None when it is not installed."""
-    from stylist.index.imagenc.embedder import PACKAGED_CHECKPOINT as ENC
+    from stylist.index.imagenc.embedder import DEMO_CHECKPOINT as ENC
 
     if not ENC.is_file():
         return None

@@ -42,6 +42,7 @@ VARIANTS = {
 ARTICLE_PROMPTS = ("a photo of a {}", "{}", "a {} for men or women")
 COLOUR_PROMPTS = ("a {} garment", "colour {}", "a photo of something {}")
 GALLERY = 1000
+FROZEN_FEATURES = Path("/tmp/photos_cache/frozen_pooled.npy")
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -189,6 +190,7 @@ def main() -> None:
 
         frozen = ImageEncoder(EncoderConfig(tune_blocks=0))
         feats = encode_cached(frozen, maps, head=torch.nn.Identity())
+        np.save(FROZEN_FEATURES, feats)
         fit = max(
             (
                 (
@@ -206,12 +208,10 @@ def main() -> None:
         w = ridge(feats[tr], doc_vecs[tr], fit[0])
         report(f"ImageNet + ridge (λ={fit[0]:g})", apply_ridge(w, feats[va]), apply_ridge(w, feats[te]))
     if "demo" in args.baselines:
-        from stylist.index.imagenc.embedder import TrainedImageEmbedder
+        from stylist.index.imagenc.embedder import DEMO_CHECKPOINT, TrainedImageEmbedder
         from stylist.index.imagenc.images import load_image
 
-        demo = TrainedImageEmbedder(
-            Path(__file__).parents[1] / "index/imagenc/checkpoints/demo.pt", text, "cpu"
-        )
+        demo = TrainedImageEmbedder(DEMO_CHECKPOINT, text, "cpu")
         vecs = {
             p: demo.embed_images([load_image(ps.garments[i].image_path) for i in part])
             for p, part in (("va", va), ("te", te))
@@ -228,6 +228,9 @@ def main() -> None:
             texts=[pair_text(ps.garments[i]) for i in tr], groups=[ps.garments[i].article_type for i in tr]
         )
         t0 = time.perf_counter()
+        cached = torch.from_numpy(maps[tr])
+        if config.tune_blocks == 0 and FROZEN_FEATURES.is_file():
+            cached = torch.from_numpy(np.load(FROZEN_FEATURES)[tr])  # pooled once by the ImageNet baseline
         result = train_image_encoder(
             [ps.ids[i] for i in tr],
             [],
@@ -236,24 +239,25 @@ def main() -> None:
             EncoderConfig(**vars(config)),
             train,
             extra_embedders=[static],
-            maps=torch.from_numpy(maps[tr]),
+            maps=cached,
             maps_block=MAPS_BLOCK,
         )
         train_s = time.perf_counter() - t0
         model = result.model
         label = f"ours: {name} ({config.image_size}px, {train.epochs} ep)"
-        report(label, encode_cached(model, maps[va]), encode_cached(model, maps[te]))
+
+        def vectors(part: list[int], head=None) -> np.ndarray:  # noqa: ANN001
+            if config.tune_blocks == 0 and FROZEN_FEATURES.is_file():
+                with torch.no_grad():
+                    return (head or model.head)(torch.from_numpy(np.load(FROZEN_FEATURES)[part])).numpy()
+            return encode_cached(model, maps[part], head)
+
+        report(label, vectors(va), vectors(te))
         rows[label]["train_s"] = round(train_s, 1)
         static_names = np.zeros((len(ps.garments), static.dim), np.float32)
         static_names[va + te] = unit(static.embed_texts([ps.garments[i].title for i in va + te]))
         head = model.head_for(static.name)
-        report(
-            label + " --fast text",
-            encode_cached(model, maps[va], head),
-            encode_cached(model, maps[te], head),
-            static,
-            static_names,
-        )
+        report(label + " --fast text", vectors(va, head), vectors(te, head), static, static_names)
         score = rows[label]["val"]["t→i R@10"] + rows[label]["val"]["zero-shot article"]
         if best is None or score > best[0]:
             best = (score, label, model, result)

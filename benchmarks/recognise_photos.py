@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=Path("/tmp/photos_cache/recogniser_photos.pt"))
     parser.add_argument("--pixel-photos", type=int, default=400, help="test photos read by the pixel methods")
     parser.add_argument("--speed-photos", type=int, default=48)
+    parser.add_argument("--features", type=Path, help="cached pooled features (N, 1280), in photo order")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -114,9 +115,11 @@ def main() -> None:
     ps = load_photos()
     tr, va, te = ps.split["train"], ps.split["val"], ps.split["test"]
     print(f"photos {len(ps.garments)}: train {len(tr)}, validation {len(va)}, test {len(te)}", flush=True)
-    maps = cached_maps(ps.ids)
     encoder, _ = load_checkpoint(args.encoder)
-    feats = pooled(encoder.backbone, maps)
+    if args.features:  # pooled features of this encoder's backbone, cached (benchmarks/image_text.py)
+        feats = np.load(args.features)
+    else:
+        feats = pooled(encoder.backbone, cached_maps(ps.ids))
     arts = [g.article_type for g in ps.garments]
     cols = [g.colours[0] if g.colours else "" for g in ps.garments]
     t0 = time.perf_counter()

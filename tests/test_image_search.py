@@ -376,7 +376,7 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
     garments = generate_demo_catalogue(n=80, seed=11, image_dir=tmp_path / "pics")
     report = build_index(settings, text, garments=garments, image_embedder=encoder)
     assert report.image_vectors == 80 and report.image_embedder.startswith(
-        "stylist-image:efficientnet-lite0:demo.pt:"
+        f"stylist-image:efficientnet-lite0:{PACKAGED_CHECKPOINT.name}:"
     )
     index = open_index(settings, text, encoder)
     assert (
@@ -418,6 +418,7 @@ def test_packaged_encoder_indexes_and_finds_pictures(settings, tmp_path):
 @pytest.mark.slow
 def test_first_use_builds_with_the_packaged_encoder_by_default(monkeypatch, tmp_path):
     """The product default: a runtime's first search indexes the demo catalogue's pictures too."""
+    from stylist.index.imagenc.embedder import PACKAGED_CHECKPOINT
     from stylist.runtime import Runtime
 
     monkeypatch.delenv("STYLIST_EMBED__INDEX_IMAGES")
@@ -425,7 +426,7 @@ def test_first_use_builds_with_the_packaged_encoder_by_default(monkeypatch, tmp_
     runtime = Runtime(settings, text_embedder=HashingTextEmbedder())
     index = runtime.catalogue_index
     assert index.manifest.image_count == 24 and index.manifest.image_embedder.startswith(
-        "stylist-image:efficientnet-lite0:demo.pt:"
+        f"stylist-image:efficientnet-lite0:{PACKAGED_CHECKPOINT.name}:"
     )
     own = next(iter(index))
     assert index.search(None, image_path=own.image_path, k=1)[0][0].id == own.id

@@ -18,7 +18,11 @@ from stylist.errors import ModelUnavailableError
 from stylist.index.embed.text import EMBEDDED_NAME
 from stylist.index.protocols import TextEmbedder
 
-PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+DEMO_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+"""The first encoder, trained on the demo catalogue's drawings (a baseline; the GAN benchmark's feature space)."""
+PHOTOS_CHECKPOINT = Path(__file__).parent / "checkpoints" / "photos.pt"
+"""Trained on real product photos (benchmarks/image_text.py): heads for MiniLM and the --fast static model."""
+PACKAGED_CHECKPOINT = PHOTOS_CHECKPOINT if PHOTOS_CHECKPOINT.is_file() else DEMO_CHECKPOINT
 
 
 def _device(device: str) -> str:

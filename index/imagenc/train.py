@@ -116,7 +116,8 @@ def train_image_encoder(
 
     ``extra_embedders`` add a head per further text space (e.g. the ``--fast`` static model).
     ``maps`` (optional, (N, C, H, W)) are cached EfficientNet input maps of block ``maps_block``
-    for every picture; then ``images`` are not read (and may be empty).
+    for every picture, or (N, 1280) pooled features when the backbone is frozen; then ``images``
+    are not read (and may be empty).
     """
     config = config or EncoderConfig()
     train = train or TrainConfig()
@@ -251,6 +252,10 @@ def _cached_inputs(
     def finish(x: torch.Tensor) -> torch.Tensor:
         return backbone.tail(x.float()) if frozen else x.half()
 
+    if maps is not None and maps.dim() == 2:  # pooled features of a frozen backbone, cached by the caller
+        if not frozen:
+            raise ToolInputError("pooled features can stand in for pictures only when the backbone is frozen")
+        return maps.float()[None]
     if maps is not None:
         rows = [
             finish(backbone.prefix_from(maps[i : i + 256].float(), maps_block))
