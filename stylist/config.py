@@ -62,7 +62,9 @@ class EmbedSettings(BaseModel):
     text_model: str = "embedded"
     """``embedded`` (packaged all-MiniLM-L6-v2), or any sentence-transformers id or local path."""
     image_model: str = "embedded"
-    """``embedded`` (the packaged trained encoder), a checkpoint path, or a CLIP-family id."""
+    """``embedded`` (the packaged encoder trained on the demo drawings, or yours after ``stylist train
+    image-encoder``), ``photos`` (the packaged encoder trained on real product photos), a checkpoint
+    path, or a CLIP-family id."""
     device: str = "auto"
     """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
     batch_size: int = Field(64, ge=1, le=4096)

@@ -22,7 +22,10 @@ DEMO_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
 """The first encoder, trained on the demo catalogue's drawings (a baseline; the GAN benchmark's feature space)."""
 PHOTOS_CHECKPOINT = Path(__file__).parent / "checkpoints" / "photos.pt"
 """Trained on real product photos (benchmarks/image_text.py): heads for MiniLM and the --fast static model."""
-PACKAGED_CHECKPOINT = PHOTOS_CHECKPOINT if PHOTOS_CHECKPOINT.is_file() else DEMO_CHECKPOINT
+# The default stays the demo encoder: the default catalogue is the demo's drawings, and on them the photo
+# encoder reads colour too weakly (tests/test_image_search.py's recolouring check fails with it). A real
+# catalogue with photos selects it by name: embed.image_model = "photos".
+PACKAGED_CHECKPOINT = DEMO_CHECKPOINT
 
 
 def _device(device: str) -> str:
@@ -150,9 +153,12 @@ def make_image_embedder(
     models_dir: Path | None = None,
 ) -> TrainedImageEmbedder | ClipImageEmbedder | None:
     """``embedded`` → the encoder trained on your catalogue if there is one, else the packaged
-    demo encoder; ``none`` → no image search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
+    demo encoder; ``photos`` → the packaged encoder trained on real product photos; ``none`` → no image
+    search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
     if model == "none":
         return None
+    if model == "photos":
+        return TrainedImageEmbedder(PHOTOS_CHECKPOINT, text_embedder, device, batch_size)
     if model == "embedded":
         trained = user_checkpoint(models_dir) if models_dir is not None else None
         checkpoint = trained if trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
