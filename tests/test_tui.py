@@ -98,6 +98,16 @@ async def test_tool_trace_shows_arguments_and_timings_and_expands(fake: FakeStyl
         assert not trace.collapsed
 
 
+async def test_tool_trace_says_who_chose_the_tools(fake: FakeStylist) -> None:
+    fake.chosen_by = "model"
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "wedding")
+        await settle(pilot)
+        trace = turns(app)[0].query_one(ToolTrace)
+        assert trace.title == "2 tool calls · 0.17 s · chosen by model"
+
+
 async def test_failed_tool_is_marked_in_the_trace(tmp_path: Path) -> None:
     from stylist.events import ToolFinished, ToolStarted
 

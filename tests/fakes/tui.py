@@ -228,6 +228,8 @@ class FakeStylist:
         self.image_dir = image_dir
         self.scripts = list(scripts or [])
         self.delay = delay
+        self.chosen_by: str | None = None
+        """What the replies' ``metadata["chosen_by"]`` says (who chose the tools); ``None``: unset."""
         self.profile_store = FakeProfileStore()
         self.runtime = Runtime(profile_store=self.profile_store)
         available = [
@@ -357,6 +359,7 @@ class FakeStylist:
             images=images,
             backend=self._info.backend,
             timings=Timings(total_s=time.monotonic() - started),
+            metadata={"chosen_by": self.chosen_by} if self.chosen_by else {},
         )
         conv = self.conversations_[cid]
         conv["messages"] += [
