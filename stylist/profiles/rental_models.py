@@ -2,7 +2,7 @@
 user's body measurements, and items known only from interactions (not in the catalogue).
 
 ``rated_items`` and ``body_measurements`` carry ``user_id``, so the profile store's export and
-delete find them like any other feature's user data (``store._other_user_data``).
+delete find them like any other feature's user data (``erasure.other_user_data``).
 """
 
 from __future__ import annotations

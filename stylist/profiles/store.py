@@ -14,22 +14,22 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from stylist.db import Base, Database
+from stylist.db import Database
 from stylist.errors import ItemNotFoundError, ProfileError
+from stylist.profiles.erasure import delete_user, export_user
 from stylist.profiles.models import USER_TABLES, FeedbackRow, PreferenceRow, ProfileRow, WardrobeRow
+from stylist.profiles.rows import as_utc, feedback_event, remove_photo_copy, utcnow, wardrobe_item
 from stylist.profiles.schema import (
     FEEDBACK_KINDS,
     MAX_OUTFIT_ITEMS,
     FeedbackEvent,
-    PreferenceEntry,
     Profile,
     ProfileChanges,
     ProfileExport,
@@ -59,14 +59,6 @@ _LABEL = {
     "pattern": "patterns",
     "article_type": "article types",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 class ProfileStore:
@@ -138,7 +130,7 @@ class ProfileStore:
         rows = s.scalars(
             select(WardrobeRow).where(WardrobeRow.user_id == user_id).order_by(WardrobeRow.id)
         ).all()
-        return [_wardrobe_item(r) for r in rows]
+        return [wardrobe_item(r) for r in rows]
 
     def user_ids(self) -> list[str]:
         with self.db.session() as s:
@@ -156,7 +148,7 @@ class ProfileStore:
         if since is not None:
             q = q.where(FeedbackRow.created_at >= since)
         with self.db.session() as s:
-            return [_event(r) for r in s.scalars(q).all()]
+            return [feedback_event(r) for r in s.scalars(q).all()]
 
     def interactions(self) -> list[tuple[str, str, str, datetime]]:
         """Every feedback event as (user_id, item_id, kind, created_at), for model training."""
@@ -164,7 +156,7 @@ class ProfileStore:
             rows = s.execute(
                 select(FeedbackRow.user_id, FeedbackRow.item_id, FeedbackRow.kind, FeedbackRow.created_at)
             ).all()
-        return [(u, i, k, _utc(t)) for u, i, k, t in rows]
+        return [(u, i, k, as_utc(t)) for u, i, k, t in rows]
 
     def version(self) -> tuple[int, int]:
         """Changes whenever feedback is added or deleted (what cached models key on)."""
@@ -332,7 +324,7 @@ class ProfileStore:
         ids = list(item_ids)
         for item_id in ids:
             self.check_item(item_id)
-        when = _utc(at) if at else utcnow()
+        when = as_utc(at) if at else utcnow()
         with self._write() as s:
             self._ensure(s, user_id, when)
             rows = [
@@ -341,7 +333,7 @@ class ProfileStore:
             ]
             s.add_all(rows)
             s.flush()
-            return [_event(r) for r in rows]
+            return [feedback_event(r) for r in rows]
 
     def check_item(self, item_id: str) -> None:
         """Raise ItemNotFoundError unless ``item_id`` is in the catalogue."""
@@ -397,7 +389,7 @@ class ProfileStore:
             )
             s.add(row)
             s.flush()
-            return _wardrobe_item(row)
+            return wardrobe_item(row)
 
     def wardrobe_remove(self, user_id: str, ref: str) -> bool:
         """Remove by wardrobe entry number, catalogue id or exact description; True if removed.
@@ -419,7 +411,7 @@ class ProfileStore:
         for row in rows:
             if str(row.id) == ref or row.item_id == ref or (row.description or "").lower() == ref.lower():
                 s.delete(row)
-                _remove_photo_copy(row)
+                remove_photo_copy(row)
                 return True
         return False
 
@@ -430,105 +422,13 @@ class ProfileStore:
         other feature's tables that belong to the user (conversations and their messages …)."""
         check_user_id(user_id)
         with self.db.session() as s:
-            profile = self._profile(s, user_id)
-            prefs = s.scalars(
-                select(PreferenceRow).where(PreferenceRow.user_id == user_id).order_by(PreferenceRow.id)
-            ).all()
-            events = s.scalars(
-                select(FeedbackRow)
-                .where(FeedbackRow.user_id == user_id)
-                .order_by(FeedbackRow.created_at, FeedbackRow.id)
-            ).all()
-            other: dict[str, list[dict[str, Any]]] = {}
-            for table, where in _other_user_data(user_id):
-                rows = s.execute(select(table).where(where)).mappings().all()
-                other[table.name] = [_plain(dict(r)) for r in rows]
-            return ProfileExport(
-                user_id=user_id,
-                exported_at=utcnow(),
-                profile=profile,
-                preferences=[
-                    PreferenceEntry(
-                        kind=p.kind,
-                        value=p.value,
-                        polarity="like" if p.polarity > 0 else "dislike",
-                        updated_at=_utc(p.updated_at),
-                    )
-                    for p in prefs
-                ],
-                wardrobe=profile.wardrobe,
-                feedback=[_event(r) for r in events],
-                other=other,
-            )
+            return export_user(s, user_id, self._profile(s, user_id))
 
     def delete(self, user_id: str) -> dict[str, int]:
         """Erase every row about ``user_id`` from every table (this feature's, and any other table
         with a ``user_id`` column or a foreign key to one); returns rows deleted per table."""
         check_user_id(user_id)
-        counts: dict[str, int] = {}
         with self._write() as s:
-            photos = s.scalars(select(WardrobeRow).where(WardrobeRow.user_id == user_id)).all()
-            for table, where in _other_user_data(user_id):  # children before their parents
-                counts[table.name] = s.execute(delete(table).where(where)).rowcount or 0
-            for model in USER_TABLES:
-                counts[model.__tablename__] = (
-                    s.execute(delete(model).where(model.user_id == user_id)).rowcount or 0
-                )
-        counts["wardrobe_photos"] = sum(_remove_photo_copy(row) for row in photos)
+            counts, photos = delete_user(s, user_id)
+        counts["wardrobe_photos"] = sum(remove_photo_copy(row) for row in photos)
         return counts
-
-
-def _other_user_data(user_id: str) -> list[tuple[Any, Any]]:
-    """(table, condition) for user data outside the profile tables: tables with a ``user_id``
-    column, and tables pointing at those by foreign key (listed first, so deletes go child first)."""
-    own = {m.__tablename__ for m in USER_TABLES}
-    parents = [t for t in Base.metadata.sorted_tables if "user_id" in t.c and t.name not in own]
-    children = []
-    for t in Base.metadata.sorted_tables:
-        if t in parents or t.name in own:
-            continue
-        for fk in t.foreign_keys:
-            if fk.column.table in parents:
-                parent = fk.column.table
-                children.append((t, fk.parent.in_(select(fk.column).where(parent.c.user_id == user_id))))
-    return children + [(t, t.c.user_id == user_id) for t in reversed(parents)]
-
-
-def _wardrobe_item(r: WardrobeRow) -> WardrobeItem:
-    return WardrobeItem(
-        id=r.id,
-        item_id=r.item_id,
-        description=r.description,
-        added_at=_utc(r.added_at),
-        name=r.name,
-        article_type=r.article_type,
-        slot=r.slot,
-        colours=json.loads(r.colours_json or "[]"),
-        pattern=r.pattern,
-        image_path=r.image_path,
-        embedding=json.loads(r.embedding_json) if r.embedding_json else None,
-        attributes=json.loads(r.attributes_json or "{}"),
-    )
-
-
-def _remove_photo_copy(row: WardrobeRow) -> bool:
-    """Delete the wardrobe's own copy of a photo (never a file the user still owns elsewhere)."""
-    attributes = json.loads(row.attributes_json or "{}")
-    if not row.image_path or not attributes.get("stored_copy"):
-        return False
-    try:
-        Path(row.image_path).unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("could not delete a wardrobe photo copy: %s", exc)
-        return False
-    return True
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (_utc(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-
-
-def _event(r: FeedbackRow) -> FeedbackEvent:
-    return FeedbackEvent(
-        id=r.id, item_id=r.item_id, kind=r.kind, outfit_id=r.outfit_id, created_at=_utc(r.created_at)
-    )  # type: ignore[arg-type]
