@@ -560,7 +560,8 @@ def main(argv: list[str] | None = None) -> None:
         choices=("fake", "real"),
         default="fake",
         help="fake: the 25-garment test catalogue the labels were written against (their ids, g-0001 ...); "
-        "real: the runtime's catalogue index (demo by default), where requests naming ids test unknown-id errors",
+        "real: the runtime's catalogue index (demo by default), where requests naming ids test "
+        "unknown-id errors",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
@@ -595,7 +596,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.limit is not None and args.limit < len(requests):
         step = len(requests) / args.limit
         requests = [requests[int(i * step)] for i in range(args.limit)]
-        subset = f"{len(requests)} of {n_all} requests (every {step:.1f}th): {', '.join(r['id'] for r in requests)}"
+        subset = (
+            f"{len(requests)} of {n_all} requests (every {step:.1f}th): "
+            f"{', '.join(r['id'] for r in requests)}"
+        )
     catalogue = args.catalogue
     results = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:

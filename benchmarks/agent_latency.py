@@ -2,13 +2,15 @@
 prompt size and time to first token, per request.
 
     nice -n 10 .venv/bin/python benchmarks/agent_latency.py --limit 6
-    nice -n 10 .venv/bin/python benchmarks/agent_latency.py --limit 6 --set selection_tools=8 --set prefix_cache=false
+    nice -n 10 .venv/bin/python benchmarks/agent_latency.py --limit 6 --set selection_tools=8 --set
+    prefix_cache=false
 
 ``--set KEY=VALUE`` overrides ``llm`` settings (several allowed). Besides wall-clock times it
 reports process CPU seconds per phase: on a shared machine wall time follows everyone's load,
 CPU time follows the work this turn does. ``first_token`` is the first text the user sees (on
 ``embedded`` the grounded list of found garments when the tools found some: ``llm.lead_with_results``);
-``first_model_token`` is the model's first token (llama.cpp runs one thread by default on 2 cores). Uses the 25-garment test catalogue (no index build). Prints a table
+``first_model_token`` is the model's first token (llama.cpp runs one thread by default on 2 cores). Uses the
+25-garment test catalogue (no index build). Prints a table
 and writes ``benchmarks/results/agent_latency.json``.
 """
 

@@ -176,7 +176,10 @@ def main(argv: list[str] | None = None) -> dict:
                     llm_injected += 1
                     llm_caught += not check_copy(wrong, Facts.of([g]), kind=kind, tone=tone).ok
             print(
-                f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, {time.perf_counter() - t_llm:.0f} s so far",
+                (
+                    f"  LLM item {n + 1}/{len(sample)} ({kind}, {tone}): {r.source}, "
+                    f"{time.perf_counter() - t_llm:.0f} s so far"
+                ),
                 flush=True,
             )
             if len(examples) < 5:
@@ -223,13 +226,19 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{r['injected']:<14} {r['copies']:>6} {rate:>7}")
     if llm_row:
         print(
-            f"\nLLM ({llm_row['items']} items): first draft grounded {llm_row['first_draft_pass']:.0%}, after one "
-            f"regeneration {llm_row['pass_after_retry']:.0%}, template fallback {llm_row['template_fallback']:.0%}, "
-            f"final grounded (after fallback) {llm_row['final_grounded']:.0%}, {llm_row['seconds_per_item']} s/item"
+            f"\nLLM ({llm_row['items']} items): first draft grounded "
+            f"{llm_row['first_draft_pass']:.0%}, after one "
+            f"regeneration {llm_row['pass_after_retry']:.0%}, template fallback "
+            f"{llm_row['template_fallback']:.0%}, "
+            f"final grounded (after fallback) {llm_row['final_grounded']:.0%}, "
+            f"{llm_row['seconds_per_item']} s/item"
         )
         det = llm_row["injected_colour_detection"]
         print(
-            f"wrong colour injected into {llm_row['injected_colour_in_llm_drafts']} accepted LLM drafts: caught "
+            (
+                f"wrong colour injected into {llm_row['injected_colour_in_llm_drafts']} accepted LLM "
+                "drafts: caught "
+            )
             + ("n/a" if det is None else f"{det:.0%}")
         )
     else:

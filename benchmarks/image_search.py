@@ -125,12 +125,18 @@ def picture_queries(index: Any, garments: list[Any], sample: int, seed: int = 0)
     rows = []
     for name, s in stats.items():
         mean = {k: sum(v) / len(v) for k, v in s.items() if k != "lat"}
-        rows.append({
-            "query picture": name, "garment@1": round(mean["self@1"], 3), "garment@5": round(mean["self@5"], 3),
-            "garment@10": round(mean["self@10"], 3), "same article+colour@5": round(mean["same@5"], 3),
-            "colour share top5": round(mean["colour_top5"], 3), "colour base rate": round(mean["base"], 3),
-            "p50_ms": percentiles_ms(s["lat"])["p50_ms"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "query picture": name,
+                "garment@1": round(mean["self@1"], 3),
+                "garment@5": round(mean["self@5"], 3),
+                "garment@10": round(mean["self@10"], 3),
+                "same article+colour@5": round(mean["same@5"], 3),
+                "colour share top5": round(mean["colour_top5"], 3),
+                "colour base rate": round(mean["base"], 3),
+                "p50_ms": percentiles_ms(s["lat"])["p50_ms"],
+            }
+        )
     return rows
 
 
@@ -170,11 +176,16 @@ def main() -> None:
         garments = generate_demo_catalogue(n=args.demo_size, seed=7, image_dir=Path(tmp) / "pictures")
         report = build_index(settings, text, garments=garments, image_embedder=encoder)
         build = {
-            "garments": report.indexed, "image_vectors": report.image_vectors, "encoder_load_s": round(load_s, 2),
-            **report.timings, "images_per_s": report.images_per_s, "image_encoder": report.image_embedder,
-        }  # fmt: skip
+            "garments": report.indexed,
+            "image_vectors": report.image_vectors,
+            "encoder_load_s": round(load_s, 2),
+            **report.timings,
+            "images_per_s": report.images_per_s,
+            "image_encoder": report.image_embedder,
+        }
         print(
-            f"\nindex build, {args.demo_size} demo garments (torch threads {torch.get_num_threads()}, load avg {os.getloadavg()[0]:.1f}):"
+            f"\nindex build, {args.demo_size} demo garments (torch threads "
+            f"{torch.get_num_threads()}, load avg {os.getloadavg()[0]:.1f}):"
         )
         print_table(
             [build],
@@ -194,7 +205,8 @@ def main() -> None:
         queries = load_queries()
         text_rows = text_queries(index, garments, queries)
         print(
-            f"\ntext queries ({len(queries)} from {(HERE / 'data' / 'search_queries.jsonl').name}), words ↔ description and/or garment pictures:"
+            f"\ntext queries ({len(queries)} from {(HERE / 'data' / 'search_queries.jsonl').name}), "
+            "words ↔ description and/or garment pictures:"
         )
         print_table(text_rows, ["scoring", "p@5", "nDCG@5", "p50_ms", "p95_ms"])
         picture_rows = picture_queries(index, garments, args.sample)

@@ -162,7 +162,8 @@ def main() -> None:
         "images_per_s",
     ]
     print(
-        f"held-out garments: {n_val} of {len(ids)}; text embedding {text_rate:.0f} texts/s; device cpu, torch threads {torch.get_num_threads()}"
+        f"held-out garments: {n_val} of {len(ids)}; text embedding {text_rate:.0f} texts/s; device "
+        f"cpu, torch threads {torch.get_num_threads()}"
     )
     print(
         f"{'model':<24}"

@@ -1,7 +1,8 @@
 """A real catalogue end to end: `stylist index build` on the 40k-row Kaggle catalogue, warm query
 latency on the built index, and the CLI's cold start, per text model.
 
-    nice -n 10 .venv/bin/python benchmarks/index_build.py [--catalogue ../shared/data/kaggle-fashion-styles/styles.csv]
+    nice -n 10 .venv/bin/python benchmarks/index_build.py [--catalogue
+    ../shared/data/kaggle-fashion-styles/styles.csv]
         [--text-model embedded-static --text-model embedded]
 
 ``embedded`` is the packaged MiniLM (the default); ``embedded-static`` is ``stylist index build

@@ -404,7 +404,8 @@ def ascend(feats: dict, draws: int = 150, seed: int = 0) -> tuple[dict, float]:
     return {k: float(v) for k, v in zip(names, w)}, best
 
 
-def pools(user: User, garments: list[Garment], vectors: np.ndarray, embedder, seen: set[str]) -> dict:  # noqa: ANN001
+# noqa: ANN001
+def pools(user: User, garments: list[Garment], vectors: np.ndarray, embedder, seen: set[str]) -> dict:
     """Candidate lists per scenario: the top-100 of a search for one of the user's favourite
     garment types (with its cosine scores), and the whole unseen catalogue (score 0)."""
     query = sorted(user.types)[0].lower()
@@ -557,13 +558,15 @@ def main(argv: list[str] | None = None) -> dict:
         "rows": rows,
     }
     print(
-        f"personalisation: {source} catalogue, {len(garments)} items, {len(users)} users, embedder {embedder.name}; "
+        f"personalisation: {source} catalogue, {len(garments)} items, {len(users)} users, embedder "
+        f"{embedder.name}; "
         f"{n_train} train / {args.per_user - n_train} held-out positives + 3 dislikes per user"
     )
     print(f"{'scenario':<10} {'method':<22} {'users':>5} {'NDCG@10':>8} {'recall@10':>9}")
     for r in rows:
         print(
-            f"{r['scenario']:<10} {r['method']:<22} {r['users']:>5} {r['ndcg@10']:>8.4f} {r['recall@10']:>9.4f}"
+            f"{r['scenario']:<10} {r['method']:<22} {r['users']:>5} {r['ndcg@10']:>8.4f} "
+            f"{r['recall@10']:>9.4f}"
         )
     print(f"MF training {train_s:.2f} s; total {result['total_s']} s")
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,8 @@ def blend_apply(preds: dict[str, np.ndarray], w: np.ndarray) -> np.ndarray:
 # -- ranking --------------------------------------------------------------------------------------
 
 
-def rank_features(rec: RentalRecommender, train: Rentals, rows: Rentals, limit: int | None, seed: int):  # noqa: ANN201
+# noqa: ANN201
+def rank_features(rec: RentalRecommender, train: Rentals, rows: Rentals, limit: int | None, seed: int):
     """Per scorable row: z-scored signals over the items, the target index, the rented mask."""
     rented: dict[str, set[int]] = defaultdict(set)
     for u, i in zip(train.user.tolist(), train.item.tolist()):
@@ -367,7 +368,8 @@ def run(args) -> dict:  # noqa: ANN001
 def print_tables(result: dict) -> None:
     s = result["split"]
     print(
-        f"RentTheRunway: train {s['train']} rows (inner {s['inner_train']} + validation {s['validation']}), test {s['test']}"
+        f"RentTheRunway: train {s['train']} rows (inner {s['inner_train']} + validation "
+        f"{s['validation']}), test {s['test']}"
     )
     tune, held = result["tune"], result["held_out"]
     for key in [k for k in held if "|" in k]:

@@ -82,9 +82,15 @@ def row(
     size: int, name: str, build_s: float, mem_mb: float, lat: list[float], rec: float, note: str = ""
 ) -> dict[str, Any]:
     return {
-        "size": size, "index": name, "build_s": round(build_s, 3), "mem_mb": round(mem_mb, 1),
-        f"recall@{K}": round(rec, 4), **percentiles_ms(lat), "qps": round(len(lat) / sum(lat), 1), "note": note,
-    }  # fmt: skip
+        "size": size,
+        "index": name,
+        "build_s": round(build_s, 3),
+        "mem_mb": round(mem_mb, 1),
+        f"recall@{K}": round(rec, 4),
+        **percentiles_ms(lat),
+        "qps": round(len(lat) / sum(lat), 1),
+        "note": note,
+    }
 
 
 def bench_faiss(
@@ -102,7 +108,10 @@ def bench_faiss(
                 {
                     "size": size,
                     "index": "faiss-hnsw",
-                    "note": f"skipped: HNSW build above {hnsw_max:,} takes too long on {os.cpu_count()} shared cores (--hnsw-max)",
+                    "note": (
+                        f"skipped: HNSW build above {hnsw_max:,} takes too long on {os.cpu_count()} "
+                        "shared cores (--hnsw-max)"
+                    ),
                 }
             )
             continue
@@ -111,7 +120,10 @@ def bench_faiss(
                 {
                     "size": size,
                     "index": "faiss-ivf",
-                    "note": f"skipped: IVF k-means above {ivf_max:,} takes too long on {os.cpu_count()} shared cores (--ivf-max)",
+                    "note": (
+                        f"skipped: IVF k-means above {ivf_max:,} takes too long on {os.cpu_count()} "
+                        "shared cores (--ivf-max)"
+                    ),
                 }
             )
             continue
@@ -216,7 +228,10 @@ def main() -> None:
                 {
                     "size": size,
                     "index": "chroma",
-                    "note": f"skipped: inserting {size:,} rows into Chroma on {os.cpu_count()} cores is too slow (--chroma-max {args.chroma_max})",
+                    "note": (
+                        f"skipped: inserting {size:,} rows into Chroma on {os.cpu_count()} cores is "
+                        f"too slow (--chroma-max {args.chroma_max})"
+                    ),
                 }
             )
         del data
@@ -225,7 +240,8 @@ def main() -> None:
     kept = [r for r in previous.get("rows", []) if r["size"] not in args.sizes]
     all_rows = sorted(kept + rows, key=lambda r: (r["size"], r["index"]))
     print(
-        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine: latencies are noisy)"
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared "
+        "machine: latencies are noisy)"
     )
     path = write_results(
         "search", {"machine": machine(), "dim": DIM, "k": K, "queries": args.queries, "rows": all_rows}

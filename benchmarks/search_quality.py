@@ -158,7 +158,10 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
         done[0] += n
         if done[0] % 2000 < n:
             print(
-                f"  {time.perf_counter() - t:7.1f}s {stage} {done[0]}/{2 * total} (load avg {os.getloadavg()[0]:.1f})",
+                (
+                    f"  {time.perf_counter() - t:7.1f}s {stage} {done[0]}/{2 * total} (load avg "
+                    f"{os.getloadavg()[0]:.1f})"
+                ),
                 flush=True,
             )
 
@@ -170,7 +173,10 @@ def kaggle_speed(path: Path, queries: list[dict[str, Any]], limit: int | None = 
         full_load_s = time.perf_counter() - t
         subset = loaded.garments[:limit]
         print(
-            f"  loaded {len(loaded.garments)} garments in {full_load_s:.1f}s; indexing the first {len(subset)}",
+            (
+                f"  loaded {len(loaded.garments)} garments in {full_load_s:.1f}s; indexing the first "
+                f"{len(subset)}"
+            ),
             flush=True,
         )
         t = time.perf_counter()
@@ -246,7 +252,10 @@ def main() -> None:
         "--kaggle-limit",
         type=int,
         default=None,
-        help="index only the first N Kaggle garments (the load is still timed in full) and estimate the full build",
+        help=(
+            "index only the first N Kaggle garments (the load is still timed in full) and estimate the "
+            "full build"
+        ),
     )
     args = parser.parse_args()
     global THREADS
@@ -268,12 +277,33 @@ def main() -> None:
         results["kaggle"] = kaggle_speed(args.kaggle, queries, args.kaggle_limit)
         k = results["kaggle"]
         print_table(
-            [{"rows": k["rows_read"], "indexed": k["indexed"], "skipped": k["skipped"], "build_s": k["build_s"],
-              "embed_s": k["timings"]["embed_s"], "query_p50_ms": k["warm_query"]["p50_ms"], "query_p95_ms": k["warm_query"]["p95_ms"],
-              "filtered_p95_ms": k["warm_query_filtered"]["p95_ms"], "cli_search_s": k["cli_cold_start_s"]["search_median_s"],
-              "cli_help_s": k["cli_cold_start_s"]["help_median_s"]}],
-            ["rows", "indexed", "skipped", "build_s", "embed_s", "query_p50_ms", "query_p95_ms", "filtered_p95_ms", "cli_search_s", "cli_help_s"],
-        )  # fmt: skip
+            [
+                {
+                    "rows": k["rows_read"],
+                    "indexed": k["indexed"],
+                    "skipped": k["skipped"],
+                    "build_s": k["build_s"],
+                    "embed_s": k["timings"]["embed_s"],
+                    "query_p50_ms": k["warm_query"]["p50_ms"],
+                    "query_p95_ms": k["warm_query"]["p95_ms"],
+                    "filtered_p95_ms": k["warm_query_filtered"]["p95_ms"],
+                    "cli_search_s": k["cli_cold_start_s"]["search_median_s"],
+                    "cli_help_s": k["cli_cold_start_s"]["help_median_s"],
+                }
+            ],
+            [
+                "rows",
+                "indexed",
+                "skipped",
+                "build_s",
+                "embed_s",
+                "query_p50_ms",
+                "query_p95_ms",
+                "filtered_p95_ms",
+                "cli_search_s",
+                "cli_help_s",
+            ],
+        )
     previous = read_results("search_quality") or {}
     path = write_results("search_quality", {**previous, **results})  # a partial run keeps the other part
     print(f"\nwrote {path}")

@@ -1,10 +1,12 @@
 """Load test of ``stylist serve`` on loopback: N concurrent chat clients for a fixed time.
 
 Starts the real server in a subprocess (a data home shared by the runs, the demo catalogue
-indexed before the first run's timing starts), then runs N clients that each hold one conversation and send chat completions
+indexed before the first run's timing starts), then runs N clients that each hold one conversation and send
+chat completions
 back to back. Reports throughput, p50/p95 latency, errors (must be 0) and the server's peak RSS.
 
-    .venv/bin/python benchmarks/serve.py                              # router and fake-openai, 10 and 50 clients
+    .venv/bin/python benchmarks/serve.py                              # router and fake-openai, 10 and 50
+    clients
     .venv/bin/python benchmarks/serve.py --modes embedded --clients 10 --seconds 60
 
 Modes: ``router`` (no LLM: the rule router answers, real tools), ``fake-openai`` (the

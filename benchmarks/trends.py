@@ -155,7 +155,8 @@ def _fmt(value, digits=3, n=None):
 def print_table(entry: dict) -> None:
     unit = "weeks" if entry["freq"] == "W" else "months"
     print(
-        f"\n## {entry['dataset']}: {entry['series_run']}/{entry['series_total']} series, {entry['origins']} origins, horizon {entry['horizon']} {unit}, {entry['seconds']} s"
+        f"\n## {entry['dataset']}: {entry['series_run']}/{entry['series_total']} series, "
+        f"{entry['origins']} origins, horizon {entry['horizon']} {unit}, {entry['seconds']} s"
     )
     header = [
         "model",

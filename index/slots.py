@@ -1,7 +1,8 @@
 """Article type → outfit slot, explicitly.
 
 The table (``[articles]``, ``[garments]`` and ``[categories]`` of the fashion vocabulary) covers the
-Kaggle "Fashion Product Images" article types, the Polyvore categories and common free-text names. Lookup normalises case, plurals, "&"/"and", hyphens and "men's"/"women's"
+Kaggle "Fashion Product Images" article types, the Polyvore categories and common free-text names. Lookup
+normalises case, plurals, "&"/"and", hyphens and "men's"/"women's"
 prefixes, then tries the trailing words ("Knee Length Skirts" → "skirts"). When the article type is
 unknown, the sub-category and then the master category (Kaggle masterCategory/subCategory, a
 Polyvore coarse type or semantic category) decide. Anything else raises ``CatalogueError``.

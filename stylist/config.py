@@ -80,7 +80,8 @@ class EmbedSettings(BaseModel):
     """Text queries: weight of the words ↔ garment picture similarity (0 = text only). On the demo
     queries more picture weight costs precision (benchmarks/image_search.py), so the default is small."""
     text_weight: float = Field(0.7, ge=0.0, le=1.0)
-    """Words + photo queries: weight of the words score; the photo ↔ picture score gets ``1 - text_weight``."""
+    """Words + photo queries: weight of the words score; the photo ↔ picture score gets ``1 -
+    text_weight``."""
 
     @model_validator(mode="after")
     def _some_hybrid_weight(self) -> EmbedSettings:

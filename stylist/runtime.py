@@ -136,7 +136,8 @@ class Runtime:
 
     @property
     def preference_model(self) -> Any:
-        """The preference model (``stylist.profiles.preferences.PreferenceModel``) that re-ranks for a user."""
+        """The preference model (``stylist.profiles.preferences.PreferenceModel``) that re-ranks for a
+        user."""
 
         def make() -> Any:
             from stylist.profiles.preferences import PreferenceModel

@@ -272,12 +272,14 @@ def test_named_settings_exist(page: Path) -> None:
 # ---------------------------------------------------------------- project files named in the docs
 
 PROJECT_FILE = re.compile(
-    r"(?<![\w/$>.-])(?:stylist|tools|index|tui|tests|benchmarks|scripts|examples)/[\w/.-]+\.(?:py|pt|sh|jsonl|tcss)\b"
+    r"(?<![\w/$>.-])(?:stylist|tools|index|tui|tests|benchmarks|scripts|examples)/[\w/.-]+\.(?:py|pt|"
+    r"sh|jsonl|tcss)\b"
 )
 
 
 def missing_files(text: str) -> list[str]:
-    """Project files a page names in code (`tools/registry.py`, `python benchmarks/x.py`) that do not exist."""
+    """Project files a page names in code (`tools/registry.py`, `python benchmarks/x.py`) that do not
+    exist."""
     named: set[str] = set()
     for line in lines_of(text):
         if line.fence is None:
@@ -352,7 +354,8 @@ def unresolved(module: str, name: str) -> str | None:
 
 
 def python_names(text: str) -> list[tuple[str, str]]:
-    """(module, name) for every `stylist.a.b(…)` call in a code span and every `from stylist… import` shown."""
+    """(module, name) for every `stylist.a.b(…)` call in a code span and every `from stylist… import`
+    shown."""
     found: list[tuple[str, str]] = []
     for line in lines_of(text):
         if line.fence is None:
@@ -374,8 +377,10 @@ def python_names(text: str) -> list[tuple[str, str]]:
 
 def test_python_name_checker() -> None:
     text = (
-        "`stylist.index.loaders.load_catalogue(path)` `from stylist.tools.functions import search_garments; x`\n"
-        "`stylist.tools.outfits.nope(ids)` `stylist.conversation_id`\n```python\nfrom stylist.gone import x\n```"
+        "`stylist.index.loaders.load_catalogue(path)` `from stylist.tools.functions import "
+        "search_garments; x`\n"
+        "`stylist.tools.outfits.nope(ids)` `stylist.conversation_id`\n```python\nfrom stylist.gone "
+        "import x\n```"
     )
     names = python_names(text)
     assert names == [

@@ -1,4 +1,5 @@
-"""The catalogue index under concurrent use: searches overlap, writes are exclusive, embedding is lock-free."""
+"""The catalogue index under concurrent use: searches overlap, writes are exclusive, embedding is
+lock-free."""
 
 from __future__ import annotations
 

@@ -211,7 +211,8 @@ def test_inline_tools_for_templates_without_tool_support():
 QWEN_LIKE = (
     "{%- if tools %}<|im_start|>system\n{{ messages[0].content }}\n<tools>"
     "{%- for tool in tools %}\n{{ tool | tojson }}{%- endfor %}\n</tools>\nUse <tool_call> tags.<|im_end|>\n"
-    "{%- endif %}{%- for m in messages[1:] %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{%- endfor %}"
+    "{%- endif %}{%- for m in messages[1:] %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|"
+    ">\n{%- endfor %}"
     "{%- if add_generation_prompt %}<|im_start|>assistant\n{%- endif %}"
 )
 

@@ -99,7 +99,8 @@ def test_default_qwen_answers_in_text(qwen):
 
 TOOL_TEMPLATE = (
     "{% if tools %}{{ '<|im_start|>system\\n# Tools\\n<tools>' }}{% for tool in tools %}{{ '\\n' }}"
-    "{{ tool | tojson }}{% endfor %}{{ '\\n</tools>\\nCall tools in <tool_call></tool_call> tags.<|im_end|>\\n' }}"
+    "{{ tool | tojson }}{% endfor %}{{ '\\n</tools>\\nCall tools in <tool_call></tool_call> tags.<|"
+    "im_end|>\\n' }}"
     "{% endif %}{% for m in messages %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )

@@ -114,7 +114,10 @@ def test_bare_json_array_of_calls():
 
 
 def test_openai_function_shape_with_string_arguments():
-    text = '{"type": "function", "function": {"name": "search_garments", "arguments": "{\\"query\\": \\"wool coat\\"}"}}'
+    text = (
+        '{"type": "function", "function": {"name": "search_garments", "arguments": "{\\"query\\": '
+        '\\"wool coat\\"}"}}'
+    )
     call, _ = one(text)
     assert call.arguments == {"query": "wool coat"}
 

@@ -63,7 +63,8 @@ store = ProfileStore(open_database(sys.argv[1]))
 for i in range(5):
     store.record_feedback("kim", f"item{i}", "like")
 with store._write() as s:
-    s.add_all([FeedbackRow(user_id="kim", item_id=f"half{i}", kind="buy", created_at=utcnow()) for i in range(500)])
+    s.add_all([FeedbackRow(user_id="kim", item_id=f"half{i}", kind="buy", created_at=utcnow()) for i in \
+range(500)])
     s.flush()
     print("MID", flush=True)
     time.sleep(120)

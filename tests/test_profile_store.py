@@ -265,7 +265,8 @@ store.update_profile("kim", {"name": "Kim", "like": {"colour": ["navy"]}})
 for i in range(5):
     store.record_feedback("kim", f"item{i}", "like")
 with store._write() as s:
-    s.add_all([FeedbackRow(user_id="kim", item_id=f"half{i}", kind="buy", created_at=utcnow()) for i in range(500)])
+    s.add_all([FeedbackRow(user_id="kim", item_id=f"half{i}", kind="buy", created_at=utcnow()) for i in \
+range(500)])
     s.flush()
     print("MID", flush=True)
     time.sleep(60)

@@ -106,7 +106,8 @@ def test_migration_adds_photo_columns_to_an_old_database(tmp_path):
         "description VARCHAR(500), added_at DATETIME)"
     )
     con.execute(
-        "INSERT INTO wardrobe_items (user_id, description, added_at) VALUES ('ana', 'grey wool coat', '2026-01-01 10:00:00')"
+        "INSERT INTO wardrobe_items (user_id, description, added_at) VALUES ('ana', 'grey wool "
+        "coat', '2026-01-01 10:00:00')"
     )
     con.commit()
     con.close()

@@ -212,7 +212,10 @@ class WriteCopy(Tool):
             "hashtags",
         ),
         patterns=(
-            r"\b(?:write|draft|compose|create|come up with)\b.{0,40}\b(?:caption|description|copy|blurb|post|tweet|text)\b",
+            (
+                r"\b(?:write|draft|compose|create|come up with)\b.{0,40}\b(?:caption|description|copy|"
+                r"blurb|post|tweet|text)\b"
+            ),
         ),
         extract=copy_arguments,
         applies=copy_applies,
@@ -253,7 +256,8 @@ def build_prompt(
     low, high = word_limits(kind, tone)
     system = (
         f"You are a fashion copywriter. Write {KIND_TEXT[kind]} in English. Tone: {TONE_TEXT[tone]}. "
-        f"Between {low} and {high} words. State only colours, materials, garment types and prices that are in "
+        f"Between {low} and {high} words. State only colours, materials, garment types and prices "
+        "that are in "
         "the facts; never invent others. Reply with the copy only: no title, no quotes, no explanation."
     )
     lines = ["Facts:"]

@@ -113,7 +113,10 @@ class GetProfile(Tool):
             "you store",
         ),
         patterns=(
-            r"^(?:what|which|show|list|tell me|remind me|do you|can you show|give me)\b.*\bmy (?:profile|preferences|tastes?|wardrobe|sizes?|budget|likes|saved|favou?rites|style)\b",
+            (
+                r"^(?:what|which|show|list|tell me|remind me|do you|can you show|give me)\b.*\bmy "
+                r"(?:profile|preferences|tastes?|wardrobe|sizes?|budget|likes|saved|favou?rites|style)\b"
+            ),
             r"\b(?:did|have) i (?:buy|bought|like|liked|save|saved|say|said|tell you|told you)\b",
             r"\babout me\b",
             r"\b(?:have|know|stored?|saved|keep) (?:for|on|about) me\b",

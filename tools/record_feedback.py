@@ -58,15 +58,24 @@ _FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (
     ("buy", r"\b(bought|buy(ing)?|purchased?|ordered|i'll take|i will take|getting it)\b"),
     (
         "save",
-        r"\b(save|saved|bookmark(ed)?|keep (it|this|that) for later|for later|wishlist|favourites?|favorites?)\b",
+        (
+            r"\b(save|saved|bookmark(ed)?|keep (it|this|that) for later|for later|wishlist|favourites?|"
+            r"favorites?)\b"
+        ),
     ),
     (
         "dislike",
-        r"\b(dislike|don't like|do not like|hate|not a fan|not keen|not into|ugly|no thanks|nope|not for me|thumbs down|meh|awful|horrible)\b|👎",
+        (
+            r"\b(dislike|don't like|do not like|hate|not a fan|not keen|not into|ugly|no thanks|nope|not "
+            r"for me|thumbs down|meh|awful|horrible)\b|👎"
+        ),
     ),
     (
         "like",
-        r"\b(like|love|loved|lovely|adore|perfect|great|nice|gorgeous|beautiful|stunning|amazing|thumbs up)\b|👍|❤",
+        (
+            r"\b(like|love|loved|lovely|adore|perfect|great|nice|gorgeous|beautiful|stunning|amazing|"
+            r"thumbs up)\b|👍|❤"
+        ),
     ),
 )
 
@@ -128,7 +137,10 @@ class RecordFeedback(Tool):
             "👎",
         ),
         patterns=(
-            r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|dislike)\b.{0,30}\b(?:one|it|this|that)\b",
+            (
+                r"\b(?:like|love|hate|save|bookmark|bought|purchased|ordered|take|"
+                r"dislike)\b.{0,30}\b(?:one|it|this|that)\b"
+            ),
         ),
         extract=feedback_arguments,
         score=feedback_score,

@@ -20,7 +20,10 @@ from stylist.fashion.brief import normalise
 PATTERN_WEIGHT = 3.0
 
 #: "cheaper" and "pricier" in a follow-up: the router and outfit follow-ups both read them.
-CHEAPER = r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|cheapest|lower budget)\b"
+CHEAPER = (
+    r"\b(cheaper|less expensive|lower price|more affordable|too expensive|too pricey|budget option|"
+    r"cheapest|lower budget)\b"
+)
 PRICIER = r"\b(more expensive|pricier|higher end|high end|premium|more upscale|fancier|luxury)\b"
 
 
@@ -86,7 +89,8 @@ _ORDINALS = {
     "top": 1,
 }
 _ORDINAL_RE = re.compile(
-    r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top) (?:one|item|pick|option|suggestion|dress|shirt|piece)s?\b"
+    r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top) (?:one|item|pick|"
+    r"option|suggestion|dress|shirt|piece)s?\b"
     r"|\b(?:number|no\.?|option|item) ?#?([1-9])\b(?!\d)"
 )
 _PRONOUN_RE = re.compile(r"\b(it|that one|this one|that|this)\b")

@@ -82,7 +82,10 @@ class SearchHit(BaseModel):
     score: float
     scores: dict[str, float] = Field(
         default_factory=dict,
-        description="Parts of the score: text (words vs description), text_image (words vs picture), image (photo vs picture).",
+        description=(
+            "Parts of the score: text (words vs description), text_image (words vs picture), "
+            "image (photo vs picture)."
+        ),
     )
     matched: list[str] = Field(default_factory=list, description="Filters this garment satisfied.")
     why: str | None = Field(None, description="Why it ranks here for this user, when personalised.")

@@ -37,8 +37,10 @@ class UpdateProfileInput(BaseModel):
     statement: str | None = Field(
         None,
         max_length=2000,
-        description="What the user said about their taste, verbatim, e.g. 'I hate orange' or 'I just bought the "
-        "navy blazer'; colours, materials, patterns, styles, garment types, budget and owned items are read from it.",
+        description="What the user said about their taste, verbatim, e.g. 'I hate orange' or 'I just "
+        "bought the "
+        "navy blazer'; colours, materials, patterns, styles, garment types, budget and owned items "
+        "are read from it.",
     )
     liked_colours: CommaList = Field(default_factory=list)
     disliked_colours: CommaList = Field(default_factory=list)
@@ -111,9 +113,15 @@ def extract_sizes(text: str) -> dict[str, str]:
         return sizes
     targets = "|".join(sorted(map(re.escape, _SIZE_TARGETS), key=len, reverse=True))
     patterns = (
-        rf"\b(?:my |a )?(?P<target>{targets})(?: size)?(?: is| of)? (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
+        (
+            rf"\b(?:my |a )?(?P<target>{targets})(?: size)?(?: is| of)? (?:a |an |size "
+            rf")?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b"
+        ),
         rf"\b(?:size|a) (?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})(?: in)? (?P<target>{targets})\b",
-        rf"\b(?:i'm|i am|i wear|i take) (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE}) (?P<target>{targets})\b",
+        (
+            rf"\b(?:i'm|i am|i wear|i take) (?:a |an |size )?(?P<value>\d{{1,3}}(?:[.,]5)?|"
+            rf"{_LETTER_SIZE}) (?P<target>{targets})\b"
+        ),
         rf"\bsize (?:is )?(?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
         rf"\b(?:i'm|i am|i wear|i take) (?:a )?size (?P<value>\d{{1,3}}(?:[.,]5)?|{_LETTER_SIZE})\b",
     )
@@ -255,7 +263,8 @@ class UpdateProfile(Tool):
         if not any(changes.get(k) for k in changes) and not args.bought:
             raise ToolInputError(
                 "update_profile: nothing to change",
-                hint="the statement named no colour, material, pattern, style, garment, budget or owned item; "
+                hint="the statement named no colour, material, pattern, style, garment, budget or owned "
+                "item; "
                 "pass structured fields such as disliked_colours",
             )
         if args.bought:  # checks the ids before anything is written

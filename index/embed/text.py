@@ -118,7 +118,10 @@ class SentenceTransformerTextEmbedder:
                 else "a model id (downloads need network; HF_HUB_OFFLINE may be set)"
             )
             raise ModelUnavailableError(
-                f"cannot load text embedding model {self.model_ref!r} as {where}: {type(exc).__name__}: {exc}".strip(),
+                (
+                    f"cannot load text embedding model {self.model_ref!r} as {where}: "
+                    f"{type(exc).__name__}: {exc}"
+                ).strip(),
                 hint="set embed.text_model to 'embedded' or to a local sentence-transformers folder",
             ) from None
 

@@ -19,7 +19,8 @@ from stylist.index.embed.text import EMBEDDED_NAME
 from stylist.index.protocols import TextEmbedder
 
 DEMO_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
-"""The first encoder, trained on the demo catalogue's drawings (a baseline; the GAN benchmark's feature space)."""
+"""The first encoder, trained on the demo catalogue's drawings (a baseline; the GAN benchmark's feature
+space)."""
 PHOTOS_CHECKPOINT = Path(__file__).parent / "checkpoints" / "photos.pt"
 """Trained on real product photos (benchmarks/image_text.py): heads for MiniLM and the --fast static model."""
 # The default stays the demo encoder: the default catalogue is the demo's drawings, and on them the photo
@@ -64,7 +65,10 @@ class TrainedImageEmbedder:
         """Pictures map into the configured text model's space: a text query vector scores them directly."""
         if text_embedder.dim != self.dim:
             raise ModelUnavailableError(
-                f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text model gives {text_embedder.dim}-d vectors",
+                (
+                    f"image encoder {self.checkpoint} maps into a {self.dim}-d text space but the text "
+                    f"model gives {text_embedder.dim}-d vectors"
+                ),
                 hint="retrain it with `stylist train image-encoder` for the configured text model",
             )
 

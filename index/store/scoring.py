@@ -232,13 +232,19 @@ class CatalogueScorer:
         data = self.rows
         if embedder is None:
             raise ModelUnavailableError(
-                "search by picture needs an image encoder, and none is configured (embed.image_model is 'none')",
+                (
+                    "search by picture needs an image encoder, and none is configured (embed.image_model "
+                    "is 'none')"
+                ),
                 hint="search by words, or set embed.image_model (default 'embedded')",
             )
         if data.image is None or not data.has_image_vectors:
             raise IndexNotBuiltError(
                 f"the index in {data.build_dir} has no image vectors to compare a picture with",
-                hint="rebuild it with pictures: `stylist index build` (with embed.index_images on, the default)",
+                hint=(
+                    "rebuild it with pictures: `stylist index build` (with embed.index_images on, the "
+                    "default)"
+                ),
             )
         if embedder.dim != data.image.shape[1]:
             raise IndexNotBuiltError(
@@ -249,9 +255,13 @@ class CatalogueScorer:
         if data.manifest.image_embedder and embedder.name != data.manifest.image_embedder:
             self._warn_once(
                 "stale",
-                "the index's image vectors come from %s but the configured encoder is %s: rebuild with `stylist index build`",
-                data.manifest.image_embedder, embedder.name,
-            )  # fmt: skip
+                (
+                    "the index's image vectors come from %s but the configured encoder is %s: rebuild "
+                    "with `stylist index build`"
+                ),
+                data.manifest.image_embedder,
+                embedder.name,
+            )
         return np.asarray(embedder.embed_images([_open_image(image_path)])[0], dtype=np.float32)
 
     def _text_in_image_space(self, text: str, qt: np.ndarray) -> np.ndarray | None:

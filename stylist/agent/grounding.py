@@ -22,7 +22,10 @@ _PRICE = re.compile(
     re.IGNORECASE,
 )
 _BUDGET_BEFORE = re.compile(
-    r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|about|between|and|than|to|your)\s*$",
+    (
+        r"(under|below|less than|up to|budget(?: of| is)?|max(?:imum)?|within|over|above|at least|around|"
+        r"about|between|and|than|to|your)\s*$"
+    ),
     re.IGNORECASE,
 )
 # Used as ``.match`` at a price's end (never whitespace); ``(?<!\s)`` keeps a scan linear too.

@@ -3,7 +3,8 @@
 It is the agent's fallback when the model produces no valid tool call, and the whole agent under
 ``llm.backend = none``. It knows only the tools in the registry. A tool plugs in by declaring a
 class attribute ``routing = RouteHint(keywords=..., extract=...)`` (``stylist.tools.routing``);
-tools without one are never routed to (the model can still call them). Follow-ups ("cheaper", "in black", "show more") reuse the last call's arguments with the
+tools without one are never routed to (the model can still call them). Follow-ups ("cheaper", "in black",
+"show more") reuse the last call's arguments with the
 change applied.
 """
 
@@ -40,14 +41,24 @@ class RouteDecision(BaseModel):
     followup: bool = False
 
 
-_MORE = r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what else|\d+ more|(?:a few|some|two|three|five) more)\b"
+_MORE = (
+    r"\b(show more|more options|more like (this|these|that)|other (ones|options)|something else|"
+    r"anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what "
+    r"else|\d+ more|(?:a few|some|two|three|five) more)\b"
+)
 _FOLLOWUP_START = (
     r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
 )
-_FASHION_SIGNALS = r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|occasion|budget|price|womenswear|menswear)\b"
+_FASHION_SIGNALS = (
+    r"\b(wear|outfit|style|fashion|clothes|clothing|look|colou?r|size|fit|dress|garment|"
+    r"occasion|budget|price|womenswear|menswear)\b"
+)
 _GREETING = r"^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening))\b"
 _THANKS = r"^(thanks|thank you|thx|cheers|bye|goodbye|see you)\b"
-_OFF_TOPIC = r"\b(weather forecast|stock|bitcoin|recipe|cook|capital of|math|equation|poem about|joke|code|python|javascript|homework|translate|president|football score|news)\b"
+_OFF_TOPIC = (
+    r"\b(weather forecast|stock|bitcoin|recipe|cook|capital of|math|equation|poem about|joke|code|"
+    r"python|javascript|homework|translate|president|football score|news)\b"
+)
 
 
 class Router:

@@ -83,7 +83,13 @@ def compose(
     phrase = constraints_phrase(args)
     if not items:
         where = f" {phrase}" if phrase else ""
-        return f"I found nothing in the catalogue{where}. Try a higher budget, other colours or fewer constraints."
-    head = f"Here {'is' if len(items[:k]) == 1 else 'are'} {len(items[:k])} piece{'s' if len(items[:k]) != 1 else ''} from the catalogue"
+        return (
+            f"I found nothing in the catalogue{where}. Try a higher budget, other colours or fewer "
+            "constraints."
+        )
+    head = (
+        f"Here {'is' if len(items[:k]) == 1 else 'are'} {len(items[:k])} "
+        f"piece{'s' if len(items[:k]) != 1 else ''} from the catalogue"
+    )
     head += f" {phrase}:" if phrase else ":"
     return "\n".join([head, *(item_line(i + 1, it, args) for i, it in enumerate(items[:k]))])

@@ -65,7 +65,10 @@ def design(
         return
     read = ", ".join(f"{k}: {'/'.join(v) if v else '(varied)'}" for k, v in result.read.items())
     console.print(
-        f"[bold]{len(result.designs)} designs[/] for “{brief}” ({read}; seed {result.seed}, model {result.model})",
+        (
+            f"[bold]{len(result.designs)} designs[/] for “{brief}” ({read}; seed {result.seed}, model "
+            f"{result.model})"
+        ),
         highlight=False,
     )
     for i, d in enumerate(result.designs, 1):

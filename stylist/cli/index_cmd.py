@@ -50,7 +50,8 @@ def build(
         typer.Option(
             "--fast",
             help="Static text embeddings distilled from the default model: large catalogues "
-            "in a fraction of the time, precision@5 0.694 vs 0.700 on the labelled demo queries (= --text-model embedded-static).",
+            "in a fraction of the time, precision@5 0.694 vs 0.700 on the labelled demo queries (= "
+            "--text-model embedded-static).",
         ),
     ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,

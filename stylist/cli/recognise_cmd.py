@@ -23,7 +23,8 @@ def recognise(
     ] = 5,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Say what garment a photo shows: article type, slot, colours, pattern, and the closest catalogue items."""
+    """Say what garment a photo shows: article type, slot, colours, pattern, and the closest catalogue
+    items."""
     from stylist.tools.registry import tools_for
 
     result = tools_for(state(ctx).runtime).invoke("recognise_garment", {"image_path": str(photo), "k": k})

@@ -53,7 +53,10 @@ def train_compat_cmd(
         print_json(report)
         return
     console.print(
-        f"saved {report['checkpoint']}: {report['train_outfits']} training outfits, held-out AUC {report['held_out_auc']}",
+        (
+            f"saved {report['checkpoint']}: {report['train_outfits']} training outfits, held-out AUC "
+            f"{report['held_out_auc']}"
+        ),
         highlight=False,
     )
     for problem in report.get("problems", [])[:10]:

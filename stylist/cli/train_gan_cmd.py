@@ -24,7 +24,10 @@ def train_gan_command(
         Path | None,
         typer.Option(
             "--fashion-mnist",
-            help="Train on Fashion-MNIST's idx .gz files in this folder instead (e.g. /usr/share/datasets/fashion-mnist).",
+            help=(
+                "Train on Fashion-MNIST's idx .gz files in this folder instead (e.g. "
+                "/usr/share/datasets/fashion-mnist)."
+            ),
         ),
     ] = None,
     epochs: Annotated[int, typer.Option(min=1, max=10_000)] = 20,

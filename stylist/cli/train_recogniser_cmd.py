@@ -69,7 +69,8 @@ def train_recogniser(
         print_json(metrics)
         return
     console.print(
-        f"saved [bold]{target}[/] ({metrics['train_pictures']} training pictures, {metrics['val_pictures']} held out)"
+        f"saved [bold]{target}[/] ({metrics['train_pictures']} training pictures, "
+        f"{metrics['val_pictures']} held out)"
     )
     for key in (
         "article_val_accuracy",
@@ -83,7 +84,8 @@ def train_recogniser(
             console.print(f"  held-out {key}: {metrics[key]:.3f}")
     if metrics.get("skipped_pictures"):
         console.print(
-            f"  [yellow]{metrics['skipped_pictures']} garments left out (no readable picture or no garment found)[/]"
+            f"  [yellow]{metrics['skipped_pictures']} garments left out (no readable picture or no "
+            "garment found)[/]"
         )
     if folder is None and not no_fashion_mnist:
         console.print("[yellow]note:[/] Fashion-MNIST not found; trained on catalogue pictures only")

@@ -83,7 +83,10 @@ def trends(
         return
     from rich.table import Table
 
-    title = f"{report.kind} trends, {report.horizon_label} ahead of {report.as_of} (source {report.source}, model {report.model})"
+    title = (
+        f"{report.kind} trends, {report.horizon_label} ahead of {report.as_of} (source "
+        f"{report.source}, model {report.model})"
+    )
     for label, items, colour in (("rising", report.rising, "green"), ("falling", report.falling, "red")):
         table = Table(title=f"{title}: {label}" if label == "rising" else label, title_justify="left")
         for col in ("", "recent", "forecast", "growth", f"{report.level:.0%} interval", "last 26 │ forecast"):
@@ -182,12 +185,16 @@ def _print_ingest(report, as_json: bool) -> None:
         print_json(report)
         return
     console.print(
-        f"ingested {report.file} as source [bold]{report.source}[/]: {report.series} series, {report.periods} periods ({'weekly' if report.freq == 'W' else 'monthly'}, {report.first} … {report.last}) from {report.rows_read} rows"
+        f"ingested {report.file} as source [bold]{report.source}[/]: {report.series} series, "
+        f"{report.periods} periods ({'weekly' if report.freq == 'W' else 'monthly'}, {report.first} "
+        f"… {report.last}) from {report.rows_read} rows"
     )
     extra = report.model_dump()
     if "posts" in extra:
         console.print(
-            f"posts: {extra['posts']} ({extra['posts_with_mentions']} with mentions); mentions: {extra['mentions_lexicon']} by lexicon, {extra['mentions_embedding']} by embedding ({extra['embedder']})"
+            f"posts: {extra['posts']} ({extra['posts_with_mentions']} with mentions); mentions: "
+            f"{extra['mentions_lexicon']} by lexicon, {extra['mentions_embedding']} by embedding "
+            f"({extra['embedder']})"
         )
     for line in report.filled:
         console.print(f"[yellow]filled[/] {line}")
@@ -195,7 +202,8 @@ def _print_ingest(report, as_json: bool) -> None:
         err_console.print(f"[yellow]skipped[/] {problem}")
     if report.short_series:
         err_console.print(
-            f"[yellow]too short to forecast yet:[/] {', '.join(report.short_series[:10])}{' …' if len(report.short_series) > 10 else ''}"
+            "[yellow]too short to forecast yet:[/] "
+            f"{', '.join(report.short_series[:10])}{' …' if len(report.short_series) > 10 else ''}"
         )
 
 
@@ -234,19 +242,23 @@ def series(
         print_json(payload)
         return
     console.print(
-        f"[bold]{result.kind}/{result.value}[/] in {result.source}: {result.periods} periods, {result.first} … {result.last}"
+        f"[bold]{result.kind}/{result.value}[/] in {result.source}: {result.periods} periods, "
+        f"{result.first} … {result.last}"
     )
     console.print(f"last 52 │ next {result.horizon_label}: {result.sparkline}")
     if result.trend is not None:
         t = result.trend
         console.print(
-            f"recent {t.recent:,.1f} → forecast {t.forecast_mean:,.1f} ({t.growth:+.1%}; {result.level:.0%} interval {t.growth_low:+.0%} … {t.growth_high:+.0%}) by {result.model}"
+            f"recent {t.recent:,.1f} → forecast {t.forecast_mean:,.1f} ({t.growth:+.1%}; "
+            f"{result.level:.0%} interval {t.growth_low:+.0%} … {t.growth_high:+.0%}) by "
+            f"{result.model}"
         )
         if t.note:
             console.print(f"[yellow]note:[/] {t.note}")
     else:
         console.print(
-            f"no activity recently; forecast mean {sum(result.forecast) / len(result.forecast):,.1f} by {result.model}"
+            f"no activity recently; forecast mean {sum(result.forecast) / len(result.forecast):,.1f} "
+            f"by {result.model}"
         )
     for d, m, lo, hi in zip(result.dates, result.forecast, result.lower, result.upper):
         console.print(f"  {d}  {m:>10,.1f}  [{lo:,.1f} … {hi:,.1f}]")
@@ -264,7 +276,8 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -
     for row in rows:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(row["kinds"].items()))
         console.print(
-            f"[bold]{row['name']}[/] ({row['freq']}, {row['series']} series: {kinds}) from {row['origin']} at {row['ingested_at']}"
+            f"[bold]{row['name']}[/] ({row['freq']}, {row['series']} series: {kinds}) from "
+            f"{row['origin']} at {row['ingested_at']}"
         )
 
 

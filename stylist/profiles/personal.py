@@ -157,7 +157,8 @@ def advise_size(
     sizes = fit.user_sizes.get(user_id, [])
     if sizes:
         basis.append(
-            f"you took sizes {', '.join(f'{s:g}' for s in sorted(set(sizes)))} before (usually {fit.usual_size(user_id):g})"
+            f"you took sizes {', '.join(f'{s:g}' for s in sorted(set(sizes)))} before (usually "
+            f"{fit.usual_size(user_id):g})"
         )
     elif any(np.isfinite(body)):
         basis.append("your body measurements (no rentals of yours yet)")

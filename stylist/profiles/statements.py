@@ -14,7 +14,8 @@ from typing import Any
 from stylist.fashion.terms import find_terms
 
 _NEGATIVE = re.compile(
-    r"\b(hate|hates|dislike|dislikes|don'?t like|do not like|doesn'?t suit|can'?t stand|cannot stand|not a fan|"
+    r"\b(hate|hates|dislike|dislikes|don'?t like|do not like|doesn'?t suit|can'?t stand|cannot stand|"
+    r"not a fan|"
     r"never wear|avoid|no more|not into|not keen|detest|loathe|don'?t want|do not want|sick of|tired of)\b"
 )
 _POSITIVE = re.compile(
@@ -22,7 +23,8 @@ _POSITIVE = re.compile(
 )
 _OWN = re.compile(r"\b(just bought|bought|purchased|i own|i have|i've got|i got|i already have)\b\s*(.*)$")
 _BUDGET = re.compile(
-    r"(?:budget(?: is| of)?|under|up to|no more than|at most|less than|max(?:imum)?)\s*(?:is\s*)?[$€£]?\s*(\d{1,6}(?:\.\d{1,2})?)"
+    r"(?:budget(?: is| of)?|under|up to|no more than|at most|less than|"
+    r"max(?:imum)?)\s*(?:is\s*)?[$€£]?\s*(\d{1,6}(?:\.\d{1,2})?)"
 )
 _CLAUSES = re.compile(r"[.;!?\n]+|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
 _LEADING = re.compile(r"^(?:the|a|an|some|my|new|this|that|these|those|pair of|a pair of)\s+")

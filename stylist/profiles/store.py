@@ -259,7 +259,8 @@ class ProfileStore:
             row.polarity, row.updated_at = polarity, now
             done.append(f"{word} {_LABEL[kind]}: + {value}")
             notes.append(
-                f"{value} was a {before} {kind.replace('_', ' ')}; it is now {word} (the later statement wins)"
+                f"{value} was a {before} {kind.replace('_', ' ')}; it is now {word} (the later "
+                "statement wins)"
             )
         else:
             row.updated_at = now

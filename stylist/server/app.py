@@ -53,8 +53,14 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     keys = KeyChecker(settings)
     if not keys.has_keys and not settings.allow_open:
         raise ConfigError(
-            "the server needs API keys (server.api_keys, server.user_keys) or an explicit open mode for local use",
-            hint="set STYLIST_SERVER__API_KEYS='[\"secret\"]' or pass --api-key KEY, --user-key KEY=USER or --allow-open",
+            (
+                "the server needs API keys (server.api_keys, server.user_keys) or an explicit open mode "
+                "for local use"
+            ),
+            hint=(
+                "set STYLIST_SERVER__API_KEYS='[\"secret\"]' or pass --api-key KEY, --user-key KEY=USER "
+                "or --allow-open"
+            ),
         )
     app = FastAPI(title="Stylist", version="0.1.0", docs_url="/docs", redoc_url=None)
     limiter = RateLimiter(settings.rate_limit_per_minute)

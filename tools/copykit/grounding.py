@@ -10,7 +10,10 @@ from stylist.fashion.terms import colour_matches, find_terms
 from stylist.tools.copykit.facts import Facts, format_price, word_limits
 
 _PRICE = re.compile(
-    r"(?:[$€£₹]\s?(\d[\d,]*(?:\.\d{1,2})?))|(?:\b(\d[\d,]*(?:\.\d{1,2})?)\s?(?:usd|eur|gbp|inr|dollars|euros|pounds|rupees)\b)",
+    (
+        r"(?:[$€£₹]\s?(\d[\d,]*(?:\.\d{1,2})?))|(?:\b(\d[\d,]*(?:\.\d{1,2})?)\s?(?:usd|eur|gbp|inr|"
+        r"dollars|euros|pounds|rupees)\b)"
+    ),
     re.IGNORECASE,
 )
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
@@ -46,7 +49,8 @@ def check_copy(text: str, facts: Facts, *, kind: str, tone: str) -> GroundingRep
     for c in colours:
         if not colour_matches(c, facts.colours):
             report.problems.append(
-                f"states the colour {c!r} but {what} {', '.join(sorted(facts.colours)) or 'of no listed colour'}"
+                f"states the colour {c!r} but {what} "
+                f"{', '.join(sorted(facts.colours)) or 'of no listed colour'}"
             )
 
     materials = find_terms("material", text)
@@ -54,7 +58,8 @@ def check_copy(text: str, facts: Facts, *, kind: str, tone: str) -> GroundingRep
     for m in materials:
         if not any(m == f or set(m.split()) & set(f.split()) for f in facts.materials):
             report.problems.append(
-                f"states the material {m!r} but {what} {', '.join(sorted(facts.materials)) or 'of no listed material'}"
+                f"states the material {m!r} but {what} "
+                f"{', '.join(sorted(facts.materials)) or 'of no listed material'}"
             )
 
     garments = find_terms("garment", text)
@@ -62,7 +67,8 @@ def check_copy(text: str, facts: Facts, *, kind: str, tone: str) -> GroundingRep
     for g in garments:
         if g not in facts.garment_words:
             report.problems.append(
-                f"names a {g} but {what} {', '.join(sorted({n for n in facts.garment_words if ' ' not in n}))}"
+                f"names a {g} but {what} "
+                f"{', '.join(sorted({n for n in facts.garment_words if ' ' not in n}))}"
             )
 
     stated_prices = []

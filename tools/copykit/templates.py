@@ -58,7 +58,10 @@ def product(g: Garment, tone: str) -> str:
     brand = f" by {g.brand}" if g.brand else ""
     if tone == "playful":
         opener = _pick(["Say hello to", "Meet", "Here comes"], g.id)
-        text = f"{opener} the {g.title}! {_body(g, 'A piece')}{brand} that is ready for {_occasion(g)} plans{_season(g)}."
+        text = (
+            f"{opener} the {g.title}! {_body(g, 'A piece')}{brand} that is ready for {_occasion(g)} "
+            f"plans{_season(g)}."
+        )
         return text + (f" Yours for {price}." if price else "")
     if tone == "luxury":
         text = (
@@ -88,7 +91,10 @@ def outfit(garments: list[Garment], tone: str) -> str:
         g = garments[0]
         desc = _describe(g)
         if tone == "playful":
-            return f"Build a whole look around the {g.title}! {_a(desc).capitalize()} that sets the mood for {_occasion(g)} days."
+            return (
+                f"Build a whole look around the {g.title}! {_a(desc).capitalize()} that sets the mood "
+                f"for {_occasion(g)} days."
+            )
         if tone == "luxury":
             return (
                 f"An ensemble begins with the {g.title}: {_a(desc)} that anchors every {_occasion(g)} look."

@@ -27,7 +27,8 @@ class GanConfig:
     """Architecture and vocabulary of one GAN; saved inside its checkpoint."""
 
     conditions: dict[str, list[str]] = field(default_factory=dict)
-    """Condition name → its values, in embedding-index order (e.g. ``{"article_type": [...], "colour": [...]}``)."""
+    """Condition name → its values, in embedding-index order (e.g. ``{"article_type": [...], "colour":
+    [...]}``)."""
     image_size: int = 64
     channels: int = 3
     z_dim: int = 64

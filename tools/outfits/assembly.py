@@ -202,7 +202,10 @@ class OutfitAssembler:
                     if c.required
                 )
                 raise NoOutfitError(
-                    f"the cheapest complete outfit costs {floor + budget - remaining:.2f} ({parts}), above the budget of {budget:.2f}",
+                    (
+                        f"the cheapest complete outfit costs {floor + budget - remaining:.2f} ({parts}), "
+                        f"above the budget of {budget:.2f}"
+                    ),
                     hint=f"raise the budget to at least {floor + budget - remaining:.2f}",
                 )
         pool = list(anchors) + [g for c in cands for g in c.garments]

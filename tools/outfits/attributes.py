@@ -154,7 +154,10 @@ def season_mismatch(a: Garment, b: Garment) -> PairIssue | None:
         return None
     return PairIssue(
         "season mismatch",
-        f"{a.article_type.lower()} is for {'/'.join(sorted(sa))}, {b.article_type.lower()} for {'/'.join(sorted(sb))}",
+        (
+            f"{a.article_type.lower()} is for {'/'.join(sorted(sa))}, {b.article_type.lower()} for "
+            f"{'/'.join(sorted(sb))}"
+        ),
         1.0 if ({"summer"} <= sa and {"winter"} <= sb) or ({"winter"} <= sa and {"summer"} <= sb) else 0.7,
     )
 

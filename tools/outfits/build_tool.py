@@ -115,7 +115,8 @@ class BuildOutfit(Tool):
     outerwear, bag or accessory, ranked by learned compatibility, relevance to the brief and the
     user's preferences, within the budget. Give anchors (garment ids) to complete an outfit around
     them, wardrobe_anchors (owned items), use_wardrobe to mix in what the user owns, only_owned
-    for "only what I own", or max_new_items / new_item_max_price for "at most one new item under 80". Returns outfits with real garment ids, prices, an explanation, and alternatives per slot;
+    for "only what I own", or max_new_items / new_item_max_price for "at most one new item under 80". \
+Returns outfits with real garment ids, prices, an explanation, and alternatives per slot;
     says which constraint to relax when nothing fits."""
 
     name = "build_outfit"

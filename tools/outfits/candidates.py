@@ -159,13 +159,19 @@ class SlotSearch:
             if priced:
                 cheapest = min(priced)
                 raise NoOutfitError(
-                    f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the cheapest is {cheapest:.2f})",
+                    (
+                        f"no {slot.value} fits the budget: none costs {max_price:.2f} or less (the "
+                        f"cheapest is {cheapest:.2f})"
+                    ),
                     hint=f"raise the budget by at least {cheapest - max_price:.2f}",
                 )
         if refused and self.fit.code is not None:
             raise NoOutfitError(
                 f"no {slot.value} in the catalogue suits {self.fit.code.say} ({'; '.join(refused)})",
-                hint=f"ask for another dress code than {self.fit.code.name}, or add fitting {slot.value} to the catalogue",
+                hint=(
+                    f"ask for another dress code than {self.fit.code.name}, or add fitting {slot.value} "
+                    "to the catalogue"
+                ),
             )
         if refused:
             raise NoOutfitError(

@@ -21,7 +21,8 @@ from stylist.tools.outfits.attributes import (
 SLOT_ORDER: tuple[Slot, ...] = tuple(Slot)
 SLOT_INDEX = {s: i for i, s in enumerate(SLOT_ORDER)}
 FEATURE_VERSION = 1
-#: slot one-hot | colour families | no colour, earthy share | seasons, any season | formality | price, has price
+#: slot one-hot | colour families | no colour, earthy share | seasons, any season | formality | price, has
+#: price
 ATTR_DIM = len(SLOT_ORDER) + len(COLOUR_FAMILIES) + 2 + len(SEASONS) + 1 + 1 + 2
 _FAMILY_INDEX = {f: i for i, f in enumerate(COLOUR_FAMILIES)}
 

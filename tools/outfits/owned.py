@@ -172,10 +172,15 @@ def build_with_wardrobe(
             if max_new_items == 0:
                 raise NoOutfitError(
                     f"only what you own: your wardrobe has no {names}",
-                    hint=f"add {names} with `stylist wardrobe add photo.jpg`, or allow {len(gaps)} new item(s)",
+                    hint=(
+                        f"add {names} with `stylist wardrobe add photo.jpg`, or allow {len(gaps)} new item(s)"
+                    ),
                 )
             raise NoOutfitError(
-                f"your wardrobe lacks {names}: that needs {len(gaps)} new items, more than the {max_new_items} allowed",
+                (
+                    f"your wardrobe lacks {names}: that needs {len(gaps)} new items, more than the "
+                    f"{max_new_items} allowed"
+                ),
                 hint=f"allow {len(gaps)} new items or add {names} to the wardrobe",
             )
     pool = WardrobePool(

@@ -108,7 +108,10 @@ def formality_line(garments: Sequence[Garment], fit: Suitability) -> tuple[str |
     lo, hi = fit.code.formality
     inside = [g for g in worn if fit.code.suits_formality(levels[g.id])]
     if len(inside) == len(worn):
-        line = f"Right for {fit.code.say}: every piece sits in its formality range, {_piece(high)} sets the tone."
+        line = (
+            f"Right for {fit.code.say}: every piece sits in its formality range, {_piece(high)} sets "
+            "the tone."
+        )
         return line, None
     edge = low if levels[low.id] < lo else high
     side = "casual" if levels[edge.id] < lo else "dressy"
@@ -132,11 +135,17 @@ def weather_line(garments: Sequence[Garment], brief: ParsedBrief, fit: Suitabili
     shoes = next((g for g in garments if g.slot is Slot.SHOES), None)
     if brief.cold:
         if layers:
-            line = f"For {said or 'the cold'}: {_and([_piece(g) for g in layers[:2]])} {_verb(layers[:2], 'keeps', 'keep')} the warmth in"
+            line = (
+                f"For {said or 'the cold'}: {_and([_piece(g) for g in layers[:2]])} "
+                f"{_verb(layers[:2], 'keeps', 'keep')} the warmth in"
+            )
         else:
             line = f"For {said or 'the cold'}: no warm layer passed every check, so add a coat of your own"
         if shoes is not None:
-            line += f", and {_piece(shoes)} {_verb([shoes], 'is', 'are')} closed against the {'wet' if brief.rain else 'cold'}"
+            line += (
+                f", and {_piece(shoes)} {_verb([shoes], 'is', 'are')} closed against the "
+                f"{'wet' if brief.rain else 'cold'}"
+            )
         return line + "."
     if brief.hot:
         light = [

@@ -115,7 +115,8 @@ class BuildResult(ToolOutput):
         blocks: list[str] = []
         for n, outfit in enumerate(self.outfits, 1):
             blocks.append(
-                f"**Outfit {n}** — {money(outfit.total_price)} in all, compatibility {outfit.compatibility:.2f}"
+                f"**Outfit {n}** — {money(outfit.total_price)} in all, compatibility "
+                f"{outfit.compatibility:.2f}"
             )
             lines = []
             for item in outfit.items:

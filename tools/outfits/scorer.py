@@ -112,7 +112,10 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
         why = (
             "; ".join(weakest.reasons)
             if weakest.reasons
-            else "no colour, formality or season rule is broken; of these pairs the model is least sure of this one"
+            else (
+                "no colour, formality or season rule is broken; of these pairs the model is least sure "
+                "of this one"
+            )
         )
         words.append(f"Weakest pair: {weakest.titles[0]} + {weakest.titles[1]} ({weakest.score:.2f}): {why}.")
     if missing:
@@ -144,7 +147,8 @@ def runtime_vectors(runtime: Any) -> VectorFn:
 
 
 def scorer_from_settings(runtime: Any) -> CompatibilityScorer:
-    """The scorer the runtime serves: ``outfits.checkpoint`` (auto: a trained user model, else the demo one)."""
+    """The scorer the runtime serves: ``outfits.checkpoint`` (auto: a trained user model, else the demo
+    one)."""
     setting = runtime.settings.outfits.checkpoint
     if setting == "auto":
         user = runtime.settings.models_dir / "compat.pt"

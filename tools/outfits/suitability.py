@@ -140,5 +140,8 @@ class Suitability:
     def empty_note(self, slot: Slot) -> str:
         """What the outfit says when no garment of ``slot`` passes."""
         if self.code is not None:
-            return f"{slot.value}: nothing in the catalogue suits {self.code.say}, so the outfit goes without one"
+            return (
+                f"{slot.value}: nothing in the catalogue suits {self.code.say}, so the outfit goes "
+                "without one"
+            )
         return f"{slot.value}: nothing suitable in the catalogue, so the outfit goes without one"

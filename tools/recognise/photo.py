@@ -59,7 +59,8 @@ class PhotoHeadsConfig:
     articles: list[str]
     colours: list[str]
     encoder: str = "photos.pt"
-    """The image encoder checkpoint (in index/imagenc/checkpoints, or a path) whose features the heads read."""
+    """The image encoder checkpoint (in index/imagenc/checkpoints, or a path) whose features the heads
+    read."""
     feature_dim: int = 1280
 
 
@@ -151,7 +152,10 @@ class PhotoRecogniser:
                 got = hashlib.sha256(encoder_path(heads.config).read_bytes()).hexdigest()[:16]
                 if want and want != got:
                     raise ModelUnavailableError(
-                        f"photo recogniser {self.checkpoint} was fitted to another image encoder ({want}, found {got})",
+                        (
+                            f"photo recogniser {self.checkpoint} was fitted to another image encoder "
+                            f"({want}, found {got})"
+                        ),
                         hint="retrain the heads: python benchmarks/recognise_photos.py --save",
                     )
                 self._backbone, self._size = encoder.backbone, encoder.config.image_size

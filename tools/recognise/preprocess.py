@@ -4,7 +4,8 @@ The background colour is read from the picture's border; pixels far from it are 
 When the border is textured (grain, weave, noise, a lighting gradient), the picture is smoothed
 and the light fitted as a plane before that (``Foreground.textured``); when even then it is not
 uniform (a busy scene), a centred ellipse stands in for the mask and ``Foreground.cluttered``
-says so. ``split_at_necks`` and ``split_repeat`` cut one blob that is two garments. Both model inputs are cut from the mask's bounding box:
+says so. ``split_at_necks`` and ``split_repeat`` cut one blob that is two garments. Both model inputs are cut
+from the mask's bounding box:
 
 - *shape*: 28x28 greyscale, inverted (garment bright on black), long side scaled to 28 and
   centred, which is how Fashion-MNIST was made, so its 60k real photos train the same input;

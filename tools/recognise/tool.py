@@ -174,7 +174,10 @@ class RecogniseGarment(Tool):
     def _outfits(self, args: RecogniseInput, result: RecogniseResult) -> None:
         """Catalogue outfits around the photographed garment, as if it were an owned anchor."""
         if result.status != "ok" or not result.slot:
-            result.outfit_note = "no outfit: the garment was not recognised confidently; add it with its type (stylist wardrobe add --article)"
+            result.outfit_note = (
+                "no outfit: the garment was not recognised confidently; add it with its "
+                "type (stylist wardrobe add --article)"
+            )
             return
         colours = [c.name for c in result.colours[:2]]
         photo = WardrobeItem(

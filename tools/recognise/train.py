@@ -124,7 +124,8 @@ def train_recogniser(
         fm_train, fm_val = fm.take(tr), fm.take(va)
     if len(cat_train) == 0 and fm_train is None:
         raise CatalogueError(
-            "no training pictures: the catalogue has no readable garment pictures and no Fashion-MNIST folder was given"
+            "no training pictures: the catalogue has no readable garment pictures and no "
+            "Fashion-MNIST folder was given"
         )
 
     ct = cat.take(cat_train)

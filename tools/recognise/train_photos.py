@@ -55,7 +55,8 @@ def fit_photo_heads(
     config = config or HeadsTrainConfig()
     if len(train_feats) < 8 or len(val_feats) < 2:
         raise ToolInputError(
-            f"fitting the photo heads needs 8+ training and 2+ validation photos, got {len(train_feats)} and {len(val_feats)}"
+            "fitting the photo heads needs 8+ training and 2+ validation photos, got "
+            f"{len(train_feats)} and {len(val_feats)}"
         )
     torch.manual_seed(config.seed)
     articles = vocabulary(train_articles, config.min_count)

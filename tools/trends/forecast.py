@@ -198,7 +198,10 @@ def trend_report(
     ]
     if not usable:
         raise TrendDataError(
-            f"every {kind!r} series in {source!r} is too short to forecast {h.label()} ahead (need {need} periods)",
+            (
+                f"every {kind!r} series in {source!r} is too short to forecast {h.label()} ahead (need "
+                f"{need} periods)"
+            ),
             hint="ingest more history or ask for a shorter horizon",
         )
 
@@ -265,7 +268,8 @@ def summarise(report: TrendReport) -> str:
         )
 
     return (
-        f"{report.kind} over the next {report.horizon_label} (source {report.source}, data to {report.as_of}, "
+        f"{report.kind} over the next {report.horizon_label} (source {report.source}, data to "
+        f"{report.as_of}, "
         f"{report.level:.0%} intervals): rising {part(report.rising)}; falling {part(report.falling)}."
     )
 

@@ -239,7 +239,10 @@ def _regularise(
             period = week_start(row.day) if freq == "W" else row.day.replace(day=1)
         elif freq == "M" and row.day.day != 1:
             raise TrendDataError(
-                f"{name}:{row.line}: date {row.day} of {label} is not the first of a month, but the file is monthly",
+                (
+                    f"{name}:{row.line}: date {row.day} of {label} is not the first of a month, but the "
+                    "file is monthly"
+                ),
                 hint="pass --aggregate to sum events into months",
             )
         if period in by_period:
@@ -248,7 +251,10 @@ def _regularise(
                 by_period[period] = _Row(prev.line, period, prev.count + row.count)
                 continue
             raise TrendDataError(
-                f"{name}:{row.line}: duplicate row for {label} on {period} (first at line {by_period[period].line})",
+                (
+                    f"{name}:{row.line}: duplicate row for {label} on {period} (first at line "
+                    f"{by_period[period].line})"
+                ),
                 hint="remove one of them, or pass --aggregate if rows are events to sum per period",
             )
         by_period[period] = _Row(row.line, period, row.count)
@@ -263,7 +269,10 @@ def _regularise(
             if step % 7:
                 raise TrendDataError(
                     f"{name}:{by_period[b].line}: {label} is not weekly: {b} follows {a} ({step} days)",
-                    hint="weekly series need one row per week on the same weekday; pass --aggregate to sum events into weeks",
+                    hint=(
+                        "weekly series need one row per week on the same weekday; pass --aggregate to "
+                        "sum events into weeks"
+                    ),
                 )
         full = pd.date_range(index[0], index[-1], freq=pd.DateOffset(weeks=1))
     else:

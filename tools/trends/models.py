@@ -46,7 +46,8 @@ class Forecaster(ABC):
         values = np.asarray(y, dtype=float)
         if len(values) < MIN_HISTORY:
             raise TrendDataError(
-                f"{self.name}: a series of {len(values)} periods is too short to forecast (need {MIN_HISTORY})"
+                f"{self.name}: a series of {len(values)} periods is too short to forecast (need "
+                f"{MIN_HISTORY})"
             )
         if not np.all(np.isfinite(values)):
             raise TrendDataError(f"{self.name}: the series has missing or infinite values")

@@ -148,7 +148,10 @@ class GlobalForecaster(Forecaster):
         cfg = self.config
         if self.season != cfg.periods_per_year:
             raise ModelUnavailableError(
-                f"the global model was trained on {cfg.freq} data ({cfg.periods_per_year} periods a year), not {self.season} a year",
+                (
+                    f"the global model was trained on {cfg.freq} data ({cfg.periods_per_year} periods a "
+                    f"year), not {self.season} a year"
+                ),
                 hint="use --model ets or theta for this series",
             )
 

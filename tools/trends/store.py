@@ -120,7 +120,10 @@ class TrendStore:
                 else:
                     if srow.freq != s.freq:
                         raise TrendDataError(
-                            f"{k.label()} is stored as {_freq_name(srow.freq)} but the new data is {_freq_name(s.freq)}",
+                            (
+                                f"{k.label()} is stored as {_freq_name(srow.freq)} but the new data is "
+                                f"{_freq_name(s.freq)}"
+                            ),
                             hint="use another --source name",
                         )
                     session.execute(delete(TrendPointRow).where(TrendPointRow.series_id == srow.id))

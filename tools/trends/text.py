@@ -27,10 +27,12 @@ from stylist.tools.trends.lexicon import LEXICONS, phrases
 from stylist.tools.trends.series import SeriesKey, TrendSeries
 
 STOPWORDS = frozenset(
-    """a an and are as at be but by for from has have i i'm im in is it its just my of on or our so that the this
+    """a an and are as at be but by for from has have i i'm im in is it its just my of on or our so that the \
+this
     to was we with you your me very still thing things today new need want love loving wearing wear look looks
     got get more most much what when where which who why how all any can can't cant not no yes too also really
-    season weekend week day outfit report hot take thoughts give keep seeing everywhere especially just stop""".split()
+    season weekend week day outfit report hot take thoughts give keep seeing everywhere especially just \
+stop""".split()
 )
 WORD = re.compile(r"[a-z][a-z'\-]{2,}")
 

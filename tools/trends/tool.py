@@ -25,7 +25,9 @@ class TrendInput(BaseModel):
     top: int = Field(5, ge=1, le=20, description="How many rising and how many falling attributes to return.")
     source: str | None = Field(
         None,
-        description="Data source (e.g. 'demo' or an ingested file's name); default: the newest with this kind.",
+        description=(
+            "Data source (e.g. 'demo' or an ingested file's name); default: the newest with this kind."
+        ),
     )
     region: str = Field("", description="Region, when the data is split by region.")
     chart: bool = Field(False, description="Also draw a PNG chart and return its path.")

@@ -287,7 +287,8 @@ class ChatScreen(Screen):
         chat_input.focus()
 
     async def action_stop(self) -> None:
-        """Stop the answer now; the worker thread notices at its next event and its late events are ignored."""
+        """Stop the answer now; the worker thread notices at its next event and its late events are
+        ignored."""
         if not self.busy or self._current is None:
             return
         self.workers.cancel_group(self, "chat")

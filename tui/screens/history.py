@@ -58,7 +58,10 @@ class HistoryScreen(Screen[None]):
         options.display = True
         for conv in message.conversations:
             when = conv.updated_at[:16].replace("T", " ")
-            label = f"{conv.title or '(untitled)'}  ·  {conv.turns} turn{'s' if conv.turns != 1 else ''}  ·  {when}"
+            label = (
+                f"{conv.title or '(untitled)'}  ·  {conv.turns} turn{'s' if conv.turns != 1 else ''}  "
+                f"·  {when}"
+            )
             options.add_option(Option(label, id=conv.id))
         options.highlighted = 0
         options.focus()

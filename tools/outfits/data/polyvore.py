@@ -89,7 +89,10 @@ def load_outfits(path: str | Path, *, strict: bool = True) -> OutfitData:
     if (path / "polyvore_item_metadata.json").is_file():
         return load_polyvore_outfits(path, strict=strict)
     raise CatalogueError(
-        f"{path}: no outfits.jsonl (Maryland layout) or polyvore_item_metadata.json (Polyvore Outfits layout)",
+        (
+            f"{path}: no outfits.jsonl (Maryland layout) or polyvore_item_metadata.json (Polyvore "
+            "Outfits layout)"
+        ),
         hint="point --outfits at the folder that holds one of them",
     )
 
