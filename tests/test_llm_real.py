@@ -68,6 +68,21 @@ def test_smollm2_grammar_forces_a_valid_call(smollm2):
     schema.model_validate(call["args"])
 
 
+def test_grammar_over_every_registered_tool_decodes(tmp_path_factory):
+    # a grammar over all the registry's tools (twenty optional update_profile arguments, long string
+    # bounds) once crashed llama.cpp's sampler with a segmentation fault
+    from stylist.agent.adapters import langchain_tools
+    from stylist.tools.registry import build_registry
+    from tests.fakes.tools import tools_runtime
+
+    tools = langchain_tools(build_registry(tools_runtime(20)))
+    model = llm_model(tmp_path_factory.mktemp("models"), model="smollm2", context_tokens=4096)
+    reply = model.bind_tools(tools, tool_choice="required").invoke(
+        [HumanMessage("black sneakers for men under 60")], max_tokens=60
+    )
+    assert len(reply.tool_calls) == 1 and reply.tool_calls[0]["name"] in {t.name for t in tools}, reply
+
+
 def test_context_overflow_is_a_clear_error(tmp_path):
     from stylist.errors import LLMError
 

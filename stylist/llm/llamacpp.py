@@ -239,29 +239,65 @@ def _token_text(llama: Any, token: int) -> str:
     return llama._model.token_get_text(token)
 
 
-def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
-    """A llama.cpp grammar for one ``{"name": ..., "arguments": {...}}`` call, or None."""
-    from llama_cpp import LlamaGrammar
+_CALL_START = '{"name": "'
+_CALL_MIDDLE = '", "arguments": '
 
-    options = []
-    for tool in tools:
-        function = tool["function"]
-        if choice != "required" and function["name"] != choice:
-            continue
-        params = inline_refs(function.get("parameters") or {"type": "object"})
-        options.append(
-            {
-                "type": "object",
-                "properties": {"name": {"const": function["name"]}, "arguments": params},
-                "required": ["name", "arguments"],
-            }
-        )
-    schema = options[0] if len(options) == 1 else {"oneOf": options}
+
+def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
+    """A llama.cpp grammar for one ``{"name": ..., "arguments": {...}}`` call, or None.
+
+    The grammar fixes the JSON shape, the tool's name, which arguments it may use and each argument's
+    type; the arguments may come in any order, and required or repeated ones are checked against the
+    schema afterwards (with one repair), as are length bounds and patterns. With the converter's
+    whole-object grammars of a dozen tools, llama.cpp's sampler crashed (segmentation fault, 0.3.x).
+    """
+    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import SchemaConverter
+
+    converter = SchemaConverter(prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False)
+    branches = []
     try:
-        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-    except Exception as exc:  # the converter rejects some schema features; decode freely then
+        for tool in tools:
+            function = tool["function"]
+            name = function["name"]
+            if choice != "required" and name != choice:
+                continue
+            params = inline_refs(function.get("parameters") or {"type": "object"})
+            properties = params.get("properties") or {}
+            if properties:
+                # each argument with its own value grammar, in any order: linear in the arguments
+                pairs = [
+                    f'{json.dumps(json.dumps(key))} space ":" space '
+                    + converter.visit(_unbounded(converter.resolve_refs(schema, "tool")), f"{name}-{key}")
+                    for key, schema in properties.items()
+                ]
+                kv = converter._add_rule(f"{name}-kv", " | ".join(f"( {pair} )" for pair in pairs))
+                args = converter._add_rule(
+                    f"{name}-arguments", f'"{{" space ( {kv} ( "," space {kv} )* )? "}}" space'
+                )
+            else:
+                args = converter._add_rule(f"{name}-arguments", '"{" space "}" space')
+            branches.append(f"{json.dumps(name + _CALL_MIDDLE)} {args}")
+        if not branches:
+            return None
+        converter._add_rule("root", f'{json.dumps(_CALL_START)} ( {" | ".join(branches)} ) "}}"')
+        return LlamaGrammar.from_string(converter.format_grammar(), verbose=False)
+    except Exception as exc:  # a grammar the engine rejects: decode freely then, and say so
         log.warning("no tool-call grammar (%s); decoding unconstrained", exc)
         return None
+
+
+#: Schema keywords left to validation: length bounds become repetitions of up to thousands of
+#: characters in the grammar, which llama.cpp's sampler crashed on.
+_CHECKED_AFTER = frozenset({"maxLength", "minLength", "pattern", "format", "maxItems", "minItems"})
+
+
+def _unbounded(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _unbounded(v) for k, v in schema.items() if k not in _CHECKED_AFTER}
+    if isinstance(schema, list):
+        return [_unbounded(v) for v in schema]
+    return schema
 
 
 def inline_refs(schema: Any, defs: dict[str, Any] | None = None, depth: int = 0) -> Any:
