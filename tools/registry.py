@@ -21,7 +21,7 @@ from stylist.tools.outfits.build_tool import BuildOutfit, outfit_assembler
 from stylist.tools.outfits.score_tool import ScoreOutfit
 from stylist.tools.outfits.scorer import scorer_from_settings
 from stylist.tools.output import SeenItem, ToolOutput
-from stylist.tools.recognise.recogniser import recogniser_for
+from stylist.tools.recognise.service import recogniser_for
 from stylist.tools.recognise.tool import RecogniseGarment
 from stylist.tools.recommend_for_me import RecommendForMe
 from stylist.tools.record_feedback import RecordFeedback

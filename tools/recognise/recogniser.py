@@ -35,7 +35,6 @@ from stylist.tools.recognise.preprocess import (
 )
 
 if TYPE_CHECKING:
-    from stylist.runtime import Runtime
     from stylist.tools.recognise.model import Calibration, RecogniserNet
 
 PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
@@ -342,15 +341,3 @@ def _slot(article: str) -> str | None:
         return slot_for_article(article).value
     except Exception:  # an article name the slot table does not know
         return None
-
-
-def recogniser_for(runtime: Runtime) -> Recogniser:
-    """The runtime's recogniser, made once (inject one with ``Runtime(settings, recogniser=...)``):
-    the photo recogniser or the silhouette one, as the checkpoint file says."""
-    from stylist.tools.recognise.photo import make_recogniser  # photo.py builds on this module
-
-    settings = runtime.settings
-    return runtime.service(
-        "recogniser",
-        lambda: make_recogniser(default_checkpoint(settings.models_dir), device=settings.embed.device),
-    )

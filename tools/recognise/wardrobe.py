@@ -13,7 +13,8 @@ from stylist.fashion.terms import canonical_colour
 from stylist.index.imagenc.images import load_image
 from stylist.index.slots import slot_for_article
 from stylist.profiles.schema import WardrobeItem, WardrobePhotoItem
-from stylist.tools.recognise.recogniser import Recognition, recogniser_for
+from stylist.tools.recognise.recogniser import Recognition
+from stylist.tools.recognise.service import recogniser_for
 
 if TYPE_CHECKING:
     from stylist.runtime import Runtime
