@@ -28,6 +28,7 @@ SLOT_WORDS: dict[str, str] = _VOCAB.routed_slot_words
 #: Dress-code words -> the dress code ("tuxedo" -> "black tie").
 DRESS_CODE_WORDS: dict[str, str] = {w: c.name for c in _VOCAB.dress_codes.values() for w in c.words}
 
+#: Counts written as words (the brief, the design count, the trend horizon all read these).
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -39,6 +40,9 @@ NUMBER_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
     "a couple": 2,
     "a few": 3,
     "several": 5,

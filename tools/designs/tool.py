@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.errors import StylistError
-from stylist.fashion.brief import extract_k
+from stylist.fashion.brief import NUMBER_WORDS, extract_k
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
 from stylist.tools.base import Dep, Tool
@@ -115,20 +115,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "design"
 
 
-_NUMBERS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "a couple of": 2,
-    "a few": 3,
-}
+_NUMBERS = NUMBER_WORDS
 _COUNT = re.compile(
     r"(?<![$£€\d.])\b(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?!(?:dollars|usd|eur|euros|pounds|gbp|%))[a-z]"
 )

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.config import TrendSettings
-from stylist.fashion.brief import normalise
+from stylist.fashion.brief import NUMBER_WORDS, normalise
 from stylist.fashion.terms import find_terms
 from stylist.tools.base import Dep, Tool
 from stylist.tools.routing import RouteContext, RouteHint
@@ -56,21 +56,7 @@ _HORIZON_UNITS = {
     "year": "y",
     "years": "y",
 }
-_NUM_WORDS = {
-    "one": 1,
-    "a": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "a couple of": 2,
-    "a few": 3,
-}
+_NUM_WORDS = {**NUMBER_WORDS, "a": 1}
 
 
 def trend_kind(text: str) -> str | None:
