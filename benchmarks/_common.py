@@ -12,6 +12,17 @@ from typing import Any
 RESULTS = Path(__file__).parent / "results"
 
 
+def shared_data() -> Path:
+    """../shared/data next to the checkout (or a worktree's parents), or $STYLIST_SHARED_DATA."""
+    if os.environ.get("STYLIST_SHARED_DATA"):
+        return Path(os.environ["STYLIST_SHARED_DATA"])
+    here = Path(__file__).resolve().parent
+    for folder in here.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return here.parent.parent / "shared" / "data"
+
+
 def percentiles_ms(seconds: list[float]) -> dict[str, float]:
     import numpy as np
 

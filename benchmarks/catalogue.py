@@ -15,17 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import shared_data
+
 from stylist.index.demo import generate_demo_catalogue
 from stylist.index.loaders import load_catalogue, write_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _shared_default() -> Path:
-    for folder in ROOT.parents:
-        if (folder / "shared" / "data").is_dir():
-            return folder / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
 
 
 def timed(fn):
@@ -36,7 +31,7 @@ def timed(fn):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=_shared_default())
+    parser.add_argument("--shared", type=Path, default=shared_data())
     parser.add_argument("-n", type=int, default=3000, help="demo catalogue size")
     args = parser.parse_args()
     rows: list[dict] = []

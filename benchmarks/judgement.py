@@ -22,23 +22,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import machine, print_table, write_results
+from _common import machine, print_table, shared_data, write_results
 
 HERE = Path(__file__).parent
 BRIEFS = HERE / "data" / "judgement_briefs.jsonl"
 
 
-def _shared_data() -> Path:
-    """../shared/data next to the checkout; from a worktree (/work/wt/NAME) it is further up."""
-    if os.environ.get("STYLIST_SHARED_DATA"):
-        return Path(os.environ["STYLIST_SHARED_DATA"])
-    for folder in HERE.resolve().parents:
-        if (folder / "shared" / "data").is_dir():
-            return folder / "shared" / "data"
-    return HERE.parent.parent / "shared" / "data"
-
-
-KAGGLE_CSV = _shared_data() / "kaggle-fashion-styles" / "styles.csv"
+KAGGLE_CSV = shared_data() / "kaggle-fashion-styles" / "styles.csv"
 
 FORMAL_CODES = {"wedding", "interview", "black_tie", "business_formal", "cocktail", "funeral"}
 SPORTY = re.compile(

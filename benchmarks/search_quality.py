@@ -27,22 +27,12 @@ from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from _common import machine, percentiles_ms, print_table, read_results, write_results  # noqa: E402
+from _common import machine, percentiles_ms, print_table, read_results, shared_data, write_results  # noqa: E402
 
 QUERIES = HERE / "data" / "search_queries.jsonl"
 
 
-def _shared_data() -> Path:
-    """../shared/data next to the checkout (or a worktree's parents), or $STYLIST_SHARED_DATA."""
-    if os.environ.get("STYLIST_SHARED_DATA"):
-        return Path(os.environ["STYLIST_SHARED_DATA"])
-    for folder in HERE.resolve().parents:
-        if (folder / "shared" / "data").is_dir():
-            return folder / "shared" / "data"
-    return HERE.parent.parent / "shared" / "data"
-
-
-KAGGLE = _shared_data() / "kaggle-fashion-styles" / "styles.csv"
+KAGGLE = shared_data() / "kaggle-fashion-styles" / "styles.csv"
 P_AT = 5
 THREADS: int | None = None  # --threads
 
