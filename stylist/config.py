@@ -116,6 +116,10 @@ class LLMSettings(BaseModel):
     tool_workers: int = Field(4, ge=1, le=64)
     """Threads that run tool calls under the turn's deadline (one runtime-wide pool, separate
     from the model's, so an overrunning model call never queues the tools of later turns)."""
+    model_queue: int = Field(32, ge=0, le=10_000)
+    """Model calls that may wait for a model worker (per backend: the runtime's one model). One
+    more is refused at once (HTTP 503 with ``Retry-After``) instead of waiting without bound; the
+    time a call waited is in the reply's ``metadata.model_queue_s``."""
     device: str = "auto"
     """transformers backend: ``auto`` (GPU in bf16 when present), ``cpu``, ``cuda`` or ``cuda:N``."""
     constrained_decoding: bool = True
@@ -187,6 +191,19 @@ class ServerSettings(BaseModel):
     """Where pictures sent over the wire are stored; tools served over HTTP or MCP may only open
     files under it. ``None``: ``uploads/`` in the data home."""
     rate_limit_per_minute: int = Field(120, ge=1)
+    """Requests a minute per end user: a user key's user, or each end user a service key names
+    (the ``user`` field, a tool's ``user_id``, the ``X-Stylist-User`` header); a service key that
+    names nobody is one user."""
+    key_rate_limit_per_minute: int = Field(1200, ge=1)
+    """Requests a minute per service key, over all the end users it names (the ceiling above the
+    per-user limit, so one chat service with many users is not throttled as if it were one)."""
+    concurrency: int | None = Field(None, ge=1, le=1024)
+    """Chat turns that run at once (each on a thread of one bounded pool, streamed or not).
+    ``None``: 1 for a local model (embedded, transformers), 32 for ``openai`` and ``none``."""
+    queue_size: int = Field(64, ge=0, le=100_000)
+    """Chat turns that may wait for one of those threads; one more is answered 503 with
+    ``Retry-After`` at once. A turn's deadline (``llm.timeout_s``) starts when it leaves the
+    queue; the wait is in the reply's ``metadata.queued_s``."""
 
 
 class OutfitSettings(BaseModel):

@@ -81,3 +81,26 @@ class LLMError(StylistError):
 
 class ProfileError(StylistError):
     """A profile or feedback request that cannot be honoured."""
+
+
+class BusyError(StylistError):
+    """A bounded queue is full (the model's calls, or the server's turns): try again later.
+
+    ``retry_after`` is the seconds a client should wait; ``queue`` names the queue that was full."""
+
+    def __init__(self, message: str, *, queue: str, retry_after: float, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.queue = queue
+        self.retry_after = retry_after
+
+
+class TurnCancelled(StylistError):
+    """The turn's client went away (a disconnect), so its work stopped."""
+
+
+class IndexBuildingError(StylistError):
+    """The first catalogue index is being built (once, in the background); try again later."""
+
+    def __init__(self, message: str, *, retry_after: float = 30.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

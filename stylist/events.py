@@ -93,6 +93,10 @@ class Error(BaseModel):
     type: Literal["error"] = "error"
     message: str
     conversation_id: str | None = None
+    code: str | None = None
+    """Why, when a front end should act on it: ``busy`` (a queue was full; try again after
+    ``retry_after`` s) or ``cancelled`` (the client went away)."""
+    retry_after: float | None = None
 
 
 ChatEvent = Annotated[
@@ -124,6 +128,9 @@ class StylistInfo(BaseModel):
     device: str
     catalogue_size: int | None = None
     """``None`` until the index has been opened (asking must not force a build)."""
+    index: str | None = None
+    """``building`` while the first catalogue index is built in the background (``failed`` when
+    that build failed); ``None`` or ``ready`` otherwise."""
 
 
 FeedbackKind = Literal["like", "dislike", "save", "buy"]

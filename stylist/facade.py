@@ -151,6 +151,7 @@ class Stylist:
 
         try:
             message = (message or "").strip()
+            self.wait_for_index()  # a first build in the background: the turn runs on the index it makes
             if not message:
                 yield Error(message="the message is empty", conversation_id=conversation_id)
                 return
@@ -232,6 +233,17 @@ class Stylist:
             raise ProfileError("feedback needs the profile store, which this installation does not have")
         store.record_feedback(user_id or DEFAULT_USER, item_id, kind)
 
+    def prepare_index(self) -> bool:
+        """Open the catalogue index in the background, building it first on a first run, so the
+        build starts now rather than inside the first turn (``info().index`` says ``building``)."""
+        start = getattr(self.runtime, "start_index_build", None)
+        return bool(start()) if start is not None else False
+
+    def wait_for_index(self) -> None:
+        wait = getattr(self.runtime, "wait_for_index", None)
+        if wait is not None:
+            wait()
+
     def info(self) -> StylistInfo:
         llm = self.runtime.settings.llm
         size = None
@@ -245,7 +257,14 @@ class Stylist:
             llm.backend, "cpu"
         )
         model = llm.model or getattr(model_obj, "model_name", None) or DEFAULT_MODELS[llm.backend]
-        return StylistInfo(backend=llm.backend, model=str(model), device=str(device), catalogue_size=size)
+        state = getattr(self.runtime, "index_state", None)
+        return StylistInfo(
+            backend=llm.backend,
+            model=str(model),
+            device=str(device),
+            catalogue_size=size,
+            index=state() if state is not None else None,
+        )
 
 
 def _no_llm() -> Any:

@@ -10,13 +10,15 @@ service's factory imports its module when first asked; the modules never import 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from stylist.concurrency import BoundedPool, current_token
 from stylist.config import Settings, load_settings
+from stylist.errors import IndexBuildingError
 from stylist.llm import make_chat_model
 
 if TYPE_CHECKING:
@@ -24,34 +26,64 @@ if TYPE_CHECKING:
     from stylist.index.store.catalogue_index import CatalogueIndex
 
 T = TypeVar("T")
+_MISSING = object()
+INDEX_RETRY_AFTER_S = 15.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class WorkerPools:
-    """The threads that run model and tool calls with a deadline. Separate pools: a model call
-    that overran its deadline keeps running in its thread, and must not leave the tools of later
-    turns queued behind it."""
+    """The threads that run turns, model calls and tool calls, each pool with a bounded queue
+    (``stylist.concurrency.BoundedPool``: a full queue raises ``BusyError``, a 503 on the server).
+    Separate pools: a model call that overran its deadline keeps running in its thread, and must
+    not leave the tools of later turns queued behind it."""
 
-    model: ThreadPoolExecutor
-    tools: ThreadPoolExecutor
+    model: BoundedPool
+    tools: BoundedPool
+    turns: BoundedPool
 
     @classmethod
-    def sized(cls, model_workers: int, tool_workers: int) -> WorkerPools:
+    def sized(
+        cls,
+        model_workers: int,
+        tool_workers: int,
+        model_queue: int = 32,
+        turns: int = 1,
+        turn_queue: int = 64,
+    ) -> WorkerPools:
         return cls(
-            model=ThreadPoolExecutor(max_workers=model_workers, thread_name_prefix="stylist-model"),
-            tools=ThreadPoolExecutor(max_workers=tool_workers, thread_name_prefix="stylist-tool"),
+            model=BoundedPool("model", model_workers, model_queue),
+            tools=BoundedPool("tools", tool_workers, max(64, 8 * tool_workers)),
+            turns=BoundedPool("turns", turns, turn_queue, retry_after=5.0),
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerPools:
+        llm, server = settings.llm, settings.server
+        turns = server.concurrency or (1 if llm.backend in ("embedded", "transformers") else 32)
+        return cls.sized(llm.model_workers, llm.tool_workers, llm.model_queue, turns, server.queue_size)
 
 
 class Runtime:
     def __init__(self, settings: Settings | None = None, **services: Any) -> None:
         self.settings = settings if settings is not None else load_settings()
         self._services: dict[str, Any] = dict(services)
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
+        self._building: dict[str, threading.RLock] = {}
+        self._index_build: threading.Thread | None = None
+        self._index_error: Exception | None = None
 
     def service(self, name: str, factory: Callable[[], T]) -> T:
-        """The service called ``name``, created by ``factory`` the first time it is asked for."""
+        """The service called ``name``, created by ``factory`` the first time it is asked for.
+
+        Each service has its own lock: while one is created (a model loading, an index opening)
+        the others stay available to the requests that need only them."""
+        found = self._services.get(name, _MISSING)
+        if found is not _MISSING:
+            return found
         with self._lock:
+            lock = self._building.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._services:
                 self._services[name] = factory()
             return self._services[name]
@@ -68,9 +100,9 @@ class Runtime:
 
     @property
     def pools(self) -> WorkerPools:
-        """The thread pools of agent turns, sized by ``llm.model_workers`` and ``llm.tool_workers``."""
-        llm = self.settings.llm
-        return self.service("pools", lambda: WorkerPools.sized(llm.model_workers, llm.tool_workers))
+        """The thread pools of turns, model calls and tool calls, sized by ``server.concurrency``,
+        ``server.queue_size``, ``llm.model_workers``, ``llm.model_queue`` and ``llm.tool_workers``."""
+        return self.service("pools", lambda: WorkerPools.from_settings(self.settings))
 
     def has(self, name: str) -> bool:
         """Whether ``name`` was already created or injected (nothing is loaded to answer)."""
@@ -104,7 +136,55 @@ class Runtime:
 
             return open_or_build(self)
 
+        if self.index_state() == "building" and threading.current_thread() is not self._index_build:
+            raise IndexBuildingError(
+                "the catalogue index is being built (once, on first run); try again shortly",
+                retry_after=INDEX_RETRY_AFTER_S,
+            )
         return self.service("catalogue_index", make)
+
+    def index_state(self) -> str:
+        """``ready`` (opened, or on disk to open), ``building`` (``start_index_build`` runs),
+        ``failed`` (that build raised; the next use tries again) or ``missing`` (nothing yet)."""
+        if self.has("catalogue_index"):
+            return "ready"
+        build = self._index_build
+        if build is not None and build.is_alive():
+            return "building"
+        if self._index_error is not None:
+            return "failed"
+        from stylist.index.store.layout import IndexLayout
+
+        return "ready" if IndexLayout(self.settings.index_dir).current_id() is not None else "missing"
+
+    def start_index_build(self) -> bool:
+        """Open the catalogue index in a background thread, building it first when there is none
+        (minutes for the demo catalogue), once. Meanwhile ``catalogue_index`` raises
+        ``IndexBuildingError`` instead of blocking (the server answers 503 ``index_building``).
+        Returns whether a thread was started."""
+        with self._lock:
+            if self.has("catalogue_index") or (self._index_build and self._index_build.is_alive()):
+                return False
+
+            def build() -> None:
+                try:
+                    _ = self.catalogue_index
+                    self._index_error = None
+                except Exception as exc:  # reported by index_state(); the next use tries again
+                    log.error("building the catalogue index failed: %s", exc, exc_info=True)
+                    self._index_error = exc
+
+            self._index_build = threading.Thread(target=build, name="stylist-index-build", daemon=True)
+            self._index_build.start()
+            return True
+
+    def wait_for_index(self) -> None:
+        """Block until a running ``start_index_build`` has finished (at once when none runs);
+        a turn whose client went away stops waiting."""
+        build, token = self._index_build, current_token()
+        while build is not None and build.is_alive() and build is not threading.current_thread():
+            token.check()
+            build.join(0.2)
 
     @property
     def image_embedder(self) -> Any:

@@ -102,10 +102,13 @@ def test_trace_deadline_follows_the_timeout():
 
 
 def test_worker_pools_belong_to_the_runtime_and_are_sized_from_config():
-    runtime = Runtime(load_settings(llm={"model_workers": 3, "tool_workers": 5}))
+    runtime = Runtime(
+        load_settings(llm={"model_workers": 3, "tool_workers": 5, "model_queue": 7}, server={"queue_size": 9})
+    )
     pools = runtime.pools
     assert pools is runtime.pools  # one per runtime, made on first use
-    assert (pools.model._max_workers, pools.tools._max_workers) == (3, 5)
+    assert (pools.model.workers, pools.model.queue, pools.tools.workers) == (3, 7, 5)
+    assert (pools.turns.workers, pools.turns.queue) == (1, 9)  # the embedded model: one turn at a time
     with pytest.raises(ConfigError, match="llm.tool_workers"):
         load_settings(llm={"tool_workers": 0})
 

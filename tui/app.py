@@ -23,6 +23,8 @@ from stylist.tui.widgets.status_bar import StatusBar
 from stylist.tui.widgets.thumbnail import Graphics
 
 log = logging.getLogger(__name__)
+INFO_POLL_S = 2.0
+"""How often the status bar asks again while the first catalogue index is built."""
 
 
 class StylistApp(App[None]):
@@ -68,6 +70,9 @@ class StylistApp(App[None]):
         return self._chat
 
     def on_mount(self) -> None:
+        prepare = getattr(self.stylist, "prepare_index", None)
+        if prepare is not None:
+            prepare()  # a first run's index build starts now, in the background
         self.refresh_info()
         if self._resume:
             self.chat.load_conversation(self._resume)
@@ -91,6 +96,8 @@ class StylistApp(App[None]):
     def _show_info(self, info: StylistInfo) -> None:
         self.info = info
         self.chat.query_one(StatusBar).info = info
+        if info.index == "building":  # look again until the build is done
+            self.set_timer(INFO_POLL_S, self.refresh_info)
 
     # -- actions (keys, slash commands and the command palette share them) ---------------------
     async def action_new(self) -> None:

@@ -23,7 +23,9 @@ from stylist.agent.items import SeenItem
 from stylist.agent.policy import Policy
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
+from stylist.concurrency import current_token
 from stylist.config import LLMSettings
+from stylist.errors import BusyError, TurnCancelled
 from stylist.events import ChatEvent, Item, ItemRef, Token
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,8 @@ class Answerer:
                     yield from out.write("\n")
                 yield from self._stream(message, ctx, calls, out, led=bool(lead))
                 answered = bool(out.text.strip())
+            except (BusyError, TurnCancelled):
+                raise
             except Exception as exc:  # the model failed mid-answer: fall back to the template
                 log.warning("answer step failed: %s", exc)
                 trace.answer_error = f"{type(exc).__name__}: {exc}"
@@ -122,7 +126,9 @@ class Answerer:
             rejected: str | None = None
             buffer = ""
             looped = False
+            token = current_token()
             for chunk in model.stream(messages):
+                token.check()  # a gone client: stop reading (closing the stream ends the generation)
                 piece = _chunk_text(chunk)
                 if piece:
                     trace.chunk()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from stylist.agent.router import Router
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
-from stylist.errors import StylistError
+from stylist.concurrency import BoundedPool, current_token, wait_for
+from stylist.errors import StylistError, TurnCancelled
 from stylist.events import ChatEvent, Image, ToolFinished, ToolStarted
 from stylist.tools.registry import ToolRegistry
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class Executor:
     """Runs calls on the runtime's tool pool and reports them as events."""
 
-    def __init__(self, registry: ToolRegistry, router: Router, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, registry: ToolRegistry, router: Router, pool: BoundedPool) -> None:
         self.registry = registry
         self.router = router
         self.pool = pool
@@ -69,9 +69,10 @@ class Executor:
     def _execute(self, call: Call, trace: TurnTrace) -> None:
         tool = self.registry.get(call.name)
         t0 = time.perf_counter()
+        current_token().check()  # a gone client's turn starts no more tools
         try:
             future = self.pool.submit(tool.invoke, call.arguments)
-            call.result = future.result(timeout=max(1.0, trace.deadline - t0))
+            call.result = wait_for(future, max(1.0, trace.deadline - t0))
             call.ok = True
             call.items = call.result.garments()
             call.images = call.result.pictures()
@@ -82,6 +83,8 @@ class Executor:
             call.items += self.registry.known_items([i for i in dict.fromkeys(named) if i not in have])
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
+        except TurnCancelled:
+            raise
         except StylistError as exc:
             call.error = str(exc)
         except Exception as exc:  # a tool bug must not end the chat; the model sees it as an observation

@@ -22,7 +22,9 @@ from stylist.agent.router import Router
 from stylist.agent.select import Selector
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
+from stylist.concurrency import current_token
 from stylist.config import LLMSettings
+from stylist.errors import BusyError, TurnCancelled
 from stylist.events import ChatEvent, ChatReply, Done, Error
 from stylist.runtime import WorkerPools
 from stylist.tools.registry import ToolRegistry
@@ -62,6 +64,16 @@ class Agent:
         """Yield the turn's events; the last is ``Done`` (or ``Error`` for an unexpected bug)."""
         try:
             yield from self._turn(message, ctx)
+        except TurnCancelled as exc:
+            log.info("turn of conversation %s cancelled: %s", ctx.conversation_id, exc)
+            yield Error(message=str(exc), conversation_id=ctx.conversation_id, code="cancelled")
+        except BusyError as exc:
+            yield Error(
+                message=str(exc),
+                conversation_id=ctx.conversation_id,
+                code="busy",
+                retry_after=exc.retry_after,
+            )
         except Exception as exc:  # a bug: report it as an event, never crash the chat
             # The exception's text stays in the log: events reach API clients (issue #22).
             log.error("agent turn failed: %s: %s", type(exc).__name__, exc, exc_info=True)
@@ -71,7 +83,9 @@ class Agent:
         trace = TurnTrace(timeout_s=self.settings.timeout_s)
         calls: list[Call] = []
         model_ok = self.model is not None
+        token = current_token()
         for step in range(self.settings.max_steps):
+            token.check()
             if trace.expired():
                 trace.route.append("deadline reached before selection")
                 break

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -23,8 +22,9 @@ from stylist.agent.policy import Policy
 from stylist.agent.router import PATTERN_WEIGHT, RouteContext, RouteDecision, Router
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
+from stylist.concurrency import BoundedPool, queued_s, wait_for
 from stylist.config import LLMSettings
-from stylist.errors import LLMError, ToolInputError
+from stylist.errors import BusyError, LLMError, ToolInputError, TurnCancelled
 from stylist.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class Selector:
         policy: Policy,
         model: Any | None,
         router: Router,
-        pool: ThreadPoolExecutor,
+        pool: BoundedPool,
     ) -> None:
         self.registry = registry
         self.settings = settings
@@ -75,6 +75,8 @@ class Selector:
         choice = "required" if step == 0 and any(v > 0 for v in scores.values()) else None
         try:
             ai = self._invoke(self._bound_model(names, choice), messages, trace)
+        except (BusyError, TurnCancelled):
+            raise  # a full model queue (503) or a gone client ends the turn, not the model's part
         except Exception as exc:
             log.warning("selection step failed: %s", exc)
             trace.selection_error = f"{type(exc).__name__}: {exc}"
@@ -144,6 +146,8 @@ class Selector:
         ]
         try:
             ai2 = self._invoke(self._bound_model(names), repair, trace)
+        except (BusyError, TurnCancelled):
+            raise
         except Exception as exc:
             log.warning("repair step failed: %s", exc)
             trace.selection_error = f"{type(exc).__name__}: {exc}"
@@ -240,11 +244,15 @@ class Selector:
             raise LLMError("the turn's time budget (llm.timeout_s) is spent")
         future = self.pool.submit(runnable.invoke, messages)
         try:
-            result = future.result(timeout=remaining)
+            result = wait_for(future, remaining)
         except FutureTimeout:
+            queued = queued_s(future)
+            trace.model_queue_s += queued
             raise LLMError(
-                f"the model did not answer within {self.settings.timeout_s:g} s (llm.timeout_s)"
+                f"the model did not answer within {self.settings.timeout_s:g} s (llm.timeout_s), "
+                f"{queued:.1f} s of it queued behind other model calls"
             ) from None
+        trace.model_queue_s += queued_s(future)
         if not isinstance(result, AIMessage):
             raise LLMError(f"the model returned {type(result).__name__}, not a message")
         return result

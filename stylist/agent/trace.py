@@ -47,6 +47,8 @@ class TurnTrace:
     first_text: float | None = None
     """When the first text of the answer went out."""
     grounding: GroundingReport | None = None
+    model_queue_s: float = 0.0
+    """Seconds model calls waited for a model worker (they count against the turn's deadline)."""
 
     @property
     def chosen_by(self) -> str | None:
@@ -107,6 +109,7 @@ class TurnTrace:
             "answer_truncated": self.answer_truncated or None,
             "echo_lines": self.echo_lines or None,
             "tokens": self.tokens or None,
+            "model_queue_s": round(self.model_queue_s, 3) if self.model_queue_s >= 0.001 else None,
         }
         meta.update({k: v for k, v in flags.items() if v is not None})
         if self.grounding is not None:

@@ -64,7 +64,10 @@ def serve(
 
     runtime = cli.runtime
     settings = runtime.settings.server
-    app = create_app(Stylist(runtime), settings)
+    stylist = Stylist(runtime)
+    app = create_app(stylist, settings)
+    if stylist.prepare_index():  # opened (or, on a first run, built) in the background, once
+        err_console.print("stylist: opening the catalogue index (building it first on a first run)")
     err_console.print(
         f"stylist: serving on http://{settings.host}:{settings.port}/v1 (OpenAI-compatible; model 'stylist')"
     )

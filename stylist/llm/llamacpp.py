@@ -20,6 +20,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from pydantic import PrivateAttr
 
+from stylist.concurrency import current_token
 from stylist.errors import LLMError, ModelUnavailableError
 from stylist.llm.local import LocalChatModel, Prompt
 from stylist.llm.prompting import (
@@ -142,6 +143,7 @@ class LlamaCppChatModel(LocalChatModel):
         if self.prefix_cache:
             self._restore_prefix(tokens)
         count, finish = 0, "stop"
+        token = current_token()  # the turn's: set when its client disconnects
         for chunk in llama.create_completion(
             tokens,
             max_tokens=min(max_tokens, room),
@@ -150,6 +152,7 @@ class LlamaCppChatModel(LocalChatModel):
             grammar=prompt.grammar,
             stream=True,
         ):
+            token.check()  # raising here closes llama.cpp's generator: decoding stops at this token
             choice = chunk["choices"][0]
             if choice.get("text"):
                 count += 1

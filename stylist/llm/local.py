@@ -23,6 +23,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from pydantic import ConfigDict, Field, PrivateAttr
 
+from stylist.concurrency import current_token
 from stylist.llm.prompting import to_openai_tools, tool_names
 from stylist.llm.toolcalls import ParsedCall, ParseResult, parse_tool_calls
 
@@ -193,7 +194,10 @@ class LocalChatModel(BaseChatModel):
             tools, names = [], []
         max_tokens = int(kwargs.get("max_tokens") or self.max_tokens)
         temperature = float(kwargs.get("temperature", self.temperature))
-        with self._lock:
+        token = current_token()
+        while not self._lock.acquire(timeout=0.1):  # one generation at a time; a gone client stops waiting
+            token.check()
+        try:
             prompt = self._render(messages, tools, choice)
             # the prefill is part of the model's answer (parsed) but never streamed
             text, emitted, holding = prompt.prefill, 0, bool(prompt.prefill)
@@ -217,6 +221,8 @@ class LocalChatModel(BaseChatModel):
                     emitted = end
                 holding = start is not None
             prompt_tokens, completion_tokens, finish = self._last_usage
+        finally:
+            self._lock.release()
         if tools:
             parsed = parse_tool_calls(text[emitted:], names, cutoff=self.name_cutoff)
             content, tail = (text[:emitted] + parsed.content).strip(), parsed.content

@@ -10,11 +10,8 @@ stylist/server/pictures.py, chat semantics in stylist/server/chat.py.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,13 +21,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from stylist.concurrency import BoundedPool
 from stylist.config import ServerSettings
 from stylist.errors import ConfigError
 from stylist.events import ChatReply, Done, Error, Token
 from stylist.server.auth import Caller, KeyChecker, with_user
 from stylist.server.chat import StopFilter, TurnRequest, chunk, cut_at_stop, sse, turn_request, usage
-from stylist.server.errors import INTERNAL, ApiError, error_body, error_response, install_handlers
-from stylist.server.limits import RateLimiter
+from stylist.server.errors import ApiError, error_body, install_handlers
+from stylist.server.guard import Guard, limit_user
+from stylist.server.limits import USER_HEADER, Limits
 from stylist.server.openai_models import (
     MODEL_ID,
     ChatCompletionRequest,
@@ -40,6 +39,7 @@ from stylist.server.openai_models import (
     now,
 )
 from stylist.server.pictures import Uploads, guard_tools, served_arguments, served_schema, upload_dir
+from stylist.server.turns import index_gate, run_turn, stream_turn
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,8 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
             ),
         )
     app = FastAPI(title="Stylist", version="0.1.0", docs_url="/docs", redoc_url=None)
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    slots = threading.BoundedSemaphore(concurrency or _default_concurrency(stylist))
+    limits = Limits(settings.rate_limit_per_minute, settings.key_rate_limit_per_minute)
+    turns = _turn_pool(stylist, settings, concurrency)
     uploads = Uploads(upload_dir(settings, Path(stylist.runtime.settings.home)), settings)
     guard_tools(stylist.registry, uploads)  # the agent's tool calls too: no path outside the uploads
     if settings.cors_origins:
@@ -73,21 +73,14 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         )
     install_handlers(app)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        rid = request.state.request_id = "req-" + uuid.uuid4().hex[:16]
-        if request.url.path not in ("/healthz", "/docs", "/openapi.json"):
-            try:
-                await _admit(request, keys, limiter, settings)
-            except ApiError as exc:
-                return error_response(exc, rid)
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = rid
-        return response
+    # a plain ASGI middleware: Starlette's BaseHTTPMiddleware would hide client disconnects
+    app.add_middleware(Guard, keys=keys, limits=limits, settings=settings)
 
     @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> dict[str, Any]:
+        state = getattr(stylist.runtime, "index_state", None)
+        index = state() if state is not None else "ready"
+        return {"status": "ok", "index": index, "turns": {"running_or_queued": turns.pending}}
 
     @app.get("/v1/models")
     async def models() -> dict[str, Any]:
@@ -113,7 +106,9 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
                 404, f"unknown model {body.model!r}; this server serves {MODEL_ID!r}", code="model_not_found"
             )
         caller: Caller = request.state.caller
-        user_id = caller.acting_as(body.user)
+        user_id = caller.acting_as(body.user or request.headers.get(USER_HEADER))
+        limit_user(request, limits, user_id)
+        index_gate(stylist.runtime)
         turn = await run_in_threadpool(turn_request, body, request, user_id, settings, uploads)
         base_url = str(request.base_url)
         designs_dir = Path(stylist.runtime.settings.designs_dir)
@@ -121,14 +116,14 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         if turn.conversation_id is not None:
             await run_in_threadpool(_open, stylist, turn.conversation_id, user_id)
         if body.stream:
-            events = _stream_in_thread(stylist, slots, turn)
+            events = await stream_turn(turns, stylist, turn, request, rid)
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
             return StreamingResponse(
                 _sse(events, turn, base_url, designs_dir, rid, include_usage),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Request-ID": rid},
             )
-        reply: ChatReply = await run_in_threadpool(_locked_chat, stylist, slots, turn, rid)
+        reply: ChatReply = await run_turn(turns, stylist, turn, request, rid)
         return _completion(reply, turn, base_url, designs_dir)
 
     @app.get("/v1/tools")
@@ -146,17 +141,22 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         if not isinstance(raw, dict):
             raise ApiError(400, "the tool's arguments must be a JSON object", code="invalid_arguments")
         args = with_user(raw, tool.input_model.model_fields, request.state.caller)
+        caller = request.state.caller
+        limit_user(request, limits, caller.acting_as(args.get("user_id") or request.headers.get(USER_HEADER)))
+        index_gate(stylist.runtime)
         args = await run_in_threadpool(served_arguments, tool, args, uploads)
         result = await run_in_threadpool(tool.invoke, args)
         return JSONResponse(result.model_dump(mode="json"))
 
     @app.get("/v1/items/{item_id}")
     async def get_item(item_id: str) -> dict[str, Any]:
+        index_gate(stylist.runtime)
         garment = await run_in_threadpool(stylist.runtime.catalogue_index.get, item_id)
         return garment.model_dump(mode="json")
 
     @app.get("/v1/items/{item_id}/image")
     async def item_image(item_id: str) -> FileResponse:
+        index_gate(stylist.runtime)
         garment = await run_in_threadpool(stylist.runtime.catalogue_index.get, item_id)
         if not garment.image_path or not Path(garment.image_path).is_file():
             raise ApiError(404, f"garment {item_id!r} has no image", code="no_image")
@@ -173,36 +173,15 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
     return app
 
 
-async def _admit(request: Request, keys: KeyChecker, limiter: RateLimiter, settings: ServerSettings) -> None:
-    """Key, rate limit and body size of a request; raises ``ApiError`` to refuse it."""
-    host = request.client.host if request.client else None
-    caller = keys.identify(request.headers.get("authorization"), host)
-    if caller is None:
-        raise ApiError(
-            401,
-            "missing or invalid API key (send 'Authorization: Bearer <key>')",
-            "authentication_error",
-            "invalid_api_key",
-        )
-    wait = limiter.acquire(caller.label)
-    if wait > 0:
-        raise ApiError(
-            429,
-            f"rate limit exceeded; retry in {wait:.1f} s",
-            "rate_limit_error",
-            "rate_limited",
-            {"Retry-After": str(int(wait) + 1)},
-        )
-    length = request.headers.get("content-length")
-    too_big = ApiError(
-        413, f"request body is larger than {settings.max_body_bytes} bytes", code="body_too_large"
-    )
-    if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-        raise too_big
-    if length is None and request.method in ("POST", "PUT", "PATCH"):
-        if len(await request.body()) > settings.max_body_bytes:
-            raise too_big
-    request.state.caller = caller
+def _turn_pool(stylist: Any, settings: ServerSettings, concurrency: int | None) -> BoundedPool:
+    """The runtime's turn pool when the app serves the runtime's own server settings; an app built
+    with other settings or an explicit ``concurrency`` (tests, embedding) gets its own."""
+    runtime = stylist.runtime
+    if concurrency is None and settings is getattr(runtime.settings, "server", None):
+        return runtime.pools.turns
+    backend = getattr(getattr(runtime.settings, "llm", None), "backend", "embedded")
+    workers = concurrency or settings.concurrency or (1 if backend in ("embedded", "transformers") else 32)
+    return BoundedPool("turns", workers, settings.queue_size, retry_after=5.0)
 
 
 def _image_url(base_url: str, path: str, designs_dir: Path) -> str:
@@ -214,65 +193,10 @@ def _image_url(base_url: str, path: str, designs_dir: Path) -> str:
     return f"{base_url}v1/images/{quote(relative)}"
 
 
-def _default_concurrency(stylist: Any) -> int:
-    backend = getattr(getattr(stylist.runtime.settings, "llm", None), "backend", "embedded")
-    return 32 if backend in ("openai", "none") else 1
-
-
 def _open(stylist: Any, conversation_id: str, user_id: str) -> None:
     opener = getattr(stylist, "open_conversation", None)
     if opener is not None:
         opener(conversation_id, user_id)
-
-
-def _turn_events(stylist: Any, turn: TurnRequest) -> Iterator[Any]:
-    return stylist.stream(
-        turn.message, conversation_id=turn.conversation_id, user_id=turn.user_id, **turn.facade_kwargs()
-    )
-
-
-def _locked_chat(stylist: Any, slots: threading.BoundedSemaphore, turn: TurnRequest, rid: str) -> ChatReply:
-    with slots:
-        for event in _turn_events(stylist, turn):
-            if isinstance(event, Done):
-                return event.reply
-            if isinstance(event, Error):
-                log.error("request %s: the turn failed: %s", rid, event.message)
-                raise ApiError(
-                    503, "the stylist could not answer this message", "server_error", "turn_failed"
-                )
-    raise ApiError(
-        500, INTERNAL, "server_error", "internal_error"
-    )  # pragma: no cover - streams end with Done
-
-
-async def _stream_in_thread(
-    stylist: Any, slots: threading.BoundedSemaphore, turn: TurnRequest
-) -> AsyncIterator[Any]:
-    """Run the blocking event generator in a worker thread and hand events over a queue."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[Any] = asyncio.Queue()
-    end = object()
-
-    def produce() -> None:
-        try:
-            with slots:
-                for event in _turn_events(stylist, turn):
-                    loop.call_soon_threadsafe(queue.put_nowait, event)
-        except Exception as exc:  # the stream promises not to raise; if it does, say so without internals
-            log.exception("stream failed")
-            loop.call_soon_threadsafe(
-                queue.put_nowait, Error(message=f"{type(exc).__name__}: {exc}", conversation_id=None)
-            )
-        finally:
-            loop.call_soon_threadsafe(queue.put_nowait, end)
-
-    threading.Thread(target=produce, daemon=True, name="stylist-stream").start()
-    while True:
-        event = await queue.get()
-        if event is end:
-            return
-        yield event
 
 
 async def _sse(

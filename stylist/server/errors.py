@@ -15,7 +15,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stylist.conversations import ConversationNotFoundError
-from stylist.errors import CatalogueError, ItemNotFoundError, StylistError, ToolInputError, ToolNotFoundError
+from stylist.errors import (
+    BusyError,
+    CatalogueError,
+    IndexBuildingError,
+    ItemNotFoundError,
+    StylistError,
+    ToolInputError,
+    ToolNotFoundError,
+    TurnCancelled,
+)
 from stylist.server.pictures import PictureError
 
 log = logging.getLogger("stylist.server")
@@ -53,9 +62,36 @@ def error_response(exc: ApiError, request_id: str | None) -> JSONResponse:
     )
 
 
+def busy_error(exc: BusyError) -> ApiError:
+    """A full queue as a 503 with ``Retry-After`` (the message names the queue and the wait)."""
+    return ApiError(
+        503,
+        str(exc),
+        "server_error",
+        f"{exc.queue}_queue_full",
+        {"Retry-After": str(max(1, round(exc.retry_after)))},
+    )
+
+
+def index_building(exc: IndexBuildingError) -> ApiError:
+    return ApiError(
+        503,
+        str(exc),
+        "server_error",
+        "index_building",
+        {"Retry-After": str(max(1, round(exc.retry_after)))},
+    )
+
+
 def map_stylist_error(exc: StylistError) -> ApiError:
     """A project error as the API reports it (its message names the bad field, id or value)."""
     message = str(exc)
+    if isinstance(exc, BusyError):
+        return busy_error(exc)
+    if isinstance(exc, IndexBuildingError):
+        return index_building(exc)
+    if isinstance(exc, TurnCancelled):
+        return ApiError(499, message, code="client_closed")
     if isinstance(exc, PictureError):
         return ApiError(exc.status, message, code=exc.code)
     if isinstance(exc, (ToolNotFoundError, ItemNotFoundError, ConversationNotFoundError)):

@@ -14,6 +14,10 @@ def describe(info: StylistInfo | None) -> str:
         return "connecting…"
     device = device_label(info.device)
     size = "catalogue not opened yet" if info.catalogue_size is None else f"{info.catalogue_size:,} garments"
+    if info.index == "building":
+        size = "building the catalogue index (first run, once)…"
+    elif info.index == "failed":
+        size = "building the catalogue index failed (see the log)"
     model = f"{info.backend}: {info.model}" if info.model else info.backend
     return f"{model} · {device} · {size}"
 

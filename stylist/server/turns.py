@@ -1,0 +1,175 @@
+"""Running chat turns for the HTTP server: a bounded pool, 503s when full, cancel on disconnect.
+
+Every turn, streamed or not, runs on one thread of the turn pool (``Runtime.pools.turns``, sized by
+``server.concurrency`` and ``server.queue_size``): no stream gets a thread of its own, and a full
+queue is answered at once with 503 and ``Retry-After``. The turn's deadline (``llm.timeout_s``)
+starts when it leaves the queue; the wait is reported as ``metadata.queued_s``. Each turn has a
+``CancelToken`` that is set when the client disconnects, which stops its tools (not yet started),
+its model calls and the llama.cpp generation loop at the next token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+from fastapi import Request
+
+from stylist.concurrency import BoundedPool, CancelToken, cancel_scope
+from stylist.errors import BusyError, IndexBuildingError, TurnCancelled
+from stylist.events import ChatReply, Done, Error
+from stylist.server.chat import TurnRequest
+from stylist.server.errors import INTERNAL, ApiError, busy_error, index_building
+
+log = logging.getLogger(__name__)
+
+DISCONNECT_POLL_S = 0.25
+"""How often a non-streamed turn's request is asked whether its client is still there."""
+
+
+def index_gate(runtime: Any) -> None:
+    """Refuse with 503 ``index_building`` while the first index is built in the background."""
+    state = getattr(runtime, "index_state", None)
+    if state is not None and state() == "building":
+        from stylist.runtime import INDEX_RETRY_AFTER_S
+
+        raise index_building(
+            IndexBuildingError(
+                "the catalogue index is being built (once, on first run); try again shortly",
+                retry_after=INDEX_RETRY_AFTER_S,
+            )
+        )
+
+
+def _events(stylist: Any, turn: TurnRequest) -> Iterator[Any]:
+    return stylist.stream(
+        turn.message, conversation_id=turn.conversation_id, user_id=turn.user_id, **turn.facade_kwargs()
+    )
+
+
+def _raise_for(event: Error, rid: str) -> None:
+    if event.code == "busy":
+        raise busy_error(BusyError(event.message, queue="model", retry_after=event.retry_after or 2.0))
+    if event.code == "cancelled":
+        raise TurnCancelled(event.message)
+    log.error("request %s: the turn failed: %s", rid, event.message)
+    raise ApiError(503, "the stylist could not answer this message", "server_error", "turn_failed")
+
+
+def _submit(pool: BoundedPool, fn: Any, *args: Any) -> Future:
+    try:
+        return pool.submit(fn, *args)
+    except BusyError as exc:
+        raise busy_error(exc) from None
+
+
+async def _until_done(future: Future, request: Request, token: CancelToken) -> Any:
+    """The turn's result; cancels it (and answers 499) when the client disconnects first."""
+    waiting = asyncio.wrap_future(future)
+    while True:
+        done, _ = await asyncio.wait({waiting}, timeout=DISCONNECT_POLL_S)
+        if done:
+            return waiting.result()
+        if await request.is_disconnected():
+            token.cancel()
+            future.cancel()
+            raise ApiError(499, "the client closed the request", code="client_closed")
+
+
+async def run_turn(
+    pool: BoundedPool, stylist: Any, turn: TurnRequest, request: Request, rid: str
+) -> ChatReply:
+    """One non-streamed turn on the pool."""
+    token, submitted = CancelToken(), time.perf_counter()
+
+    def job() -> ChatReply:
+        queued = time.perf_counter() - submitted
+        with cancel_scope(token):
+            for event in _events(stylist, turn):
+                if isinstance(event, Done):
+                    event.reply.metadata["queued_s"] = round(queued, 3)
+                    return event.reply
+                if isinstance(event, Error):
+                    _raise_for(event, rid)
+        raise ApiError(500, INTERNAL, "server_error", "internal_error")  # pragma: no cover - ends with Done
+
+    try:
+        return await _until_done(_submit(pool, job), request, token)
+    except TurnCancelled:
+        raise ApiError(499, "the client closed the request", code="client_closed") from None
+
+
+async def stream_turn(
+    pool: BoundedPool, stylist: Any, turn: TurnRequest, request: Request, rid: str
+) -> AsyncIterator[Any]:
+    """Start a streamed turn on the pool and wait for its first event, so that a full queue (of
+    turns or of model calls) is still a 503 response; then the rest of its events, as an async
+    iterator that cancels the turn when it is closed early (the client disconnected)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    token, submitted, end = CancelToken(), time.perf_counter(), object()
+
+    def put(item: Any) -> None:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+        except RuntimeError:  # the event loop is gone (server shutting down): nobody to tell
+            token.cancel("the server is shutting down")
+
+    def job() -> None:
+        try:
+            with cancel_scope(token):
+                for event in _events(stylist, turn):
+                    if isinstance(event, Done):
+                        event.reply.metadata["queued_s"] = round(time.perf_counter() - submitted, 3)
+                    put(event)
+                    if token.cancelled:
+                        break
+        except Exception as exc:  # the stream promises not to raise; if it does, say so without internals
+            log.exception("request %s: stream failed", rid)
+            put(Error(message=f"{type(exc).__name__}: {exc}", conversation_id=None))
+        finally:
+            put(end)
+
+    future = _submit(pool, job)
+    first = await _first_event(queue, future, request, token)
+    if isinstance(first, Error) and first.code in ("busy", "cancelled"):
+        await _drain(queue, end)
+        _raise_for(first, rid)
+    return _rest(first, queue, end, token)
+
+
+async def _first_event(queue: asyncio.Queue, future: Future, request: Request, token: CancelToken) -> Any:
+    getter = asyncio.ensure_future(queue.get())
+    try:
+        while True:
+            done, _ = await asyncio.wait({getter}, timeout=DISCONNECT_POLL_S)
+            if done:
+                return getter.result()
+            if await request.is_disconnected():
+                token.cancel()
+                future.cancel()
+                raise ApiError(499, "the client closed the request", code="client_closed")
+    finally:
+        getter.cancel()
+
+
+async def _drain(queue: asyncio.Queue, end: object) -> None:
+    while await queue.get() is not end:
+        pass
+
+
+async def _rest(first: Any, queue: asyncio.Queue, end: object, token: CancelToken) -> AsyncIterator[Any]:
+    finished = False
+    try:
+        event = first
+        while event is not end:
+            yield event
+            event = await queue.get()
+        finished = True
+    finally:
+        if not finished:  # closed early: the client went away
+            token.cancel()
