@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from stylist.agent import prompts, template
 from stylist.agent.context import approx_tokens, history_messages
+from stylist.agent.echo import drop_echoes
 from stylist.agent.grounding import Grounder
 from stylist.agent.items import SeenItem
 from stylist.agent.policy import Policy
@@ -143,6 +144,10 @@ class Answerer:
                     if _is_echo(line):
                         trace.echo_lines += 1
                         continue
+                    line, echoed = drop_echoes(line, message)
+                    trace.echo_sentences += echoed
+                    if echoed and not line.strip():
+                        continue
                     checked = grounder.check_line(line)
                     if checked is None:
                         if regenerations > 0:
@@ -158,6 +163,9 @@ class Answerer:
             if rejected is None and buffer and _is_echo(buffer):
                 trace.echo_lines += 1
                 buffer = ""
+            if rejected is None and buffer:
+                buffer, echoed = drop_echoes(buffer, message)
+                trace.echo_sentences += echoed
             if rejected is None and buffer and not trace.expired():
                 checked = grounder.check_line(buffer)
                 if checked is None and regenerations > 0:

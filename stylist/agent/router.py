@@ -26,6 +26,7 @@ from stylist.fashion.brief import (
     extract_slots,
     normalise,
 )
+from stylist.fashion.spelling import Speller
 from stylist.tools.routing import CHEAPER, PATTERN_WEIGHT, PRICIER, RouteContext, RouteHint
 
 if TYPE_CHECKING:
@@ -72,9 +73,12 @@ class Router:
             hint = extra.get(tool.name) or tool.routing
             if hint is not None:
                 self.hints[tool.name] = hint
+        # misspelt fashion words and tool keywords are read as meant ("blak jaket" -> "black jacket")
+        self.speller = Speller(w for h in self.hints.values() for w in h.keywords)
 
     def route(self, message: str, context: RouteContext | None = None) -> RouteDecision:
         context = context or RouteContext()
+        message = self.speller.correct(message)
         text = normalise(message)
         scores = self._scores(message, context)
         refined = self._refine(message, context, scores)
@@ -101,7 +105,7 @@ class Router:
     def scores(self, message: str, context: RouteContext | None = None) -> dict[str, float]:
         """Keyword and pattern score of every routable tool for ``message`` (0 when nothing
         matches, or when the tool's ``applies`` gate rules it out)."""
-        return self._scores(message, context or RouteContext())
+        return self._scores(self.speller.correct(message), context or RouteContext())
 
     def _scores(self, message: str, context: RouteContext) -> dict[str, float]:
         text = normalise(message)
@@ -183,6 +187,7 @@ class Router:
     def small_talk(self, message: str, context: RouteContext | None = None) -> str | None:
         """``greeting``, ``thanks`` or ``off_topic`` for a message that no tool matches and that
         is plainly one of those ("hi", "thanks, that's all", "tell me a joke"); else None."""
+        message = self.speller.correct(message)
         text = normalise(message)
         if re.search(_FASHION_SIGNALS, text) or any(
             v > 0 for v in self._scores(message, context or RouteContext()).values()

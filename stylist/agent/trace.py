@@ -40,6 +40,8 @@ class TurnTrace:
     answer_truncated: bool = False
     echo_lines: int = 0
     """Lines that repeated the prompt's raw data, dropped."""
+    echo_sentences: int = 0
+    """Sentences of the model's answer that only repeated the request, dropped."""
     tokens: int = 0
     """Streamed answer chunks (one chunk is one token on every backend we ship)."""
     first_chunk: float | None = None
@@ -108,6 +110,7 @@ class TurnTrace:
             "repetition_stopped": self.repetition_stopped or None,
             "answer_truncated": self.answer_truncated or None,
             "echo_lines": self.echo_lines or None,
+            "echo_sentences": self.echo_sentences or None,
             "tokens": self.tokens or None,
             "model_queue_s": round(self.model_queue_s, 3) if self.model_queue_s >= 0.001 else None,
         }

@@ -1,0 +1,46 @@
+"""Sentences of the model's answer that only repeat the request back ("To a summer wedding, earthy
+colours, under $200.") are dropped before they are sent.
+
+A sentence is an echo when it repeats five or more consecutive words of the request, or when it
+is mostly the request's words (at least three quarters of four or more words) and so adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+ECHO_RUN = 5
+"""Consecutive request words that make a sentence an echo."""
+_WORD = re.compile(r"[a-z0-9']+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("colour", "color"))
+
+
+def is_echo(sentence: str, request: str) -> bool:
+    """Whether ``sentence`` only repeats ``request`` back."""
+    said, asked = _words(sentence), _words(request)
+    if len(said) < 3 or len(asked) < 3:
+        return False
+    runs = {tuple(asked[i : i + ECHO_RUN]) for i in range(len(asked) - ECHO_RUN + 1)}
+    if any(tuple(said[i : i + ECHO_RUN]) in runs for i in range(len(said) - ECHO_RUN + 1)):
+        return True
+    vocab = set(asked)
+    return len(said) >= 4 and sum(w in vocab for w in said) >= 0.75 * len(said)
+
+
+def drop_echoes(text: str, request: str) -> tuple[str, int]:
+    """``text`` without its echo sentences, and how many were dropped (line breaks are kept)."""
+    if not text.strip():
+        return text, 0
+    parts = _SENTENCE.split(text)
+    kept = [p for p in parts if not is_echo(p, request)]
+    dropped = len(parts) - len(kept)
+    if not dropped:
+        return text, 0
+    out = " ".join(p.strip() for p in kept if p.strip())
+    if text.endswith("\n") and out:
+        out += "\n"
+    return out, dropped

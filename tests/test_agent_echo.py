@@ -1,0 +1,65 @@
+"""The model's sentences that only repeat the request back are dropped before they are sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.agent import answer_rubric
+from stylist.agent.echo import drop_echoes, is_echo
+from stylist.events import Done
+from tests.fakes.agent import ScriptedChatModel, fake_stylist, tool_call
+
+REQUEST = "what should I wear to a summer wedding? earthy colours, under 200"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "To a summer wedding, earthy colours, under $200.",  # the 0.5B model's echo (issue #20)
+        "What should I wear to a summer wedding?",
+        "A summer wedding in earthy colours.",  # mostly the request's words
+    ],
+)
+def test_sentences_that_repeat_the_request_are_echoes(sentence):
+    assert is_echo(sentence, REQUEST)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The olive linen dress breathes in summer heat.",
+        "For a summer wedding the sage midi dress is light and formal enough.",
+        "Together they cost $163.98, within your $200 budget.",
+        "Yes.",
+    ],
+)
+def test_sentences_that_answer_are_kept(sentence):
+    assert not is_echo(sentence, REQUEST)
+
+
+def test_drop_echoes_keeps_the_rest_of_the_line():
+    text = (
+        "To a summer wedding, earthy colours, under $200. The olive dress is linen. Total $150, under 200.\n"
+    )
+    kept, dropped = drop_echoes(text, REQUEST)
+    assert dropped == 1
+    assert kept == "The olive dress is linen. Total $150, under 200.\n"
+    assert drop_echoes("The olive dress is linen.", REQUEST) == ("The olive dress is linen.", 0)
+
+
+def test_the_agent_drops_an_echoed_sentence_and_the_rubric_passes():
+    message = "a red party dress under 100 please"
+    answer = (
+        "A red party dress under 100 please.\n"
+        "Red Satin Party Dress [g-0009] ($85) is bold red satin for a party, $85 within your $100 budget."
+    )
+    model = ScriptedChatModel().enqueue(
+        tool_call("search_garments", {"query": "party dress", "slot": "dress", "max_price": 100}), answer
+    )
+    stylist = fake_stylist("embedded", chat_model=model)
+    reply = [e for e in stylist.stream(message) if isinstance(e, Done)][0].reply
+    assert "please" not in reply.text.lower()
+    assert reply.metadata["echo_sentences"] == 1
+    assert [i.id for i in reply.items] == ["g-0009"]
+    rubric = answer_rubric(reply, message, reply.tool_calls[0].arguments)
+    assert rubric["echo"] and rubric["pass"], rubric
