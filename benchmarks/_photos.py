@@ -115,6 +115,13 @@ def pair_text(g) -> str:  # noqa: ANN001 (a Garment)
     return f"{g.title}. {', '.join(facts)}"
 
 
+def attribute_text(g) -> str:  # noqa: ANN001 (a Garment)
+    """The photo's labels in words: "men's navy cotton t-shirt, topwear, casual"."""
+    words = [*g.colours[:1], *([g.material] if g.material else []), noun(g.article_type)]
+    sub = (g.attributes or {}).get("sub_category", "")
+    return ", ".join(x for x in (f"{g.gender.value}'s {' '.join(words)}", sub.lower(), *g.occasions[:1]) if x)
+
+
 class CachedEmbedder:
     """A text embedder whose vectors are kept in ``cache`` (text -> vector), saved as they come."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,21 +27,52 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import machine, print_table, write_results  # noqa: E402
-from _photos import IMAGES, MAPS_BLOCK, CachedEmbedder, cached_maps, load_photos, noun, pair_text  # noqa: E402
+from _photos import (  # noqa: E402
+    IMAGES,
+    MAPS_BLOCK,
+    CachedEmbedder,
+    attribute_text,
+    cached_maps,
+    load_photos,
+    noun,
+    pair_text,
+)
 
 from stylist.config import load_settings  # noqa: E402
 from stylist.index.embed.factory import make_text_embedder  # noqa: E402
 from stylist.index.embed.static import EMBEDDED_STATIC  # noqa: E402
 from stylist.index.imagenc.model import EncoderConfig, save_checkpoint  # noqa: E402
-from stylist.index.imagenc.train import Pairs, TrainConfig, train_image_encoder  # noqa: E402
+from stylist.index.imagenc.prompts import (  # noqa: E402
+    ARTICLE_TEMPLATES,
+    COLOUR_TEMPLATES,
+    prompt_matrix,
+    prompts_for,
+)
+from stylist.index.imagenc.train import LabelTargets, Pairs, TrainConfig, train_image_encoder  # noqa: E402
+
+
+@dataclass
+class Variant:
+    config: EncoderConfig
+    train: TrainConfig
+    labels: bool = False
+    """Label-aware: photos of one article type and colour are not each other's negatives, article type and
+    colour prompts are targets too, and the attribute text is the alternative text."""
+
 
 VARIANTS = {
-    "frozen": (EncoderConfig(image_size=224, tune_blocks=0), TrainConfig(epochs=30, lr=2e-3)),
-    "tune1": (EncoderConfig(image_size=224, tune_blocks=1), TrainConfig(epochs=6, lr=2e-3)),
-    "tune2": (EncoderConfig(image_size=224, tune_blocks=2), TrainConfig(epochs=8, lr=2e-3)),
+    # the previous shipped recipe (photos.pt before issue #18's fine-tuning): frozen backbone, names only
+    "frozen": Variant(EncoderConfig(image_size=224, tune_blocks=0), TrainConfig(epochs=30, lr=2e-3)),
+    "frozen-labels": Variant(
+        EncoderConfig(image_size=224, tune_blocks=0), TrainConfig(epochs=30, lr=2e-3), labels=True
+    ),
+    "tune3-labels": Variant(
+        EncoderConfig(image_size=224, tune_blocks=3), TrainConfig(epochs=8, lr=2e-3), labels=True
+    ),
+    "tune2-labels": Variant(
+        EncoderConfig(image_size=224, tune_blocks=2), TrainConfig(epochs=8, lr=2e-3), labels=True
+    ),
 }
-ARTICLE_PROMPTS = ("a photo of a {}", "{}", "a {} for men or women")
-COLOUR_PROMPTS = ("a {} garment", "colour {}", "a photo of something {}")
 GALLERY = 1000
 FROZEN_FEATURES = Path("/tmp/photos_cache/frozen_pooled.npy")
 
@@ -56,14 +88,20 @@ def recall(sims: np.ndarray, correct: np.ndarray, ks=(1, 5, 10)) -> dict[int, fl
     return {k: float((rank < k).mean()) for k in ks}
 
 
-def zero_shot(img: np.ndarray, labels: list[str], names: list[str], text, templates) -> tuple[float, str]:
-    """Accuracy of the nearest label prompt with the best template (chosen by the caller on val)."""
-    best = (-1.0, templates[0])
-    for template in templates:
-        prompts = unit(text.embed_texts([template.format(n) for n in names]))
+def prompt_sets(templates: tuple[str, ...]) -> list[str]:
+    """Each template alone, and all of them as an ensemble (the mean of their vectors): "|"-joined."""
+    return [*templates, "|".join(templates)]
+
+
+def zero_shot(img: np.ndarray, labels: list[str], names: list[str], text, candidates) -> tuple[float, str]:
+    """Accuracy of the nearest label prompt (an ensemble when "|"-joined) with the best of ``candidates``
+    (the caller gives the one chosen on validation for test)."""
+    best = (-1.0, candidates[0])
+    for candidate in candidates:
+        prompts = prompt_matrix(text, prompts_for(names, candidate.split("|")))
         pred = np.array(names)[(img @ prompts.T).argmax(axis=1)]
         acc = float(np.mean(pred == np.array(labels)))
-        best = max(best, (acc, template))
+        best = max(best, (acc, candidate))
     return best
 
 
@@ -83,10 +121,14 @@ def evaluate(img: np.ndarray, part: list[int], ps, text, name_vecs, templates=No
     colour_names = sorted({x.colours[0] for x in ps.garments if x.colours})
     t = templates or {}
     out["zero-shot article"], t["article"] = zero_shot(
-        img, by_noun, article_names, text, [t["article"]] if "article" in t else ARTICLE_PROMPTS
+        img,
+        by_noun,
+        article_names,
+        text,
+        [t["article"]] if "article" in t else prompt_sets(ARTICLE_TEMPLATES),
     )
     out["zero-shot colour"], t["colour"] = zero_shot(
-        img, colours, colour_names, text, [t["colour"]] if "colour" in t else COLOUR_PROMPTS
+        img, colours, colour_names, text, [t["colour"]] if "colour" in t else prompt_sets(COLOUR_TEMPLATES)
     )
     out["similar P@5"] = similar_precision(img[g:], img[:g], articles[g:], articles[:g])
     out["_templates"] = t  # type: ignore[assignment]
@@ -140,7 +182,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="frozen,tune1")
     parser.add_argument("--baselines", default="random,histogram,imagenet,demo")
-    parser.add_argument("--epochs", type=int, help="override the variants' epochs")
+    parser.add_argument(
+        "--train", action="append", default=[], help="override a TrainConfig field: --train epochs=4"
+    )
+    parser.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        help="also score a saved encoder: LABEL=PATH (e.g. the previous photos.pt)",
+    )
+    parser.add_argument("--tune", action="store_true", help="validation only (while choosing; no test)")
     parser.add_argument(
         "--save", type=Path, help="save the variant best on validation (MiniLM + static heads) here"
     )
@@ -163,10 +214,13 @@ def main() -> None:
 
     def report(name: str, img_val: np.ndarray, img_test: np.ndarray, space=text, names=name_vecs) -> None:
         val = evaluate(img_val, va, ps, space, names)
-        test = evaluate(img_test, te, ps, space, names, dict(val.pop("_templates")))
-        templates = test.pop("_templates")
-        rows[name] = {"val": val, "test": test, "templates": templates}
-        print(name, {k: round(v, 3) for k, v in test.items()}, flush=True)
+        templates = dict(val.pop("_templates"))
+        rows[name] = {"val": val, "templates": templates}
+        if not args.tune:
+            rows[name]["test"] = evaluate(img_test, te, ps, space, names, templates)
+            rows[name]["test"].pop("_templates")
+        shown = rows[name]["val" if args.tune else "test"]
+        print(name, "val" if args.tune else "test", {k: round(v, 3) for k, v in shown.items()}, flush=True)
 
     rng = np.random.default_rng(0)
     if "random" in args.baselines:
@@ -188,9 +242,13 @@ def main() -> None:
     if "imagenet" in args.baselines:
         from stylist.index.imagenc.model import ImageEncoder
 
-        frozen = ImageEncoder(EncoderConfig(tune_blocks=0))
-        feats = encode_cached(frozen, maps, head=torch.nn.Identity())
-        np.save(FROZEN_FEATURES, feats)
+        if FROZEN_FEATURES.is_file() and len(np.load(FROZEN_FEATURES, mmap_mode="r")) == len(maps):
+            feats = np.load(FROZEN_FEATURES)  # pooled ImageNet features, cached by an earlier run
+        else:
+            frozen = ImageEncoder(EncoderConfig(tune_blocks=0))
+            feats = encode_cached(frozen, maps, head=torch.nn.Identity())
+            if not args.limit:  # the cache holds every photo
+                np.save(FROZEN_FEATURES, feats)
         fit = max(
             (
                 (
@@ -218,15 +276,32 @@ def main() -> None:
         }
         report("previous demo encoder", vecs["va"], vecs["te"])
 
-    best = None
-    for name in args.variants.split(","):
-        config, train = VARIANTS[name]
-        if args.epochs:
-            train.epochs = args.epochs
-        train.threads, train.val_fraction = args.threads, 0.0
-        pairs = Pairs(
-            texts=[pair_text(ps.garments[i]) for i in tr], groups=[ps.garments[i].article_type for i in tr]
+    static_names = np.zeros((len(ps.garments), static.dim), np.float32)
+    static_names[va + te] = unit(static.embed_texts([ps.garments[i].title for i in va + te]))
+    for item in args.checkpoint:  # a saved encoder, both heads: "label=path"
+        from stylist.index.imagenc.model import load_checkpoint
+
+        label, _, path = item.rpartition("=")
+        model, _ = load_checkpoint(Path(path))
+        report(label or path, encode_cached(model, maps[va]), encode_cached(model, maps[te]))
+        head = model.head_for(static.name)
+        report(
+            f"{label or path} --fast text",
+            encode_cached(model, maps[va], head),
+            encode_cached(model, maps[te], head),
+            static,
+            static_names,
         )
+
+    best = None
+    for name in [v for v in args.variants.split(",") if v]:
+        variant = VARIANTS[name]
+        config, train = replace(variant.config), replace(variant.train)
+        for item in args.train:  # e.g. --train epochs=4 --train label_weight=1.0
+            key, value = item.split("=", 1)
+            setattr(train, key, type(getattr(train, key))(value))
+        train.threads, train.val_fraction = args.threads, 0.0
+        pairs = training_pairs(ps, tr, variant.labels)
         t0 = time.perf_counter()
         cached = torch.from_numpy(maps[tr])
         if config.tune_blocks == 0 and FROZEN_FEATURES.is_file():
@@ -236,7 +311,7 @@ def main() -> None:
             [],
             pairs,
             text,
-            EncoderConfig(**vars(config)),
+            config,
             train,
             extra_embedders=[static],
             maps=cached,
@@ -244,7 +319,8 @@ def main() -> None:
         )
         train_s = time.perf_counter() - t0
         model = result.model
-        label = f"ours: {name} ({config.image_size}px, {train.epochs} ep)"
+        extras = "".join(f", {item}" for item in args.train)
+        label = f"ours: {name} ({train.epochs} ep{extras})"
 
         def vectors(part: list[int], head=None) -> np.ndarray:  # noqa: ANN001
             if config.tune_blocks == 0 and FROZEN_FEATURES.is_file():
@@ -254,14 +330,14 @@ def main() -> None:
 
         report(label, vectors(va), vectors(te))
         rows[label]["train_s"] = round(train_s, 1)
-        static_names = np.zeros((len(ps.garments), static.dim), np.float32)
-        static_names[va + te] = unit(static.embed_texts([ps.garments[i].title for i in va + te]))
+        print(f"trained in {train_s:.0f} s", flush=True)
         head = model.head_for(static.name)
         report(label + " --fast text", vectors(va, head), vectors(te, head), static, static_names)
-        score = rows[label]["val"]["t→i R@10"] + rows[label]["val"]["zero-shot article"]
+        val = rows[label]["val"]
+        score = val["t→i R@10"] + val["zero-shot article"] + val["similar P@5"]
         if best is None or score > best[0]:
             best = (score, label, model, result)
-    if args.save and best is not None:  # the variant best on validation (R@10 + zero-shot article)
+    if args.save and best is not None:  # the variant best on validation (R@10 + zero-shot article + P@5)
         _, label, model, result = best
         rows[label].update(runtime_check(args.save, model, text, ps, te, maps, rows[label], result))
         rows[label]["saved_as"] = str(args.save)
@@ -276,12 +352,15 @@ def main() -> None:
         "similar P@5",
     ]
     table = [
-        {"model": name, "split": split, **r[split]} for name, r in rows.items() for split in ("val", "test")
+        {"model": name, "split": split, **r[split]}
+        for name, r in rows.items()
+        for split in ("val", "test")
+        if split in r
     ]
     print(f"\nphotos: train {len(tr)}, validation {len(va)}, test {len(te)}; gallery {GALLERY}")
     print_table(table, ["model", "split", *cols])
     path = write_results(
-        "image_text",
+        "image_text_tune" if args.tune else "image_text",
         {
             "machine": machine(),
             "sizes": {"train": len(tr), "val": len(va), "test": len(te), "gallery": GALLERY},
@@ -289,6 +368,26 @@ def main() -> None:
         },
     )
     print(f"wrote {path}")
+
+
+def training_pairs(ps, part: list[int], labels: bool) -> Pairs:  # noqa: ANN001
+    """Photos of ``part`` with their texts; label-aware: attribute texts, label keys, label prompts."""
+    garments = [ps.garments[i] for i in part]
+    groups = [g.article_type for g in garments]
+    if not labels:
+        return Pairs(texts=[pair_text(g) for g in garments], groups=groups)
+    nouns = [noun(g.article_type) for g in garments]
+    colours = [g.colours[0] if g.colours else "" for g in garments]
+    return Pairs(
+        texts=[pair_text(g) for g in garments],
+        alt_texts=[attribute_text(g) for g in garments],
+        groups=groups,
+        same_label=[f"{a}|{c}" for a, c in zip(groups, colours)],
+        label_sets=[
+            LabelTargets(nouns, prompts_for(sorted(set(nouns)), ARTICLE_TEMPLATES)),
+            LabelTargets(colours, prompts_for(sorted(set(colours) - {""}), COLOUR_TEMPLATES)),
+        ],
+    )
 
 
 def runtime_check(path: Path, model, text, ps, te, maps, metrics, result) -> dict[str, float]:

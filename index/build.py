@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from stylist.errors import CatalogueError, ModelUnavailableError
 from stylist.index.demo import generate_demo_catalogue
 from stylist.index.embed import factory as embed_factory
+from stylist.index.imagenc import embedder as image_encoders
 from stylist.index.imagenc.images import ImageInputError, load_image
 from stylist.index.loaders import load_catalogue
 from stylist.index.schema import Garment
@@ -269,19 +270,38 @@ def _remove_stale(layout: IndexLayout, keep: set[str], settings: Settings) -> No
         layout.remove_build(build_id)
 
 
-def build_image_embedder(runtime: Runtime) -> ImageEmbedder | None:
-    """The picture encoder an index build uses: ``runtime.image_embedder`` unless
-    ``embed.index_images`` is off or ``embed.image_model`` is ``none``."""
+def build_image_embedder(runtime: Runtime, demo_catalogue: bool | None = None) -> ImageEmbedder | None:
+    """The picture encoder an index build uses, ``None`` when ``embed.index_images`` is off or
+    ``embed.image_model`` is ``none``. With ``auto`` the catalogue chooses (:func:`auto_choice`: the demo
+    encoder for the demo drawings, the photo encoder for a catalogue of real photos); a named encoder
+    is ``runtime.image_embedder``."""
     embed = runtime.settings.embed
     if not embed.index_images or embed.image_model == "none":
         return None
-    if embed.image_model != "embedded":
+    if embed.image_model not in image_encoders.AUTO:
         return runtime.image_embedder  # asked for by name: failing to load it is an error
     try:
-        return runtime.image_embedder
+        return image_encoders.make_image_embedder(
+            embed.image_model, runtime.text_embedder, embed.device, embed.batch_size,
+            runtime.settings.models_dir, demo_catalogue=demo_catalogue,
+        )  # fmt: skip
     except ModelUnavailableError as exc:  # e.g. another text model: the packaged encoder does not fit it
         log.warning("indexing without pictures: %s", exc)
         return None
+
+
+def image_model_for_index(settings: Settings) -> str:
+    """What ``embed.image_model`` means for searching the current index: a named encoder as named;
+    ``auto`` → the encoder the index was built with (from its manifest), else the catalogue's choice."""
+    model = settings.embed.image_model
+    if model not in image_encoders.AUTO:
+        return model
+    current = IndexLayout(settings.index_dir).current_dir()
+    if current is None:
+        return image_encoders.auto_choice(settings.models_dir, settings.index.catalogue is None)
+    manifest = read_manifest(current)
+    built_with = image_encoders.encoder_ref(manifest.image_embedder, settings.models_dir)
+    return built_with or image_encoders.auto_choice(settings.models_dir, manifest.source_format == "demo")
 
 
 def open_or_build(runtime: Runtime) -> CatalogueIndex:
@@ -291,7 +311,9 @@ def open_or_build(runtime: Runtime) -> CatalogueIndex:
     if IndexLayout(settings.index_dir).current_id() is None:
         what = settings.index.catalogue or f"the demo catalogue ({settings.index.demo_size} garments)"
         log.warning("no catalogue index in %s yet: building %s (once)", settings.index_dir, what)
-        build_index(settings, runtime.text_embedder, image_embedder=build_image_embedder(runtime))
+        image_embedder = build_image_embedder(runtime, demo_catalogue=settings.index.catalogue is None)
+        build_index(settings, runtime.text_embedder, image_embedder=image_embedder)
+        runtime.forget("image_embedder")  # searches follow the new index's encoder
     _follow_index_embedder(runtime)
     return CatalogueIndex.open(
         settings.index_dir,

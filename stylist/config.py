@@ -61,10 +61,12 @@ class EmbedSettings(BaseModel):
 
     text_model: str = "embedded"
     """``embedded`` (packaged all-MiniLM-L6-v2), or any sentence-transformers id or local path."""
-    image_model: str = "embedded"
-    """``embedded`` (the packaged encoder trained on the demo drawings, or yours after ``stylist train
-    image-encoder``), ``photos`` (the packaged encoder trained on real product photos), a checkpoint
-    path, or a CLIP-family id."""
+    image_model: str = "auto"
+    """``auto`` (yours after ``stylist train image-encoder``; else chosen per catalogue: ``demo`` for the
+    demo catalogue's drawings, ``photos`` for a catalogue with real photos; searches use the encoder the
+    index was built with; ``embedded`` is the older name), ``demo`` or ``photos`` (the packaged encoders
+    trained on the demo drawings / on real product photos), a checkpoint path, a CLIP-family id, or
+    ``none``."""
     device: str = "auto"
     """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
     batch_size: int = Field(64, ge=1, le=4096)

@@ -188,14 +188,17 @@ class Runtime:
 
     @property
     def image_embedder(self) -> Any:
-        """The picture encoder ``embed.image_model`` names (``None`` when it is ``none``)."""
+        """The picture encoder ``embed.image_model`` names (``None`` when it is ``none``); with ``auto``,
+        the one the current index was built with."""
 
         def make() -> Any:
+            from stylist.index.build import image_model_for_index
             from stylist.index.imagenc.embedder import make_image_embedder
 
             e = self.settings.embed
+            model = image_model_for_index(self.settings)  # auto: the encoder the index was built with
             return make_image_embedder(
-                e.image_model, self.text_embedder, e.device, e.batch_size, self.settings.models_dir
+                model, self.text_embedder, e.device, e.batch_size, self.settings.models_dir
             )
 
         return self.service("image_embedder", make)

@@ -12,7 +12,9 @@ from PIL import Image
 from stylist.errors import ToolInputError
 from stylist.index.imagenc.images import iter_pictures
 from stylist.index.imagenc.model import EncoderConfig, save_checkpoint
-from stylist.index.imagenc.train import Progress, TrainConfig, train_image_encoder
+from stylist.index.imagenc.prompts import ARTICLE_TEMPLATES, COLOUR_TEMPLATES, prompts_for
+from stylist.index.imagenc.train import LabelTargets, Pairs, Progress, TrainConfig, train_image_encoder
+from stylist.index.loaders.kaggle import _noun
 from stylist.index.protocols import TextEmbedder
 from stylist.index.schema import Garment
 
@@ -35,6 +37,24 @@ def load_pictures(
         out.garments.append(garment)
         out.images.append(picture)
     return out
+
+
+def catalogue_pairs(garments: Sequence[Garment]) -> Pairs:
+    """Label-aware training pairs from catalogue rows: the description, the product name as the
+    alternative text, runs of one article type in a batch (hard negatives), one article type and colour
+    never each other's negatives, and the article type and colour prompts as targets too."""
+    nouns = [_noun(g.article_type).removeprefix("pair of ") if g.article_type else "" for g in garments]
+    colours = [g.colours[0] if g.colours else "" for g in garments]
+    return Pairs(
+        texts=[g.document() for g in garments],
+        alt_texts=[g.title or g.document() for g in garments],
+        groups=nouns,
+        same_label=[f"{a}|{c}" if a and c else "" for a, c in zip(nouns, colours)],
+        label_sets=[
+            LabelTargets(nouns, prompts_for(sorted(set(nouns) - {""}), ARTICLE_TEMPLATES)),
+            LabelTargets(colours, prompts_for(sorted(set(colours) - {""}), COLOUR_TEMPLATES)),
+        ],
+    )
 
 
 def train_on_catalogue(
@@ -60,7 +80,7 @@ def train_on_catalogue(
     result = train_image_encoder(
         [g.id for g in pictures.garments],
         pictures.images,
-        [g.document() for g in pictures.garments],
+        catalogue_pairs(pictures.garments),
         text_embedder,
         config,
         train,

@@ -23,9 +23,12 @@ DEMO_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
 space)."""
 PHOTOS_CHECKPOINT = Path(__file__).parent / "checkpoints" / "photos.pt"
 """Trained on real product photos (benchmarks/image_text.py): heads for MiniLM and the --fast static model."""
-# The default stays the demo encoder: the default catalogue is the demo's drawings, and on them the photo
-# encoder reads colour too weakly (tests/test_image_search.py's recolouring check fails with it). A real
-# catalogue with photos selects it by name: embed.image_model = "photos".
+PACKAGED = {"demo": DEMO_CHECKPOINT, "photos": PHOTOS_CHECKPOINT}
+"""The packaged encoders by the name ``embed.image_model`` gives them."""
+AUTO = ("auto", "embedded")
+"""``embed.image_model`` values that let the catalogue choose (``embedded`` is the older name)."""
+# Without a catalogue to go by, the demo encoder: the default catalogue is the demo's drawings, and on them
+# the photo encoder reads colour too weakly (tests/test_image_search.py's recolouring check fails with it).
 PACKAGED_CHECKPOINT = DEMO_CHECKPOINT
 
 
@@ -55,7 +58,7 @@ class TrainedImageEmbedder:
         """One checkpoint may hold a head per text space (the MiniLM one, the --fast static one)."""
         self.dim = int(self.head.net[-1].out_features)
         # the content hash tells an index built with an older checkpoint at the same path apart
-        digest = hashlib.sha256(self.checkpoint.read_bytes()).hexdigest()[:10]
+        digest = _digest(self.checkpoint)
         space = f":{text_embedder.name}" if self.head is not self.model.head else ""
         self.name = f"stylist-image:{self.model.config.backbone}:{self.checkpoint.name}:{digest}{space}"
         trained_for = (
@@ -149,28 +152,61 @@ def user_checkpoint(models_dir: Path) -> Path:
     return models_dir / "image_encoder.pt"
 
 
+def auto_choice(models_dir: Path | None, demo_catalogue: bool | None) -> str:
+    """What ``auto`` means for a catalogue: the encoder trained on your own catalogue if there is one
+    (``stylist train image-encoder``), else ``demo`` for the demo catalogue's drawings (or when the
+    catalogue is unknown: ``None``) and ``photos`` for a catalogue of real photos."""
+    trained = user_checkpoint(models_dir) if models_dir is not None else None
+    if trained is not None and trained.is_file():
+        return str(trained)
+    return "photos" if demo_catalogue is False else "demo"
+
+
+def encoder_ref(name: str | None, models_dir: Path | None = None) -> str | None:
+    """The ``embed.image_model`` value that rebuilds the encoder an index records by ``name`` (its
+    checkpoint's file and content hash), or ``None`` when it cannot be told (another file)."""
+    if not name:
+        return None
+    if name.startswith("clip:"):
+        return name.removeprefix("clip:")
+    parts = name.split(":")
+    if len(parts) < 4 or parts[0] != "stylist-image":
+        return None
+    candidates = dict(PACKAGED)
+    if models_dir is not None:
+        candidates[str(user_checkpoint(models_dir))] = user_checkpoint(models_dir)
+    for ref, path in candidates.items():
+        if path.name == parts[2] and path.is_file() and _digest(path) == parts[3]:
+            return ref
+    return None
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
 def make_image_embedder(
     model: str,
     text_embedder: TextEmbedder,
     device: str = "auto",
     batch_size: int = 64,
     models_dir: Path | None = None,
+    *,
+    demo_catalogue: bool | None = None,
 ) -> TrainedImageEmbedder | ClipImageEmbedder | None:
-    """``embedded`` → the encoder trained on your catalogue if there is one, else the packaged
-    demo encoder; ``photos`` → the packaged encoder trained on real product photos; ``none`` → no image
-    search; a ``.pt`` path → that checkpoint; else a CLIP id/path."""
+    """``auto`` (or ``embedded``) → :func:`auto_choice` for the catalogue; ``demo`` / ``photos`` → the
+    packaged encoder trained on the demo drawings / on real product photos; ``none`` → no image search;
+    a ``.pt`` path → that checkpoint; else a CLIP id/path."""
     if model == "none":
         return None
-    if model == "photos":
-        return TrainedImageEmbedder(PHOTOS_CHECKPOINT, text_embedder, device, batch_size)
-    if model == "embedded":
-        trained = user_checkpoint(models_dir) if models_dir is not None else None
-        checkpoint = trained if trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
-        if not checkpoint.is_file():
+    if model in AUTO:
+        model = auto_choice(models_dir, demo_catalogue)
+    if model in PACKAGED:
+        if not PACKAGED[model].is_file():
             raise ModelUnavailableError(
-                f"the packaged image encoder {PACKAGED_CHECKPOINT} is missing from this install"
+                f"the packaged image encoder {PACKAGED[model]} is missing from this install"
             )
-        return TrainedImageEmbedder(checkpoint, text_embedder, device, batch_size)
+        return TrainedImageEmbedder(PACKAGED[model], text_embedder, device, batch_size)
     if model.endswith(".pt"):
         return TrainedImageEmbedder(Path(model).expanduser(), text_embedder, device, batch_size)
     return ClipImageEmbedder(model, device, batch_size)

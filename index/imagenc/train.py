@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import torch
 from PIL import Image, ImageOps
-from torch import nn
 
 from stylist.errors import ToolInputError
+from stylist.index.imagenc.losses import clip_loss, label_loss
 from stylist.index.imagenc.model import EfficientNetBackbone, EncoderConfig, ImageEncoder, preprocess
+from stylist.index.imagenc.prompts import prompt_matrix
 from stylist.index.protocols import TextEmbedder
 from stylist.training import OptimiserConfig, prepare_torch
 
@@ -39,6 +40,8 @@ class TrainConfig(OptimiserConfig):
     """The learning rate of a pretrained backbone's trained blocks, relative to the heads'."""
     alt_text_share: float = 0.5
     """How often a step's text target is the alternative text (e.g. the product name) when given."""
+    label_weight: float = 0.5
+    """Weight of each label-prompt loss (``Pairs.label_sets``) next to the picture ↔ text loss."""
 
 
 @dataclass
@@ -50,12 +53,25 @@ class TrainResult:
 
 
 @dataclass
+class LabelTargets:
+    """A label per picture (e.g. its article type; "" = unknown) and each label's prompts in words:
+    the picture is also pulled towards its label's prompt vector (the mean of its prompts)."""
+
+    values: Sequence[str]
+    prompts: dict[str, Sequence[str]]
+
+
+@dataclass
 class Pairs:
-    """What a picture is trained against: its text, an optional alternative text, its group."""
+    """What a picture is trained against: its text, an optional alternative text, its group (batches
+    hold runs of one group: hard negatives), its label key (pictures with one key, e.g. article type
+    and colour, are not each other's negatives) and label targets."""
 
     texts: Sequence[str]
     alt_texts: Sequence[str] | None = None
     groups: Sequence[str] | None = None
+    same_label: Sequence[str] | None = None
+    label_sets: Sequence[LabelTargets] = ()
 
 
 def split_ids(ids: Sequence[str], val_fraction: float) -> tuple[list[str], list[str]]:
@@ -136,6 +152,8 @@ def train_image_encoder(
     spaces = [text_embedder, *extra_embedders]
     text_vecs = [_embed(e, pairs.texts) for e in spaces]
     alt_vecs = [_embed(e, pairs.alt_texts) for e in spaces] if pairs.alt_texts else None
+    label_targets = [_label_targets(e, pairs.label_sets) for e in spaces]  # per space: [(prompts, idx)]
+    keys = _key_codes(pairs.same_label)
     train_ids, val_ids = split_ids(ids, train.val_fraction)
     index = {gid: n for n, gid in enumerate(ids)}
     tr = [index[i] for i in train_ids]
@@ -171,16 +189,20 @@ def train_image_encoder(
                 pooled = model.backbone(pixels)
             use_alt = alt_vecs is not None and rng.random() < train.alt_text_share
             targets = alt_vecs if use_alt and alt_vecs is not None else text_vecs
-            loss = sum(
-                clip_loss(head(pooled), vecs[batch], model.logit_scale) for head, vecs in zip(heads, targets)
-            )
+            same = (keys[batch][:, None] == keys[batch][None, :]) if keys is not None else None
+            loss = torch.zeros(())
+            for head, vecs, labels in zip(heads, targets, label_targets):
+                out = head(pooled)
+                loss = loss + clip_loss(out, vecs[batch], model.logit_scale, same)
+                for prompts, idx in labels:
+                    loss = loss + train.label_weight * label_loss(out, prompts, idx[batch], model.logit_scale)
             optimiser.zero_grad()
-            loss.backward()  # type: ignore[union-attr]
+            loss.backward()
             optimiser.step()
             scheduler.step()
             with torch.no_grad():
                 model.logit_scale.clamp_(0, np.log(100))
-            losses.append(float(loss.detach()))  # type: ignore[union-attr]
+            losses.append(float(loss.detach()))
         history.append(float(np.mean(losses)) if losses else float("nan"))
         report("train", epoch + 1, train.epochs)
 
@@ -205,6 +227,26 @@ def _embed(embedder: TextEmbedder, texts: Sequence[str]) -> torch.Tensor:
     return torch.from_numpy(np.asarray(embedder.embed_texts(list(texts)), dtype=np.float32))
 
 
+def _label_targets(
+    embedder: TextEmbedder, sets: Sequence[LabelTargets]
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Per label set: the labels' prompt vectors (L, D) and each picture's label index (-100: none)."""
+    out = []
+    for targets in sets:
+        names = list(targets.prompts)
+        where = {name: n for n, name in enumerate(names)}
+        idx = torch.tensor([where.get(v, -100) for v in targets.values], dtype=torch.long)
+        out.append((torch.from_numpy(prompt_matrix(embedder, targets.prompts)), idx))
+    return out
+
+
+def _key_codes(keys: Sequence[str] | None) -> torch.Tensor | None:
+    if keys is None:
+        return None
+    codes: dict[str, int] = {}
+    return torch.tensor([codes.setdefault(k, len(codes)) if k else -1 - n for n, k in enumerate(keys)])
+
+
 def _pooled(model: ImageEncoder, feats: torch.Tensor, batch: list[int], augment: bool) -> torch.Tensor:
     """Pooled backbone features of ``batch`` from cached inputs: a random view, and a random
     horizontal flip of the maps when the tail trains; pooled features when it is frozen."""
@@ -220,16 +262,6 @@ def _pooled(model: ImageEncoder, feats: torch.Tensor, batch: list[int], augment:
         flip = torch.rand(len(batch)) < 0.5
         x = torch.where(flip[:, None, None, None], x.flip(3), x)
     return model.backbone.tail(x)  # type: ignore[operator]
-
-
-def clip_loss(img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor) -> torch.Tensor:
-    """Symmetric contrastive loss; garments with the same text (one product name, two ids) are
-    both right answers, not each other's negatives."""
-    logits = logit_scale.exp() * img @ txt.T  # (B, B)
-    with torch.no_grad():
-        same = (txt @ txt.T > 0.999).float()
-        target = same / same.sum(dim=1, keepdim=True)
-    return (nn.functional.cross_entropy(logits, target) + nn.functional.cross_entropy(logits.T, target)) / 2
 
 
 @torch.no_grad()

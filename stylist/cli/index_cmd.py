@@ -83,10 +83,11 @@ def build(
                 "Distilling the static text model from the packaged MiniLM (once; a few minutes on 2 cores)"
             )
         text_embedder.dim  # noqa: B018  (loads, distilling once, before the indexing bar starts)
-    image_embedder = build_image_embedder(runtime) if images else None
+    demo_catalogue = demo or (catalogue is None and settings.index.catalogue is None)
+    image_embedder = build_image_embedder(runtime, demo_catalogue) if images else None
     # one bar over every stage: each garment is (for the demo) drawn, then embedded, then written,
     # and its picture embedded (until that stage starts, assume every garment has a picture)
-    stages = 3 if demo or (catalogue is None and settings.index.catalogue is None) else 2
+    stages = 3 if demo_catalogue else 2
     totals: dict[str, int] = {}
     with progress_bar("indexing") as advance:
 
@@ -102,6 +103,7 @@ def build(
         )  # fmt: skip
     runtime.forget("catalogue_index")
     runtime.forget("text_embedder")
+    runtime.forget("image_embedder")
     if as_json:
         print_json(report)
         return

@@ -20,11 +20,21 @@ def train_image_encoder(
     catalogue: Annotated[
         Path | None, typer.Option(help="Catalogue with image paths (default: the demo catalogue).")
     ] = None,
+    images_dir: Annotated[
+        Path | None,
+        typer.Option("--images-dir", help="Folder of the catalogue's photos (default: next to the file)."),
+    ] = None,
     backbone: Annotated[
         str, typer.Option(help="efficientnet-lite0 (frozen, pretrained) or compact (from scratch).")
     ] = "efficientnet-lite0",
     image_size: Annotated[int, typer.Option(min=32, max=384, help="Input size in pixels.")] = 96,
     epochs: Annotated[int, typer.Option(min=1, max=1000)] = 40,
+    tune_blocks: Annotated[
+        int,
+        typer.Option(
+            min=0, max=16, help="efficientnet-lite0: train its last N blocks too (0: frozen, fastest)."
+        ),
+    ] = 0,
     out: Annotated[
         Path | None,
         typer.Option(help="Checkpoint path (default: <home>/models/image_encoder.pt, used automatically)."),
@@ -51,13 +61,17 @@ def train_image_encoder(
     else:
         from stylist.index.loaders import load_catalogue
 
-        result = load_catalogue(catalogue)
+        result = load_catalogue(catalogue, images_dir=images_dir)
         garments, base = result.garments, catalogue.parent
     if backbone not in ("efficientnet-lite0", "compact"):
         raise ToolInputError(f"--backbone must be efficientnet-lite0 or compact, not {backbone!r}")
     target = out or user_checkpoint(settings.models_dir)
     train = TrainConfig(epochs=epochs)
-    config = EncoderConfig(backbone=backbone, image_size=image_size)  # type: ignore[arg-type]
+    config = EncoderConfig(
+        backbone=backbone,  # type: ignore[arg-type]
+        image_size=image_size,
+        tune_blocks=tune_blocks if backbone == "efficientnet-lite0" else 0,
+    )
     from rich.progress import Progress
 
     with Progress(console=err_console, disable=as_json) as bar:
