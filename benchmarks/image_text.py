@@ -66,6 +66,9 @@ VARIANTS = {
     "frozen-labels": Variant(
         EncoderConfig(image_size=224, tune_blocks=0), TrainConfig(epochs=30, lr=2e-3), labels=True
     ),
+    "tune1-labels": Variant(
+        EncoderConfig(image_size=224, tune_blocks=1), TrainConfig(epochs=6, lr=2e-3), labels=True
+    ),
     "tune3-labels": Variant(
         EncoderConfig(image_size=224, tune_blocks=3), TrainConfig(epochs=8, lr=2e-3), labels=True
     ),
@@ -196,7 +199,7 @@ def main() -> None:
         "--save", type=Path, help="save the variant best on validation (MiniLM + static heads) here"
     )
     parser.add_argument("--limit", type=int, help="first N photos only (a quick run)")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1 on a busy machine)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -316,6 +319,9 @@ def main() -> None:
             extra_embedders=[static],
             maps=cached,
             maps_block=MAPS_BLOCK,
+            progress=lambda stage, done, total: print(
+                f"{name}: {stage} {done}/{total} ({time.perf_counter() - t0:.0f} s)", flush=True
+            ),
         )
         train_s = time.perf_counter() - t0
         model = result.model

@@ -43,3 +43,17 @@ def label_loss(
         return img.sum() * 0.0
     logits = logit_scale.exp() * img @ prompts.T  # (B, L)
     return nn.functional.cross_entropy(logits, labels, ignore_index=-100)
+
+
+def same_kind_loss(img: torch.Tensor, kinds: torch.Tensor, logit_scale: torch.Tensor) -> torch.Tensor:
+    """Supervised contrastive loss between pictures: each picture's neighbours should be pictures of the
+    same kind (``kinds``: a code per picture, e.g. its article type; batches hold runs of one kind)."""
+    b = img.shape[0]
+    eye = torch.eye(b, dtype=torch.bool, device=img.device)
+    positive = (kinds[:, None] == kinds[None, :]) & ~eye
+    rows = positive.any(dim=1)
+    if not bool(rows.any()):
+        return img.sum() * 0.0
+    logits = (logit_scale.exp() * img @ img.T).masked_fill(eye, float("-inf"))  # (B, B), self left out
+    target = positive.float() / positive.float().sum(dim=1, keepdim=True).clamp(min=1)
+    return _soft_ce(logits[rows], target[rows])

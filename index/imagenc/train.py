@@ -19,7 +19,7 @@ import torch
 from PIL import Image, ImageOps
 
 from stylist.errors import ToolInputError
-from stylist.index.imagenc.losses import clip_loss, label_loss
+from stylist.index.imagenc.losses import clip_loss, label_loss, same_kind_loss
 from stylist.index.imagenc.model import EfficientNetBackbone, EncoderConfig, ImageEncoder, preprocess
 from stylist.index.imagenc.prompts import prompt_matrix
 from stylist.index.protocols import TextEmbedder
@@ -42,6 +42,8 @@ class TrainConfig(OptimiserConfig):
     """How often a step's text target is the alternative text (e.g. the product name) when given."""
     label_weight: float = 0.5
     """Weight of each label-prompt loss (``Pairs.label_sets``) next to the picture ↔ text loss."""
+    kind_weight: float = 0.0
+    """Weight of the picture ↔ picture loss that pulls pictures of one group (``Pairs.groups``) together."""
 
 
 @dataclass
@@ -154,6 +156,7 @@ def train_image_encoder(
     alt_vecs = [_embed(e, pairs.alt_texts) for e in spaces] if pairs.alt_texts else None
     label_targets = [_label_targets(e, pairs.label_sets) for e in spaces]  # per space: [(prompts, idx)]
     keys = _key_codes(pairs.same_label)
+    kinds = _key_codes(pairs.groups) if train.kind_weight > 0 else None
     train_ids, val_ids = split_ids(ids, train.val_fraction)
     index = {gid: n for n, gid in enumerate(ids)}
     tr = [index[i] for i in train_ids]
@@ -196,6 +199,8 @@ def train_image_encoder(
                 loss = loss + clip_loss(out, vecs[batch], model.logit_scale, same)
                 for prompts, idx in labels:
                     loss = loss + train.label_weight * label_loss(out, prompts, idx[batch], model.logit_scale)
+                if kinds is not None:
+                    loss = loss + train.kind_weight * same_kind_loss(out, kinds[batch], model.logit_scale)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
