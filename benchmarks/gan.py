@@ -39,7 +39,7 @@ from _common import RESULTS, machine, print_table, write_results  # noqa: E402
 
 from stylist.tools.designs.data import FASHION_MNIST_DIR, GanData, fashion_mnist, from_garments  # noqa: E402
 from stylist.tools.designs.model import GanConfig, Generator  # noqa: E402
-from stylist.tools.designs.sample import PACKAGED_CHECKPOINT, DesignSampler  # noqa: E402
+from stylist.tools.designs.sample import DATASETS, DesignSampler  # noqa: E402
 from stylist.tools.designs.train import sample_grid  # noqa: E402
 
 
@@ -356,11 +356,74 @@ def evaluate(
     return rows
 
 
+def photos(args: argparse.Namespace) -> None:
+    """The photo GAN on real held-out photos (``_gan_photos.py``): table + ``results/gan_photos*.json``."""
+    import os
+
+    from _gan_photos import images_per_second, photo_rows
+
+    if args.timing:
+        load = os.getloadavg()
+        rows = [
+            {"batch": b, "img_per_s_cpu": images_per_second(args.photos_checkpoint, b)} for b in (1, 16, 64)
+        ]
+        after = os.getloadavg()
+        print_table(rows, ["batch", "img_per_s_cpu"])
+        path = write_results(
+            "gan_photos_speed",
+            {
+                "machine": machine(),
+                "load_before": load,
+                "load_after": after,
+                "threads": args.threads,
+                "rows": rows,
+            },
+        )
+        print(f"load average before {load}, after {after}; wrote {path}")
+        return
+    rows, meta = photo_rows(args)
+    columns = [
+        "system",
+        "FID_eff",
+        "KIDx1000_eff",
+        "FID_enc",
+        "KIDx1000_enc",
+        "precision",
+        "recall",
+        "acc_article_type",
+        "acc_colour",
+        "within_between",
+        "diversity",
+        "memorised_share",
+        "near_copy_share",
+    ]
+    print_table(rows, [c for c in columns if any(c in r for r in rows)])
+    ceiling = rows[0]
+    gan = next(r for r in rows if r["system"] == "photo GAN")
+    meta["of_ceiling"] = {
+        k: gan[k] / ceiling[k] for k in ("acc_article_type", "acc_colour") if ceiling.get(k)
+    }
+    print(f"photo GAN / ceiling: {meta['of_ceiling']}; reader: {meta['reader']}")
+    name = "gan_photos" if args.split == "test" else f"gan_photos_{args.split}"
+    path = write_results(
+        name, {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows, **meta}
+    )
+    print(f"wrote {path}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--datasets", default="demo,fashion-mnist")
-    p.add_argument("--demo-checkpoint", type=Path, default=PACKAGED_CHECKPOINT)
-    p.add_argument("--fmnist-checkpoint", type=Path, default=PACKAGED_CHECKPOINT.parent / "fashion_mnist.pt")
+    p.add_argument("--datasets", default="photos", help="photos, demo, fashion-mnist (comma-separated)")
+    p.add_argument("--demo-checkpoint", type=Path, default=DATASETS["demo"])
+    p.add_argument("--fmnist-checkpoint", type=Path, default=DATASETS["fashion-mnist"])
+    p.add_argument("--photos-checkpoint", type=Path, default=DATASETS["photos"])
+    p.add_argument("--photo-cache", type=Path, default=Path("/tmp/gan_cache/photos64.npz"))
+    p.add_argument("--split", default="test", help="photos: test (headline) or val (choosing snapshots)")
+    p.add_argument("--n", type=int, default=500, help="photos: conditions (real photos of the split) drawn")
+    p.add_argument("--recogniser", default=None, help="photos: a photo recogniser checkpoint (the reader)")
+    p.add_argument(
+        "--timing", action="store_true", help="photos: only images/s (run it under the quiet lock)"
+    )
     p.add_argument("--n-held", type=int, default=300, help="held-out real pictures (and pictures per system)")
     p.add_argument("--n-ref", type=int, default=1000, help="training pictures for nearest-real distances")
     p.add_argument("--groups", type=int, default=16)
@@ -373,7 +436,9 @@ def main() -> None:
     rows: list[dict] = []
     for name in args.datasets.split(","):
         t0 = time.perf_counter()
-        if name == "demo":
+        if name == "photos":
+            photos(args)
+        elif name == "demo":
             conditions = DesignSampler(args.demo_checkpoint).conditions
             train, held = demo_sets(conditions, 3000, args.n_held)
             rows += evaluate("demo", args.demo_checkpoint, train, held, args)
@@ -388,7 +453,7 @@ def main() -> None:
             )
             rows += evaluate("fashion-mnist", args.fmnist_checkpoint, train, held, args)
         else:
-            raise SystemExit(f"unknown dataset {name!r}: demo or fashion-mnist")
+            raise SystemExit(f"unknown dataset {name!r}: photos, demo or fashion-mnist")
         print(f"[{name}] {time.perf_counter() - t0:.0f}s", flush=True)
     columns = [
         "dataset",
@@ -405,6 +470,8 @@ def main() -> None:
         "img_per_s_cpu",
         "img_per_s_cuda",
     ]
+    if not rows:
+        return
     columns = [c for c in columns if any(c in r for r in rows)]
     print_table(rows, columns)
     path = write_results(

@@ -14,7 +14,7 @@ from stylist.errors import StylistError, ToolNotFoundError
 from stylist.runtime import Runtime, default_runtime
 from stylist.tools.base import Lazy, Tool, use
 from stylist.tools.copywriting import WriteCopy, text_generator
-from stylist.tools.designs.sample import DesignSampler, resolve_checkpoint
+from stylist.tools.designs.sample import DesignSampler, design_text_encoder, resolve_checkpoint
 from stylist.tools.designs.tool import DesignGarments
 from stylist.tools.get_profile import GetProfile
 from stylist.tools.outfits.build_tool import BuildOutfit, outfit_assembler
@@ -137,6 +137,7 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
                 Lazy(lambda: rt.image_embedder),
                 candidates=settings.designs.candidates,
                 out_dir=settings.designs_dir,
+                text_encoder=Lazy(lambda: design_text_encoder(rt, use(sampler).text_model)),
             ),
             RecogniseGarment(recogniser, index, assembler),
             SizeAdviceTool(profiles, settings.models_dir / "personal"),

@@ -33,12 +33,25 @@ def design(
         int,
         typer.Option(min=0, max=10, help="Closest catalogue garments per design (0: skip the catalogue)."),
     ] = 3,
+    variation: Annotated[
+        bool,
+        typer.Option("--variation", help="n variations of one design (a walk through the latent space)."),
+    ] = False,
+    dataset: Annotated[
+        str | None,
+        typer.Option(help="Packaged model by training data: photos (default), demo, fashion-mnist."),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Draw new garment designs with the conditional GAN; each PNG comes with the closest
     catalogue garments that inspired it."""
+    from stylist.tools.designs.sample import DATASETS
     from stylist.tools.registry import tools_for
 
+    if dataset is not None:
+        if dataset not in DATASETS:
+            raise typer.BadParameter(f"unknown dataset {dataset!r}; one of: {', '.join(DATASETS)}")
+        state(ctx).override("designs.model", dataset)
     args = {
         "brief": brief,
         "n": n,
@@ -48,6 +61,7 @@ def design(
         "colour": colour,
         "pattern": pattern,
         "inspired_by": inspired_by,
+        "variation": variation or None,
     }
     result = tools_for(state(ctx).runtime).invoke(
         "design_garments", {k: v for k, v in args.items() if v is not None}
@@ -63,17 +77,17 @@ def design(
     if as_json:
         print_json(result)
         return
-    read = ", ".join(f"{k}: {'/'.join(v) if v else '(varied)'}" for k, v in result.read.items())
     console.print(
         (
-            f"[bold]{len(result.designs)} designs[/] for “{brief}” ({read}; seed {result.seed}, model "
-            f"{result.model})"
+            f"[bold]{len(result.designs)} designs[/] for “{brief}” ({'; '.join(result.understood)}; "
+            f"seed {result.seed}, model {result.model})"
         ),
         highlight=False,
     )
+    if result.note:
+        console.print(f"[dim]{result.note}[/]", highlight=False)
     for i, d in enumerate(result.designs, 1):
-        labels = " ".join(v for v in d.labels.values() if v != "none")
-        console.print(f"{i:>2}. {d.path}  [dim]{labels}[/]", highlight=False)
+        console.print(f"{i:>2}. {d.path}  [dim]{d.understood}[/]", highlight=False)
         for hit in d.inspired_by:
             console.print(
                 f"     inspired by {hit.garment.id} {hit.garment.title} [dim]({hit.similarity:.2f})[/]",

@@ -49,8 +49,16 @@ class FakeDesignSampler:
     }
     metrics: dict[str, Any] = {}
     checkpoint = Path("fake-gan.pt")
+    text_model = ""
+    prototypes: dict[str, dict[str, list[float]]] = {}
+    native_size = 32
 
-    def generate(self, labels: list[dict[str, str]], *, seed: int = 0) -> np.ndarray:
+    def walk(self, n: int, seed: int) -> np.ndarray:
+        return np.linspace(0, 1, n)
+
+    def generate(
+        self, labels: list[dict[str, str]], *, seed: int = 0, z: Any = None, text: Any = None
+    ) -> np.ndarray:
         rng = np.random.default_rng(seed)
         return rng.integers(0, 255, size=(len(labels), 32, 32, 3), dtype=np.uint8)
 

@@ -35,6 +35,8 @@ class GanData:
     conditions: dict[str, list[str]]
     ids: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    text: torch.Tensor | None = None
+    """float32 (N, D) unit-length text embeddings of each picture's words, or ``None``."""
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -43,7 +45,11 @@ class GanData:
         index = torch.as_tensor(index, dtype=torch.long)
         ids = [self.ids[i] for i in index.tolist()] if self.ids else []
         return GanData(
-            self.images[index], {k: v[index] for k, v in self.labels.items()}, self.conditions, ids
+            self.images[index],
+            {k: v[index] for k, v in self.labels.items()},
+            self.conditions,
+            ids,
+            text=None if self.text is None else self.text[index],
         )
 
     def split(self, held_out: float, seed: int = 0) -> tuple[GanData, GanData]:
@@ -167,4 +173,34 @@ def synthetic(n: int = 64, image_size: int = 64, seed: int = 0) -> GanData:
         {"article_type": torch.tensor(shapes), "colour": torch.tensor(colours)},
         {"article_type": list(SYNTH_SHAPES), "colour": list(SYNTH_COLOURS)},
         [f"synth-{i}" for i in range(n)],
+    )
+
+
+def from_photo_cache(
+    path: str | Path, split: str = "train", *, min_count: int = 8, keep: dict[str, list[str]] | None = None
+) -> GanData:
+    """Pictures, labels and text embeddings from a photo cache (``benchmarks/gan_photos.py``):
+    article type and colour conditions with the text of each photo. Values seen fewer than
+    ``min_count`` times in that split are dropped with their photos (unless ``keep`` fixes the
+    vocabulary, as for a validation split read with the training vocabulary)."""
+    with np.load(Path(path)) as z:
+        rows = np.flatnonzero(z["split"] == split)
+        article, colour = z["article"][rows], z["colour"][rows]
+        images, text, ids = z["images"][rows], z["text"][rows].astype(np.float32), z["ids"][rows]
+    raw = {"article_type": article, "colour": colour}
+    if keep is None:
+        keep = {}
+        for name, values in raw.items():
+            names, counts = np.unique(values, return_counts=True)
+            keep[name] = sorted(str(v) for v, c in zip(names, counts) if c >= min_count)
+    mask = np.ones(len(rows), bool)
+    for name, values in raw.items():
+        mask &= np.isin(values, keep[name])
+    problems = [f"{i}: an article type or colour outside the model's vocabulary" for i in ids[~mask]]
+    labels = {
+        name: torch.tensor([keep[name].index(str(v)) for v in values[mask]]) for name, values in raw.items()
+    }
+    vectors = torch.nn.functional.normalize(torch.from_numpy(text[mask]), dim=1)
+    return GanData(
+        torch.from_numpy(images[mask]), labels, keep, [str(i) for i in ids[mask]], problems, text=vectors
     )

@@ -42,6 +42,13 @@ class GanConfig:
     """Generator upsampling: ``upsample`` (nearest-neighbour ×2 + 3x3 conv, conditional batch norm
     in every block) or ``transpose`` (stride-2 transposed convs, conditions at the input only; the
     first checkpoints). Transposed convs left checkerboard colour speckle in the samples."""
+    text_dim: int = 0
+    """Width of the text embedding the GAN is also conditioned on (0: labels only). The generator
+    projects it to ``text_cond`` numbers beside the label embeddings; the discriminator projects it
+    onto its pooled features (a third projection term)."""
+    text_cond: int = 32
+    text_model: str = ""
+    """Name of the text embedder whose space ``text_dim`` is (e.g. ``all-MiniLM-L6-v2``)."""
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -50,6 +57,8 @@ class GanConfig:
             raise ValueError(f"image_size must be 32, 64 or 128, not {self.image_size}")
         if not self.conditions:
             raise ValueError("a GAN needs at least one condition (e.g. article_type)")
+        if self.text_dim and self.arch != "upsample":
+            raise ValueError("text conditioning needs the upsample generator")
         for name, values in self.conditions.items():
             if not values:
                 raise ValueError(f"condition {name!r} has no values")
@@ -57,6 +66,11 @@ class GanConfig:
     @property
     def blocks(self) -> int:
         return int(math.log2(self.image_size // 4))
+
+    @property
+    def cond_dim(self) -> int:
+        """Width of the generator's condition vector: label embeddings, then the projected text."""
+        return self.embed_dim * len(self.conditions) + (self.text_cond if self.text_dim else 0)
 
     def index_of(self, labels: dict[str, str]) -> dict[str, int]:
         """Embedding indices of one set of condition labels (all conditions must be given)."""
@@ -116,7 +130,9 @@ class Generator(nn.Module):
         c = config.g_width * 2 ** (config.blocks - 1)
         self.start_channels = c
         self.embed = ConditionEmbedding(config.conditions, config.embed_dim)
-        cond_dim = config.embed_dim * len(config.conditions)
+        if config.text_dim:
+            self.text = nn.Sequential(nn.Linear(config.text_dim, config.text_cond), nn.LeakyReLU(0.2, True))
+        cond_dim = config.cond_dim
         self.stem = nn.Sequential(
             nn.Linear(config.z_dim + cond_dim, c * 16, bias=False), nn.BatchNorm1d(c * 16), nn.ReLU(True)
         )  # (B, c*16) → reshaped to (B, c, 4, 4)
@@ -146,8 +162,19 @@ class Generator(nn.Module):
             return [m for m in self.body if isinstance(m, nn.ConvTranspose2d)][-1]
         return self.to_image
 
-    def forward(self, z: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
-        cond = torch.cat(self.embed(labels), dim=1)
+    def condition(self, labels: dict[str, torch.Tensor], text: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, cond_dim): the label embeddings, then the projected text embedding."""
+        parts = self.embed(labels)
+        if self.config.text_dim:
+            if text is None:
+                raise ValueError("this generator is conditioned on text: give the text embedding")
+            parts.append(self.text(text))
+        return torch.cat(parts, dim=1)
+
+    def forward(
+        self, z: torch.Tensor, labels: dict[str, torch.Tensor], text: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        cond = self.condition(labels, text)
         h = self.stem(torch.cat([z, cond], dim=1)).view(z.shape[0], self.start_channels, 4, 4)
         if self.config.arch == "transpose":
             return self.body(h)
@@ -175,12 +202,18 @@ class Discriminator(nn.Module):
         self.body = nn.Sequential(*layers)  # (B, c, 4, 4)
         self.linear = spectral_norm(nn.Linear(c, 1))
         self.embed = ConditionEmbedding(config.conditions, c, wrap=spectral_norm)
+        if config.text_dim:
+            self.text = spectral_norm(nn.Linear(config.text_dim, c, bias=False))
 
-    def forward(self, x: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, labels: dict[str, torch.Tensor], text: torch.Tensor | None = None
+    ) -> torch.Tensor:
         h = self.body(x).sum(dim=(2, 3))  # (B, c)
         out = self.linear(h).squeeze(1)
         for e in self.embed(labels):
             out = out + (e * h).sum(dim=1)
+        if self.config.text_dim and text is not None:
+            out = out + (self.text(text) * h).sum(dim=1)
         return out  # (B,)
 
 

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PACKAGED_CHECKPOINT = Path(__file__).parent / "checkpoints" / "demo.pt"
+CHECKPOINTS = Path(__file__).parent / "checkpoints"
+DATASETS = {
+    "photos": CHECKPOINTS / "photos.pt",
+    "demo": CHECKPOINTS / "demo.pt",
+    "fashion-mnist": CHECKPOINTS / "fashion_mnist.pt",
+}
+"""Packaged checkpoints by the data they were trained on; ``photos`` (real product photos,
+conditioned on the brief's words) is the default."""
+PACKAGED_CHECKPOINT = DATASETS["photos"]
 MAX_DESIGNS = 16
 MAX_CANDIDATES = 512
 MIN_SIZE, MAX_SIZE = 32, 512
@@ -36,13 +44,12 @@ def user_checkpoint(models_dir: Path) -> Path:
 
 
 def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
-    """``auto`` → the user's trained GAN when present, else the packaged demo one; ``demo`` →
-    the packaged one; anything else is a checkpoint path."""
-    if model in ("auto", "demo"):
+    """``auto`` → the user's trained GAN when present, else the packaged photo one; ``photos``,
+    ``demo``, ``fashion-mnist`` → that packaged one; anything else is a checkpoint path."""
+    if model == "auto" or model in DATASETS:
         trained = user_checkpoint(models_dir) if models_dir is not None else None
-        path = (
-            trained if model == "auto" and trained is not None and trained.is_file() else PACKAGED_CHECKPOINT
-        )
+        use_trained = model == "auto" and trained is not None and trained.is_file()
+        path = trained if use_trained and trained is not None else DATASETS.get(model, PACKAGED_CHECKPOINT)
         if not path.is_file():
             raise ModelUnavailableError(
                 f"the packaged GAN checkpoint {path} is missing from this install",
@@ -53,6 +60,20 @@ def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
     if not path.is_file():
         raise ModelUnavailableError(f"GAN checkpoint {path} does not exist", hint="check designs.model")
     return path
+
+
+def design_text_encoder(runtime: Any, text_model: str) -> Any:
+    """The text embedder a GAN conditioned on ``text_model``'s space reads briefs with: the runtime's
+    own (search's) when it is that model, else that model made once for designs."""
+    from stylist.index.embed.factory import make_text_embedder, model_ref_for
+
+    own = runtime.text_embedder
+    if getattr(own, "name", None) == text_model:
+        return own
+    return runtime.service(
+        f"design_text_embedder:{text_model}",
+        lambda: make_text_embedder(runtime.settings, model_ref_for(text_model)),
+    )
 
 
 def _device(device: str) -> str:
@@ -83,6 +104,20 @@ class DesignSampler:
         self.metrics: dict[str, Any] = data.get("metrics", {})
 
     @property
+    def text_model(self) -> str:
+        """The text embedder whose space the generator reads (empty: labels only)."""
+        return self.config.text_model if self.config.text_dim else ""
+
+    @property
+    def prototypes(self) -> dict[str, dict[str, list[float]]]:
+        """Condition → value → mean text embedding of its training pictures (text models only)."""
+        return self.metrics.get("prototypes") or {}
+
+    @property
+    def native_size(self) -> int:
+        return self.config.image_size
+
+    @property
     def conditions(self) -> dict[str, list[str]]:
         return self.config.conditions
 
@@ -111,15 +146,30 @@ class DesignSampler:
             self.device
         )
 
+    def walk(self, n: int, seed: int) -> torch.Tensor:
+        """``n`` latents on the great circle from one random latent to another (spherical
+        interpolation, both ends included): a variation series of one design."""
+        import torch
+
+        ends = self.latents(2, seed)
+        a, b = ends[0], ends[1]
+        omega = torch.arccos((a / a.norm()).dot(b / b.norm()).clamp(-1, 1))
+        ts = torch.linspace(0, 1, n, device=a.device) if n > 1 else torch.zeros(1, device=a.device)
+        return torch.stack(
+            [(torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega) for t in ts]
+        )
+
     def generate(
         self,
         labels: Sequence[dict[str, str]],
         *,
         seed: int = 0,
         z: torch.Tensor | None = None,
+        text: np.ndarray | None = None,
         batch_size: int = 256,
     ) -> np.ndarray:
-        """uint8 images (N, S, S, C), one per label row; latents from ``seed`` unless ``z`` is given."""
+        """uint8 images (N, S, S, C), one per label row; latents from ``seed`` unless ``z`` is given.
+        A text-conditioned generator also needs ``text``: (N, text_dim) embeddings of each row's words."""
         if not labels:
             return np.zeros(
                 (0, self.config.image_size, self.config.image_size, self.config.channels), np.uint8
@@ -129,14 +179,31 @@ class DesignSampler:
         import torch
 
         tensors = self._label_tensors(labels)
+        vectors = self._text_tensor(text, len(labels))
         z = self.latents(len(labels), seed) if z is None else z.to(self.device)
         out = []
         with torch.no_grad():
             for start in range(0, len(labels), batch_size):
                 part = {k: v[start : start + batch_size] for k, v in tensors.items()}
-                out.append(self.generator(z[start : start + batch_size], part).float().cpu())
+                words = None if vectors is None else vectors[start : start + batch_size]
+                out.append(self.generator(z[start : start + batch_size], part, words).float().cpu())
         images = torch.cat(out)
         return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+    def _text_tensor(self, text: np.ndarray | None, n: int) -> torch.Tensor | None:
+        import torch
+
+        if not self.config.text_dim:
+            return None
+        if text is None:
+            raise ToolInputError(f"this design model draws from words: give {n} text embeddings")
+        vectors = torch.as_tensor(np.asarray(text, np.float32), device=self.device)
+        if vectors.shape != (n, self.config.text_dim):
+            raise ToolInputError(
+                f"text embeddings must be ({n}, {self.config.text_dim}) for {self.config.text_model}, "
+                f"not {tuple(vectors.shape)}"
+            )
+        return torch.nn.functional.normalize(vectors, dim=1)
 
 
 def to_pil(image: np.ndarray, size: int | None = None) -> Image.Image:

@@ -18,7 +18,7 @@ from stylist.fashion.brief import NUMBER_WORDS, extract_k
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
 from stylist.tools.base import Dep, Tool
-from stylist.tools.designs.brief import plan_designs
+from stylist.tools.designs.condition import Condition, read_brief
 from stylist.tools.designs.sample import (
     MAX_CANDIDATES,
     MAX_DESIGNS,
@@ -65,6 +65,9 @@ class DesignInput(BaseModel):
     pattern: str | None = Field(None, description="Pattern, when not in the brief (e.g. 'striped').")
     size: int = Field(256, ge=MIN_SIZE, le=MAX_SIZE, description="Side of each PNG in pixels.")
     inspired_by: int = Field(3, ge=0, le=10, description="Closest catalogue garments to show per design.")
+    variation: bool = Field(
+        False, description="Variations of one design (a walk through the model's latent space) instead of n."
+    )
 
 
 class InspiredBy(BaseModel):
@@ -77,6 +80,8 @@ class Design(BaseModel):
     """Absolute path of the PNG."""
     labels: dict[str, str]
     """The conditions it was drawn with (article_type, colour, pattern)."""
+    understood: str = ""
+    """The condition as words ("article: shirt, colour: olive")."""
     brief_similarity: float | None = None
     """Cosine similarity of its picture embedding to the brief's text (when re-ranked)."""
     inspired_by: list[InspiredBy] = Field(default_factory=list)
@@ -99,6 +104,14 @@ class DesignOutput(ToolOutput):
     """Latent samples drawn per design (more than 1: re-ranked by the image encoder)."""
     inspired_by_method: str
     """``image`` (picture search), ``text`` (words of the labels) or ``none``."""
+    understood: list[str] = Field(default_factory=list)
+    """The distinct conditions drawn, as words ("article: shirt, colour: olive")."""
+    note: str = ""
+    """Honest notes: "closest I can draw …" when the brief named nothing drawable, and the native size."""
+    native_size: int = 64
+    """The model's own resolution; larger PNGs are upscaled from it."""
+    conditioned_on_text: bool = False
+    """Whether the generator read the brief's text embedding (not only its labels)."""
 
     def garments(self) -> list[SeenItem]:
         return unique_items([SeenItem.from_garment(i.garment) for d in self.designs for i in d.inspired_by])
@@ -108,7 +121,8 @@ class DesignOutput(ToolOutput):
 
     def to_text(self) -> str:
         lines = [f"{n}. {caption or path}" for n, (path, caption) in enumerate(self.pictures(), 1)]
-        return "\n".join([f'Designs for "{self.brief}":', *lines])
+        head = f'Designs for "{self.brief}" ({"; ".join(self.understood)})'
+        return "\n".join([head + ":", *lines, *([self.note] if self.note else [])])
 
 
 def _slug(text: str) -> str:
@@ -159,6 +173,7 @@ class DesignGarments(Tool):
     sampler = Dep[DesignSampler]()
     catalogue = Dep[PictureIndex]()
     image_embedder = Dep[Any]()
+    text_encoder = Dep[Any]()
 
     def __init__(
         self,
@@ -168,6 +183,7 @@ class DesignGarments(Tool):
         *,
         candidates: int = 1,
         out_dir: Path,
+        text_encoder: Any = None,
     ) -> None:
         self.sampler = sampler
         self.catalogue = catalogue
@@ -176,33 +192,48 @@ class DesignGarments(Tool):
         self.candidates = candidates
         """Latent samples drawn per design (``designs.candidates``)."""
         self.out_dir = out_dir
+        self.text_encoder = text_encoder
+        """The text embedder of the GAN's text space (only text-conditioned models need one)."""
 
     def run(self, args: DesignInput) -> DesignOutput:
         sampler = self.sampler
         seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-        plan = plan_designs(
+        encoder = self.text_encoder if sampler.text_model else None
+        cond = read_brief(
             args.brief,
             sampler.conditions,
-            args.n,
+            1 if args.variation else args.n,
             seed=seed,
             seen=sampler.metrics.get("seen"),
+            prototypes=sampler.prototypes,
+            encoder=encoder,
             article_type=args.article_type,
             colour=args.colour,
             pattern=args.pattern,
         )
-        per_design = max(1, min(self.candidates, MAX_CANDIDATES // args.n))
+        if args.variation:  # one design's labels and words, n latents along a walk
+            cond = Condition(
+                cond.labels * args.n,
+                cond.read,
+                cond.texts * args.n,
+                None if cond.vectors is None else cond.vectors.repeat(args.n, axis=0),
+                cond.note,
+            )
+        per_design = 1 if args.variation else max(1, min(self.candidates, MAX_CANDIDATES // args.n))
         embedder = self._image_embedder() if per_design > 1 else None
         if embedder is None:
             per_design = 1
-        rows = [row for row in plan.labels for _ in range(per_design)]
-        images = sampler.generate(rows, seed=seed)
+        rows = [row for row in cond.labels for _ in range(per_design)]
+        text = None if cond.vectors is None else cond.vectors.repeat(per_design, axis=0)
+        z = sampler.walk(args.n, seed) if args.variation else None
+        images = sampler.generate(rows, seed=seed, z=z, text=text)
         chosen, scores = list(range(0, len(rows), per_design)), [None] * args.n
         if embedder is not None:
-            text = embedder.embed_query([args.brief])[0]
+            query = embedder.embed_query([args.brief])[0]
             chosen, scores = [], []
             for d in range(args.n):
                 block = images[d * per_design : (d + 1) * per_design]
-                order, sims = rerank(block, text, embedder, keep=1)
+                order, sims = rerank(block, query, embedder, keep=1)
                 chosen.append(d * per_design + order[0])
                 scores.append(round(sims[0], 4))
         # A fresh folder per call: a repeated request must not overwrite pictures an earlier reply shows.
@@ -211,7 +242,7 @@ class DesignGarments(Tool):
         folder.mkdir(parents=True)
         designs: list[Design] = []
         method = "none"
-        for d, (row, pick) in enumerate(zip(plan.labels, chosen)):
+        for d, (row, pick) in enumerate(zip(cond.labels, chosen)):
             path = folder / f"design_{d + 1:02d}.png"
             to_pil(images[pick], args.size).save(path)
             inspired, method = (
@@ -222,6 +253,7 @@ class DesignGarments(Tool):
                 Design(
                     path=str(path),
                     labels=row,
+                    understood=cond.understood(d),
                     brief_similarity=scores[d],
                     inspired_by=inspired,
                     reason=f"inspired by design {d + 1}: {words} {row.get('article_type', '')}".strip(),
@@ -231,9 +263,19 @@ class DesignGarments(Tool):
             f"design {i + 1}: " + " ".join(v for v in d.labels.values() if v != "none")
             for i, d in enumerate(designs)
         ]
+        native = sampler.native_size
+        size_note = (
+            f"drawn at {native} px (the model's native size), upscaled to {args.size} px"
+            if args.size > native
+            else f"drawn at {native} px"
+        )
         return DesignOutput(
             brief=args.brief,
-            read=plan.read,
+            read=cond.read,
+            understood=list(dict.fromkeys(cond.understood(i) for i in range(len(cond.labels)))),
+            note="; ".join(x for x in (cond.note, size_note) if x),
+            native_size=native,
+            conditioned_on_text=cond.vectors is not None,
             designs=designs,
             images=[d.path for d in designs],
             image_captions=captions,

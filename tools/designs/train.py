@@ -34,6 +34,7 @@ from stylist.tools.designs.model import (
     Discriminator,
     GanConfig,
     Generator,
+    export_generator,
     load_checkpoint,
 )
 
@@ -70,7 +71,13 @@ class TrainConfig:
     Fashion-MNIST get checkpoints and sample grids more often this way."""
     max_minutes: float | None = None
     """Stop after the epoch during which this much wall time has passed."""
+    snapshot_every: int = 0
+    """Every this many epochs also keep a sampling-only snapshot (``snapshots/epoch_NNN.pt``), so the
+    best one by a validation score can be shipped; 0 = none."""
     device: str = "cpu"
+    text_noise: float = 0.04
+    """Gaussian noise (per dimension, then re-normalised) on the text embedding each step, so the
+    generator is smooth between the training texts and a brief's words land among them."""
 
 
 def _to_float(batch: torch.Tensor) -> torch.Tensor:
@@ -91,8 +98,8 @@ def sample_grid(images: torch.Tensor, rows: int) -> Image.Image:
     return Image.fromarray(canvas[..., 0] if c == 1 else canvas)
 
 
-def _grid_labels(data: GanData, rows: int, cols: int) -> dict[str, torch.Tensor]:
-    """Labels of ``rows`` distinct real label combinations, each repeated ``cols`` times."""
+def _grid_rows(data: GanData, rows: int, cols: int) -> torch.Tensor:
+    """Indices of ``rows`` pictures with distinct label combinations, each repeated ``cols`` times."""
     seen: list[int] = []
     keys: set[tuple[int, ...]] = set()
     order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1)).tolist()
@@ -103,8 +110,7 @@ def _grid_labels(data: GanData, rows: int, cols: int) -> dict[str, torch.Tensor]
             seen.append(i)
         if len(seen) == rows:
             break
-    idx = torch.tensor(seen).repeat_interleave(cols)
-    return {k: v[idx] for k, v in data.labels.items()}
+    return torch.tensor(seen).repeat_interleave(cols)
 
 
 def diff_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -127,13 +133,17 @@ def diff_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 
 def mode_seeking_loss(
-    g: Generator, z: torch.Tensor, fake: torch.Tensor, labels: dict[str, torch.Tensor]
+    g: Generator,
+    z: torch.Tensor,
+    fake: torch.Tensor,
+    labels: dict[str, torch.Tensor],
+    text: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """MSGAN's regulariser on the first half of the batch: new latents with the same labels, and
     1 / (picture distance / latent distance), so it falls as the latent changes the picture more."""
     half = len(z) // 2
     z2 = torch.randn_like(z[:half])
-    other = g(z2, {k: v[:half] for k, v in labels.items()})
+    other = g(z2, {k: v[:half] for k, v in labels.items()}, None if text is None else text[:half])
     ratio = (fake[:half] - other).abs().mean() / (z[:half] - z2).abs().mean()
     return 1.0 / (ratio + 1e-5)
 
@@ -156,7 +166,8 @@ def recalibrate_batch_norm(
     for _ in range(batches):
         idx = torch.randint(0, len(data), (batch_size,), generator=gen)
         z = torch.randn(batch_size, g.config.z_dim, generator=gen).to(device)
-        g(z, {k: v[idx].to(device) for k, v in data.labels.items()})
+        text = None if data.text is None else data.text[idx].to(device)
+        g(z, {k: v[idx].to(device) for k, v in data.labels.items()}, text)
     for m, momentum in zip(norms, momenta):
         m.momentum = momentum
     g.eval()
@@ -191,6 +202,29 @@ def seen_values(data: GanData) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def noisy_text(text: torch.Tensor | None, sigma: float, gen: torch.Generator) -> torch.Tensor | None:
+    """``text`` plus per-dimension Gaussian noise, re-normalised to unit length."""
+    if text is None or sigma <= 0:
+        return text
+    noisy = text + sigma * torch.randn(text.shape, generator=gen).to(text.device)
+    return F.normalize(noisy, dim=1)
+
+
+def text_prototypes(data: GanData) -> dict[str, dict[str, list[float]]]:
+    """Condition → value → the mean text embedding of its training pictures (unit length): the
+    sampler reads an unnamed article from a brief by the nearest of these."""
+    if data.text is None:
+        return {}
+    out: dict[str, dict[str, list[float]]] = {}
+    for name, labels in data.labels.items():
+        out[name] = {}
+        for i, value in enumerate(data.conditions[name]):
+            rows = data.text[labels == i]
+            if len(rows):
+                out[name][value] = [round(float(x), 5) for x in F.normalize(rows.mean(0), dim=0)]
+    return out
+
+
 def _save_atomic(obj: dict[str, Any], path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(obj, tmp)
@@ -207,6 +241,10 @@ def train_gan(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train on ``data`` (whose conditions must equal ``config.conditions``); returns metrics."""
+    if (data.text is None) != (config.text_dim == 0) or (
+        data.text is not None and data.text.shape[1] != config.text_dim
+    ):
+        raise ToolInputError(f"the data's text embeddings do not fit the model's text_dim {config.text_dim}")
     if data.conditions != config.conditions:
         raise ToolInputError("the data's conditions differ from the model config's")
     if tuple(data.images.shape[1:]) != (config.channels, config.image_size, config.image_size):
@@ -245,10 +283,13 @@ def train_gan(
         start_epoch = state["epoch"]
         log.info("resuming from %s after epoch %d", last, start_epoch)
     cols = 8
-    grid_labels = {k: v.to(device) for k, v in _grid_labels(data, 8, cols).items()}
-    rows = len(next(iter(grid_labels.values()))) // cols
+    grid_idx = _grid_rows(data, 8, cols)
+    grid_labels = {k: v[grid_idx].to(device) for k, v in data.labels.items()}
+    grid_text = None if data.text is None else data.text[grid_idx].to(device)
+    rows = len(grid_idx) // cols
     grid_z = torch.randn(rows * cols, config.z_dim, generator=torch.Generator().manual_seed(0)).to(device)
     seen = seen_values(data)
+    prototypes = text_prototypes(data)
     batch = min(train.batch_size, len(data))
     steps = min(len(data), train.epoch_size or len(data)) // batch
     started = time.monotonic()
@@ -266,17 +307,18 @@ def train_gan(
                 flip = torch.rand(len(idx), generator=gen) < 0.5
                 real[flip] = real[flip].flip(3)
             labels = {k: v[idx].to(device) for k, v in data.labels.items()}
+            text = noisy_text(None if data.text is None else data.text[idx].to(device), train.text_noise, gen)
             z = torch.randn(len(idx), config.z_dim, device=device)
-            fake = g(z, labels)
+            fake = g(z, labels, text)
             aug = (lambda x: diff_augment(x, gen)) if train.augment else (lambda x: x)
-            d_real, d_fake = d(aug(real), labels), d(aug(fake.detach()), labels)
+            d_real, d_fake = d(aug(real), labels, text), d(aug(fake.detach()), labels, text)
             loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
-            loss_g = -d(aug(fake), labels).mean()
+            loss_g = -d(aug(fake), labels, text).mean()
             if train.mode_seeking > 0 and len(idx) >= 4:
-                loss_g = loss_g + train.mode_seeking * mode_seeking_loss(g, z, fake, labels)
+                loss_g = loss_g + train.mode_seeking * mode_seeking_loss(g, z, fake, labels, text)
             opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             opt_g.step()
@@ -302,7 +344,7 @@ def train_gan(
         history.append(record)
         recalibrate_batch_norm(g_ema, data, seed=epoch)
         with torch.no_grad():
-            grid = g_ema(grid_z, grid_labels)
+            grid = g_ema(grid_z, grid_labels, grid_text)
         sample_grid(grid, rows).save(out_dir / "samples" / f"epoch_{epoch + 1:03d}.png")
         state = {
             "format": CHECKPOINT_FORMAT,
@@ -318,10 +360,14 @@ def train_gan(
                 "train_size": len(data),
                 "train": asdict(train),
                 "seen": seen,
+                "prototypes": prototypes,
                 "ema_steps": ema_steps,
             },
         }
         _save_atomic(state, last)
+        if train.snapshot_every and (epoch + 1) % train.snapshot_every == 0:
+            (out_dir / "snapshots").mkdir(exist_ok=True)
+            export_generator(state, out_dir / "snapshots" / f"epoch_{epoch + 1:03d}.pt")
         log.info("epoch %d: %s", epoch + 1, record)
         if train.max_minutes is not None and time.monotonic() - started > train.max_minutes * 60:
             log.info("stopping after epoch %d: %.1f minutes passed", epoch + 1, train.max_minutes)
