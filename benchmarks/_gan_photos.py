@@ -14,8 +14,9 @@ Figures: FID and KID (x1000) against all real photos of the split, on EfficientN
 recall (Kynkäänniemi et al. 2019, k = 3, encoder features); conditional article and colour accuracy as
 read by the real-photo recogniser (``--reader``; its accuracy on the real photos is the ceiling); within /
 between-condition diversity (``--groups`` conditions x ``--per-group`` seeds); memorisation: the share of
-pictures whose nearest training photo is closer than the median (and the 5th percentile) real-to-real
-nearest distance (split photo → training photo). All pictures are 64 px, real ones downscaled the same way.
+pictures whose nearest training photo (EfficientNet features) is closer than the median (and the 5th
+percentile) real-to-real nearest distance (split photo → training photo). All pictures are 64 px, real ones
+downscaled the same way.
 """
 
 from __future__ import annotations
@@ -48,20 +49,23 @@ class Features:
             PHOTOS_CHECKPOINT, make_text_embedder(load_settings()), "cpu", batch_size=32
         )
 
-    def __call__(self, images: torch.Tensor) -> dict[str, np.ndarray]:
+    def __call__(self, images: torch.Tensor, encoder: bool = True) -> dict[str, np.ndarray]:
         from PIL import Image
 
-        pics = [Image.fromarray(a) for a in images.permute(0, 2, 3, 1).numpy()]
-        return {"eff": self.backbone(images), "enc": self.encoder.embed_images(pics).astype(np.float64)}
+        out = {"eff": self.backbone(images)}
+        if encoder:
+            pics = [Image.fromarray(a) for a in images.permute(0, 2, 3, 1).numpy()]
+            out["enc"] = self.encoder.embed_images(pics).astype(np.float64)
+        return out
 
-    def cached(self, name: str, images: torch.Tensor) -> dict[str, np.ndarray]:
+    def cached(self, name: str, images: torch.Tensor, encoder: bool = True) -> dict[str, np.ndarray]:
         digest = hashlib.sha256(images.numpy().tobytes()).hexdigest()[:12]
-        path = CACHE / f"feats_{name}_{len(images)}_{digest}.npz"
+        path = CACHE / f"feats_{name}_{len(images)}_{digest}_{'enc' if encoder else 'eff'}.npz"
         if path.is_file():
             with np.load(path) as z:
                 return {k: z[k] for k in z.files}
         t0 = time.perf_counter()
-        out = self(images)
+        out = self(images, encoder)
         np.savez(path, **out)
         print(f"features of {len(images)} {name} photos in {time.perf_counter() - t0:.0f}s", flush=True)
         return out
@@ -133,18 +137,16 @@ class RecogniserReader:
 
         from stylist.fashion.terms import article_key, canonical_colour
 
-        keys = {}
+        keys: dict[str, int] = {}
         for i, v in enumerate(self.conditions["article_type"]):
             keys.setdefault(v, i)
             keys.setdefault(article_key(v), i)
         colours = {v: i for i, v in enumerate(self.conditions["colour"])}
-        arts, cols = [], []
-        for a in images.permute(0, 2, 3, 1).numpy():
-            rec = self.model.recognise(Image.fromarray(a))
-            art = rec.article_type if hasattr(rec, "article_type") else rec.candidates[0].label
-            arts.append(keys.get(art, keys.get(article_key(art), -1)))
-            col = rec.colours[0].name if rec.colours else ""
-            cols.append(colours.get(canonical_colour(col), -1))
+        pics = [Image.fromarray(a) for a in images.permute(0, 2, 3, 1).numpy()]
+        art, col = self.model.probs(self.model.features(pics))
+        names_a, names_c = self.model.articles, self.model._load().config.colours
+        arts = [keys.get(n, keys.get(article_key(n), -1)) for n in (names_a[i] for i in art.argmax(1))]
+        cols = [colours.get(canonical_colour(names_c[i]), -1) for i in col.argmax(1)]
         return {"article_type": np.array(arts), "colour": np.array(cols)}
 
 
@@ -228,7 +230,7 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
         {
             "system": f"real {args.split} photos (ceiling)",
             **accuracy(reader.read(cond_real, cond.images), cond.labels),
-            **memorisation(cond_real["enc"], real_train["enc"], real_nn),
+            **memorisation(cond_real["eff"], real_train["eff"], real_nn),
         }
     ]
     torch.manual_seed(0)
@@ -254,7 +256,7 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
             "precision": precision,
             "recall": recall,
             **accuracy(reader.read(f, images), cond.labels),
-            **memorisation(f["enc"], real_train["enc"], real_nn),
+            **memorisation(f["eff"], real_train["eff"], real_nn),
         }
         if name in ("photo GAN", "untrained generator"):
             gen = sampler.generator if name == "photo GAN" else untrained
@@ -298,3 +300,81 @@ def images_per_second(checkpoint: Path, batch: int, seconds: float = 20.0) -> fl
         sampler.generate(rows, seed=done, text=text)
         done += batch
     return done / (time.perf_counter() - t0)
+
+
+GRID_BRIEFS = (
+    "olive cotton shirt for men",
+    "black leather handbag",
+    "white sports shoes",
+    "navy blue t-shirt for men",
+    "pink top for women",
+    "brown leather belt",
+    "silver watch",
+    "blue jeans",
+)
+
+
+def brief_grid(checkpoint: Path, out: Path, briefs=GRID_BRIEFS, seeds: int = 6) -> Path:  # noqa: ANN001
+    """Briefs (rows, written on the left) x seeds (columns) through the tool's own path (brief →
+    understood labels + MiniLM text → generator), at the native 64 px, as one small PNG."""
+    from PIL import Image, ImageDraw
+
+    from stylist.config import load_settings
+    from stylist.index.embed.factory import make_text_embedder
+    from stylist.tools.designs.condition import read_brief
+    from stylist.tools.designs.sample import DesignSampler
+
+    sampler = DesignSampler(checkpoint)
+    encoder = make_text_embedder(load_settings())
+    s, gap, label = sampler.native_size, 2, 190
+    canvas = Image.new("RGB", (label + seeds * (s + gap) + gap, len(briefs) * (s + gap) + gap), "white")
+    draw = ImageDraw.Draw(canvas)
+    for r, brief in enumerate(briefs):
+        cond = read_brief(
+            brief,
+            sampler.conditions,
+            1,
+            seen=sampler.metrics.get("seen"),
+            prototypes=sampler.prototypes,
+            encoder=encoder,
+        )
+        rows = cond.labels * seeds
+        images = sampler.generate(rows, seed=0, text=cond.vectors.repeat(seeds, axis=0))
+        y = gap + r * (s + gap)
+        draw.text((4, y + 18), brief, fill=(0, 0, 0))
+        draw.text((4, y + 34), cond.understood(0), fill=(110, 110, 110))
+        for c, img in enumerate(images):
+            canvas.paste(Image.fromarray(img), (label + gap + c * (s + gap), y))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    canvas.quantize(256).save(out, optimize=True)  # a palette PNG: a fraction of the size
+    return out
+
+
+def select_snapshot(args: Any) -> tuple[list[dict], Path]:
+    """KID (x1000, EfficientNet features) of every snapshot in ``args.snapshots`` on ``--n`` validation
+    conditions against all validation photos; returns the rows and the best snapshot (lowest KID)."""
+    from gan import Backbone, kid
+
+    from stylist.tools.designs.data import from_photo_cache
+    from stylist.tools.designs.sample import DesignSampler
+
+    paths = sorted(Path(args.snapshots).glob("epoch_*.pt"))
+    if not paths:
+        raise SystemExit(f"no snapshots in {args.snapshots}")
+    vocab = DesignSampler(paths[-1]).conditions
+    val = from_photo_cache(args.photo_cache, "val", keep=vocab)
+    cond = val.subset(torch.randperm(len(val), generator=torch.Generator().manual_seed(0))[: args.n])
+    backbone = Backbone()
+    real = backbone(val.images)
+    rows = []
+    for path in paths:
+        sampler = DesignSampler(path)
+        rows.append(
+            {
+                "snapshot": path.name,
+                "KIDx1000_eff_val": kid(backbone(gan_images(sampler.generator, cond, 0)), real),
+            }
+        )
+        print(rows[-1], flush=True)
+    best = min(rows, key=lambda r: r["KIDx1000_eff_val"])
+    return rows, Path(args.snapshots) / best["snapshot"]

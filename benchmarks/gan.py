@@ -360,8 +360,14 @@ def photos(args: argparse.Namespace) -> None:
     """The photo GAN on real held-out photos (``_gan_photos.py``): table + ``results/gan_photos*.json``."""
     import os
 
-    from _gan_photos import images_per_second, photo_rows
+    from _gan_photos import brief_grid, images_per_second, photo_rows, select_snapshot
 
+    if args.snapshots:
+        rows, best = select_snapshot(args)
+        print_table(rows, ["snapshot", "KIDx1000_eff_val"])
+        path = write_results("gan_photos_snapshots", {"machine": machine(), "rows": rows, "best": str(best)})
+        print(f"best on validation: {best}; wrote {path}")
+        return
     if args.timing:
         load = os.getloadavg()
         rows = [
@@ -381,6 +387,9 @@ def photos(args: argparse.Namespace) -> None:
         )
         print(f"load average before {load}, after {after}; wrote {path}")
         return
+    if args.photo_grid:
+        out = brief_grid(args.photos_checkpoint, Path(args.photo_grid))
+        print(f"sample grid: {out} ({out.stat().st_size // 1000} KB)")
     rows, meta = photo_rows(args)
     columns = [
         "system",
@@ -421,6 +430,10 @@ def main() -> None:
     p.add_argument("--split", default="test", help="photos: test (headline) or val (choosing snapshots)")
     p.add_argument("--n", type=int, default=500, help="photos: conditions (real photos of the split) drawn")
     p.add_argument("--recogniser", default=None, help="photos: a photo recogniser checkpoint (the reader)")
+    p.add_argument("--photo-grid", default=None, help="photos: also write the briefs x seeds grid PNG here")
+    p.add_argument(
+        "--snapshots", default=None, help="photos: choose among the snapshots in DIR on validation"
+    )
     p.add_argument(
         "--timing", action="store_true", help="photos: only images/s (run it under the quiet lock)"
     )

@@ -90,7 +90,7 @@ def train(cache: Path, run: Path, args: argparse.Namespace) -> None:
     )
     settings = TrainConfig(
         epochs=10_000,
-        batch_size=32,
+        batch_size=args.batch_size,
         epoch_size=args.epoch_size,
         threads=1,
         mode_seeking=0.3,
@@ -109,7 +109,8 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, default=75)
     parser.add_argument("--g-width", type=int, default=24)
     parser.add_argument("--d-width", type=int, default=32)
-    parser.add_argument("--epoch-size", type=int, default=1600)
+    parser.add_argument("--epoch-size", type=int, default=800)
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--snapshot-every", type=int, default=4)
     args = parser.parse_args()
     cache = args.out or DEFAULT_OUT.with_name(f"photos{args.size}.npz")
