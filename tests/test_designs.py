@@ -11,7 +11,14 @@ from stylist.errors import CatalogueError, ModelUnavailableError, ToolInputError
 from stylist.tools.designs.brief import plan_designs
 from stylist.tools.designs.data import FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, fashion_mnist, synthetic
 from stylist.tools.designs.model import GanConfig, generator_from_checkpoint, load_checkpoint
-from stylist.tools.designs.sample import PACKAGED_CHECKPOINT, DesignSampler, resolve_checkpoint, to_pil
+from stylist.tools.designs.sample import (
+    DATASETS,
+    DesignSampler,
+    resolve_checkpoint,
+    to_pil,
+)
+
+DEMO_CHECKPOINT = DATASETS["demo"]
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +194,7 @@ def _colour_and_shape(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.mark.slow
-def test_packaged_checkpoint_follows_its_article_and_colour_conditions(tmp_path):
+def test_packaged_demo_checkpoint_follows_its_article_and_colour_conditions(tmp_path):
     """Conditioning changes the output: nearest-class-mean classifiers fitted on real demo
     pictures (mean garment colour; silhouette) recognise the requested colour and article type
     in the shipped model's samples well above chance."""
@@ -195,7 +202,7 @@ def test_packaged_checkpoint_follows_its_article_and_colour_conditions(tmp_path)
     from stylist.index.demo.render import save_png
     from stylist.tools.designs.data import from_garments
 
-    assert PACKAGED_CHECKPOINT.is_file() and PACKAGED_CHECKPOINT.stat().st_size < 5_000_000
+    assert DEMO_CHECKPOINT.is_file() and DEMO_CHECKPOINT.stat().st_size < 5_000_000
     colours = ["red", "navy blue", "green", "black", "white", "pink", "teal"]
     articles = ["T-Shirt", "Dress", "Jeans", "Sneakers"]
     real = [
@@ -229,7 +236,7 @@ def test_packaged_checkpoint_follows_its_article_and_colour_conditions(tmp_path)
         )
         return float(colour_acc), float(article_acc)
 
-    sampler = DesignSampler(PACKAGED_CHECKPOINT)
+    sampler = DesignSampler(DEMO_CHECKPOINT)
     rows = [
         {"article_type": a, "colour": c, "pattern": "solid"}
         for a in articles
@@ -254,7 +261,7 @@ def test_packaged_checkpoint_follows_its_article_and_colour_conditions(tmp_path)
         }
         for r in rows
     ]
-    sampler.generator = generator_from_checkpoint(load_checkpoint(PACKAGED_CHECKPOINT))
+    sampler.generator = generator_from_checkpoint(load_checkpoint(DEMO_CHECKPOINT))
     wrong_colour, wrong_article = accuracies(sampler.generate(rows, seed=0), shifted)
     assert wrong_colour < COLOUR_BAR and wrong_article < ARTICLE_BAR, (wrong_colour, wrong_article)
 
