@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,9 @@ class RecommendForMeInput(BaseModel):
         description="wedding, formal affair, party, everyday, work, date, vacation or other.",
     )
     k: int = Field(10, ge=1, le=50, description="How many items.")
+    source: Literal["catalogue", "rentals"] = Field(
+        "catalogue", description="catalogue: garments in the shop's catalogue; rentals: rented items."
+    )
 
 
 class ForYouOutput(ForYou, ToolOutput):
@@ -40,7 +43,9 @@ class ForYouOutput(ForYou, ToolOutput):
         lines = [f"{head}{f' for {self.occasion}' if self.occasion else ''}:"]
         for it in self.items:
             why = f" — {'; '.join(it.reasons)}" if it.reasons else ""
-            lines.append(f"- {it.item_id}{f' ({it.category})' if it.category else ''}{why}")
+            name = f"{it.title} ({it.item_id})" if it.title else it.item_id
+            kind = f" ({it.category})" if it.category and not it.title else ""
+            lines.append(f"- {name}{kind}{why}")
         return "\n".join(lines)
 
 
@@ -58,11 +63,12 @@ def for_me_arguments(text: str, context: RouteContext) -> dict[str, Any]:
 
 
 class RecommendForMe(Tool):
-    """Items picked for this user ("for you"), not rented before, ranked from their rental and
-    rating history (people who rented what they loved, categories they rate highly) and what is
-    popular for the occasion; each with its reasons. New users get occasion favourites and their
-    stated liked garment types. Call it for "anything new for me?", "what should I rent for a
-    wedding?"."""
+    """Catalogue garments picked for this user ("for you"), ranked by what their imported rental
+    and rating history says they like (garment kinds they rent and rate highly, the occasions they
+    rent for) and what customers rent for the occasion; each with its reasons. New users get
+    occasion favourites and their stated liked garment types. ``source="rentals"`` ranks rental
+    items they have not rented instead. Call it for "anything new for me?", "what should I rent
+    for a wedding?"."""
 
     name = "recommend_for_me"
     routing = RouteHint(
@@ -78,14 +84,21 @@ class RecommendForMe(Tool):
         priority=2,
     )
     store = Dep[Any]()
+    catalogue = Dep[Any]()
 
-    def __init__(self, store: Any, cache_dir: Path | None = None) -> None:
+    def __init__(self, store: Any, catalogue: Any, cache_dir: Path | None = None) -> None:
         self.store = store
+        self.catalogue = catalogue
         self.cache_dir = cache_dir
 
     def run(self, args: RecommendForMeInput) -> ForYouOutput:
         store = self.store
         result = recommend_for(
-            store, personal_models(store, self.cache_dir), args.user_id, occasion=args.occasion, k=args.k
+            store,
+            personal_models(store, self.cache_dir),
+            args.user_id,
+            occasion=args.occasion,
+            k=args.k,
+            garments=self.catalogue if args.source == "catalogue" else None,
         )
         return ForYouOutput(**result.model_dump())

@@ -141,7 +141,7 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
             ),
             RecogniseGarment(recogniser, index, assembler),
             SizeAdviceTool(profiles, settings.models_dir / "personal"),
-            RecommendForMe(profiles, settings.models_dir / "personal"),
+            RecommendForMe(profiles, index, settings.models_dir / "personal"),
         ],
         catalogue=index,
     )

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from stylist.cli.common import JSON_OPTION, console, print_json, state
+from stylist.errors import ProfileError
 from stylist.events import DEFAULT_USER
 from stylist.profiles.personal import advise_size, personal_models, recommend_for
 
@@ -65,17 +66,27 @@ def recommend_cmd(
         str | None, typer.Option("--occasion", "-o", help="wedding, party, work, date, vacation …")
     ] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many items.")] = 10,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--from", help="catalogue: garments of the installed catalogue; rentals: items from rentals."
+        ),
+    ] = "catalogue",
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Items for you from your rental history (or, for a new user, what is popular for the occasion)."""
+    """Garments for you from your rental history (or, for a new user, what is popular for the occasion)."""
+    if source not in ("catalogue", "rentals"):
+        raise ProfileError(f"--from {source!r}: expected catalogue or rentals")
     runtime = state(ctx).runtime
-    result = recommend_for(runtime.profile_store, _models(runtime), user, occasion=occasion, k=k)
+    models = _models(runtime)
+    garments = runtime.catalogue_index if source == "catalogue" else None
+    result = recommend_for(runtime.profile_store, models, user, occasion=occasion, k=k, garments=garments)
     if as_json:
         print_json(result)
         return
     head = "for you" if result.known_user else "popular (no history of yours yet)"
     console.print(f"{head}{f' for {result.occasion}' if result.occasion else ''}:", highlight=False)
-    table = Table("item", "category", "why")
+    table = Table("item", "title" if result.source == "catalogue" else "category", "why")
     for it in result.items:
-        table.add_row(it.item_id, it.category or "", "; ".join(it.reasons))
+        table.add_row(it.item_id, it.title or it.category or "", "; ".join(it.reasons))
     console.print(table)

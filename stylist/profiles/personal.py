@@ -19,6 +19,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from stylist.errors import ItemNotFoundError, ProfileError
+from stylist.fashion.vocabulary import vocabulary
+from stylist.profiles.catalogue_foryou import RENTAL_OCCASION, CatalogueForYou
 from stylist.profiles.fit import FitModel
 from stylist.profiles.foryou import COLD, WARM, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
@@ -63,6 +65,9 @@ class ForYou(BaseModel):
     occasion: str | None = None
     known_user: bool
     """False: a cold start (popularity, occasion and the stated profile only)."""
+    source: str = "catalogue"
+    """``catalogue``: garments of the installed catalogue, ranked by what the user's rentals say
+    they like; ``rentals``: items known from imported rentals."""
     items: list[ForYouItem] = Field(default_factory=list)
 
 
@@ -71,6 +76,7 @@ class PersonalModels:
     recommender: RentalRecommender
     fit: FitModel
     version: tuple[int, int]
+    catalogue: CatalogueForYou | None = None
 
     @classmethod
     def train(cls, data: Rentals, version: tuple[int, int] = (0, 0)) -> PersonalModels:
@@ -78,7 +84,9 @@ class PersonalModels:
         implicit = ImplicitMF().fit(data.user, data.item) if WARM.mf or COLD.mf else None
         explicit = ExplicitMF(MFConfig(factors=0)).fit(data.user, data.item, data.rating)
         rec = RentalRecommender(WARM, COLD).fit(data, implicit, explicit)
-        return cls(recommender=rec, fit=FitModel().fit(data), version=version)
+        return cls(
+            recommender=rec, fit=FitModel().fit(data), version=version, catalogue=CatalogueForYou().fit(data)
+        )
 
 
 def rating_version(store: Any) -> tuple[int, int]:
@@ -197,19 +205,25 @@ def recommend_for(
     occasion: str | None = None,
     k: int = 10,
     titles: Any = None,
+    garments: Any = None,
 ) -> ForYou:
-    """Up to ``k`` items for ``user_id`` (not rented before), with reasons. ``titles(item_id)``
-    names catalogue items when a catalogue is at hand."""
-    rec = models.recommender
+    """Up to ``k`` items for ``user_id`` with reasons: garments of ``garments`` (the installed
+    catalogue) when given, else rental items the user has not rented. ``titles(item_id)`` names
+    rental items that are also in the catalogue."""
     occasion = occasion.strip().lower() if occasion else None
+    profile = store.get_profile(user_id)
+    liked = profile.liked("article_type")
+    if garments is not None:
+        return _catalogue_for(models, user_id, occasion, k, garments, profile)
+    rec = models.recommender
     if occasion and occasion not in rec.occ:
         raise ProfileError(f"unknown occasion {occasion!r}", hint=f"use one of: {', '.join(sorted(rec.occ))}")
-    liked = store.get_profile(user_id).liked("article_type")
     items = rec.recommend(user_id, occasion, k, liked_categories=liked)
     return ForYou(
         user_id=user_id,
         occasion=occasion,
         known_user=rec.knows(user_id),
+        source="rentals",
         items=[
             ForYouItem(
                 item_id=r.item_id,
@@ -219,5 +233,48 @@ def recommend_for(
                 reasons=r.reasons,
             )
             for r in items
+        ],
+    )
+
+
+_GENDERS = {"women": {"women", "unisex"}, "men": {"men", "unisex"}}
+
+
+def _catalogue_for(
+    models: PersonalModels, user_id: str, occasion: str | None, k: int, garments: Any, profile: Any
+) -> ForYou:
+    ranker = models.catalogue
+    if ranker is None:  # a model cache from before catalogue ranking existed
+        raise ProfileError("the personal models are out of date", hint="import feedback again to retrain")
+    vocab = vocabulary()
+    if occasion and occasion not in RENTAL_OCCASION and occasion not in vocab.occasions:
+        if occasion not in vocab.occasion_words:
+            known = sorted(set(RENTAL_OCCASION) | set(vocab.occasions))
+            raise ProfileError(f"unknown occasion {occasion!r}", hint=f"use one of: {', '.join(known)}")
+        occasion = vocab.occasion_words[occasion]
+    genders = _GENDERS.get(profile.gender_presentation or "", {"women", "men", "unisex"})
+    picks = ranker.rank(
+        user_id,
+        garments,
+        occasion,
+        k,
+        liked_kinds=profile.liked("article_type"),
+        disliked_kinds=profile.disliked("article_type"),
+        genders=genders,
+    )
+    return ForYou(
+        user_id=user_id,
+        occasion=occasion,
+        known_user=ranker.knows(user_id),
+        source="catalogue",
+        items=[
+            ForYouItem(
+                item_id=p.garment.id,
+                title=p.garment.title,
+                category=p.garment.article_type,
+                score=round(p.score, 3),
+                reasons=p.reasons,
+            )
+            for p in picks
         ],
     )

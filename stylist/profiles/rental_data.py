@@ -35,6 +35,10 @@ class Rentals:
     """datetime64[s], UTC."""
     body: np.ndarray
     """(n, 3): height_in, weight_lbs, bust_in of the row's user (NaN when unknown)."""
+    body_type: np.ndarray
+    """The user's body type ("hourglass", "pear" …; "" when unknown)."""
+    age: np.ndarray
+    """The user's age in years (NaN when unknown)."""
 
     def __len__(self) -> int:
         return len(self.user)
@@ -85,6 +89,8 @@ def from_csv(path: Path) -> Rentals:
         category=d["category"].fillna("").astype(str).to_numpy() if "category" in d else np.full(n, ""),
         time=pd.to_datetime(d["review_date"]).to_numpy().astype("datetime64[s]"),
         body=np.stack([col("height_in"), col("weight_lbs"), col("bust_size_num")], axis=1).astype(float),
+        body_type=d["body_type"].fillna("").astype(str).to_numpy() if "body_type" in d else np.full(n, ""),
+        age=pd.to_numeric(d["age"], errors="coerce").to_numpy(float) if "age" in d else np.full(n, np.nan),
     )
 
 
@@ -105,9 +111,13 @@ def from_store(store: Any) -> Rentals:
             ).order_by(RatingRow.rated_at, RatingRow.id)
         ).all()
         cats = dict(s.execute(select(InteractionItemRow.item_id, InteractionItemRow.category)).all())
-        bodies = {r.user_id: (r.height_in, r.weight_lbs, r.bust_in) for r in s.scalars(select(BodyRow)).all()}
+        bodies = {
+            r.user_id: (r.height_in, r.weight_lbs, r.bust_in, r.body_type, r.age)
+            for r in s.scalars(select(BodyRow)).all()
+        }
     n = len(rows)
-    nan3 = (np.nan, np.nan, np.nan)
+    none5 = (None,) * 5
+    body = [bodies.get(r[0], none5) for r in rows]
     return Rentals(
         user=np.array([r[0] for r in rows], dtype=object),
         item=np.array([r[1] for r in rows], dtype=object),
@@ -117,9 +127,9 @@ def from_store(store: Any) -> Rentals:
         occasion=np.array([r[5] or "" for r in rows], dtype=object),
         category=np.array([cats.get(r[1]) or "" for r in rows], dtype=object),
         time=np.array([_naive(r[6]) for r in rows], dtype="datetime64[s]").reshape(n),
-        body=np.array(
-            [[np.nan if v is None else v for v in bodies.get(r[0], nan3)] for r in rows], dtype=float
-        ).reshape(n, 3),
+        body=np.array([[np.nan if v is None else v for v in b[:3]] for b in body], dtype=float).reshape(n, 3),
+        body_type=np.array([b[3] or "" for b in body], dtype=object),
+        age=np.array([np.nan if b[4] is None else b[4] for b in body], dtype=float),
     )
 
 
