@@ -588,6 +588,10 @@ def real_main(argv: list[str]) -> dict:
         "--limit", type=int, default=3000, help="rank a seeded sample of this many rows per group (memory)"
     )
     ap.add_argument("--json", action="store_true", help="also print the result as JSON")
+    ap.add_argument(
+        "--quick", action="store_true", help="validation split only (for iterating; never the test split)"
+    )
+    ap.add_argument("--parts", help="comma-separated subset of rating,ranking,fit (default: all)")
     return personalisation_rtr.run(ap.parse_args(argv))
 
 

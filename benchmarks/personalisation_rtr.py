@@ -21,8 +21,11 @@ in training ("warm") and cold-start users separately:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import pickle
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -30,13 +33,16 @@ from pathlib import Path
 import numpy as np
 
 from stylist.profiles.fit import FitModel
+from stylist.profiles.fitclf import FitClassifier
 from stylist.profiles.foryou import SIGNALS, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
 from stylist.profiles.rental_data import Rentals, from_csv
+from stylist.profiles.sidemf import SideMF, SideMFConfig
 
 SHARED = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 TEST_START, VAL_START = "2017-01-01", "2016-07-01"
+CACHE_VERSION = 2  # bump when Rentals changes shape
 
 
 def shared_file() -> Path:
@@ -47,14 +53,29 @@ def shared_file() -> Path:
     raise SystemExit("the shared RentTheRunway file is absent; give --train and --test")
 
 
+def load(path: Path) -> Rentals:
+    """The parsed file, cached in /tmp (keyed on its path, size and modification time)."""
+    st = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{CACHE_VERSION}".encode()).hexdigest()
+    cache = Path(tempfile.gettempdir()) / f"stylist-rentals-{key[:16]}.pkl"
+    if cache.is_file():
+        try:
+            return pickle.loads(cache.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass
+    data = from_csv(path)
+    cache.write_bytes(pickle.dumps(data))
+    return data
+
+
 def splits(train_path: str | None, test_path: str | None) -> tuple[Rentals, Rentals, Rentals, Rentals]:
     """(inner train, validation, train, test)."""
     if train_path and test_path:
-        train, test = from_csv(Path(train_path)), from_csv(Path(test_path))
+        train, test = load(Path(train_path)), load(Path(test_path))
         cut = np.sort(train.time)[int(len(train) * 0.85)]
         inner, val = train.take(train.time < cut), train.take(train.time >= cut)
         return inner, val, train, test
-    data = from_csv(shared_file())
+    data = load(shared_file())
     train, test = data.before(TEST_START), data.take(data.time >= np.datetime64(TEST_START))
     return train.before(VAL_START), train.between(VAL_START, TEST_START), train, test
 
@@ -92,45 +113,91 @@ def rating_metrics(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 # -- ratings --------------------------------------------------------------------------------------
 
-MF_GRID = [MFConfig(factors=f, reg_factor=rf) for f, rf in ((8, 10.0), (8, 30.0), (16, 30.0))]
+#: Rating models and the settings tried for each on validation (early stopping on the validation
+#: period picks the step count; the final model retrains on all training rows for that many steps).
+BIAS = {"factors": 0, "side": False, "implicit": False}
+RATING_GRID: dict[str, list[dict]] = {
+    "biases only": [BIAS | {"reg_user": u, "reg_item": i} for u, i in ((10.0, 5.0), (20.0, 25.0))],
+    "biases + side features": [
+        {"factors": 0, "side": True, "implicit": False, "reg_feature": f} for f in (100.0, 500.0)
+    ],
+    "MF (SVD++)": [
+        {"factors": f, "side": False, "implicit": True, "reg_factor": r}
+        for f in (8, 32)
+        for r in (30.0, 100.0)
+    ],
+    "MF + side features": [
+        {
+            "factors": 8,
+            "side": True,
+            "implicit": True,
+            "reg_factor": 30.0,
+            "reg_feature": 500.0,
+            "reg_side_factor": s,
+        }
+        for s in (50.0, 500.0)
+    ],
+}
+RATING_MODELS = tuple(RATING_GRID)
 
 
-def rating_predictions(train: Rentals, rows: Rentals, mf_cfg: MFConfig) -> dict[str, np.ndarray]:
+def choose_rating_models(inner: Rentals, val: Rentals) -> tuple[dict[str, dict], list[dict]]:
+    """Per rating model, the settings (and step count) with the lowest validation RMSE on rows of
+    users seen in ``inner``; the bias regularisation chosen for "biases only" is used by all."""
+    warm = np.isin(val.user, inner.user) & np.isfinite(val.rating)
+    rows = val.take(warm)
+    tried, chosen = [], {}
+    bias_regs: dict = {}
+    for name, grid in RATING_GRID.items():
+        best = None
+        for settings in grid:
+            cfg = SideMFConfig(**(bias_regs | settings))
+            t = time.perf_counter()
+            m = SideMF(cfg).fit(inner, rows)
+            rm = rating_metrics(m.predict(rows), rows.rating)
+            entry = {"model": name, **bias_regs, **settings, "best_step": m.best_step, **rm}
+            entry["train_s"] = round(time.perf_counter() - t, 1)
+            tried.append(entry)
+            if best is None or rm["rmse"] < best[0]:
+                best = (rm["rmse"], bias_regs | settings | {"steps": m.best_step})
+        chosen[name] = best[1]
+        if name == "biases only":
+            bias_regs = {k: best[1][k] for k in ("reg_user", "reg_item")}
+    return chosen, tried
+
+
+def rating_predictions(train: Rentals, rows: Rentals, chosen: dict[str, dict]) -> dict[str, np.ndarray]:
     mu = float(np.nanmean(train.rating))
-    biases = ExplicitMF(MFConfig(factors=0)).fit(train.user, train.item, train.rating)
-    mf = ExplicitMF(mf_cfg).fit(train.user, train.item, train.rating)
-    return {
-        "global mean": np.full(len(rows), mu),
-        "biases only": biases.predict(rows.user, rows.item),
-        "MF": mf.predict(rows.user, rows.item),
-        "_occasion": _occasion_mean(train, rows, mu),
-    }
+    out = {"global mean": np.full(len(rows), mu)}
+    for name in RATING_MODELS:
+        out[name] = SideMF(SideMFConfig(**chosen[name])).fit(train).predict(rows)
+    out["_occasion"] = _occasion_mean(train, rows, mu)
+    return out
 
 
 def _occasion_mean(train: Rentals, rows: Rentals, mu: float, k: float = 5.0) -> np.ndarray:
     """Shrunk mean rating of the item for the row's occasion (a content signal for the blend)."""
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for item, occ, r in zip(train.item.tolist(), train.occasion.tolist(), train.rating.tolist()):
-        if r == r:
-            acc = sums[(item, occ)]
-            acc[0] += r - mu
-            acc[1] += 1
-    return np.array(
-        [
-            mu + (lambda a: a[0] / (a[1] + k))(sums.get((i, o), [0.0, 0.0]))
-            for i, o in zip(rows.item.tolist(), rows.occasion.tolist())
-        ]
-    )
+    ok = np.isfinite(train.rating)
+    keys = np.char.add(np.char.add(train.item[ok].astype(str), "|"), train.occasion[ok].astype(str))
+    uniq, inv = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inv, train.rating[ok] - mu, len(uniq))
+    counts = np.bincount(inv, minlength=len(uniq))
+    lookup = dict(zip(uniq.tolist(), (sums / (counts + k)).tolist()))
+    want = np.char.add(np.char.add(rows.item.astype(str), "|"), rows.occasion.astype(str))
+    return mu + np.array([lookup.get(w, 0.0) for w in want.tolist()])
+
+
+BLEND_INPUTS = (*RATING_MODELS, "_occasion")
 
 
 def blend_fit(preds: dict[str, np.ndarray], y: np.ndarray) -> np.ndarray:
-    """Least-squares weights of [1, biases, MF, occasion mean] on the validation rows."""
-    x = np.column_stack([np.ones(len(y)), preds["biases only"], preds["MF"], preds["_occasion"]])
+    """Least-squares weights of [1, each rating model, the occasion mean] on the validation rows."""
+    x = np.column_stack([np.ones(len(y))] + [preds[k] for k in BLEND_INPUTS])
     return np.linalg.lstsq(x, y, rcond=None)[0]
 
 
 def blend_apply(preds: dict[str, np.ndarray], w: np.ndarray) -> np.ndarray:
-    x = np.column_stack([np.ones(len(preds["MF"])), preds["biases only"], preds["MF"], preds["_occasion"]])
+    x = np.column_stack([np.ones(len(preds["_occasion"]))] + [preds[k] for k in BLEND_INPUTS])
     return x @ w
 
 
@@ -235,13 +302,15 @@ def _loo(model: FitModel, user: str, size: float) -> float:
     return (sum(sizes) - size) / (len(sizes) - 1)
 
 
-def size_advice(train: Rentals, rows: Rentals, model: FitModel) -> dict[str, float]:
-    """Share of 'fit' rows (item known, 2+ sizes seen) where the advice is the size taken."""
+def size_advice(train: Rentals, rows: Rentals, model: FitModel, clf: FitClassifier) -> dict[str, float]:
+    """Share of 'fit' rows (item known, 2+ sizes seen) where the advice is the size taken. The
+    classifier's advice: of the item's sizes next to the usual one (and it), the likeliest to fit."""
     ok = (train.fit >= 0) & np.isfinite(train.size)
     lean: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item, f in zip(train.item[ok].tolist(), train.fit[ok].tolist()):
         lean[item][f] += 1
     hits: dict[str, list[bool]] = defaultdict(list)
+    cand_rows, cand_sizes, cand_taken = [], [], []
     for n in np.flatnonzero(rows.fit == 1):
         user, item, taken = rows.user[n], rows.item[n], float(rows.size[n])
         options = model.item_sizes.get(item, [])
@@ -261,96 +330,110 @@ def size_advice(train: Rentals, rows: Rentals, model: FitModel) -> dict[str, flo
         hits["item's average fit"].append(options[pos] == taken)
         advised, _ = model.advise(user, item, body=rows.body[n].tolist())
         hits["fit model"].append(advised == taken)
+        k = options.index(near)
+        cand_rows.append(n)
+        cand_sizes.append([options[max(k - 1, 0)], near, options[min(k + 1, len(options) - 1)]])
+        cand_taken.append(taken)
+    if cand_rows:
+        idx = np.repeat(np.array(cand_rows), 3)
+        trial = rows.take(idx)
+        trial.size = np.array(cand_sizes, dtype=float).ravel()
+        p_fit = clf.probabilities(trial)[:, 1].reshape(-1, 3)
+        sizes = np.array(cand_sizes, dtype=float)
+        best = sizes[np.arange(len(sizes)), p_fit.argmax(1)]
+        hits["fit classifier (likeliest to fit)"] = (best == np.array(cand_taken)).tolist()
     return {k: round(float(np.mean(v)), 4) for k, v in hits.items()} | {"rows": len(hits["fit model"])}
 
 
 # -- main -----------------------------------------------------------------------------------------
 
 
+PARTS = ("rating", "ranking", "fit")
+
+
 def evaluate(
-    train: Rentals, rows: Rentals, mf_cfg: MFConfig, tuned: dict | None, limit: int | None
-) -> tuple[dict, dict]:
+    train: Rentals, rows: Rentals, rating_cfg: dict, tuned: dict | None, limit: int | None, parts=PARTS
+) -> tuple[dict, dict]:  # noqa: ANN001
     """Every table of one split; ``tuned`` None means choose the blends on these rows."""
     out: dict = {}
     chosen: dict = {}
     warm = np.isin(rows.user, train.user)
     rated = np.isfinite(rows.rating)
-    t = time.perf_counter()
-    preds = rating_predictions(train, rows, mf_cfg)
-    wb = (
-        blend_fit({k: v[warm & rated] for k, v in preds.items()}, rows.rating[warm & rated])
-        if tuned is None
-        else np.array(tuned["rating_blend"])
-    )
-    chosen["rating_blend"] = [round(float(x), 4) for x in wb]
-    preds["blend"] = blend_apply(preds, wb)
-    for label, mask in (("warm", warm & rated), ("cold", ~warm & rated)):
-        out[f"rating|{label}"] = {
-            k: rating_metrics(v[mask], rows.rating[mask]) | {"rows": int(mask.sum())}
-            for k, v in preds.items()
-            if not k.startswith("_")
-        }
-    out["rating_s"] = round(time.perf_counter() - t, 1)
+    if "rating" in parts:
+        t = time.perf_counter()
+        preds = rating_predictions(train, rows, rating_cfg)
+        wb = (
+            blend_fit({k: v[warm & rated] for k, v in preds.items()}, rows.rating[warm & rated])
+            if tuned is None
+            else np.array(tuned["rating_blend"])
+        )
+        chosen["rating_blend"] = [round(float(x), 4) for x in wb]
+        preds["blend"] = blend_apply(preds, wb)
+        for label, mask in (("warm", warm & rated), ("cold", ~warm & rated)):
+            out[f"rating|{label}"] = {
+                k: rating_metrics(v[mask], rows.rating[mask]) | {"rows": int(mask.sum())}
+                for k, v in preds.items()
+                if not k.startswith("_")
+            }
+        out["rating_s"] = round(time.perf_counter() - t, 1)
 
-    t = time.perf_counter()
-    implicit = ImplicitMF().fit(train.user, train.item)
-    explicit = ExplicitMF(MFConfig(factors=0)).fit(train.user, train.item, train.rating)
-    rec = RentalRecommender().fit(train, implicit, explicit)
-    out["mf_train_s"] = round(time.perf_counter() - t, 1)
-    for label, mask in (("warm", warm), ("cold", ~warm)):
-        feats, unscorable = rank_features(rec, train, rows.take(mask), limit, seed=0)
-        if tuned is None and label == "warm":
-            chosen["rank_warm"] = tune_rank(feats)
-        if tuned is None and label == "cold":
-            chosen["rank_cold"] = tune_rank(feats)
-        weights = (tuned or chosen)[f"rank_{label}"]
-        table = {
-            "popularity": rank_metrics(feats, one_hot("popularity")),
-            "occasion popularity": rank_metrics(feats, one_hot("occasion")),
-            "MF (implicit)": rank_metrics(feats, one_hot("mf") + 1e-6 * one_hot("popularity")),
-            "blend": rank_metrics(feats, np.array([weights[s] for s in SIGNALS])),
-        }
-        out[f"ranking|{label}"] = table | {"unscorable_new_items": unscorable}
+    if "ranking" in parts:
+        t = time.perf_counter()
+        implicit = ImplicitMF().fit(train.user, train.item)
+        explicit = ExplicitMF(MFConfig(factors=0)).fit(train.user, train.item, train.rating)
+        rec = RentalRecommender().fit(train, implicit, explicit)
+        out["mf_train_s"] = round(time.perf_counter() - t, 1)
+        for label, mask in (("warm", warm), ("cold", ~warm)):
+            feats, unscorable = rank_features(rec, train, rows.take(mask), limit, seed=0)
+            if tuned is None:
+                chosen[f"rank_{label}"] = tune_rank(feats)
+            weights = (tuned or chosen)[f"rank_{label}"]
+            table = {
+                "popularity": rank_metrics(feats, one_hot("popularity")),
+                "occasion popularity": rank_metrics(feats, one_hot("occasion")),
+                "MF (implicit)": rank_metrics(feats, one_hot("mf") + 1e-6 * one_hot("popularity")),
+                "blend": rank_metrics(feats, np.array([weights[s] for s in SIGNALS])),
+            }
+            out[f"ranking|{label}"] = table | {"unscorable_new_items": unscorable}
 
-    t = time.perf_counter()
-    fit_model = FitModel().fit(train)
-    out["fit_train_s"] = round(time.perf_counter() - t, 1)
-    known = (rows.fit >= 0) & np.isfinite(rows.size)
-    for label, mask in (("warm", warm & known), ("cold", ~warm & known)):
-        part = rows.take(mask)
-        base = fit_baselines(train, part, fit_model)
-        probs = fit_model.probabilities(part.user, part.item, part.size, part.body)
-        out[f"fit|{label}"] = {k: fit_metrics(v, part.fit) for k, v in base.items()} | {
-            "fit model": fit_metrics(probs, part.fit),
-            "rows": int(mask.sum()),
-        }
-        out[f"size|{label}"] = size_advice(train, part, fit_model)
+    if "fit" in parts:
+        t = time.perf_counter()
+        fit_model = FitModel().fit(train)
+        out["fit_train_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        clf = FitClassifier().fit(train)
+        out["fit_classifier_train_s"] = round(time.perf_counter() - t, 1)
+        known = (rows.fit >= 0) & np.isfinite(rows.size)
+        for label, mask in (("warm", warm & known), ("cold", ~warm & known)):
+            part = rows.take(mask)
+            base = fit_baselines(train, part, fit_model)
+            probs = fit_model.probabilities(part.user, part.item, part.size, part.body)
+            out[f"fit|{label}"] = {k: fit_metrics(v, part.fit) for k, v in base.items()} | {
+                "fit model (ordinal)": fit_metrics(probs, part.fit),
+                "fit classifier (body + item history)": fit_metrics(clf.probabilities(part), part.fit),
+                "rows": int(mask.sum()),
+            }
+            out[f"size|{label}"] = size_advice(train, part, fit_model, clf)
     return out, chosen
-
-
-def choose_mf(inner: Rentals, val: Rentals) -> tuple[MFConfig, list[dict]]:
-    warm = np.isin(val.user, inner.user) & np.isfinite(val.rating)
-    tried = []
-    for cfg in MF_GRID:
-        m = ExplicitMF(cfg).fit(inner.user, inner.item, inner.rating)
-        rm = rating_metrics(m.predict(val.user[warm], val.item[warm]), val.rating[warm])
-        tried.append({"factors": cfg.factors, "reg_factor": cfg.reg_factor, **rm})
-    best = min(range(len(MF_GRID)), key=lambda k: tried[k]["rmse"])
-    return MF_GRID[best], tried
 
 
 def run(args) -> dict:  # noqa: ANN001
     t0 = time.perf_counter()
+    parts = tuple(args.parts.split(",")) if args.parts else PARTS
     inner, val, train, test = splits(args.train, args.test)
-    mf_cfg, tried = choose_mf(inner, val)
-    tune, chosen = evaluate(inner, val, mf_cfg, None, args.limit)
-    held, _ = evaluate(train, test, mf_cfg, chosen, args.limit)
+    tried: list[dict] = []
+    rating_cfg: dict = {}
+    if "rating" in parts:
+        rating_cfg, tried = choose_rating_models(inner, val)
+    tune, chosen = evaluate(inner, val, rating_cfg, None, args.limit, parts)
+    held = {} if args.quick else evaluate(train, test, rating_cfg, chosen, args.limit, parts)[0]
     result = {
         "benchmark": "personalisation",
         "dataset": "renttherunway",
+        "quick": bool(args.quick),
         "split": {"inner_train": len(inner), "validation": len(val), "train": len(train), "test": len(test)},
-        "mf_grid_on_validation": tried,
-        "mf_chosen": {"factors": mf_cfg.factors, "reg_factor": mf_cfg.reg_factor},
+        "rating_grid_on_validation": tried,
+        "rating_chosen": rating_cfg,
         "chosen_on_validation": chosen,
         "tune": tune,
         "held_out": held,
@@ -358,8 +441,8 @@ def run(args) -> dict:  # noqa: ANN001
     }
     print_tables(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / "personalisation_renttherunway.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    name = "personalisation_renttherunway" + ("_quick" if args.quick else "") + ".json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
     return result
@@ -371,15 +454,17 @@ def print_tables(result: dict) -> None:
         f"RentTheRunway: train {s['train']} rows (inner {s['inner_train']} + validation "
         f"{s['validation']}), test {s['test']}"
     )
-    tune, held = result["tune"], result["held_out"]
-    for key in [k for k in held if "|" in k]:
+    tune, held = result["tune"], result["held_out"] or {}
+    for key in [k for k in (held or tune) if "|" in k]:
         print(f"\n{key}  (tune = validation, held-out = test)")
-        table = held[key]
+        table = held.get(key, tune[key])
         for method, m in table.items():
             if not isinstance(m, dict):
                 print(f"  {method}: {m} (held-out)")
                 continue
-            cells = [f"{k} {tune[key].get(method, {}).get(k, '-')} / {v}" for k, v in m.items()]
+            cells = [
+                f"{k} {tune[key].get(method, {}).get(k, '-')} / {v if held else '-'}" for k, v in m.items()
+            ]
             print(f"  {method:<22} " + "  ".join(cells))
         if isinstance(tune[key], dict) and "rows" in tune[key] and not isinstance(tune[key]["rows"], dict):
             pass
