@@ -386,7 +386,8 @@ def test_off_topic_message_calls_no_tool_and_names_no_garment():
 
 def test_router_only_backend_needs_no_model():
     _, reply = run(
-        fake_stylist("none"), "what should I wear to a summer wedding? I like earthy colours, budget 200"
+        fake_stylist("none"),
+        "what should I wear to a summer wedding? I like earthy colours, budget 200, for him",
     )
     assert reply.backend == "none" and reply.items
     for item in reply.items:

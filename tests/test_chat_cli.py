@@ -29,7 +29,7 @@ def ask_json(capsys, *args):
 
 
 def test_ask_json_prints_one_object(capsys):
-    out = ask_json(capsys, "what should I wear to a summer wedding? earthy colours, under 200")
+    out = ask_json(capsys, "what should I wear to a summer wedding? earthy colours, under 200, men")
     assert set(out) >= {"answer", "items", "tool_calls", "backend", "timings", "conversation_id"}
     assert out["backend"] == "none"
     assert out["chosen_by"] == "router" and out["route"] == ["router"]  # no model: the router chose
@@ -40,6 +40,8 @@ def test_ask_json_prints_one_object(capsys):
     assert "duration_s" in call and out["timings"]["total_s"] >= out["timings"]["first_token_s"] >= 0
     for item in out["items"]:
         assert item["id"] in out["answer"]
+    # the outfit's bold heading (its total has a price but no garment id) survives grounding
+    assert "**Outfit 1** — $" in out["answer"] and "in all, compatibility" in out["answer"]
 
 
 def test_ask_streams_text_and_lists_items(capsys):

@@ -70,3 +70,17 @@ def test_outfit_answer_parses_as_lists_and_paragraphs():
     assert "*Why:* Camel is the one earthy accent. 139.00 of your 200.00 budget, 61.00 left." in inline
     html = MarkdownIt().render(_result().to_text())
     assert "<em>wrap</em>" not in html and "*wrap*" in html  # titles are shown as written
+
+
+def test_every_line_of_an_outfit_answer_survives_the_grounding_check():
+    """``stylist ask --llm none`` sends the tool's text line by line through the grounder, which took
+    the bold "Outfit N — $139 in all" heading (a price, no garment id) for an invented garment."""
+    from stylist.agent.grounding import Grounder
+
+    result = _result()
+    grounder = Grounder({i.id: i for i in result.garments()})
+    headings = [line for line in result.to_text().split("\n") if line.startswith("**Outfit")]
+    assert len(headings) == 2 and [grounder.check_line(line) for line in headings] == headings
+    items = [line for line in result.to_text().split("\n") if line.startswith("- Camel")]
+    assert [grounder.check_line(line) for line in items] == items
+    assert grounder.check_line("**Linen Suit** — $139") is None  # an invented garment still goes

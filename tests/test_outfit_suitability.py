@@ -120,3 +120,30 @@ def test_a_catalogue_without_prices_says_the_budget_could_not_be_checked(assembl
     result = plain.build(OutfitRequest(brief="casual, women, under 50", k=1))
     assert result.outfits and any("no prices" in n for n in result.notes)
     assert any("not known" in r for r in result.outfits[0].reasons)
+
+
+def test_a_relaxed_wish_reads_like_a_stylist_and_never_admits_what_the_code_refuses(assembler):
+    no_bags = [g for g in fake_catalogue(500) if g.slot is not Slot.BAG]
+    bags = [
+        _g(
+            "backpack",
+            Slot.BAG,
+            "Backpacks",
+            title="Charcoal canvas backpack",
+            price=40.0,
+            occasions=["casual"],
+        ),
+        _g("clutch", Slot.BAG, "Clutches", title="Gold clutch", price=45.0, occasions=["everyday"]),
+    ]
+    index = FakeCatalogueIndex(no_bags + bags)
+    scorer = CompatibilityScorer(assembler.scorer.model, lambda gs: index.vectors_for([g.id for g in gs]))
+    plain = OutfitAssembler(index, scorer, candidates_per_slot=6, beam_width=4)
+    result = plain.build(OutfitRequest(brief="summer wedding guest, women", extras=[Slot.BAG], k=2))
+    chosen = {i.id for o in result.outfits for i in o.items if i.slot is Slot.BAG}
+    assert chosen == {"clutch"}  # the backpack is never a candidate, relaxed or not
+    note = next(n for n in result.notes if n.startswith("bag:"))
+    assert note == (
+        "bag: none of the bags here is tagged for wedding or made for summer, so these are the closest "
+        "ones that still suit a wedding"
+    )
+    assert "relaxed" not in note and "constraint" not in note

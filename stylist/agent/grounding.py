@@ -29,7 +29,10 @@ _BUDGET_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # Used as ``.match`` at a price's end (never whitespace); ``(?<!\s)`` keeps a scan linear too.
-_BUDGET_AFTER = re.compile(r"(?<!\s)\s*(budget|limit|or less|max|cap)\b", re.IGNORECASE)
+# A total ("$139 in all", an outfit's heading) is no garment's price either.
+_BUDGET_AFTER = re.compile(
+    r"(?<!\s)\s*(budget|limit|or less|max|cap|in all|in total|altogether|all together)\b", re.IGNORECASE
+)
 #: How far before a price or an id its context words are looked for: searching the whole line
 #: before each of them is quadratic in the line's length.
 _CONTEXT_CHARS = 64

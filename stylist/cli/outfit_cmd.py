@@ -64,6 +64,7 @@ def build(
         "anchors": anchor or [],
         "k": k,
         "user_id": user,
+        "ask_who": False,  # one command, no conversation to ask in: without --gender it dresses either
     }
     result = tools_for(state(ctx).runtime).invoke("build_outfit", args)
     if as_json:

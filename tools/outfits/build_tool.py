@@ -12,9 +12,10 @@ from stylist.errors import ToolInputError
 from stylist.events import DEFAULT_USER
 from stylist.fashion.brief import clean_query, extract_gender, extract_k, extract_price, normalise
 from stylist.index.schema import Garment, Gender, Slot
-from stylist.profiles.schema import WardrobeItem
+from stylist.profiles.schema import Profile, WardrobeItem
 from stylist.tools.base import Dep, IdList, Lazy, Tool, use
 from stylist.tools.outfits.assembly import OutfitAssembler
+from stylist.tools.outfits.brief import parse_brief
 from stylist.tools.outfits.owned import build_with_wardrobe
 from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
 from stylist.tools.outfits.scorer import CompatibilityScorer
@@ -23,9 +24,19 @@ from stylist.tools.search import Reranker
 
 
 class Wardrobes(Protocol):
-    """What outfits with owned items need of the profile store."""
+    """What outfits need of the profile store: owned items, and whom the user dresses."""
 
     def wardrobe(self, user_id: str) -> list[WardrobeItem]: ...
+
+    def get_profile(self, user_id: str) -> Profile: ...
+
+
+#: Asked once, instead of guessing, when nothing says who the outfit is for.
+WHO_QUESTION = (
+    "Who is the outfit for: a woman or a man? (Say \"either\" and I'll use both; a child's outfit works "
+    'too: "for my daughter".)'
+)
+EITHER = r"\b(either|any|anyone|both|whoever|does ?n[o']?t matter|no preference|unisex)\b"
 
 
 class BuildOutfitInput(BaseModel):
@@ -60,6 +71,13 @@ class BuildOutfitInput(BaseModel):
     )
     new_item_max_price: float | None = Field(
         None, gt=0, description="With the wardrobe: each new item costs at most this."
+    )
+    ask_who: bool = Field(
+        True,
+        description=(
+            "When neither gender, the brief nor the user's profile says who the outfit is for and the "
+            "catalogue dresses both women and men: ask, instead of building. False builds for either."
+        ),
     )
 
 
@@ -104,6 +122,8 @@ def outfit_followup(text: str, last: dict[str, Any], context: RouteContext) -> d
     gender = extract_gender(text)
     if gender:
         args["gender"] = gender
+    elif re.search(EITHER, t):
+        args["ask_who"] = False  # the answer to the question: build for either
     anchors = item_refs(text, context)
     if anchors:
         args["anchors"] = list(dict.fromkeys([*last.get("anchors", []), *anchors]))[:6]
@@ -165,6 +185,28 @@ Returns outfits with real garment ids, prices, an explanation, and alternatives 
     def __init__(self, assembler: OutfitAssembler, wardrobes: Wardrobes) -> None:
         self.assembler = assembler
         self.wardrobes = wardrobes
+        self._dresses_both: tuple[int, bool] | None = None  # (catalogue size, answer)
+
+    def who(self, args: BuildOutfitInput) -> Gender | None:
+        """Who the outfit is for: the argument, else the brief, else the user's profile."""
+        if args.gender is not None:
+            return args.gender
+        brief = parse_brief(args.brief)
+        if brief.gender is not None or brief.kids:
+            return brief.gender
+        if args.user_id:
+            presents = self.wardrobes.get_profile(args.user_id).gender_presentation
+            if presents in ("women", "men"):
+                return Gender(presents)
+        return None
+
+    def dresses_both(self) -> bool:
+        """Whether the catalogue has women's and men's clothes (then "who for" matters)."""
+        catalogue = self.assembler.index
+        if self._dresses_both is None or self._dresses_both[0] != len(catalogue):
+            seen = {g.gender for g in catalogue if g.slot in (Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.SHOES)}
+            self._dresses_both = (len(catalogue), {Gender.WOMEN, Gender.MEN} <= seen)
+        return self._dresses_both[1]
 
     def run(self, args: BuildOutfitInput) -> BuildResult:
         wardrobe_fields = {
@@ -174,7 +216,14 @@ Returns outfits with real garment ids, prices, an explanation, and alternatives 
             "max_new_items",
             "new_item_max_price",
         }
-        request = OutfitRequest(**args.model_dump(exclude=wardrobe_fields))
+        gender = self.who(args)
+        if gender is None and args.ask_who and not args.anchors and self.dresses_both():
+            return BuildResult(
+                brief=parse_brief(args.brief), outfits=[], alternatives=[], notes=[], question=WHO_QUESTION
+            )
+        request = OutfitRequest(
+            **args.model_dump(exclude=wardrobe_fields | {"ask_who", "gender"}), gender=gender
+        )
         wants_wardrobe = (
             args.wardrobe_anchors or args.use_wardrobe or args.only_owned or args.max_new_items is not None
         )

@@ -19,6 +19,17 @@ from stylist.tools.outfits.brief import ParsedBrief
 from stylist.tools.outfits.suitability import Suitability
 
 
+def _either(words: list[str]) -> str:
+    words = [w.replace("_", " ") for w in words] or ["what you asked"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _plural(slot: Slot) -> str:
+    return {"dress": "dresses", "shoes": "shoes", "jewelry": "jewellery", "accessory": "accessories"}.get(
+        slot.value, slot.value + "s"
+    )
+
+
 class NoOutfitError(StylistError):
     """No outfit satisfies the constraints; the hint names the constraint to relax."""
 
@@ -98,15 +109,33 @@ class SlotSearch:
             hits = hits[: self.per_slot]
             if hits:
                 if tried:
-                    notes.append(
-                        f"{slot.value}: nothing matched every {'/'.join(tried)} constraint, so it was relaxed"
-                    )
+                    notes.append(self._relaxed_note(slot, tried))
                 return self._with_preference(slot, hits, required)
         if not required:
             notes.append(self.fit.empty_note(slot))
             return None
         self._explain_empty(slot, max_price, exclude, refused)
         return None  # unreachable: _explain_empty raises
+
+    def _relaxed_note(self, slot: Slot, tried: list[str]) -> str:
+        """What a stylist says when the slot's pick misses a wish (an occasion tag, a season, a colour).
+
+        The pick still passed every hard limit (dress code, age, weather): only the wish was let go.
+        """
+        parsed, name = self.parsed, _plural(slot)
+        colours = f"{parsed.palette} colours" if parsed.palette else _either(parsed.colours[:3])
+        wishes = {
+            "occasion": lambda: "tagged for " + _either(parsed.occasions[:1]),  # the brief's own word
+            "season": lambda: "made for " + _either(parsed.seasons),
+            "colour": lambda: "in " + colours,
+        }
+        missed = " or ".join(wishes[t]() for t in tried)
+        keeps = (
+            f"that still suit {self.fit.code.say}"
+            if self.fit.code is not None
+            else "for the rest of the brief"
+        )
+        return f"{slot.value}: none of the {name} here is {missed}, so these are the closest ones {keeps}"
 
     def _with_preference(self, slot: Slot, hits: list[tuple[Garment, float]], required: bool) -> Candidates:
         parsed = self.parsed

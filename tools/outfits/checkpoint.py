@@ -12,7 +12,11 @@ if TYPE_CHECKING:
     from stylist.tools.outfits.model import CompatModel
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
-PACKAGED = {"demo": CHECKPOINT_DIR / "compat_demo.pt", "polyvore": CHECKPOINT_DIR / "compat_polyvore.pt"}
+PACKAGED = {
+    "maryland": CHECKPOINT_DIR / "compat_maryland.pt",  # the default: real Polyvore outfits (Han et al.)
+    "demo": CHECKPOINT_DIR / "compat_demo.pt",
+    "polyvore": CHECKPOINT_DIR / "compat_polyvore.pt",
+}
 
 
 def save_checkpoint(model: CompatModel, path: str | Path, meta: dict[str, Any] | None = None) -> Path:

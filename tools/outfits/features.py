@@ -1,4 +1,5 @@
-"""Item features the compatibility model reads: a text (or image) vector plus garment attributes."""
+"""Item features the compatibility model reads: a text (or image) vector, garment attributes and,
+for models that compare names word by word, the hashed words of the title (:mod:`.tokens`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from stylist.tools.outfits.attributes import (
     garment_seasons,
     is_earthy,
 )
+from stylist.tools.outfits.tokens import token_vector
 
 SLOT_ORDER: tuple[Slot, ...] = tuple(Slot)
 SLOT_INDEX = {s: i for i, s in enumerate(SLOT_ORDER)}
@@ -53,11 +55,20 @@ def attribute_vector(g: Garment) -> np.ndarray:
     return v
 
 
-def item_features(garments: Sequence[Garment], text_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(features (n, text_dim + ATTR_DIM), slot indices (n,))`` for the model."""
+def item_features(
+    garments: Sequence[Garment], text_vectors: np.ndarray, token_buckets: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(features (n, text_dim + ATTR_DIM [+ token_buckets]), slot indices (n,))`` for the model."""
     attrs = (
         np.stack([attribute_vector(g) for g in garments]) if garments else np.zeros((0, ATTR_DIM), np.float32)
     )
-    feats = np.concatenate([np.asarray(text_vectors, dtype=np.float32), attrs], axis=1)
+    parts = [np.asarray(text_vectors, dtype=np.float32), attrs]
+    if token_buckets:
+        parts.append(
+            np.stack([token_vector(g.title, token_buckets) for g in garments])
+            if garments
+            else np.zeros((0, token_buckets), np.float32)
+        )
+    feats = np.concatenate(parts, axis=1)
     types = np.array([SLOT_INDEX[g.slot] for g in garments], dtype=np.int64)
     return feats, types

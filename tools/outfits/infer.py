@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 class FeatureTable:
     """Model features of many garments, addressed by garment id."""
 
-    def __init__(self, garments: Sequence[Garment], text_vectors: np.ndarray) -> None:
+    def __init__(self, garments: Sequence[Garment], text_vectors: np.ndarray, token_buckets: int = 0) -> None:
         if len(garments) != len(text_vectors):
             raise ValueError(f"{len(garments)} garments but {len(text_vectors)} vectors")
         self.row = {g.id: i for i, g in enumerate(garments)}
-        self.feats, self.types = item_features(garments, text_vectors)
+        self.feats, self.types = item_features(garments, text_vectors, token_buckets)
 
     def gather(
         self, outfits: Sequence[Sequence[str]], max_items: int

@@ -102,6 +102,9 @@ class BuildResult(ToolOutput):
     notes: list[str] = Field(
         default_factory=list, description="Constraints that were relaxed, slots left out."
     )
+    question: str | None = Field(
+        None, description="Asked instead of building: who the outfit is for, when nothing says."
+    )
 
     def garments(self) -> list[SeenItem]:
         items = [i for o in self.outfits for i in o.items] + [i for a in self.alternatives for i in a.items]
@@ -109,6 +112,8 @@ class BuildResult(ToolOutput):
 
     def to_text(self) -> str:
         """Markdown: a bold heading per outfit, its items as a list, the reasons a paragraph of their own."""
+        if self.question:
+            return self.question
         if not self.outfits:
             notes = " ".join(self.notes)
             return f"I could not put an outfit together from the catalogue. {notes}".strip()

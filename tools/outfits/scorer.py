@@ -61,13 +61,15 @@ class CompatibilityScorer:
         vecs = np.asarray(self.vectors(garments), dtype=np.float32)
         want = self.model.config.text_dim
         if vecs.ndim != 2 or vecs.shape[1] != want:
+            # said in every score's ``model`` field, not only in the log
+            self.name = f"{self.name.split(' (')[0]} (attributes only: no {want}-d text vectors)"
             log.warning(
                 "text vectors have shape %s, the compatibility model wants %d-d; using attributes only",
                 vecs.shape,
                 want,
             )
             vecs = np.zeros((len(garments), want), dtype=np.float32)
-        return item_features(garments, vecs)
+        return item_features(garments, vecs, self.model.config.token_buckets)
 
     def pair_matrix(self, garments: Sequence[Garment]) -> np.ndarray:
         """``(n, n)`` pair logits among ``garments``."""
@@ -133,25 +135,60 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
     )
 
 
-def runtime_vectors(runtime: Any) -> VectorFn:
-    """Text vectors from the catalogue index (precomputed), else from the runtime's text embedder."""
+OWN_VECTOR_CACHE = 50_000
+#: The packaged model ``outfits.checkpoint = auto`` falls back to.
+DEFAULT_CHECKPOINT = "demo"
+
+
+def runtime_vectors(runtime: Any, model_embedder: str | None = None) -> VectorFn:
+    """Text vectors from the catalogue index (precomputed) when the index was embedded with the text
+    model the compatibility model reads (``model_embedder``), else from that model itself.
+
+    A catalogue indexed with ``--fast`` (static vectors) is scored on the same MiniLM vectors the
+    model was trained on: the garments an outfit build considers (a few dozen) are embedded once and
+    kept, so Kaggle and demo garments reach the model in the same text space as the real outfits.
+    """
+    own: dict[str, np.ndarray] = {}
+    embedders: dict[str, Any] = {}
+
+    def embedder() -> Any:
+        if "own" not in embedders:
+            current = runtime.text_embedder
+            if model_embedder in (None, getattr(current, "name", None)):
+                embedders["own"] = current
+            else:
+                from stylist.index.embed.text import EMBEDDED_NAME, SentenceTransformerTextEmbedder
+
+                embedders["own"] = (
+                    SentenceTransformerTextEmbedder() if model_embedder == EMBEDDED_NAME else current
+                )
+        return embedders["own"]
 
     def vectors(garments: Sequence[Garment]) -> np.ndarray:
         index = runtime.catalogue_index
         ids = [g.id for g in garments]
-        if all(i in index for i in ids):
+        built_with = getattr(getattr(index, "manifest", None), "embedder", None)
+        same = model_embedder is None or built_with in (None, model_embedder)
+        if same and all(i in index for i in ids):
             return np.asarray(index.vectors_for(ids), dtype=np.float32)
-        return runtime.text_embedder.embed_texts([g.document() for g in garments])
+        missing = [g for g in garments if g.id not in own]
+        if missing:
+            if len(own) > OWN_VECTOR_CACHE:
+                own.clear()
+            found = np.asarray(embedder().embed_texts([g.document() for g in missing]), dtype=np.float32)
+            own.update(zip((g.id for g in missing), found))
+        return np.stack([own[i] for i in ids]) if ids else np.zeros((0, 1), np.float32)
 
     return vectors
 
 
 def scorer_from_settings(runtime: Any) -> CompatibilityScorer:
-    """The scorer the runtime serves: ``outfits.checkpoint`` (auto: a trained user model, else the demo
-    one)."""
+    """The scorer the runtime serves: ``outfits.checkpoint`` (auto: a trained user model, else the
+    packaged ``DEFAULT_CHECKPOINT``)."""
     setting = runtime.settings.outfits.checkpoint
     if setting == "auto":
         user = runtime.settings.models_dir / "compat.pt"
-        setting = str(user) if user.is_file() else "demo"
+        setting = str(user) if user.is_file() else DEFAULT_CHECKPOINT
     model, meta = load_checkpoint(setting, device=runtime.settings.outfits.device)
-    return CompatibilityScorer(model, runtime_vectors(runtime), name=str(meta.get("name", setting)))
+    vectors = runtime_vectors(runtime, model.config.embedder)
+    return CompatibilityScorer(model, vectors, name=str(meta.get("name", setting)))

@@ -5,6 +5,10 @@ negatives) or drawn afresh each epoch from the training outfits in three flavour
 ``hard`` (every item swapped for one of the same category from other outfits, the Polyvore-Outfits
 protocol), ``random`` (items from random other outfits, Han et al.'s protocol) and ``swap`` (one
 item swapped for a same-category item, like a fill-in-the-blank distractor).
+
+With ``fitb_weight`` > 0 each batch also poses item-level questions (fill in the blank): one garment
+of a training outfit is hidden and must win, in a softmax over four, against three others of the same
+category (hard) or of any category (random) from other training outfits.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from stylist.training import OptimiserConfig, prepare_torch
 
 log = logging.getLogger(__name__)
 FLAVOURS = ("hard", "random", "swap")
+#: Slots a fill-in-the-blank question may hide (fashion pieces, not beauty or home items).
+BLANK_SLOTS = frozenset({"top", "bottom", "dress", "outerwear", "shoes", "bag", "jewelry", "accessory"})
 
 
 @dataclass
@@ -35,6 +41,8 @@ class TrainConfig(OptimiserConfig):
     threads: int | None = 1
     max_items: int = 8
     flavours: tuple[str, ...] = FLAVOURS
+    fitb_weight: float = 0.0
+    """Weight of the fill-in-the-blank (item-level negatives) loss; 0 trains on outfits alone."""
 
 
 class NegativeSampler:
@@ -63,6 +71,21 @@ class NegativeSampler:
                     avoid.add(n)
                     return gid
         return self.rng.choice(self.all)[1]
+
+    def question(self, index: int, flavour: str) -> tuple[list[str], list[str]] | None:
+        """A fill-in-the-blank question from outfit ``index``: ``(the rest, [answer, 3 others])``."""
+        outfit = self.outfits[index].garments
+        blanks = [i for i, g in enumerate(outfit) if g.slot.value in BLANK_SLOTS]
+        if len(outfit) < 3 or not blanks:
+            return None
+        pos = self.rng.choice(blanks)
+        rest = [g.id for i, g in enumerate(outfit) if i != pos]
+        if flavour == "hard":
+            avoid = {index}
+            others = [self._like(outfit[pos], avoid) for _ in range(3)]
+        else:
+            others = [self.rng.choice(self.all)[1] for _ in range(3)]
+        return rest, [outfit[pos].id, *others]
 
     def negative(self, index: int, flavour: str) -> list[str]:
         outfit = self.outfits[index].garments
@@ -117,12 +140,22 @@ def train_compat(
             for n in range(len(outfits)):
                 rows.append((sampler.negative(n, rng.choice(config.flavours)), 0.0))
         rng.shuffle(rows)
+        order = list(range(len(outfits)))
+        rng.shuffle(order)
+        n_batches = max(1, -(-len(rows) // config.batch_size))
+        per_batch = -(-len(order) // n_batches)
         total = 0.0
-        for start in range(0, len(rows), config.batch_size):
+        for b, start in enumerate(range(0, len(rows), config.batch_size)):
             chunk = rows[start : start + config.batch_size]
             feats, types, valid = table.gather([r[0] for r in chunk], config.max_items)
             labels = torch.tensor([r[1] for r in chunk])
             loss = loss_fn(model(feats, types, valid), labels)
+            if config.fitb_weight > 0 and sampler is not None:
+                part = order[b * per_batch : (b + 1) * per_batch]
+                flavour = ("hard", "random")[b % 2]  # alternate: half the cost of asking both each batch
+                asked = [q for q in (sampler.question(n, flavour) for n in part) if q is not None]
+                if asked:
+                    loss = loss + config.fitb_weight * fitb_loss(model, table, asked, config)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -132,6 +165,16 @@ def train_compat(
             progress(epoch + 1, config.epochs)
     model.eval()
     return model
+
+
+def fitb_loss(
+    model: CompatModel, table: FeatureTable, asked: list[tuple[list[str], list[str]]], config: TrainConfig
+) -> torch.Tensor:
+    """Softmax cross-entropy of the answer (always candidate 0) against its three distractors."""
+    outfits = [rest + [c] for rest, cands in asked for c in cands]
+    feats, types, valid = table.gather(outfits, config.max_items)
+    scores = model(feats, types, valid).view(len(asked), -1)  # (Q, 4)
+    return torch.nn.functional.cross_entropy(scores, torch.zeros(len(asked), dtype=torch.long))
 
 
 def auc(labels: Sequence[int], scores: Sequence[float]) -> float:

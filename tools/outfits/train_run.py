@@ -1,7 +1,9 @@
 """Training runs: on a user's outfit data (``stylist train compat``) and the packaged checkpoints.
 
-``python -m stylist.tools.outfits.train_run demo|polyvore`` rebuilds the checkpoints shipped in
-``checkpoints/`` (run with ``nice``; each takes a few minutes on a shared CPU).
+``python -m stylist.tools.outfits.train_run maryland|demo|polyvore`` rebuilds the checkpoints shipped
+in ``checkpoints/`` (run with ``nice``). ``maryland`` is the default model: real Polyvore outfits,
+the fixed train/tune/held-out split of :mod:`.evaluate`, outfit- and item-level (FITB) negatives,
+pair evidence (shared words, price tier, colours); ``polyvore`` is the older real-outfit model.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Prepared:
     table: FeatureTable
     embedder_name: str
     text_dim: int
+    vectors: Any = None
 
 
 def prepare(
@@ -65,7 +68,8 @@ def prepare(
     embedder = embedder or text_embedder_for(runtime)
     garments = list(data.garments().values())
     vectors = embed_garments(garments, embedder, cache=cache, progress=progress)
-    return Prepared(data, garments, FeatureTable(garments, vectors), embedder.name, int(vectors.shape[1]))
+    table = FeatureTable(garments, vectors)
+    return Prepared(data, garments, table, embedder.name, int(vectors.shape[1]), vectors)
 
 
 def held_out_negatives(outfits: list[OutfitRecord], seed: int) -> dict[str, list[CompatExample]]:
@@ -151,6 +155,43 @@ def train_on_outfits(
 
 # ---------------------------------------------------------------- packaged checkpoints
 
+#: The default real-outfit model's settings (chosen on the tune part; see docs/outfits.md).
+MARYLAND_MODEL = dict(token_buckets=512, pair_features=True, dropout=0.2)
+MARYLAND_TRAINING = dict(epochs=8, fitb_weight=1.0, lr=3e-3, weight_decay=1e-3, batch_size=64)
+
+
+def train_maryland(
+    prepared: Prepared, target: Path | None, *, epochs: int | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """Train on the ``train`` part, measure on ``tune`` and ``held-out``, save to ``target``."""
+    from stylist.tools.outfits.evaluate import measure, split_parts
+    from stylist.tools.outfits.infer import outfit_logits
+
+    parts = split_parts(prepared.data)
+    train = [o for o in prepared.data.outfits if parts[o.outfit_id] == "train"]
+    mc = CompatConfig(text_dim=prepared.text_dim, embedder=prepared.embedder_name, **MARYLAND_MODEL)
+    table = FeatureTable(prepared.garments, prepared.vectors, mc.token_buckets)
+    settings = {**MARYLAND_TRAINING, **({"epochs": epochs} if epochs else {})}
+    config = TrainConfig(seed=seed, **settings)
+    model = train_compat(table, train, model_config=mc, config=config)
+
+    def score(outfits):
+        return outfit_logits(model, table, [[g.id for g in o] for o in outfits])
+
+    report = {
+        "name": "maryland",
+        "format": prepared.data.format,
+        "parts": {p: sum(1 for v in parts.values() if v == p) for p in ("train", "tune", "held-out")},
+        "tune": measure(score, prepared.data, parts, "tune"),
+        "held_out": measure(score, prepared.data, parts, "held-out"),
+        "train_config": report_dict(config),
+        "embedder": prepared.embedder_name,
+    }
+    if target is not None:
+        report["checkpoint"] = str(save_checkpoint(model, target, report))
+    report["model"] = model
+    return report
+
 
 def demo_training_set(catalogue: list[Garment], n: int = 1500, seed: int = 11):
     outfits, examples = generate_demo_outfits(catalogue, n=n, seed=seed)
@@ -196,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", choices=["demo", "polyvore"])
+    parser.add_argument("which", choices=["maryland", "demo", "polyvore"])
     root = Path(__file__).resolve().parents[2]
     shared = next(
         (
@@ -208,7 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--polyvore", default=str(shared))
     parser.add_argument("--cache", default="benchmarks/results/cache")
-    parser.add_argument("--epochs", type=int, default=None, help="default: 15 (demo), 30 (polyvore)")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="default: 8 (maryland), 15 (demo), 30 (polyvore)"
+    )
+    parser.add_argument("--out", default=None, help="checkpoint path (default: the packaged one)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     torch.set_num_threads(1)
@@ -217,6 +261,11 @@ def main(argv: list[str] | None = None) -> None:
         print(train_demo(embedder, Path(args.cache), epochs=args.epochs or 15))
         return
     prepared = prepare(args.polyvore, embedder=embedder, cache=Path(args.cache))
+    if args.which == "maryland":
+        report = train_maryland(prepared, Path(args.out or PACKAGED["maryland"]), epochs=args.epochs)
+        report.pop("model")
+        print(report)
+        return
     report = train_prepared(
         prepared,
         PACKAGED["polyvore"],
