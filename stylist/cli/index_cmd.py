@@ -157,6 +157,10 @@ def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> N
             hint="run `stylist index build` (or any search builds the demo index)",
         )
     data: dict[str, Any] = {**read_manifest(build_dir).model_dump(mode="json"), "path": str(build_dir)}
+    if data.get("image_embedder"):  # which encoder built the pictures: demo, photos, yours (a path)
+        from stylist.index.imagenc.embedder import encoder_ref
+
+        data["image_model"] = encoder_ref(data["image_embedder"], settings.models_dir) or "other"
     if as_json:
         print_json(data)
         return
@@ -167,6 +171,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> N
         "dim",
         "faiss_kind",
         "image_count",
+        "image_model",
         "image_embedder",
         "source",
         "source_format",
