@@ -118,24 +118,13 @@ def rating_metrics(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
 BIAS = {"factors": 0, "side": False, "implicit": False}
 RATING_GRID: dict[str, list[dict]] = {
     "biases only": [BIAS | {"reg_user": u, "reg_item": i} for u, i in ((10.0, 5.0), (20.0, 25.0))],
-    "biases + side features": [
-        {"factors": 0, "side": True, "implicit": False, "reg_feature": f} for f in (100.0, 500.0)
-    ],
+    "biases + side features": [{"factors": 0, "side": True, "implicit": False, "reg_feature": 500.0}],
     "MF (SVD++)": [
-        {"factors": f, "side": False, "implicit": True, "reg_factor": r}
-        for f in (8, 32)
-        for r in (30.0, 100.0)
+        {"factors": f, "side": False, "implicit": True, "reg_factor": r} for f, r in ((8, 30.0), (32, 100.0))
     ],
     "MF + side features": [
-        {
-            "factors": 8,
-            "side": True,
-            "implicit": True,
-            "reg_factor": 30.0,
-            "reg_feature": 500.0,
-            "reg_side_factor": s,
-        }
-        for s in (50.0, 500.0)
+        {"factors": 8, "side": True, "implicit": True, "reg_factor": 30.0, "reg_feature": 500.0}
+        | {"reg_side_factor": 500.0}
     ],
 }
 RATING_MODELS = tuple(RATING_GRID)

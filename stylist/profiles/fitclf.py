@@ -133,6 +133,8 @@ class FitClassifier:
     def fit(self, data: Rentals) -> FitClassifier:
         cfg = self.config
         d = data.take((data.fit >= 0) & np.isfinite(data.size))
+        if len(np.unique(d.fit)) < 3:  # nothing to learn from: callers check ``fitted``
+            return self
         self.body = BodySizeModel().fit(d.body, d.size)
         self.users = {u: n for n, u in enumerate(dict.fromkeys(d.user.tolist()))}
         self.items = {i: n for n, i in enumerate(dict.fromkeys(d.item.tolist()))}
@@ -148,6 +150,10 @@ class FitClassifier:
         self.scale = np.where(sd > 1e-9, sd, 1.0)
         self.coef = _softmax_fit((x - self.mean) / self.scale, fit, cfg.reg, cfg.max_iter)
         return self
+
+    @property
+    def fitted(self) -> bool:
+        return self.coef is not None
 
     def _design(self, raw: np.ndarray) -> np.ndarray:
         """Raw features -> the regression's inputs (hinges, log-odds, one-hots, missing flags)."""
@@ -217,7 +223,7 @@ class FitClassifier:
         """P(small, fit, large) for each size of ``item`` (body, category from ``row``, a one-row
         ``Rentals`` of the user's details, when given)."""
         k = len(sizes)
-        base = row if row is not None else _blank(user, item)
+        base = row if row is not None else blank_rental(user, item)
         rows = Rentals(**{name: np.repeat(v, k, axis=0) for name, v in base.__dict__.items()})
         rows.user = np.array([user] * k, dtype=object)
         rows.item = np.array([item] * k, dtype=object)
@@ -254,7 +260,8 @@ def _softmax_fit(x: np.ndarray, y: np.ndarray, reg: float, max_iter: int) -> np.
     return res.x.reshape(d, 3)
 
 
-def _blank(user: str, item: str, category: str = "") -> Rentals:
+def blank_rental(user: str, item: str, category: str = "") -> Rentals:
+    """One row for ``user`` renting ``item``, with nothing else known (NaN, "")."""
     return Rentals(
         user=np.array([user], dtype=object),
         item=np.array([item], dtype=object),

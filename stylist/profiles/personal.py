@@ -22,6 +22,7 @@ from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.fashion.vocabulary import vocabulary
 from stylist.profiles.catalogue_foryou import RENTAL_OCCASION, CatalogueForYou
 from stylist.profiles.fit import FitModel
+from stylist.profiles.fitclf import FitClassifier, blank_rental
 from stylist.profiles.foryou import COLD, WARM, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
 from stylist.profiles.rental_data import FIT_NAME, Rentals, from_store
@@ -77,6 +78,7 @@ class PersonalModels:
     fit: FitModel
     version: tuple[int, int]
     catalogue: CatalogueForYou | None = None
+    fit_classifier: FitClassifier | None = None
 
     @classmethod
     def train(cls, data: Rentals, version: tuple[int, int] = (0, 0)) -> PersonalModels:
@@ -85,7 +87,11 @@ class PersonalModels:
         explicit = ExplicitMF(MFConfig(factors=0)).fit(data.user, data.item, data.rating)
         rec = RentalRecommender(WARM, COLD).fit(data, implicit, explicit)
         return cls(
-            recommender=rec, fit=FitModel().fit(data), version=version, catalogue=CatalogueForYou().fit(data)
+            recommender=rec,
+            fit=FitModel().fit(data),
+            version=version,
+            catalogue=CatalogueForYou().fit(data),
+            fit_classifier=clf if (clf := FitClassifier().fit(data)).fitted else None,
         )
 
 
@@ -134,6 +140,18 @@ def body_of(store: Any, user_id: str) -> list[float] | None:
     return [np.nan if v is None else float(v) for v in (row.height_in, row.weight_lbs, row.bust_in)]
 
 
+def _details(store: Any, user_id: str, item_id: str, body: list[float], category: str | None) -> Rentals:
+    """A one-row ``Rentals`` of what is known about the user (measurements, body type, age)."""
+    with store.db.session() as s:
+        row = s.get(BodyRow, user_id)
+    out = blank_rental(user_id, item_id, category or "")
+    out.body = np.array([body], dtype=float)
+    if row is not None:
+        out.body_type = np.array([row.body_type or ""], dtype=object)
+        out.age = np.array([np.nan if row.age is None else float(row.age)])
+    return out
+
+
 def item_category(store: Any, models: PersonalModels, item_id: str) -> str | None:
     rec = models.recommender
     if item_id in rec.index:
@@ -174,6 +192,11 @@ def advise_size(
     if n_item:
         basis.append(f"fit feedback on this item in {n_item} size{'s' if n_item > 1 else ''}")
     best, table = fit.advise(user_id, item_id, body=body if not sizes else None)
+    if table and models.fit_classifier is not None:
+        # the classifier's probabilities (body, item history and the user's own) for the same sizes
+        row = _details(store, user_id, item_id, body, item_category(store, models, item_id))
+        probs = models.fit_classifier.for_sizes(user_id, item_id, sorted(table), row)
+        table = {s: probs[n] for n, s in enumerate(sorted(table))}
     options = [
         SizeOption(
             size=s, small=round(float(p[0]), 3), fit=round(float(p[1]), 3), large=round(float(p[2]), 3)
