@@ -119,9 +119,7 @@ BIAS = {"factors": 0, "side": False, "implicit": False}
 RATING_GRID: dict[str, list[dict]] = {
     "biases only": [BIAS | {"reg_user": u, "reg_item": i} for u, i in ((10.0, 5.0), (20.0, 25.0))],
     "biases + side features": [{"factors": 0, "side": True, "implicit": False, "reg_feature": 500.0}],
-    "MF (SVD++)": [
-        {"factors": f, "side": False, "implicit": True, "reg_factor": r} for f, r in ((8, 30.0), (32, 100.0))
-    ],
+    "MF (SVD++)": [{"factors": f, "side": False, "implicit": True, "reg_factor": r} for f, r in ((8, 30.0),)],
     "MF + side features": [
         {"factors": 8, "side": True, "implicit": True, "reg_factor": 30.0, "reg_feature": 500.0}
         | {"reg_side_factor": 500.0}
@@ -430,7 +428,8 @@ def run(args) -> dict:  # noqa: ANN001
     }
     print_tables(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "personalisation_renttherunway" + ("_quick" if args.quick else "") + ".json"
+    suffix = ("_quick" if args.quick else "") + ("_" + "_".join(parts) if args.parts else "")
+    name = f"personalisation_renttherunway{suffix}.json"
     (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
