@@ -1,10 +1,11 @@
 """llama.cpp engine speed: prompt evaluation and generation tokens/s, time to first token.
 
-For each packaged GGUF, thread count and ``n_batch``: a ~400-token stylist prompt is evaluated
-from an empty context (prompt tokens/s, time to first token without prefix cache), 32 tokens are
-generated greedily (generation tokens/s), then a second prompt sharing the first one's system
-prefix is answered without resetting the context (time to first token with the prefix reused, as
-``llm.prefix_cache`` does). Each combination runs in its own process.
+For each packaged GGUF, thread count and ``n_batch``, one :func:`stylist.llm.speed.measure`: a
+~600-token stylist prompt evaluated from an empty context (prompt tokens/s, time to first token
+without prefix cache), 32 tokens generated greedily (generation tokens/s), then a second prompt
+sharing the first one's system prefix (time to first token with the prefix reused, as
+``llm.prefix_cache`` does); ``turn_s`` = first token + 60 tokens of comment. Each combination runs
+in its own process. ``stylist doctor --measure`` runs the same measurement for the configured model.
 
     nice -n 10 python benchmarks/llm_speed.py                                  # 0.5B, 1 and 2 threads
     nice -n 10 python benchmarks/llm_speed.py --models default qwen2.5-coder-1.5b --batch 64 256 512
@@ -22,68 +23,19 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import machine, print_table, write_results  # noqa: E402
 
-SYSTEM = (
-    "You are Stylist, a friendly fashion stylist working from a garment catalogue. "
-    "Answer with garments from the results, naming each by title, id and price, and say why it fits. "
-) * 6
-RESULTS = "\n".join(
-    f"- Garment {n} [g-{n:04d}] ${20 + n}: colours olive, beige; linen; summer; casual" for n in range(12)
-)
-QUESTIONS = ("What should I wear to a summer wedding under 200?", "Something in black for an office party?")
-GENERATE = 32
-
-
-def prompt(question: str) -> str:
-    return (
-        f"<|im_start|>system\n{SYSTEM}\n{RESULTS}<|im_end|>\n<|im_start|>user\n{question}<|im_end|>\n"
-        "<|im_start|>assistant\n"
-    )
-
-
-def timed_completion(llama: Any, text: str) -> dict[str, float]:
-    tokens = llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
-    t0 = time.perf_counter()
-    first = last = None
-    n = 0
-    for chunk in llama.create_completion(tokens, max_tokens=GENERATE, temperature=0.0, stream=True):
-        now = time.perf_counter()
-        if chunk["choices"][0].get("text") is not None:
-            n += 1
-            first = first or now
-            last = now
-    assert first is not None and last is not None
-    return {"prompt_tokens": len(tokens), "ttft": first - t0, "gen": (n - 1) / (last - first) if n > 1 else 0}
-
 
 def run_one(model: str, threads: int, batch: int) -> dict[str, Any]:
-    from llama_cpp import Llama
-
     from stylist.llm.factory import resolve_gguf
+    from stylist.llm.speed import measure
 
     path = resolve_gguf(None if model == "default" else model, Path(os.environ["STYLIST_MODELS"]))
-    llama = Llama(model_path=str(path), n_ctx=2048, n_threads=threads, n_batch=batch, verbose=False)
-    llama.reset()
-    cold = timed_completion(llama, prompt(QUESTIONS[0]))
-    warm = timed_completion(llama, prompt(QUESTIONS[1]))  # shares the system prefix: reused
-    llama.reset()
-    again = timed_completion(llama, prompt(QUESTIONS[1]))  # the same prompt from an empty context
-    return {
-        "model": model,
-        "threads": threads,
-        "n_batch": batch,
-        "prompt_tokens": cold["prompt_tokens"],
-        "prompt_tok_s": round(cold["prompt_tokens"] / cold["ttft"], 1),
-        "gen_tok_s": round(cold["gen"], 1),
-        "ttft_no_cache_s": round(again["ttft"], 2),
-        "ttft_prefix_cache_s": round(warm["ttft"], 2),
-    }
+    return measure(path, threads, batch, label=model).to_dict()
 
 
 def main() -> None:
@@ -116,7 +68,7 @@ def main() -> None:
                 rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 print(f"done: {rows[-1]}", file=sys.stderr, flush=True)
     cols = ["model", "threads", "n_batch", "prompt_tokens", "prompt_tok_s", "gen_tok_s"]
-    print_table(rows, cols + ["ttft_no_cache_s", "ttft_prefix_cache_s"])
+    print_table(rows, cols + ["ttft_no_cache_s", "ttft_prefix_cache_s", "turn_s"])
     load = os.getloadavg()
     print(f"\nload average during the run: {load[0]:.1f} on {os.cpu_count()} cores")
     path = write_results("llm_speed", {"machine": {**machine(), "loadavg": load}, "rows": rows})

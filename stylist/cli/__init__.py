@@ -58,6 +58,7 @@ COMMAND_MODULES = [
     "stylist.cli.wardrobe_cmd",
     "stylist.cli.feedback_cmd",
     "stylist.cli.personal_cmd",
+    "stylist.cli.doctor_cmd",
 ]
 
 

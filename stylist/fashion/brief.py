@@ -54,7 +54,8 @@ NUMBER_WORDS = {
 _NUM = r"\$?\s?(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
 _MAX_PATTERNS = [
     (
-        r"\b(?:under|below|less than|cheaper than|lower than|max(?:imum)?|at most|up to|no more than|"
+        r"\b(?:under|below|less than|cheaper than|more cheap than|lower than|max(?:imum)?|at most|up to|"
+        r"no more than|"
         rf"within|not over|<=?)\s*{_NUM}"
     ),
     rf"\bbudget(?: of| is| around| about|:)?\s*{_NUM}",

@@ -161,6 +161,7 @@ class DesignGarments(Tool):
             "generate a",
             "sketch",
             "sketch me",
+            "draw me",
             "imagine",
             "invent",
             "new design",

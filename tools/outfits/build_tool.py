@@ -81,8 +81,25 @@ class BuildOutfitInput(BaseModel):
     )
 
 
+_ONLY_OWNED = (
+    r"\b(?:only (?:what|the (?:clothes|things|pieces)|clothes|things|pieces) (?:i|we) "
+    r"(?:already )?(?:own|have)|"
+    r"(?:from|out of) my (?:own )?(?:closet|wardrobe)|nothing new|no shopping|without buying)\b"
+)
+_MIX_NEW = r"\bmix(?:es|ing)? in\b|\b(?:one|a|some) new (?:piece|item|thing)s?\b"
+_USE_WARDROBE = (
+    r"\b(?:my (?:own )?(?:wardrobe|closet)|my own \w+|(?:things|clothes|pieces) i (?:already )?(?:own|have)|"
+    r"mix(?:es|ing)? in)\b"
+)
+
+
 def outfit_arguments(text: str, context: RouteContext) -> dict[str, Any]:
     args: dict[str, Any] = {}
+    t = normalise(text)
+    if re.search(_ONLY_OWNED, t) and not re.search(_MIX_NEW, t):
+        args["only_owned"] = True
+    elif re.search(_USE_WARDROBE, t):
+        args["use_wardrobe"] = True
     brief = clean_query(without_ids(text))
     if brief:
         args["brief"] = brief[:500]
@@ -171,7 +188,9 @@ Returns outfits with real garment ids, prices, an explanation, and alternatives 
         patterns=(
             r"\bwhat (?:should|shall|can|could|do|would|will) (?:i|we|he|she|they|my \w+|my \w+ \w+) wear\b",
             r"\b(?:full|complete|whole|entire|total) (?:look|outfit|fit)s?\b",
-            r"\b(?:complete|finish|build|style|round out|put together)\b.{0,40}\b(?:outfit|look)\b",
+            r"\b(?:complete|finish|build|make|style|round out|put together)\b.{0,40}\b(?:outfit|look)\b",
+            r"\bwhat (?:i|we) (?:must|should|can|need|have)(?: to)? wear\b",
+            r"\b(?:which|what) clothes (?:is|are|should|would|do|for)\b",
         ),
         extract=outfit_arguments,
         refine=outfit_followup,
