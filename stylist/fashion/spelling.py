@@ -119,17 +119,21 @@ class Speller:
         extra_words = _split(extra)
         fashion = _fashion_words()
         self.targets = tuple(sorted(fashion | extra_words))
-        self.known = _known() | extra_words
+        self._target_set = frozenset(self.targets)
         primary = _primary_words()
         # ties between equally close words go to fashion words, then to canonical names
         self._rank = {t: (t not in fashion, t not in primary) for t in self.targets}
         self._cache: dict[str, str | None] = {}
 
     def is_known(self, word: str) -> bool:
-        if word in self.known:
-            return True
-        return any(
-            word.endswith(s) and len(word) - len(s) >= 4 and word[: -len(s)] in self.known for s in _SUFFIXES
+        """A word of the vocabulary, the caller's keywords or English (or one of those plus a suffix)."""
+        known = _known()  # loaded on the first word that could be a misspelling, not before
+
+        def listed(w: str) -> bool:
+            return w in known or w in self._target_set
+
+        return listed(word) or any(
+            word.endswith(s) and len(word) - len(s) >= 4 and listed(word[: -len(s)]) for s in _SUFFIXES
         )
 
     def suggest(self, word: str) -> str | None:
@@ -138,7 +142,7 @@ class Speller:
         if low in self._cache:
             return self._cache[low]
         best: str | None = None
-        if len(low) >= 4 and low.isalpha() and not self.is_known(low):
+        if len(low) >= 4 and low.isalpha() and low not in self._target_set:
             limit = 1 if len(low) < 8 else 2
             found: dict[int, set[str]] = {}
             for target in self.targets:
@@ -147,6 +151,8 @@ class Speller:
                 d = edit_distance(low, target, limit)
                 if d <= limit:
                     found.setdefault(d, set()).add(target)
+            if found and self.is_known(low):
+                found = {}
             if found:
                 closest = sorted(found[min(found)], key=lambda t: self._rank[t])
                 tied = len(closest) > 1 and self._rank[closest[0]] == self._rank[closest[1]]
