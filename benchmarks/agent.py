@@ -164,8 +164,8 @@ def answer_rubric(reply: Any, message: str, arguments: dict[str, Any]) -> dict[s
     attribute: names at least one real attribute (a colour, or a word of the title such as a
     material or garment type) of a garment the reply proposes (no garment: holds);
     budget: when the call carried a budget (``budget``/``max_price``), a sentence states an amount
-    with total/budget/within/under…; repeat: no sentence said twice; echo: no run of 7 words of the
-    request; claims: none of ``UNSUPPORTED_CLAIMS``.
+    with total/budget/within/under…; repeat: no sentence (4+ words, naming no garment id) said
+    twice; echo: no run of 7 words of the request; claims: none of ``UNSUPPORTED_CLAIMS``.
     """
     text = reply.text or ""
     low = text.lower()
@@ -174,7 +174,10 @@ def answer_rubric(reply: Any, message: str, arguments: dict[str, Any]) -> dict[s
     for item in reply.items:
         attributes |= {c.lower() for c in getattr(item, "colours", []) or []}
         attributes |= {w for w in _words(item.title) if len(w) >= 4}
-    sentences = [" ".join(_words(x)) for x in _SENTENCE.split(text) if len(_words(x)) >= 4]
+    from stylist.agent.echo import sentence_key
+
+    # a garment listed again (same [id]) in a second outfit is a list entry, not a repeated sentence
+    sentences = [k for x in _SENTENCE.split(text) if (k := sentence_key(x)) is not None]
     asked = _words(message)
     grams = {" ".join(asked[i : i + 7]) for i in range(len(asked) - 6)}
     said = " ".join(_words(text))

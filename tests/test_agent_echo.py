@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.agent import answer_rubric
-from stylist.agent.echo import drop_echoes, is_echo
+from stylist.agent.echo import drop_echoes, drop_repeats, is_echo
 from stylist.events import Done
 from tests.fakes.agent import ScriptedChatModel, fake_stylist, tool_call
 
@@ -63,3 +63,23 @@ def test_the_agent_drops_an_echoed_sentence_and_the_rubric_passes():
     assert [i.id for i in reply.items] == ["g-0009"]
     rubric = answer_rubric(reply, message, reply.tool_calls[0].arguments)
     assert rubric["echo"] and rubric["pass"], rubric
+
+
+def test_a_sentence_already_said_is_dropped_but_garment_lines_stay():
+    said: set[str] = set()
+    first = "1. Olive Linen Shirt [g-0001] — $45, olive top. Why: a close match in the catalogue."
+    second = "2. Beige Linen Trousers [g-0002] — $60, beige bottom. Why: a close match in the catalogue."
+    assert drop_repeats(first, said) == first
+    assert drop_repeats(second, said) == "2. Beige Linen Trousers [g-0002] — $60, beige bottom."
+    assert drop_repeats("- Beige Linen Trousers [g-0002] — $60, beige (bottom)", said).startswith("- Beige")
+    assert drop_repeats("- Beige Linen Trousers [g-0002] — $60, beige (bottom)", said).startswith("- Beige")
+    assert drop_repeats("Why: a close match in the catalogue.", said) == ""
+
+
+def test_the_template_answer_says_a_reason_once_and_passes_the_repeat_check():
+    stylist = fake_stylist("none")
+    reply = stylist.chat("show me 3 linen pieces")
+    assert reply.items
+    sentences = [s.strip() for s in reply.text.replace("\n", " ").split(". ") if "[" not in s]
+    assert len(sentences) == len(set(sentences)), reply.text
+    assert answer_rubric(reply, "show me 3 linen pieces", reply.tool_calls[0].arguments)["repeat"]

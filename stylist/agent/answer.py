@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from stylist.agent import prompts, template
 from stylist.agent.context import approx_tokens, history_messages
-from stylist.agent.echo import drop_echoes
+from stylist.agent.echo import drop_echoes, drop_repeats
 from stylist.agent.grounding import Grounder
 from stylist.agent.items import SeenItem
 from stylist.agent.policy import Policy
@@ -41,6 +41,8 @@ class Transcript:
         self.trace = trace
         self.parts: list[str] = []
         self._shown: list[str] = []
+        self._said: set[str] = set()
+        """Sentences of the template's lines already sent (a repeat is dropped)."""
 
     @property
     def text(self) -> str:
@@ -65,7 +67,9 @@ class Transcript:
         for line in lines:
             checked = self.grounder.check_line(line.rstrip("\n"))
             if checked is not None:
-                yield from self.write(checked + "\n" if line.endswith("\n") else checked)
+                kept = drop_repeats(checked, self._said)
+                if kept or not checked.strip():
+                    yield from self.write(kept + "\n" if line.endswith("\n") else kept)
 
 
 class Answerer:

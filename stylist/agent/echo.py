@@ -44,3 +44,34 @@ def drop_echoes(text: str, request: str) -> tuple[str, int]:
     if text.endswith("\n") and out:
         out += "\n"
     return out, dropped
+
+
+_ID = re.compile(r"\[[^\]\s]+\]")
+
+
+def sentence_key(sentence: str) -> str | None:
+    """How a sentence is compared for repeats: its words, when it has four or more and names no
+    garment id (a garment listed again in a second outfit is a list entry, not a repeat)."""
+    if _ID.search(sentence):
+        return None
+    words = _words(sentence)
+    return " ".join(words) if len(words) >= 4 else None
+
+
+def drop_repeats(line: str, said: set[str]) -> str:
+    """``line`` without the sentences already in ``said`` (which it extends): "Why: a close match in
+    the catalogue." once, not under every garment."""
+    parts = re.split(r"(?<=[.!?])(\s+)", line)
+    out: list[str] = []
+    dropped = False
+    for i in range(0, len(parts), 2):
+        sentence, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        key = sentence_key(sentence)
+        if key is not None and key in said:
+            dropped = True
+            continue
+        if key is not None:
+            said.add(key)
+        out.append(sentence + gap)
+    text = "".join(out).rstrip() if dropped else "".join(out)
+    return text if text.strip() or not line.strip() else ""
