@@ -213,8 +213,8 @@ class OutfitSettings(BaseModel):
 
     checkpoint: str = "auto"
     """Compatibility model: ``auto`` (a model trained with ``stylist train compat`` in the data home,
-    else the packaged demo one), ``maryland`` (real Polyvore outfits, pair evidence and FITB training),
-    ``demo`` (rule-made outfits), ``polyvore`` (the older real-outfit model), or a checkpoint path."""
+    else the packaged ``maryland`` one: real Polyvore outfits, pair evidence and FITB training),
+    ``maryland``, ``demo`` (rule-made outfits), ``polyvore`` (the older real-outfit model), or a path."""
     device: str = "cpu"
     """``cpu``, ``auto`` (CUDA when available) or ``cuda:N``; the model is small, CPU is fast enough."""
     candidates_per_slot: int = Field(24, ge=2, le=200)

@@ -137,7 +137,7 @@ def explain(garments: list[Garment], logits: np.ndarray, model_name: str) -> Out
 
 OWN_VECTOR_CACHE = 50_000
 #: The packaged model ``outfits.checkpoint = auto`` falls back to.
-DEFAULT_CHECKPOINT = "demo"
+DEFAULT_CHECKPOINT = "maryland"
 
 
 def runtime_vectors(runtime: Any, model_embedder: str | None = None) -> VectorFn:
