@@ -29,6 +29,7 @@ from stylist.server.auth import Caller, KeyChecker, with_user
 from stylist.server.chat import StopFilter, TurnRequest, chunk, cut_at_stop, sse, turn_request, usage
 from stylist.server.errors import ApiError, error_body, install_handlers
 from stylist.server.guard import Guard, limit_user
+from stylist.server.items import add_item_routes
 from stylist.server.limits import USER_HEADER, Limits
 from stylist.server.openai_models import (
     MODEL_ID,
@@ -161,6 +162,8 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         if not garment.image_path or not Path(garment.image_path).is_file():
             raise ApiError(404, f"garment {item_id!r} has no image", code="no_image")
         return FileResponse(garment.image_path)
+
+    add_item_routes(app, stylist)  # catalogue writes: PUT/DELETE /v1/items/{id}
 
     @app.get("/v1/images/{name:path}")
     async def generated_image(name: str) -> FileResponse:

@@ -8,7 +8,7 @@ from typing import Any as _Any
 
 import numpy as np
 
-from stylist.errors import ItemNotFoundError
+from stylist.errors import CatalogueError, ItemNotFoundError
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
 from tests.fakes.chat import ScriptedChatModel, tool_call
@@ -323,6 +323,22 @@ class FakeCatalogueIndex(ScoredSearch):
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.garments
+
+    def add(self, garments: Sequence[Garment], *, image_vectors: _Any = None) -> None:
+        if clash := [g.id for g in garments if g.id in self.garments]:
+            raise CatalogueError(f"garment {clash[0]!r} is already in the index")
+        self.garments.update({g.id: g for g in garments})
+
+    def update(self, garments: Sequence[Garment], *, image_vectors: _Any = None) -> None:
+        for g in garments:
+            self.get(g.id)
+        self.garments.update({g.id: g for g in garments})
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for i in ids:
+            self.get(i)
+        for i in ids:
+            del self.garments[i]
 
 
 def fake_stylist(
