@@ -67,8 +67,8 @@ class ChatUser(HttpUser):
                     except (ValueError, KeyError, TypeError):
                         record["code"] = text[:120]
                     r.failure(f"{r.status_code} {record['code']}")
-                elif stream and ('"finish_reason": "stop"' not in text or '"error"' in text):
-                    record["code"] = "stream_error" if '"error"' in text else "stream_incomplete"
+                elif stream and ('"finish_reason": "stop"' not in text or 'data: {"error"' in text):
+                    record["code"] = "stream_error" if 'data: {"error"' in text else "stream_incomplete"
                     r.failure(record["code"])
                 else:
                     r.success()
