@@ -88,3 +88,15 @@ def test_doctor_measures_a_real_gguf():
     (row,) = json.loads(result.output)["measurements"]
     assert row["prompt_tokens"] > 400 and row["prompt_tok_s"] > 0 and row["gen_tok_s"] > 0
     assert row["ttft_prefix_cache_s"] < row["ttft_no_cache_s"]  # the shared prefix is reused
+
+
+def test_the_defaults_chosen_from_the_measurements():
+    """docs/agent.md#measured-settings-and-stylist-doctor: the 0.5B model, n_batch 512, router first."""
+    from stylist.agent.policy import Policy
+    from stylist.config import LLMSettings
+    from stylist.llm.factory import DEFAULT_ALIASES
+
+    settings = LLMSettings()
+    assert settings.backend == "embedded" and (settings.model is None or settings.model in DEFAULT_ALIASES)
+    assert settings.batch_tokens == 512 and settings.threads is None
+    assert Policy.for_backend(settings).router_first
