@@ -600,3 +600,13 @@ def test_lead_renders_non_search_results_and_is_absent_when_off():
         fake_stylist("embedded", chat_model=model, llm={"lead_with_results": False}), "a party dress"
     )
     assert "lead" not in reply.metadata and reply.text.startswith("Red Satin")
+
+
+def test_served_models_are_sent_tool_choice_auto():
+    """llama_cpp.server's chatml-function-calling drops the tools from the prompt without a tool_choice."""
+    model = ScriptedChatModel().enqueue(
+        tool_call("search_garments", {"query": "sneakers", "slot": "shoes"}),
+        "White Canvas Sneakers [g-0006].",
+    )
+    run(fake_stylist("openai", chat_model=model), "white sneakers under 50")
+    assert model.calls[0]["tool_choice"] == "auto" and model.calls[0]["tools"]

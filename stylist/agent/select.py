@@ -235,6 +235,10 @@ class Selector:
             options: dict[str, Any] = {"max_tokens": self.policy.selection_max_tokens}
             if choice is not None and self.policy.force_call:
                 options["tool_choice"] = choice
+            elif self.policy.backend == "openai":
+                # OpenAI's default with tools, said explicitly: llama_cpp.server's tool-calling chat
+                # formats leave the tools out of the prompt when no tool_choice is sent
+                options["tool_choice"] = "auto"
             self._bound[key] = self.model.bind_tools(tools, **options)
         return self._bound[key]
 
