@@ -223,7 +223,9 @@ def make_stylist(backend: str, home: Path, stack: ExitStack, catalogue: str) -> 
         from tests.llama_server import llama_cpp_server
 
         gguf = default_model_path(home / "models")
-        url = stack.enter_context(llama_cpp_server(gguf, threads=int(LLM_OVERRIDES.get("threads", 1))))
+        # 8192: the served prompt carries every tool's full JSON schema (4.6k tokens with 12 tools)
+        threads = int(LLM_OVERRIDES.get("threads", 1))
+        url = stack.enter_context(llama_cpp_server(gguf, threads=threads, context=8192))
         llm.update(backend="openai", base_url=url, model="stylist-gguf", api_key="not-needed")
     elif backend in ("embedded", "embedded-1.5b", "smollm2"):
         if not _has_llm_backends():
