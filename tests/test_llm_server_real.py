@@ -20,7 +20,7 @@ def server_url(tmp_path_factory):
     from tests.llama_server import llama_cpp_server
 
     gguf = default_model_path(tmp_path_factory.mktemp("models"))
-    with llama_cpp_server(gguf, context=4096) as url:
+    with llama_cpp_server(gguf, context=8192) as url:  # 12 full tool schemas: 4.6k tokens
         yield url
 
 
