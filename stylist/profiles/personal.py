@@ -120,6 +120,8 @@ def personal_models(store: Any, cache_dir: Path | None = None) -> PersonalModels
                 models = pickle.loads(path.read_bytes())
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
                 log.warning("ignoring an unreadable model cache %s: %s", path, exc)
+        if models is not None and models.catalogue is None:  # cached before catalogue ranking existed
+            models = None
         if models is None:
             models = PersonalModels.train(from_store(store), version)
             if path is not None:
@@ -266,9 +268,7 @@ _GENDERS = {"women": {"women", "unisex"}, "men": {"men", "unisex"}}
 def _catalogue_for(
     models: PersonalModels, user_id: str, occasion: str | None, k: int, garments: Any, profile: Any
 ) -> ForYou:
-    ranker = models.catalogue
-    if ranker is None:  # a model cache from before catalogue ranking existed
-        raise ProfileError("the personal models are out of date", hint="import feedback again to retrain")
+    ranker = models.catalogue or CatalogueForYou()
     vocab = vocabulary()
     if occasion and occasion not in RENTAL_OCCASION and occasion not in vocab.occasions:
         if occasion not in vocab.occasion_words:
