@@ -1,5 +1,6 @@
-"""Pictures on real photos: the tuned encoder tail, a head per text space, the photo recogniser
-and its bad-input answers. Small generated JPEGs; the real-photo checks skip without ../shared."""
+"""Pictures on real photos: the tuned encoder tail, a head per text space, index build with photos.
+Small generated JPEGs; the real-photo checks skip without ../shared. (The photo recogniser's tests
+are in test_photo_recogniser.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from PIL import Image, ImageDraw
 
 from stylist.errors import ModelUnavailableError
 from stylist.index.imagenc.embedder import TrainedImageEmbedder
-from stylist.index.imagenc.images import ImageInputError
 from stylist.index.imagenc.model import (
     EncoderConfig,
     ImageEncoder,
@@ -21,16 +21,6 @@ from stylist.index.imagenc.model import (
     save_checkpoint,
 )
 from stylist.index.imagenc.train import Pairs, TrainConfig, grouped_batches, train_image_encoder
-from stylist.tools.recognise.photo import (
-    PhotoRecogniser,
-    is_photo_checkpoint,
-    make_recogniser,
-    pixel_colours,
-    save_heads,
-    skin_mask,
-)
-from stylist.tools.recognise.recogniser import Recogniser
-from stylist.tools.recognise.train_photos import fit_photo_heads, unsure_threshold
 from tests.fakes import HashingTextEmbedder
 
 COLOURS = {"red": (200, 30, 30), "navy": (20, 30, 110), "green": (30, 150, 60)}
@@ -119,74 +109,6 @@ def test_batches_keep_runs_of_one_article_type() -> None:
     assert sorted(i for b in batches for i in b) == list(range(20))
     first = batches[0]
     assert all(len({groups[i] for i in first[k : k + 4]}) == 1 for k in range(0, 8, 4))
-
-
-@pytest.fixture(scope="module")
-def photo_recogniser(tiny_encoder, tmp_path_factory) -> PhotoRecogniser:
-    path, result = tiny_encoder
-    ids, imgs, texts, groups = photo_set(3)
-    feats = result.model.backbone(
-        __import__("stylist.index.imagenc.model", fromlist=["x"]).preprocess(imgs, 64)
-    )
-    feats = feats.detach().numpy()
-    colours = [t.split()[1] for t in texts]
-    heads, calibration = fit_photo_heads(feats, groups, colours, feats, groups, colours, encoder=str(path))
-    out = save_heads(tmp_path_factory.mktemp("rec") / "photo-rec.pt", heads, calibration, {})
-    return PhotoRecogniser(out)
-
-
-def test_photo_recogniser_reads_type_slot_and_colour(photo_recogniser, tmp_path) -> None:
-    file = tmp_path / "navy.jpg"
-    garment_photo("navy", "trousers", 120, person=True).save(file, quality=90)
-    result = photo_recogniser.recognise(file)
-    assert result.status in ("ok", "unsure")
-    assert result.candidates[0].label == "trousers" and result.colours[0].name == "navy"
-    assert isinstance(make_recogniser(photo_recogniser.checkpoint), PhotoRecogniser)
-    assert is_photo_checkpoint(photo_recogniser.checkpoint)
-
-
-def test_demo_checkpoint_still_makes_the_silhouette_recogniser() -> None:
-    from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT
-
-    assert isinstance(make_recogniser(PACKAGED_CHECKPOINT), Recogniser)
-
-
-def test_bad_input_gets_a_clear_answer_each(photo_recogniser, tmp_path) -> None:
-    not_photo = tmp_path / "notes.jpg"
-    not_photo.write_text("shopping list: socks")
-    cut = tmp_path / "cut.jpg"
-    garment_photo("red", "tshirt", 200).save(cut, quality=90)
-    cut.write_bytes(cut.read_bytes()[:400])
-    tiny = tmp_path / "tiny.png"
-    Image.new("RGB", (1, 1), "red").save(tiny)
-    huge = tmp_path / "huge.png"
-    Image.new("1", (20_000, 20_000)).save(huge)
-    for path, why in ((not_photo, "not a readable image"), (cut, "could not be read|not a readable"),
-                      (tiny, "too small"), (huge, "over the")):  # fmt: skip
-        with pytest.raises(ImageInputError, match=why):
-            photo_recogniser.recognise(path)
-    wall = tmp_path / "wall.jpg"
-    Image.new("RGB", (300, 300), (235, 232, 228)).save(wall)
-    blank = photo_recogniser.recognise(wall)
-    assert blank.status == "no_garment" and blank.article_type is None
-
-
-def test_two_separate_garments_are_several(photo_recogniser) -> None:
-    img = Image.new("RGB", (240, 120), "white")
-    img.paste(garment_photo("red", "tshirt", 110), (0, 5))
-    img.paste(garment_photo("green", "trousers", 110), (125, 5))
-    photo_recogniser.calibration.unsure_below = 0.0  # every part counts as a confident label here
-    result = photo_recogniser.recognise(img)
-    assert result.status == "several_garments" and result.garments_found == 2 and result.article_type is None
-
-
-def test_unsure_threshold_and_skin() -> None:
-    conf = np.array([0.9, 0.8, 0.6, 0.3])
-    assert unsure_threshold(conf, np.array([True, True, False, False]), 0.95) == 0.65
-    face = garment_photo("navy", "tshirt", 96, person=True)
-    assert skin_mask(face)[15, 48] and not skin_mask(face)[70, 48]
-    # the face is left out: the same colours as the photo without a person
-    assert pixel_colours(face) == pixel_colours(garment_photo("navy", "tshirt", 96))
 
 
 @pytest.mark.slow

@@ -46,6 +46,8 @@ def recognise(
     if result.pattern_candidates:
         top = result.pattern_candidates[0]
         table.add_row("pattern", f"{result.pattern or 'unsure'} ({top.label} {top.confidence:.0%})")
+    if result.model:
+        table.add_row("model", result.model)
     if table.row_count:
         console.print(table)
     if result.closest:

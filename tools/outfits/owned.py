@@ -3,7 +3,10 @@
 Wardrobe rows become :class:`Garment` records with ids ``owned-<entry id>`` and a price of 0 (they
 cost nothing more), and :class:`WardrobePool` puts them in front of the catalogue index that the
 assembler searches. "At most N new items" is a limit the beam search enforces
-(``OutfitAssembler.max_new_items``); "new items under a price" filters the catalogue side.
+(``OutfitAssembler.max_new_items``); "new items under a price" filters the catalogue side. Items
+added from a photo carry the image encoder's vector of that photo: when it shares the text space
+(the packaged encoders do), owned items are ranked against each slot's query by it, so the owned
+garment whose photo looks like what the outfit asks for comes first.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from stylist.errors import ItemNotFoundError, ToolInputError
+import numpy as np
+
+from stylist.errors import ItemNotFoundError, StylistError, ToolInputError
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Slot
 from stylist.profiles.schema import WardrobeItem
@@ -20,6 +25,7 @@ from stylist.tools.outfits.schemas import BuildResult, OutfitRequest
 
 OWNED_PREFIX = "owned-"
 OWNED_BONUS = 0.15  # relevance bonus: among equals, the outfit uses what the user already has
+PHOTO_WEIGHT = 0.1  # how much an owned photo's likeness to the slot's query moves it among owned items
 
 
 def owned_id(entry_id: int | str) -> str:
@@ -74,9 +80,12 @@ class WardrobePool:
         catalogue: bool = True,
         mix_owned: bool = True,
         new_item_max_price: float | None = None,
+        owned_vectors: dict[str, np.ndarray] | None = None,
     ) -> None:
         self._index = index
         self.owned = {g.id: g for g in owned}
+        self.owned_vectors = owned_vectors or {}
+        """Image-encoder vectors of owned photos, by owned garment id."""
         self.catalogue = catalogue
         self.mix_owned = mix_owned
         self.new_item_max_price = new_item_max_price
@@ -106,8 +115,26 @@ class WardrobePool:
             for g in self.owned.values()
             if (not filters.slots or g.slot in filters.slots) and g.id not in filters.exclude_ids
         ]
-        top = max((s for _, s in hits), default=0.5)
-        return [(g, float(top) + OWNED_BONUS) for g in mine] + hits
+        top = float(max((s for _, s in hits), default=0.5))
+        likeness = self._photo_likeness(query, mine)
+        return [(g, top + OWNED_BONUS + PHOTO_WEIGHT * s) for g, s in zip(mine, likeness)] + hits
+
+    def _photo_likeness(self, query: str | None, mine: Sequence[Garment]) -> list[float]:
+        """Cosine of each owned photo's vector with the query in the text space (0 without one)."""
+        vectors = [self.owned_vectors.get(g.id) for g in mine]
+        if not query or all(v is None for v in vectors):
+            return [0.0] * len(mine)
+        try:
+            q = np.asarray(self._index.query_vector(query), dtype=np.float32)
+        except (AttributeError, StylistError):  # an index without query vectors
+            return [0.0] * len(mine)
+        out = []
+        for v in vectors:
+            if v is None or v.shape != q.shape:
+                out.append(0.0)
+            else:
+                out.append(float(v @ q / (np.linalg.norm(v) * np.linalg.norm(q) + 1e-9)))
+        return out
 
     def get(self, item_id: str) -> Garment:
         if item_id in self.owned:
@@ -189,6 +216,9 @@ def build_with_wardrobe(
         catalogue=max_new_items != 0,
         mix_owned=use_wardrobe,
         new_item_max_price=new_item_max_price,
+        owned_vectors={
+            owned_id(w.id): np.asarray(w.embedding, dtype=np.float32) for w in wardrobe if w.embedding
+        },
     )
     anchors = [*request.anchors, *(owned_id(e) for e in owned_anchors)]
     saved = (assembler.index, assembler.max_new_items)

@@ -131,3 +131,14 @@ def main_colours(
         rgb_t = tuple(int(round(v / share)) for v in (r, g, b))
         out.append(NamedColour(name=name, share=round(share, 3), rgb=rgb_t, hex=webcolors.rgb_to_hex(rgb_t)))  # type: ignore[arg-type]
     return sorted(out, key=lambda c: -c.share)
+
+
+def hex_of(name: str) -> str:
+    """A display colour for a colour name (the demo palette's, else CSS's, else grey)."""
+    rgb = COLOURS.get(name)
+    if rgb is not None:
+        return webcolors.rgb_to_hex(tuple(rgb))  # type: ignore[arg-type]
+    try:
+        return webcolors.name_to_hex(name.replace(" ", ""))
+    except ValueError:
+        return "#808080"

@@ -1,263 +1,294 @@
-"""Recognising garments in real photos: the image encoder's backbone, then small calibrated heads.
+"""Recognising garments in real photos: a frozen EfficientNet-Lite0, then the recogniser's own heads.
 
-The packaged image encoder (trained on real product photos) gives 1280-d pooled features; two
-linear heads read the article type (the catalogue's types, mapped to Stylist's slots) and the
-garment's base colour from them, with temperatures and an "unsure" threshold fitted on a
-validation split. Colours are learned, not read off the pixels: a learned colour head looks at the
-garment, where pixel clusters also count skin, hair and background (benchmarks/recognise_photos.py
-measures both). Blank pictures and several separate garments are told apart with the foreground
-mask before any label is given.
+Article type (Stylist's types: the catalogue's article types through the fashion vocabulary's
+``article_key``), pattern where the product names gave one, and the garment's colour from a learned
+head that looks at the garment region (``photonet.ColourHead``). Temperatures and the "unsure"
+thresholds were fitted on a validation split (``train_photos.py``). A person wearing the garment
+is the normal case. Blank pictures and several separate garments are told apart with the
+foreground mask before any label is given.
+
+``predict(images)`` is the batch API (other tools measure their pictures with it);
+``recognise(image)`` is the one-picture answer the ``recognise_garment`` tool gives.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
-import webcolors
 from PIL import Image
-from torch import nn
+from pydantic import BaseModel, Field
 
 from stylist.errors import ModelUnavailableError
-from stylist.index.demo.spec import COLOURS
 from stylist.index.imagenc.images import load_image
 from stylist.tools.recognise.calibrate import softmax
-from stylist.tools.recognise.colours import main_colours
-from stylist.tools.recognise.preprocess import colour_weights, find_foreground
+from stylist.tools.recognise.colours import hex_of
+from stylist.tools.recognise.photonet import FrozenBackbone, PhotoNet, PhotoNetConfig, lab_input, pixel_grid
+from stylist.tools.recognise.preprocess import find_foreground
 from stylist.tools.recognise.recogniser import (
     PHOTO_CHECKPOINT,
     Candidate,
     ColourShare,
-    Recogniser,
     Recognition,
     _slot,
 )
 
-FORMAT = "stylist-photo-recogniser/1"
+FORMAT = "stylist-photo-recogniser/2"
 #: Article types that come in twos: two blobs of one of these are one item (a pair of shoes).
-PAIRED = {
-    "casual shoes",
-    "sports shoes",
-    "formal shoes",
-    "heels",
-    "flats",
-    "sandals",
-    "sports sandals",
-    "flip flops",
-    "socks",
-    "earrings",
-    "booties",
-}
-
-
-@dataclass
-class PhotoHeadsConfig:
-    articles: list[str]
-    colours: list[str]
-    encoder: str = "photos.pt"
-    """The image encoder checkpoint (in index/imagenc/checkpoints, or a path) whose features the heads
-    read."""
-    feature_dim: int = 1280
+PAIRED = {"shoes", "sneakers", "heels", "flats", "sandals", "boots", "socks", "earrings", "sunglasses"}
+#: A second colour is named when the colour head gives it at least this probability.
+SECOND_COLOUR = 0.25
 
 
 @dataclass
 class PhotoCalibration:
+    """Fitted on the validation split; saved in the checkpoint."""
+
     article_temperature: float = 1.0
     colour_temperature: float = 1.0
+    pattern_temperature: float = 1.0
     unsure_below: float = 0.5
+    """Article confidence under which the answer is "unsure" (chosen on validation)."""
+    pattern_unsure_below: float = 0.6
     metrics: dict[str, float] = field(default_factory=dict)
 
 
-class PhotoHeads(nn.Module):
-    def __init__(self, config: PhotoHeadsConfig) -> None:
-        super().__init__()
-        self.config = config
-        self.article = nn.Linear(config.feature_dim, len(config.articles))  # (B, 1280) -> (B, articles)
-        self.colour = nn.Linear(config.feature_dim, len(config.colours))  # (B, 1280) -> (B, colours)
+class PhotoPrediction(BaseModel):
+    """One picture's reading, for batch use (``PhotoRecogniser.predict``)."""
 
-    def forward(self, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.article(feats), self.colour(feats)
+    article_type: str = Field(description="Stylist article type, e.g. 't-shirt', 'sneakers'.")
+    article_confidence: float = Field(description="Calibrated probability, 0-1.")
+    slot: str | None
+    sure: bool = Field(description="Whether the article confidence clears the unsure threshold.")
+    colour: str = Field(description="Main colour of the garment (catalogue colour name).")
+    colour_confidence: float
+    pattern: str | None = Field(description="Pattern when confident, else None.")
+    pattern_confidence: float | None
+    candidates: list[Candidate] = Field(description="Top 3 article types.")
+    colour_candidates: list[Candidate] = Field(description="Top 3 colours.")
+    pattern_candidates: list[Candidate] = Field(description="Top 3 patterns.")
 
 
-def save_heads(
-    path: Path, heads: PhotoHeads, calibration: PhotoCalibration, meta: dict | None = None
-) -> Path:
+def save_net(path: Path, net: PhotoNet, calibration: PhotoCalibration, meta: dict | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.half() for k, v in heads.state_dict().items()}
     blob = {
         "format": FORMAT,
-        "config": asdict(heads.config),
+        "config": asdict(net.config),
         "calibration": asdict(calibration),
-        "state": state,
+        "state": {k: v.half() for k, v in net.state_dict().items()},
         "meta": meta or {},
     }
     torch.save(blob, path)
     return path
 
 
-def is_photo_checkpoint(path: Path) -> bool:
+def _read(path: Path) -> dict | None:
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # not ours or unreadable: the caller's loader reports it
-        return False
-    return isinstance(blob, dict) and blob.get("format") == FORMAT
+    except Exception:  # torch raises many types for a file that is not a checkpoint
+        return None
+    return blob if isinstance(blob, dict) else None
 
 
-def load_heads(path: Path) -> tuple[PhotoHeads, PhotoCalibration, dict]:
+def is_photo_checkpoint(path: Path) -> bool:
+    blob = _read(path) if Path(path).is_file() else None
+    return bool(blob and blob.get("format") == FORMAT)
+
+
+def load_net(path: Path) -> tuple[PhotoNet, PhotoCalibration, dict]:
     if not path.is_file():
         raise ModelUnavailableError(f"photo recogniser checkpoint {path} does not exist")
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many types for a corrupt file
-        raise ModelUnavailableError(f"photo recogniser checkpoint {path} could not be read: {exc}") from None
-    if not isinstance(blob, dict) or blob.get("format") != FORMAT:
+    blob = _read(path)
+    if blob is None or blob.get("format") != FORMAT:
         raise ModelUnavailableError(f"{path} is not a photo recogniser checkpoint ({FORMAT})")
-    heads = PhotoHeads(PhotoHeadsConfig(**blob["config"]))
-    heads.load_state_dict({k: v.float() for k, v in blob["state"].items()})
-    return heads.eval(), PhotoCalibration(**blob["calibration"]), blob.get("meta", {})
-
-
-def encoder_path(config: PhotoHeadsConfig) -> Path:
-    from stylist.index.imagenc.embedder import PACKAGED_CHECKPOINT
-
-    path = Path(config.encoder)
-    return path if path.is_absolute() else PACKAGED_CHECKPOINT.parent / path
+    net = PhotoNet(PhotoNetConfig(**blob["config"]))
+    net.load_state_dict({k: v.float() for k, v in blob["state"].items()})
+    return net.eval(), PhotoCalibration(**blob["calibration"]), blob.get("meta", {})
 
 
 class PhotoRecogniser:
-    """Same interface as :class:`Recogniser` (``recognise(path_or_image) -> Recognition``)."""
+    """Garments in real photos. Loads on first use; thread-safe; CPU.
+
+    ``recognise(path_or_image) -> Recognition`` (one picture, with bad-input answers) and
+    ``predict(images) -> list[PhotoPrediction]`` (a batch of PIL images or paths).
+    """
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu") -> None:
         self.checkpoint = Path(checkpoint) if checkpoint else PHOTO_CHECKPOINT
-        self.device = device if device != "auto" else "cpu"
+        self.device = "cpu"  # the heads are tiny; the frozen backbone runs on CPU at ~25 photos/s
         self._lock = threading.Lock()
-        self._heads: PhotoHeads | None = None
-        self._backbone: nn.Module | None = None
-        self._size = 224
-        self.calibration = PhotoCalibration()
+        self._net: PhotoNet | None = None
+        self._backbone: FrozenBackbone | None = None
+        self._calibration = PhotoCalibration()
         self.meta: dict = {}
 
-    def _load(self) -> PhotoHeads:
-        with self._lock:
-            if self._heads is None:
-                from stylist.index.imagenc.model import load_checkpoint
+    @property
+    def model(self) -> str:
+        return f"photo recogniser ({self.checkpoint.name})"
 
-                heads, self.calibration, self.meta = load_heads(self.checkpoint)
-                encoder, _ = load_checkpoint(encoder_path(heads.config))
-                want = self.meta.get("encoder_sha256")
-                got = hashlib.sha256(encoder_path(heads.config).read_bytes()).hexdigest()[:16]
-                if want and want != got:
-                    raise ModelUnavailableError(
-                        (
-                            f"photo recogniser {self.checkpoint} was fitted to another image encoder "
-                            f"({want}, found {got})"
-                        ),
-                        hint="retrain the heads: python benchmarks/recognise_photos.py --save",
-                    )
-                self._backbone, self._size = encoder.backbone, encoder.config.image_size
-                self._heads = heads
-            return self._heads
+    def _load(self) -> PhotoNet:
+        with self._lock:
+            if self._net is None:
+                net, self._calibration, self.meta = load_net(self.checkpoint)
+                self._backbone = FrozenBackbone()
+                self._net = net
+            return self._net
+
+    @property
+    def calibration(self) -> PhotoCalibration:
+        self._load()
+        return self._calibration
+
+    @property
+    def config(self) -> PhotoNetConfig:
+        return self._load().config
 
     @property
     def articles(self) -> list[str]:
-        return self._load().config.articles
+        return self.config.articles
 
+    # -- batch scoring ---------------------------------------------------------------------------
     @torch.no_grad()
-    def features(self, images: list[Image.Image]) -> np.ndarray:
-        from stylist.index.imagenc.model import preprocess
+    def logits(self, pooled: np.ndarray, maps: np.ndarray, grid: np.ndarray) -> dict[str, np.ndarray]:
+        """Raw head outputs for backbone features (N, 1280), last-block maps (N, 320, 7, 7) and
+        56 px pixel grids (N, 56, 56, 3) uint8: article / colour / pattern logits and the colour
+        head's pixel weights ("where", N x 3136)."""
+        net = self._load()
+        out: dict[str, list[np.ndarray]] = {}
+        for i in range(0, len(pooled), 256):
+            part = net(
+                torch.as_tensor(pooled[i : i + 256]).float(),
+                torch.as_tensor(maps[i : i + 256]).float(),
+                lab_input(grid[i : i + 256]),
+            )
+            for k, v in part.items():
+                out.setdefault(k, []).append(v.numpy())
+        return {k: np.concatenate(v) for k, v in out.items()}
 
+    def probs(self, logits: dict[str, np.ndarray], calibrated: bool = True) -> dict[str, np.ndarray]:
+        cal = self.calibration
+        temps = {
+            "article": cal.article_temperature,
+            "colour": cal.colour_temperature,
+            "pattern": cal.pattern_temperature,
+        }
+        return {k: softmax(logits[k], temps[k] if calibrated else 1.0) for k in temps}
+
+    def outputs(self, images: list[Image.Image]) -> dict[str, np.ndarray]:
+        """Calibrated probabilities (and pixel weights) for PIL images, batched."""
         self._load()
         assert self._backbone is not None
-        return np.concatenate(
-            [
-                self._backbone(preprocess(images[i : i + 32], self._size)).numpy()
-                for i in range(0, len(images), 32)
-            ]
-        )
+        size = self.config.image_size
+        parts = []
+        for i in range(0, len(images), 32):
+            batch = images[i : i + 32]
+            maps, pooled = self._backbone(batch, size)
+            parts.append(self.logits(pooled.numpy(), maps.numpy(), pixel_grid(batch, self.config.pixels)))
+        logits = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        return {**self.probs(logits), "where": logits["where"]}
 
-    @torch.no_grad()
-    def probs(self, feats: np.ndarray, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """Article and colour probabilities for pooled features (N, 1280)."""
-        heads = self._load()
-        a, c = heads(torch.from_numpy(np.asarray(feats, dtype=np.float32)))
-        cal = self.calibration
-        return (
-            softmax(a.numpy(), cal.article_temperature if calibrated else 1.0),
-            softmax(c.numpy(), cal.colour_temperature if calibrated else 1.0),
-        )
+    def predict(self, images: list[Image.Image | str | Path]) -> list[PhotoPrediction]:
+        """Article type, colour and pattern of each picture (one garment each), calibrated."""
+        if not images:
+            return []
+        pics = [load_image(i) if not isinstance(i, Image.Image) else i.convert("RGB") for i in images]
+        out = self.outputs(pics)
+        cfg, cal = self.config, self.calibration
+        preds = []
+        for row in range(len(pics)):
+            arts = _top(out["article"][row], cfg.articles)
+            cols = _top(out["colour"][row], cfg.colours)
+            patterns = _top(out["pattern"][row], cfg.patterns) if cfg.patterns else []
+            pattern = patterns[0] if patterns else None
+            preds.append(
+                PhotoPrediction(
+                    article_type=arts[0].label,
+                    article_confidence=arts[0].confidence,
+                    slot=_slot(arts[0].label),
+                    sure=arts[0].confidence >= cal.unsure_below,
+                    colour=cols[0].label,
+                    colour_confidence=cols[0].confidence,
+                    pattern=pattern.label
+                    if pattern and pattern.confidence >= cal.pattern_unsure_below
+                    else None,
+                    pattern_confidence=pattern.confidence if pattern else None,
+                    candidates=arts,
+                    colour_candidates=cols,
+                    pattern_candidates=patterns,
+                )
+            )
+        return preds
 
+    # -- one picture -----------------------------------------------------------------------------
     def recognise(self, image: str | Path | Image.Image) -> Recognition:
+        """Recognise the garment in a picture (a path or a PIL image)."""
         img = load_image(image) if not isinstance(image, Image.Image) else image.convert("RGB")
-        heads = self._load()
+        self._load()
         fg = find_foreground(img)
         if fg.empty:
             return Recognition(
-                status="no_garment", message="no garment found: the picture shows only background"
+                status="no_garment",
+                message="no garment found: the picture shows only background",
+                model=self.model,
             )
-        art, col = self.probs(self.features([img]))
-        articles, colours = heads.config.articles, heads.config.colours
-        candidates = _top(art[0], articles)
-        top = candidates[0]
-        colour_list = self._colours(col[0], colours)
-        several = self._several(img, fg, top)
+        pred = self.predict([img])[0]
+        colours = _colour_list(pred.colour_candidates)
+        several = self._several(img, fg, pred)
         if several:
             return Recognition(
                 status="several_garments",
                 garments_found=len(several),
                 parts=several,
-                colours=colour_list,
+                colours=colours,
+                model=self.model,
                 message=f"found {len(several)} separate garments; crop the photo to one garment for a label",
             )
-        common = dict(candidates=candidates, colours=colour_list, garments_found=1)
-        if top.confidence < self.calibration.unsure_below:
-            names = ", ".join(f"{c.label} ({c.confidence:.0%})" for c in candidates)
+        common = dict(
+            candidates=pred.candidates,
+            colours=colours,
+            garments_found=1,
+            pattern=pred.pattern,
+            pattern_confidence=pred.pattern_confidence,
+            pattern_candidates=pred.pattern_candidates,
+            model=self.model,
+        )
+        if not pred.sure:
+            names = ", ".join(f"{c.label} ({c.confidence:.0%})" for c in pred.candidates)
             return Recognition(
                 status="unsure", message=f"unsure what this garment is; best guesses: {names}", **common
             )
-        words = " and ".join(c.name for c in colour_list[:1])
+        words = " ".join(c.name for c in colours[:1])
+        pattern = f" {pred.pattern}" if pred.pattern and pred.pattern != "solid" else ""
         return Recognition(
             status="ok",
-            message=f"{words} {top.label.lower()} ({top.confidence:.0%} sure)".strip(),
-            article_type=top.label,
-            slot=_slot(top.label),
-            article_confidence=top.confidence,
+            message=f"{words}{pattern} {pred.article_type} ({pred.article_confidence:.0%} sure)".strip(),
+            article_type=pred.article_type,
+            slot=pred.slot,
+            article_confidence=pred.article_confidence,
             **common,
         )
 
-    def _colours(self, probs: np.ndarray, names: list[str]) -> list[ColourShare]:
-        """The learned colour first (its probability as the share), and a second one when the
-        head gives it a fair chance."""
-        order = [int(i) for i in np.argsort(probs)[::-1][:2]]
-        keep = order[:1] + [i for i in order[1:] if probs[i] >= 0.25]
-        return [ColourShare(name=names[i], share=round(float(probs[i]), 3), hex=_hex(names[i])) for i in keep]
-
-    def _several(self, img: Image.Image, fg, top: Candidate) -> list[Candidate]:
+    def _several(self, img: Image.Image, fg, pred: PhotoPrediction) -> list[Candidate]:  # noqa: ANN001
         """Two or more separate garment-sized blobs, each confidently a garment on its own, that
-        are not a pair: the labels of each, largest first (empty: one garment)."""
+        are not a pair: the label of each, largest first (empty: one garment)."""
         blobs = [b for b in fg.blobs if b.sum() >= 0.3 * fg.blobs[0].sum()] if fg.blobs else []
-        if len(blobs) < 2 or top.label.lower() in PAIRED:
+        if len(blobs) < 2 or pred.article_type in PAIRED:
             return []
-        crops = [_crop(img, b) for b in blobs[:4]]
-        art, _ = self.probs(self.features(crops))
-        labels = [_top(p, self.articles, 1)[0] for p in art]
-        sure = [c for c in labels if c.confidence >= self.calibration.unsure_below]
-        if len(sure) < 2 or all(c.label.lower() in PAIRED for c in sure):
+        parts = [p.candidates[0] for p in self.predict([_crop(img, b) for b in blobs[:4]])]
+        sure = [c for c in parts if c.confidence >= self.calibration.unsure_below]
+        if len(sure) < 2 or all(c.label in PAIRED for c in sure):
             return []
-        return labels
+        return parts
 
 
-def _hex(name: str) -> str:
-    rgb = COLOURS.get(name)
-    if rgb is not None:
-        return webcolors.rgb_to_hex(tuple(rgb))  # type: ignore[arg-type]
-    try:
-        return webcolors.name_to_hex(name.replace(" ", ""))
-    except ValueError:
-        return "#808080"
+def _colour_list(candidates: list[Candidate]) -> list[ColourShare]:
+    """The head's first colour, and a second one when it gets a fair chance. ``share`` is the
+    colour head's calibrated probability here (not a pixel fraction)."""
+    keep = candidates[:1] + [c for c in candidates[1:2] if c.confidence >= SECOND_COLOUR]
+    return [ColourShare(name=c.label, share=c.confidence, hex=hex_of(c.label)) for c in keep]
 
 
 def _crop(img: Image.Image, blob: np.ndarray) -> Image.Image:
@@ -278,25 +309,3 @@ def _crop(img: Image.Image, blob: np.ndarray) -> Image.Image:
 def _top(probs: np.ndarray, labels: list[str], n: int = 3) -> list[Candidate]:
     order = np.argsort(probs)[::-1][:n]
     return [Candidate(label=labels[i], confidence=round(float(probs[i]), 3)) for i in order]
-
-
-def pixel_colours(img: Image.Image) -> list[str]:
-    """The pixel method, for comparison: main colour clusters of the foreground without skin."""
-    fg = find_foreground(img)
-    if fg.empty:
-        return []
-    weights = colour_weights(fg) * ~skin_mask(img)
-    return [c.name for c in main_colours(img, weights)]
-
-
-def skin_mask(img: Image.Image) -> np.ndarray:
-    """Skin-toned pixels (a YCbCr box, the usual cheap rule): arms, faces and hands in worn photos."""
-    ycc = np.asarray(img.convert("YCbCr"), dtype=np.int32)
-    cb, cr = ycc[..., 1], ycc[..., 2]
-    return (cb >= 77) & (cb <= 127) & (cr >= 133) & (cr <= 173)
-
-
-def make_recogniser(checkpoint: str | Path, device: str = "cpu") -> Recogniser | PhotoRecogniser:
-    """The recogniser a checkpoint file is for: real photos, or demo drawings / Fashion-MNIST."""
-    path = Path(checkpoint)
-    return PhotoRecogniser(path, device) if is_photo_checkpoint(path) else Recogniser(path, device)

@@ -60,7 +60,10 @@ class Candidate(BaseModel):
 
 class ColourShare(BaseModel):
     name: str = Field(description="Canonical colour name, as used in the catalogue.")
-    share: float = Field(description="Fraction of the garment's pixels, 0-1.")
+    share: float = Field(
+        description="0-1: the fraction of the garment's pixels (silhouette recogniser) or the colour "
+        "head's calibrated probability (photo recogniser)."
+    )
     hex: str
 
 
@@ -83,14 +86,7 @@ class Recognition(BaseModel):
     parts: list[Candidate] = Field(
         default_factory=list, description="With several garments: the best label of each, largest first."
     )
-
-
-def default_checkpoint(models_dir: Path | None = None) -> Path:
-    """The user's trained checkpoint (``<models>/recogniser.pt``) when there is one, else the packaged
-    photo recogniser (else, in an install without it, the demo one)."""
-    if models_dir is not None and (Path(models_dir) / USER_CHECKPOINT_NAME).is_file():
-        return Path(models_dir) / USER_CHECKPOINT_NAME
-    return PHOTO_CHECKPOINT if PHOTO_CHECKPOINT.is_file() else PACKAGED_CHECKPOINT
+    model: str | None = Field(None, description="Which recogniser answered (and its checkpoint file).")
 
 
 def _plain_scene(image: Image.Image, fg: Foreground) -> bool:
@@ -181,9 +177,18 @@ class Recogniser:
         order = np.argsort(probs)[::-1][:n]
         return [Candidate(label=labels[i], confidence=round(float(probs[i]), 3)) for i in order]
 
+    @property
+    def model(self) -> str:
+        return f"silhouette recogniser for drawings and Fashion-MNIST ({self.checkpoint.name})"
+
     # -- one picture ---------------------------------------------------------------------------
     def recognise(self, image: str | Path | Image.Image) -> Recognition:
         """Recognise the garment in a picture (a path or a PIL image)."""
+        result = self._recognise(image)
+        result.model = self.model
+        return result
+
+    def _recognise(self, image: str | Path | Image.Image) -> Recognition:
         img = load_image(image) if not isinstance(image, Image.Image) else image.convert("RGB")
         self._load()
         fg = find_foreground(img)

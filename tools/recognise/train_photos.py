@@ -1,9 +1,13 @@
-"""Fitting the photo recogniser's heads on image-encoder features, and calibrating them.
+"""Fitting the photo recogniser's heads on frozen-backbone features, and calibrating them.
 
-Linear article and colour heads on the encoder's pooled features (N, 1280), full-batch on CPU
-(seconds); then a temperature per head and the "unsure" threshold are fitted on a validation
-split: the lowest confidence at which the answered validation photos are right at least
-``target_precision`` of the time.
+The article and pattern heads are linear on the standardised pooled features, fitted full-batch
+(seconds); the colour head (``photonet.ColourHead``) is trained in minibatches on the last-block
+maps and the pixel grids, its colour bins started from k-means centres of training pixels. Then,
+on the validation split only: one temperature per head (NLL), the article "unsure" threshold
+(the lowest confidence above which answered validation photos are right ``target_precision`` of
+the time) and the pattern threshold likewise.
+
+``photo_data`` turns pictures into the inputs (slow: the backbone); benchmarks feed cached ones.
 """
 
 from __future__ import annotations
@@ -14,83 +18,198 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from PIL import Image
 from torch import nn
 
 from stylist.errors import ToolInputError
 from stylist.tools.recognise.calibrate import expected_calibration_error, fit_temperature, softmax
-from stylist.tools.recognise.photo import PhotoCalibration, PhotoHeads, PhotoHeadsConfig
+from stylist.tools.recognise.photo import PhotoCalibration
+from stylist.tools.recognise.photonet import (
+    FrozenBackbone,
+    PhotoNet,
+    PhotoNetConfig,
+    lab_input,
+    pixel_grid,
+)
 
 
 @dataclass
-class HeadsTrainConfig:
-    steps: int = 300
-    lr: float = 1e-2
-    weight_decay: float = 1e-3
+class PhotoTrainConfig:
+    head_steps: int = 200
+    head_lr: float = 2e-2
+    head_weight_decay: float = 0.1
+    colour_epochs: int = 12
+    colour_lr: float = 1e-2
+    colour_batch: int = 128
+    bins: int = 48
+    pixels: int = 28
     min_count: int = 3
     """Labels with fewer training photos than this are left out of the vocabulary."""
     target_precision: float = 0.95
+    """Answered (not "unsure") validation photos must be right this often."""
+    pattern_precision: float = 0.85
     seed: int = 0
 
 
-def vocabulary(labels: Sequence[str], min_count: int) -> list[str]:
-    counts = Counter(labels)
-    return sorted(label for label, n in counts.items() if n >= min_count and label)
+@dataclass
+class PhotoData:
+    """One split's inputs and labels (labels "" / None: unknown, ignored by that head)."""
+
+    pooled: np.ndarray  # (N, 1280) float
+    maps: np.ndarray  # (N, 320, 7, 7) float16/32: the last block's output
+    grid: np.ndarray  # (N, P, P, 3) uint8 pixel grids
+    articles: Sequence[str]
+    colours: Sequence[str]
+    patterns: Sequence[str | None]
+
+    def __len__(self) -> int:
+        return len(self.pooled)
 
 
-def _indices(labels: Sequence[str], vocab: list[str]) -> np.ndarray:
+def photo_data(
+    images: list[Image.Image],
+    articles: Sequence[str],
+    colours: Sequence[str],
+    patterns: Sequence[str | None],
+    pixels: int = 28,
+    backbone: FrozenBackbone | None = None,
+) -> PhotoData:
+    """Run the frozen backbone over ``images`` (batches of 32) and keep what the heads read."""
+    backbone = backbone or FrozenBackbone()
+    maps, pooled = [], []
+    for i in range(0, len(images), 32):
+        m, p = backbone(images[i : i + 32])
+        maps.append(m.half().numpy())
+        pooled.append(p.numpy())
+    return PhotoData(
+        np.concatenate(pooled), np.concatenate(maps), pixel_grid(images, pixels), articles, colours, patterns
+    )
+
+
+def vocabulary(labels: Sequence[str | None], min_count: int) -> list[str]:
+    counts = Counter(label for label in labels if label)
+    return sorted(label for label, n in counts.items() if n >= min_count)
+
+
+def _indices(labels: Sequence[str | None], vocab: list[str]) -> np.ndarray:
     pos = {v: i for i, v in enumerate(vocab)}
-    return np.array([pos.get(label, -1) for label in labels])
+    return np.array([pos.get(label or "", -1) for label in labels], dtype=np.int64)
 
 
-def fit_photo_heads(
-    train_feats: np.ndarray,
-    train_articles: Sequence[str],
-    train_colours: Sequence[str],
-    val_feats: np.ndarray,
-    val_articles: Sequence[str],
-    val_colours: Sequence[str],
-    config: HeadsTrainConfig | None = None,
-    encoder: str = "photos.pt",
-) -> tuple[PhotoHeads, PhotoCalibration]:
-    config = config or HeadsTrainConfig()
-    if len(train_feats) < 8 or len(val_feats) < 2:
-        raise ToolInputError(
-            "fitting the photo heads needs 8+ training and 2+ validation photos, got "
-            f"{len(train_feats)} and {len(val_feats)}"
-        )
-    torch.manual_seed(config.seed)
-    articles = vocabulary(train_articles, config.min_count)
-    colours = vocabulary(train_colours, config.min_count)
-    if len(articles) < 2 or len(colours) < 2:
-        raise ToolInputError("fitting the photo heads needs at least 2 article types and 2 colours")
-    heads = PhotoHeads(PhotoHeadsConfig(articles, colours, encoder=encoder, feature_dim=train_feats.shape[1]))
-    x = torch.from_numpy(np.asarray(train_feats, dtype=np.float32))
-    ya = torch.from_numpy(_indices(train_articles, articles))
-    yc = torch.from_numpy(_indices(train_colours, colours))
-    optimiser = torch.optim.AdamW(heads.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+def _fit_linear(layer: nn.Linear, x: torch.Tensor, y: np.ndarray, config: PhotoTrainConfig) -> None:
+    target = torch.from_numpy(y)
+    if (target >= 0).sum() == 0:
+        return
+    optimiser = torch.optim.AdamW(
+        layer.parameters(), lr=config.head_lr, weight_decay=config.head_weight_decay
+    )
     loss_fn = nn.CrossEntropyLoss(ignore_index=-1)
-    heads.train()
-    for _ in range(config.steps):
-        a, c = heads(x)
-        loss = loss_fn(a, ya) + loss_fn(c, yc)
+    for _ in range(config.head_steps):
+        loss = loss_fn(layer(x), target)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-    heads.eval()
-    with torch.no_grad():
-        va, vc = (t.numpy() for t in heads(torch.from_numpy(np.asarray(val_feats, dtype=np.float32))))
-    la, lc = _indices(val_articles, articles), _indices(val_colours, colours)
-    ka, kc = la >= 0, lc >= 0
-    ta = fit_temperature(va[ka], la[ka])
-    tc = fit_temperature(vc[kc], lc[kc])
-    pa = softmax(va, ta)
-    threshold = unsure_threshold(pa.max(axis=1), pa.argmax(axis=1) == la, config.target_precision)
-    metrics = {
-        "val_article_accuracy": float(np.mean(pa.argmax(axis=1) == la)),
-        "val_colour_accuracy": float(np.mean(vc.argmax(axis=1) == lc)),
-        "val_article_ece": expected_calibration_error(pa[ka], la[ka]),
+
+
+def _bin_centres(lab: torch.Tensor, bins: int, rng: np.random.Generator) -> torch.Tensor:
+    """k-means centres (bins x 3) of up to 20,000 training pixels (scaled Lab)."""
+    px = lab.permute(0, 2, 3, 1).reshape(-1, 3)
+    px = px[torch.from_numpy(rng.choice(len(px), min(len(px), 20_000), replace=False))]
+    centres = px[torch.from_numpy(rng.choice(len(px), min(bins, len(px)), replace=False))]
+    for _ in range(10):
+        assign = torch.cdist(px, centres).argmin(1)
+        centres = torch.stack(
+            [px[assign == j].mean(0) if (assign == j).any() else centres[j] for j in range(len(centres))]
+        )
+    if len(centres) < bins:  # fewer pixels than bins (tiny fixtures): repeat some
+        centres = centres[torch.arange(bins) % len(centres)]
+    return centres
+
+
+def _fit_colour(net: PhotoNet, data: PhotoData, y: np.ndarray, config: PhotoTrainConfig) -> None:
+    rng = np.random.default_rng(config.seed)
+    lab = lab_input(data.grid)
+    maps = torch.as_tensor(data.maps)
+    target = torch.from_numpy(y)
+    net.colour.init_bins(_bin_centres(lab, config.bins, rng))
+    optimiser = torch.optim.AdamW(net.colour.parameters(), lr=config.colour_lr, weight_decay=1e-3)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=-1)
+    rows = np.nonzero(y >= 0)[0]
+    for _ in range(config.colour_epochs):
+        order = rng.permutation(rows)
+        for i in range(0, len(order), config.colour_batch):
+            b = torch.from_numpy(order[i : i + config.colour_batch])
+            logits, _ = net.colour(maps[b].float(), lab[b])
+            loss = loss_fn(logits, target[b])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+
+
+def fit_photo_net(
+    train: PhotoData, val: PhotoData, config: PhotoTrainConfig | None = None
+) -> tuple[PhotoNet, PhotoCalibration]:
+    """Train the heads on ``train``; temperatures and thresholds on ``val``."""
+    config = config or PhotoTrainConfig()
+    if len(train) < 8 or len(val) < 2:
+        raise ToolInputError(
+            f"fitting the photo recogniser needs 8+ training and 2+ validation photos, got {len(train)} "
+            f"and {len(val)}"
+        )
+    torch.manual_seed(config.seed)
+    articles = vocabulary(train.articles, config.min_count)
+    colours = vocabulary(train.colours, config.min_count)
+    patterns = vocabulary(train.patterns, config.min_count)
+    if len(articles) < 2 or len(colours) < 2:
+        raise ToolInputError("fitting the photo recogniser needs at least 2 article types and 2 colours")
+    net = PhotoNet(PhotoNetConfig(articles, colours, patterns, bins=config.bins, pixels=config.pixels))
+    pooled = torch.as_tensor(train.pooled).float()
+    net.mean.copy_(pooled.mean(0))
+    net.std.copy_(pooled.std(0) + 1e-3)
+    x = net.standardise(pooled)
+    net.train()
+    _fit_linear(net.article, x, _indices(train.articles, articles), config)
+    _fit_linear(net.pattern, x, _indices(train.patterns, patterns), config)
+    _fit_colour(net, train, _indices(train.colours, colours), config)
+    net.eval()
+    return net, calibrate(net, val, config)
+
+
+@torch.no_grad()
+def calibrate(net: PhotoNet, val: PhotoData, config: PhotoTrainConfig) -> PhotoCalibration:
+    cfg = net.config
+    out = net(torch.as_tensor(val.pooled).float(), torch.as_tensor(val.maps).float(), lab_input(val.grid))
+    labels = {
+        "article": _indices(val.articles, cfg.articles),
+        "colour": _indices(val.colours, cfg.colours),
+        "pattern": _indices(val.patterns, cfg.patterns),
     }
-    return heads, PhotoCalibration(ta, tc, threshold, metrics)
+    temps = {}
+    for head, y in labels.items():
+        known = y >= 0
+        temps[head] = fit_temperature(out[head].numpy()[known], y[known]) if known.sum() >= 2 else 1.0
+    pa = softmax(out["article"].numpy(), temps["article"])
+    pp = softmax(out["pattern"].numpy(), temps["pattern"])
+    la, lp = labels["article"], labels["pattern"]
+    known_p = lp >= 0
+    threshold = unsure_threshold(pa.max(1), pa.argmax(1) == la, config.target_precision)
+    pattern_threshold = unsure_threshold(
+        pp.max(1)[known_p], pp.argmax(1)[known_p] == lp[known_p], config.pattern_precision
+    )
+    colour_pred = out["colour"].numpy().argmax(1)
+    metrics = {
+        "val_article_accuracy": float(np.mean(pa.argmax(1) == la)),
+        "val_colour_accuracy": float(np.mean(colour_pred == labels["colour"])),
+        "val_article_ece": expected_calibration_error(pa[la >= 0], la[la >= 0]),
+    }
+    return PhotoCalibration(
+        article_temperature=temps["article"],
+        colour_temperature=temps["colour"],
+        pattern_temperature=temps["pattern"],
+        unsure_below=threshold,
+        pattern_unsure_below=pattern_threshold,
+        metrics=metrics,
+    )
 
 
 def unsure_threshold(confidence: np.ndarray, correct: np.ndarray, precision: float) -> float:

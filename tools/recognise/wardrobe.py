@@ -69,6 +69,7 @@ def add_from_photo(
             f"{path}: {recognition.message}", hint="say what it is with --article (e.g. --article shirt)"
         )
     article = article_type or recognition.article_type
+    given_slot = slot
     if slot is None:
         try:
             slot = slot_for_article(article or "").value
@@ -85,7 +86,7 @@ def add_from_photo(
             ("article_type", article_type),
             ("colours", colours),
             ("pattern", pattern),
-            ("slot", slot),
+            ("slot", given_slot),
         )
         if v
     ]
