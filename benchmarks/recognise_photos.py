@@ -46,11 +46,11 @@ from stylist.tools.recognise.pixelcolour import (  # noqa: E402
 )
 from stylist.tools.recognise.train_photos import PhotoData, PhotoTrainConfig, fit_photo_net  # noqa: E402
 
-PIXELS = 56
+PIXELS = 28  # the colour head's grid (the cache holds 56 px grids; 2x2 means give 28 px)
 
 
 def features(ids: list[str], files: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(pooled (N, 1280), last-block maps (N, 320, 7, 7) fp16, pixel grids (N, 56, 56, 3)), cached."""
+    """(pooled (N, 1280), last-block maps (N, 320, 7, 7) fp16, pixel grids (N, 28, 28, 3)), cached."""
     last, grid_file, pooled_file = CACHE / "last_maps.npz", CACHE / "grid56.npy", CACHE / "frozen_pooled.npy"
     if last.is_file() and np.load(last)["ids"].tolist() == ids:
         maps = np.load(last)["maps"]
@@ -87,11 +87,15 @@ def features(ids: list[str], files: list[str]) -> tuple[np.ndarray, np.ndarray, 
     else:
         grid = np.concatenate(
             [
-                pixel_grid([Image.open(f).convert("RGB") for f in files[i : i + 256]], PIXELS)
+                pixel_grid([Image.open(f).convert("RGB") for f in files[i : i + 256]], 56)
                 for i in range(0, len(files), 256)
             ]
         )
         np.save(grid_file, grid)
+    n, side = grid.shape[:2]
+    if side != PIXELS:  # box-average the cached 56 px grids (what pixel_grid(img, 28) computes, to rounding)
+        f = side // PIXELS
+        grid = grid.reshape(n, PIXELS, f, PIXELS, f, 3).mean(axis=(2, 4)).round().astype(np.uint8)
     return pooled, maps, grid
 
 
@@ -179,24 +183,27 @@ def pixel_methods(grid: np.ndarray, where: np.ndarray | None) -> list[np.ndarray
 
 
 def colour_comparison(
-    grid: np.ndarray,
-    colours: list[str],
-    tr: list[int],
-    parts: dict[str, list[int]],
-    extra: dict,
-    n_train: int,
+    grid: np.ndarray, colours: list[str], tr: list[int], parts: dict[str, list[int]], extra: dict, n: int
 ) -> dict:
-    """First-colour accuracy of the pixel method on both masks (prototypes fitted on train)."""
+    """First-colour accuracy of the pixel method on both masks (prototypes fitted on the first ``n``
+    train photos), and of the learned head, on the first ``n`` photos of each split."""
     out: dict[str, dict] = {}
-    train = tr[:n_train]
+    train = tr[:n]
     for mask in ("foreground without skin", "learned garment weights"):
-        labs_train = pixel_methods(grid[train], extra["train_where"][:n_train] if "learned" in mask else None)
+        learned_mask = "learned" in mask
+        labs_train = pixel_methods(grid[train], extra["train_where"][:n] if learned_mask else None)
         namer = PixelNamer.fit(labs_train, [colours[i] for i in train])
         for split, idx in parts.items():
-            labs = pixel_methods(grid[idx], extra[f"{split}_where"] if "learned" in mask else None)
+            idx = idx[:n]
+            labs = pixel_methods(grid[idx], extra[f"{split}_where"][:n] if learned_mask else None)
             named = [namer.name(lab) for lab in labs]
-            out.setdefault(split, {})[f"first colour accuracy (pixel, {mask})"] = float(
-                np.mean([n == colours[i] for n, i in zip(named, idx)])
+            row = out.setdefault(split, {})
+            row[f"first colour, {len(idx)} photos: pixel, {mask}"] = float(
+                np.mean([k == colours[i] for k, i in zip(named, idx)])
+            )
+            learned = extra[split]["colour_pred"][: len(idx)]
+            row[f"first colour, {len(idx)} photos: learned head"] = float(
+                np.mean([k == colours[i] for k, i in zip(learned, idx)])
             )
     return out
 
@@ -229,10 +236,20 @@ def main() -> None:
     parser.add_argument("--checkpoint", type=Path, help="evaluate this checkpoint (no training)")
     parser.add_argument("--colour-epochs", type=int, default=PhotoTrainConfig.colour_epochs)
     parser.add_argument("--target-precision", type=float, default=PhotoTrainConfig.target_precision)
-    parser.add_argument("--pixel-train", type=int, default=1500, help="train photos for pixel prototypes")
+    parser.add_argument(
+        "--pixel-photos",
+        type=int,
+        default=400,
+        help="photos per split for the pixel methods (train: prototypes)",
+    )
     parser.add_argument("--no-pixel", dest="pixel", action="store_false")
     parser.add_argument(
         "--speed-photos", type=int, default=0, help="time recognise() on this many test photos"
+    )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="only time --checkpoint on --speed-photos test photos; keep the accuracy figures written",
     )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
@@ -242,6 +259,13 @@ def main() -> None:
 
     ps = load_photos()
     tr, va, te = ps.split["train"], ps.split["val"], ps.split["test"]
+    if args.speed_only:
+        old = read_results("recognise_photos") or {}
+        files = [ps.garments[i].image_path for i in te[: args.speed_photos or 64]]
+        old["speed"] = speed(PhotoRecogniser(args.checkpoint), files)
+        print("speed:", old["speed"])
+        print(f"wrote {write_results('recognise_photos', old)}")
+        return
     print(f"photos {len(ps.garments)}: train {len(tr)}, validation {len(va)}, test {len(te)}", flush=True)
     pooled, maps, grid = features(ps.ids, [g.image_path for g in ps.garments])
     arts = [article_key(g.article_type) for g in ps.garments]
@@ -264,7 +288,12 @@ def main() -> None:
             colour_epochs=args.colour_epochs, target_precision=args.target_precision, pixels=PIXELS
         )
         t0 = time.perf_counter()
-        net, calibration = fit_photo_net(data(tr), data(va), config)
+        net, calibration = fit_photo_net(
+            data(tr),
+            data(va),
+            config,
+            progress=lambda m: print(f"{time.perf_counter() - t0:.0f} s: {m}", flush=True),
+        )
         fit_s = time.perf_counter() - t0
         meta = {"trained_on": f"kaggle photos: train {len(tr)}, calibrated on val {len(va)}", "fit_s": fit_s}
         save_net(args.save, net, calibration, meta)
@@ -274,13 +303,13 @@ def main() -> None:
     for split, idx in (("train", tr), ("val", va), ("test", te)):
         row, more = scores(rec, data(idx))
         extra[f"{split}_where"] = more["where"]
+        extra[split] = more
         if split != "train":
             rows[split] = row
-            extra[split] = more
     worst = worst_types(extra["test"]["pred"], extra["test"]["truth"])
     if args.pixel:
         t0 = time.perf_counter()
-        compared = colour_comparison(grid, cols, tr, {"val": va, "test": te}, extra, args.pixel_train)
+        compared = colour_comparison(grid, cols, tr, {"val": va, "test": te}, extra, args.pixel_photos)
         for split, more in compared.items():
             rows[split].update(more)
         print(f"pixel methods in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -130,7 +130,7 @@ def shared_photo_checkpoint(tmp_path_factory) -> Path:  # noqa: ANN001
         torch.manual_seed(0)
         data = photo_data(*photo_set(), pixels=28)
         config = PhotoTrainConfig(
-            head_steps=60, colour_epochs=40, colour_batch=6, bins=12, pixels=28, min_count=1
+            head_epochs=60, colour_epochs=40, colour_batch=6, bins=12, pixels=28, min_count=1
         )
         net, calibration = fit_photo_net(data, data, config)
         assert calibration.metrics["val_article_accuracy"] == 1.0

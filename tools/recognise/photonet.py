@@ -36,7 +36,8 @@ class PhotoNetConfig:
     articles: list[str]
     colours: list[str]
     patterns: list[str] = field(default_factory=list)
-    bins: int = 48
+    bins: int = 32
+    where_hidden: int = 16
     image_size: int = 224
     pixels: int = PIXELS
 
@@ -50,7 +51,7 @@ class ColourHead(nn.Module):
     softmaxed over the picture; the weighted bin histogram is named by a linear layer.
     """
 
-    def __init__(self, n_colours: int, bins: int = 48, hidden: int = 32) -> None:
+    def __init__(self, n_colours: int, bins: int = 32, hidden: int = 16) -> None:
         super().__init__()
         self.bins = nn.Conv2d(3, bins, 1)  # (B, 3, P, P) -> (B, bins, P, P)
         self.where = nn.Sequential(nn.Conv2d(MAP_DIM, hidden, 1), nn.GELU(), nn.Conv2d(hidden, 1, 1))
@@ -85,7 +86,7 @@ class PhotoNet(nn.Module):
         self.register_buffer("std", torch.ones(FEATURE_DIM))
         self.article = nn.Linear(FEATURE_DIM, len(config.articles))  # (B, 1280) -> (B, articles)
         self.pattern = nn.Linear(FEATURE_DIM, max(1, len(config.patterns)))  # (B, 1280) -> (B, patterns)
-        self.colour = ColourHead(len(config.colours), config.bins)
+        self.colour = ColourHead(len(config.colours), config.bins, config.where_hidden)
 
     def standardise(self, pooled: torch.Tensor) -> torch.Tensor:
         return (pooled - self.mean) / self.std

@@ -13,7 +13,7 @@ the time) and the pattern threshold likewise.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +35,14 @@ from stylist.tools.recognise.photonet import (
 
 @dataclass
 class PhotoTrainConfig:
-    head_steps: int = 200
-    head_lr: float = 2e-2
+    head_epochs: int = 15
+    head_batch: int = 256
+    head_lr: float = 1e-2
     head_weight_decay: float = 0.1
-    colour_epochs: int = 12
+    colour_epochs: int = 8
     colour_lr: float = 1e-2
     colour_batch: int = 128
-    bins: int = 48
+    bins: int = 32
     pixels: int = 28
     min_count: int = 3
     """Labels with fewer training photos than this are left out of the vocabulary."""
@@ -97,18 +98,24 @@ def _indices(labels: Sequence[str | None], vocab: list[str]) -> np.ndarray:
 
 
 def _fit_linear(layer: nn.Linear, x: torch.Tensor, y: np.ndarray, config: PhotoTrainConfig) -> None:
-    target = torch.from_numpy(y)
-    if (target >= 0).sum() == 0:
+    """Multinomial logistic regression by minibatch AdamW over the labelled rows."""
+    rows = np.nonzero(y >= 0)[0]
+    if len(rows) == 0:
         return
+    target = torch.from_numpy(y)
     optimiser = torch.optim.AdamW(
         layer.parameters(), lr=config.head_lr, weight_decay=config.head_weight_decay
     )
-    loss_fn = nn.CrossEntropyLoss(ignore_index=-1)
-    for _ in range(config.head_steps):
-        loss = loss_fn(layer(x), target)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(config.seed)
+    for _ in range(config.head_epochs):
+        order = torch.from_numpy(rng.permutation(rows))
+        for i in range(0, len(order), config.head_batch):
+            b = order[i : i + config.head_batch]
+            loss = loss_fn(layer(x[b]), target[b])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
 
 
 def _bin_centres(lab: torch.Tensor, bins: int, rng: np.random.Generator) -> torch.Tensor:
@@ -147,9 +154,13 @@ def _fit_colour(net: PhotoNet, data: PhotoData, y: np.ndarray, config: PhotoTrai
 
 
 def fit_photo_net(
-    train: PhotoData, val: PhotoData, config: PhotoTrainConfig | None = None
+    train: PhotoData,
+    val: PhotoData,
+    config: PhotoTrainConfig | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[PhotoNet, PhotoCalibration]:
     """Train the heads on ``train``; temperatures and thresholds on ``val``."""
+    say = progress or (lambda _: None)
     config = config or PhotoTrainConfig()
     if len(train) < 8 or len(val) < 2:
         raise ToolInputError(
@@ -169,8 +180,11 @@ def fit_photo_net(
     x = net.standardise(pooled)
     net.train()
     _fit_linear(net.article, x, _indices(train.articles, articles), config)
+    say(f"article head fitted ({len(articles)} types)")
     _fit_linear(net.pattern, x, _indices(train.patterns, patterns), config)
+    say(f"pattern head fitted ({len(patterns)} patterns)")
     _fit_colour(net, train, _indices(train.colours, colours), config)
+    say(f"colour head fitted ({len(colours)} colours)")
     net.eval()
     return net, calibrate(net, val, config)
 
