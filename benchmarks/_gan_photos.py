@@ -143,10 +143,9 @@ class RecogniserReader:
             keys.setdefault(article_key(v), i)
         colours = {v: i for i, v in enumerate(self.conditions["colour"])}
         pics = [Image.fromarray(a) for a in images.permute(0, 2, 3, 1).numpy()]
-        art, col = self.model.probs(self.model.features(pics))
-        names_a, names_c = self.model.articles, self.model._load().config.colours
-        arts = [keys.get(n, keys.get(article_key(n), -1)) for n in (names_a[i] for i in art.argmax(1))]
-        cols = [colours.get(canonical_colour(names_c[i]), -1) for i in col.argmax(1)]
+        preds = self.model.predict(pics)  # the recogniser's batch API (tools/recognise/service.py)
+        arts = [keys.get(p.article_type, keys.get(article_key(p.article_type), -1)) for p in preds]
+        cols = [colours.get(canonical_colour(p.colour), -1) for p in preds]
         return {"article_type": np.array(arts), "colour": np.array(cols)}
 
 
