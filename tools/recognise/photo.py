@@ -29,6 +29,7 @@ from stylist.tools.recognise.colours import hex_of
 from stylist.tools.recognise.photonet import FrozenBackbone, PhotoNet, PhotoNetConfig, lab_input, pixel_grid
 from stylist.tools.recognise.preprocess import find_foreground
 from stylist.tools.recognise.recogniser import (
+    CLOTHES,
     PHOTO_CHECKPOINT,
     Candidate,
     ColourShare,
@@ -65,7 +66,7 @@ class PhotoPrediction(BaseModel):
     sure: bool = Field(description="Whether the article confidence clears the unsure threshold.")
     colour: str = Field(description="Main colour of the garment (catalogue colour name).")
     colour_confidence: float
-    pattern: str | None = Field(description="Pattern when confident, else None.")
+    pattern: str | None = Field(description="Pattern of clothes when confident, else None.")
     pattern_confidence: float | None
     candidates: list[Candidate] = Field(description="Top 3 article types.")
     colour_candidates: list[Candidate] = Field(description="Top 3 colours.")
@@ -201,13 +202,15 @@ class PhotoRecogniser:
         for row in range(len(pics)):
             arts = _top(out["article"][row], cfg.articles)
             cols = _top(out["colour"][row], cfg.colours)
-            patterns = _top(out["pattern"][row], cfg.patterns) if cfg.patterns else []
+            slot = _slot(arts[0].label)
+            # pattern labels come from clothes' product names: shoes, bags and accessories have none
+            patterns = _top(out["pattern"][row], cfg.patterns) if cfg.patterns and slot in CLOTHES else []
             pattern = patterns[0] if patterns else None
             preds.append(
                 PhotoPrediction(
                     article_type=arts[0].label,
                     article_confidence=arts[0].confidence,
-                    slot=_slot(arts[0].label),
+                    slot=slot,
                     sure=arts[0].confidence >= cal.unsure_below,
                     colour=cols[0].label,
                     colour_confidence=cols[0].confidence,
