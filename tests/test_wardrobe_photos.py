@@ -97,7 +97,7 @@ def test_only_what_i_own_picks_the_owned_photo_that_matches_the_brief():
     torch.manual_seed(0)
     model = CompatModel(CompatConfig(text_dim=384, hidden=16, embed_dim=8, pair_hidden=8)).eval()
     scorer = CompatibilityScorer(
-        model, lambda gs: index.embedder.embed_texts([g.document() for g in gs]), "x"
+        model, lambda gs: index.embedder.embed_texts([g.document() for g in gs]), name="x"
     )
     assembler = OutfitAssembler(index, scorer, candidates_per_slot=4, beam_width=4, weights=(0.0, 1.0, 0.0))
     photos = ColourWordImageEmbedder(index.embedder)
