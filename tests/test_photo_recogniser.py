@@ -167,6 +167,15 @@ def test_packaged_recogniser_reads_real_held_out_photos(shared_data: Path) -> No
     for photo, article, colour in (("11727", "t-shirt", "black"), ("11930", "sneakers", "black")):
         result = rec.recognise(shared_data / "kaggle-fashion-images" / "images" / f"{photo}.jpg")
         assert result.status == "ok" and (result.article_type, result.colours[0].name) == (article, colour)
+    shirt, shoes = (
+        Image.open(shared_data / "kaggle-fashion-images" / "images" / f"{i}.jpg") for i in ("11727", "13208")
+    )
+    both = Image.new("RGB", (shirt.width + shoes.width + 20, max(shirt.height, shoes.height)), "white")
+    both.paste(shirt.convert("RGB"), (0, 0))
+    both.paste(shoes.convert("RGB"), (shirt.width + 20, 0))
+    two = rec.recognise(both)
+    assert two.status == "several_garments" and [p.label for p in two.parts] == ["t-shirt", "sneakers"]
+    assert rec.recognise(Image.new("RGB", (400, 300), (200, 200, 195))).status == "no_garment"
     ps = load_photos()
     test = [ps.garments[i] for i in ps.split["test"][:80]]
     preds = rec.predict([g.image_path for g in test])

@@ -274,16 +274,19 @@ class PhotoRecogniser:
             **common,
         )
 
-    def _several(self, img: Image.Image, fg, pred: PhotoPrediction) -> list[Candidate]:  # noqa: ANN001
-        """Two or more separate garment-sized blobs, each confidently a garment on its own, that
-        are not a pair: the label of each, largest first (empty: one garment)."""
+    def _several(self, img: Image.Image, fg, pred: PhotoPrediction) -> list[Candidate]:  # noqa: ANN001, ARG002
+        """Two or more separate garment-sized blobs, at least two of them confidently garments on
+        their own, that are not one pair (paired articles of one slot: shoes, earrings): the label
+        of each, largest first (empty: one garment)."""
         blobs = [b for b in fg.blobs if b.sum() >= 0.3 * fg.blobs[0].sum()] if fg.blobs else []
-        if len(blobs) < 2 or pred.article_type in PAIRED:
+        if len(blobs) < 2:
             return []
         parts = [p.candidates[0] for p in self.predict([_crop(img, b) for b in blobs[:4]])]
         sure = [c for c in parts if c.confidence >= self.calibration.unsure_below]
-        if len(sure) < 2 or all(c.label in PAIRED for c in sure):
+        if len(sure) < 2:
             return []
+        if all(c.label in PAIRED for c in sure) and len({_slot(c.label) for c in sure}) == 1:
+            return []  # a pair
         return parts
 
 
