@@ -10,7 +10,7 @@ and the text embedding of their product name + attributes):
 - ``nearest real``: the training photo whose words are closest to the condition's (retrieval).
 
 Figures: FID and KID (x1000) against all real photos of the split, on EfficientNet-Lite0 pooled features
-(ImageNet weights, at 64 px) and on the packaged photo encoder's 384-d vectors (224 px); precision /
+(ImageNet weights, at 64 px) and on the packaged photo encoder's 384-d vectors (same input); precision /
 recall (Kynkäänniemi et al. 2019, k = 3, encoder features); conditional article and colour accuracy as
 read by the real-photo recogniser (``--reader``; its accuracy on the real photos is the ceiling); within /
 between-condition diversity (``--groups`` conditions x ``--per-group`` seeds); memorisation: the share of
@@ -34,38 +34,38 @@ CACHE = Path("/tmp/gan_cache")
 
 # ---------------------------------------------------------------- features
 class Features:
-    """EfficientNet-Lite0 pooled (64 px) and photo-encoder (224 px) features of uint8 (N, 3, 64, 64)
-    pictures; real photos' features are cached in /tmp by split."""
+    """EfficientNet-Lite0 pooled features of uint8 (N, 3, 64, 64) pictures at 64 px, and the packaged
+    photo encoder's 384-d vectors for the same input: its backbone is that frozen EfficientNet
+    (``tune_blocks`` 0), so its vectors are its head applied to those pooled features (one pass for
+    both; the encoder sees the pictures at 64 px, their native size, not upscaled to 224).
+    Real photos' features are cached in /tmp."""
 
     def __init__(self) -> None:
         from gan import Backbone
 
-        from stylist.config import load_settings
-        from stylist.index.embed.factory import make_text_embedder
-        from stylist.index.imagenc.embedder import PHOTOS_CHECKPOINT, TrainedImageEmbedder
+        from stylist.index.imagenc.embedder import PHOTOS_CHECKPOINT
+        from stylist.index.imagenc.model import load_checkpoint
 
         self.backbone = Backbone()
-        self.encoder = TrainedImageEmbedder(
-            PHOTOS_CHECKPOINT, make_text_embedder(load_settings()), "cpu", batch_size=32
-        )
+        model, _ = load_checkpoint(PHOTOS_CHECKPOINT, "cpu")
+        if model.config.tune_blocks:
+            raise SystemExit("the photo encoder tunes its backbone: its vectors need their own pass")
+        self.head = model.head.eval()
 
-    def __call__(self, images: torch.Tensor, encoder: bool = True) -> dict[str, np.ndarray]:
-        from PIL import Image
+    def __call__(self, images: torch.Tensor) -> dict[str, np.ndarray]:
+        eff = self.backbone(images)
+        with torch.no_grad():
+            enc = self.head(torch.from_numpy(eff).float()).numpy().astype(np.float64)
+        return {"eff": eff, "enc": enc}
 
-        out = {"eff": self.backbone(images)}
-        if encoder:
-            pics = [Image.fromarray(a) for a in images.permute(0, 2, 3, 1).numpy()]
-            out["enc"] = self.encoder.embed_images(pics).astype(np.float64)
-        return out
-
-    def cached(self, name: str, images: torch.Tensor, encoder: bool = True) -> dict[str, np.ndarray]:
+    def cached(self, name: str, images: torch.Tensor) -> dict[str, np.ndarray]:
         digest = hashlib.sha256(images.numpy().tobytes()).hexdigest()[:12]
-        path = CACHE / f"feats_{name}_{len(images)}_{digest}_{'enc' if encoder else 'eff'}.npz"
+        path = CACHE / f"feats64_{name}_{len(images)}_{digest}.npz"
         if path.is_file():
             with np.load(path) as z:
                 return {k: z[k] for k in z.files}
         t0 = time.perf_counter()
-        out = self(images, encoder)
+        out = self(images)
         np.savez(path, **out)
         print(f"features of {len(images)} {name} photos in {time.perf_counter() - t0:.0f}s", flush=True)
         return out
@@ -215,16 +215,21 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
     vocab = sampler.conditions
     train = from_photo_cache(args.photo_cache, "train", keep=vocab)
     split = from_photo_cache(args.photo_cache, args.split, keep=vocab)
+    left_out = len(split.problems)
     pick = torch.randperm(len(split), generator=torch.Generator().manual_seed(0))[: args.n]
     cond = split.subset(pick)
     feats = Features()
+    gen = torch.Generator().manual_seed(1)
+    train_all = train
+    train = train.subset(torch.randperm(len(train), generator=gen)[: args.n_train])
+    split = split.subset(torch.randperm(len(split), generator=gen)[: args.n_real])
     real_train = feats.cached("train", train.images)
     real = feats.cached(args.split, split.images)
     real_nn = np.concatenate(
-        [distances(real["enc"][s : s + 256], real_train["enc"]).min(1) for s in range(0, len(split), 256)]
+        [distances(real["eff"][s : s + 256], real_train["eff"]).min(1) for s in range(0, len(split), 256)]
     )
     reader = _reader(args, vocab, real_train, train)
-    cond_real = {k: v[pick.numpy()] for k, v in real.items()}
+    cond_real = feats(cond.images)
     rows = [
         {
             "system": f"real {args.split} photos (ceiling)",
@@ -239,7 +244,7 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
         "photo GAN": lambda: gan_images(sampler.generator, cond, 0),
         "untrained generator": lambda: gan_images(untrained, cond, 0),
         "previous demo GAN": lambda: demo_images(DATASETS["demo"], cond, 0)[0],
-        "nearest real (retrieval)": lambda: nearest_real_images(train, cond),
+        "nearest real (retrieval)": lambda: nearest_real_images(train_all, cond),
     }
     for name, draw in systems.items():
         t0 = time.perf_counter()
@@ -268,13 +273,15 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
         "split": args.split,
         "conditions": len(cond),
         "split_photos": len(split),
-        "left_out_of_vocabulary": len(split.problems),
+        "left_out_of_vocabulary": left_out,
+        "reference_real_photos": len(split),
+        "training_photos_compared": len(train),
         "reader": reader.name,
         "checkpoint": str(args.photos_checkpoint),
         "real_to_real_nearest_median": float(np.median(real_nn)),
         "features": {
             "eff": "EfficientNet-Lite0 pooled 1280-d, ImageNet weights, pictures at 64 px",
-            "enc": "packaged photo encoder (imagenc/checkpoints/photos.pt) 384-d, 64 px upscaled to 224",
+            "enc": "packaged photo encoder (imagenc photos.pt) 384-d: its head on those pooled features",
         },
     }
     return rows, meta
@@ -364,7 +371,9 @@ def select_snapshot(args: Any) -> tuple[list[dict], Path]:
     val = from_photo_cache(args.photo_cache, "val", keep=vocab)
     cond = val.subset(torch.randperm(len(val), generator=torch.Generator().manual_seed(0))[: args.n])
     backbone = Backbone()
-    real = backbone(val.images)
+    real = backbone(
+        val.subset(torch.randperm(len(val), generator=torch.Generator().manual_seed(1))[: args.n_real]).images
+    )
     rows = []
     for path in paths:
         sampler = DesignSampler(path)

@@ -430,6 +430,8 @@ def main() -> None:
     p.add_argument("--split", default="test", help="photos: test (headline) or val (choosing snapshots)")
     p.add_argument("--n", type=int, default=500, help="photos: conditions (real photos of the split) drawn")
     p.add_argument("--recogniser", default=None, help="photos: a photo recogniser checkpoint (the reader)")
+    p.add_argument("--n-real", type=int, default=1200, help="photos: real photos of the split as reference")
+    p.add_argument("--n-train", type=int, default=6000, help="photos: training photos for nearest distances")
     p.add_argument("--photo-grid", default=None, help="photos: also write the briefs x seeds grid PNG here")
     p.add_argument(
         "--snapshots", default=None, help="photos: choose among the snapshots in DIR on validation"

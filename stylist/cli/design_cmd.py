@@ -39,7 +39,7 @@ def design(
     ] = False,
     dataset: Annotated[
         str | None,
-        typer.Option(help="Packaged model by training data: photos (default), demo, fashion-mnist."),
+        typer.Option(help="Packaged model by training data: photos, demo (the default), fashion-mnist."),
     ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
