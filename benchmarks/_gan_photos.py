@@ -51,6 +51,7 @@ class Features:
         if model.config.tune_blocks:
             raise SystemExit("the photo encoder tunes its backbone: its vectors need their own pass")
         self.head = model.head.eval()
+        self.encoder_digest = hashlib.sha256(PHOTOS_CHECKPOINT.read_bytes()).hexdigest()[:8]
 
     def __call__(self, images: torch.Tensor) -> dict[str, np.ndarray]:
         eff = self.backbone(images)
@@ -60,7 +61,7 @@ class Features:
 
     def cached(self, name: str, images: torch.Tensor) -> dict[str, np.ndarray]:
         digest = hashlib.sha256(images.numpy().tobytes()).hexdigest()[:12]
-        path = CACHE / f"feats64_{name}_{len(images)}_{digest}.npz"
+        path = CACHE / f"feats64_{name}_{len(images)}_{digest}_enc{self.encoder_digest}.npz"
         if path.is_file():
             with np.load(path) as z:
                 return {k: z[k] for k in z.files}
