@@ -83,3 +83,22 @@ def test_the_template_answer_says_a_reason_once_and_passes_the_repeat_check():
     sentences = [s.strip() for s in reply.text.replace("\n", " ").split(". ") if "[" not in s]
     assert len(sentences) == len(set(sentences)), reply.text
     assert answer_rubric(reply, "show me 3 linen pieces", reply.tool_calls[0].arguments)["repeat"]
+
+
+def test_an_answer_copied_from_the_prompt_example_is_dropped():
+    # Seen in the TUI: the 0.5B model answered a wedding request with the prompt's example, shirt,
+    # chinos and a "$120 budget" the user never gave.
+    from stylist.agent.prompts import ANSWER_EXAMPLE
+
+    message = "a red party dress under 100 please"
+    answer = "Red Satin Party Dress [g-0009] ($85) is bold red satin for a party.\n" + ANSWER_EXAMPLE
+    model = ScriptedChatModel().enqueue(
+        tool_call("search_garments", {"query": "party dress", "slot": "dress", "max_price": 100}), answer
+    )
+    stylist = fake_stylist("embedded", chat_model=model)
+    reply = [e for e in stylist.stream(message) if isinstance(e, Done)][0].reply
+    assert "chinos" not in reply.text and "$120" not in reply.text, reply.text
+    assert "bold red satin" in reply.text
+    assert reply.metadata["echo_sentences"] == 2
+    kept, dropped = drop_echoes("Camel, tan and olive are all earthy tones.", message, ANSWER_EXAMPLE)
+    assert dropped == 0 and kept.startswith("Camel")

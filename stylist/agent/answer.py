@@ -148,7 +148,7 @@ class Answerer:
                     if _is_echo(line):
                         trace.echo_lines += 1
                         continue
-                    line, echoed = drop_echoes(line, message)
+                    line, echoed = drop_echoes(line, message, prompts.ANSWER_EXAMPLE)
                     trace.echo_sentences += echoed
                     if echoed and not line.strip():
                         continue
@@ -168,7 +168,7 @@ class Answerer:
                 trace.echo_lines += 1
                 buffer = ""
             if rejected is None and buffer:
-                buffer, echoed = drop_echoes(buffer, message)
+                buffer, echoed = drop_echoes(buffer, message, prompts.ANSWER_EXAMPLE)
                 trace.echo_sentences += echoed
             if rejected is None and buffer and not trace.expired():
                 checked = grounder.check_line(buffer)

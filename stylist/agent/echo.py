@@ -1,5 +1,6 @@
 """Sentences of the model's answer that only repeat the request back ("To a summer wedding, earthy
-colours, under $200.") are dropped before they are sent.
+colours, under $200.") are dropped before they are sent, and so are sentences copied from the answer
+prompt's example (a small model may answer with the example itself, garments and budget included).
 
 A sentence is an echo when it repeats five or more consecutive words of the request, or when it
 is mostly the request's words (at least three quarters of four or more words) and so adds nothing.
@@ -31,12 +32,13 @@ def is_echo(sentence: str, request: str) -> bool:
     return len(said) >= 4 and sum(w in vocab for w in said) >= 0.75 * len(said)
 
 
-def drop_echoes(text: str, request: str) -> tuple[str, int]:
-    """``text`` without its echo sentences, and how many were dropped (line breaks are kept)."""
+def drop_echoes(text: str, request: str, *copied_from: str) -> tuple[str, int]:
+    """``text`` without the sentences that echo ``request`` or any of ``copied_from`` (the prompt's
+    examples), and how many were dropped (line breaks are kept)."""
     if not text.strip():
         return text, 0
     parts = _SENTENCE.split(text)
-    kept = [p for p in parts if not is_echo(p, request)]
+    kept = [p for p in parts if not any(is_echo(p, source) for source in (request, *copied_from))]
     dropped = len(parts) - len(kept)
     if not dropped:
         return text, 0
