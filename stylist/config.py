@@ -250,8 +250,8 @@ class DesignSettings(BaseModel):
     """The GAN design sampler (``design_garments``, ``stylist design``)."""
 
     model: str = "auto"
-    """``auto`` (a GAN trained with ``stylist train gan`` in the data home, else the packaged demo
-    one), ``photos`` (trained on real product photos, reads the brief's words), ``demo``,
+    """``auto`` (a GAN trained with ``stylist train gan`` in the data home, else the packaged one
+    trained on real product photos, which reads the brief's words), ``photos``, ``demo``,
     ``fashion-mnist``, or a checkpoint path."""
     device: str = "cpu"
     """``cpu``, ``auto`` (CUDA when available) or ``cuda:N``."""

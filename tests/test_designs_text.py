@@ -135,7 +135,7 @@ def test_photo_cache_reader_drops_rare_values_and_keeps_a_fixed_vocabulary(tmp_p
 
 
 def test_datasets_resolve_to_their_packaged_checkpoints(tmp_path):
-    assert resolve_checkpoint("auto", tmp_path) == DATASETS["demo"]  # photos: not the default yet
+    assert resolve_checkpoint("auto", tmp_path) == DATASETS["photos"]  # the real-photo GAN is the default
     assert resolve_checkpoint("photos", tmp_path) == DATASETS["photos"]
     assert resolve_checkpoint("demo") == DATASETS["demo"]
     assert resolve_checkpoint("fashion-mnist") == DATASETS["fashion-mnist"]

@@ -31,9 +31,9 @@ DATASETS = {
     "fashion-mnist": CHECKPOINTS / "fashion_mnist.pt",
 }
 """Packaged checkpoints by the data they were trained on. ``photos`` (real product photos, conditioned
-on the brief's words) is not the default yet: trained for only 200 steps on the shared CPU, it measured
-worse than the demo one on held-out real photos (docs/designs.md)."""
-PACKAGED_CHECKPOINT = DATASETS["demo"]
+on the brief's words) is the default: on held-out real photos it measures closer to them than the
+demo one (docs/designs.md)."""
+PACKAGED_CHECKPOINT = DATASETS["photos"]
 MAX_DESIGNS = 16
 MAX_CANDIDATES = 512
 MIN_SIZE, MAX_SIZE = 32, 512
@@ -45,7 +45,7 @@ def user_checkpoint(models_dir: Path) -> Path:
 
 
 def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
-    """``auto`` → the user's trained GAN when present, else the packaged demo one; ``photos``,
+    """``auto`` → the user's trained GAN when present, else the packaged photo one; ``photos``,
     ``demo``, ``fashion-mnist`` → that packaged one; anything else is a checkpoint path."""
     if model == "auto" or model in DATASETS:
         trained = user_checkpoint(models_dir) if models_dir is not None else None
