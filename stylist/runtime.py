@@ -127,6 +127,21 @@ class Runtime:
 
         return self.service("text_embedder", make)
 
+    def text_embedder_named(self, name: str) -> TextEmbedder:
+        """The text embedder called ``name`` (a manifest's or a checkpoint's embedder name): the
+        runtime's own when it is that one, else that model made once and shared by every reader
+        (the design GAN's briefs, the compatibility model's garments)."""
+        own = self.text_embedder
+        if getattr(own, "name", None) == name:
+            return own
+
+        def make() -> TextEmbedder:
+            from stylist.index.embed.factory import make_text_embedder, model_ref_for
+
+            return make_text_embedder(self.settings, model_ref_for(name))
+
+        return self.service(f"text_embedder:{name}", make)
+
     @property
     def catalogue_index(self) -> CatalogueIndex:
         """The current catalogue index; with none on disk, the demo catalogue is indexed first."""

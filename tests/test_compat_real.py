@@ -162,7 +162,10 @@ def test_the_packaged_real_outfit_model_is_the_default_and_scores_catalogue_garm
     minilm = text_embedder_for(None)
     settings = load_settings()
     runtime = SimpleNamespace(
-        settings=settings, catalogue_index=_Index("static-all-MiniLM-L6-v2", {}), text_embedder=minilm
+        settings=settings,
+        catalogue_index=_Index("static-all-MiniLM-L6-v2", {}),
+        text_embedder=minilm,
+        text_embedder_named=lambda name: minilm,  # Runtime's: its own embedder when it is that model
     )
     scorer = scorer_from_settings(runtime)
     assert scorer.name == "maryland"

@@ -64,17 +64,8 @@ def resolve_checkpoint(model: str, models_dir: Path | None = None) -> Path:
 
 
 def design_text_encoder(runtime: Any, text_model: str) -> Any:
-    """The text embedder a GAN conditioned on ``text_model``'s space reads briefs with: the runtime's
-    own (search's) when it is that model, else that model made once for designs."""
-    from stylist.index.embed.factory import make_text_embedder, model_ref_for
-
-    own = runtime.text_embedder
-    if getattr(own, "name", None) == text_model:
-        return own
-    return runtime.service(
-        f"design_text_embedder:{text_model}",
-        lambda: make_text_embedder(runtime.settings, model_ref_for(text_model)),
-    )
+    """The text embedder a GAN conditioned on ``text_model``'s space reads briefs with."""
+    return runtime.text_embedder_named(text_model)
 
 
 def _device(device: str) -> str:

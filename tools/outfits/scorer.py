@@ -149,20 +149,13 @@ def runtime_vectors(runtime: Any, model_embedder: str | None = None) -> VectorFn
     kept, so Kaggle and demo garments reach the model in the same text space as the real outfits.
     """
     own: dict[str, np.ndarray] = {}
-    embedders: dict[str, Any] = {}
 
     def embedder() -> Any:
-        if "own" not in embedders:
-            current = runtime.text_embedder
-            if model_embedder in (None, getattr(current, "name", None)):
-                embedders["own"] = current
-            else:
-                from stylist.index.embed.text import EMBEDDED_NAME, SentenceTransformerTextEmbedder
+        from stylist.index.embed.text import EMBEDDED_NAME
 
-                embedders["own"] = (
-                    SentenceTransformerTextEmbedder() if model_embedder == EMBEDDED_NAME else current
-                )
-        return embedders["own"]
+        if model_embedder == EMBEDDED_NAME:
+            return runtime.text_embedder_named(model_embedder)
+        return runtime.text_embedder
 
     def vectors(garments: Sequence[Garment]) -> np.ndarray:
         index = runtime.catalogue_index
