@@ -5,7 +5,7 @@
 ``index`` package. Sub-packages are discovered, so adding one needs no edit here.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 FOLDERS = {"stylist": "stylist", "tools": "stylist.tools", "index": "stylist.index", "tui": "stylist.tui"}
 DATA = [
@@ -18,16 +18,15 @@ DATA = [
     "*.toml",
     "*.txt",
     "*.png",
-    "checkpoints/*.pt",
-    "checkpoints/*.json",
-    "checkpoints/*.npz",
-]  # checkpoints/ has no __init__.py
+]
 
 packages: list[str] = []
 package_dir: dict[str, str] = {}
 for folder, name in FOLDERS.items():
     package_dir[name] = folder
     packages.append(name)
-    packages.extend(f"{name}.{sub}" for sub in find_packages(folder))
+    # Namespace discovery also lists data-only folders (checkpoints/), so their files ship as package data.
+    subs = find_namespace_packages(folder, exclude=["*__pycache__*"])
+    packages.extend(f"{name}.{sub}" for sub in subs)
 
 setup(packages=packages, package_dir=package_dir, package_data={name: DATA for name in packages})
