@@ -105,3 +105,43 @@ def test_another_garments_title_just_before_an_id_does_not_claim_the_line():
     # two garments on one line, each by its own name, keep their own prices
     two = "Beige sandals [demo-00311] — $56.99, or Kids sandal [demo-00524] — $39.99"
     assert g.check_line(two) == two
+
+
+TWO = {
+    "demo-00011": SeenItem(id="demo-00011", title="Olive linen shirt", price=45.0, colours=["olive"]),
+    "demo-00033": SeenItem(id="demo-00033", title="Slim trousers", price=50.0, colours=["navy"]),
+    "demo-00044": SeenItem(id="demo-00044", title="Leather loafers", price=90.0, colours=["brown"]),
+}
+
+
+def test_a_line_naming_two_garments_keeps_each_ones_true_colour():
+    lines = [
+        "- the olive shirt [demo-00011] and the navy trousers [demo-00033]",
+        "Wear the olive shirt (demo-00011) and navy trousers (demo-00033) — $95 in all",
+        "Pair demo-00011 (olive shirt) and demo-00033 (navy trousers)",
+        "The olive linen shirt [demo-00011] goes with the navy slim trousers [demo-00033] and brown loafers "
+        "[demo-00044].",
+        "- **Olive linen shirt** [demo-00011] + **Slim trousers** [demo-00033]: olive and navy both earthy",
+        "olive linen shirt and navy slim trousers",
+    ]
+    for line in lines:
+        g = Grounder(TWO)
+        assert g.check_line(line) == line, line
+        assert g.report.colour_fixes == 0
+
+
+def test_a_wrong_colour_next_to_one_of_two_garments_is_still_corrected():
+    cases = {
+        "the red shirt [demo-00011] and the navy trousers [demo-00033]": "the olive shirt [demo-00011]"
+        " and the navy trousers [demo-00033]",
+        "the olive shirt [demo-00011] and the red trousers [demo-00033]": "the olive shirt [demo-00011]"
+        " and the navy trousers [demo-00033]",
+        "olive linen shirt and red slim trousers": "olive linen shirt and navy slim trousers",
+        # the other garment's colour in front of this one's name is still wrong for this one
+        "the navy shirt [demo-00011] and the navy trousers [demo-00033]": "the olive shirt [demo-00011]"
+        " and the navy trousers [demo-00033]",
+    }
+    for line, want in cases.items():
+        g = Grounder(TWO)
+        assert g.check_line(line) == want
+        assert g.report.colour_fixes == 1

@@ -39,6 +39,7 @@ _CONTEXT_CHARS = 64
 _PRICE_CONTEXT = re.compile(r"(\$|€|£|usd|price|budget|under|size)\s*$", re.IGNORECASE)
 _TITLE_PAIR = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+")
 _CURRENCY_AFTER_SEPARATOR = re.compile(r"[\-—–:(]\s*(\$|€|£)")
+_CONNECTOR = re.compile(r"\b(?:and|or|plus|then|alongside)\b|[+&/,]")
 _CLAUSE = re.compile(r"[;.!?]|,\s|\s[-—–]\s|\bwith\b|\bpaired\b|\bpair it\b|\bwould go\b")
 
 
@@ -213,41 +214,66 @@ class Grounder:
         return "".join(out)
 
     def _fix_colours(self, line: str, found: list[tuple[int, str]]) -> str:
+        spans = [self._mention_span(line, pos, gid) for pos, gid in found]
+        # a colour another garment of the line has, written after a name, may describe that one
+        line_colours = {c for _, gid in found for c in self.known[gid].colours}
         for n, (pos, gid) in enumerate(found):
             item = self.known[gid]
             if not item.colours:
                 continue
             start = max((m.end() for m in _CLAUSE.finditer(line, 0, pos)), default=0)
-            end_m = _CLAUSE.search(line, pos + 1)
+            end_m = _CLAUSE.search(line, spans[n][1])
             end = end_m.start() if end_m else len(line)
-            # two garments in one clause ("Olive Shirt + Beige Trousers"): each owns only its stretch
-            if n > 0 and found[n - 1][0] >= start:
-                start = pos
+            # several garments in one clause: each owns only its stretch of it
+            if n > 0 and spans[n - 1][1] > start:
+                start = max(start, _split(line, spans[n - 1][1], pos, self._by_id(line, pos)))
             if n + 1 < len(found) and found[n + 1][0] < end:
-                end = found[n + 1][0]
+                end = min(end, _split(line, spans[n][1], found[n + 1][0], self._by_id(line, found[n + 1][0])))
             clause = line[start:end]
             title_low = item.title.lower()
-            fixed = clause
+            fixed, at = clause, pos - start  # ``at``: where the mention starts in ``fixed``
             for colour in COLOURS:
                 for m in re.finditer(r"(?<![\w-])" + re.escape(colour) + r"(?![\w-])", fixed, re.IGNORECASE):
                     word = COLOUR_CANON.get(m.group(0).lower(), m.group(0).lower())
-                    if (
-                        word in item.colours
-                        or any(word in c or c in word for c in item.colours)
-                        or word in title_low
-                    ):
+                    if word in title_low or any(word in c or c in word for c in item.colours):
                         continue
+                    if m.start() > at and any(word in c or c in word for c in line_colours):
+                        continue  # after the name ("…: olive and navy both earthy"): may be another's
                     fixed = fixed[: m.start()] + item.colours[0] + fixed[m.end() :]
+                    if m.start() < at:
+                        at += len(item.colours[0]) - len(m.group(0))
                     self.report.colour_fixes += 1
                     break
             if fixed != clause:
                 line = line[:start] + fixed + line[end:]
         return line
 
+    def _by_id(self, line: str, pos: int) -> bool:
+        """Whether the mention at ``pos`` is an id (``[demo-1]``, ``id 12``, ``demo-1``), not a title."""
+        return not any(line.lower().startswith(t, pos) for t, _ in self._titles)
+
+    def _mention_span(self, line: str, pos: int, gid: str) -> tuple[int, int]:
+        """Where a mention found at ``pos`` starts and ends (an id with its brackets, or the title)."""
+        title = self.known[gid].title.lower()
+        if line.lower().startswith(title, pos):
+            return pos, pos + len(title)
+        m = re.compile(r"\[[^\]]{1,80}\]|\S+").match(line, pos)
+        return pos, m.end() if m else pos
+
     def check_text(self, text: str) -> str:
         """Check a whole answer; invented lines are dropped."""
         lines = [self.check_line(line) for line in text.split("\n")]
         return "\n".join(line for line in lines if line is not None).strip()
+
+
+def _split(line: str, a_end: int, b_start: int, b_by_id: bool) -> int:
+    """Where one garment's words end and the next one's begin, between two mentions: after the last
+    connector ("and", "or", "+", ",") of the gap; without one, words before an id describe that id
+    ("the navy trousers [demo-2]") and words after a title describe the title."""
+    ends = [m.end() for m in _CONNECTOR.finditer(line, a_end, b_start)]
+    if ends:
+        return ends[-1]
+    return a_end if b_by_id else b_start
 
 
 def _owner(found: list[tuple[int, str]], pos: int) -> str:
