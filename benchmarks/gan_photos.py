@@ -7,7 +7,10 @@ image encoder trains on), written to one ``.npz`` (default /tmp/gan_cache/photos
 
 and trains the photo GAN on its train split (resumable; sampling snapshots for the choice on validation):
 
-    nice -n 19 python benchmarks/gan_photos.py --train --run /tmp/gan_cache/run [--max-minutes 75]
+    nice -n 5 python benchmarks/gan_photos.py --train --run /tmp/gan_cache/run [--max-minutes 75]
+
+The second run (AC-GAN heads on the discriminator, article-balanced sampling) started from the first's
+epoch 107: ``--train --run /tmp/gan_cache/run_ac --warm-from /tmp/gan_cache/run/last.pt``.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ def train(cache: Path, run: Path, args: argparse.Namespace) -> None:
         d_width=args.d_width,
         text_dim=int(data.text.shape[1]),
         text_model="all-MiniLM-L6-v2",
+        classifier=args.classifier_weight > 0,
         source="Kaggle fashion product photos (train split of benchmarks/_photos.py)",
     )
     settings = TrainConfig(
@@ -96,8 +100,10 @@ def train(cache: Path, run: Path, args: argparse.Namespace) -> None:
         mode_seeking=0.3,
         max_minutes=args.max_minutes,
         snapshot_every=args.snapshot_every,
+        classifier_weight=args.classifier_weight,
+        balance=args.balance,
     )
-    train_gan(data, config, settings, run, resume=True)
+    train_gan(data, config, settings, run, resume=True, warm_from=args.warm_from)
 
 
 def main() -> None:
@@ -112,6 +118,14 @@ def main() -> None:
     parser.add_argument("--epoch-size", type=int, default=800)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--snapshot-every", type=int, default=4)
+    parser.add_argument(
+        "--classifier-weight",
+        type=float,
+        default=1.0,
+        help="AC-GAN condition heads on the discriminator and their weight (0: none, the first run's model)",
+    )
+    parser.add_argument("--balance", type=float, default=0.5, help="article-balanced sampling exponent")
+    parser.add_argument("--warm-from", type=Path, default=None, help="another run's last.pt to start from")
     args = parser.parse_args()
     cache = args.out or DEFAULT_OUT.with_name(f"photos{args.size}.npz")
     if args.train:

@@ -75,7 +75,7 @@ def test_tool_through_the_registry_writes_pngs_under_designs_dir(sampler):
         assert PILImage.open(p).size == (96, 96)
     assert out.read == {"article_type": ["circle"], "colour": ["red"]}
     assert all(d.labels == {"article_type": "circle", "colour": "red"} for d in out.designs)
-    assert out.seed == 5 and out.candidates == 1 and out.inspired_by_method == "text"
+    assert out.seed == 5 and out.candidates == 1 and out.inspired_by_method == "text any article"
     assert all(len(d.inspired_by) == 3 for d in out.designs)
     assert out.image_captions[0].startswith("design 1: circle red")
     assert out.designs[0].inspired_by[0].garment.id.startswith("g-")
@@ -84,7 +84,8 @@ def test_tool_through_the_registry_writes_pngs_under_designs_dir(sampler):
     by_picture = build_registry(runtime_with(sampler, index=index)).invoke(
         "design_garments", {"brief": "a red circle", "n": 2, "seed": 5}
     )
-    assert by_picture.inspired_by_method == "image" and index.pictures == by_picture.images
+    assert by_picture.inspired_by_method == "image+text any article"
+    assert list(dict.fromkeys(index.pictures)) == by_picture.images  # each design by its own picture
     again = build_registry(runtime).invoke(
         "design_garments", {"brief": "a red circle", "n": 3, "seed": 5, "size": 96}
     )

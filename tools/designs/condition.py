@@ -57,6 +57,13 @@ def article_words(value: str) -> str:
     return singular
 
 
+def article_spellings(value: str) -> list[str]:
+    """The ways a catalogue may spell one article type ("Tshirts": "tshirts", "t-shirt"; "Shirts":
+    "shirts", "shirt"), so a design's article finds its garments in the Kaggle catalogue (plural
+    types) and in the demo one (singular) alike; search filters compare lower-cased."""
+    return list(dict.fromkeys(v.lower() for v in (value, article_key(value), article_words(value))))
+
+
 def understood(labels: dict[str, str]) -> str:
     parts = []
     for name, value in labels.items():

@@ -49,6 +49,10 @@ class GanConfig:
     text_cond: int = 32
     text_model: str = ""
     """Name of the text embedder whose space ``text_dim`` is (e.g. ``all-MiniLM-L6-v2``)."""
+    classifier: bool = False
+    """The discriminator also classifies every condition from its pooled features (AC-GAN, Odena et
+    al. 2017): trained on real pictures only, and the generator is rewarded when it reads a fake's
+    conditions back. The projection term alone let the photo generator ignore the article type."""
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -204,17 +208,32 @@ class Discriminator(nn.Module):
         self.embed = ConditionEmbedding(config.conditions, c, wrap=spectral_norm)
         if config.text_dim:
             self.text = spectral_norm(nn.Linear(config.text_dim, c, bias=False))
+        if config.classifier:
+            self.heads = nn.ModuleDict({n: nn.Linear(c, len(v)) for n, v in config.conditions.items()})
 
     def forward(
         self, x: torch.Tensor, labels: dict[str, torch.Tensor], text: torch.Tensor | None = None
     ) -> torch.Tensor:
+        return self.score_and_logits(x, labels, text)[0]
+
+    def score_and_logits(
+        self, x: torch.Tensor, labels: dict[str, torch.Tensor], text: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """(B,) real/fake scores and, with ``config.classifier``, condition → (B, values) logits."""
         h = self.body(x).sum(dim=(2, 3))  # (B, c)
         out = self.linear(h).squeeze(1)
         for e in self.embed(labels):
             out = out + (e * h).sum(dim=1)
         if self.config.text_dim and text is not None:
             out = out + (self.text(text) * h).sum(dim=1)
-        return out  # (B,)
+        logits = {n: head(h) for n, head in self.heads.items()} if self.config.classifier else {}
+        return out, logits
+
+
+def classifier_loss(logits: dict[str, torch.Tensor], labels: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean cross-entropy of the discriminator's condition heads (0 when it has none)."""
+    losses = [nn.functional.cross_entropy(v, labels[n]) for n, v in logits.items()]
+    return torch.stack(losses).mean() if losses else torch.zeros(())
 
 
 def load_checkpoint(path: str | Path, device: str = "cpu") -> dict[str, Any]:

@@ -13,12 +13,19 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stylist.errors import StylistError
+from stylist.errors import CatalogueError, StylistError
 from stylist.fashion.brief import NUMBER_WORDS, extract_k
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment
+from stylist.index.slots import slot_for_article
 from stylist.tools.base import Dep, Tool
-from stylist.tools.designs.condition import Condition, read_brief
+from stylist.tools.designs.condition import (
+    Condition,
+    article_spellings,
+    article_words,
+    condition_text,
+    read_brief,
+)
 from stylist.tools.designs.sample import (
     MAX_CANDIDATES,
     MAX_DESIGNS,
@@ -103,7 +110,9 @@ class DesignOutput(ToolOutput):
     candidates: int
     """Latent samples drawn per design (more than 1: re-ranked by the image encoder)."""
     inspired_by_method: str
-    """``image`` (picture search), ``text`` (words of the labels) or ``none``."""
+    """``image+text`` (the design's picture and its words together), ``text`` (its words only: the index
+    has no image vectors) or ``none``; with `` within <article>`` when the search kept to the article type
+    the brief named (``any article`` when the catalogue has none of that type)."""
     understood: list[str] = Field(default_factory=list)
     """The distinct conditions drawn, as words ("article: shirt, colour: olive")."""
     note: str = ""
@@ -123,6 +132,22 @@ class DesignOutput(ToolOutput):
         lines = [f"{n}. {caption or path}" for n, (path, caption) in enumerate(self.pictures(), 1)]
         head = f'Designs for "{self.brief}" ({"; ".join(self.understood)})'
         return "\n".join([head + ":", *lines, *([self.note] if self.note else [])])
+
+
+def _scopes(article: str | None) -> list[tuple[SearchFilters | None, str]]:
+    """Where "inspired by" looks, narrowest first: the named article type (as the catalogue may spell
+    it), then its outfit slot (a catalogue without "casual shoes" has sneakers), then anywhere."""
+    if not article:
+        return [(None, "")]
+    scopes: list[tuple[SearchFilters | None, str]] = [
+        (SearchFilters(article_types=article_spellings(article)), f" within {article_words(article)}")
+    ]
+    try:
+        slot = slot_for_article(article)
+        scopes.append((SearchFilters(slots=[slot]), f" within {slot.value} (no {article_words(article)})"))
+    except CatalogueError:
+        pass
+    return [*scopes, (None, " any article")]
 
 
 def _slug(text: str) -> str:
@@ -246,8 +271,11 @@ class DesignGarments(Tool):
         for d, (row, pick) in enumerate(zip(cond.labels, chosen)):
             path = folder / f"design_{d + 1:02d}.png"
             to_pil(images[pick], args.size).save(path)
+            query = cond.texts[d] if cond.texts else condition_text(args.brief, row)
             inspired, method = (
-                self._inspired_by(path, row, args.inspired_by) if args.inspired_by else ([], "none")
+                self._inspired_by(path, query, row.get("article_type"), args.inspired_by)
+                if args.inspired_by
+                else ([], "none")
             )
             words = " ".join(v for k, v in row.items() if k != "article_type" and v not in ("none", "solid"))
             designs.append(
@@ -295,24 +323,30 @@ class DesignGarments(Tool):
             log.info("designs are not re-ranked: %s", exc.message)
             return None
 
-    def _inspired_by(self, png: Path, labels: dict[str, str], k: int) -> tuple[list[InspiredBy], str]:
+    def _inspired_by(
+        self, png: Path, words: str, article: str | None, k: int
+    ) -> tuple[list[InspiredBy], str]:
+        """The ``k`` catalogue garments closest to a design: its picture and its words together (the
+        index's combined score), kept to ``article`` when the brief named one. Picture similarity alone
+        crossed article types: on the demo index (drawings, another encoder) an olive shirt design found
+        a beige canvas handbag."""
         try:
             index = self.catalogue
         except StylistError as exc:
             log.info("no catalogue for 'inspired by': %s", exc.message)
             return [], "none"
+        hits, method, scope = [], "text", ""
+        for filters, where in _scopes(article):
+            (hits, method), scope = self._search(index, words, png, filters, k), where
+            if hits:
+                break
+        return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], method + scope
+
+    @staticmethod
+    def _search(
+        index: PictureIndex, words: str, png: Path, filters: SearchFilters | None, k: int
+    ) -> tuple[list[tuple[Garment, float]], str]:
         try:
-            hits = index.search(None, k=k, image_path=str(png))
-            return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "image"
-        except StylistError:
-            pass  # no image encoder or no image vectors: compare by the labels' words instead
-        query = " ".join(
-            v
-            for v in (labels.get("colour"), labels.get("pattern"), labels.get("article_type"))
-            if v and v != "none"
-        )
-        article = labels.get("article_type")
-        hits = index.search(query, SearchFilters(article_types=[article]) if article else None, k=k)
-        if not hits:
-            hits = index.search(query, k=k)
-        return [InspiredBy(garment=g, similarity=round(s, 4)) for g, s in hits], "text"
+            return index.search(words, filters, k=k, image_path=str(png)), "image+text"
+        except StylistError:  # no image encoder or no image vectors: by the words alone
+            return index.search(words, filters, k=k), "text"

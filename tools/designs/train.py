@@ -34,6 +34,7 @@ from stylist.tools.designs.model import (
     Discriminator,
     GanConfig,
     Generator,
+    classifier_loss,
     export_generator,
     load_checkpoint,
 )
@@ -78,6 +79,12 @@ class TrainConfig:
     text_noise: float = 0.04
     """Gaussian noise (per dimension, then re-normalised) on the text embedding each step, so the
     generator is smooth between the training texts and a brief's words land among them."""
+    classifier_weight: float = 1.0
+    """Weight of the AC-GAN terms when the model's discriminator has condition heads
+    (``GanConfig.classifier``): its cross-entropy on real pictures in D's loss, on fakes in G's."""
+    balance: float = 0.0
+    """Class-balanced sampling: each picture is drawn with weight count(its article type) ** -balance
+    (0 = uniform shuffling, 0.5 = square-root balancing, 1 = every article equally often)."""
 
 
 def _to_float(batch: torch.Tensor) -> torch.Tensor:
@@ -225,6 +232,33 @@ def text_prototypes(data: GanData) -> dict[str, dict[str, list[float]]]:
     return out
 
 
+def epoch_order(data: GanData, balance: float, gen: torch.Generator) -> torch.Tensor:
+    """One epoch's picture indices: a shuffle, or with ``balance`` > 0 a draw (with replacement)
+    weighted by count(article type) ** -balance, so rare articles are not drowned by t-shirts."""
+    if balance <= 0 or "article_type" not in data.labels:
+        return torch.randperm(len(data), generator=gen)
+    article = data.labels["article_type"]
+    counts = torch.bincount(article).float()
+    weights = counts[article] ** -balance
+    return torch.multinomial(weights, len(data), replacement=True, generator=gen)
+
+
+def _warm_start(path: Path, config: GanConfig, nets: dict[str, Any], device: str) -> dict[str, Any]:
+    """Load a previous run's networks into ``nets`` (``g``, ``g_ema``, ``d``, ``opt_g``): same generator,
+    the discriminator may gain condition heads (left freshly initialised); returns that run's state."""
+    state = load_checkpoint(path, device)
+    old = {**state["config"], "classifier": config.classifier}
+    if old != asdict(config):
+        raise ToolInputError(f"{path} has a different generator or vocabulary: it cannot warm-start this one")
+    nets["g"].load_state_dict(state["generator"])
+    nets["g_ema"].load_state_dict(state["generator_ema"])
+    missing, unexpected = nets["d"].load_state_dict(state["discriminator"], strict=False)
+    if unexpected or any(not k.startswith("heads.") for k in missing):
+        raise ToolInputError(f"{path}'s discriminator does not fit this one ({missing + unexpected})")
+    nets["opt_g"].load_state_dict(state["opt_g"])
+    return state
+
+
 def _save_atomic(obj: dict[str, Any], path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(obj, tmp)
@@ -238,9 +272,11 @@ def train_gan(
     out_dir: str | Path,
     *,
     resume: bool = False,
+    warm_from: str | Path | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Train on ``data`` (whose conditions must equal ``config.conditions``); returns metrics."""
+    """Train on ``data`` (whose conditions must equal ``config.conditions``); returns metrics.
+    ``warm_from``: another run's ``last.pt`` to start from (when ``out_dir`` has none to resume)."""
     if (data.text is None) != (config.text_dim == 0) or (
         data.text is not None and data.text.shape[1] != config.text_dim
     ):
@@ -282,6 +318,13 @@ def train_gan(
         ema_steps = state["metrics"].get("ema_steps", 0)
         start_epoch = state["epoch"]
         log.info("resuming from %s after epoch %d", last, start_epoch)
+    elif warm_from is not None:
+        nets = {"g": g, "g_ema": g_ema, "d": d, "opt_g": opt_g}
+        state = _warm_start(Path(warm_from), config, nets, train.device)
+        history = state["metrics"].get("history", [])
+        ema_steps = state["metrics"].get("ema_steps", 0)
+        start_epoch = state["epoch"]
+        log.info("warm start from %s after epoch %d", warm_from, start_epoch)
     cols = 8
     grid_idx = _grid_rows(data, 8, cols)
     grid_labels = {k: v[grid_idx].to(device) for k, v in data.labels.items()}
@@ -296,10 +339,10 @@ def train_gan(
     for epoch in range(start_epoch, train.epochs):
         t0 = time.monotonic()
         gen = torch.Generator().manual_seed(train.seed * 100_003 + epoch)
-        order = torch.randperm(len(data), generator=gen)
+        order = epoch_order(data, train.balance, gen)
         g.train()
         d.train()
-        sums = {"d_loss": 0.0, "g_loss": 0.0, "d_real": 0.0, "d_fake": 0.0}
+        sums = {"d_loss": 0.0, "g_loss": 0.0, "d_real": 0.0, "d_fake": 0.0, "d_cls": 0.0, "g_cls": 0.0}
         for step in range(steps):
             idx = order[step * batch : (step + 1) * batch]
             real = _to_float(data.images[idx]).to(device)
@@ -311,12 +354,18 @@ def train_gan(
             z = torch.randn(len(idx), config.z_dim, device=device)
             fake = g(z, labels, text)
             aug = (lambda x: diff_augment(x, gen)) if train.augment else (lambda x: x)
-            d_real, d_fake = d(aug(real), labels, text), d(aug(fake.detach()), labels, text)
-            loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+            (d_real, logits_real), d_fake = (
+                d.score_and_logits(aug(real), labels, text),
+                d(aug(fake.detach()), labels, text),
+            )
+            d_cls = classifier_loss(logits_real, labels)  # real pictures only: fakes would teach it noise
+            loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean() + train.classifier_weight * d_cls
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
-            loss_g = -d(aug(fake), labels, text).mean()
+            score, logits_fake = d.score_and_logits(aug(fake), labels, text)
+            g_cls = classifier_loss(logits_fake, labels)
+            loss_g = -score.mean() + train.classifier_weight * g_cls
             if train.mode_seeking > 0 and len(idx) >= 4:
                 loss_g = loss_g + train.mode_seeking * mode_seeking_loss(g, z, fake, labels, text)
             opt_g.zero_grad(set_to_none=True)
@@ -332,6 +381,8 @@ def train_gan(
                 "g_loss": loss_g.item(),
                 "d_real": d_real.mean().item(),
                 "d_fake": d_fake.mean().item(),
+                "d_cls": d_cls.item(),
+                "g_cls": g_cls.item(),
             }
             for k, v in losses.items():
                 sums[k] += v
