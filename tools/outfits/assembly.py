@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 
 from stylist.errors import ToolInputError
-from stylist.fashion.terms import canonical_colour
 from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.alternatives import outfit_item, slot_alternatives
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
-from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch
+from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch, in_asked_colour
 from stylist.tools.outfits.reasons import outfit_reasons
 from stylist.tools.outfits.schemas import (
     AssembledOutfit,
@@ -29,6 +28,7 @@ from stylist.tools.outfits.schemas import (
     OutfitRequest,
 )
 from stylist.tools.outfits.scorer import CompatibilityScorer, explain
+from stylist.tools.outfits.sizes import sizes_note
 from stylist.tools.outfits.suitability import Suitability
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class OutfitAssembler:
             )
         notes: list[str] = []
         self._fit = Suitability.of(parsed, gender)
-        self._slots = SlotSearch(self.index, self._fit, parsed, self.per_slot)
+        self._slots = SlotSearch(self.index, self._fit, parsed, self.per_slot, request.sizes)
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
@@ -104,6 +104,13 @@ class OutfitAssembler:
             outfits.append(self._render(state, pool, rel, logits, {a.id for a in anchors}, parsed, budget))
             if len(outfits) == request.k:
                 break
+        if request.sizes:
+            shown = [
+                g for o in outfits for i in o.items for g in [self.index.get(i.id)] if i.id in self.index
+            ]
+            note = sizes_note(request.sizes, shown)
+            if note:
+                notes.append(note)
         best_state, best_pool, best_rel, best_logits = results[0]
         alternatives = slot_alternatives(
             list(best_state.rows),
@@ -189,11 +196,7 @@ class OutfitAssembler:
                 for c in cands
             ]
         if remaining is not None:
-            wanted_colours = {canonical_colour(c) for c in parsed.colours}
-            cands = [
-                self._slots.with_cheapest(c, remaining, exclude, wanted_colours) if c.required else c
-                for c in cands
-            ]
+            cands = [self._slots.with_cheapest(c, remaining, exclude) if c.required else c for c in cands]
             floor = sum(min((g.price or 0.0) for g in c.garments) for c in cands if c.required)
             if floor > remaining:
                 parts = " + ".join(
@@ -212,10 +215,9 @@ class OutfitAssembler:
         rel = [1.0] * len(anchors) + [r for c in cands for r in c.relevance]
         pref = self._preferences(request.user_id, pool, rel)
         logits = self.scorer.pair_matrix(pool)
-        wanted = {canonical_colour(c) for c in parsed.colours}
-        coloured = {r for r, g in enumerate(pool) if wanted & {canonical_colour(c) for c in g.colours}}
+        coloured = {r for r, g in enumerate(pool) if in_asked_colour(g, parsed)}
         finals = self._beam(
-            cands, len(anchors), pool, rel, pref, logits, remaining, coloured if wanted else None
+            cands, len(anchors), pool, rel, pref, logits, remaining, coloured if parsed.colours else None
         )
         return [(s, pool, rel, logits) for s in finals]
 
@@ -299,16 +301,18 @@ class OutfitAssembler:
             for st in nxt:
                 pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
                 missing = coloured is not None and not coloured.intersection(st.rows)
+                # the asked colour wins before compatibility, relevance and preference do
                 st.key = (
-                    -round(self._objective(st, pref_sum) - (1.0 if missing else 0.0), 9),
+                    missing,
+                    -round(self._objective(st, pref_sum), 9),
                     tuple(sorted(pool[r].id for r in st.rows)),
                 )
             nxt.sort()
             dedup: list[_State] = []
             seen: set[tuple] = set()
             for st in nxt:
-                if st.key[1] not in seen:
-                    seen.add(st.key[1])
+                if st.key[2] not in seen:
+                    seen.add(st.key[2])
                     dedup.append(st)
                 if len(dedup) == self.beam:
                     break
@@ -347,7 +351,7 @@ class OutfitAssembler:
             total_price=total,
             compatibility=score.score,
             relevance=relevance,
-            objective=round(-st.key[0], 4),
+            objective=round(-st.key[1], 4),
             weakest_pair=score.weakest_pair,
             explanation=" ".join(why.lines) + watch,
             reasons=why.lines,

@@ -47,6 +47,30 @@ def colour_family(colour: str) -> str | None:
     return entry.family if entry else None
 
 
+def answers_colour(colour: str, asked: str) -> bool:
+    """Whether a garment of ``colour`` answers a request for ``asked``: the same colour, a shade of
+    its family ("blush" for pink, "charcoal" for grey) or a name that contains it ("navy blue" for
+    blue)."""
+    c, a = canonical_colour(colour), canonical_colour(asked)
+    if c == a or a in c.split():
+        return True
+    family = colour_family(a)
+    return family is not None and family == colour_family(c)
+
+
+@lru_cache(maxsize=256)
+def shades_of(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """Every colour of the vocabulary that answers one of ``asked`` (the asked ones first)."""
+    out = [canonical_colour(a) for a in asked]
+    out += [c for c in _VOCAB.colours if any(answers_colour(c, a) for a in asked)]
+    return tuple(dict.fromkeys(out))
+
+
+def garment_answers(g: Garment, asked: set[str] | frozenset[str]) -> bool:
+    """Whether ``g`` is in one of the ``asked`` colours (or a shade of one)."""
+    return any(answers_colour(c, a) for c in g.colours for a in asked)
+
+
 def _hues(colours: list[str]) -> list[float]:
     return [e.hue for e in map(_colour, colours) if e is not None and e.hue is not None]
 

@@ -240,8 +240,9 @@ Returns outfits with real garment ids, prices, an explanation, and alternatives 
             return BuildResult(
                 brief=parse_brief(args.brief), outfits=[], alternatives=[], notes=[], question=WHO_QUESTION
             )
+        sizes = self.wardrobes.get_profile(args.user_id).sizes if args.user_id else {}
         request = OutfitRequest(
-            **args.model_dump(exclude=wardrobe_fields | {"ask_who", "gender"}), gender=gender
+            **args.model_dump(exclude=wardrobe_fields | {"ask_who", "gender"}), gender=gender, sizes=sizes
         )
         wants_wardrobe = (
             args.wardrobe_anchors or args.use_wardrobe or args.only_owned or args.max_new_items is not None

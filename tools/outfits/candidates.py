@@ -7,6 +7,7 @@ dress code, age, weather) never do. A tight budget adds the cheapest acceptable 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,18 @@ from stylist.errors import StylistError
 from stylist.fashion.terms import canonical_colour
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Slot
-from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_colours
+from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_answers, shades_of
 from stylist.tools.outfits.brief import ParsedBrief
+from stylist.tools.outfits.sizes import prefer_in_size
 from stylist.tools.outfits.suitability import Suitability
+
+
+def in_asked_colour(g: Garment, parsed: ParsedBrief) -> bool:
+    """Whether ``g`` answers the brief's colours: one of a palette's colours, or an asked colour or a
+    shade of it ("navy blue" answers "blue")."""
+    if parsed.palette:
+        return bool({canonical_colour(c) for c in parsed.colours} & {canonical_colour(c) for c in g.colours})
+    return garment_answers(g, frozenset(parsed.colours))
 
 
 def _either(words: list[str]) -> str:
@@ -45,8 +55,16 @@ class Candidates:
 class SlotSearch:
     """The candidate search of one build (its cache lives as long as the build)."""
 
-    def __init__(self, index: Any, fit: Suitability, parsed: ParsedBrief, per_slot: int) -> None:
+    def __init__(
+        self,
+        index: Any,
+        fit: Suitability,
+        parsed: ParsedBrief,
+        per_slot: int,
+        sizes: Mapping[str, str] | None = None,
+    ) -> None:
         self.index, self.fit, self.parsed, self.per_slot = index, fit, parsed, per_slot
+        self.sizes = dict(sizes or {})
         self._cache: dict[tuple[Slot, Any], Any] = {}
 
     def candidates(
@@ -66,6 +84,8 @@ class SlotSearch:
         parsed = self.parsed
         genders = self.fit.genders()
         colours = parsed.colours or None
+        if colours and not parsed.palette:
+            colours = list(shades_of(tuple(colours)))
         if colours and parsed.palette:
             colours = (
                 list(dict.fromkeys([*colours, *NEUTRAL_COLOURS]))
@@ -106,6 +126,8 @@ class SlotSearch:
                     hits.append((g, score))
                 elif len(refused) < 3 and why not in refused:
                     refused.append(why)
+            if self.sizes:
+                hits = prefer_in_size(slot, hits, self.sizes, notes)
             hits = hits[: self.per_slot]
             if hits:
                 if tried:
@@ -141,10 +163,9 @@ class SlotSearch:
         parsed = self.parsed
         garments = [g for g, _ in hits]
         rel = []
-        wanted = set(parsed.colours)
         for g, score in hits:
             bonus = 0.0
-            if wanted and set(garment_colours(g)) & wanted:
+            if parsed.colours and in_asked_colour(g, parsed):
                 bonus += 0.1
             if parsed.occasions and set(g.occasions) & set(parsed.occasions):
                 bonus += 0.1
@@ -153,20 +174,20 @@ class SlotSearch:
             rel.append(float(score) + bonus + self.fit.preference(g))
         return Candidates(slot, garments, rel, required)
 
-    def with_cheapest(
-        self, c: Candidates, remaining: float, exclude: list[str], colours: set[str], n: int = 4
-    ) -> Candidates:
+    def with_cheapest(self, c: Candidates, remaining: float, exclude: list[str], n: int = 4) -> Candidates:
         """``c`` plus the ``n`` cheapest acceptable garments of its slot (and of them in the asked
-        ``colours``), so a tight budget that the
-        most relevant candidates overshoot still finds an outfit (they rank just below the rest)."""
+        colours), so a tight budget that the most relevant candidates overshoot still finds an
+        outfit (they rank just below the rest)."""
         key = (c.slot, "cheapest")
         if key not in self._cache:
             wanted = SearchFilters(
                 slots=[c.slot], genders=self.fit.genders(), max_price=remaining, exclude_ids=exclude
             )
             fits = [g for g in self.index if wanted.matches(g) and self.fit.refuse(g) is None]
+            if self.sizes:
+                fits = [g for g, _ in prefer_in_size(c.slot, [(g, 0.0) for g in fits], self.sizes, [])]
             cheap = sorted(fits, key=lambda g: (g.price or 0.0, g.id))
-            in_colour = [g for g in cheap if colours & {canonical_colour(x) for x in g.colours}]
+            in_colour = [g for g in cheap if self.parsed.colours and in_asked_colour(g, self.parsed)]
             self._cache[key] = list({g.id: g for g in [*in_colour[:n], *cheap[:n]]}.values())
         have = {g.id for g in c.garments}
         extra = [g for g in self._cache[key] if g.id not in have]

@@ -61,6 +61,8 @@ class OutfitRequest(BaseModel):
     k: int = Field(3, ge=1, le=10)
     extras: list[Slot] | None = None
     user_id: str | None = None
+    sizes: dict[str, str] = Field(default_factory=dict)
+    """The user's sizes by category (the profile's): garments in them are preferred."""
 
 
 class OutfitItem(BaseModel):
