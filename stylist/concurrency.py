@@ -7,15 +7,18 @@ turn can say what the queue cost it.
 
 ``CancelToken`` is set when a turn's client goes away. The server sets it as the turn's current
 token (a context variable); the pools carry the submitter's context into their threads, so a tool
-or a model generation deep inside the turn finds it with ``current_token()`` and stops.
+or a model generation deep inside the turn finds it with ``current_token()`` and stops: tools call
+``checkpoint()`` at their loop points. ``until_done`` is the one async wait the servers use: it
+returns a pool job's result, or cancels the job's token when the client goes away first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as futures_wait
@@ -59,6 +62,12 @@ _current: contextvars.ContextVar[CancelToken] = contextvars.ContextVar("stylist_
 def current_token() -> CancelToken:
     """The running turn's token (one that is never cancelled outside a server turn)."""
     return _current.get()
+
+
+def checkpoint() -> None:
+    """Raise ``TurnCancelled`` when the running turn (or tool call) was cancelled: tools call it at
+    their loop points, so a call whose client went away stops instead of running to the end."""
+    _current.get().check()
 
 
 @contextmanager
@@ -163,3 +172,51 @@ def queued_s(future: Future[Any]) -> float:
     """Seconds a ``BoundedPool`` job waited for a worker (0.0 for other futures)."""
     clock = getattr(future, "clock", None)
     return clock.queued_s() if clock is not None else 0.0
+
+
+async def until_done(
+    waiting: Awaitable[T],
+    token: CancelToken,
+    *,
+    job: Future[Any] | None = None,
+    gone: Callable[[], Awaitable[bool]] | None = None,
+    poll_s: float = 0.25,
+) -> T:
+    """Await ``waiting`` (a pool job's wrapped future, or the first event it sends).
+
+    Every ``poll_s`` seconds ``gone()`` is asked whether the client went away; if it did, the
+    ``token`` is cancelled (the job's tools and model calls see it), ``job`` is cancelled if it has
+    not started, and ``TurnCancelled`` is raised. When this wait is itself cancelled (an MCP
+    request cancelled, the server shutting down) the token and job are cancelled the same way."""
+    task = asyncio.ensure_future(waiting)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=poll_s if gone is not None else None)
+            if done:
+                return task.result()
+            if gone is not None and await gone():
+                token.cancel()
+                token.check()
+    finally:
+        if not task.done():
+            if not token.cancelled:
+                token.cancel("the request was cancelled")
+            task.cancel()
+            if job is not None:
+                job.cancel()
+
+
+async def run_cancellable(
+    pool: BoundedPool,
+    fn: Callable[..., T],
+    *args: Any,
+    gone: Callable[[], Awaitable[bool]] | None = None,
+    poll_s: float = 0.25,
+) -> T:
+    """Run ``fn(*args)`` on ``pool`` under a token of its own and wait for it with ``until_done``:
+    a full queue raises ``BusyError`` at once, a client gone first (``gone()``) or a cancelled wait
+    cancels the token the job sees (``current_token()``, ``checkpoint()``)."""
+    token = CancelToken()
+    with cancel_scope(token):
+        future = pool.submit(fn, *args)
+    return await until_done(asyncio.wrap_future(future), token, job=future, gone=gone, poll_s=poll_s)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stylist.concurrency import checkpoint
 from stylist.tools.base import Tool
 from stylist.tools.output import ToolOutput
 
@@ -86,3 +87,37 @@ def png_bytes(width: int = 8, height: int = 8, fmt: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (20, 40, 200)).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+class SlowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    steps: int = Field(500, ge=1, le=10_000)
+
+
+class SlowOut(ToolOutput):
+    steps_done: int
+
+
+class Slow(Tool):
+    """Count to ``steps``, a checkpoint per step (a stand-in for a long search or outfit build).
+
+    ``checks`` False: a tool with no checkpoint, which runs to its end whatever happens."""
+
+    name = "slow"
+
+    def __init__(self, step_s: float = 0.01, checks: bool = True) -> None:
+        self.step_s, self.checks = step_s, checks
+        self.started, self.finished = threading.Event(), threading.Event()
+        self.steps_done = 0
+
+    def run(self, args: SlowIn) -> SlowOut:
+        self.started.set()
+        try:
+            for step in range(args.steps):
+                if self.checks:
+                    checkpoint()
+                time.sleep(self.step_s)
+                self.steps_done = step + 1
+        finally:
+            self.finished.set()
+        return SlowOut(steps_done=self.steps_done)

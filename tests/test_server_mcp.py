@@ -6,17 +6,22 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import anyio
 import httpx2
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
-from stylist.server.mcp_server import build_mcp_server
+from stylist.concurrency import BoundedPool
+from stylist.server.mcp_server import SERVER_BUSY, build_mcp_server
 from stylist.tools.registry import ToolRegistry
 from tests.fakes import Echo
+from tests.server_helpers import Slow
 
 
 def test_lists_and_calls_tools_in_process() -> None:
@@ -68,8 +73,9 @@ def test_streamable_http_transport(tmp_path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # the CLI's imports take over 30 s on a loaded 2-core machine
         while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read().decode(errors="replace")[-2000:]
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
@@ -87,3 +93,42 @@ def test_streamable_http_transport(tmp_path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_tool_calls_run_on_the_given_pool_and_a_full_one_is_a_busy_error() -> None:
+    pool, release = BoundedPool("tools", 1, 0), threading.Event()
+    server = build_mcp_server(ToolRegistry([Echo()]), pool=pool)
+
+    async def scenario() -> None:
+        async with Client(server) as client:
+            ok = await client.call_tool("echo", {"text": "ab"})
+            assert not ok.is_error and ok.structured_content == {"text": "ab"}
+            running = pool.submit(release.wait)  # the one worker is busy, no room to wait
+            try:
+                with pytest.raises(MCPError) as busy:
+                    await client.call_tool("echo", {"text": "ab"})
+            finally:
+                release.set()
+                running.result(5)
+            assert busy.value.code == SERVER_BUSY
+            assert "tools queue is full" in busy.value.message and "try again in 2 s" in busy.value.message
+            assert busy.value.data == {"code": "tools_queue_full", "retry_after": 2.0}
+            again = await client.call_tool("echo", {"text": "ab"})  # room again
+            assert not again.is_error
+
+    anyio.run(scenario)
+
+
+def test_a_cancelled_mcp_call_stops_the_running_tool() -> None:
+    slow = Slow()
+    server = build_mcp_server(ToolRegistry([slow]), pool=BoundedPool("tools", 1, 4))
+
+    async def scenario() -> None:
+        async with Client(server) as client:
+            with anyio.move_on_after(0.5):
+                await client.call_tool("slow", {"steps": 1000})
+            assert slow.started.is_set(), "the tool never ran"
+            await anyio.to_thread.run_sync(slow.finished.wait, 5)
+
+    anyio.run(scenario)
+    assert slow.finished.is_set() and slow.steps_done < 1000, "the tool ran on after the call was cancelled"

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_type_hints
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
+from stylist.concurrency import checkpoint
 from stylist.errors import ToolInputError
 from stylist.tools.output import ToolOutput
 from stylist.tools.routing import RouteHint
@@ -136,8 +137,14 @@ class Tool:
             raise ToolInputError(f"{self.name}: {describe_validation_error(exc)}") from None
 
     def invoke(self, raw: dict[str, Any] | BaseModel | None = None) -> ToolOutput:
-        """Validate ``raw`` and run the tool."""
-        return self.run(self.parse_args(raw))
+        """Validate ``raw`` and run the tool. A call whose turn or request was cancelled (its client
+        went away) does not start, and a result that comes back after the cancel is discarded:
+        both raise ``TurnCancelled``. Long tools also call ``checkpoint()`` in their loops."""
+        args = self.parse_args(raw)
+        checkpoint()
+        result = self.run(args)
+        checkpoint()
+        return result
 
     def input_schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()

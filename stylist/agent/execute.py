@@ -52,7 +52,7 @@ class Executor:
     def _run_one(self, call: Call, done: list[Call], trace: TurnTrace) -> Iterator[ChatEvent]:
         shown = {path for c in done for path, _ in c.images}
         yield ToolStarted(call_id=call.id, name=call.name, arguments=call.arguments)
-        self._execute(call, trace)
+        cancelled = self._execute(call, trace)
         yield ToolFinished(
             call_id=call.id,
             name=call.name,
@@ -60,19 +60,25 @@ class Executor:
             duration_s=round(call.duration_s, 4),
             error=call.error,
         )
+        if cancelled:
+            raise cancelled
         for path, caption in call.images:
             if path not in shown:
                 shown.add(path)
                 yield Image(path=path, caption=caption)
         done.append(call)
 
-    def _execute(self, call: Call, trace: TurnTrace) -> None:
+    def _execute(self, call: Call, trace: TurnTrace) -> TurnCancelled | None:
+        """Run ``call``; a failure becomes its error. A cancelled call (the client went away, the tool
+        stopped at a checkpoint or its result came back too late) keeps no result, says
+        ``cancelled`` in its error and the trace, and is returned for the turn to end with."""
         tool = self.registry.get(call.name)
         t0 = time.perf_counter()
         current_token().check()  # a gone client's turn starts no more tools
         try:
             future = self.pool.submit(tool.invoke, call.arguments)
             call.result = wait_for(future, max(1.0, trace.deadline - t0))
+            current_token().check()  # cancelled as the result came back: it is discarded
             call.ok = True
             call.items = call.result.garments()
             call.images = call.result.pictures()
@@ -83,14 +89,20 @@ class Executor:
             call.items += self.registry.known_items([i for i in dict.fromkeys(named) if i not in have])
         except FutureTimeout:
             call.error = f"{call.name} did not finish within the turn's time budget"
-        except TurnCancelled:
-            raise
+        except TurnCancelled as exc:
+            call.ok, call.result, call.items, call.images = False, None, [], []
+            call.error = f"cancelled ({current_token().reason or exc})"
+            trace.route.append(f"cancelled:{call.name}")
+            call.duration_s = time.perf_counter() - t0
+            log.info("tool %s cancelled after %.2f s; its result is discarded", call.name, call.duration_s)
+            return exc
         except StylistError as exc:
             call.error = str(exc)
         except Exception as exc:  # a tool bug must not end the chat; the model sees it as an observation
             log.warning("tool %s failed: %s: %s", call.name, type(exc).__name__, exc, exc_info=True)
             call.error = "internal error in the tool (details in the log)"  # replies reach API clients
         call.duration_s = time.perf_counter() - t0
+        return None
 
     def _relax(self, call: Call) -> Call | None:
         """Retry an empty result once without the softest filters the tool's routing names."""

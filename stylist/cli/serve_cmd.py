@@ -93,11 +93,11 @@ def mcp(
     runtime = cli.runtime
     registry = build_registry(runtime)
     if transport == "stdio":
-        run_stdio(registry)
+        run_stdio(registry, runtime.pools.tools)
     elif transport == "http":
         settings = runtime.settings.server
         uploads = Uploads(upload_dir(settings, runtime.settings.home), settings)
         err_console.print(f"stylist: MCP over streamable HTTP at http://{host}:{port}/mcp")
-        run_http(registry, settings, uploads, host=host, port=port)
+        run_http(registry, settings, uploads, host=host, port=port, pool=runtime.pools.tools)
     else:
         raise ToolInputError(f"--transport must be 'stdio' or 'http', not {transport!r}")

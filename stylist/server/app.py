@@ -21,7 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from stylist.concurrency import BoundedPool
+from stylist.concurrency import BoundedPool, run_cancellable
 from stylist.config import ServerSettings
 from stylist.errors import ConfigError
 from stylist.events import ChatReply, Done, Error, Token
@@ -146,7 +146,11 @@ def create_app(stylist: Any, settings: ServerSettings, *, concurrency: int | Non
         limit_user(request, limits, caller.acting_as(args.get("user_id") or request.headers.get(USER_HEADER)))
         index_gate(stylist.runtime)
         args = await run_in_threadpool(served_arguments, tool, args, uploads)
-        result = await run_in_threadpool(tool.invoke, args)
+        # on the runtime's tool pool, as the agent's calls: 503 when full, 499 (and the tool stopped
+        # at its next checkpoint) when the client goes away first
+        result = await run_cancellable(
+            stylist.runtime.pools.tools, tool.invoke, args, gone=request.is_disconnected
+        )
         return JSONResponse(result.model_dump(mode="json"))
 
     @app.get("/v1/items/{item_id}")

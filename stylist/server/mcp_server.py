@@ -5,6 +5,11 @@ its pydantic models (the one registry), not from re-deriving a function signatur
 it takes the API's keys (``Authorization: Bearer``) and the API's rule for users and pictures:
 a user key acts only as its user, pictures travel as ``image_base64``, and paths are refused
 unless they name an upload. Over stdio it is a local process of the user, like the CLI.
+
+Tool calls run on the runtime's tool pool (``Runtime.pools.tools``), as the agent's and the HTTP
+API's do: a full queue is refused at once with the JSON-RPC error ``SERVER_BUSY`` (the MCP form of
+the API's 503; its data carry ``code`` and ``retry_after``), and a request the client cancels
+cancels the call's token, so the tool stops at its next checkpoint.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from typing import Any
 import anyio
 from mcp import types
 from mcp.server import Server
+from mcp.shared.exceptions import MCPError
 
+from stylist.concurrency import BoundedPool, run_cancellable
 from stylist.config import ServerSettings
-from stylist.errors import ConfigError, StylistError
+from stylist.errors import BusyError, ConfigError, StylistError
 from stylist.server.auth import Caller, KeyChecker, with_user
 from stylist.server.pictures import Uploads, served_arguments, served_schema
 from stylist.tools.registry import ToolRegistry
@@ -26,12 +33,20 @@ from stylist.tools.registry import ToolRegistry
 log = logging.getLogger(__name__)
 
 CALLER = "stylist_caller"
+SERVER_BUSY = -32000
+"""JSON-RPC error code (implementation-defined server error) for a full tool queue: try again later."""
 
 
 def build_mcp_server(
-    registry: ToolRegistry, *, name: str = "stylist", uploads: Uploads | None = None
+    registry: ToolRegistry,
+    *,
+    name: str = "stylist",
+    uploads: Uploads | None = None,
+    pool: BoundedPool | None = None,
 ) -> Server[Any]:
-    """The MCP server; with ``uploads``, tool arguments follow the remote rule (HTTP)."""
+    """The MCP server; with ``uploads``, tool arguments follow the remote rule (HTTP). Tool calls run
+    on ``pool`` (the runtime's tool pool; a server built without one gets its own, 4 workers)."""
+    pool = pool or BoundedPool("tools", 4, 64)
 
     async def list_tools(_ctx: Any, _params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return types.ListToolsResult(
@@ -53,7 +68,13 @@ def build_mcp_server(
             if uploads is not None:
                 args = with_user(args, tool.input_model.model_fields, _caller_of(ctx))
                 args = await anyio.to_thread.run_sync(served_arguments, tool, args, uploads)
-            result = await anyio.to_thread.run_sync(tool.invoke, args)
+            result = await run_cancellable(pool, tool.invoke, args)
+        except BusyError as exc:  # the API's 503: a protocol error, not a result for the model to retry
+            raise MCPError(
+                SERVER_BUSY,
+                str(exc),
+                {"code": f"{exc.queue}_queue_full", "retry_after": exc.retry_after},
+            ) from None
         except StylistError as exc:
             # A tool error is a result the calling model can read and retry from.
             return types.CallToolResult(
@@ -120,10 +141,10 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
-def run_stdio(registry: ToolRegistry) -> None:
+def run_stdio(registry: ToolRegistry, pool: BoundedPool | None = None) -> None:
     from mcp.server.stdio import stdio_server
 
-    server = build_mcp_server(registry)
+    server = build_mcp_server(registry, pool=pool)
 
     async def main() -> None:
         async with stdio_server() as (read, write):
@@ -133,7 +154,13 @@ def run_stdio(registry: ToolRegistry) -> None:
 
 
 def http_app(
-    registry: ToolRegistry, settings: ServerSettings, uploads: Uploads, *, host: str, path: str = "/mcp"
+    registry: ToolRegistry,
+    settings: ServerSettings,
+    uploads: Uploads,
+    *,
+    host: str,
+    path: str = "/mcp",
+    pool: BoundedPool | None = None,
 ) -> Any:
     """MCP over streamable HTTP behind the API's keys (refuses to build without any)."""
     keys = KeyChecker(settings)
@@ -142,15 +169,22 @@ def http_app(
             "MCP over HTTP needs API keys (server.api_keys, server.user_keys) like the chat API",
             hint="pass --api-key KEY or --user-key KEY=USER (or --allow-open for local use only)",
         )
-    inner = build_mcp_server(registry, uploads=uploads).streamable_http_app(
+    inner = build_mcp_server(registry, uploads=uploads, pool=pool).streamable_http_app(
         streamable_http_path=path, host=host
     )
     return BearerAuth(inner, keys)
 
 
 def run_http(
-    registry: ToolRegistry, settings: ServerSettings, uploads: Uploads, *, host: str, port: int
+    registry: ToolRegistry,
+    settings: ServerSettings,
+    uploads: Uploads,
+    *,
+    host: str,
+    port: int,
+    pool: BoundedPool | None = None,
 ) -> None:
     import uvicorn
 
-    uvicorn.run(http_app(registry, settings, uploads, host=host), host=host, port=port, log_level="warning")
+    app = http_app(registry, settings, uploads, host=host, pool=pool)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

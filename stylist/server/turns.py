@@ -4,8 +4,9 @@ Every turn, streamed or not, runs on one thread of the turn pool (``Runtime.pool
 ``server.concurrency`` and ``server.queue_size``): no stream gets a thread of its own, and a full
 queue is answered at once with 503 and ``Retry-After``. The turn's deadline (``llm.timeout_s``)
 starts when it leaves the queue; the wait is reported as ``metadata.queued_s``. Each turn has a
-``CancelToken`` that is set when the client disconnects, which stops its tools (not yet started),
-its model calls and the llama.cpp generation loop at the next token.
+``CancelToken`` that is set when the client disconnects, which stops its tools (at their next
+``checkpoint()``; a result that comes back anyway is discarded), its model calls and the llama.cpp
+generation loop at the next token.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from fastapi import Request
 
-from stylist.concurrency import BoundedPool, CancelToken, cancel_scope
+from stylist.concurrency import BoundedPool, CancelToken, cancel_scope, until_done
 from stylist.errors import BusyError, IndexBuildingError, TurnCancelled
 from stylist.events import ChatReply, Done, Error
 from stylist.server.chat import TurnRequest
@@ -67,17 +68,15 @@ def _submit(pool: BoundedPool, fn: Any, *args: Any) -> Future:
         raise busy_error(exc) from None
 
 
-async def _until_done(future: Future, request: Request, token: CancelToken) -> Any:
-    """The turn's result; cancels it (and answers 499) when the client disconnects first."""
-    waiting = asyncio.wrap_future(future)
-    while True:
-        done, _ = await asyncio.wait({waiting}, timeout=DISCONNECT_POLL_S)
-        if done:
-            return waiting.result()
-        if await request.is_disconnected():
-            token.cancel()
-            future.cancel()
-            raise ApiError(499, "the client closed the request", code="client_closed")
+async def _wait(waiting: Any, request: Request, token: CancelToken, job: Future) -> Any:
+    """``until_done`` polling the request for a disconnect; a client gone first (or a turn that
+    ended cancelled) is a 499."""
+    try:
+        return await until_done(
+            waiting, token, job=job, gone=request.is_disconnected, poll_s=DISCONNECT_POLL_S
+        )
+    except TurnCancelled:
+        raise ApiError(499, "the client closed the request", code="client_closed") from None
 
 
 async def run_turn(
@@ -97,10 +96,8 @@ async def run_turn(
                     _raise_for(event, rid)
         raise ApiError(500, INTERNAL, "server_error", "internal_error")  # pragma: no cover - ends with Done
 
-    try:
-        return await _until_done(_submit(pool, job), request, token)
-    except TurnCancelled:
-        raise ApiError(499, "the client closed the request", code="client_closed") from None
+    future = _submit(pool, job)
+    return await _wait(asyncio.wrap_future(future), request, token, future)
 
 
 async def stream_turn(
@@ -135,26 +132,11 @@ async def stream_turn(
             put(end)
 
     future = _submit(pool, job)
-    first = await _first_event(queue, future, request, token)
+    first = await _wait(queue.get(), request, token, future)
     if isinstance(first, Error) and first.code in ("busy", "cancelled"):
         await _drain(queue, end)
         _raise_for(first, rid)
     return _rest(first, queue, end, token)
-
-
-async def _first_event(queue: asyncio.Queue, future: Future, request: Request, token: CancelToken) -> Any:
-    getter = asyncio.ensure_future(queue.get())
-    try:
-        while True:
-            done, _ = await asyncio.wait({getter}, timeout=DISCONNECT_POLL_S)
-            if done:
-                return getter.result()
-            if await request.is_disconnected():
-                token.cancel()
-                future.cancel()
-                raise ApiError(499, "the client closed the request", code="client_closed")
-    finally:
-        getter.cancel()
 
 
 async def _drain(queue: asyncio.Queue, end: object) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stylist.concurrency import checkpoint
 from stylist.errors import CatalogueError, StylistError
 from stylist.fashion.brief import NUMBER_WORDS, extract_k
 from stylist.index.filters import SearchFilters
@@ -258,6 +259,7 @@ class DesignGarments(Tool):
             query = embedder.embed_query([args.brief])[0]
             chosen, scores = [], []
             for d in range(args.n):
+                checkpoint()  # a cancelled call stops between designs
                 block = images[d * per_design : (d + 1) * per_design]
                 order, sims = rerank(block, query, embedder, keep=1)
                 chosen.append(d * per_design + order[0])
@@ -269,6 +271,7 @@ class DesignGarments(Tool):
         designs: list[Design] = []
         method = "none"
         for d, (row, pick) in enumerate(zip(cond.labels, chosen)):
+            checkpoint()
             path = folder / f"design_{d + 1:02d}.png"
             to_pil(images[pick], args.size).save(path)
             query = cond.texts[d] if cond.texts else condition_text(args.brief, row)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from stylist.concurrency import checkpoint
 from stylist.errors import ToolInputError
 from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.alternatives import outfit_item, slot_alternatives
@@ -87,6 +88,7 @@ class OutfitAssembler:
         results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
+            checkpoint()  # a cancelled call (its client went away) stops between templates
             try:
                 results += self._search_template(template, anchors, parsed, gender, budget, request, notes)
             except NoOutfitError as exc:
