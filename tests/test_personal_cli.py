@@ -41,6 +41,8 @@ def test_imported_history_changes_catalogue_picks_on_a_fresh_install(
     after = _json(capsys, *DEMO, "recommend", "--user", "alice", "-k", "5", "--json")
     assert after["known_user"] is True
     assert [it["item_id"] for it in after["items"]] != [it["item_id"] for it in before["items"]]
+    stranger = _json(capsys, *DEMO, "recommend", "--user", "bob", "-k", "5", "--json")
+    assert [it["item_id"] for it in after["items"]] != [it["item_id"] for it in stranger["items"]]
     # she rents (sheath) dresses, rated 10/10: dresses come first, and the reason says so
     first = after["items"][0]
     assert first["category"].lower() == "dress" and first["item_id"].startswith("demo-")
@@ -90,6 +92,11 @@ def test_imported_history_changes_recommendations_and_size(capsys: pytest.Captur
     assert sum(size_after["probabilities"].values()) == pytest.approx(1, abs=0.01)
     assert any("usually 4" in line for line in size_after["basis"])
 
+    # and she gets other picks and another size than a user without history, in the same install
+    bob = _json(capsys, "recommend", "--user", "bob", "--from", "rentals", "-k", "5", "--json")
+    assert bob["known_user"] is False and [it["item_id"] for it in bob["items"]] != ids
+    assert _json(capsys, "fit", "it05", "--user", "bob", "--json")["recommended_size"] is None
+
     code, out, _ = run_cli(capsys, "fit", "it05", "--user", "alice")
     assert code == 0 and "Take size 4 of it05 (sheath)" in out
     code, _, err = run_cli(capsys, "fit", "no-such-item", "--user", "alice")
@@ -100,6 +107,12 @@ def test_imported_history_changes_recommendations_and_size(capsys: pytest.Captur
     assert code == 1 and "unknown occasion 'funeral'" in err
     code, _, err = run_cli(capsys, "recommend", "--user", "alice", "--from", "shop")
     assert code == 1 and "--from 'shop'" in err
+    # deleting her profile erases the imported history: she is a stranger again
+    code, _, err = run_cli(capsys, "profile", "delete", "--user", "alice", "--yes")
+    assert code == 0, err
+    gone = _json(capsys, "recommend", "--user", "alice", "--from", "rentals", "-k", "5", "--json")
+    assert gone["known_user"] is False
+    assert _json(capsys, "fit", "it05", "--user", "alice", "--json")["recommended_size"] is None
 
 
 def test_tools_answer_for_you_and_which_size() -> None:

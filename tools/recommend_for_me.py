@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.events import DEFAULT_USER
 from stylist.fashion.brief import extract_k, normalise
-from stylist.profiles.personal import ForYou, personal_models, recommend_for
-from stylist.tools.base import Dep, Tool
+from stylist.profiles.personal import ForYou, recommend_for
+from stylist.profiles.personal_cache import PersonalModelCache
+from stylist.tools.base import Dep, Lazy, Tool
 from stylist.tools.output import SeenItem, ToolOutput
 from stylist.tools.routing import RouteContext, RouteHint
 
@@ -86,16 +86,20 @@ class RecommendForMe(Tool):
     store = Dep[Any]()
     catalogue = Dep[Any]()
 
-    def __init__(self, store: Any, catalogue: Any, cache_dir: Path | None = None) -> None:
+    models = Dep[PersonalModelCache]()
+
+    def __init__(
+        self, store: Any, catalogue: Any, models: PersonalModelCache | Lazy[PersonalModelCache]
+    ) -> None:
         self.store = store
         self.catalogue = catalogue
-        self.cache_dir = cache_dir
+        self.models = models
 
     def run(self, args: RecommendForMeInput) -> ForYouOutput:
         store = self.store
         result = recommend_for(
             store,
-            personal_models(store, self.cache_dir),
+            self.models.get(store),
             args.user_id,
             occasion=args.occasion,
             k=args.k,

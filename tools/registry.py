@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from stylist.errors import StylistError, ToolNotFoundError
+from stylist.profiles.personal_cache import personal_cache
 from stylist.runtime import Runtime, default_runtime
 from stylist.tools.base import Lazy, Tool, use
 from stylist.tools.copywriting import WriteCopy, text_generator
@@ -115,6 +116,7 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
         )
     )
     recogniser = Lazy(lambda: recogniser_for(rt))
+    personal = Lazy(lambda: personal_cache(rt))
     trends = settings.trends
     return ToolRegistry(
         [
@@ -140,8 +142,8 @@ def build_registry(runtime: Runtime) -> ToolRegistry:
                 text_encoder=Lazy(lambda: design_text_encoder(rt, use(sampler).text_model)),
             ),
             RecogniseGarment(recogniser, index, assembler),
-            SizeAdviceTool(profiles, settings.models_dir / "personal"),
-            RecommendForMe(profiles, index, settings.models_dir / "personal"),
+            SizeAdviceTool(profiles, personal),
+            RecommendForMe(profiles, index, personal),
         ],
         catalogue=index,
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from stylist.events import DEFAULT_USER
-from stylist.profiles.personal import SizeAdvice, advise_size, personal_models
-from stylist.tools.base import Dep, Tool
+from stylist.profiles.personal import SizeAdvice, advise_size
+from stylist.profiles.personal_cache import PersonalModelCache
+from stylist.tools.base import Dep, Lazy, Tool
 from stylist.tools.output import SeenItem, ToolOutput
 from stylist.tools.routing import RouteContext, RouteHint, item_refs
 
@@ -62,16 +62,17 @@ class SizeAdviceTool(Tool):
         priority=3,
     )
     store = Dep[Any]()
+    models = Dep[PersonalModelCache]()
 
-    def __init__(self, store: Any, cache_dir: Path | None = None) -> None:
+    def __init__(self, store: Any, models: PersonalModelCache | Lazy[PersonalModelCache]) -> None:
         self.store = store
-        self.cache_dir = cache_dir
+        self.models = models
 
     def run(self, args: SizeAdviceInput) -> SizeAdviceOutput:
         store = self.store
         advice = advise_size(
             store,
-            personal_models(store, self.cache_dir),
+            self.models.get(store),
             args.user_id,
             args.item_id,
             height_in=args.height_in,

@@ -10,7 +10,8 @@ from rich.table import Table
 from stylist.cli.common import JSON_OPTION, console, print_json, state
 from stylist.errors import ProfileError
 from stylist.events import DEFAULT_USER
-from stylist.profiles.personal import advise_size, personal_models, recommend_for
+from stylist.profiles.personal import advise_size, recommend_for
+from stylist.profiles.personal_cache import personal_cache
 
 USER_OPTION = typer.Option("--user", "-u", help="Whose history (default: the local user).")
 
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _models(runtime: Any) -> Any:
-    return personal_models(runtime.profile_store, runtime.settings.models_dir / "personal")
+    return personal_cache(runtime).get(runtime.profile_store)
 
 
 def fit_cmd(

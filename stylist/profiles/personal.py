@@ -1,22 +1,17 @@
 """The trained personal models over imported rental feedback: "for you" ranking and size advice.
 
-Trained from the profile store's rated items on first use and cached, in memory and as a pickle
-in the data home, keyed on the store's rating version (so new feedback retrains). On about 150k
-ratings training takes under a minute on one core.
+Trained from the profile store's rated items on first use and cached by the runtime's
+:class:`~stylist.profiles.personal_cache.PersonalModelCache` (in memory and as a pickle in the data
+home, keyed on the store's rating version, so new feedback retrains).
 """
 
 from __future__ import annotations
 
-import logging
-import pickle
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from stylist.errors import ItemNotFoundError, ProfileError
 from stylist.fashion.vocabulary import vocabulary
@@ -25,12 +20,8 @@ from stylist.profiles.fit import FitModel
 from stylist.profiles.fitclf import FitClassifier, blank_rental
 from stylist.profiles.foryou import COLD, WARM, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
-from stylist.profiles.rental_data import FIT_NAME, Rentals, from_store
-from stylist.profiles.rental_models import BodyRow, InteractionItemRow, RatingRow
-
-log = logging.getLogger(__name__)
-_CACHE: dict[tuple[str, tuple[int, int]], PersonalModels] = {}
-_LOCK = threading.Lock()
+from stylist.profiles.rental_data import FIT_NAME, Rentals
+from stylist.profiles.rental_models import BodyRow, InteractionItemRow
 
 
 class SizeOption(BaseModel):
@@ -93,45 +84,6 @@ class PersonalModels:
             catalogue=CatalogueForYou().fit(data),
             fit_classifier=clf if (clf := FitClassifier().fit(data)).fitted else None,
         )
-
-
-def rating_version(store: Any) -> tuple[int, int]:
-    with store.db.session() as s:
-        n, top = s.execute(select(func.count(), func.max(RatingRow.id)).select_from(RatingRow)).one()
-    return int(n or 0), int(top or 0)
-
-
-def personal_models(store: Any, cache_dir: Path | None = None) -> PersonalModels:
-    """The models trained on everything in ``store`` (raises ProfileError when nothing is imported)."""
-    version = rating_version(store)
-    if not version[0]:
-        raise ProfileError(
-            "no rated items imported yet",
-            hint="import some: stylist feedback import FILE --format renttherunway",
-        )
-    key = (str(store.db.engine.url), version)
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
-        path = cache_dir / f"personal-{version[0]}-{version[1]}.pkl" if cache_dir else None
-        models = None
-        if path is not None and path.is_file():
-            try:
-                models = pickle.loads(path.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-                log.warning("ignoring an unreadable model cache %s: %s", path, exc)
-        if models is not None and models.catalogue is None:  # cached before catalogue ranking existed
-            models = None
-        if models is None:
-            models = PersonalModels.train(from_store(store), version)
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                for old in path.parent.glob("personal-*.pkl"):
-                    old.unlink(missing_ok=True)
-                path.write_bytes(pickle.dumps(models))
-        _CACHE.clear()
-        _CACHE[key] = models
-        return models
 
 
 def body_of(store: Any, user_id: str) -> list[float] | None:

@@ -1,0 +1,138 @@
+"""The runtime-owned cache of personal models: one training per version, no lock held while training."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from stylist.db import open_database
+from stylist.errors import ProfileError
+from stylist.profiles.feedback_import import import_feedback
+from stylist.profiles.personal_cache import PersonalModelCache, personal_cache
+from stylist.profiles.rental_data import Rentals
+from stylist.profiles.store import ProfileStore
+from stylist.runtime import Runtime
+
+FIXTURES = Path(__file__).parent / "fixtures" / "renttherunway"
+
+
+def _store(tmp_path: Path, name: str, *files: str) -> ProfileStore:
+    store = ProfileStore(open_database(f"sqlite:///{tmp_path / name}"))
+    for f in files:
+        import_feedback(store, FIXTURES / f, "renttherunway")
+    return store
+
+
+class GatedTrainer:
+    """A fake training (the users it saw) whose first call waits for ``release`` (a slow one)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.fail = False
+
+    def __call__(self, data: Rentals, version: tuple[int, int]) -> SimpleNamespace:
+        self.calls += 1
+        if self.calls == 1:
+            self.started.set()
+            assert self.release.wait(10)
+            if self.fail:
+                raise RuntimeError("training broke")
+        return SimpleNamespace(users=set(data.user.tolist()), version=version)
+
+
+def test_two_concurrent_first_requests_train_once_and_share_the_models(tmp_path: Path) -> None:
+    store = _store(tmp_path, "a.db", "history.csv")
+    trainer = GatedTrainer()
+    cache = PersonalModelCache(tmp_path / "models", train=trainer)
+    got: list[SimpleNamespace] = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get(store))) for _ in range(2)]
+    threads[0].start()
+    assert trainer.started.wait(10)
+    threads[1].start()
+    # the second request is waiting for the first one's training, and no lock is held meanwhile
+    assert cache._lock.acquire(blocking=False)
+    cache._lock.release()
+    trainer.release.set()
+    for t in threads:
+        t.join(10)
+    assert trainer.calls == 1 and cache.trained == 1
+    assert len(got) == 2 and got[0] is got[1]
+    assert cache.get(store) is got[0] and trainer.calls == 1  # later requests: from memory
+    assert list((tmp_path / "models").glob("personal-*.pkl"))  # and the next process loads it
+
+
+def test_an_unrelated_request_does_not_wait_for_a_training(tmp_path: Path) -> None:
+    slow, other = (
+        _store(tmp_path, "a.db", "history.csv"),
+        _store(tmp_path, "b.db", "history.csv", "alice.csv"),
+    )
+    trainer = GatedTrainer()
+    cache = PersonalModelCache(None, train=trainer)
+    first = threading.Thread(target=lambda: cache.get(slow))
+    first.start()
+    assert trainer.started.wait(10)
+    done = threading.Event()
+    result: list[SimpleNamespace] = []
+
+    def unrelated() -> None:
+        result.append(cache.get(other))
+        done.set()
+
+    threading.Thread(target=unrelated).start()
+    assert done.wait(30), "a request for another store waited for the first store's training"
+    assert first.is_alive()  # the first training is still held up
+    assert "alice" in result[0].users
+    trainer.release.set()
+    first.join(10)
+    assert trainer.calls == 2
+
+
+def test_a_failed_training_reaches_every_waiter_and_the_next_request_retrains(tmp_path: Path) -> None:
+    store = _store(tmp_path, "a.db", "history.csv")
+    trainer = GatedTrainer()
+    trainer.fail = True
+    cache = PersonalModelCache(None, train=trainer)
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            cache.get(store)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    threads[0].start()
+    assert trainer.started.wait(10)
+    threads[1].start()
+    trainer.release.set()
+    for t in threads:
+        t.join(10)
+    assert [str(e) for e in errors] == ["training broke", "training broke"]
+    assert cache.get(store).users and trainer.calls == 2
+
+
+def test_new_feedback_retrains_and_the_old_version_is_dropped(tmp_path: Path) -> None:
+    store = _store(tmp_path, "a.db", "history.csv")
+    cache = PersonalModelCache(tmp_path / "models")
+    before = cache.get(store)
+    assert not before.recommender.knows("alice")
+    import_feedback(store, FIXTURES / "alice.csv", "renttherunway")
+    after = cache.get(store)
+    assert after is not before and after.recommender.knows("alice") and cache.trained == 2
+    assert len(cache._ready) == 1 and len(list((tmp_path / "models").glob("personal-*.pkl"))) == 1
+    # a new cache (another process) loads the pickle instead of training
+    again = PersonalModelCache(tmp_path / "models")
+    assert again.get(store).recommender.knows("alice") and again.trained == 0
+
+
+def test_nothing_imported_is_a_clear_error_and_the_runtime_owns_one_cache(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="no rated items imported yet"):
+        PersonalModelCache(None).get(_store(tmp_path, "empty.db"))
+    runtime, other = Runtime(), Runtime()
+    assert personal_cache(runtime) is personal_cache(runtime)
+    assert personal_cache(runtime) is not personal_cache(other)
