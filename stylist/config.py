@@ -145,6 +145,12 @@ class LLMSettings(BaseModel):
     strong match well ahead of every other tool, or the only tool the message matches at all);
     the model selects only for the rest. ``None``:
     on for ``embedded`` (a selection call costs tens of CPU-seconds there), off elsewhere."""
+    pick_tool: bool | None = None
+    """The first selection step asks the model only which tool (a name from an enum, decoded
+    under a grammar: a few tokens) and the tool's extractor reads the arguments from the words
+    (a second, constrained call for a tool without one); ``None``: on for ``embedded``, where a
+    full call from the 0.5B model took 20-30 s and filled arguments with made-up values, off
+    elsewhere."""
     lean_cards: bool | None = None
     """Garments in the answer prompt as id, title, price and colours only; ``None``: on for
     ``embedded`` (the answer prompt is evaluated before the first token), off elsewhere."""

@@ -45,3 +45,25 @@ def test_openai_backend_runs_a_turn_through_llama_cpp_server(server_url):
     assert reply.tool_calls[0].name == "search_garments"
     assert reply.text.strip()
     assert reply.metadata["grounding"]["invented"] == 0 or reply.metadata["grounding"]["removed_lines"] >= 1
+
+
+def test_served_model_picks_the_tool_under_the_servers_grammar(server_url):
+    # a named tool_choice makes llama_cpp.server decode the call under the grammar of its schema,
+    # so the served 0.5B model's choice is valid by construction (with "auto" it wrote no call)
+    stylist = fake_stylist(
+        "openai",
+        llm={
+            "base_url": server_url,
+            "model": "stylist-gguf",
+            "api_key": "not-needed",
+            "pick_tool": True,
+            "max_steps": 1,
+            "max_tokens": 80,
+            "timeout_s": 240,
+        },
+    )
+    reply = stylist.chat("what should I wear to a summer wedding? I'm a woman, budget 200")
+    assert reply.metadata["chosen_by"] == "model", reply.metadata
+    assert reply.metadata["sources"][0] == "model:tool+rules"
+    assert reply.tool_calls[0].name in ("build_outfit", "search_garments")
+    assert "selection_error" not in reply.metadata

@@ -89,8 +89,12 @@ class Answerer:
         if lead:
             trace.lead = True
             yield from out.write_checked(lead)
-        answered = False
-        if use_model and not trace.expired():
+        # after a lead with no garments (nothing found, a question back, a profile, trends) there
+        # is nothing to explain: the 0.5B model's comment there was filler, at 5-10 s a turn
+        answered = bool(lead) and not _item_calls(calls)
+        if answered:
+            trace.comment_skipped = True
+        elif use_model and not trace.expired():
             try:
                 if lead:
                     yield from out.write("\n")

@@ -15,8 +15,8 @@ from stylist.config import LLMSettings
 SELECTION_MAX_TOKENS = 200
 """Token budget of a selection step (one or two tool calls as JSON); a model that rambles
 instead stops early and the router takes over."""
-COMMENT_MAX_TOKENS = 90
-"""The model's comment after the results lead: two or three sentences. Greedy small models
+COMMENT_MAX_TOKENS = 64
+"""The model's comment after the results lead: two sentences (about 6 s at 10 tokens/s). Greedy small models
 otherwise run on to ``max_tokens`` (measured: 512 tokens, a minute on 2 cores, one sentence
 repeated)."""
 
@@ -40,6 +40,9 @@ class Policy:
     """A first selection step whose message the router links to some tool must call a tool
     (``tool_choice="required"``): on llama.cpp the call is decoded under the grammar of the
     tools' JSON schemas, so it is valid by construction."""
+    pick_tool: bool
+    """The first selection step asks the model for the tool's name only; the tool's extractor
+    reads the arguments (``stylist.agent.pick``)."""
     router_first: bool
     """Use the router's call without asking the model when its keywords are unambiguous."""
     small_talk: bool
@@ -68,6 +71,7 @@ class Policy:
             # the model sees every tool (compact descriptions on embedded) unless limited
             bound_tools=settings.selection_tools,
             force_call=backend in LOCAL_BACKENDS,
+            pick_tool=_pick(settings.pick_tool, cpu),
             router_first=router_first,
             small_talk=router_first,
             # a second selection call costs as much as the first on CPU, and the 0.5B model

@@ -179,6 +179,16 @@ class Router:
         decision.followup = True
         return decision
 
+    def arguments_for(
+        self, name: str, message: str, context: RouteContext | None = None
+    ) -> dict[str, Any] | None:
+        """``name``'s arguments read from ``message`` by the tool's own extractor (misspellings
+        repaired first), whichever tool the keywords favour; ``None`` when it has no extractor."""
+        hint = self.hints.get(name)
+        if hint is None or hint.extract is None:
+            return None
+        return hint.extract(self.speller.correct(message), context or RouteContext())
+
     def _decide(self, name: str, message: str, context: RouteContext, reason: str) -> RouteDecision:
         hint = self.hints[name]
         args = hint.extract(message, context) if hint.extract else {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from stylist.agent import prompts
+from stylist.agent import pick, prompts
 from stylist.agent.adapters import langchain_tools
 from stylist.agent.context import history_messages
 from stylist.agent.policy import Policy
@@ -67,6 +67,8 @@ class Selector:
             decision = self.router.route(message, route_ctx)
             trace.route.append("router" if decision.tool else "router:none")
             return self._router_calls(decision, "router"), model_ok
+        if self.policy.pick_tool:
+            return self._pick(message, ctx, route_ctx, done, trace, model_ok)
         scores = self.router.scores(message, route_ctx)
         messages = self._messages(message, ctx, done, hint=self._hint(scores))
         names = self._tools_for(scores)
@@ -100,6 +102,75 @@ class Selector:
             return self._router_calls(decision, "router:fallback"), model_ok
         trace.route.append("none")
         return [], model_ok
+
+    def _pick(
+        self,
+        message: str,
+        ctx: TurnContext,
+        route_ctx: RouteContext,
+        done: list[Call],
+        trace: TurnTrace,
+        model_ok: bool,
+    ) -> tuple[list[Call], bool]:
+        """The model names the tool; the tool's extractor reads the arguments (``stylist.agent.pick``).
+        After a first step the model sees the results and may name another tool, or ``none``."""
+        scores = self.router.scores(message, route_ctx)
+        system = pick.pick_system(self.registry)
+        messages = self._messages(message, ctx, done, hint=self._hint(scores, none=True), system=system)
+        try:
+            ai = self._invoke(self._bound_pick(), messages, trace)
+        except (BusyError, TurnCancelled):
+            raise
+        except Exception as exc:
+            log.warning("tool choice failed: %s", exc)
+            trace.selection_error = f"{type(exc).__name__}: {exc}"
+            if done:
+                return [], False
+            trace.route.append("router:model-failed")
+            return self._router_calls(self.router.route(message, route_ctx), "router"), False
+        name, answered = pick.picked(ai, self.registry)
+        if name is None:
+            decision = self.router.route(message, route_ctx) if not done else RouteDecision()
+            if decision.tool is not None and not answered:
+                trace.route.append("router:fallback")
+                return self._router_calls(decision, "router:fallback"), model_ok
+            trace.route.append("model:none" if answered else "none")
+            return [], model_ok
+        trace.route.append("model")
+        args = self.router.arguments_for(name, message, route_ctx)
+        tool = self.registry.get(name)
+        if args is None and pick.needs_model_arguments(tool):
+            return self._call_one(name, messages, trace), model_ok  # the model writes this call
+        try:
+            arguments = tool.parse_args(args or {}).model_dump(exclude_defaults=True, mode="json")
+        except ToolInputError as exc:
+            log.warning("extracted arguments for %s are invalid: %s", name, exc)
+            arguments = {}
+        return [Call(name=name, arguments=arguments, source="model:tool+rules")], model_ok
+
+    def _call_one(self, name: str, messages: list[BaseMessage], trace: TurnTrace) -> list[Call]:
+        """The model's call to ``name`` (``tool_choice`` names it), validated; [] when it fails."""
+        try:
+            ai = self._invoke(self._bound_model((name,), name), messages, trace)
+        except (BusyError, TurnCancelled):
+            raise
+        except Exception as exc:
+            log.warning("call to %s failed: %s", name, exc)
+            trace.selection_error = f"{type(exc).__name__}: {exc}"
+            return []
+        calls, errors, _ = self._validate(ai)
+        if errors:
+            trace.selection_error = "; ".join(errors)[:300]
+        return calls
+
+    def _bound_pick(self) -> Any:
+        key = (pick.PICK_TOOL,)
+        if key not in self._bound:
+            spec = pick.pick_spec(list(self.registry.tools))
+            self._bound[key] = self.model.bind_tools(
+                [spec], tool_choice=pick.PICK_TOOL, max_tokens=min(32, self.policy.selection_max_tokens)
+            )
+        return self._bound[key]
 
     def _shortcut(
         self, message: str, route_ctx: RouteContext, trace: TurnTrace
@@ -190,16 +261,19 @@ class Selector:
             calls.append(Call(name=name, arguments=arguments, source=source))
         return calls, errors, bool(raw_calls or invalid)
 
-    def _hint(self, scores: dict[str, float]) -> str:
-        """The router's reading of the message, shown to the model as a hint (never a rule)."""
+    def _hint(self, scores: dict[str, float], none: bool = False) -> str:
+        """The router's reading of the message, shown to the model as a hint (never a rule);
+        ``none``: say so when no tool's keywords match (else no hint)."""
         ranked = [n for n in sorted(scores, key=lambda n: -scores[n]) if scores[n] > 0][:3]
+        if not ranked and none:
+            ranked = [pick.NO_TOOL]
         return prompts.SELECT_HINT.format(tools=", ".join(ranked)) if ranked else ""
 
     def _messages(
-        self, message: str, ctx: TurnContext, done: list[Call], hint: str = ""
+        self, message: str, ctx: TurnContext, done: list[Call], hint: str = "", system: str = ""
     ) -> list[BaseMessage]:
         budget = max(256, self.settings.context_tokens // 6)
-        messages: list[BaseMessage] = [SystemMessage(ctx.system_prompt(prompts.SELECT_SYSTEM))]
+        messages: list[BaseMessage] = [SystemMessage(ctx.system_prompt(system or prompts.SELECT_SYSTEM))]
         messages += history_messages(ctx.turns, budget)
         text = message + (f"\n\n{hint}" if hint and not done else "")
         if ctx.last_call is not None:
@@ -233,7 +307,7 @@ class Selector:
         if key not in self._bound:
             tools = [t for t in langchain_tools(self.registry) if t.name in names]
             options: dict[str, Any] = {"max_tokens": self.policy.selection_max_tokens}
-            if choice is not None and self.policy.force_call:
+            if choice is not None and (self.policy.force_call or choice != "required"):
                 options["tool_choice"] = choice
             elif self.policy.backend == "openai":
                 # OpenAI's default with tools, said explicitly: llama_cpp.server's tool-calling chat

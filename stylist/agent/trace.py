@@ -31,6 +31,8 @@ class TurnTrace:
     selection_error: str | None = None
     lead: bool = False
     """The found garments were streamed before the model's comment."""
+    comment_skipped: bool = False
+    """The results lead named no garment, so the model added no comment."""
     template_answer: bool = False
     answer_error: str | None = None
     appended_items: bool = False
@@ -105,6 +107,7 @@ class TurnTrace:
             "lead": self.lead or None,
             "answer_error": self.answer_error,
             "answer": "template" if self.template_answer else None,
+            "comment_skipped": self.comment_skipped or None,
             "appended_items": self.appended_items or None,
             "regenerated": self.regenerated or None,
             "repetition_stopped": self.repetition_stopped or None,

@@ -124,9 +124,12 @@ class LlamaCppChatModel(LocalChatModel):
         prompt = Prompt(text=text, stop=[m for m in END_MARKERS if m in self._template])
         if tools and choice is not None:
             prompt.prefill = CALL_PREFILL
-            prompt.text += CALL_PREFILL
             if self.constrain_tool_calls:
                 prompt.grammar = _call_grammar(tools, choice)
+                if prompt.grammar is not None and choice != "required":
+                    # a named tool: its name is written here, not decoded token by token
+                    prompt.prefill += _CALL_START + choice + _CALL_MIDDLE
+            prompt.text += prompt.prefill
         return prompt
 
     def _pieces(
@@ -247,7 +250,8 @@ _CALL_MIDDLE = '", "arguments": '
 
 
 def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
-    """A llama.cpp grammar for one ``{"name": ..., "arguments": {...}}`` call, or None.
+    """A llama.cpp grammar for one ``{"name": ..., "arguments": {...}}`` call, or None; for a
+    named ``choice`` only the ``{...}}`` after the prefilled ``{"name": "X", "arguments": ``.
 
     The grammar fixes the JSON shape, the tool's name, which arguments it may use and each argument's
     type; the arguments may come in any order, and required or repeated ones are checked against the
@@ -283,7 +287,10 @@ def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
             branches.append(f"{json.dumps(name + _CALL_MIDDLE)} {args}")
         if not branches:
             return None
-        converter._add_rule("root", f'{json.dumps(_CALL_START)} ( {" | ".join(branches)} ) "}}"')
+        if choice != "required":  # the name is prefilled: only the arguments are decoded
+            converter._add_rule("root", f'{args} "}}"')
+        else:
+            converter._add_rule("root", f'{json.dumps(_CALL_START)} ( {" | ".join(branches)} ) "}}"')
         return LlamaGrammar.from_string(converter.format_grammar(), verbose=False)
     except Exception as exc:  # a grammar the engine rejects: decode freely then, and say so
         log.warning("no tool-call grammar (%s); decoding unconstrained", exc)

@@ -355,5 +355,11 @@ def fake_stylist(
     # The scripted-model tests are about the model's own selection and answer; the embedded
     # defaults that bypass them (the router's confident calls, the results lead) have their own
     # tests, which switch them back on with ``llm={"router_first": None, ...}``.
-    llm = {"backend": backend, "lead_with_results": False, "router_first": False, **settings.pop("llm", {})}
+    llm = {
+        "backend": backend,
+        "lead_with_results": False,
+        "router_first": False,
+        "pick_tool": False,
+        **settings.pop("llm", {}),
+    }
     return Stylist(Runtime(load_settings(llm=llm, **settings), **services))
