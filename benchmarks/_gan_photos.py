@@ -179,11 +179,13 @@ def demo_images(checkpoint: Path, data: Any, seed: int) -> tuple[torch.Tensor, f
     return torch.from_numpy(images).permute(0, 3, 1, 2).contiguous(), mapped / max(len(data), 1)
 
 
-def gan_images(generator: Any, data: Any, seed: int, per: int = 1) -> torch.Tensor:
-    """One picture per condition of ``data`` (``per`` latents each, consecutive), from ``seed``."""
+def gan_images(generator: Any, data: Any, seed: int, per: int = 1, truncation: float = 1.0) -> torch.Tensor:
+    """One picture per condition of ``data`` (``per`` latents each, consecutive), from ``seed``; latents
+    scaled by ``truncation`` as the sampler does (``DesignSampler.truncation``)."""
     labels = {k: v.repeat_interleave(per) for k, v in data.labels.items()}
     text = data.text.repeat_interleave(per, dim=0)
     z = torch.randn(len(text), generator.config.z_dim, generator=torch.Generator().manual_seed(seed))
+    z = z * truncation
     out = []
     with torch.no_grad():
         for s in range(0, len(z), 128):
@@ -242,7 +244,7 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
     untrained = Generator(sampler.config).eval()
     groups = cond.subset(torch.arange(min(args.groups, len(cond))))
     systems = {
-        "photo GAN": lambda: gan_images(sampler.generator, cond, 0),
+        "photo GAN": lambda: gan_images(sampler.generator, cond, 0, truncation=sampler.truncation),
         "untrained generator": lambda: gan_images(untrained, cond, 0),
         "previous demo GAN": lambda: demo_images(DATASETS["demo"], cond, 0)[0],
         "nearest real (retrieval)": lambda: nearest_real_images(train_all, cond),
@@ -264,9 +266,9 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
             **memorisation(f["eff"], real_train["eff"], real_nn),
         }
         if name in ("photo GAN", "untrained generator"):
-            gen = sampler.generator if name == "photo GAN" else untrained
+            gen, psi = (sampler.generator, sampler.truncation) if name == "photo GAN" else (untrained, 1.0)
             row |= within_between_both(
-                feats(gan_images(gen, groups, 1, args.per_group))["enc"], args.per_group
+                feats(gan_images(gen, groups, 1, args.per_group, psi))["enc"], args.per_group
             )
         rows.append(row)
         print(f"[photos] {name} done in {time.perf_counter() - t0:.0f}s", flush=True)
@@ -279,6 +281,7 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
         "training_photos_compared": len(train),
         "reader": reader.name,
         "checkpoint": str(args.photos_checkpoint),
+        "truncation": sampler.truncation,
         "real_to_real_nearest_median": float(np.median(real_nn)),
         "features": {
             "eff": "EfficientNet-Lite0 pooled 1280-d, ImageNet weights, pictures at 64 px",
@@ -358,8 +361,12 @@ def brief_grid(checkpoint: Path, out: Path, briefs=GRID_BRIEFS, seeds: int = 6) 
 
 
 def select_snapshot(args: Any) -> tuple[list[dict], Path]:
-    """KID (x1000, EfficientNet features) of every snapshot in ``args.snapshots`` on ``--n`` validation
-    conditions against all validation photos; returns the rows and the best snapshot (lowest KID)."""
+    """KID (x1000, EfficientNet features) of every snapshot in ``args.snapshots`` (at each of
+    ``--truncations``) on ``--n`` validation
+    conditions against ``--n-real`` validation photos and, with ``--recogniser``, the article and colour
+    accuracy the recogniser reads from them. The choice: the lowest KID without a recogniser; with one,
+    the best validation article accuracy among the snapshots whose KID is within ``--kid-slack`` times
+    the lowest (so the condition is not bought with worse pictures). Returns the rows and the choice."""
     from gan import Backbone, kid
 
     from stylist.tools.designs.data import from_photo_cache
@@ -375,15 +382,33 @@ def select_snapshot(args: Any) -> tuple[list[dict], Path]:
     real = backbone(
         val.subset(torch.randperm(len(val), generator=torch.Generator().manual_seed(1))[: args.n_real]).images
     )
+    reader = RecogniserReader(Path(args.recogniser), vocab) if args.recogniser else None
     rows = []
     for path in paths:
         sampler = DesignSampler(path)
-        rows.append(
-            {
-                "snapshot": path.name,
-                "KIDx1000_eff_val": kid(backbone(gan_images(sampler.generator, cond, 0)), real),
-            }
-        )
-        print(rows[-1], flush=True)
-    best = min(rows, key=lambda r: r["KIDx1000_eff_val"])
-    return rows, Path(args.snapshots) / best["snapshot"]
+        if sampler.conditions != vocab:
+            raise SystemExit(f"{path.name} has another vocabulary than {paths[-1].name}")
+        for psi in args.truncations:
+            images = gan_images(sampler.generator, cond, 0, truncation=psi)
+            row = {"snapshot": path.name, "truncation": psi, "KIDx1000_eff_val": kid(backbone(images), real)}
+            if reader is not None:
+                row |= {f"{k}_val": v for k, v in accuracy(reader.read({}, images), cond.labels).items()}
+            rows.append(row)
+            print(rows[-1], flush=True)
+    floor = min(r["KIDx1000_eff_val"] for r in rows)
+    if reader is None:
+        best = min(rows, key=lambda r: r["KIDx1000_eff_val"])
+    else:
+        fair = [r for r in rows if r["KIDx1000_eff_val"] <= args.kid_slack * floor]
+        best = max(fair, key=lambda r: (r["acc_article_type_val"], -r["KIDx1000_eff_val"]))
+    return rows, best
+
+
+def ship(snapshot: Path, truncation: float, out: Path) -> Path:
+    """The chosen snapshot as the packaged checkpoint, with the chosen truncation in its metrics."""
+    from stylist.tools.designs.model import load_checkpoint
+
+    data = load_checkpoint(snapshot)
+    data["metrics"] = {**data.get("metrics", {}), "truncation": truncation}
+    torch.save(data, out)
+    return out

@@ -360,13 +360,28 @@ def photos(args: argparse.Namespace) -> None:
     """The photo GAN on real held-out photos (``_gan_photos.py``): table + ``results/gan_photos*.json``."""
     import os
 
-    from _gan_photos import brief_grid, images_per_second, photo_rows, select_snapshot
+    from _gan_photos import brief_grid, images_per_second, photo_rows, select_snapshot, ship
 
     if args.snapshots:
-        rows, best = select_snapshot(args)
-        print_table(rows, ["snapshot", "KIDx1000_eff_val"])
-        path = write_results("gan_photos_snapshots", {"machine": machine(), "rows": rows, "best": str(best)})
-        print(f"best on validation: {best}; wrote {path}")
+        rows, chosen = select_snapshot(args)
+        best = Path(args.snapshots) / chosen["snapshot"]
+        print_table(rows, list(rows[0]))
+        rule = (
+            "best val article accuracy within --kid-slack x the lowest val KID" if args.recogniser else "KID"
+        )
+        path = write_results(
+            "gan_photos_snapshots",
+            {
+                "machine": machine(),
+                "rows": rows,
+                "best": chosen,
+                "rule": rule,
+                "kid_slack": args.kid_slack,
+            },
+        )
+        print(f"best on validation: {best} at truncation {chosen['truncation']}; wrote {path}")
+        if args.ship:
+            print(f"shipped as {ship(best, chosen['truncation'], args.photos_checkpoint)}")
         return
     if args.timing:
         load = os.getloadavg()
@@ -435,6 +450,21 @@ def main() -> None:
     p.add_argument("--photo-grid", default=None, help="photos: also write the briefs x seeds grid PNG here")
     p.add_argument(
         "--snapshots", default=None, help="photos: choose among the snapshots in DIR on validation"
+    )
+    p.add_argument(
+        "--truncations",
+        type=lambda s: [float(x) for x in s.split(",")],
+        default=[1.0],
+        help="photos --snapshots: latent scales to try, e.g. 1,0.7,0.5",
+    )
+    p.add_argument(
+        "--ship", action="store_true", help="photos --snapshots: write the choice to --photos-checkpoint"
+    )
+    p.add_argument(
+        "--kid-slack",
+        type=float,
+        default=1.25,
+        help="photos --snapshots with --recogniser: best val article accuracy within this x the lowest KID",
     )
     p.add_argument(
         "--timing", action="store_true", help="photos: only images/s (run it under the quiet lock)"

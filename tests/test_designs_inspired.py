@@ -199,3 +199,45 @@ def test_warm_start_adds_heads_to_a_run_without_them(tmp_path):
             tmp_path / "x",
             warm_from=tmp_path / "first" / "last.pt",
         )
+
+
+def test_truncation_from_the_checkpoint_scales_the_latents(tmp_path):
+    _, exported = train_tiny(tmp_path / "t")
+    plain = DesignSampler(exported)
+    assert plain.truncation == 1.0
+    data = load_checkpoint(exported)
+    data["metrics"] = {**data["metrics"], "truncation": 0.5}
+    torch.save(data, tmp_path / "half.pt")
+    half = DesignSampler(tmp_path / "half.pt")
+    assert half.truncation == 0.5
+    assert torch.allclose(half.latents(4, 3), 0.5 * plain.latents(4, 3))
+    assert torch.allclose(half.walk(3, 3)[0], 0.5 * plain.walk(3, 3)[0])  # variations too
+    rows = [{"article_type": "circle", "colour": "red"}] * 2
+    assert not (half.generate(rows, seed=3) == plain.generate(rows, seed=3)).all()
+
+
+@pytest.mark.slow
+def test_packaged_photo_gan_on_a_real_demo_index_shows_shirts_for_a_shirt(tmp_path):
+    """The reported bug end to end: the packaged photo GAN, MiniLM, and a small demo index with the demo
+    image encoder; an olive shirt design's "inspired by" garments are shirts."""
+    from stylist.fashion.terms import article_key
+    from stylist.index.build import build_index
+    from stylist.index.embed.factory import make_text_embedder
+    from stylist.index.imagenc.embedder import make_image_embedder
+    from stylist.index.store import CatalogueIndex
+    from stylist.tools.designs.sample import DATASETS
+    from stylist.tools.designs.tool import DesignInput
+
+    settings = load_settings(home=str(tmp_path / "home"), index={"demo_size": 80, "demo_seed": 7})
+    text = make_text_embedder(settings)
+    images = make_image_embedder("demo", text, "cpu")
+    build_index(settings, text, demo=True, image_embedder=images)
+    index = CatalogueIndex.open(
+        settings.index_dir, text, settings=settings.index, image_embedder=lambda: images
+    )
+    design = DesignGarments(
+        DesignSampler(DATASETS["photos"]), index, None, out_dir=tmp_path, text_encoder=text
+    )
+    out = design.run(DesignInput(brief="olive cotton shirt for men", n=2, seed=0, inspired_by=3))
+    assert out.inspired_by_method == "image+text within shirt"
+    assert all(article_key(i.garment.article_type) == "shirt" for d in out.designs for i in d.inspired_by)

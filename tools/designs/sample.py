@@ -106,6 +106,13 @@ class DesignSampler:
         return self.metrics.get("prototypes") or {}
 
     @property
+    def truncation(self) -> float:
+        """Every latent is scaled by this (the truncation trick, Brock et al. 2019: pulled towards the
+        prior's mean, designs are more typical and less varied); chosen on validation and stored in
+        the checkpoint's metrics, 1.0 (none) when absent."""
+        return float(self.metrics.get("truncation", 1.0))
+
+    @property
     def native_size(self) -> int:
         return self.config.image_size
 
@@ -134,9 +141,8 @@ class DesignSampler:
     def latents(self, n: int, seed: int) -> torch.Tensor:
         import torch
 
-        return torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(
-            self.device
-        )
+        z = torch.randn(n, self.config.z_dim, generator=torch.Generator().manual_seed(seed))
+        return (z * self.truncation).to(self.device)
 
     def walk(self, n: int, seed: int) -> torch.Tensor:
         """``n`` latents on the great circle from one random latent to another (spherical
