@@ -485,14 +485,12 @@ def print_tables(result: dict) -> None:
         table = held.get(key, tune[key])
         for method, m in table.items():
             if not isinstance(m, dict):
-                print(f"  {method}: {m} (held-out)")
+                print(f"  {method}: {tune[key].get(method, '-')} / {m if held else '-'}")
                 continue
             cells = [
                 f"{k} {tune[key].get(method, {}).get(k, '-')} / {v if held else '-'}" for k, v in m.items()
             ]
             print(f"  {method:<22} " + "  ".join(cells))
-        if isinstance(tune[key], dict) and "rows" in tune[key] and not isinstance(tune[key]["rows"], dict):
-            pass
     print(
         f"\nchosen on validation: {json.dumps(result['chosen_on_validation'])}; total {result['total_s']} s"
     )

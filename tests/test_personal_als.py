@@ -82,3 +82,18 @@ def test_side_prior_shares_factors_within_a_category_and_unknowns_fall_back() ->
     assert pred[0] == pytest.approx(m.mu)
     assert pred[1] == pytest.approx(np.clip(m.mu + m.bu[m.users["u0"]], m.lo, m.hi))
     assert pred[2] == pytest.approx(np.clip(m.mu + m.bi[m.items["i0"]], m.lo, m.hi))
+
+
+def test_benchmark_turns_mf_on_only_past_the_validation_margin() -> None:
+    from benchmarks.personalisation_rtr import ALS_NAME, MF_MARGIN, mf_default
+
+    def tried(als: float) -> list[dict]:
+        return [
+            {"model": "biases only", "rmse": 1.2320},
+            {"model": "biases only", "rmse": 1.2310},
+            {"model": ALS_NAME, "rmse": als + 0.01},
+            {"model": ALS_NAME, "rmse": als},
+        ]
+
+    assert mf_default(tried(1.2309)) == {"validation_gain_rmse": 0.0001, "margin": MF_MARGIN, "on": False}
+    assert mf_default(tried(1.2310 - 2 * MF_MARGIN))["on"] is True
