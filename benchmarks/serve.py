@@ -135,7 +135,7 @@ def start_server(
         from tests.llama_server import llama_cpp_server
 
         gguf = default_model_path(home / "models")
-        url = stack.enter_context(llama_cpp_server(gguf, threads=args.llm_threads))
+        url = stack.enter_context(llama_cpp_server(gguf, threads=args.llm_threads, context=args.llm_context))
         upstream_pid = llama_pid(url)
         env |= {
             "STYLIST_LLM__BASE_URL": url,
@@ -252,6 +252,12 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
     parser.add_argument("--demo-size", type=int, default=3000, help="demo catalogue the server indexes")
     parser.add_argument("--llm-threads", type=int, default=2, help="llama_cpp.server threads (openai)")
+    parser.add_argument(
+        "--llm-context",
+        type=int,
+        default=8192,
+        help="llama_cpp.server context (the tool schemas are 4.6k tokens)",
+    )
     parser.add_argument(
         "--home", type=Path, default=Path("/tmp/stylist-serve-bench"), help="data home, kept between runs"
     )

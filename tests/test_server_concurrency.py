@@ -6,6 +6,7 @@ goes away is only real over a socket).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,17 +16,24 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict
 
+from stylist.agent.execute import Executor
+from stylist.agent.router import Router
+from stylist.agent.state import Call
+from stylist.agent.trace import TurnTrace
 from stylist.concurrency import BoundedPool, CancelToken, cancel_scope, current_token, wait_for
 from stylist.config import ServerSettings, load_settings
 from stylist.errors import BusyError, TurnCancelled
+from stylist.events import Token
 from stylist.runtime import Runtime
+from stylist.server import turns
 from stylist.server.app import create_app
+from stylist.server.chat import TurnRequest
 from stylist.tools.base import Tool
 from stylist.tools.output import ToolOutput
 from stylist.tools.registry import ToolRegistry
 from tests.fakes import Echo, EchoStylist, ScriptedChatModel, tool_call
 from tests.fakes.agent import fake_stylist
-from tests.server_helpers import serving
+from tests.server_helpers import Slow, serving
 
 KEY = "test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -90,8 +98,9 @@ def test_a_full_turn_queue_answers_503_with_retry_after():
     assert busy.json()["error"]["code"] == "turns_queue_full" and int(busy.headers["Retry-After"]) >= 1
 
 
-def _blocking_model(release: threading.Event) -> ScriptedChatModel:
+def _blocking_model(release: threading.Event, started: threading.Event) -> ScriptedChatModel:
     def slow_selection():
+        started.set()
         release.wait(10)
         return "a plain answer"
 
@@ -99,15 +108,15 @@ def _blocking_model(release: threading.Event) -> ScriptedChatModel:
 
 
 def test_a_full_model_queue_answers_503_streamed_or_not_and_the_wait_is_in_the_metadata():
-    release = threading.Event()
+    release, started = threading.Event(), threading.Event()
     stylist = fake_stylist(
-        "openai", chat_model=_blocking_model(release), llm={"model_workers": 1, "model_queue": 0}
+        "openai", chat_model=_blocking_model(release, started), llm={"model_workers": 1, "model_queue": 0}
     )
     app = create_app(stylist, ServerSettings(api_keys=[KEY]), concurrency=4)
     client = TestClient(app, raise_server_exceptions=False)
     with ThreadPoolExecutor(1) as ex:
         first = ex.submit(client.post, "/v1/chat/completions", json=body("a linen shirt"), headers=AUTH)
-        time.sleep(0.5)  # the first turn now holds the one model worker
+        assert started.wait(10)  # the first turn now holds the one model worker
         second = client.post("/v1/chat/completions", json=body("a wool coat"), headers=AUTH)
         streamed = client.post("/v1/chat/completions", json=body("a wool coat", stream=True), headers=AUTH)
         release.set()
@@ -146,6 +155,46 @@ def test_model_queue_time_is_reported_not_silently_spent():
         replies = [first.result(10), second.result(10)]
     waited = [r.metadata.get("model_queue_s", 0.0) for r in replies]
     assert waited[1] >= 0.2, waited  # the second turn's model call queued behind the first's
+
+
+def test_tool_queue_time_is_counted_and_reported():
+    pool, release = BoundedPool("tools", 1, 4), threading.Event()
+    busy = pool.submit(release.wait)  # the one tool worker is taken
+    threading.Timer(0.4, release.set).start()
+    registry = ToolRegistry([Slow()])
+    trace, done = TurnTrace(timeout_s=30), []
+    list(Executor(registry, Router(registry), pool).run(Call("slow", {"steps": 1}, "model"), done, trace))
+    busy.result(5)
+    assert done[0].ok and trace.tool_queue_s >= 0.3
+    assert trace.metadata()["tool_queue_s"] == round(trace.tool_queue_s, 3)
+
+
+def test_a_stream_waits_for_a_slow_reader_instead_of_buffering_without_bound(monkeypatch):
+    monkeypatch.setattr(turns, "STREAM_BUFFER", 4)
+    produced: list[int] = []
+
+    class ManyTokens:
+        def stream(self, message: str, **_: object):
+            for i in range(200):
+                produced.append(i)
+                yield Token(text=f"t{i} ")
+
+    class Connected:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    turn = TurnRequest(message="hi", user_id="ana", conversation_id=None, history=None, system=None)
+
+    async def scenario() -> tuple[int, int]:
+        events = await turns.stream_turn(BoundedPool("turns", 1, 1), ManyTokens(), turn, Connected(), "r1")
+        await events.__anext__()  # the reader takes one event, then stalls
+        await asyncio.sleep(0.6)
+        held = len(produced)
+        return held, 1 + len([e async for e in events])
+
+    held, read = asyncio.run(scenario())
+    assert held <= 4 + 3, f"{held} events produced while the reader stalled (buffer 4)"
+    assert read == 200 and len(produced) == 200  # nothing lost once the reader goes on
 
 
 # -- cancel on disconnect ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from stylist.agent.router import Router
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
-from stylist.concurrency import BoundedPool, current_token, wait_for
+from stylist.concurrency import BoundedPool, current_token, queued_s, wait_for
 from stylist.errors import StylistError, TurnCancelled
 from stylist.events import ChatEvent, Image, ToolFinished, ToolStarted
 from stylist.tools.registry import ToolRegistry
@@ -77,7 +77,10 @@ class Executor:
         current_token().check()  # a gone client's turn starts no more tools
         try:
             future = self.pool.submit(tool.invoke, call.arguments)
-            call.result = wait_for(future, max(1.0, trace.deadline - t0))
+            try:
+                call.result = wait_for(future, max(1.0, trace.deadline - t0))
+            finally:
+                trace.tool_queue_s += queued_s(future)
             current_token().check()  # cancelled as the result came back: it is discarded
             call.ok = True
             call.items = call.result.garments()

@@ -53,6 +53,8 @@ class TurnTrace:
     grounding: GroundingReport | None = None
     model_queue_s: float = 0.0
     """Seconds model calls waited for a model worker (they count against the turn's deadline)."""
+    tool_queue_s: float = 0.0
+    """Seconds tool calls waited for a tool worker (they count against the turn's deadline too)."""
 
     @property
     def chosen_by(self) -> str | None:
@@ -116,6 +118,7 @@ class TurnTrace:
             "echo_sentences": self.echo_sentences or None,
             "tokens": self.tokens or None,
             "model_queue_s": round(self.model_queue_s, 3) if self.model_queue_s >= 0.001 else None,
+            "tool_queue_s": round(self.tool_queue_s, 3) if self.tool_queue_s >= 0.001 else None,
         }
         meta.update({k: v for k, v in flags.items() if v is not None})
         if self.grounding is not None:

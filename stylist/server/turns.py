@@ -2,7 +2,8 @@
 
 Every turn, streamed or not, runs on one thread of the turn pool (``Runtime.pools.turns``, sized by
 ``server.concurrency`` and ``server.queue_size``): no stream gets a thread of its own, and a full
-queue is answered at once with 503 and ``Retry-After``. The turn's deadline (``llm.timeout_s``)
+queue is answered at once with 503 and ``Retry-After``; a stream's events wait in a buffer of at
+most ``STREAM_BUFFER`` for a slow reader. The turn's deadline (``llm.timeout_s``)
 starts when it leaves the queue; the wait is reported as ``metadata.queued_s``. Each turn has a
 ``CancelToken`` that is set when the client disconnects, which stops its tools (at their next
 ``checkpoint()``; a result that comes back anyway is discarded), its model calls and the llama.cpp
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future
@@ -20,7 +22,7 @@ from typing import Any
 
 from fastapi import Request
 
-from stylist.concurrency import BoundedPool, CancelToken, cancel_scope, until_done
+from stylist.concurrency import POLL_S, BoundedPool, CancelToken, cancel_scope, until_done
 from stylist.errors import BusyError, IndexBuildingError, TurnCancelled
 from stylist.events import ChatReply, Done, Error
 from stylist.server.chat import TurnRequest
@@ -29,7 +31,9 @@ from stylist.server.errors import INTERNAL, ApiError, busy_error, index_building
 log = logging.getLogger(__name__)
 
 DISCONNECT_POLL_S = 0.25
-"""How often a non-streamed turn's request is asked whether its client is still there."""
+"""How often a waiting request is asked whether its client is still there."""
+STREAM_BUFFER = 256
+"""Events a streamed turn may have waiting for its client; beyond that the turn waits for the reader."""
 
 
 def index_gate(runtime: Any) -> None:
@@ -100,21 +104,40 @@ async def run_turn(
     return await _wait(asyncio.wrap_future(future), request, token, future)
 
 
+class _Buffer:
+    """A streamed turn's events on their way from its pool thread to the response: at most
+    ``STREAM_BUFFER`` wait, so a reader that falls behind holds the turn back instead of letting its
+    events pile up (a cancelled turn no longer waits)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, token: CancelToken) -> None:
+        self.loop, self.token = loop, token
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.room = threading.Semaphore(STREAM_BUFFER)
+
+    def put(self, item: Any) -> None:
+        """From the turn's thread."""
+        while not self.room.acquire(timeout=POLL_S):
+            if self.token.cancelled:
+                break
+        try:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        except RuntimeError:  # the event loop is gone (server shutting down): nobody to tell
+            self.token.cancel("the server is shutting down")
+
+    async def get(self) -> Any:
+        item = await self.queue.get()
+        self.room.release()
+        return item
+
+
 async def stream_turn(
     pool: BoundedPool, stylist: Any, turn: TurnRequest, request: Request, rid: str
 ) -> AsyncIterator[Any]:
     """Start a streamed turn on the pool and wait for its first event, so that a full queue (of
     turns or of model calls) is still a 503 response; then the rest of its events, as an async
     iterator that cancels the turn when it is closed early (the client disconnected)."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[Any] = asyncio.Queue()
     token, submitted, end = CancelToken(), time.perf_counter(), object()
-
-    def put(item: Any) -> None:
-        try:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
-        except RuntimeError:  # the event loop is gone (server shutting down): nobody to tell
-            token.cancel("the server is shutting down")
+    buffer = _Buffer(asyncio.get_running_loop(), token)
 
     def job() -> None:
         try:
@@ -122,35 +145,31 @@ async def stream_turn(
                 for event in _events(stylist, turn):
                     if isinstance(event, Done):
                         event.reply.metadata["queued_s"] = round(time.perf_counter() - submitted, 3)
-                    put(event)
+                    buffer.put(event)
                     if token.cancelled:
                         break
         except Exception as exc:  # the stream promises not to raise; if it does, say so without internals
             log.exception("request %s: stream failed", rid)
-            put(Error(message=f"{type(exc).__name__}: {exc}", conversation_id=None))
+            buffer.put(Error(message=f"{type(exc).__name__}: {exc}", conversation_id=None))
         finally:
-            put(end)
+            buffer.put(end)
 
     future = _submit(pool, job)
-    first = await _wait(queue.get(), request, token, future)
+    first = await _wait(buffer.get(), request, token, future)
     if isinstance(first, Error) and first.code in ("busy", "cancelled"):
-        await _drain(queue, end)
+        while await buffer.get() is not end:  # let the turn's thread finish
+            pass
         _raise_for(first, rid)
-    return _rest(first, queue, end, token)
+    return _rest(first, buffer, end, token)
 
 
-async def _drain(queue: asyncio.Queue, end: object) -> None:
-    while await queue.get() is not end:
-        pass
-
-
-async def _rest(first: Any, queue: asyncio.Queue, end: object, token: CancelToken) -> AsyncIterator[Any]:
+async def _rest(first: Any, buffer: _Buffer, end: object, token: CancelToken) -> AsyncIterator[Any]:
     finished = False
     try:
         event = first
         while event is not end:
             yield event
-            event = await queue.get()
+            event = await buffer.get()
         finished = True
     finally:
         if not finished:  # closed early: the client went away
