@@ -234,7 +234,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--save", type=Path, help="train the heads and save the checkpoint here")
     parser.add_argument("--checkpoint", type=Path, help="evaluate this checkpoint (no training)")
-    parser.add_argument("--colour-epochs", type=int, default=PhotoTrainConfig.colour_epochs)
+    parser.add_argument("--colour-head", choices=("cnn", "bins"), default="cnn")
+    parser.add_argument("--colour-epochs", type=int, default=PhotoTrainConfig.colour_epochs, help="bins head")
+    parser.add_argument("--cnn-epochs", type=int, default=PhotoTrainConfig.cnn_epochs, help="cnn head")
     parser.add_argument("--target-precision", type=float, default=PhotoTrainConfig.target_precision)
     parser.add_argument(
         "--pixel-photos",
@@ -285,7 +287,11 @@ def main() -> None:
     fit_s = None
     if args.save:
         config = PhotoTrainConfig(
-            colour_epochs=args.colour_epochs, target_precision=args.target_precision, pixels=PIXELS
+            colour_head=args.colour_head,
+            colour_epochs=args.colour_epochs,
+            cnn_epochs=args.cnn_epochs,
+            target_precision=args.target_precision,
+            pixels=PIXELS,
         )
         t0 = time.perf_counter()
         net, calibration = fit_photo_net(

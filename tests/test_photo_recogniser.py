@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image, ImageDraw
 
 from stylist.errors import ModelUnavailableError
@@ -24,7 +25,7 @@ from stylist.tools.recognise.photonet import FrozenBackbone
 from stylist.tools.recognise.pixelcolour import PixelNamer, dominant_lab, garment_weights, skin_mask
 from stylist.tools.recognise.recogniser import PACKAGED_CHECKPOINT, PHOTO_CHECKPOINT, Recogniser
 from stylist.tools.recognise.service import AutoRecogniser, make_recogniser, small_grey
-from stylist.tools.recognise.train_photos import fit_photo_net, photo_data, unsure_threshold
+from stylist.tools.recognise.train_photos import PhotoTrainConfig, fit_photo_net, photo_data, unsure_threshold
 from tests.fakes.recognise import PHOTO_COLOURS as COLOURS
 from tests.fakes.recognise import photo_set, shared_photo_checkpoint, studio_photo
 
@@ -150,6 +151,32 @@ def test_fitting_needs_enough_photos(backbone) -> None:
     data = photo_data(imgs[:4], kinds[:4], colours[:4], patterns[:4], pixels=28, backbone=backbone)
     with pytest.raises(ToolInputError, match="8\\+ training"):
         fit_photo_net(data, data)
+
+
+def test_cnn_colour_head_reads_the_garment_with_the_article_cam(backbone, tmp_path) -> None:
+    from stylist.tools.recognise.photo import save_net
+
+    data = photo_data(*photo_set(), pixels=28, backbone=backbone)
+    config = PhotoTrainConfig(
+        head_epochs=60, colour_head="cnn", cnn_epochs=40, cnn_width=8, colour_batch=6, pixels=28, min_count=1
+    )
+    net, calibration = fit_photo_net(data, data, config)
+    cam = backbone.cams(net, data.maps, data.pooled)
+    assert (
+        cam.shape == (len(data), 7, 7)
+        and float(cam.min()) >= 0
+        and np.allclose(cam.amax((1, 2)), 1, atol=1e-3)
+    )
+    with pytest.raises(ValueError, match="needs the article CAM"):
+        net.colour_logits(torch.as_tensor(data.maps[:2]).float(), torch.zeros(2, 3, 28, 28))
+    rec = PhotoRecogniser(save_net(tmp_path / "cnn.pt", net, calibration, {"trained_on": "fixture"}))
+    assert rec.config.colour_head == "cnn"
+    preds = rec.predict(
+        [studio_photo("navy blue", "t-shirt", 170, person=True), studio_photo("red", "trousers")]
+    )
+    assert [(p.article_type, p.colour) for p in preds] == [("t-shirt", "navy blue"), ("trousers", "red")]
+    where = rec.outputs([studio_photo("green", "t-shirt", 160, person=True)])["where"]
+    assert where.shape == (1, 28 * 28) and np.isclose(where.sum(), 1, atol=1e-4)
 
 
 @pytest.mark.slow

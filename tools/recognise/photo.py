@@ -37,7 +37,7 @@ from stylist.tools.recognise.recogniser import (
     _slot,
 )
 
-FORMAT = "stylist-photo-recogniser/2"
+FORMAT = "stylist-photo-recogniser/2"  # /2 holds both colour heads (config.colour_head)
 #: Article types that come in twos: two blobs of one of these are one item (a pair of shoes).
 PAIRED = {"shoes", "sneakers", "heels", "flats", "sandals", "boots", "socks", "earrings", "sunglasses"}
 #: A second colour is named when the colour head gives it at least this probability.
@@ -155,15 +155,19 @@ class PhotoRecogniser:
     @torch.no_grad()
     def logits(self, pooled: np.ndarray, maps: np.ndarray, grid: np.ndarray) -> dict[str, np.ndarray]:
         """Raw head outputs for backbone features (N, 1280), last-block maps (N, 320, 7, 7) and
-        56 px pixel grids (N, 56, 56, 3) uint8: article / colour / pattern logits and the colour
-        head's pixel weights ("where", N x 3136)."""
+        pixel grids (N, P, P, 3) uint8 (P: ``config.pixels``): article / colour / pattern logits
+        and the colour head's pixel weights ("where", N x P*P)."""
         net = self._load()
+        assert self._backbone is not None
         out: dict[str, list[np.ndarray]] = {}
         for i in range(0, len(pooled), 256):
+            part_maps, part_pooled = maps[i : i + 256], pooled[i : i + 256]
+            cam = self._backbone.cams(net, part_maps, part_pooled) if net.needs_cam else None
             part = net(
-                torch.as_tensor(pooled[i : i + 256]).float(),
-                torch.as_tensor(maps[i : i + 256]).float(),
+                torch.as_tensor(part_pooled).float(),
+                torch.as_tensor(part_maps).float(),
                 lab_input(grid[i : i + 256]),
+                cam,
             )
             for k, v in part.items():
                 out.setdefault(k, []).append(v.numpy())

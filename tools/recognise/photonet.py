@@ -5,11 +5,14 @@ recogniser owns only its heads, saved in its own checkpoint (``checkpoints/photo
 retrained image encoder cannot change what the recogniser answers.
 
 * article type and pattern: linear heads on the standardised pooled features (B, 1280);
-* colour: a learned head that looks at the garment region. A "where" branch reads the last
-  block's maps (B, 320, 7, 7), a pixel branch reads every pixel's CIELAB value of a 56 px copy of
-  the photo; their sum, softmaxed over the pixels, weights per-pixel colour embeddings, which a
-  linear layer names. Skin, hair and background get low weight because the where-branch learned
-  where the labelled garment is (benchmarks/recognise_photos.py compares it with pixel clusters).
+* colour, one of two heads (``PhotoNetConfig.colour_head``):
+  - ``"cnn"`` (shipped): a small CNN over the photo's CIELAB pixels (28 px), given where the garment
+    is twice: the article head's class activation map (the predicted type's weights applied to the
+    backbone's 7x7 head features, so skin and background count less) and a projection of the last
+    block's maps. It pools its own attention over the picture and names the colour;
+  - ``"bins"`` (the first head): pixels softly binned in CIELAB, weighted by a "where" branch on
+    the last block's maps, the weighted bin histogram named by a linear layer.
+  benchmarks/recognise_photos.py compares them with each other and with pixel clusters.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class PhotoNetConfig:
     where_hidden: int = 16
     image_size: int = 224
     pixels: int = PIXELS
+    colour_head: str = "bins"
+    """"bins" (soft colour bins, the first head) or "cnn" (``ColourCNN``, needs the article CAM)."""
+    colour_width: int = 32
+    colour_proj: int = 8
 
 
 class ColourHead(nn.Module):
@@ -76,6 +83,47 @@ class ColourHead(nn.Module):
         return self.name(torch.log(hist + 1e-3)), w
 
 
+class ColourCNN(nn.Module):
+    """Garment colour from CIELAB pixels, the article CAM and the last block's maps.
+
+    The CAM and a 1x1 projection of the maps are upsampled to the pixel grid and stacked with the
+    pixels; three convolutions read them; an attention map (softmax over positions) and the plain
+    mean pool the result, and a linear layer names the colour.
+    """
+
+    def __init__(self, n_colours: int, width: int = 32, proj: int = 8) -> None:
+        super().__init__()
+        self.proj = nn.Conv2d(MAP_DIM, proj, 1)  # (B, 320, 7, 7) -> (B, proj, 7, 7)
+        self.body = nn.Sequential(  # (B, 4 + proj, P, P) -> (B, 2w, P/2, P/2)
+            nn.Conv2d(4 + proj, width, 3, padding=1),
+            nn.BatchNorm2d(width),
+            nn.GELU(),
+            nn.Conv2d(width, width, 3, padding=1, stride=2),
+            nn.BatchNorm2d(width),
+            nn.GELU(),
+            nn.Conv2d(width, 2 * width, 3, padding=1),
+            nn.BatchNorm2d(2 * width),
+            nn.GELU(),
+        )
+        self.where = nn.Conv2d(2 * width, 1, 1)  # (B, 2w, P/2, P/2) -> (B, 1, P/2, P/2)
+        self.name = nn.Sequential(nn.Dropout(0.2), nn.Linear(4 * width, n_colours))
+
+    def forward(
+        self, maps: torch.Tensor, lab: torch.Tensor, cam: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        side = lab.shape[-1]
+
+        def up(t: torch.Tensor) -> torch.Tensor:
+            return nn.functional.interpolate(t, size=(side, side), mode="bilinear")
+
+        h = self.body(torch.cat([lab, up(cam[:, None]), up(self.proj(maps))], 1))
+        w = torch.softmax(self.where(h).flatten(1), dim=1)  # (B, P*P/4)
+        f = h.flatten(2)
+        pooled = torch.cat([torch.einsum("bcp,bp->bc", f, w), f.mean(2)], 1)  # (B, 4w)
+        weights = nn.functional.interpolate(w.view(-1, 1, *h.shape[-2:]), size=(side, side)).flatten(1)
+        return self.name(pooled), weights / weights.sum(1, keepdim=True)
+
+
 class PhotoNet(nn.Module):
     """Article, pattern and colour heads; the backbone's outputs come in as arguments."""
 
@@ -86,14 +134,42 @@ class PhotoNet(nn.Module):
         self.register_buffer("std", torch.ones(FEATURE_DIM))
         self.article = nn.Linear(FEATURE_DIM, len(config.articles))  # (B, 1280) -> (B, articles)
         self.pattern = nn.Linear(FEATURE_DIM, max(1, len(config.patterns)))  # (B, 1280) -> (B, patterns)
-        self.colour = ColourHead(len(config.colours), config.bins, config.where_hidden)
+        self.colour: nn.Module = (
+            ColourCNN(len(config.colours), config.colour_width, config.colour_proj)
+            if config.colour_head == "cnn"
+            else ColourHead(len(config.colours), config.bins, config.where_hidden)
+        )
 
     def standardise(self, pooled: torch.Tensor) -> torch.Tensor:
         return (pooled - self.mean) / self.std
 
-    def forward(self, pooled: torch.Tensor, maps: torch.Tensor, lab: torch.Tensor) -> dict[str, torch.Tensor]:
+    @property
+    def needs_cam(self) -> bool:
+        return self.config.colour_head == "cnn"
+
+    def colour_logits(
+        self, maps: torch.Tensor, lab: torch.Tensor, cam: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.needs_cam:
+            if cam is None:
+                raise ValueError("the CNN colour head needs the article CAM (photonet.article_cam)")
+            return self.colour(maps, lab, cam)
+        return self.colour(maps, lab)
+
+    def cam(self, head_maps: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
+        """Class activation map of the predicted article type, (B, 7, 7) scaled to a maximum of 1:
+        the article head's weights for that type (over the standardised features) applied to the
+        backbone's head features at each position (their mean is ``pooled``)."""
+        cls = self.article(self.standardise(pooled)).argmax(1)
+        w = self.article.weight / self.std  # (articles, 1280)
+        cam = torch.einsum("bk,bkhw->bhw", w[cls], head_maps).clamp(min=0)
+        return cam / (cam.amax(dim=(1, 2), keepdim=True) + 1e-6)
+
+    def forward(
+        self, pooled: torch.Tensor, maps: torch.Tensor, lab: torch.Tensor, cam: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
         x = self.standardise(pooled)
-        colour, weights = self.colour(maps, lab)
+        colour, weights = self.colour_logits(maps, lab, cam)
         return {"article": self.article(x), "pattern": self.pattern(x), "colour": colour, "where": weights}
 
 
@@ -125,13 +201,34 @@ class FrozenBackbone:
         self.net = EfficientNetBackbone(tune_blocks=0).net.eval()
 
     @torch.no_grad()
+    def head_maps(self, maps: torch.Tensor) -> torch.Tensor:
+        """Last-block maps (B, 320, 7, 7) -> head features (B, 1280, 7, 7); their mean is pooled."""
+        net = self.net
+        return net._swish(net._bn1(net._conv_head(maps)))
+
+    @torch.no_grad()
     def from_block(self, maps: torch.Tensor, start: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Cached input maps of block ``start`` -> ((B, 320, 7, 7), (B, 1280))."""
-        net = self.net
-        for block in net._blocks[start:]:
+        for block in self.net._blocks[start:]:
             maps = block(maps)
-        pooled = net._swish(net._bn1(net._conv_head(maps))).mean(dim=(2, 3))
-        return maps, pooled
+        return maps, self.head_maps(maps).mean(dim=(2, 3))
+
+    @torch.no_grad()
+    def cams(self, net: PhotoNet, maps: np.ndarray, pooled: np.ndarray, batch: int = 256) -> torch.Tensor:
+        """``net``'s article CAM (N, 7, 7) for last-block maps and pooled features, in batches."""
+        return (
+            torch.cat(
+                [
+                    net.cam(
+                        self.head_maps(torch.as_tensor(maps[i : i + batch]).float()),
+                        torch.as_tensor(pooled[i : i + batch]).float(),
+                    )
+                    for i in range(0, len(maps), batch)
+                ]
+            )
+            if len(maps)
+            else torch.zeros(0, 7, 7)
+        )
 
     @torch.no_grad()
     def __call__(self, images: list[Image.Image], size: int = 224) -> tuple[torch.Tensor, torch.Tensor]:

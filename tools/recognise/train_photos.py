@@ -1,8 +1,10 @@
 """Fitting the photo recogniser's heads on frozen-backbone features, and calibrating them.
 
 The article and pattern heads are linear on the standardised pooled features, fitted full-batch
-(seconds); the colour head (``photonet.ColourHead``) is trained in minibatches on the last-block
-maps and the pixel grids, its colour bins started from k-means centres of training pixels. Then,
+(seconds); the colour head is trained in minibatches on the last-block maps and the pixel grids:
+``ColourCNN`` (``colour_head="cnn"``, shipped) also reads the fitted article head's CAM and learns
+with horizontal flips and a one-cycle learning rate; ``ColourHead`` (``"bins"``) starts its colour
+bins from k-means centres of training pixels. Then,
 on the validation split only: one temperature per head (NLL), the article "unsure" threshold
 (the lowest confidence above which answered validation photos are right ``target_precision`` of
 the time) and the pattern threshold likewise.
@@ -44,6 +46,11 @@ class PhotoTrainConfig:
     colour_batch: int = 128
     bins: int = 32
     pixels: int = 28
+    colour_head: str = "bins"
+    """"cnn" (``ColourCNN``: pixels + article CAM + maps; shipped) or "bins" (``ColourHead``)."""
+    cnn_epochs: int = 12
+    cnn_lr: float = 3e-3
+    cnn_width: int = 32
     min_count: int = 3
     """Labels with fewer training photos than this are left out of the vocabulary."""
     target_precision: float = 0.95
@@ -133,6 +140,32 @@ def _bin_centres(lab: torch.Tensor, bins: int, rng: np.random.Generator) -> torc
     return centres
 
 
+def _fit_colour_cnn(
+    net: PhotoNet, data: PhotoData, cam: torch.Tensor, y: np.ndarray, config: PhotoTrainConfig
+) -> None:
+    """Minibatch AdamW with a one-cycle learning rate; half of each batch mirrored left-right."""
+    lab, maps, target = lab_input(data.grid), torch.as_tensor(data.maps), torch.from_numpy(y)
+    rows = torch.from_numpy(np.nonzero(y >= 0)[0])
+    steps = config.cnn_epochs * -(-len(rows) // config.colour_batch)
+    optimiser = torch.optim.AdamW(net.colour.parameters(), lr=config.cnn_lr, weight_decay=1e-2)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=config.cnn_lr, total_steps=steps)
+    gen = torch.Generator().manual_seed(config.seed)
+    net.colour.train()
+    for _ in range(config.cnn_epochs):
+        for b in rows[torch.randperm(len(rows), generator=gen)].split(config.colour_batch):
+            if len(b) < 2:  # batch norm needs two
+                continue
+            flip = (torch.rand(len(b), generator=gen) < 0.5)[:, None, None]
+            c = torch.where(flip, cam[b].flip(-1), cam[b])
+            m = torch.where(flip[..., None], maps[b].float().flip(-1), maps[b].float())
+            x = torch.where(flip[..., None], lab[b].flip(-1), lab[b])
+            loss = nn.functional.cross_entropy(net.colour(m, x, c)[0], target[b])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+
+
 def _fit_colour(net: PhotoNet, data: PhotoData, y: np.ndarray, config: PhotoTrainConfig) -> None:
     rng = np.random.default_rng(config.seed)
     lab = lab_input(data.grid)
@@ -173,7 +206,17 @@ def fit_photo_net(
     patterns = vocabulary(train.patterns, config.min_count)
     if len(articles) < 2 or len(colours) < 2:
         raise ToolInputError("fitting the photo recogniser needs at least 2 article types and 2 colours")
-    net = PhotoNet(PhotoNetConfig(articles, colours, patterns, bins=config.bins, pixels=config.pixels))
+    net = PhotoNet(
+        PhotoNetConfig(
+            articles,
+            colours,
+            patterns,
+            bins=config.bins,
+            pixels=config.pixels,
+            colour_head=config.colour_head,
+            colour_width=config.cnn_width,
+        )
+    )
     pooled = torch.as_tensor(train.pooled).float()
     net.mean.copy_(pooled.mean(0))
     net.std.copy_(pooled.std(0) + 1e-3)
@@ -183,16 +226,27 @@ def fit_photo_net(
     say(f"article head fitted ({len(articles)} types)")
     _fit_linear(net.pattern, x, _indices(train.patterns, patterns), config)
     say(f"pattern head fitted ({len(patterns)} patterns)")
-    _fit_colour(net, train, _indices(train.colours, colours), config)
-    say(f"colour head fitted ({len(colours)} colours)")
+    backbone = FrozenBackbone() if net.needs_cam else None
+    if backbone is not None:
+        net.eval()
+        cam = backbone.cams(net, train.maps, train.pooled)
+        _fit_colour_cnn(net, train, cam, _indices(train.colours, colours), config)
+    else:
+        _fit_colour(net, train, _indices(train.colours, colours), config)
+    say(f"colour head fitted ({len(colours)} colours, {config.colour_head})")
     net.eval()
-    return net, calibrate(net, val, config)
+    return net, calibrate(net, val, config, backbone)
 
 
 @torch.no_grad()
-def calibrate(net: PhotoNet, val: PhotoData, config: PhotoTrainConfig) -> PhotoCalibration:
+def calibrate(
+    net: PhotoNet, val: PhotoData, config: PhotoTrainConfig, backbone: FrozenBackbone | None = None
+) -> PhotoCalibration:
     cfg = net.config
-    out = net(torch.as_tensor(val.pooled).float(), torch.as_tensor(val.maps).float(), lab_input(val.grid))
+    cam = (backbone or FrozenBackbone()).cams(net, val.maps, val.pooled) if net.needs_cam else None
+    out = net(
+        torch.as_tensor(val.pooled).float(), torch.as_tensor(val.maps).float(), lab_input(val.grid), cam
+    )
     labels = {
         "article": _indices(val.articles, cfg.articles),
         "colour": _indices(val.colours, cfg.colours),
