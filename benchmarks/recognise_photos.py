@@ -237,6 +237,7 @@ def main() -> None:
     parser.add_argument("--colour-head", choices=("cnn", "bins"), default="cnn")
     parser.add_argument("--colour-epochs", type=int, default=PhotoTrainConfig.colour_epochs, help="bins head")
     parser.add_argument("--cnn-epochs", type=int, default=PhotoTrainConfig.cnn_epochs, help="cnn head")
+    parser.add_argument("--cnn-width", type=int, default=PhotoTrainConfig.cnn_width, help="cnn head")
     parser.add_argument("--target-precision", type=float, default=PhotoTrainConfig.target_precision)
     parser.add_argument(
         "--pixel-photos",
@@ -290,6 +291,7 @@ def main() -> None:
             colour_head=args.colour_head,
             colour_epochs=args.colour_epochs,
             cnn_epochs=args.cnn_epochs,
+            cnn_width=args.cnn_width,
             target_precision=args.target_precision,
             pixels=PIXELS,
         )
