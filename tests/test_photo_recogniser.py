@@ -153,12 +153,13 @@ def test_fitting_needs_enough_photos(backbone) -> None:
         fit_photo_net(data, data)
 
 
+@pytest.mark.slow  # trains the CNN head for real on the fixture (about 30 CPU-seconds)
 def test_cnn_colour_head_reads_the_garment_with_the_article_cam(backbone, tmp_path) -> None:
     from stylist.tools.recognise.photo import save_net
 
     data = photo_data(*photo_set(), pixels=28, backbone=backbone)
     config = PhotoTrainConfig(
-        head_epochs=60, colour_head="cnn", cnn_epochs=40, cnn_width=8, colour_batch=6, pixels=28, min_count=1
+        head_epochs=60, colour_head="cnn", cnn_epochs=25, cnn_width=8, colour_batch=6, pixels=28, min_count=1
     )
     net, calibration = fit_photo_net(data, data, config)
     cam = backbone.cams(net, data.maps, data.pooled)
