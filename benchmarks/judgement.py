@@ -100,7 +100,9 @@ def check_outfit(brief: dict[str, Any], garments: list[dict[str, Any]], total: f
 
 
 class Cli:
-    """The real `stylist` command, run in-process (one interpreter, so models load once)."""
+    """The real `stylist` command, run in-process on one runtime (so the index, MiniLM and the
+    compatibility model load once, not once a brief: each command line would otherwise build its
+    own runtime; the command's code is the same)."""
 
     def __init__(self, home: Path) -> None:
         from typer.testing import CliRunner
@@ -109,9 +111,20 @@ class Cli:
 
         self.app, self.runner, self.home = app, CliRunner(), home
         self._garments: dict[str, dict[str, Any]] = {}
+        self._runtime: Any = None
 
     def __call__(self, *args: str) -> Any:
-        result = self.runner.invoke(self.app, ["--home", str(self.home), *args])
+        from stylist.cli.common import CliState
+        from stylist.config import load_settings
+        from stylist.runtime import Runtime
+
+        if self._runtime is None:
+            self._runtime = Runtime(load_settings(None, home=str(self.home)))
+        runtime, CliState.runtime = CliState.runtime, property(lambda _: self._runtime)
+        try:
+            result = self.runner.invoke(self.app, ["--home", str(self.home), *args])
+        finally:
+            CliState.runtime = runtime
         if result.exit_code != 0:
             raise RuntimeError(f"stylist {' '.join(args)} failed: {result.output.strip()[-400:]}")
         return json.loads(result.stdout)
@@ -200,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home-root", type=Path, default=Path("/tmp/stylist-judgement"))
     parser.add_argument("--k", type=int, default=3, help="outfits per brief")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--out", default="judgement", help="results name (benchmarks/results/NAME.json)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     briefs = load_briefs(args.limit)
@@ -226,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
     print_table(table, ["catalogue", "split", "outfits", "pass_rate", "first_outfit_pass_rate"])
-    print(f"results: {write_results('judgement', report)}")
+    print(f"results: {write_results(args.out, report)}")
     return 0
 
 

@@ -67,6 +67,21 @@ def test_pair_evidence_model_trains_with_fitb_questions_and_round_trips(tmp_path
     np.testing.assert_allclose(outfit_logits(loaded, table, ids), scores, atol=0.05)
 
 
+def test_hard_heavy_negatives_and_weight_averaging():
+    catalogue, outfits, table, config, _ = _tiny()
+    base = dict(epochs=2, batch_size=16, fitb_weight=1.0, negatives_per_outfit=2, fitb_flavours=("hard",))
+    base["flavours"] = ("hard", "hard", "random")
+    plain = train_compat(table, outfits, model_config=config, config=TrainConfig(**base))
+    last = train_compat(table, outfits, model_config=config, config=TrainConfig(**base, average_from=2))
+    mean = train_compat(table, outfits, model_config=config, config=TrainConfig(**base, average_from=1))
+    # averaging only the last epoch is the last epoch; averaging two moves the weights
+    for name, p in plain.state_dict().items():
+        assert torch.allclose(p, last.state_dict()[name]), name
+    assert not torch.allclose(plain.shared_weights, mean.shared_weights)
+    ids = [[g.id for g in o.garments] for o in outfits[:6]]
+    assert np.isfinite(outfit_logits(mean, table, ids)).all()
+
+
 def test_shared_words_raise_a_pair_logit_of_an_untrained_model():
     config = CompatConfig(
         text_dim=8, hidden=8, embed_dim=4, pair_hidden=4, token_buckets=4096, pair_features=True

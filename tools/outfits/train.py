@@ -43,6 +43,14 @@ class TrainConfig(OptimiserConfig):
     flavours: tuple[str, ...] = FLAVOURS
     fitb_weight: float = 0.0
     """Weight of the fill-in-the-blank (item-level negatives) loss; 0 trains on outfits alone."""
+    negatives_per_outfit: int = 1
+    """Fresh negatives drawn per training outfit and epoch (each of a flavour drawn from ``flavours``;
+    repeat a flavour in ``flavours`` to draw it more often)."""
+    fitb_flavours: tuple[str, ...] = ("hard", "random")
+    """Distractor kinds of the FITB questions, one per batch in turn."""
+    average_from: int = 0
+    """From this epoch on (1-based; 0: never), the weights after each epoch are averaged and the
+    average is the model returned (stochastic weight averaging: steadier than the last epoch)."""
 
 
 class NegativeSampler:
@@ -131,6 +139,8 @@ def train_compat(
     sampler = NegativeSampler(outfits, rng) if outfits and config.flavours else None
     loss_fn = torch.nn.BCEWithLogitsLoss()
     fixed_rows = [([g.id for g in e.garments], float(e.label)) for e in fixed]
+    average: dict[str, torch.Tensor] = {}
+    n_avg = 0
     for epoch in range(config.epochs):
         model.train()
         rows = list(fixed_rows)
@@ -138,7 +148,8 @@ def train_compat(
             rows += [([g.id for g in o.garments], 1.0) for o in outfits]
         if sampler is not None:
             for n in range(len(outfits)):
-                rows.append((sampler.negative(n, rng.choice(config.flavours)), 0.0))
+                for _ in range(config.negatives_per_outfit):
+                    rows.append((sampler.negative(n, rng.choice(config.flavours)), 0.0))
         rng.shuffle(rows)
         order = list(range(len(outfits)))
         rng.shuffle(order)
@@ -152,7 +163,7 @@ def train_compat(
             loss = loss_fn(model(feats, types, valid), labels)
             if config.fitb_weight > 0 and sampler is not None:
                 part = order[b * per_batch : (b + 1) * per_batch]
-                flavour = ("hard", "random")[b % 2]  # alternate: half the cost of asking both each batch
+                flavour = config.fitb_flavours[b % len(config.fitb_flavours)]  # one kind a batch, in turn
                 asked = [q for q in (sampler.question(n, flavour) for n in part) if q is not None]
                 if asked:
                     loss = loss + config.fitb_weight * fitb_loss(model, table, asked, config)
@@ -161,8 +172,17 @@ def train_compat(
             opt.step()
             total += loss.item() * len(chunk)
         log.info("epoch %d loss %.4f", epoch + 1, total / max(1, len(rows)))
+        if config.average_from and epoch + 1 >= config.average_from:
+            n_avg += 1
+            for k, v in model.state_dict().items():
+                if v.is_floating_point():
+                    average[k] = (
+                        v.detach().clone() if k not in average else average[k] + (v - average[k]) / n_avg
+                    )
         if progress is not None:
             progress(epoch + 1, config.epochs)
+    if average:
+        model.load_state_dict({**model.state_dict(), **average})
     model.eval()
     return model
 
