@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -45,6 +46,13 @@ class GatedTrainer:
         return SimpleNamespace(users=set(data.user.tolist()), version=version)
 
 
+def _until(condition, seconds: float = 10.0) -> None:  # noqa: ANN001
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
 def test_two_concurrent_first_requests_train_once_and_share_the_models(tmp_path: Path) -> None:
     store = _store(tmp_path, "a.db", "history.csv")
     trainer = GatedTrainer()
@@ -54,6 +62,7 @@ def test_two_concurrent_first_requests_train_once_and_share_the_models(tmp_path:
     threads[0].start()
     assert trainer.started.wait(10)
     threads[1].start()
+    _until(lambda: cache.waited == 1)
     # the second request is waiting for the first one's training, and no lock is held meanwhile
     assert cache._lock.acquire(blocking=False)
     cache._lock.release()
@@ -109,6 +118,7 @@ def test_a_failed_training_reaches_every_waiter_and_the_next_request_retrains(tm
     threads[0].start()
     assert trainer.started.wait(10)
     threads[1].start()
+    _until(lambda: cache.waited == 1)
     trainer.release.set()
     for t in threads:
         t.join(10)

@@ -53,6 +53,8 @@ class PersonalModelCache:
         """Guards the two dicts only; never held while loading or training."""
         self.trained = 0
         """How many times this cache trained (not loaded) models."""
+        self.waited = 0
+        """How many requests waited for another request's training of the same models."""
 
     def get(self, store: Any) -> PersonalModels:
         """The models for ``store``'s current ratings (ProfileError when nothing is imported)."""
@@ -70,6 +72,8 @@ class PersonalModelCache:
             owner = pending is None
             if owner:
                 pending = self._training[key] = Future()
+            else:
+                self.waited += 1
         if not owner:
             return pending.result()  # another request is training these very models
         try:
