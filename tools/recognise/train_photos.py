@@ -48,9 +48,9 @@ class PhotoTrainConfig:
     pixels: int = 28
     colour_head: str = "bins"
     """"cnn" (``ColourCNN``: pixels + article CAM + maps; shipped) or "bins" (``ColourHead``)."""
-    cnn_epochs: int = 12
+    cnn_epochs: int = 20
     cnn_lr: float = 3e-3
-    cnn_width: int = 32
+    cnn_width: int = 48
     min_count: int = 3
     """Labels with fewer training photos than this are left out of the vocabulary."""
     target_precision: float = 0.95
