@@ -209,5 +209,6 @@ def test_packaged_recogniser_reads_real_held_out_photos(shared_data: Path) -> No
     preds = rec.predict([g.image_path for g in test])
     article = np.mean([p.article_type == article_key(g.article_type) for p, g in zip(preds, test)])
     colour = np.mean([p.colour == g.colours[0] for p, g in zip(preds, test)])
-    # benchmarks/recognise_photos.py on all 1,148: 0.900 and 0.514; always answering "black" gives 0.22 colour
-    assert article >= 0.8 and colour >= 0.4, (article, colour)
+    # benchmarks/recognise_photos.py on all 1,148: 0.900 and 0.658 (here 0.925 and 0.66); the previous
+    # soft-bin colour head read 0.514 on all; always answering "black" gives 0.22 colour
+    assert article >= 0.8 and colour >= 0.55, (article, colour)
