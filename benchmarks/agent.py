@@ -416,6 +416,11 @@ def split_scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "tool_acc": sum(r["tool_ok"] for r in rows) / len(rows),
         "args_acc": sum(r["args_ok"] for r in with_args) / max(1, len(with_args)),
         "model_chose": sum(r["chosen_by"] == "model" for r in chose) / len(chose) if chose else None,
+        # the rest of the turns with a tool: the router answered first, or stood in for the model
+        "router_chose": sum(r["chosen_by"] == "router" for r in chose) / len(chose) if chose else None,
+        "router_fallback": sum(r["chosen_by"] == "router-fallback" for r in chose) / len(chose)
+        if chose
+        else None,
         "rubric_pass": sum(r["rubric"]["pass"] for r in graded) / len(graded) if graded else None,
     }
 
@@ -510,8 +515,8 @@ def print_table(results: list[dict[str, Any]], subset: str) -> None:
             )
             + " |"
         )
-    print("\n| backend | split | n | tool acc | args acc | model chose | rubric pass |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| backend | split | n | tool acc | args acc | model chose | router first/fallback | rubric |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         for split in ("tune", "heldout"):
             v = r.get(split)
@@ -519,6 +524,7 @@ def print_table(results: list[dict[str, Any]], subset: str) -> None:
                 print(
                     f"| {r['backend']} | {split} | {v['n']} | {fmt(v['tool_acc'], '{:.1%}')} | "
                     f"{fmt(v['args_acc'], '{:.1%}')} | {fmt(v['model_chose'], '{:.1%}')} | "
+                    f"{fmt(v.get('router_chose'), '{:.1%}')} / {fmt(v.get('router_fallback'), '{:.1%}')} | "
                     f"{fmt(v['rubric_pass'], '{:.1%}')} |"
                 )
     for r in results:

@@ -104,6 +104,35 @@ def test_default_qwen_assembles_loads_and_calls_a_tool(qwen):
     assert "dress" in args.query.lower() and args.max_price == 50
 
 
+def test_default_qwen_picks_a_tool_by_name_under_the_prefilled_grammar(qwen):
+    # the agent's selection by name: a named tool_choice prefills the call's name on llama.cpp, so
+    # only {"tool": "..."}} is decoded, and the grammar keeps it to the enum
+    from stylist.agent.pick import PICK_TOOL, pick_spec
+
+    spec = pick_spec(["search_garments", "build_outfit", "trend_forecast"])
+    reply = qwen.bind_tools([spec], tool_choice=PICK_TOOL).invoke(
+        [
+            SystemMessage(
+                "Choose the tool: search_garments (one garment), build_outfit (a whole look), "
+                "trend_forecast (trends), none."
+            ),
+            HumanMessage("Which colours are trending this autumn?"),
+        ],
+        max_tokens=24,
+    )
+    assert [c["name"] for c in reply.tool_calls] == [PICK_TOOL], reply
+    assert reply.tool_calls[0]["args"]["tool"] in (
+        "search_garments",
+        "build_outfit",
+        "trend_forecast",
+        "none",
+    )
+    assert reply.response_metadata["raw_text"].startswith(
+        '<tool_call>\n{"name": "choose_tool", "arguments": {'
+    )
+    assert reply.usage_metadata["output_tokens"] <= 12  # the name is prefilled, not decoded
+
+
 def test_default_qwen_answers_in_text(qwen):
     text = "".join(c.content for c in qwen.stream([HumanMessage("Say hello in three words.")], max_tokens=10))
     assert text.strip()
