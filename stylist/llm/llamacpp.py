@@ -279,9 +279,15 @@ def _call_grammar(tools: list[dict[str, Any]], choice: str) -> Any:
                     for key, schema in properties.items()
                 ]
                 kv = converter._add_rule(f"{name}-kv", " | ".join(f"( {pair} )" for pair in pairs))
-                args = converter._add_rule(
-                    f"{name}-arguments", f'"{{" space ( {kv} ( "," space {kv} )* )? "}}" space'
+                required = set(params.get("required") or [])
+                # one required argument and nothing else: exactly that key once (the 0.5B model
+                # otherwise repeated '"tool": ...' until max_tokens, and the last one won)
+                body = (
+                    kv
+                    if len(properties) == 1 and set(properties) <= required
+                    else f'( {kv} ( "," space {kv} )* )?'
                 )
+                args = converter._add_rule(f"{name}-arguments", f'"{{" space {body} "}}" space')
             else:
                 args = converter._add_rule(f"{name}-arguments", '"{" space "}" space')
             branches.append(f"{json.dumps(name + _CALL_MIDDLE)} {args}")
