@@ -68,3 +68,39 @@ def test_a_required_slot_nothing_fits_names_the_dress_code(catalogue):
 def _garments(outfit, catalogue):
     by_id = {g.id: g for g in catalogue}
     return [by_id[i.id] for i in outfit.items]
+
+
+def test_a_required_slot_looks_past_refused_nearest_garments():
+    from stylist.index.schema import Garment
+
+    # forty sneakers named like the brief crowd out the one pair of loafers a business-casual outfit admits
+    crowd = [
+        Garment(
+            id=f"sn-{n:03d}",
+            title=f"Office business casual look sneakers {n}",
+            slot="shoes",
+            article_type="Sneakers",
+            gender="women",
+            colours=["white"],
+            occasions=["casual"],
+            price=40.0,
+        )
+        for n in range(60)
+    ]
+    loafers = Garment(
+        id="zz-loafers",
+        title="Black leather loafers",
+        slot="shoes",
+        article_type="Loafers",
+        gender="women",
+        colours=["black"],
+        price=70.0,
+    )
+    base = [g for g in fake_catalogue(300) if g.slot is not Slot.SHOES]
+    assembler = _assembler([*base, *crowd, loafers])
+    result = assembler.build(
+        OutfitRequest(brief="office business casual look", gender=Gender.WOMEN, k=1, extras=[])
+    )
+    shoes = [i.id for o in result.outfits for i in o.items if i.slot is Slot.SHOES]
+    assert shoes == ["zz-loafers"]
+    assert any("closest to your words" in n for n in result.notes)

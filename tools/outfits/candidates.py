@@ -136,8 +136,45 @@ class SlotSearch:
         if not required:
             notes.append(self.fit.empty_note(slot))
             return None
+        if refused:
+            # every garment near the brief's words was refused (a business-casual brief whose nearest
+            # shoes are all sneakers): look through every one the filters admit before giving up
+            found = self._any_acceptable(slot, genders, max_price, exclude, notes)
+            if found is not None:
+                return found
         self._explain_empty(slot, max_price, exclude, refused)
         return None  # unreachable: _explain_empty raises
+
+    def _any_acceptable(
+        self, slot: Slot, genders: Any, max_price: float | None, exclude: list[str], notes: list[str]
+    ) -> Candidates | None:
+        loose = SearchFilters(slots=[slot], genders=genders, max_price=max_price, exclude_ids=exclude)
+        fits = sorted(
+            (g for g in self.index if loose.matches(g) and self.fit.refuse(g) is None), key=lambda g: g.id
+        )
+        # ranked by the brief's words again, now among the article types the brief admits
+        types = sorted({g.article_type for g in fits})
+        kinds = SearchFilters(
+            slots=[slot],
+            genders=genders,
+            max_price=max_price,
+            exclude_ids=exclude,
+            article_types=types or None,
+        )
+        near = (
+            self.index.search(self.parsed.query or None, filters=kinds, k=self.per_slot * 4) if fits else []
+        )
+        hits = [(g, s) for g, s in near if self.fit.refuse(g) is None] or [(g, 0.0) for g in fits]
+        if self.sizes:
+            hits = prefer_in_size(slot, hits, self.sizes, notes)
+        if not hits:
+            return None
+        who = f"suit {self.fit.code.say}" if self.fit.code is not None else "suit the brief"
+        name = _plural(slot)
+        notes.append(
+            f"{slot.value}: none of the {name} closest to your words {who}, so these are ones that do"
+        )
+        return self._with_preference(slot, hits[: self.per_slot], True)
 
     def _relaxed_note(self, slot: Slot, tried: list[str]) -> str:
         """What a stylist says when the slot's pick misses a wish (an occasion tag, a season, a colour).
