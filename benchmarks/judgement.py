@@ -213,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home-root", type=Path, default=Path("/tmp/stylist-judgement"))
     parser.add_argument("--k", type=int, default=3, help="outfits per brief")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument(
+        "--ids", default=None, help="only these briefs, e.g. b03,b07 (a re-check, not a figure)"
+    )
     parser.add_argument("--out", default="judgement", help="results name (benchmarks/results/NAME.json)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     briefs = load_briefs(args.limit)
+    if args.ids:
+        briefs = [b for b in briefs if b["id"] in set(args.ids.split(","))]
     report: dict[str, Any] = {"machine": machine(), "briefs": len(briefs), "k": args.k, "catalogues": {}}
     table = []
     for catalogue in args.catalogues:
