@@ -142,6 +142,10 @@ def start_server(
             "STYLIST_LLM__MODEL": "stylist-gguf",
             "STYLIST_LLM__API_KEY": "not-needed",
         }
+        if not args.full_calls:
+            # Full calls put the 4.6k-token tool schemas into every prompt of the packaged 0.5B model:
+            # about 10k tokens with the system prompt, past its context. Picking a name takes a few.
+            env["STYLIST_LLM__PICK_TOOL"] = "true"
     cmd += ["--llm", backend]
     log_path = home / f"server-{backend}.log"
     log = stack.enter_context(open(log_path, "ab"))
@@ -173,6 +177,8 @@ def run(backend: str, home: Path, args: argparse.Namespace) -> dict[str, Any]:
         sampler.start()
         records = home / f"records-{backend}.jsonl"
         records.unlink(missing_ok=True)
+        log_path = home / f"server-{backend}.log"
+        log_offset = log_path.stat().st_size
         load0 = os.getloadavg()
         t0 = time.monotonic()
         subprocess.run(
@@ -191,7 +197,13 @@ def run(backend: str, home: Path, args: argparse.Namespace) -> dict[str, Any]:
         rows = [json.loads(line) for line in records.read_text().splitlines()] if records.exists() else []
         load = {"before": [round(x, 2) for x in load0], "after": [round(x, 2) for x in os.getloadavg()]}
         procs = {"before": before, "after": after, "up_before": up_before, "up_after": up_after}
-        return summarise(backend, args, rows, elapsed, procs, sampler, load)
+        out = summarise(backend, args, rows, elapsed, procs, sampler, load)
+        with open(log_path, "rb") as log:
+            log.seek(log_offset)
+            # a model step that failed fell back to the router: its turn is not the model's work
+            text = log.read().decode(errors="replace")
+            out["model_steps_failed"] = text.count("step failed") + text.count("tool choice failed")
+        return out
 
 
 def summarise(
@@ -261,12 +273,17 @@ def main() -> None:
     parser.add_argument(
         "--home", type=Path, default=Path("/tmp/stylist-serve-bench"), help="data home, kept between runs"
     )
+    parser.add_argument(
+        "--full-calls",
+        action="store_true",
+        help="openai: the model writes whole tool calls (llm.pick_tool off) instead of picking a name",
+    )
     args = parser.parse_args()
     args.home.mkdir(parents=True, exist_ok=True)
     rows = [run(backend, args.home, args) for backend in args.backends.split(",")]
     columns = ["backend", "users", "seconds", "answered", "answered_per_s", "p50_ms", "p95_ms"]
     columns += ["refused_429_503", "other_errors", "rss_mb_before", "rss_mb_after", "threads_before"]
-    columns += ["threads_peak", "server_cores_used"]
+    columns += ["threads_peak", "server_cores_used", "model_steps_failed"]
     print_table(rows, columns)
     for row in rows:
         print(f"{row['backend']}: {row['codes']}; load {row['loadavg_before']} -> {row['loadavg_after']}")

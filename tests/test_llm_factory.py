@@ -218,3 +218,26 @@ def test_large_model_is_declared_as_in_the_design():
     assert gguf.LARGE_MODEL.size == 1_117_320_768
     assert gguf.LARGE_MODEL.sha256.startswith("cc324af070c2") and gguf.LARGE_MODEL.sha256.endswith("3bb046")
     assert len(gguf.LARGE_MODEL.part_modules) == 22
+
+
+def test_openai_tool_call_message_is_sent_with_empty_text_not_null():
+    """llama_cpp.server rejects an assistant message whose content is null (HTTP 500)."""
+    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+    from stylist.llm.openai_backend import make_openai_chat_model
+
+    model = make_openai_chat_model(
+        model="m", base_url="http://127.0.0.1:9/v1", api_key=None, temperature=0, max_tokens=8, timeout_s=1
+    )
+    call = {"name": "search_garments", "args": {"query": "navy shirt"}, "id": "c1", "type": "tool_call"}
+    payload = model._get_request_payload(
+        [
+            HumanMessage("navy shirt"),
+            AIMessage(content="", tool_calls=[call]),
+            ToolMessage("[]", tool_call_id="c1"),
+        ]
+    )
+    assistant = payload["messages"][1]
+    assert assistant["role"] == "assistant" and assistant["tool_calls"]
+    assert assistant["content"] == ""
+    assert payload["messages"][0]["content"] == "navy shirt"

@@ -43,6 +43,15 @@ class TolerantChatOpenAI(ChatOpenAI):
             generations.append(ChatGeneration(message=message, generation_info=generation.generation_info))
         return ChatResult(generations=generations, llm_output=result.llm_output)
 
+    def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
+        payload = super()._get_request_payload(input_, stop=stop, **kwargs)
+        # ChatOpenAI sends a tool-call message's empty text as null; llama_cpp.server rejects the
+        # whole request for it (HTTP 500), while "" means the same to every server.
+        for message in payload.get("messages", []):
+            if message.get("role") == "assistant" and message.get("content") is None:
+                message["content"] = ""
+        return payload
+
 
 def _with_text_calls(message: AIMessage, names: list[str]) -> AIMessage:
     parsed = parse_tool_calls(message_text(message), names)
