@@ -142,6 +142,8 @@ def start_server(
             "STYLIST_LLM__MODEL": "stylist-gguf",
             "STYLIST_LLM__API_KEY": "not-needed",
         }
+        if args.model_queue is not None:
+            env["STYLIST_LLM__MODEL_QUEUE"] = str(args.model_queue)
         if not args.full_calls:
             # Full calls put the 4.6k-token tool schemas into every prompt of the packaged 0.5B model:
             # about 10k tokens with the system prompt, past its context. Picking a name takes a few.
@@ -278,6 +280,11 @@ def main() -> None:
         action="store_true",
         help="openai: the model writes whole tool calls (llm.pick_tool off) instead of picking a name",
     )
+    parser.add_argument(
+        "--model-queue",
+        type=int,
+        help="openai: llm.model_queue (model calls that may wait; one more is answered 503 at once)",
+    )
     args = parser.parse_args()
     args.home.mkdir(parents=True, exist_ok=True)
     rows = [run(backend, args.home, args) for backend in args.backends.split(",")]
@@ -297,6 +304,7 @@ def main() -> None:
             "users": args.users,
             "minutes": args.minutes,
             "think_time_s": [0.5, 1.5],
+            "model_queue": args.model_queue,
             "rows": rows,
         },
     )
