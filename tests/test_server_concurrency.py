@@ -394,3 +394,29 @@ def test_the_tui_status_bar_says_the_index_is_building():
     info = StylistInfo(backend="none", model="rule router", device="cpu", index="building")
     assert "building the catalogue index" in describe(info)
     assert "building" not in describe(info.model_copy(update={"index": "ready", "catalogue_size": 3}))
+
+
+def _refused():
+    raise BusyError("the model queue is full", queue="model", retry_after=2.0)
+
+
+@pytest.mark.parametrize("pick_tool", [False, True])
+def test_a_model_refused_after_a_tool_ran_answers_with_the_results_not_an_error(pick_tool):
+    """A stream has sent the tool's events by then, so it cannot become a 503: the turn answers with
+    the tool's results, and the metadata says the model was refused."""
+    first = tool_call("search_garments", {"query": "linen shirt"})  # picking, naming the tool is its pick
+    stylist = fake_stylist(
+        "openai",
+        chat_model=ScriptedChatModel(script=[first, _refused, _refused]),
+        llm={"pick_tool": pick_tool},
+    )
+    reply = stylist.chat("a linen shirt")
+    assert reply.text.strip()
+    assert [c.name for c in reply.tool_calls] == ["search_garments"]
+    assert "BusyError" in (reply.metadata.get("selection_error") or reply.metadata.get("answer_error") or "")
+
+
+def test_a_model_refused_before_any_tool_still_refuses_the_turn():
+    stylist = fake_stylist("openai", chat_model=ScriptedChatModel(script=[_refused]))
+    events = list(stylist.stream("a linen shirt"))
+    assert events[-1].code == "busy"

@@ -100,8 +100,16 @@ class Answerer:
                     yield from out.write("\n")
                 yield from self._stream(message, ctx, calls, out, led=bool(lead))
                 answered = bool(out.text.strip())
-            except (BusyError, TurnCancelled):
+            except TurnCancelled:
                 raise
+            except BusyError as exc:
+                if not calls:
+                    raise  # nothing done yet: the whole turn is refused (503 with Retry-After)
+                # the tools' events are already out (a stream cannot turn into a 503 now): answer
+                # with their results, and say the model's comment was refused
+                log.warning("answer step refused: %s", exc)
+                trace.answer_error = f"BusyError: {exc}"
+                answered = bool(lead)
             except Exception as exc:  # the model failed mid-answer: fall back to the template
                 log.warning("answer step failed: %s", exc)
                 trace.answer_error = f"{type(exc).__name__}: {exc}"

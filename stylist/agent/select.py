@@ -77,8 +77,10 @@ class Selector:
         choice = "required" if step == 0 and any(v > 0 for v in scores.values()) else None
         try:
             ai = self._invoke(self._bound_model(names, choice), messages, trace)
-        except (BusyError, TurnCancelled):
-            raise  # a full model queue (503) or a gone client ends the turn, not the model's part
+        except TurnCancelled:
+            raise  # a gone client ends the turn, not the model's part
+        except BusyError as exc:
+            return _refused_after_tools(exc, done, trace)
         except Exception as exc:
             log.warning("selection step failed: %s", exc)
             trace.selection_error = f"{type(exc).__name__}: {exc}"
@@ -119,8 +121,10 @@ class Selector:
         messages = self._messages(message, ctx, done, hint=self._hint(scores, none=True), system=system)
         try:
             ai = self._invoke(self._bound_pick(), messages, trace)
-        except (BusyError, TurnCancelled):
+        except TurnCancelled:
             raise
+        except BusyError as exc:
+            return _refused_after_tools(exc, done, trace)
         except Exception as exc:
             log.warning("tool choice failed: %s", exc)
             trace.selection_error = f"{type(exc).__name__}: {exc}"
@@ -360,3 +364,14 @@ def _describe_attempt(ai: AIMessage) -> str:
     for bad in getattr(ai, "invalid_tool_calls", None) or []:
         parts.append(f"{bad.get('name')}: {bad.get('args')}")
     return "\n".join(p for p in parts if p) or "(no call)"
+
+
+def _refused_after_tools(exc: BusyError, done: list[Call], trace: TurnTrace) -> tuple[list[Call], bool]:
+    """A full model queue refuses the whole turn (503) only before any tool ran; after, the tools'
+    events are already out (a stream cannot become a 503), so the turn answers with their results
+    and the trace says the model was refused."""
+    if not done:
+        raise exc
+    log.warning("selection step refused: %s", exc)
+    trace.selection_error = f"BusyError: {exc}"
+    return [], False
