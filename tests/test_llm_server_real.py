@@ -24,17 +24,21 @@ def server_url(tmp_path_factory):
         yield url
 
 
+def _served(url: str) -> dict:
+    """The ``openai`` backend's settings for the served GGUF: one step, a generous timeout."""
+    return {
+        "base_url": url,
+        "model": "stylist-gguf",
+        "api_key": "not-needed",
+        "max_steps": 1,
+        "timeout_s": 240,
+    }
+
+
 def test_openai_backend_runs_a_turn_through_llama_cpp_server(server_url):
     stylist = fake_stylist(
         "openai",
-        llm={
-            "base_url": server_url,
-            "model": "stylist-gguf",
-            "api_key": "not-needed",
-            "max_steps": 1,
-            "max_tokens": 120,
-            "timeout_s": 240,
-        },
+        llm={**_served(server_url), "max_tokens": 120},
     )
     events = list(stylist.stream("show me a red party dress under 100"))
     assert isinstance(events[-1], Done), events[-1]
@@ -52,15 +56,7 @@ def test_served_model_picks_the_tool_under_the_servers_grammar(server_url):
     # so the served 0.5B model's choice is valid by construction (with "auto" it wrote no call)
     stylist = fake_stylist(
         "openai",
-        llm={
-            "base_url": server_url,
-            "model": "stylist-gguf",
-            "api_key": "not-needed",
-            "pick_tool": True,
-            "max_steps": 1,
-            "max_tokens": 80,
-            "timeout_s": 240,
-        },
+        llm={**_served(server_url), "pick_tool": True, "max_tokens": 80},
     )
     reply = stylist.chat("what should I wear to a summer wedding? I'm a woman, budget 200")
     assert reply.metadata["chosen_by"] == "model", reply.metadata

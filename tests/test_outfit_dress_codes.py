@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from stylist.index.schema import Gender, Slot
 from stylist.tools.outfits.assembly import NoOutfitError, OutfitAssembler
 from stylist.tools.outfits.brief import parse_brief
-from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.schemas import OutfitRequest
-from stylist.tools.outfits.scorer import CompatibilityScorer
-from tests.fakes.compat import FakeCatalogueIndex, fake_catalogue
+from tests.fakes.compat import fake_catalogue, untrained_assembler
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +17,7 @@ def catalogue():
 
 
 def _assembler(garments) -> OutfitAssembler:
-    index = FakeCatalogueIndex(garments)
-    torch.manual_seed(0)
-    model = CompatModel(CompatConfig(text_dim=384, hidden=32, embed_dim=16, pair_hidden=16)).eval()
-    scorer = CompatibilityScorer(model, lambda gs: index.vectors_for([g.id for g in gs]), name="untrained")
-    return OutfitAssembler(index, scorer, candidates_per_slot=8, beam_width=4)
+    return untrained_assembler(garments, width=16, candidates=8, beam=4)
 
 
 def test_the_brief_carries_the_dress_code():

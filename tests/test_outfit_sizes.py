@@ -16,7 +16,7 @@ from stylist.tools.outfits.model import CompatConfig, CompatModel
 from stylist.tools.outfits.schemas import OutfitRequest
 from stylist.tools.outfits.scorer import CompatibilityScorer, runtime_vectors
 from stylist.tools.outfits.sizes import garment_sizes, in_size, prefer_in_size, wanted_size
-from tests.fakes.compat import FakeCatalogueIndex, compat_runtime, fake_catalogue
+from tests.fakes.compat import compat_runtime, fake_catalogue, untrained_assembler
 
 PLAIN = fake_catalogue(300)
 
@@ -35,11 +35,7 @@ def _sized(garments, every: int = 3):
 
 
 def _assembler(garments) -> OutfitAssembler:
-    index = FakeCatalogueIndex(garments)
-    torch.manual_seed(0)
-    model = CompatModel(CompatConfig(text_dim=384, hidden=16, embed_dim=8, pair_hidden=8)).eval()
-    scorer = CompatibilityScorer(model, lambda gs: index.vectors_for([g.id for g in gs]), name="untrained")
-    return OutfitAssembler(index, scorer, candidates_per_slot=10, beam_width=6)
+    return untrained_assembler(garments, width=8, candidates=10, beam=6)
 
 
 def test_sizes_are_read_from_the_catalogue_and_the_profile():

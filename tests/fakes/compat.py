@@ -168,3 +168,20 @@ def compat_runtime(garments: list | None = None, **services):  # noqa: ANN201
     embedder = services.pop("text_embedder", None) or HashingTextEmbedder()
     index = FakeCatalogueIndex(garments if garments is not None else fake_catalogue(), embedder)
     return Runtime(catalogue_index=index, text_embedder=embedder, **services)
+
+
+def untrained_assembler(garments: list, *, width: int = 16, candidates: int = 10, beam: int = 6):  # noqa: ANN201
+    """An ``OutfitAssembler`` over ``garments`` with a seeded, untrained compatibility model: the
+    tests that use it check the rules (dress codes, sizes), not the learned score."""
+    import torch
+
+    from stylist.tools.outfits.assembly import OutfitAssembler
+    from stylist.tools.outfits.model import CompatConfig, CompatModel
+    from stylist.tools.outfits.scorer import CompatibilityScorer
+
+    index = FakeCatalogueIndex(garments)
+    torch.manual_seed(0)
+    config = CompatConfig(text_dim=384, hidden=2 * width, embed_dim=width, pair_hidden=width)
+    model = CompatModel(config).eval()
+    scorer = CompatibilityScorer(model, lambda gs: index.vectors_for([g.id for g in gs]), name="untrained")
+    return OutfitAssembler(index, scorer, candidates_per_slot=candidates, beam_width=beam)
