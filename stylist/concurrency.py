@@ -32,6 +32,8 @@ T = TypeVar("T")
 
 POLL_S = 0.05
 """How often a waiting turn looks at its cancel token."""
+GONE_POLL_S = 0.25
+"""How often a waiting request asks whether its client went away (``until_done``'s ``gone()``)."""
 
 
 class CancelToken:
@@ -180,7 +182,7 @@ async def until_done(
     *,
     job: Future[Any] | None = None,
     gone: Callable[[], Awaitable[bool]] | None = None,
-    poll_s: float = 0.25,
+    poll_s: float = GONE_POLL_S,
 ) -> T:
     """Await ``waiting`` (a pool job's wrapped future, or the first event it sends).
 
@@ -211,7 +213,7 @@ async def run_cancellable(
     fn: Callable[..., T],
     *args: Any,
     gone: Callable[[], Awaitable[bool]] | None = None,
-    poll_s: float = 0.25,
+    poll_s: float = GONE_POLL_S,
 ) -> T:
     """Run ``fn(*args)`` on ``pool`` under a token of its own and wait for it with ``until_done``:
     a full queue raises ``BusyError`` at once, a client gone first (``gone()``) or a cancelled wait

@@ -30,8 +30,6 @@ from stylist.server.errors import INTERNAL, ApiError, busy_error, index_building
 
 log = logging.getLogger(__name__)
 
-DISCONNECT_POLL_S = 0.25
-"""How often a waiting request is asked whether its client is still there."""
 STREAM_BUFFER = 256
 """Events a streamed turn may have waiting for its client; beyond that the turn waits for the reader."""
 
@@ -76,9 +74,7 @@ async def _wait(waiting: Any, request: Request, token: CancelToken, job: Future)
     """``until_done`` polling the request for a disconnect; a client gone first (or a turn that
     ended cancelled) is a 499."""
     try:
-        return await until_done(
-            waiting, token, job=job, gone=request.is_disconnected, poll_s=DISCONNECT_POLL_S
-        )
+        return await until_done(waiting, token, job=job, gone=request.is_disconnected)
     except TurnCancelled:
         raise ApiError(499, "the client closed the request", code="client_closed") from None
 
