@@ -7,13 +7,22 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
+from sqlalchemy import select
 
 from stylist.db import open_database
 from stylist.errors import ProfileError
 from stylist.profiles.feedback_import import import_feedback
-from stylist.profiles.personal_cache import PersonalModelCache, personal_cache
+from stylist.profiles.personal_cache import (
+    PersonalModelCache,
+    content_fingerprint,
+    personal_cache,
+    rating_version,
+    store_identity,
+)
 from stylist.profiles.rental_data import Rentals
+from stylist.profiles.rental_models import RatingRow
 from stylist.profiles.store import ProfileStore
 from stylist.runtime import Runtime
 
@@ -146,3 +155,28 @@ def test_nothing_imported_is_a_clear_error_and_the_runtime_owns_one_cache(tmp_pa
     runtime, other = Runtime(), Runtime()
     assert personal_cache(runtime) is personal_cache(runtime)
     assert personal_cache(runtime) is not personal_cache(other)
+
+
+def test_two_stores_sharing_one_models_dir_keep_their_own_pickles(tmp_path: Path) -> None:
+    """Both stores hold the same number of ratings with the same highest id (the old key), yet
+    each process loads its own store's models; a new version of one store replaces only its pickle."""
+    a, b = _store(tmp_path, "a.db", "history.csv"), _store(tmp_path, "b.db", "history.csv")
+    with b.db.session() as s:  # one rating changed: same count and highest id, other content
+        row = s.execute(select(RatingRow).order_by(RatingRow.id.desc())).scalars().first()
+        row.rating = 2.0 if row.rating != 2.0 else 4.0
+        s.commit()
+    assert rating_version(a) == rating_version(b)
+    assert store_identity(a) != store_identity(b) and content_fingerprint(a) != content_fingerprint(b)
+    models = tmp_path / "models"
+    first = PersonalModelCache(models)
+    bias_a, bias_b = (first.get(x).recommender._item_bias.copy() for x in (a, b))
+    assert first.trained == 2 and not np.allclose(bias_a, bias_b)
+    assert len(list(models.glob("personal-*.pkl"))) == 2  # writing b's kept a's
+    again = PersonalModelCache(models)  # the next process loads each store's own models
+    assert np.allclose(again.get(a).recommender._item_bias, bias_a)
+    assert np.allclose(again.get(b).recommender._item_bias, bias_b) and again.trained == 0
+    import_feedback(a, FIXTURES / "alice.csv", "renttherunway")
+    assert again.get(a).recommender.knows("alice") and again.trained == 1
+    files = [p.name for p in models.glob("personal-*.pkl")]
+    assert len(files) == 2  # a's old version deleted, b's kept
+    assert sum(f.startswith(f"personal-{store_identity(b)}-{content_fingerprint(b)}") for f in files) == 1
