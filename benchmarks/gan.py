@@ -422,12 +422,12 @@ def photos(args: argparse.Namespace) -> None:
         "near_copy_share",
     ]
     print_table(rows, [c for c in columns if any(c in r for r in rows)])
-    ceiling = rows[0]
     gan = next(r for r in rows if r["system"] == "photo GAN")
-    meta["of_ceiling"] = {
-        k: gan[k] / ceiling[k] for k in ("acc_article_type", "acc_colour") if ceiling.get(k)
-    }
-    print(f"photo GAN / ceiling: {meta['of_ceiling']}; reader: {meta['reader']}")
+    real = [r for r in rows if r["system"].startswith("real ")]  # the ceiling first, then at 64 px
+    for key, ceiling in zip(("of_ceiling", "of_real_at_64px"), real if len(real) == 2 else real * 2):
+        meta[key] = {k: gan[k] / ceiling[k] for k in ("acc_article_type", "acc_colour") if ceiling.get(k)}
+        print(f"photo GAN / {ceiling['system']}: {meta[key]}")
+    print(f"reader: {meta['reader']}")
     name = "gan_photos" if args.split == "test" else f"gan_photos_{args.split}"
     path = write_results(
         name, {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows, **meta}

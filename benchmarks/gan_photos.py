@@ -101,6 +101,7 @@ def train(cache: Path, run: Path, args: argparse.Namespace) -> None:
         max_minutes=args.max_minutes,
         snapshot_every=args.snapshot_every,
         classifier_weight=args.classifier_weight,
+        g_classifier_weight=args.g_classifier_weight,
         balance=args.balance,
     )
     train_gan(data, config, settings, run, resume=True, warm_from=args.warm_from)
@@ -123,6 +124,9 @@ def main() -> None:
         type=float,
         default=1.0,
         help="AC-GAN condition heads on the discriminator and their weight (0: none, the first run's model)",
+    )
+    parser.add_argument(
+        "--g-classifier-weight", type=float, default=None, help="the heads' weight in G's loss (default: D's)"
     )
     parser.add_argument("--balance", type=float, default=0.5, help="article-balanced sampling exponent")
     parser.add_argument("--warm-from", type=Path, default=None, help="another run's last.pt to start from")

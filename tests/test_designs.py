@@ -8,7 +8,7 @@ import torch
 from designs_helpers import tiny_config, train_tiny
 
 from stylist.errors import CatalogueError, ModelUnavailableError, ToolInputError
-from stylist.tools.designs.brief import plan_designs
+from stylist.tools.designs.brief import articles_in, plan_designs
 from stylist.tools.designs.data import FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, fashion_mnist, synthetic
 from stylist.tools.designs.model import GanConfig, generator_from_checkpoint, load_checkpoint
 from stylist.tools.designs.sample import (
@@ -308,3 +308,39 @@ def test_mode_seeking_loss_punishes_a_generator_that_ignores_the_latent():
         g.stem[0].weight[:, :8] = 0  # the latent no longer reaches the picture
     collapsed = mode_seeking_loss(g, z, g(z, labels), labels)
     assert torch.isfinite(varied) and collapsed > 10 * varied
+
+
+PHOTO_ARTICLES = ["Casual Shoes", "Duffel Bag", "Flip Flops", "Handbags", "Laptop Bag", "Sandals", "Shirts"]
+PHOTO_ARTICLES += ["Sports Shoes", "Track Pants", "Trousers", "Tshirts"]
+
+
+@pytest.mark.parametrize(
+    "brief, articles",
+    [
+        ("black leather handbag", ["Handbags"]),  # not also Laptop Bag (same garment group)
+        ("navy t-shirt", ["Tshirts"]),  # not also Shirts ("shirt" inside "t-shirt")
+        ("flip flops", ["Flip Flops"]),
+        ("track pants", ["Track Pants"]),
+        ("t-shirts and shirts", ["Tshirts", "Shirts"]),
+        ("sneakers and a handbag", ["Sports Shoes", "Handbags"]),
+        ("handbag or laptop bag", ["Handbags", "Laptop Bag"]),
+        ("a leather bag", ["Duffel Bag"]),  # a shared group word: the first, without a chooser
+    ],
+)
+def test_brief_names_each_article_once(brief, articles):
+    assert articles_in(brief, PHOTO_ARTICLES) == articles
+
+
+def test_a_shared_garment_word_is_resolved_by_the_chooser():
+    asked = []
+
+    def choose(text, candidates):
+        asked.append((text, candidates))
+        return candidates[-1]
+
+    plan = plan_designs("a leather bag", {"article_type": PHOTO_ARTICLES}, 2, choose=choose)
+    assert plan.read["article_type"] == ["Laptop Bag"]
+    assert asked == [("a leather bag", ["Duffel Bag", "Handbags", "Laptop Bag"])]
+    assert plan_designs("a handbag", {"article_type": PHOTO_ARTICLES}, 1, choose=choose).labels == [
+        {"article_type": "Handbags"}
+    ]

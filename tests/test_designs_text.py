@@ -179,3 +179,18 @@ def test_packaged_photo_checkpoint_reads_a_brief_with_the_real_text_model(tmp_pa
     assert np.array_equal(images, sampler.generate(cond.labels, seed=0, text=cond.vectors))
     car = read_brief("a red car", sampler.conditions, 1, prototypes=sampler.prototypes, encoder=encoder)
     assert car.note.startswith("closest I can draw")
+
+
+def test_a_garment_word_shared_by_article_types_is_read_by_the_nearest_words():
+    encoder = HashingTextEmbedder()
+    names = ["Duffel Bag", "Handbags", "Laptop Bag"]
+    prototypes = {
+        "article_type": dict(zip(names, encoder.embed_texts(["duffel bag", "handbag", "laptop bag"])))
+    }
+    conditions = {"article_type": names}
+    cond = read_brief("a bag for my laptop", conditions, 2, prototypes=prototypes, encoder=encoder)
+    assert cond.read["article_type"] == ["Laptop Bag"] and cond.note == ""
+    assert (
+        read_brief("black leather handbag", conditions, 3, prototypes=prototypes, encoder=encoder).labels
+        == [{"article_type": "Handbags"}] * 3
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stylist.errors import ToolInputError
@@ -44,31 +45,56 @@ def _unknown(kind: str, word: str, values: list[str]) -> ToolInputError:
     )
 
 
-def articles_in(text: str, values: list[str]) -> list[str]:
+#: choose(brief, candidates) → one of the article types a garment word could mean ("bag": handbag,
+#: laptop bag, duffel bag); the GAN's reader picks the nearest by the brief's embedding.
+Chooser = Callable[[str, list[str]], str]
+
+
+def _first(text: str, candidates: list[str]) -> str:
+    return candidates[0]
+
+
+def articles_in(text: str, values: list[str], choose: Chooser | None = None) -> list[str]:
     """Article types of ``values`` that ``text`` names, directly ("t-shirt", "dresses") or by a
-    garment word of the same group ("jumper" → Sweater). Raises for a garment outside ``values``."""
+    garment word of the same group ("jumper" → Sweater). A group word adds nothing when the brief
+    already names an article of that group ("black leather handbag" is Handbags, not also Laptop Bag),
+    a match inside a longer one is dropped ("shirt" inside "t-shirt"), and a group word that several
+    article types share is one of them, by ``choose`` (default: the first). Raises for a garment
+    outside ``values``."""
     norm = _norm(text)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []  # start, end, value
     for value in values:
         base = _norm(value).strip()
         singular = base[:-1] if base.endswith("s") and not base.endswith("ss") else base
-        for form in {base, base + "s", singular, base + "es"}:
-            m = re.search(rf" {re.escape(form)} ", norm)
-            if form and m:
-                found.append((m.start(), value))
-                break
-    by_key = {article_key(v): v for v in values}
-    for group in find_terms("garment", text):
-        if group in by_key:
-            spots = [
-                norm.find(" " + " ".join(w.replace("-", " ").split()) + " ")
-                for w in vocabulary().garments[group].every_word
+        for form in {base, base + "s", singular, base + "es"} - {""}:
+            # every occurrence: "shirts" inside "t-shirts" is dropped below, a later "shirts" is kept
+            found += [
+                (m.start(), m.start() + len(form) + 2, value)
+                for m in re.finditer(rf"(?= {re.escape(form)} )", norm)
             ]
-            found.append((min([p for p in spots if p >= 0], default=len(norm)), by_key[group]))
-        elif not found:
-            raise _unknown("article type", group, values)
+    named_keys = {article_key(v) for _, _, v in found}
+    for group in find_terms("garment", text):
+        candidates = [v for v in values if article_key(v) == group]
+        if not candidates:
+            if not found:
+                raise _unknown("article type", group, values)
+            continue
+        if group in named_keys:
+            continue
+        words = [
+            " " + " ".join(w.replace("-", " ").split()) + " " for w in vocabulary().garments[group].every_word
+        ]
+        spans = [(norm.find(w), norm.find(w) + len(w)) for w in words if norm.find(w) >= 0]
+        start, stop = min(spans, default=(len(norm), len(norm)))
+        value = candidates[0] if len(candidates) == 1 else (choose or _first)(text, candidates)
+        found.append((start, stop, value))
+    kept = [
+        f
+        for f in found
+        if not any(o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0] for o in found)
+    ]
     out: list[str] = []
-    for _, value in sorted(found):
+    for _, _, value in sorted(kept):
         if value not in out:
             out.append(value)
     return out
@@ -97,23 +123,25 @@ def plan_designs(
     article_type: str | None = None,
     colour: str | None = None,
     pattern: str | None = None,
+    choose: Chooser | None = None,
 ) -> DesignPlan:
     """Label sets for ``n`` designs. Explicit arguments win over the text; named values cycle over
     the designs; a condition the brief leaves open is drawn per design from the values seen with
-    that article in training (``seen``), so unstated colours vary.
+    that article in training (``seen``), so unstated colours vary. ``choose`` picks among the article
+    types a garment word could mean (``articles_in``).
     """
     read: dict[str, list[str]] = {}
     if ARTICLE in conditions:
         values = conditions[ARTICLE]
         if article_type:
             match = {v.lower(): v for v in values}.get(article_type.strip().lower()) or (
-                articles_in(article_type, values) or [None]
+                articles_in(article_type, values, choose) or [None]
             )[0]
             if match is None:
                 raise _unknown("article type", article_type, values)
             read[ARTICLE] = [match]
         else:
-            read[ARTICLE] = articles_in(text, values)
+            read[ARTICLE] = articles_in(text, values, choose)
         if not read[ARTICLE]:
             hint = ""
             for word in _norm(text).split():

@@ -111,6 +111,14 @@ def read_brief(
     if not brief.strip():
         raise ToolInputError("the brief is empty: say what to design, e.g. 'olive cotton shirt for men'")
     note = ""
+    choose = None
+    if encoder is not None and prototypes and ARTICLE in prototypes:
+        articles = prototypes[ARTICLE]
+
+        def choose(text: str, candidates: list[str]) -> str:  # "a leather bag": the nearest bag type
+            known = {c: articles[c] for c in candidates if c in articles}
+            return nearest_value(known, encoder.embed_texts([text.strip()])[0]) if known else candidates[0]
+
     try:
         plan = plan_designs(
             brief,
@@ -121,6 +129,7 @@ def read_brief(
             article_type=article_type,
             colour=colour,
             pattern=pattern,
+            choose=choose,
         )
     except ToolInputError as exc:
         if encoder is None or not prototypes or ARTICLE not in prototypes:

@@ -82,6 +82,9 @@ class TrainConfig:
     classifier_weight: float = 1.0
     """Weight of the AC-GAN terms when the model's discriminator has condition heads
     (``GanConfig.classifier``): its cross-entropy on real pictures in D's loss, on fakes in G's."""
+    g_classifier_weight: float | None = None
+    """Weight of the heads' cross-entropy on fakes in G's loss when it differs from D's (``None``: the
+    same as ``classifier_weight``); a larger one pulls G harder toward pictures of the asked article."""
     balance: float = 0.0
     """Class-balanced sampling: each picture is drawn with weight count(its article type) ** -balance
     (0 = uniform shuffling, 0.5 = square-root balancing, 1 = every article equally often)."""
@@ -365,7 +368,10 @@ def train_gan(
             opt_d.step()
             score, logits_fake = d.score_and_logits(aug(fake), labels, text)
             g_cls = classifier_loss(logits_fake, labels)
-            loss_g = -score.mean() + train.classifier_weight * g_cls
+            g_weight = (
+                train.classifier_weight if train.g_classifier_weight is None else train.g_classifier_weight
+            )
+            loss_g = -score.mean() + g_weight * g_cls
             if train.mode_seeking > 0 and len(idx) >= 4:
                 loss_g = loss_g + train.mode_seeking * mode_seeking_loss(g, z, fake, labels, text)
             opt_g.zero_grad(set_to_none=True)
