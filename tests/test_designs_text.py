@@ -157,30 +157,6 @@ def test_article_words():
     ]
 
 
-@pytest.mark.slow
-def test_packaged_photo_checkpoint_reads_a_brief_with_the_real_text_model(tmp_path):
-    from stylist.index.embed.factory import make_text_embedder
-
-    sampler = DesignSampler(DATASETS["photos"])
-    assert sampler.config.text_dim == 384 and sampler.text_model == "all-MiniLM-L6-v2"
-    assert sampler.checkpoint.stat().st_size < 8_000_000
-    encoder = make_text_embedder(load_settings())
-    cond = read_brief(
-        "olive cotton shirt for men",
-        sampler.conditions,
-        4,
-        seen=sampler.metrics["seen"],
-        prototypes=sampler.prototypes,
-        encoder=encoder,
-    )
-    assert cond.understood(0) == "article: shirt, colour: olive"
-    images = sampler.generate(cond.labels, seed=0, text=cond.vectors)
-    assert images.shape == (4, 64, 64, 3) and images.std() > 5
-    assert np.array_equal(images, sampler.generate(cond.labels, seed=0, text=cond.vectors))
-    car = read_brief("a red car", sampler.conditions, 1, prototypes=sampler.prototypes, encoder=encoder)
-    assert car.note.startswith("closest I can draw")
-
-
 def test_a_garment_word_shared_by_article_types_is_read_by_the_nearest_words():
     encoder = HashingTextEmbedder()
     names = ["Duffel Bag", "Handbags", "Laptop Bag"]
@@ -194,3 +170,67 @@ def test_a_garment_word_shared_by_article_types_is_read_by_the_nearest_words():
         read_brief("black leather handbag", conditions, 3, prototypes=prototypes, encoder=encoder).labels
         == [{"article_type": "Handbags"}] * 3
     )
+
+
+class StaticLikeEmbedder(HashingTextEmbedder):
+    """The index's `--fast` static text model (another name, another width); must not read briefs."""
+
+    name = "embedded-static-fake"
+
+    def __init__(self):
+        super().__init__(dim=256)
+        self.calls = 0
+
+    def embed_texts(self, texts):
+        self.calls += 1
+        return super().embed_texts(texts)
+
+
+def test_designs_read_briefs_in_the_gan_s_text_space_when_the_index_uses_another(trained):
+    static, gan_space = StaticLikeEmbedder(), HashingTextEmbedder()
+    runtime = Runtime(
+        load_settings(llm={"backend": "none"}),
+        design_sampler=trained[2],
+        catalogue_index=FakeCatalogueIndex(),
+        image_embedder=None,
+        text_embedder=static,
+        **{"text_embedder:fake-hashing": gan_space},  # the GAN's model, made once beside the index's
+    )
+    out = build_registry(runtime).invoke(
+        "design_garments", {"brief": "a blue circle", "n": 2, "inspired_by": 0}
+    )
+    assert out.conditioned_on_text and out.understood == ["article: circle, colour: blue"]
+    assert static.calls == 0
+
+
+@pytest.mark.slow
+def test_packaged_photo_gan_reads_briefs_with_minilm_also_when_the_index_uses_the_static_model(tmp_path):
+    from stylist.index.embed.static import EMBEDDED_STATIC
+
+    sampler = DesignSampler(DATASETS["photos"])
+    assert sampler.config.text_dim == 384 and sampler.text_model == "all-MiniLM-L6-v2"
+    assert sampler.checkpoint.stat().st_size < 8_000_000
+    settings = load_settings(
+        llm={"backend": "none"},
+        home=str(tmp_path),
+        embed={"text_model": EMBEDDED_STATIC},
+        designs={"model": "photos"},
+    )
+    runtime = Runtime(
+        settings, catalogue_index=FakeCatalogueIndex(), image_embedder=None, design_sampler=sampler
+    )
+    assert runtime.text_embedder.name != "all-MiniLM-L6-v2"  # the index reads the `--fast` static model
+    args = {"brief": "black leather handbag", "n": 2, "seed": 0, "inspired_by": 0}
+    out = build_registry(runtime).invoke("design_garments", args)
+    assert out.conditioned_on_text and out.understood == ["article: handbag, colour: black"]
+    assert [d.labels["article_type"] for d in out.designs] == ["Handbags"] * 2
+    encoder = runtime.text_embedder_named("all-MiniLM-L6-v2")  # made once for the designs
+    assert encoder.name == "all-MiniLM-L6-v2"
+    args = dict(seen=sampler.metrics["seen"], prototypes=sampler.prototypes, encoder=encoder)
+    cond = read_brief("olive cotton shirt for men", sampler.conditions, 4, **args)
+    assert cond.understood(0) == "article: shirt, colour: olive"
+    images = sampler.generate(cond.labels, seed=0, text=cond.vectors)
+    assert images.shape == (4, 64, 64, 3) and images.std() > 5
+    assert np.array_equal(images, sampler.generate(cond.labels, seed=0, text=cond.vectors))
+    car = read_brief("a red car", sampler.conditions, 1, prototypes=sampler.prototypes, encoder=encoder)
+    assert car.note.startswith("closest I can draw")
