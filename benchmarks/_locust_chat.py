@@ -2,8 +2,9 @@
 
 Every user sends chat completions under the one service key, naming itself in the ``user`` field
 (so the per-end-user rate limit applies to it) and keeping one conversation; every third turn is
-streamed (the SSE body is read to the end). Each request's outcome is written, one JSON line, to
-``$STYLIST_BENCH_RECORDS`` when locust quits; benchmarks/serve.py reads them.
+streamed (the SSE body is read to the end). Each request's outcome, with the answer's
+``stylist.turn`` summary (who chose, who answered, refused or failed model steps), is written, one
+JSON line, to ``$STYLIST_BENCH_RECORDS`` when locust quits; benchmarks/serve.py reads them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import time
 
 from locust import HttpUser, between, events, task
+from serve import turn_summary  # locust puts this folder on sys.path
 
 KEY = os.environ.get("STYLIST_BENCH_KEY", "bench-key")
 MESSAGES = [
@@ -71,6 +73,7 @@ class ChatUser(HttpUser):
                     record["code"] = "stream_error" if 'data: {"error"' in text else "stream_incomplete"
                     r.failure(record["code"])
                 else:
+                    record["turn"] = turn_summary(text, stream)
                     r.success()
         except Exception as exc:  # a dropped connection is an error to count, not a crash
             record["code"] = f"{type(exc).__name__}: {exc}"[:160]

@@ -44,6 +44,10 @@ from _common import machine, percentiles_ms, print_table, write_results  # noqa:
 KEY = "bench-key"
 LOCUSTFILE = ROOT / "benchmarks" / "_locust_chat.py"
 TICK = os.sysconf("SC_CLK_TCK")
+TURN_COLUMNS = [
+    "model_answers", "model_answers_per_min", "model_refused", "model_failed", "chosen_by_model",
+    "router_fallback", "router_shortcut", "results_answers", "template_answers", "no_summary",
+]  # fmt: skip
 
 
 def free_port() -> int:
@@ -179,8 +183,6 @@ def run(backend: str, home: Path, args: argparse.Namespace) -> dict[str, Any]:
         sampler.start()
         records = home / f"records-{backend}.jsonl"
         records.unlink(missing_ok=True)
-        log_path = home / f"server-{backend}.log"
-        log_offset = log_path.stat().st_size
         load0 = os.getloadavg()
         t0 = time.monotonic()
         subprocess.run(
@@ -199,13 +201,7 @@ def run(backend: str, home: Path, args: argparse.Namespace) -> dict[str, Any]:
         rows = [json.loads(line) for line in records.read_text().splitlines()] if records.exists() else []
         load = {"before": [round(x, 2) for x in load0], "after": [round(x, 2) for x in os.getloadavg()]}
         procs = {"before": before, "after": after, "up_before": up_before, "up_after": up_after}
-        out = summarise(backend, args, rows, elapsed, procs, sampler, load)
-        with open(log_path, "rb") as log:
-            log.seek(log_offset)
-            # a model step that failed fell back to the router: its turn is not the model's work
-            text = log.read().decode(errors="replace")
-            out["model_steps_failed"] = text.count("step failed") + text.count("tool choice failed")
-        return out
+        return summarise(backend, args, rows, elapsed, procs, sampler, load)
 
 
 def summarise(
@@ -253,9 +249,42 @@ def summarise(
     if up_before and up_after:
         out["llm_server_cores_used"] = round((up_after["cpu_s"] - up_before["cpu_s"]) / elapsed, 2)
         out["llm_server_rss_mb"] = round(up_after["VmRSS"], 1)
+    out |= turn_counts(ok, elapsed)
     if other:
         out["first_other_error"] = f"{other[0]['status']} {other[0]['code']}"
     return out
+
+
+def turn_summary(text: str, stream: bool) -> dict[str, Any] | None:
+    """The ``stylist.turn`` summary of a completion's body (a stream's is in its last content chunk)."""
+    if not stream:
+        return (json.loads(text).get("stylist") or {}).get("turn")
+    for line in reversed(text.splitlines()):
+        if line.startswith("data: {") and '"stylist"' in line:
+            return (json.loads(line[6:]).get("stylist") or {}).get("turn")
+    return None
+
+
+def turn_counts(answered: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:
+    """Who did the work of the answered turns, from each response's ``stylist.turn`` summary:
+    answers the model wrote (and per minute), turns with a model step refused by a full model
+    queue or failed, turns whose calls the router chose because the model failed or was refused
+    (``router-fallback``) or without asking it (``router``), and answers that are only the tools'
+    results or a template. A turn may count under several of these."""
+    turns = [r.get("turn") or {} for r in answered]
+    model = sum(t.get("answered_by") == "model" for t in turns)
+    return {
+        "model_answers": model,
+        "model_answers_per_min": round(60 * model / elapsed, 2) if elapsed > 0 else 0.0,
+        "model_refused": sum("refused" in (t.get("selection"), t.get("answer_step")) for t in turns),
+        "model_failed": sum("failed" in (t.get("selection"), t.get("answer_step")) for t in turns),
+        "chosen_by_model": sum(t.get("chosen_by") == "model" for t in turns),
+        "router_fallback": sum(t.get("chosen_by") == "router-fallback" for t in turns),
+        "router_shortcut": sum(t.get("chosen_by") == "router" for t in turns),
+        "results_answers": sum(t.get("answered_by") == "results" for t in turns),
+        "template_answers": sum(t.get("answered_by") == "template" for t in turns),
+        "no_summary": sum(not t for t in turns),
+    }
 
 
 def main() -> None:
@@ -290,8 +319,9 @@ def main() -> None:
     rows = [run(backend, args.home, args) for backend in args.backends.split(",")]
     columns = ["backend", "users", "seconds", "answered", "answered_per_s", "p50_ms", "p95_ms"]
     columns += ["refused_429_503", "other_errors", "rss_mb_before", "rss_mb_after", "threads_before"]
-    columns += ["threads_peak", "server_cores_used", "model_steps_failed"]
+    columns += ["threads_peak", "server_cores_used"]
     print_table(rows, columns)
+    print_table(rows, ["backend", *TURN_COLUMNS])
     for row in rows:
         print(f"{row['backend']}: {row['codes']}; load {row['loadavg_before']} -> {row['loadavg_after']}")
         if "llm_server_cores_used" in row:

@@ -170,6 +170,31 @@ def wait_for(future: Future[T], timeout: float, token: CancelToken | None = None
             return future.result()
 
 
+@contextmanager
+def holding_worker(pool: BoundedPool, timeout: float) -> Iterator[float]:
+    """Hold one of ``pool``'s workers while the caller works in its own thread (a model answer it
+    streams), so that work counts against the same bound as the pool's jobs. Yields the seconds it
+    waited for the worker. A full queue raises ``BusyError`` at once; no worker within ``timeout``
+    raises ``TimeoutError``; a cancelled turn raises ``TurnCancelled``. The worker is let go on exit."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        started.set()
+        release.wait()
+
+    future = pool.submit(hold)
+    try:
+        token, deadline = current_token(), time.perf_counter() + timeout
+        while not started.wait(POLL_S):
+            if token.cancelled or time.perf_counter() > deadline:
+                future.cancel()
+                token.check()
+                raise TimeoutError(f"no {pool.name} worker was free within {timeout:.1f} s")
+        yield queued_s(future)
+    finally:
+        release.set()  # a hold that started after all (cancel came too late) ends at once
+
+
 def queued_s(future: Future[Any]) -> float:
     """Seconds a ``BoundedPool`` job waited for a worker (0.0 for other futures)."""
     clock = getattr(future, "clock", None)

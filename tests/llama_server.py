@@ -53,6 +53,10 @@ def llama_cpp_server(
         str(threads),
         "--verbose",
         "False",
+        # by default llama_cpp.server ends a streamed answer after its next chunk whenever another
+        # request waits: under concurrent turns every answer the model streamed was cut to a token
+        "--interrupt_requests",
+        "False",
     ]
     # the server's log goes to a file: llama.cpp writes megabytes, a pipe nobody reads would block it
     log = tempfile.TemporaryFile(mode="w+")

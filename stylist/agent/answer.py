@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -24,7 +25,7 @@ from stylist.agent.items import SeenItem
 from stylist.agent.policy import Policy
 from stylist.agent.state import Call, TurnContext
 from stylist.agent.trace import TurnTrace
-from stylist.concurrency import current_token
+from stylist.concurrency import BoundedPool, current_token, holding_worker
 from stylist.config import LLMSettings
 from stylist.errors import BusyError, TurnCancelled
 from stylist.events import ChatEvent, Item, ItemRef, Token
@@ -75,10 +76,14 @@ class Transcript:
 class Answerer:
     """Writes the turn's answer from its calls: results lead, model, template, found garments."""
 
-    def __init__(self, settings: LLMSettings, policy: Policy, model: Any | None) -> None:
+    def __init__(
+        self, settings: LLMSettings, policy: Policy, model: Any | None, pool: BoundedPool | None = None
+    ) -> None:
         self.settings = settings
         self.policy = policy
         self.model = model
+        self.pool = pool
+        """The model pool: a streamed answer holds one of its workers, as a selection call does."""
 
     def answer(
         self, message: str, ctx: TurnContext, calls: list[Call], out: Transcript, model_ok: bool
@@ -98,7 +103,11 @@ class Answerer:
             try:
                 if lead:
                     yield from out.write("\n")
-                yield from self._stream(message, ctx, calls, out, led=bool(lead))
+                # the model queue bounds answers too (503 / refused when full), and the wait counts
+                hold = holding_worker(self.pool, trace.remaining()) if self.pool else nullcontext(0.0)
+                with hold as queued:
+                    trace.model_queue_s += queued
+                    yield from self._stream(message, ctx, calls, out, led=bool(lead))
                 answered = bool(out.text.strip())
             except TurnCancelled:
                 raise

@@ -58,7 +58,7 @@ class Agent:
         self.router = Router(registry)
         self.selector = Selector(registry, settings, self.policy, chat_model, self.router, self.pools.model)
         self.executor = Executor(registry, self.router, self.pools.tools)
-        self.answerer = Answerer(settings, self.policy, chat_model)
+        self.answerer = Answerer(settings, self.policy, chat_model, self.pools.model)
 
     def run(self, message: str, ctx: TurnContext) -> Iterator[ChatEvent]:
         """Yield the turn's events; the last is ``Done`` (or ``Error`` for an unexpected bug)."""

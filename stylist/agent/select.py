@@ -324,7 +324,7 @@ class Selector:
         remaining = trace.remaining()
         if remaining <= 0:
             raise LLMError("the turn's time budget (llm.timeout_s) is spent")
-        future = self.pool.submit(runnable.invoke, messages)
+        future = self.pool.submit(self._call, runnable, messages, trace)
         try:
             result = wait_for(future, remaining)
         except FutureTimeout:
@@ -338,6 +338,17 @@ class Selector:
         if not isinstance(result, AIMessage):
             raise LLMError(f"the model returned {type(result).__name__}, not a message")
         return result
+
+    def _call(self, runnable: Any, messages: list[BaseMessage], trace: TurnTrace) -> Any:
+        """The model call, on a model worker. An HTTP upstream's request gets what is left of the turn's
+        deadline as its timeout: a call the turn gave up on must not hold the worker (and the upstream)
+        for a full ``llm.timeout_s`` more."""
+        left = trace.remaining()
+        if left <= 0:
+            raise LLMError("the turn's time budget (llm.timeout_s) was spent waiting for a model worker")
+        if self.policy.backend == "openai":
+            return runnable.invoke(messages, timeout=left)
+        return runnable.invoke(messages)
 
 
 def route_context(ctx: TurnContext) -> RouteContext:

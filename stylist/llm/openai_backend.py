@@ -102,6 +102,8 @@ def make_openai_chat_model(
         temperature=temperature,
         max_tokens=max_tokens,
         timeout=timeout_s,
-        max_retries=1,
+        # no retries: a retried timeout held a model worker (and the upstream) for twice the turn's
+        # deadline; a failed call falls back to the router within the turn instead
+        max_retries=0,
         stream_usage=True,
     )

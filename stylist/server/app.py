@@ -35,6 +35,7 @@ from stylist.server.openai_models import (
     MODEL_ID,
     ChatCompletionRequest,
     StylistExtension,
+    TurnSummary,
     completion_id,
     item_payload,
     now,
@@ -255,6 +256,7 @@ def _extension(reply: ChatReply, base_url: str, designs_dir: Path) -> StylistExt
         items=[item_payload(item, base_url) for item in reply.items],
         tool_calls=reply.tool_calls,
         images=[_image_url(base_url, p, designs_dir) for p in reply.images],
+        turn=TurnSummary.of(reply.metadata or {}),
     )
 
 

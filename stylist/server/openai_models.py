@@ -89,6 +89,59 @@ class ChatCompletionRequest(BaseModel):
         return messages
 
 
+class TurnSummary(BaseModel):
+    """How the turn went, from its trace (``ChatReply.metadata``): who chose the calls, who wrote
+    the answer, whether a model step was refused or failed, and the time spent waiting. Codes only:
+    error texts stay in the server log."""
+
+    route: list[str] = Field(default_factory=list)
+    """Selection steps: ``model``, ``router:confident``, ``router:model-failed`` …"""
+    chosen_by: str | None = None
+    """``model``, ``router`` (a shortcut, no model asked), ``router-fallback`` (the model failed,
+    was refused or chose nothing), ``None`` when no tool was called."""
+    answered_by: Literal["model", "results", "template"]
+    """``model``: the model wrote (part of) the text; ``results``: the tools' results were listed
+    and the model added nothing; ``template``: a template answered (no model, or the model failed)."""
+    selection: Literal["refused", "failed"] | None = None
+    """A selection step was refused by a full model queue, or failed (timeout, upstream error)."""
+    answer_step: Literal["refused", "failed"] | None = None
+    """The answer step was refused by a full model queue, or failed."""
+    queued_s: float | None = None
+    """Seconds the turn waited for a turn worker (before its deadline started)."""
+    model_queue_s: float | None = None
+    tool_queue_s: float | None = None
+    tokens: int | None = None
+    """Answer tokens the model streamed."""
+
+    @classmethod
+    def of(cls, metadata: dict[str, Any]) -> TurnSummary:
+        tokens = metadata.get("tokens") or None
+        if metadata.get("answer") == "template":
+            answered_by = "template"
+        elif tokens:
+            answered_by = "model"
+        else:
+            answered_by = "results"
+        return cls(
+            route=[str(step) for step in metadata.get("route") or []],
+            chosen_by=metadata.get("chosen_by"),
+            answered_by=answered_by,
+            selection=_step_outcome(metadata.get("selection_error")),
+            answer_step=_step_outcome(metadata.get("answer_error")),
+            queued_s=metadata.get("queued_s"),
+            model_queue_s=metadata.get("model_queue_s"),
+            tool_queue_s=metadata.get("tool_queue_s"),
+            tokens=tokens,
+        )
+
+
+def _step_outcome(error: Any) -> Literal["refused", "failed"] | None:
+    """A trace's step error as a code: a full queue's ``BusyError`` is a refusal."""
+    if not error:
+        return None
+    return "refused" if str(error).startswith("BusyError") else "failed"
+
+
 class StylistExtension(BaseModel):
     """What Stylist adds to every completion, beside the text: ``response["stylist"]``."""
 
@@ -98,6 +151,8 @@ class StylistExtension(BaseModel):
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
     """URLs of generated images (designs, charts)."""
+    turn: TurnSummary | None = None
+    """How the turn went (who chose, who answered, refusals, waits)."""
 
 
 def completion_id() -> str:
