@@ -130,19 +130,75 @@ def _negated(t: str, word: str) -> bool:
     return re.search(_NEGATION + _word_re(word), t) is not None
 
 
+_TONE_NOUN = r"\s+(?:colou?rs?|tones?|shades?|palette|hues?)"
+
+
+def extract_palettes(text: str) -> tuple[list[str], list[str]]:
+    """(palette words wanted, refused) in the order written: "warm tones", "pastel", "earthy".
+
+    A word that also means something else ("warm", "light", "soft", "dark") counts only before a
+    colour noun ("warm colours", not "something warm"; "light tones", not "a light jacket").
+    """
+    t = normalise(text)
+    found: list[tuple[int, bool, str]] = []
+    for group in COLOUR_GROUPS:
+        noun = group in _VOCAB.group_needs_noun
+        m = re.search(_word_re(group) + (_TONE_NOUN if noun else f"(?:{_TONE_NOUN})?"), t)
+        if m:
+            found.append((m.start(), _negated(t, group), group))
+    found.sort()
+    wanted = [g for _, refused, g in found if not refused]
+    return wanted, [g for _, refused, g in found if refused]
+
+
+def colour_asks(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """What the colours of a request ask for, each ``(label, colours that answer it)``.
+
+    Every named colour is its own ask ("navy and white": navy, then white), except colours joined by
+    "or", which answer one ask together ("navy or grey"); a palette word is one ask that
+    any of its colours answers ("earthy colours"). Refused colours answer nothing.
+    """
+    t = normalise(text)
+    wanted, refused = extract_colours(text)
+    keep = set(wanted or [])
+    asks: list[tuple[str, tuple[str, ...]]] = []
+    for group in extract_palettes(text)[0]:
+        members = tuple(m for m in COLOUR_GROUPS[group] if m in keep)
+        if members:
+            asks.append((group, members))
+    taken, hits = t, []
+    for colour in COLOURS:
+        for m in re.finditer(_word_re(colour), taken):
+            canon = COLOUR_CANON[colour]
+            if canon in keep:
+                hits.append((m.start(), m.end(), colour, canon))
+        taken = re.sub(_word_re(colour), lambda m: " " * len(m.group()), taken)
+    hits.sort()
+    groups: list[list[tuple[str, str]]] = []
+    for n, (start, _end, word, canon) in enumerate(hits):
+        joined = n and re.fullmatch(r"\s*(?:or|or maybe|or a)\s*", t[hits[n - 1][1] : start])
+        if joined:
+            groups[-1].append((word, canon))
+        else:
+            groups.append([(word, canon)])
+    for group in groups:
+        colours = tuple(dict.fromkeys(c for _, c in group))
+        if not any(set(colours) == set(ms) for _, ms in asks):
+            asks.append((" or ".join(dict.fromkeys(w for w, _ in group)), colours))
+    return asks
+
+
 def extract_colours(text: str) -> tuple[list[str] | None, list[str]]:
-    """(colours wanted, colours refused). Groups ("earthy", "pastel") expand to colour sets."""
+    """(colours wanted, colours refused). Palettes ("earthy", "warm tones") expand to their colours."""
     t = normalise(text)
     wanted: list[str] = []
     refused: list[str] = []
     taken = t
-    for group, members in COLOUR_GROUPS.items():
-        if re.search(_word_re(group) + r"(?:\s+(?:colou?rs?|tones?|shades?|palette|hues?))?", t) and (
-            group not in _VOCAB.group_needs_noun
-            or re.search(_word_re(group) + r"\s+(?:colou?rs?|tones?|shades?|palette|hues?)", t)
-        ):
-            target = refused if _negated(t, group) else wanted
-            target.extend(m for m in members if m not in target)
+    palettes, refused_palettes = extract_palettes(text)
+    for group in palettes:
+        wanted.extend(m for m in COLOUR_GROUPS[group] if m not in wanted)
+    for group in refused_palettes:
+        refused.extend(m for m in COLOUR_GROUPS[group] if m not in refused)
     for colour in COLOURS:
         if re.search(_word_re(colour), taken):
             canon = COLOUR_CANON[colour]

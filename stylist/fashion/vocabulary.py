@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from stylist.errors import VocabularyError
+from stylist.fashion.palettes import PaletteError, PaletteRule, hex_to_lab, palette_members, parse_rule
 from stylist.index.schema import Slot
 
 FILE = "vocabulary.toml"
@@ -107,7 +108,7 @@ class Vocabulary:
     colours: dict[str, Colour]
     families: tuple[str, ...]
     neutral_families: frozenset[str]
-    colour_groups: dict[str, tuple[str, ...]]
+    palettes: dict[str, PaletteRule]
     group_needs_noun: frozenset[str]
     group_same_as: dict[str, str]
     materials: dict[str, Term]
@@ -148,8 +149,14 @@ class Vocabulary:
         return tuple(c.name for c in self.colours.values() if c.family in self.neutral_families)
 
     @cached_property
+    def colour_groups(self) -> dict[str, tuple[str, ...]]:
+        """Palette word → the colours its CIELAB band holds (:mod:`stylist.fashion.palettes`)."""
+        pairs = [(c.name, c.hex) for c in self.colours.values()]
+        return {name: palette_members(rule, pairs) for name, rule in self.palettes.items()}
+
+    @cached_property
     def all_colour_groups(self) -> dict[str, tuple[str, ...]]:
-        """Group word → colours: "earthy" and "neutral" from the colour flags, then the named groups."""
+        """Group word → colours: "earthy" and "neutral" from the colour flags, then the palettes."""
         groups = {"earthy": self.earthy_colours, "neutral": self.neutral_colours, **self.colour_groups}
         for word, target in self.group_same_as.items():
             groups[word] = groups[target]
@@ -243,7 +250,7 @@ def parse(data: dict[str, Any]) -> Vocabulary:
             colours=colours,
             families=_strs(data["families"]["order"], "families.order"),
             neutral_families=frozenset(_strs(data["families"]["neutral"], "families.neutral")),
-            colour_groups={g: _strs(m, f"colour_groups.{g}") for g, m in data["colour_groups"].items()},
+            palettes={name: parse_rule(name, e) for name, e in data["palettes"].items()},
             group_needs_noun=frozenset(data["colour_group_words"]["needs_noun"]),
             group_same_as=dict(data["colour_group_words"]["same_as"]),
             materials=_terms(data["materials"], "materials"),
@@ -292,10 +299,15 @@ def _check(v: Vocabulary) -> None:
     for c in v.colours.values():
         if c.family is not None and c.family not in v.families:
             raise VocabularyError(f"colour {c.name!r} has the unknown family {c.family!r}")
-    for group, members in v.colour_groups.items():
-        for m in members:
-            if m not in v.colours:
-                raise VocabularyError(f"colour group {group!r} names the unknown colour {m!r}")
+    for c in v.colours.values():
+        if c.hex is not None:
+            try:
+                hex_to_lab(c.hex)
+            except PaletteError as exc:
+                raise VocabularyError(f"colour {c.name!r}: {exc}") from exc
+    for word, target in v.group_same_as.items():
+        if target not in v.palettes and target not in ("earthy", "neutral"):
+            raise VocabularyError(f"palette word {word!r} stands for the unknown palette {target!r}")
     named = {
         **{g.name: g.slot for g in v.garments.values()},
         **v.articles,

@@ -19,8 +19,9 @@ from stylist.concurrency import checkpoint
 from stylist.errors import ToolInputError
 from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.alternatives import outfit_item, slot_alternatives
+from stylist.tools.outfits.attributes import answers_ask
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
-from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch, in_asked_colour
+from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch
 from stylist.tools.outfits.reasons import outfit_reasons
 from stylist.tools.outfits.schemas import (
     AssembledOutfit,
@@ -49,6 +50,20 @@ class _State:
     skips: int = field(compare=False, default=0)
 
 
+@dataclass
+class _Search:
+    """One template's candidates and their pair scores, searched once and reused for each outfit."""
+
+    cands: list[Candidates]
+    n_anchor: int
+    pool: list[Garment]
+    rel: list[float]
+    pref: list[float]
+    logits: np.ndarray
+    remaining: float | None
+    asks: list[set[int]]
+
+
 class OutfitAssembler:
     #: At most this many garments not from the wardrobe (ids ``owned-*``, see ``owned.py``) per outfit.
     max_new_items: int | None = None
@@ -70,6 +85,9 @@ class OutfitAssembler:
         self.w_compat, self.w_rel, self.w_pref = weights
         self.preference = preference
 
+    #: At most this many garments (anchors aside) in common between two outfits of one answer.
+    max_shared: int = 1
+
     # ------------------------------------------------------------ entry point
     def build(self, request: OutfitRequest) -> BuildResult:
         parsed = parse_brief(request.brief)
@@ -85,27 +103,22 @@ class OutfitAssembler:
         notes: list[str] = []
         self._fit = Suitability.of(parsed, gender)
         self._slots = SlotSearch(self.index, self._fit, parsed, self.per_slot, request.sizes)
-        results: list[tuple[_State, list[Garment], list[float], np.ndarray]] = []
+        searches: list[_Search] = []
         failures: list[NoOutfitError] = []
         for template in self._templates(anchors, parsed, gender):
             checkpoint()  # a cancelled call (its client went away) stops between templates
             try:
-                results += self._search_template(template, anchors, parsed, gender, budget, request, notes)
+                found = self._search_template(template, anchors, parsed, gender, budget, request, notes)
             except NoOutfitError as exc:
                 failures.append(exc)
-        if not results:
-            raise failures[0] if failures else NoOutfitError("no outfit template fits the anchors")
-        results.sort(key=lambda r: r[0].key)
-        outfits: list[AssembledOutfit] = []
-        seen: set[frozenset[str]] = set()
-        for state, pool, rel, logits in results:
-            ids = frozenset(pool[r].id for r in state.rows)
-            if ids in seen:
                 continue
-            seen.add(ids)
-            outfits.append(self._render(state, pool, rel, logits, {a.id for a in anchors}, parsed, budget))
-            if len(outfits) == request.k:
-                break
+            if found is not None:
+                searches.append(found)
+        anchor_ids = {a.id for a in anchors}
+        picks = self._distinct_outfits(searches, request.k, anchor_ids, failures, notes)
+        outfits = [
+            self._render(state, s.pool, s.rel, s.logits, anchor_ids, parsed, budget) for state, s in picks
+        ]
         if request.sizes:
             shown = [
                 g for o in outfits for i in o.items for g in [self.index.get(i.id)] if i.id in self.index
@@ -113,13 +126,13 @@ class OutfitAssembler:
             note = sizes_note(request.sizes, shown)
             if note:
                 notes.append(note)
-        best_state, best_pool, best_rel, best_logits = results[0]
+        best_state, best = picks[0]
         alternatives = slot_alternatives(
             list(best_state.rows),
-            best_pool,
-            best_rel,
-            best_logits,
-            {a.id for a in anchors},
+            best.pool,
+            best.rel,
+            best.logits,
+            anchor_ids,
             budget,
             (self.w_compat, self.w_rel),
         )
@@ -178,10 +191,10 @@ class OutfitAssembler:
         budget: float | None,
         request: OutfitRequest,
         notes: list[str],
-    ) -> list[tuple[_State, list[Garment], list[float], np.ndarray]]:
+    ) -> _Search | None:
         anchor_slots = {a.slot for a in anchors}
         if anchor_slots - set(template) - set(OPTIONAL_SLOTS) - {Slot.JEWELRY}:
-            return []
+            return None
         exclude = [a.id for a in anchors]
         remaining = None if budget is None else budget - sum(a.price or 0.0 for a in anchors)
         slots = [(s, True) for s in template if s not in anchor_slots]
@@ -216,12 +229,49 @@ class OutfitAssembler:
         pool = list(anchors) + [g for c in cands for g in c.garments]
         rel = [1.0] * len(anchors) + [r for c in cands for r in c.relevance]
         pref = self._preferences(request.user_id, pool, rel)
-        logits = self.scorer.pair_matrix(pool)
-        coloured = {r for r, g in enumerate(pool) if in_asked_colour(g, parsed)}
-        finals = self._beam(
-            cands, len(anchors), pool, rel, pref, logits, remaining, coloured if parsed.colours else None
-        )
-        return [(s, pool, rel, logits) for s in finals]
+        asks = [
+            {r for r, g in enumerate(pool) if answers_ask(g, label, colours)}
+            for label, colours in parsed.colour_asks
+        ]
+        return _Search(cands, len(anchors), pool, rel, pref, self.scorer.pair_matrix(pool), remaining, asks)
+
+    def _distinct_outfits(
+        self,
+        searches: list[_Search],
+        k: int,
+        anchor_ids: set[str],
+        failures: list[NoOutfitError],
+        notes: list[str],
+    ) -> list[tuple[_State, _Search]]:
+        """Up to ``k`` outfits, best first, no two sharing more than ``max_shared`` garments besides
+        the anchors: each next outfit is searched again with the garments already shown counted."""
+        picks: list[tuple[_State, _Search]] = []
+        shown: list[frozenset[str]] = []
+        for n in range(k):
+            best: tuple[_State, _Search] | None = None
+            for s in searches:
+                try:
+                    states = self._beam(s, [set(ids) - anchor_ids for ids in shown])
+                except NoOutfitError as exc:
+                    if not picks:
+                        failures.append(exc)
+                    continue
+                if states and (best is None or states[0].key < best[0].key):
+                    best = (states[0], s)
+            if best is None:
+                if picks:
+                    common = "no garment" if not self.max_shared else f"at most {self.max_shared} garment"
+                    plural = "s" if self.max_shared > 1 else ""
+                    notes.append(
+                        f"only {n} outfit{'s' if n > 1 else ''} with {common}{plural} in common could "
+                        f"be made here, so fewer than {k} are shown"
+                    )
+                break
+            picks.append(best)
+            shown.append(frozenset(best[1].pool[r].id for r in best[0].rows))
+        if not picks:
+            raise failures[0] if failures else NoOutfitError("no outfit template fits the anchors")
+        return picks
 
     def _preferences(self, user_id: str | None, pool: list[Garment], rel: list[float]) -> list[float]:
         if not user_id or self.preference is None or self.w_pref == 0:
@@ -235,19 +285,12 @@ class OutfitAssembler:
         pref = pref_sum / s.n_rel if s.n_rel else 0.0
         return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
 
-    def _beam(
-        self,
-        cands: list[Candidates],
-        n_anchor: int,
-        pool: list[Garment],
-        rel: list[float],
-        pref: list[float],
-        logits: np.ndarray,
-        remaining: float | None,
-        coloured: set[int] | None = None,
-    ) -> list[_State]:
-        """The best outfits, one candidate per slot; with ``coloured`` (the pool rows in a colour
-        the brief asks for), an outfit with none of them ranks below every outfit with one."""
+    def _beam(self, s: _Search, shown: Sequence[set[str]] = ()) -> list[_State]:
+        """The best outfits, one candidate per slot. An outfit missing a colour the brief asks for
+        ranks below every outfit with more of the asks met; one sharing more than ``max_shared``
+        garments (anchors aside) with an outfit already ``shown`` is never kept."""
+        cands, n_anchor, pool, rel, pref, logits = s.cands, s.n_anchor, s.pool, s.rel, s.pref, s.logits
+        remaining = s.remaining
         start_rows = tuple(range(n_anchor))
         iu = [(i, j) for i in start_rows for j in start_rows if i < j]
         beam = [
@@ -276,6 +319,11 @@ class OutfitAssembler:
                     price = st.price + (pool[r].price or 0.0)
                     if remaining is not None and price + cheapest_after[ci] > remaining + 1e-9:
                         continue
+                    if shown and any(
+                        sum(pool[q].id in ids for q in (*st.rows[n_anchor:], r)) > self.max_shared
+                        for ids in shown
+                    ):
+                        continue  # too like an outfit already shown
                     new = _State(
                         key=(),
                         rows=st.rows + (r,),
@@ -302,7 +350,7 @@ class OutfitAssembler:
                     )
             for st in nxt:
                 pref_sum = sum(pref[r] for r in st.rows[n_anchor:])
-                missing = coloured is not None and not coloured.intersection(st.rows)
+                missing = sum(not ask.intersection(st.rows) for ask in s.asks)
                 # the asked colour wins before compatibility, relevance and preference do
                 st.key = (
                     missing,

@@ -9,9 +9,11 @@ outfits. They never produce the learned compatibility score.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from stylist.fashion.brief import COLOUR_GROUPS
 from stylist.fashion.terms import canonical_colour, colours_in
 from stylist.fashion.vocabulary import Colour, vocabulary
 from stylist.index.schema import Garment, Slot
@@ -69,6 +71,19 @@ def shades_of(asked: tuple[str, ...]) -> tuple[str, ...]:
 def garment_answers(g: Garment, asked: set[str] | frozenset[str]) -> bool:
     """Whether ``g`` is in one of the ``asked`` colours (or a shade of one)."""
     return any(answers_colour(c, a) for c in g.colours for a in asked)
+
+
+def is_palette(label: str) -> bool:
+    """Whether a colour ask's label is a palette word ("earthy", "warm") rather than named colours."""
+    return label in COLOUR_GROUPS
+
+
+def answers_ask(g: Garment, label: str, colours: Sequence[str]) -> bool:
+    """Whether ``g`` answers one colour ask of a brief (:func:`stylist.fashion.brief.colour_asks`):
+    a palette by one of its own colours, a named colour also by a shade of it."""
+    if is_palette(label):
+        return bool({canonical_colour(c) for c in colours} & {canonical_colour(c) for c in g.colours})
+    return garment_answers(g, frozenset(colours))
 
 
 def _hues(colours: list[str]) -> list[float]:

@@ -12,16 +12,15 @@ import re
 from pydantic import BaseModel, Field
 
 from stylist.fashion.brief import (
-    COLOUR_GROUPS,
-    _word_re,
     clean_query,
+    colour_asks,
     extract_colours,
     extract_dress_code,
     extract_gender,
     extract_occasions,
+    extract_palettes,
     extract_price,
     extract_slots,
-    normalise,
     wants_children,
 )
 from stylist.fashion.vocabulary import vocabulary
@@ -70,6 +69,10 @@ class ParsedBrief(BaseModel):
     seasons: list[str] = Field(default_factory=list)
     colours: list[str] = Field(default_factory=list)
     palette: str | None = Field(None, description="A named colour family: earthy, neutral, pastel ...")
+    colour_asks: list[tuple[str, list[str]]] = Field(
+        default_factory=list,
+        description="Each colour ask and the colours that answer it: every one should appear in an outfit.",
+    )
     gender: Gender | None = None
     slots: list[Slot] = Field(
         default_factory=list, description="Slots the request names (dress, jacket ...)."
@@ -84,14 +87,13 @@ class ParsedBrief(BaseModel):
 
 
 def parse_brief(text: str) -> ParsedBrief:
-    t = normalise(text)
     occasions: list[str] = []
     for occasion in extract_occasions(text) or []:
         for tag in OCCASION_TAGS.get(occasion, [occasion]):
             if tag not in occasions:
                 occasions.append(tag)
     colours, _refused = extract_colours(text)
-    palette = next((g for g in COLOUR_GROUPS if re.search(_word_re(g), t)), None)
+    palettes = extract_palettes(text)[0]
     kids = wants_children(text)
     gender = Gender(extract_gender(text)) if extract_gender(text) else None
     if gender and not kids:
@@ -108,7 +110,8 @@ def parse_brief(text: str) -> ParsedBrief:
         occasions=occasions,
         seasons=weather.seasons,
         colours=colours or [],
-        palette=palette if colours else None,
+        palette=palettes[0] if colours and palettes else None,
+        colour_asks=[(label, list(members)) for label, members in colour_asks(text)],
         gender=gender,
         slots=[Slot(s) for s in extract_slots(text)],
         max_price=hi,

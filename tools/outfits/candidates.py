@@ -15,7 +15,7 @@ from stylist.errors import StylistError
 from stylist.fashion.terms import canonical_colour
 from stylist.index.filters import SearchFilters
 from stylist.index.schema import Garment, Slot
-from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_answers, shades_of
+from stylist.tools.outfits.attributes import NEUTRAL_COLOURS, garment_answers, is_palette, shades_of
 from stylist.tools.outfits.brief import ParsedBrief
 from stylist.tools.outfits.sizes import prefer_in_size
 from stylist.tools.outfits.suitability import Suitability
@@ -120,7 +120,7 @@ class SlotSearch:
             # the brief's hard limits (dress code, age, weather) are never relaxed: search wider
             # and drop what they refuse
             hits = []
-            for g, score in self.index.search(query or None, filters=filters, k=self.per_slot * 4):
+            for g, score in self._near(query, filters, soft["colours"] is not None and slot):
                 why = self.fit.refuse(g)
                 if why is None:
                     hits.append((g, score))
@@ -144,6 +144,27 @@ class SlotSearch:
                 return found
         self._explain_empty(slot, max_price, exclude, refused)
         return None  # unreachable: _explain_empty raises
+
+    def _near(self, query: str, filters: SearchFilters, by_ask: Slot | bool) -> list[tuple[Garment, float]]:
+        """The garments nearest the brief's words; with several colour asks ("navy and white") each
+        ask gets its own search and the lists take turns, so every asked colour has candidates in
+        the slot instead of the one nearest the words taking every place."""
+        asks = self.parsed.colour_asks
+        if not by_ask or len(asks) < 2:
+            return self.index.search(query or None, filters=filters, k=self.per_slot * 4)
+        lists = []
+        for label, colours in asks:
+            wanted = list(colours) if is_palette(label) else list(shades_of(tuple(colours)))
+            if is_palette(label) and by_ask in (Slot.SHOES, Slot.BAG):
+                wanted = list(dict.fromkeys([*wanted, *NEUTRAL_COLOURS]))
+            ask = filters.model_copy(update={"colours": wanted})
+            lists.append(self.index.search(query or None, filters=ask, k=self.per_slot * 4))
+        merged: dict[str, tuple[Garment, float]] = {}
+        for rank in range(max(len(found) for found in lists)):
+            for found in lists:
+                if rank < len(found):
+                    merged.setdefault(found[rank][0].id, found[rank])
+        return list(merged.values())
 
     def _any_acceptable(
         self, slot: Slot, genders: Any, max_price: float | None, exclude: list[str], notes: list[str]

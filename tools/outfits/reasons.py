@@ -17,7 +17,7 @@ import numpy as np
 from stylist.fashion.terms import article_key, canonical_colour
 from stylist.fashion.vocabulary import vocabulary
 from stylist.index.schema import Garment, Slot
-from stylist.tools.outfits.attributes import formality, garment_colours, pair_issues
+from stylist.tools.outfits.attributes import answers_ask, formality, garment_colours, pair_issues
 from stylist.tools.outfits.brief import ParsedBrief
 from stylist.tools.outfits.infer import sigmoid
 from stylist.tools.outfits.suitability import Suitability
@@ -64,8 +64,9 @@ def _and(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def palette(garments: Sequence[Garment], asked: Sequence[str]) -> str | None:
-    """The palette in one sentence: which colours carry it, which calm it, what answers the brief."""
+def palette(garments: Sequence[Garment], asked: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The palette in one sentence: which colours carry it, which calm it, what answers the brief
+    (``asked``: the brief's colour asks, each ``(label, colours)``)."""
     main = [(g, garment_colours(g)[0]) for g in garments if garment_colours(g) and g.slot is not Slot.JEWELRY]
     if not main:
         return None
@@ -86,11 +87,27 @@ def palette(garments: Sequence[Garment], asked: Sequence[str]) -> str | None:
         line = f"{_and([kinds[k][0] for k in loud]).capitalize()} mix {' and '.join(loud)} tones."
     if loud and calm:
         line = line[:-1] + f"; {_piece(calm[0])} {_verb(calm[:1], 'keeps', 'keep')} the rest calm."
-    wanted = {canonical_colour(c) for c in asked}
-    answering = [g for g, _ in main if wanted & {canonical_colour(c) for c in garment_colours(g)}]
-    if wanted and answering:
-        line += f" The colours you asked for come in with {_and([_piece(g) for g in answering[:2]])}."
+    return line + asked_line(main, asked)
+
+
+def asked_line(main: Sequence[tuple[Garment, str]], asks: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """Which piece answers each colour asked for, and which ask no piece answers (never claimed)."""
+    met, missed = [], []
+    for label, colours in asks:
+        pieces = [g for g, _ in main if answers_ask(g, label, colours)]
+        if pieces:
+            met.append(f"{label} with {_and([_piece(g) for g in pieces[:2]])}")
+        else:
+            missed.append(label)
+    line = f" The colours you asked for come in: {'; '.join(met)}." if met else ""
+    if missed:
+        line += f" No {_either(missed)} piece passed every check to go with the rest."
     return line
+
+
+def _either(words: Sequence[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def formality_line(garments: Sequence[Garment], fit: Suitability) -> tuple[str | None, str | None]:
@@ -207,7 +224,7 @@ def outfit_reasons(
     lines: list[str] = []
     tone, edge = formality_line(garments, fit)
     strong, weak = pair_evidence(garments, logits)
-    for line in (palette(garments, brief.colours), tone, weather_line(garments, brief, fit), strong):
+    for line in (palette(garments, brief.colour_asks), tone, weather_line(garments, brief, fit), strong):
         if line:
             lines.append(line)
     if any(g.price is None for g in garments):
