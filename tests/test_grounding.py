@@ -145,3 +145,13 @@ def test_a_wrong_colour_next_to_one_of_two_garments_is_still_corrected():
         g = Grounder(TWO)
         assert g.check_line(line) == want
         assert g.report.colour_fixes == 1
+
+
+def test_a_garment_the_answer_names_only_by_its_noun_keeps_its_colour():
+    # the outfit's reason: the trousers are named "the green trousers" (no title, no id) before the
+    # titled "Beige sneakers"; the sneakers' clause starts after "and the", so green stays green
+    known = {"s": SeenItem(id="s", title="Beige sneakers", price=40.0, colours=["beige"])}
+    line = "Watch: The green trousers and the beige sneakers: trousers are much dressier than sneakers."
+    g = Grounder(known)
+    assert g.check_line(line) == line and g.report.colour_fixes == 0
+    assert g.check_line("Watch: the green beige sneakers.") == "Watch: the beige beige sneakers."

@@ -101,3 +101,11 @@ def test_reasons_never_claim_an_absent_colour():
     line = asked_line([(navy, "navy blue")], [("navy", ["navy blue"]), ("white", ["white"])])
     assert "navy with the navy" in line and "white with" not in line
     assert "No white piece" in line
+
+
+def test_a_misspelt_brief_is_read_as_meant():
+    from stylist.tools.outfits.brief import parse_brief
+
+    typo, right = parse_brief("job intervew at a bank, men"), parse_brief("job interview at a bank, men")
+    assert typo.dress_code == right.dress_code is not None and typo.occasions == right.occasions
+    assert typo.text == "job intervew at a bank, men"  # the brief as written is kept

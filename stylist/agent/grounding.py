@@ -40,6 +40,7 @@ _PRICE_CONTEXT = re.compile(r"(\$|€|£|usd|price|budget|under|size)\s*$", re.I
 _TITLE_PAIR = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+")
 _CURRENCY_AFTER_SEPARATOR = re.compile(r"[\-—–:(]\s*(\$|€|£)")
 _CONNECTOR = re.compile(r"\b(?:and|or|plus|then|alongside)\b|[+&/,]")
+_OTHER_PHRASE = re.compile(r"\b(?:and|or)\s+(?=(?:the|a|an|your|its)\s)")
 _CLAUSE = re.compile(r"[;.!?]|,\s|\s[-—–]\s|\bwith\b|\bpaired\b|\bpair it\b|\bwould go\b")
 
 
@@ -227,6 +228,8 @@ class Grounder:
             # several garments in one clause: each owns only its stretch of it
             if n > 0 and spans[n - 1][1] > start:
                 start = max(start, _split(line, spans[n - 1][1], pos, self._by_id(line, pos)))
+            else:  # "the green trousers and the beige sneakers": the first noun phrase is another's
+                start = max([start, *(m.end() for m in _OTHER_PHRASE.finditer(line, start, pos))])
             if n + 1 < len(found) and found[n + 1][0] < end:
                 end = min(end, _split(line, spans[n][1], found[n + 1][0], self._by_id(line, found[n + 1][0])))
             clause = line[start:end]

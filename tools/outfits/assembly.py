@@ -19,7 +19,7 @@ from stylist.concurrency import checkpoint
 from stylist.errors import ToolInputError
 from stylist.index.schema import Garment, Gender, Slot
 from stylist.tools.outfits.alternatives import outfit_item, slot_alternatives
-from stylist.tools.outfits.attributes import answers_ask
+from stylist.tools.outfits.attributes import answers_ask, formality
 from stylist.tools.outfits.brief import ParsedBrief, parse_brief
 from stylist.tools.outfits.candidates import Candidates, NoOutfitError, SlotSearch
 from stylist.tools.outfits.reasons import outfit_reasons
@@ -36,6 +36,10 @@ from stylist.tools.outfits.suitability import Suitability
 log = logging.getLogger(__name__)
 OPTIONAL_SLOTS = (Slot.OUTERWEAR, Slot.BAG, Slot.ACCESSORY)
 SKIP_PENALTY = 0.1  # an optional slot left empty costs this much, so affordable extras get filled
+#: A worn piece outside the dress code's formality range (a t-shirt for smart casual) costs as much as
+#: a skipped slot: allowed when nothing better fits, never preferred to a piece in range.
+OFF_CODE_PENALTY = SKIP_PENALTY
+_WORN = (Slot.TOP, Slot.BOTTOM, Slot.DRESS, Slot.SHOES, Slot.OUTERWEAR)
 
 
 @dataclass(order=True)
@@ -48,6 +52,7 @@ class _State:
     rel_sum: float = field(compare=False, default=0.0)
     n_rel: int = field(compare=False, default=0)
     skips: int = field(compare=False, default=0)
+    off_code: int = field(compare=False, default=0)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class _Search:
     logits: np.ndarray
     remaining: float | None
     asks: list[set[int]]
+    off_code: list[bool]
 
 
 class OutfitAssembler:
@@ -233,7 +239,12 @@ class OutfitAssembler:
             {r for r, g in enumerate(pool) if answers_ask(g, label, colours)}
             for label, colours in parsed.colour_asks
         ]
-        return _Search(cands, len(anchors), pool, rel, pref, self.scorer.pair_matrix(pool), remaining, asks)
+        code = self._fit.code
+        off_code = [
+            code is not None and g.slot in _WORN and not code.suits_formality(formality(g)) for g in pool
+        ]
+        logits = self.scorer.pair_matrix(pool)
+        return _Search(cands, len(anchors), pool, rel, pref, logits, remaining, asks, off_code)
 
     def _distinct_outfits(
         self,
@@ -283,7 +294,8 @@ class OutfitAssembler:
         compat = 1.0 / (1.0 + math.exp(-s.logit_sum / s.n_pairs)) if s.n_pairs else 0.5
         rel = s.rel_sum / s.n_rel if s.n_rel else 0.0
         pref = pref_sum / s.n_rel if s.n_rel else 0.0
-        return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - SKIP_PENALTY * s.skips
+        penalty = SKIP_PENALTY * s.skips + OFF_CODE_PENALTY * s.off_code
+        return self.w_compat * compat + self.w_rel * rel + self.w_pref * pref - penalty
 
     def _beam(self, s: _Search, shown: Sequence[set[str]] = ()) -> list[_State]:
         """The best outfits, one candidate per slot. An outfit missing a colour the brief asks for
@@ -333,6 +345,7 @@ class OutfitAssembler:
                         rel_sum=st.rel_sum + rel[r],
                         n_rel=st.n_rel + 1,
                         skips=st.skips,
+                        off_code=st.off_code + s.off_code[r],
                     )
                     nxt.append(new)
                 if not c.required:
@@ -346,6 +359,7 @@ class OutfitAssembler:
                             rel_sum=st.rel_sum,
                             n_rel=st.n_rel,
                             skips=st.skips + 1,
+                            off_code=st.off_code,
                         )
                     )
             for st in nxt:

@@ -180,9 +180,11 @@ def formality_mismatch(a: Garment, b: Garment) -> PairIssue | None:
     if gap < 1.75:
         return None
     more, less = (a, b) if fa > fb else (b, a)
+    noun = more.article_type.lower()
     return PairIssue(
         "formality mismatch",
-        f"{more.article_type.lower()} is much dressier than {less.article_type.lower()}",
+        f"{noun} {'are' if noun.endswith('s') and not noun.endswith('ss') else 'is'} much dressier than "
+        f"{less.article_type.lower()}",
         round(min(1.0, gap / 3), 2),
     )
 

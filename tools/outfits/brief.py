@@ -8,6 +8,7 @@ tags catalogues use and keeps what assembly needs in one typed record.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +24,7 @@ from stylist.fashion.brief import (
     extract_slots,
     wants_children,
 )
+from stylist.fashion.spelling import Speller
 from stylist.fashion.vocabulary import vocabulary
 from stylist.fashion.weather import extract_weather
 from stylist.index.schema import Gender, Slot
@@ -86,7 +88,15 @@ class ParsedBrief(BaseModel):
     rain: bool = False
 
 
+@cache
+def _speller() -> Speller:
+    return Speller()
+
+
 def parse_brief(text: str) -> ParsedBrief:
+    """Read a brief; misspelt fashion words are read as the words meant ("job intervew"), as the
+    router reads a chat message (:mod:`stylist.fashion.spelling`); ``text`` keeps the original."""
+    original, text = text, _speller().correct(text)
     occasions: list[str] = []
     for occasion in extract_occasions(text) or []:
         for tag in OCCASION_TAGS.get(occasion, [occasion]):
@@ -105,7 +115,7 @@ def parse_brief(text: str) -> ParsedBrief:
     query = clean_query(text)
     query = re.sub(r"\b(colou?rs?|guest|budget)\b", " ", query)
     return ParsedBrief(
-        text=text,
+        text=original,
         query=re.sub(r"\s+", " ", query).strip(),
         occasions=occasions,
         seasons=weather.seasons,
