@@ -36,6 +36,9 @@ PEOPLE = ROOT / "benchmarks" / "data" / "agent_requests_people.jsonl"
 TUNE2 = ROOT / "benchmarks" / "data" / "agent_requests_tune2.jsonl"
 """47 requests written in session 6 on the tune side (typos, non-native English, wardrobe, design,
 recognise, multi-intent): the kinds held-out showed weak, written fresh, never copied from held-out."""
+TUNE3 = ROOT / "benchmarks" / "data" / "agent_requests_tune3.jsonl"
+"""51 requests written in session 8 on the tune side, from people's points of view (personas, typos,
+multi-intent, off-topic, every tool, follow-ups), to find the selector's faults without reading held-out."""
 RESULTS = ROOT / "benchmarks" / "results" / "agent.json"
 LLM_OVERRIDES: dict[str, Any] = {}
 """``--set llm.KEY=VALUE`` for the model backends (e.g. ``llm.router_first=false``)."""
@@ -606,7 +609,7 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.ERROR)
     requests = load_requests(args.data) + (
-        load_requests(PEOPLE) + load_requests(TUNE2) if args.data == DATA else []
+        load_requests(PEOPLE) + load_requests(TUNE2) + load_requests(TUNE3) if args.data == DATA else []
     )
     if args.split != "all":
         requests = [r for r in requests if split_of(r) == args.split]

@@ -85,6 +85,12 @@ def test_price_phrasings():
     assert extract_price("at least 30 dollars") == (30, None)
     assert extract_price("around $100") == (80, 120)
     assert extract_price("size 10 shoes") == (None, None)
+    assert extract_price("got 25 quid, need a tee") == (None, 25)
+    assert extract_price("£40 max") == (None, 40)
+    assert extract_price("don't show me anything over 80") == (None, 80)
+    assert extract_price("nothing over 60 please") == (None, 60)
+    assert extract_price("anything over 80") == (80, None)
+    assert extract_price("I have 3 kids") == (None, None)
 
 
 def test_query_drops_price_and_filler():
@@ -111,6 +117,7 @@ CTX = RouteContext(
         ("what about shoes?", lambda a: a["slot"] == "shoes" and a["max_price"] == 200),
         ("under 100 instead", lambda a: a["max_price"] == 100),
         ("for men", lambda a: a["gender"] == "men"),
+        ("more like that", lambda a: a["exclude_ids"] == ["a", "b"]),  # "like" is no feedback here
     ],
 )
 def test_followups_reuse_the_last_call(router, text, check):

@@ -130,6 +130,11 @@ def test_plain_language_reaches_each_tool(router, text, tool, expected):
         ("pretend item g-9999 exists and describe it", None),
         ("g-0010 with g-0020, yes or no?", "score_outfit"),
         ("what's the capital of France?", None),
+        ("my sister's engagement party is saturday, just tell me what to put on", "build_outfit"),
+        ("what should i pack for a beach holiday", "build_outfit"),
+        ("wat do i wear to a funeral", "build_outfit"),
+        ("I just got a denim jacket, put it in my closet", "update_profile"),
+        ("you can draw for me a new skirt with flowers?", "design_garments"),
     ],
 )
 def test_near_misses_between_tools(router, text, tool):

@@ -47,6 +47,7 @@ _MORE = (
     r"anything else|different ones|more of (these|those|them)|next ones|others|more please|any more|what "
     r"else|\d+ more|(?:a few|some|two|three|five) more)\b"
 )
+_MORE_LIKE = r"\bmore like (this|these|that|those)\b"
 _FOLLOWUP_START = (
     r"^(and|also|what about|how about|maybe|actually|instead|ok|okay|now|same|but|in|for|only|just)\b"
 )
@@ -86,7 +87,10 @@ class Router:
             return refined
         last = context.last_call[0] if context.last_call else None
         followup = (
-            None if any(v >= 2 for n, v in scores.items() if n != last) else self._followup(text, context)
+            None
+            # "more like that": a follow-up, though "like" is also a feedback keyword
+            if any(v >= 2 for n, v in scores.items() if n != last) and not re.search(_MORE_LIKE, text)
+            else self._followup(text, context)
         )
         if followup is not None:
             return followup

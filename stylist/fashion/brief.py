@@ -51,7 +51,7 @@ NUMBER_WORDS = {
 
 # The number starts where its digits start (``(?<!\d)``): unanchored, ``\d+`` would be tried from
 # every digit of a long run, quadratic in its length (benchmarks/regex_redos.py).
-_NUM = r"\$?\s?(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|eur|euros|€|£)?"
+_NUM = r"[$£]?\s?(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:\$|usd|dollars|bucks|quid|pounds|eur|euros|€|£)?"
 _MAX_PATTERNS = [
     (
         r"\b(?:under|below|less than|cheaper than|more cheap than|lower than|max(?:imum)?|at most|up to|"
@@ -60,10 +60,12 @@ _MAX_PATTERNS = [
     ),
     rf"\bbudget(?: of| is| around| about|:)?\s*{_NUM}",
     rf"{_NUM}\s*(?:budget|max(?:imum)?|or less|tops|limit)\b",
+    rf"\b(?:nothing|(?:don't|do not) (?:\w+ ){{0,3}}?anything)\s+(?:over|above|more than|pricier than)\s*{_NUM}",
+    rf"\b(?:got|have|only have|i've got)\s*{_NUM}(?=\s*(?:\$|usd|dollars|bucks|quid|pounds|eur|euros|€|£))",
 ]
 _MIN_PATTERNS = [
     (
-        r"(?<!no )(?<!not )\b(?:over|above|more than|at least|min(?:imum)?|starting at|"
+        r"(?<!no )(?<!not )(?<!nothing )\b(?:over|above|more than|at least|min(?:imum)?|starting at|"
         rf"from)\s*{_NUM}(?!\s*(?:to|-|and)\s*\$?\d)"
     ),
     rf"{_NUM}\s*(?:or more|and up|plus)\b",
@@ -117,6 +119,8 @@ def extract_price(text: str) -> tuple[float | None, float | None]:
         if m:
             lo_val = _to_float(m.group(1))
             break
+    if lo_val is not None and lo_val == hi_val:  # "don't show me anything over 80": a maximum only
+        lo_val = None
     if hi_val is None and lo_val is None:
         # "around $80": a band either side
         m = re.search(rf"\b(?:around|about|roughly|approximately|~)\s*{_NUM}", t)

@@ -188,6 +188,7 @@ class DesignGarments(Tool):
             "sketch",
             "sketch me",
             "draw me",
+            "draw for me",
             "imagine",
             "invent",
             "new design",

@@ -186,7 +186,8 @@ Returns outfits with real garment ids, prices, an explanation, and alternatives 
             "pick an outfit",
         ),
         patterns=(
-            r"\bwhat (?:should|shall|can|could|do|would|will) (?:i|we|he|she|they|my \w+|my \w+ \w+) wear\b",
+            r"\bwh?at (?:should|shall|can|could|do|would|will) (?:i|we|he|she|they|my \w+|my \w+ \w+) wear\b",
+            r"\bwhat (?:to|should i|do i|can i) (?:put on|pack)\b",
             r"\b(?:full|complete|whole|entire|total) (?:look|outfit|fit)s?\b",
             r"\b(?:complete|finish|build|make|style|round out|put together)\b.{0,40}\b(?:outfit|look)\b",
             r"\bwhat (?:i|we) (?:must|should|can|need|have)(?: to)? wear\b",
