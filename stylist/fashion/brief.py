@@ -60,7 +60,10 @@ _MAX_PATTERNS = [
     ),
     rf"\bbudget(?: of| is| around| about|:)?\s*{_NUM}",
     rf"{_NUM}\s*(?:budget|max(?:imum)?|or less|tops|limit)\b",
-    rf"\b(?:nothing|(?:don't|do not) (?:\w+ ){{0,3}}?anything)\s+(?:over|above|more than|pricier than)\s*{_NUM}",
+    (
+        r"\b(?:nothing|(?:don't|do not) (?:\w+ ){0,3}?anything)\s+(?:over|above|more than|pricier than)"
+        rf"\s*{_NUM}"
+    ),
     rf"\b(?:got|have|only have|i've got)\s*{_NUM}(?=\s*(?:\$|usd|dollars|bucks|quid|pounds|eur|euros|€|£))",
 ]
 _MIN_PATTERNS = [
