@@ -154,7 +154,9 @@ UNSUPPORTED_CLAIMS = (
 """Claims no tool result supports: their presence fails the answer."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _BUDGET_WORDS = re.compile(r"\b(total|budget|within|under|over|together|altogether|comes to|sum)\b", re.I)
-_AMOUNT = re.compile(r"[$€£]\s?\d|\d\s?(?:USD|EUR|dollars|euros)\b", re.I)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\d\s?(?:USD|EUR|dollars|euros)\b|\b\d+\.\d\d\b", re.I)
+"""An amount: a currency sign or name, or a price with cents ("235.00 of your 250.00 budget": the outfit
+tool's budget line; counted from session 8, before which it failed the budget check)."""
 
 
 def _words(text: str) -> list[str]:

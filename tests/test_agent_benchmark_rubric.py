@@ -25,6 +25,9 @@ def test_the_split_is_fixed_and_every_people_request_is_held_out():
     requests = agent_benchmark.load_requests(agent_benchmark.DATA) + agent_benchmark.load_requests(
         agent_benchmark.PEOPLE
     )
+    tune3 = agent_benchmark.load_requests(agent_benchmark.TUNE3)
+    assert len(tune3) >= 50 and all(agent_benchmark.split_of(r) == "tune" for r in tune3)
+    requests += tune3
     people = [r for r in requests if r["id"].startswith("people-")]
     assert len(people) == 159 and len({r["id"] for r in requests}) == len(requests)
     held = [r for r in requests if agent_benchmark.split_of(r) == "heldout"]
@@ -59,3 +62,12 @@ def test_each_rubric_check_can_fail():
     assert not rubric(reply("The navy blazer comes in various sizes.", [BLAZER]), "x", {})["claims"]
     # no garment proposed and no budget: nothing to name, nothing to total
     assert rubric(reply("I help with outfits: try asking for a look."), "tell me a joke", {})["pass"]
+
+
+def test_a_total_with_cents_against_the_budget_is_an_amount():
+    # the outfit tool's budget line has no currency sign; a count of pieces is no amount
+    rubric = agent_benchmark.answer_rubric
+    assert rubric(
+        reply("Navy blazer. 180.00 of your 200.00 budget, 20.00 left.", [BLAZER]), "x", {"budget": 200}
+    )["budget"]
+    assert not rubric(reply("Navy blazer: 2 pieces within budget.", [BLAZER]), "x", {"budget": 200})["budget"]

@@ -6,6 +6,7 @@ import pytest
 
 from benchmarks.agent import answer_rubric
 from stylist.agent.echo import drop_echoes, drop_repeats, is_echo
+from stylist.agent.items import SeenItem
 from stylist.events import Done
 from tests.fakes.agent import ScriptedChatModel, fake_stylist, tool_call
 
@@ -83,6 +84,24 @@ def test_the_template_answer_says_a_reason_once_and_passes_the_repeat_check():
     sentences = [s.strip() for s in reply.text.replace("\n", " ").split(". ") if "[" not in s]
     assert len(sentences) == len(set(sentences)), reply.text
     assert answer_rubric(reply, "show me 3 linen pieces", reply.tool_calls[0].arguments)["repeat"]
+
+
+def test_the_template_does_not_quote_a_long_query_back():
+    from stylist.agent.template import why
+
+    item = SeenItem(id="g-1", title="Denim Jacket", colours=[])
+    assert why(item, {"query": "denim jacket"}) == 'closest match to "denim jacket"'
+    long = {"query": "i just got a denim jacket put it in my closet"}
+    assert why(item, long) == "closest match to your words"
+
+
+def test_a_result_naming_a_bare_id_gets_the_garment_title():
+    from stylist.agent.answer import _titled
+
+    items = [SeenItem(id="g-0009", title="Red Satin Party Dress", colours=["red"])]
+    assert _titled("Noted: saved g-0009.", items) == "Noted: saved Red Satin Party Dress [g-0009]."
+    kept = "Red Satin Party Dress [g-0009] and g-00091"
+    assert _titled(kept, items) == kept  # already titled, or another id that starts the same
 
 
 def test_an_answer_copied_from_the_prompt_example_is_dropped():

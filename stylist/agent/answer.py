@@ -283,7 +283,17 @@ def _rendered(call: Call) -> str | None:
     """The result's own plain rendering, unless its answer is the garments it found."""
     if call.result is None or call.result.lists_garments:
         return None
-    return call.result.to_text()
+    return _titled(call.result.to_text(), call.items)
+
+
+def _titled(text: str, items: list[SeenItem]) -> str:
+    """A bare garment id in a result's own text gets the garment's title in the answers' form:
+    "saved g-0009" reads "saved Red Satin Party Dress [g-0009]" (an id already in brackets stays)."""
+    for item in items:
+        if item.id and item.title:
+            bare = rf"(?<![\[\w-]){re.escape(item.id)}(?![\]\w-])"
+            text = re.sub(bare, lambda _m, i=item: f"{i.title} [{i.id}]", text)
+    return text
 
 
 # at the end too: the stream's last piece may end a sentence

@@ -54,7 +54,11 @@ def why(item: SeenItem, args: dict[str, Any]) -> str:
     if args.get("seasons") and item.reason and "season" in item.reason:
         reasons.append("made for " + " / ".join(args["seasons"]))
     if not reasons and args.get("query"):
-        reasons.append(f'closest match to "{args["query"]}"')
+        # a long query quoted back is the request echoed (a whole sentence, once per garment)
+        query = str(args["query"])
+        reasons.append(
+            f'closest match to "{query}"' if len(query.split()) <= 5 else "closest match to your words"
+        )
     if not reasons and item.reason:
         reasons.append(item.reason)
     return "; ".join(reasons) or "a close match in the catalogue"
