@@ -112,3 +112,21 @@ def test_menu_has_every_tool_with_a_short_description():
     lines = pick.menu(stylist.registry).splitlines()
     assert [line.split(":")[0][2:] for line in lines] == list(stylist.registry.tools)
     assert all(len(line) < 140 for line in lines)
+
+
+def test_a_failed_pick_is_not_retried_with_another_model_step():
+    # the 0.5B model's second pick repeated the failed tool every time on the tune split (10-20 s a turn)
+    model, stylist = picking(choose("write_copy"), choose("write_copy"))
+    reply = run(stylist, "can you help me with my history essay")
+    assert [c.name for c in reply.tool_calls] == ["write_copy"] and not reply.tool_calls[0].ok
+    assert sum(1 for c in model.calls if c["tools"]) == 1
+    assert reply.metadata["route"] == ["model"]
+
+
+def test_the_menu_has_a_line_and_an_example_for_each_built_in_tool():
+    _, stylist = picking()
+    system = pick.pick_system(stylist.registry)
+    for name in stylist.registry.tools:
+        assert f"- {name}: {pick.LINES[name][:40]}" in system
+        assert f"-> {name}" in system
+    assert '"good evening!" -> none' in system
