@@ -45,8 +45,9 @@ KEY = "bench-key"
 LOCUSTFILE = ROOT / "benchmarks" / "_locust_chat.py"
 TICK = os.sysconf("SC_CLK_TCK")
 TURN_COLUMNS = [
-    "model_answers", "model_answers_per_min", "model_refused", "model_failed", "chosen_by_model",
-    "router_fallback", "router_shortcut", "results_answers", "template_answers", "no_summary",
+    "model_answers", "model_answers_per_min", "model_tokens_per_s_median", "model_refused", "model_failed",
+    "chosen_by_model", "router_fallback", "router_shortcut", "results_answers", "template_answers",
+    "no_summary",
 ]  # fmt: skip
 
 
@@ -148,10 +149,18 @@ def start_server(
         }
         if args.model_queue is not None:
             env["STYLIST_LLM__MODEL_QUEUE"] = str(args.model_queue)
+        if args.timeout_s is not None:
+            env["STYLIST_LLM__TIMEOUT_S"] = str(args.timeout_s)
+        if args.model_workers is not None:
+            env["STYLIST_LLM__MODEL_WORKERS"] = str(args.model_workers)
         if not args.full_calls:
             # Full calls put the 4.6k-token tool schemas into every prompt of the packaged 0.5B model:
             # about 10k tokens with the system prompt, past its context. Picking a name takes a few.
             env["STYLIST_LLM__PICK_TOOL"] = "true"
+    if args.concurrency is not None:  # turns at once; the rest wait in the turn queue, then 503
+        env["STYLIST_SERVER__CONCURRENCY"] = str(args.concurrency)
+    if args.queue_size is not None:
+        env["STYLIST_SERVER__QUEUE_SIZE"] = str(args.queue_size)
     cmd += ["--llm", backend]
     log_path = home / f"server-{backend}.log"
     log = stack.enter_context(open(log_path, "ab"))
@@ -273,7 +282,11 @@ def turn_counts(answered: list[dict[str, Any]], elapsed: float) -> dict[str, Any
     results or a template. A turn may count under several of these."""
     turns = [r.get("turn") or {} for r in answered]
     model = sum(t.get("answered_by") == "model" for t in turns)
+    speeds = sorted(
+        t["tokens_per_s"] for t in turns if t.get("answered_by") == "model" and t.get("tokens_per_s")
+    )
     return {
+        "model_tokens_per_s_median": speeds[len(speeds) // 2] if speeds else None,
         "model_answers": model,
         "model_answers_per_min": round(60 * model / elapsed, 2) if elapsed > 0 else 0.0,
         "model_refused": sum("refused" in (t.get("selection"), t.get("answer_step")) for t in turns),
@@ -314,6 +327,11 @@ def main() -> None:
         type=int,
         help="openai: llm.model_queue (model calls that may wait; one more is answered 503 at once)",
     )
+    parser.add_argument("--model-workers", type=int, help="openai: llm.model_workers (model calls at once)")
+    parser.add_argument("--timeout-s", type=float, help="openai: llm.timeout_s, a turn's deadline (120)")
+    parser.add_argument("--concurrency", type=int, help="server.concurrency: turns that run at once")
+    parser.add_argument("--queue-size", type=int, help="server.queue_size: turns that may wait for one")
+    parser.add_argument("--results", default="serve", help="name of the JSON under benchmarks/results/")
     args = parser.parse_args()
     args.home.mkdir(parents=True, exist_ok=True)
     rows = [run(backend, args.home, args) for backend in args.backends.split(",")]
@@ -327,7 +345,7 @@ def main() -> None:
         if "llm_server_cores_used" in row:
             print(f"  llama_cpp.server: {row['llm_server_cores_used']} cores, {row['llm_server_rss_mb']} MB")
     write_results(
-        "serve",
+        args.results,
         {
             "machine": machine(),
             "demo_size": args.demo_size,
@@ -335,6 +353,12 @@ def main() -> None:
             "minutes": args.minutes,
             "think_time_s": [0.5, 1.5],
             "model_queue": args.model_queue,
+            "model_workers": args.model_workers,
+            "concurrency": args.concurrency,
+            "queue_size": args.queue_size,
+            "llm_threads": args.llm_threads,
+            "full_calls": args.full_calls,
+            "timeout_s": args.timeout_s,
             "rows": rows,
         },
     )

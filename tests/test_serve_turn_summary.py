@@ -82,8 +82,8 @@ def test_the_summary_carries_codes_never_error_texts():
 
 def test_turn_counts_count_who_did_the_work_of_a_fake_load_run():
     rows = [
-        {"turn": {"answered_by": "model", "chosen_by": "model"}},
-        {"turn": {"answered_by": "model", "chosen_by": "router"}},
+        {"turn": {"answered_by": "model", "chosen_by": "model", "tokens_per_s": 20.0}},
+        {"turn": {"answered_by": "model", "chosen_by": "router", "tokens_per_s": 10.0}},
         {"turn": {"answered_by": "results", "chosen_by": "router", "selection": "refused"}},
         {"turn": {"answered_by": "template", "chosen_by": "router-fallback", "selection": "failed"}},
         {"turn": {"answered_by": "template", "chosen_by": "router-fallback", "answer_step": "refused"}},
@@ -93,6 +93,7 @@ def test_turn_counts_count_who_did_the_work_of_a_fake_load_run():
     assert counts == {
         "model_answers": 2,
         "model_answers_per_min": 1.0,
+        "model_tokens_per_s_median": 20.0,
         "model_refused": 2,
         "model_failed": 1,
         "chosen_by_model": 1,

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from stylist.concurrency import BoundedPool, holding_worker
+from stylist.concurrency import BoundedPool, CancelToken, cancel_scope, holding_worker
 from stylist.errors import BusyError
 from stylist.llm.openai_backend import make_openai_chat_model
 from tests.fakes import ScriptedChatModel, tool_call
@@ -22,15 +22,20 @@ from tests.fakes.agent import fake_stylist
 
 @contextmanager
 def upstream(reply: Callable[[dict], dict], delay_s: float = 0.0) -> Iterator[tuple[str, list[dict]]]:
-    """An OpenAI-compatible ``/v1/chat/completions`` on a free port; yields (base URL, bodies seen)."""
+    """An OpenAI-compatible ``/v1/chat/completions`` on a free port; yields (base URL, bodies seen).
+    A streamed request gets a slow answer; ``upstream.gone`` is set when its client hung up."""
     seen: list[dict] = []
-    stop = threading.Event()
+    stop, gone = threading.Event(), threading.Event()
+    streamed: list[int] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             seen.append(body)
             stop.wait(delay_s)
+            if body.get("stream"):
+                self._stream()
+                return
             data = json.dumps(reply(body)).encode()
             try:
                 self.send_response(200)
@@ -41,6 +46,25 @@ def upstream(reply: Callable[[dict], dict], delay_s: float = 0.0) -> Iterator[tu
             except OSError:  # the client gave up first
                 pass
 
+        def _stream(self) -> None:
+            """An answer of 100 words, one every 0.1 s, until the client goes away."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for i in range(100):
+                    delta = {
+                        "choices": [{"index": 0, "delta": {"content": f"word{i} "}, "finish_reason": None}]
+                    }
+                    data = json.dumps({"id": "c", "object": "chat.completion.chunk", **delta})
+                    self.wfile.write(f"data: {data}\n\n".encode())
+                    self.wfile.flush()
+                    streamed.append(i)
+                    if stop.wait(0.1):
+                        return
+            except OSError:
+                gone.set()
+
         def log_message(self, *args: object) -> None:
             pass
 
@@ -48,6 +72,7 @@ def upstream(reply: Callable[[dict], dict], delay_s: float = 0.0) -> Iterator[tu
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    upstream.gone, upstream.streamed = gone, streamed  # type: ignore[attr-defined]
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
     finally:
@@ -151,3 +176,28 @@ def test_holding_a_worker_times_out_and_lets_the_pool_go():
         assert queued >= 0.0
     time.sleep(0.1)
     assert pool.pending == 0
+
+
+def test_a_cancelled_turn_stops_reading_a_streamed_upstream_answer_and_hangs_up():
+    """The client went away: the answer's HTTP stream is closed, so llama_cpp.server (which checks
+    for a gone client after every chunk) stops generating."""
+    call = {"id": "call-1", "type": "function", "function": {"name": "search_garments", "arguments": "{}"}}
+    replies = [
+        completion({"role": "assistant", "content": None, "tool_calls": [call]}),
+        completion({"role": "assistant", "content": "none"}),
+    ]
+    with upstream(lambda body: replies.pop(0) if len(replies) > 1 else replies[0]) as (url, _):
+        stylist = fake_stylist("openai", chat_model=_model(url), llm={"max_steps": 2})
+        token = CancelToken()
+
+        def cancel_once_streaming() -> None:  # the client goes away three words into the answer
+            while len(upstream.streamed) < 3:
+                time.sleep(0.02)
+            token.cancel()
+
+        threading.Thread(target=cancel_once_streaming, daemon=True).start()
+        with cancel_scope(token):
+            events = list(stylist.stream("a linen shirt"))
+        assert events[-1].code == "cancelled"
+        assert upstream.gone.wait(5)  # the upstream's next write found the connection closed
+        assert len(upstream.streamed) < 20

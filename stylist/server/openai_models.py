@@ -112,6 +112,10 @@ class TurnSummary(BaseModel):
     tool_queue_s: float | None = None
     tokens: int | None = None
     """Answer tokens the model streamed."""
+    tokens_per_s: float | None = None
+    """The model's streaming speed over the answer."""
+    first_model_token_s: float | None = None
+    """Seconds from the turn's start to the answer's first model token (the selection steps before it)."""
 
     @classmethod
     def of(cls, metadata: dict[str, Any]) -> TurnSummary:
@@ -132,6 +136,8 @@ class TurnSummary(BaseModel):
             model_queue_s=metadata.get("model_queue_s"),
             tool_queue_s=metadata.get("tool_queue_s"),
             tokens=tokens,
+            tokens_per_s=metadata.get("tokens_per_s"),
+            first_model_token_s=metadata.get("first_model_token_s"),
         )
 
 
