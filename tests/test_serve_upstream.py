@@ -92,6 +92,15 @@ def completion(message: dict) -> dict:
     }
 
 
+def _settles(pool: BoundedPool, pending: int, within_s: float = 10.0) -> bool:
+    """The pool's count of running and waiting jobs reaches ``pending`` (a finished job's count drops
+    in its done-callback, a moment after its result is out)."""
+    deadline = time.perf_counter() + within_s
+    while pool.pending != pending and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    return pool.pending == pending
+
+
 def _model(url: str, timeout_s: float = 30.0):
     return make_openai_chat_model(
         model="served", base_url=url, api_key=None, temperature=0, max_tokens=64, timeout_s=timeout_s
@@ -108,11 +117,8 @@ def test_a_model_call_past_the_turns_deadline_is_abandoned_once_not_retried():
         reply = stylist.chat("a linen shirt")
         assert reply.metadata["chosen_by"] == "router-fallback"
         assert reply.metadata["selection_error"]
-        deadline = time.perf_counter() + 3.0
-        while pool.pending and time.perf_counter() < deadline:
-            time.sleep(0.05)
         # the worker was let go at the deadline, not after the client's own 30 s timeout
-        assert pool.pending == 0
+        assert _settles(pool, 0)
     assert len(seen) == 1
 
 
@@ -154,14 +160,14 @@ def test_a_streamed_answer_holds_a_model_worker_so_the_model_queue_bounds_answer
     worker = threading.Thread(target=stylist.chat, args=("a linen shirt",))
     worker.start()
     try:
-        assert streaming.wait(10)
-        assert pool.pending == 1  # the answer's stream holds the one worker
+        assert streaming.wait(30)
+        assert _settles(pool, 1)  # the answer's stream holds the one worker
         with pytest.raises(BusyError):
             pool.submit(lambda: None)
     finally:
         release.set()
-        worker.join(10)
-    assert pool.pending == 0
+        worker.join(30)
+    assert _settles(pool, 0)
 
 
 def test_holding_a_worker_times_out_and_lets_the_pool_go():
@@ -174,8 +180,7 @@ def test_holding_a_worker_times_out_and_lets_the_pool_go():
     gate.set()
     with holding_worker(pool, 5) as queued:
         assert queued >= 0.0
-    time.sleep(0.1)
-    assert pool.pending == 0
+    assert _settles(pool, 0)
 
 
 def test_a_cancelled_turn_stops_reading_a_streamed_upstream_answer_and_hangs_up():
@@ -199,5 +204,5 @@ def test_a_cancelled_turn_stops_reading_a_streamed_upstream_answer_and_hangs_up(
         with cancel_scope(token):
             events = list(stylist.stream("a linen shirt"))
         assert events[-1].code == "cancelled"
-        assert upstream.gone.wait(5)  # the upstream's next write found the connection closed
-        assert len(upstream.streamed) < 20
+        assert upstream.gone.wait(10)  # the upstream's next write found the connection closed
+        assert len(upstream.streamed) < 100  # it hung up before the answer's end
