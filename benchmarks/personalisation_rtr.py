@@ -39,6 +39,7 @@ from stylist.profiles.foryou import SIGNALS, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
 from stylist.profiles.rental_data import Rentals, from_csv
 from stylist.profiles.sidemf import SideMF, SideMFConfig
+from stylist.profiles.sizeadvice import SizeAdvisor
 
 SHARED = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -135,9 +136,16 @@ ALS_GRID = [
     for r in (10.0, 30.0, 100.0)
     for s in (False, True)
 ]
+#: Time-aware and context biases (the item's age at rating time, the occasion rented for) given to
+#: biases-only (0 factors) and MF alike; the MF rule compares each with the other.
+ALS_GRID += [{"factors": f, "reg_factor": 30.0, "side_prior": False, "context": True} for f in (0, 2, 4)]
 #: MF is used by default only if it beats biases-only on validation by at least this much RMSE
 #: (fixed before the test split was run; smaller gains are within run-to-run noise).
 MF_MARGIN = 0.001
+#: The learned size advice replaces "the usual size" only if, on validation rows of returning
+#: users, it agrees with the fit feedback (fit: the size taken; small: bigger; large: smaller)
+#: more often by at least this share (fixed before the test split was run).
+SIZE_MARGIN = 0.005
 RATING_MODELS = (*RATING_GRID, ALS_NAME)
 
 
@@ -170,18 +178,21 @@ def choose_rating_models(inner: Rentals, val: Rentals) -> tuple[dict[str, dict],
         rm = rating_metrics(m.predict(rows), rows.rating)
         tried.append({"model": ALS_NAME, **bias_regs, **settings, "best_sweep": m.best_sweep, **rm})
         tried[-1]["train_s"] = round(time.perf_counter() - t, 1)
-        if best is None or rm["rmse"] < best[0]:
+        if settings["factors"] and (best is None or rm["rmse"] < best[0]):  # 0 factors: biases
             best = (rm["rmse"], bias_regs | settings | {"sweeps": m.best_sweep})
     chosen[ALS_NAME] = best[1]
     return chosen, tried
 
 
 def mf_default(tried: list[dict]) -> dict:
-    """Whether MF goes on by default: the best ALS MF against biases-only, on validation only."""
+    """Whether MF goes on by default: the best ALS MF against the best biases-only model (with or
+    without the time and context biases), on validation only."""
     val = {}
     for e in tried:
-        if e["model"] in ("biases only", ALS_NAME):
-            val[e["model"]] = min(val.get(e["model"], np.inf), e["rmse"])
+        biases = e["model"] == "biases only" or (e["model"] == ALS_NAME and e.get("factors") == 0)
+        if biases or e["model"] == ALS_NAME:
+            key = "biases only" if biases else ALS_NAME
+            val[key] = min(val.get(key, np.inf), e["rmse"])
     gain = val["biases only"] - val[ALS_NAME]
     return {"validation_gain_rmse": round(float(gain), 4), "margin": MF_MARGIN, "on": bool(gain >= MF_MARGIN)}
 
@@ -325,47 +336,71 @@ def _loo(model: FitModel, user: str, size: float) -> float:
     return (sum(sizes) - size) / (len(sizes) - 1)
 
 
-def size_advice(train: Rentals, rows: Rentals, model: FitModel, clf: FitClassifier) -> dict[str, float]:
-    """Share of 'fit' rows (item known, 2+ sizes seen) where the advice is the size taken. The
-    classifier's advice: of the item's sizes next to the usual one (and it), the likeliest to fit."""
+def size_advice(
+    train: Rentals, rows: Rentals, model: FitModel, clf: FitClassifier, advisor: SizeAdvisor
+) -> dict[str, dict]:
+    """How often each advice agrees with the rental's fit feedback (item known, 2+ sizes seen):
+    ``fit`` rows: the advice is the size taken; ``small``: a bigger size; ``large``: a smaller one;
+    ``agree``: all three together. The usual size (the size nearest the user's median, else the
+    size their measurements predict) is the baseline; the classifier's advice: of the item's
+    sizes next to the usual one (and it), the likeliest to fit."""
     ok = (train.fit >= 0) & np.isfinite(train.size)
     lean: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item, f in zip(train.item[ok].tolist(), train.fit[ok].tolist()):
         lean[item][f] += 1
-    hits: dict[str, list[bool]] = defaultdict(list)
-    cand_rows, cand_sizes, cand_taken = [], [], []
-    for n in np.flatnonzero(rows.fit == 1):
-        user, item, taken = rows.user[n], rows.item[n], float(rows.size[n])
+    advice: dict[str, list[float]] = defaultdict(list)
+    kept, cand_sizes = [], []
+    for n in range(len(rows)):
+        user, item = rows.user[n], rows.item[n]
         options = model.item_sizes.get(item, [])
-        if len(options) < 2:
+        if len(options) < 2 or not np.isfinite(rows.size[n]) or rows.fit[n] < 0:
             continue
         usual = model.usual_size(user)
         if usual is None:
             usual = float(model.body.predict(rows.body[n][None])[0])
         if not np.isfinite(usual):
             continue
+        kept.append(n)
         near = min(options, key=lambda s: abs(s - usual))
-        hits["user's usual size"].append(near == taken)
+        advice["user's usual size"].append(near)
         small, _, large = lean[item]
         total = sum(lean[item]) or 1
         step = 1 if (small - large) / total > 0.1 else -1 if (large - small) / total > 0.1 else 0
         pos = min(max(options.index(near) + step, 0), len(options) - 1)
-        hits["item's average fit"].append(options[pos] == taken)
-        advised, _ = model.advise(user, item, body=rows.body[n].tolist())
-        hits["fit model"].append(advised == taken)
+        advice["item's average fit"].append(options[pos])
+        advice["fit model"].append(model.advise(user, item, body=rows.body[n].tolist())[0])
+        body = None if user in advisor.user_sizes else rows.body[n].tolist()
+        best = advisor.advise(user, item, body)
+        advice["size advisor (learned choice)"].append(np.nan if best is None else best)
         k = options.index(near)
-        cand_rows.append(n)
         cand_sizes.append([options[max(k - 1, 0)], near, options[min(k + 1, len(options) - 1)]])
-        cand_taken.append(taken)
-    if cand_rows:
-        idx = np.repeat(np.array(cand_rows), 3)
+    if kept:
+        idx = np.repeat(np.array(kept), 3)
         trial = rows.take(idx)
         trial.size = np.array(cand_sizes, dtype=float).ravel()
         p_fit = clf.probabilities(trial)[:, 1].reshape(-1, 3)
         sizes = np.array(cand_sizes, dtype=float)
-        best = sizes[np.arange(len(sizes)), p_fit.argmax(1)]
-        hits["fit classifier (likeliest to fit)"] = (best == np.array(cand_taken)).tolist()
-    return {k: round(float(np.mean(v)), 4) for k, v in hits.items()} | {"rows": len(hits["fit model"])}
+        advice["fit classifier (likeliest to fit)"] = sizes[np.arange(len(sizes)), p_fit.argmax(1)].tolist()
+    taken, fit = rows.size[kept], rows.fit[kept]
+    out: dict[str, dict] = {}
+    for name, advised in advice.items():
+        a = np.array(advised, dtype=float)
+        right = np.where(fit == 1, a == taken, np.where(fit == 0, a > taken, a < taken))
+        out[name] = {
+            "fit": round(float(right[fit == 1].mean()), 4),
+            "small": round(float(right[fit == 0].mean()), 4),
+            "large": round(float(right[fit == 2].mean()), 4),
+            "agree": round(float(right.mean()), 4),
+        }
+    counts = {k: int((fit == c).sum()) for k, c in (("fit", 1), ("small", 0), ("large", 2))}
+    return out | {"rows": counts | {"agree": len(kept)}}
+
+
+def size_default(tune: dict) -> dict:
+    """Whether the learned advice replaces the usual size: on validation only, returning users."""
+    table = tune["size|warm"]
+    gain = table["size advisor (learned choice)"]["agree"] - table["user's usual size"]["agree"]
+    return {"validation_gain_agree": round(gain, 4), "margin": SIZE_MARGIN, "on": bool(gain >= SIZE_MARGIN)}
 
 
 # -- main -----------------------------------------------------------------------------------------
@@ -426,6 +461,9 @@ def evaluate(
         t = time.perf_counter()
         clf = FitClassifier().fit(train)
         out["fit_classifier_train_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        advisor = SizeAdvisor().fit(train)
+        out["size_advisor_train_s"] = round(time.perf_counter() - t, 1)
         known = (rows.fit >= 0) & np.isfinite(rows.size)
         for label, mask in (("warm", warm & known), ("cold", ~warm & known)):
             part = rows.take(mask)
@@ -436,7 +474,7 @@ def evaluate(
                 "fit classifier (body + item history)": fit_metrics(clf.probabilities(part), part.fit),
                 "rows": int(mask.sum()),
             }
-            out[f"size|{label}"] = size_advice(train, part, fit_model, clf)
+            out[f"size|{label}"] = size_advice(train, part, fit_model, clf, advisor)
     return out, chosen
 
 
@@ -459,6 +497,7 @@ def run(args) -> dict:  # noqa: ANN001
         "rating_chosen": rating_cfg,
         "mf_default": mf_default(tried) if tried else None,
         "chosen_on_validation": chosen,
+        "size_default": size_default(tune) if "size|warm" in tune else None,
         "tune": tune,
         "held_out": held,
         "total_s": round(time.perf_counter() - t0, 1),

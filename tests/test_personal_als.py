@@ -97,3 +97,27 @@ def test_benchmark_turns_mf_on_only_past_the_validation_margin() -> None:
 
     assert mf_default(tried(1.2309)) == {"validation_gain_rmse": 0.0001, "margin": MF_MARGIN, "on": False}
     assert mf_default(tried(1.2310 - 2 * MF_MARGIN))["on"] is True
+    # biases with the time and context biases (ALS with 0 factors) are biases-only too
+    better_biases = [*tried(1.2290), {"model": ALS_NAME, "factors": 0, "context": True, "rmse": 1.2285}]
+    assert mf_default(better_biases)["on"] is False
+
+
+def test_context_biases_learn_the_occasion_and_the_items_age() -> None:
+    """Ratings drop by 1 for "work" and by 1 once an item is over six months old: both are learned
+    in the biases stage, so biases only (0 factors) gets them as well as MF."""
+    rng = np.random.default_rng(0)
+    n = 4000
+    users = [f"u{k}" for k in rng.integers(0, 200, n)]
+    items = [f"i{k}" for k in rng.integers(0, 40, n)]
+    data = _rentals(users, items, [0.0] * n)
+    data.occasion = rng.choice(np.array(["party", "work"], dtype=object), n)
+    days = rng.integers(0, 400, n)
+    days[[items.index(f"i{k}") for k in range(40)]] = 0  # each item first rated on day 0
+    data.time = np.datetime64("2016-01-01") + days.astype("timedelta64[D]")
+    data.rating = 8.0 - (data.occasion == "work") - (days > 183) + rng.normal(0, 0.3, n)
+    plain = ALSMF(ALSConfig(factors=0, sweeps=0)).fit(data)
+    timed = ALSMF(ALSConfig(factors=0, sweeps=0, context=True)).fit(data)
+    late_work = data.take((data.occasion == "work") & (days > 300))
+    err = {m: float(np.sqrt(np.mean((m.predict(late_work) - late_work.rating) ** 2))) for m in (plain, timed)}
+    assert err[timed] < 0.4 < err[plain]
+    assert timed.b_occ["work"] < timed.b_occ["party"] - 0.5 and timed.b_age[-1] < timed.b_age[0] - 0.5

@@ -35,6 +35,11 @@ class ALSConfig:
     """L2 weight on user and item factors."""
     side_prior: bool = False
     """Shrink item factors towards their category's mean, user factors towards their body type's."""
+    context: bool = False
+    """Time-aware and context biases, in the biases stage (so biases-only gets them too): the
+    item's age at rating time (months since its first rating in training, a shrunk curve shared
+    by all items) and the occasion it was rented for (shrunk per occasion)."""
+    reg_context: float = 50.0
     init_scale: float = 0.1
     patience: int = 3
     seed: int = 0
@@ -75,6 +80,9 @@ class ALSMF:
         self.bu = self.bi = np.zeros(0)
         self.Q = self.P = np.zeros((0, 0))
         self.best_sweep = 0
+        self.b_age = np.zeros(0)
+        self.b_occ: dict[str, float] = {}
+        self.first_seen: dict[str, np.datetime64] = {}
         self.history: list[tuple[int, float]] = []
         """(sweep, validation RMSE) after each sweep; sweep 0 is biases only."""
 
@@ -90,13 +98,35 @@ class ALSMF:
         item_group = _groups(i, data.category, n_i)
         user_group = _groups(u, data.body_type, n_u)
         self.bu, self.bi = np.zeros(n_u), np.zeros(n_i)
+        ctx = np.zeros(len(r))
+        if cfg.context:
+            order = np.argsort(data.time, kind="stable")
+            self.first_seen = {}
+            for item, t in zip(data.item[order].tolist(), data.time[order]):
+                self.first_seen.setdefault(str(item), t)
+            age = self._age_bins(data)
+            occ_ids = _ids(data.occasion)
+            occ = np.array([occ_ids[str(x)] for x in data.occasion.tolist()], dtype=np.int64)
+            b_age, b_occ = np.zeros(AGE_BINS), np.zeros(len(occ_ids))
         for _ in range(20):  # biases only, to convergence (closed form per entity)
-            self.bu = np.bincount(u, r - self.mu - self.bi[i], n_u) / (
+            self.bu = np.bincount(u, r - self.mu - self.bi[i] - ctx, n_u) / (
                 np.bincount(u, None, n_u) + cfg.reg_user
             )
-            self.bi = np.bincount(i, r - self.mu - self.bu[u], n_i) / (
+            self.bi = np.bincount(i, r - self.mu - self.bu[u] - ctx, n_i) / (
                 np.bincount(i, None, n_i) + cfg.reg_item
             )
+            if cfg.context:
+                rest = r - self.mu - self.bu[u] - self.bi[i]
+                b_age = np.bincount(age, rest - b_occ[occ], AGE_BINS) / (
+                    np.bincount(age, None, AGE_BINS) + cfg.reg_context
+                )
+                b_occ = np.bincount(occ, rest - b_age[age], len(occ_ids)) / (
+                    np.bincount(occ, None, len(occ_ids)) + cfg.reg_context
+                )
+                ctx = b_age[age] + b_occ[occ]
+        if cfg.context:
+            self.b_age = b_age
+            self.b_occ = {name: float(b_occ[k]) for name, k in occ_ids.items()}
         rng = np.random.default_rng(cfg.seed)
         self.Q = np.zeros((n_u, f))
         self.P = rng.normal(0.0, cfg.init_scale, (n_i, f))
@@ -105,7 +135,7 @@ class ALSMF:
         sweeps = cfg.sweeps
         for sweep in range(0, sweeps + 1):
             if sweep:
-                self._sweep(u, i, r, user_group, item_group)
+                self._sweep(u, i, r - ctx, user_group, item_group)
             if check is None:
                 continue
             rmse = float(np.sqrt(np.mean((self.predict(check) - check.rating) ** 2)))
@@ -146,18 +176,34 @@ class ALSMF:
         )
         self.bi, self.P = w[:, 0], w[:, 1:]
 
+    def _age_bins(self, rows: Rentals) -> np.ndarray:
+        """Months from the item's first rating in training to the row (0 for items new to it)."""
+        first = np.array([self.first_seen.get(str(x), t) for x, t in zip(rows.item.tolist(), rows.time)])
+        months = (rows.time - first.astype(rows.time.dtype)).astype("timedelta64[D]").astype(float) / 30.44
+        return np.clip(months, 0, AGE_BINS - 1).astype(np.int64)
+
+    def _context(self, rows: Rentals) -> np.ndarray:
+        if not self.config.context or not len(self.b_age):
+            return np.zeros(len(rows))
+        occ = np.array([self.b_occ.get(str(x), 0.0) for x in rows.occasion.tolist()])
+        return self.b_age[self._age_bins(rows)] + occ
+
     def predict(self, rows: Rentals) -> np.ndarray:
         """Predicted rating of each row (unknown users or items add nothing), clipped to the scale."""
         u = np.array([self.users.get(str(x), -1) for x in rows.user.tolist()], dtype=np.int64)
         i = np.array([self.items.get(str(x), -1) for x in rows.item.tolist()], dtype=np.int64)
         ku, ki = u >= 0, i >= 0
-        pred = np.full(len(rows), self.mu)
+        pred = np.full(len(rows), self.mu) + self._context(rows)
         pred += np.where(ku, self.bu[np.maximum(u, 0)] if len(self.bu) else 0.0, 0.0)
         pred += np.where(ki, self.bi[np.maximum(i, 0)] if len(self.bi) else 0.0, 0.0)
         both = ku & ki
         if both.any() and self.Q.shape[1]:
             pred[both] += np.einsum("nf,nf->n", self.Q[u[both]], self.P[i[both]])
         return np.clip(pred, self.lo, self.hi)
+
+
+AGE_BINS = 13
+"""Item age in months at rating time: 0 … 11, and 12 for a year or more."""
 
 
 def _groups(index: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:

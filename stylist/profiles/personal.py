@@ -2,7 +2,7 @@
 
 Trained from the profile store's rated items on first use and cached by the runtime's
 :class:`~stylist.profiles.personal_cache.PersonalModelCache` (in memory and as a pickle in the data
-home, keyed on the store's rating version, so new feedback retrains).
+home, keyed on the store and a fingerprint of its feedback, so new feedback retrains).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from stylist.profiles.foryou import COLD, WARM, RentalRecommender
 from stylist.profiles.ratings import ExplicitMF, ImplicitMF, MFConfig
 from stylist.profiles.rental_data import FIT_NAME, Rentals
 from stylist.profiles.rental_models import BodyRow, InteractionItemRow
+from stylist.profiles.sizeadvice import SizeAdvisor
 
 
 class SizeOption(BaseModel):
@@ -42,6 +43,10 @@ class SizeAdvice(BaseModel):
     options: list[SizeOption] = Field(default_factory=list)
     basis: list[str] = Field(default_factory=list)
     """What the advice rests on, in words."""
+    method: str = "usual size"
+    """``learned choice`` (the size advisor: your sizes and fit feedback, the item's fit history,
+    your measurements) or ``usual size`` (the size nearest your usual one, when the advisor has
+    nothing to go on or is not trained: a fallback, and ``basis`` says why)."""
 
 
 class ForYouItem(BaseModel):
@@ -70,6 +75,7 @@ class PersonalModels:
     version: tuple[int, int]
     catalogue: CatalogueForYou | None = None
     fit_classifier: FitClassifier | None = None
+    size_advisor: SizeAdvisor | None = None
 
     @classmethod
     def train(cls, data: Rentals, version: tuple[int, int] = (0, 0)) -> PersonalModels:
@@ -83,6 +89,7 @@ class PersonalModels:
             version=version,
             catalogue=CatalogueForYou().fit(data),
             fit_classifier=clf if (clf := FitClassifier().fit(data)).fitted else None,
+            size_advisor=adv if (adv := SizeAdvisor().fit(data)).fitted else None,
         )
 
 
@@ -146,6 +153,10 @@ def advise_size(
     if n_item:
         basis.append(f"fit feedback on this item in {n_item} size{'s' if n_item > 1 else ''}")
     best, table = fit.advise(user_id, item_id, body=body if not sizes else None)
+    best, method = _learned_choice(models, user_id, item_id, None if sizes else body, best, basis)
+    if best is not None and best not in table:  # the learned choice can be two sizes away
+        bodies = None if sizes else np.array([body], dtype=float)
+        table[best] = fit.probabilities([user_id], [item_id], np.array([best]), bodies)[0]
     if table and models.fit_classifier is not None:
         # the classifier's probabilities (body, item history and the user's own) for the same sizes
         row = _details(store, user_id, item_id, body, item_category(store, models, item_id))
@@ -171,7 +182,38 @@ def advise_size(
         probabilities=probs,
         options=options,
         basis=basis,
+        method=method,
     )
+
+
+def _learned_choice(
+    models: PersonalModels,
+    user_id: str,
+    item_id: str,
+    body: list[float] | None,
+    usual: float | None,
+    basis: list[str],
+) -> tuple[float | None, str]:
+    """The size advisor's choice when it can make one, else the usual size (saying why in ``basis``)."""
+    advisor = getattr(models, "size_advisor", None)  # pickles from before the advisor have none
+    if advisor is None:
+        if usual is not None:
+            basis.append("the size nearest your usual one (the learned size advice is not trained)")
+        return usual, "usual size"
+    if not advisor.knows_item(item_id):
+        if usual is not None:
+            basis.append("the size nearest your usual one (no fit history for this item)")
+        return usual, "usual size"
+    choice = advisor.advise(user_id, item_id, body)
+    if choice is None:
+        return usual, "usual size"
+    lean = advisor.item_fit.get(item_id)
+    if lean is not None and lean.sum() >= 3:
+        share_small, share_large = lean[0] / lean.sum(), lean[2] / lean.sum()
+        if share_small >= 0.25 or share_large >= 0.25:
+            word, share = ("small", share_small) if share_small >= share_large else ("large", share_large)
+            basis.append(f"this item runs {word} for {share:.0%} of {int(lean.sum())} renters")
+    return choice, "learned choice"
 
 
 def recommend_for(
