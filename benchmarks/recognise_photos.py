@@ -37,14 +37,20 @@ from _photos import CACHE, MAPS_BLOCK, cached_maps, load_photos  # noqa: E402
 from stylist.fashion.terms import article_key  # noqa: E402
 from stylist.index.slots import slot_for_article  # noqa: E402
 from stylist.tools.recognise.calibrate import expected_calibration_error  # noqa: E402
-from stylist.tools.recognise.photo import PhotoRecogniser, save_net  # noqa: E402
+from stylist.tools.recognise.photo import PhotoRecogniser, load_net, save_net  # noqa: E402
 from stylist.tools.recognise.photonet import FrozenBackbone, pixel_grid  # noqa: E402
 from stylist.tools.recognise.pixelcolour import (  # noqa: E402
     PixelNamer,
     dominant_lab,
     garment_weights,
 )
-from stylist.tools.recognise.train_photos import PhotoData, PhotoTrainConfig, fit_photo_net  # noqa: E402
+from stylist.tools.recognise.tail import TailConfig  # noqa: E402
+from stylist.tools.recognise.train_photos import (  # noqa: E402
+    PhotoData,
+    PhotoTrainConfig,
+    add_tuned_tail,
+    fit_photo_net,
+)
 
 PIXELS = 28  # the colour head's grid (the cache holds 56 px grids; 2x2 means give 28 px)
 
@@ -99,6 +105,26 @@ def features(ids: list[str], files: list[str]) -> tuple[np.ndarray, np.ndarray, 
     return pooled, maps, grid
 
 
+def tail_maps(ids: list[str], start: int) -> np.ndarray:
+    """(N, 192, 7, 7) fp16 input maps of block ``start`` (>= MAPS_BLOCK): the cached block-13
+    inputs run through the frozen blocks in between, cached in turn."""
+    if start == MAPS_BLOCK:
+        return cached_maps(ids)
+    path = CACHE / f"block{start}_inputs.npz"
+    if path.is_file() and np.load(path)["ids"].tolist() == ids:
+        return np.load(path)["maps"]
+    blocks, maps = FrozenBackbone().net._blocks[MAPS_BLOCK:start], cached_maps(ids)
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(maps), 256):
+            h = torch.from_numpy(maps[i : i + 256]).float()
+            for block in blocks:
+                h = block(h)
+            out.append(h.half().numpy())
+    np.savez(path, ids=np.array(ids), maps=np.concatenate(out))
+    return np.load(path)["maps"]
+
+
 def slot(article: str) -> str:
     try:
         return slot_for_article(article).value
@@ -107,7 +133,7 @@ def slot(article: str) -> str:
 
 
 def scores(rec: PhotoRecogniser, data: PhotoData) -> tuple[dict, dict]:
-    logits = rec.logits(data.pooled, data.maps, data.grid)
+    logits = rec.logits(data.pooled, data.maps, data.grid, data.tail_maps)
     cal, raw = rec.probs(logits), rec.probs(logits, calibrated=False)
     cfg = rec.config
     pa, pc, pp = cal["article"], cal["colour"], cal["pattern"]
@@ -240,6 +266,18 @@ def main() -> None:
     parser.add_argument("--cnn-width", type=int, default=PhotoTrainConfig.cnn_width, help="cnn head")
     parser.add_argument("--target-precision", type=float, default=PhotoTrainConfig.target_precision)
     parser.add_argument(
+        "--tail-start",
+        type=int,
+        default=0,
+        help="with --save: also fine-tune EfficientNet's blocks from this one (13-15) and fuse them",
+    )
+    parser.add_argument("--tail-epochs", type=int, default=TailConfig.epochs)
+    parser.add_argument(
+        "--heads-from",
+        type=Path,
+        help="with --save and --tail-start: keep this checkpoint's fitted heads, fit only the tail",
+    )
+    parser.add_argument(
         "--pixel-photos",
         type=int,
         default=400,
@@ -254,6 +292,7 @@ def main() -> None:
         action="store_true",
         help="only time --checkpoint on --speed-photos test photos; keep the accuracy figures written",
     )
+    parser.add_argument("--val-only", action="store_true", help="figures on validation only (no test)")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -275,6 +314,9 @@ def main() -> None:
     cols = [g.colours[0] if g.colours else "" for g in ps.garments]
     pats = [g.pattern for g in ps.garments]
 
+    tail_start = args.tail_start or (load_net(args.checkpoint)[0].config.tail_start if args.checkpoint else 0)
+    tails = tail_maps(ps.ids, tail_start) if tail_start else None
+
     def data(idx: list[int]) -> PhotoData:
         return PhotoData(
             pooled[idx],
@@ -283,6 +325,7 @@ def main() -> None:
             [arts[i] for i in idx],
             [cols[i] for i in idx],
             [pats[i] for i in idx],
+            None if tails is None else tails[idx],
         )
 
     fit_s = None
@@ -296,17 +339,35 @@ def main() -> None:
             pixels=PIXELS,
         )
         t0 = time.perf_counter()
-        net, calibration = fit_photo_net(
-            data(tr),
-            data(va),
-            config,
-            progress=lambda m: print(f"{time.perf_counter() - t0:.0f} s: {m}", flush=True),
-        )
+
+        def say(message: str) -> None:
+            print(f"{time.perf_counter() - t0:.0f} s: {message}", flush=True)
+
+        if args.heads_from:
+            net, calibration, _ = load_net(args.heads_from)
+        else:
+            net, calibration = fit_photo_net(data(tr), data(va), config, progress=say)
+        if args.tail_start:
+            tail = TailConfig(start=args.tail_start, epochs=args.tail_epochs)
+            net, calibration = add_tuned_tail(net, data(tr), data(va), config, tail, progress=say)
         fit_s = time.perf_counter() - t0
-        meta = {"trained_on": f"kaggle photos: train {len(tr)}, calibrated on val {len(va)}", "fit_s": fit_s}
+        meta = {
+            "trained_on": f"kaggle photos: train {len(tr)}, calibrated on val {len(va)}",
+            "fit_s": fit_s,
+            "heads_from": str(args.heads_from) if args.heads_from else None,
+            "tail": vars(TailConfig(start=args.tail_start, epochs=args.tail_epochs))
+            if args.tail_start
+            else None,
+        }
         save_net(args.save, net, calibration, meta)
         print(f"heads fitted in {fit_s:.0f} s; saved {args.save}", flush=True)
     rec = PhotoRecogniser(args.save or args.checkpoint)
+    if args.val_only:  # choosing between variants: the test split stays unseen
+        row, _ = scores(rec, data(va))
+        print_table([{"metric": k, "val": v} for k, v in row.items()], ["metric", "val"])
+        saved = {"checkpoint": str(args.save or args.checkpoint), "fit_s": fit_s, "val": row}
+        print(f"wrote {write_results('recognise_photos_val', saved)}")
+        return
     rows, extra = {}, {}
     for split, idx in (("train", tr), ("val", va), ("test", te)):
         row, more = scores(rec, data(idx))
@@ -322,6 +383,11 @@ def main() -> None:
             rows[split].update(more)
         print(f"pixel methods in {time.perf_counter() - t0:.0f} s", flush=True)
     cal = rec.calibration
+    if rec.config.tail_start:
+        print(
+            f"tuned tail from block {rec.config.tail_start}; fusion weights (chosen on validation): colour "
+            f"{rec.config.colour_fusion}, article {rec.config.article_fusion}"
+        )
     print(
         f"\narticle types {len(rec.config.articles)}, colours {len(rec.config.colours)}, patterns "
         f"{len(rec.config.patterns)}; temperatures article {cal.article_temperature:.2f}, colour "
@@ -342,6 +408,11 @@ def main() -> None:
         "sizes": {"train": len(tr), "val": len(va), "test": len(te)},
         "fit_s": fit_s,
         "calibration": {k: v for k, v in vars(cal).items() if k != "metrics"},
+        "tail": {
+            "start": rec.config.tail_start,
+            "colour_fusion": rec.config.colour_fusion,
+            "article_fusion": rec.config.article_fusion,
+        },
         "rows": rows,
         "worst_types_test": worst,
         "articles": rec.config.articles,

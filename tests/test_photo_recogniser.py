@@ -212,3 +212,58 @@ def test_packaged_recogniser_reads_real_held_out_photos(shared_data: Path) -> No
     # benchmarks/recognise_photos.py on all 1,148: 0.900 and 0.658 (here 0.925 and 0.66); the previous
     # soft-bin colour head read 0.514 on all; always answering "black" gives 0.22 colour
     assert article >= 0.8 and colour >= 0.55, (article, colour)
+
+
+def test_fusing_two_heads_and_choosing_the_weight_on_labels() -> None:
+    from stylist.tools.recognise.tail import best_weight, fuse
+
+    first = np.array([[2.0, 0.0, 0.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
+    second = np.array([[0.0, 0.0, 1.0], [0.0, 5.0, 0.0], [0.0, 5.0, 0.0]])
+    assert (fuse(first, second, 0.0).argmax(1) == first.argmax(1)).all()
+    assert (fuse(first, second, 1.0).argmax(1) == second.argmax(1)).all()
+    assert np.allclose(
+        fuse(torch.from_numpy(first), torch.from_numpy(second), 0.3).numpy(), fuse(first, second, 0.3)
+    )
+    # labels 0, 1, 1: the first head gets row 1 wrong, the (less sure) second row 0; a mix gets all
+    weight, accuracy = best_weight(first, second, np.array([0, 1, 1]))
+    assert weight == 0.3 and accuracy == 1.0  # the smallest weight that gets all three
+    assert best_weight(first, second, np.array([0, 0, -1])) == (0.0, 1.0)  # ties keep the head alone
+
+
+@pytest.mark.slow  # fine-tunes EfficientNet's last block on the fixture (about 10 CPU-seconds)
+def test_tuned_tail_fits_fuses_saves_as_a_delta_and_loads(photo_checkpoint, backbone, tmp_path) -> None:
+    from stylist.tools.recognise.photo import save_net
+    from stylist.tools.recognise.tail import TailConfig
+    from stylist.tools.recognise.train_photos import add_tuned_tail
+
+    data = photo_data(*photo_set(), pixels=28, backbone=backbone, tail_start=15)
+    assert data.tail_maps is not None and data.tail_maps.shape == (len(data), 192, 7, 7)
+    net, _, _ = load_net(photo_checkpoint)
+    fused, calibration = add_tuned_tail(
+        net, data, data, PhotoTrainConfig(min_count=1), TailConfig(start=15, epochs=3, batch=6)
+    )
+    assert fused.tail is not None and fused.config.tail_start == 15
+    assert 0 <= fused.config.colour_fusion <= 1 and calibration.colour_temperature > 0
+    path = save_net(tmp_path / "tail.pt", fused, calibration, {"trained_on": "fixture"})
+    blob = torch.load(path, weights_only=True)
+    assert not any(k.startswith("tail.") for k in blob["state"])
+    assert all(v.dtype == torch.float16 for v in blob["tail_delta"].values())
+    loaded, _, _ = load_net(path)
+    assert loaded.tail is not None
+    for (name, mine), theirs in zip(fused.tail.state_dict().items(), loaded.tail.state_dict().values()):
+        assert torch.allclose(mine.float(), theirs.float(), atol=2e-3), name  # fp16 deltas
+    with pytest.raises(ValueError, match="input maps of block 15"):
+        loaded(
+            torch.as_tensor(data.pooled[:1]),
+            torch.as_tensor(data.maps[:1]).float(),
+            torch.zeros(1, 3, 28, 28),
+        )
+    rec = PhotoRecogniser(path)
+    preds = rec.predict(
+        [studio_photo("navy blue", "t-shirt", 170, person=True), studio_photo("red", "trousers")]
+    )
+    assert [(p.article_type, p.colour) for p in preds] == [("t-shirt", "navy blue"), ("trousers", "red")]
+    blob["tail_delta"] = None
+    torch.save(blob, tmp_path / "no-tail.pt")
+    with pytest.raises(ModelUnavailableError, match="names a tuned tail but holds none"):
+        load_net(tmp_path / "no-tail.pt")

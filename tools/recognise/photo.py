@@ -79,7 +79,8 @@ def save_net(path: Path, net: PhotoNet, calibration: PhotoCalibration, meta: dic
         "format": FORMAT,
         "config": asdict(net.config),
         "calibration": asdict(calibration),
-        "state": {k: v.half() for k, v in net.state_dict().items()},
+        "state": {k: v.half() for k, v in net.state_dict().items() if not k.startswith("tail.")},
+        "tail_delta": net.tail.delta_state() if net.tail is not None else None,
         "meta": meta or {},
     }
     torch.save(blob, path)
@@ -106,7 +107,13 @@ def load_net(path: Path) -> tuple[PhotoNet, PhotoCalibration, dict]:
     if blob is None or blob.get("format") != FORMAT:
         raise ModelUnavailableError(f"{path} is not a photo recogniser checkpoint ({FORMAT})")
     net = PhotoNet(PhotoNetConfig(**blob["config"]))
-    net.load_state_dict({k: v.float() for k, v in blob["state"].items()})
+    missing, unexpected = net.load_state_dict({k: v.float() for k, v in blob["state"].items()}, strict=False)
+    if unexpected or any(not k.startswith("tail.") for k in missing):
+        raise ModelUnavailableError(f"{path} does not match its own config: {(unexpected or missing)[:3]}")
+    if net.tail is not None:
+        if not blob.get("tail_delta"):
+            raise ModelUnavailableError(f"{path} names a tuned tail but holds none")
+        net.tail.load_delta(blob["tail_delta"])
     return net.eval(), PhotoCalibration(**blob["calibration"]), blob.get("meta", {})
 
 
@@ -153,10 +160,13 @@ class PhotoRecogniser:
 
     # -- batch scoring ---------------------------------------------------------------------------
     @torch.no_grad()
-    def logits(self, pooled: np.ndarray, maps: np.ndarray, grid: np.ndarray) -> dict[str, np.ndarray]:
+    def logits(
+        self, pooled: np.ndarray, maps: np.ndarray, grid: np.ndarray, tail_maps: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
         """Raw head outputs for backbone features (N, 1280), last-block maps (N, 320, 7, 7) and
         pixel grids (N, P, P, 3) uint8 (P: ``config.pixels``): article / colour / pattern logits
-        and the colour head's pixel weights ("where", N x P*P)."""
+        and the colour head's pixel weights ("where", N x P*P). A checkpoint with a tuned tail also
+        needs ``tail_maps``, the input maps of block ``config.tail_start``."""
         net = self._load()
         assert self._backbone is not None
         out: dict[str, list[np.ndarray]] = {}
@@ -168,6 +178,7 @@ class PhotoRecogniser:
                 torch.as_tensor(part_maps).float(),
                 lab_input(grid[i : i + 256]),
                 cam,
+                None if tail_maps is None else torch.as_tensor(tail_maps[i : i + 256]).float(),
             )
             for k, v in part.items():
                 out.setdefault(k, []).append(v.numpy())
@@ -190,8 +201,11 @@ class PhotoRecogniser:
         parts = []
         for i in range(0, len(images), 32):
             batch = images[i : i + 32]
-            maps, pooled = self._backbone(batch, size)
-            parts.append(self.logits(pooled.numpy(), maps.numpy(), pixel_grid(batch, self.config.pixels)))
+            maps, pooled, kept = self._backbone.run(batch, size, keep=self.config.tail_start)
+            grid = pixel_grid(batch, self.config.pixels)
+            parts.append(
+                self.logits(pooled.numpy(), maps.numpy(), grid, None if kept is None else kept.numpy())
+            )
         logits = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         return {**self.probs(logits), "where": logits["where"]}
 

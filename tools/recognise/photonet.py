@@ -26,6 +26,7 @@ from torch import nn
 
 from stylist.index.imagenc.model import EfficientNetBackbone, preprocess
 from stylist.tools.recognise.colours import rgb_to_lab
+from stylist.tools.recognise.tail import TunedTail, fuse
 
 PIXELS = 56  # side of the colour head's pixel grid (8 pixels per cell of the 7x7 maps at 224 px)
 MAP_DIM = 320  # channels of EfficientNet-Lite0's last block
@@ -47,6 +48,11 @@ class PhotoNetConfig:
     """"bins" (soft colour bins, the first head) or "cnn" (``ColourCNN``, needs the article CAM)."""
     colour_width: int = 32
     colour_proj: int = 8
+    tail_start: int = 0
+    """0: no tuned tail; else the first EfficientNet block of a ``TunedTail`` fused with the heads."""
+    colour_fusion: float = 0.0
+    """Weight of the tuned tail's colour log-probabilities against the colour head's (chosen on val)."""
+    article_fusion: float = 0.0
 
 
 class ColourHead(nn.Module):
@@ -139,6 +145,11 @@ class PhotoNet(nn.Module):
             if config.colour_head == "cnn"
             else ColourHead(len(config.colours), config.bins, config.where_hidden)
         )
+        self.tail: TunedTail | None = (
+            TunedTail(len(config.articles), len(config.colours), config.tail_start)
+            if config.tail_start
+            else None
+        )
 
     def standardise(self, pooled: torch.Tensor) -> torch.Tensor:
         return (pooled - self.mean) / self.std
@@ -166,11 +177,25 @@ class PhotoNet(nn.Module):
         return cam / (cam.amax(dim=(1, 2), keepdim=True) + 1e-6)
 
     def forward(
-        self, pooled: torch.Tensor, maps: torch.Tensor, lab: torch.Tensor, cam: torch.Tensor | None = None
+        self,
+        pooled: torch.Tensor,
+        maps: torch.Tensor,
+        lab: torch.Tensor,
+        cam: torch.Tensor | None = None,
+        tail_maps: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
+        """Head outputs; with a tuned tail (``tail_maps``: the input maps of block ``tail_start``)
+        the article and colour logits are the fused log-probabilities of both."""
         x = self.standardise(pooled)
         colour, weights = self.colour_logits(maps, lab, cam)
-        return {"article": self.article(x), "pattern": self.pattern(x), "colour": colour, "where": weights}
+        article = self.article(x)
+        if self.tail is not None:
+            if tail_maps is None:
+                raise ValueError(f"the tuned tail needs the input maps of block {self.config.tail_start}")
+            tuned = self.tail(tail_maps)
+            article = fuse(article, tuned["article"], self.config.article_fusion)
+            colour = fuse(colour, tuned["colour"], self.config.colour_fusion)
+        return {"article": article, "pattern": self.pattern(x), "colour": colour, "where": weights}
 
 
 def square(img: Image.Image) -> Image.Image:
@@ -232,7 +257,21 @@ class FrozenBackbone:
 
     @torch.no_grad()
     def __call__(self, images: list[Image.Image], size: int = 224) -> tuple[torch.Tensor, torch.Tensor]:
+        maps, pooled, _ = self.run(images, size)
+        return maps, pooled
+
+    @torch.no_grad()
+    def run(
+        self, images: list[Image.Image], size: int = 224, keep: int = 0
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(last-block maps, pooled features, the input maps of block ``keep`` or None for 0)."""
         net = self.net
         x = preprocess(images, size)  # (B, 3, S, S)
         h = net._swish(net._bn0(net._conv_stem(x)))  # (B, 32, S/2, S/2)
-        return self.from_block(h, 0)
+        kept = None
+        if keep:
+            for block in net._blocks[:keep]:
+                h = block(h)
+            kept = h
+        maps, pooled = self.from_block(h, keep)
+        return maps, pooled, kept

@@ -14,6 +14,7 @@ the time) and the pattern threshold likewise.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from stylist.tools.recognise.photonet import (
     lab_input,
     pixel_grid,
 )
+from stylist.tools.recognise.tail import TailConfig, best_weight, fit_tail
 
 
 @dataclass
@@ -69,6 +71,8 @@ class PhotoData:
     articles: Sequence[str]
     colours: Sequence[str]
     patterns: Sequence[str | None]
+    tail_maps: np.ndarray | None = None
+    """(N, C, 7, 7) input maps of the tuned tail's first block (only for a tuned tail)."""
 
     def __len__(self) -> int:
         return len(self.pooled)
@@ -81,16 +85,26 @@ def photo_data(
     patterns: Sequence[str | None],
     pixels: int = 28,
     backbone: FrozenBackbone | None = None,
+    tail_start: int = 0,
 ) -> PhotoData:
-    """Run the frozen backbone over ``images`` (batches of 32) and keep what the heads read."""
+    """Run the frozen backbone over ``images`` (batches of 32) and keep what the heads read (and,
+    for ``tail_start`` > 0, the input maps of that block, what a tuned tail reads)."""
     backbone = backbone or FrozenBackbone()
-    maps, pooled = [], []
+    maps, pooled, kept = [], [], []
     for i in range(0, len(images), 32):
-        m, p = backbone(images[i : i + 32])
+        m, p, k = backbone.run(images[i : i + 32], keep=tail_start)
         maps.append(m.half().numpy())
         pooled.append(p.numpy())
+        if k is not None:
+            kept.append(k.half().numpy())
     return PhotoData(
-        np.concatenate(pooled), np.concatenate(maps), pixel_grid(images, pixels), articles, colours, patterns
+        np.concatenate(pooled),
+        np.concatenate(maps),
+        pixel_grid(images, pixels),
+        articles,
+        colours,
+        patterns,
+        np.concatenate(kept) if kept else None,
     )
 
 
@@ -244,8 +258,13 @@ def calibrate(
 ) -> PhotoCalibration:
     cfg = net.config
     cam = (backbone or FrozenBackbone()).cams(net, val.maps, val.pooled) if net.needs_cam else None
+    tail_maps = None if val.tail_maps is None else torch.as_tensor(val.tail_maps).float()
     out = net(
-        torch.as_tensor(val.pooled).float(), torch.as_tensor(val.maps).float(), lab_input(val.grid), cam
+        torch.as_tensor(val.pooled).float(),
+        torch.as_tensor(val.maps).float(),
+        lab_input(val.grid),
+        cam,
+        tail_maps,
     )
     labels = {
         "article": _indices(val.articles, cfg.articles),
@@ -287,3 +306,55 @@ def unsure_threshold(confidence: np.ndarray, correct: np.ndarray, precision: flo
         if answered.any() and correct[answered].mean() >= precision:
             return round(float(t), 2)
     return 0.95
+
+
+def add_tuned_tail(
+    net: PhotoNet,
+    train: PhotoData,
+    val: PhotoData,
+    config: PhotoTrainConfig | None = None,
+    tail: TailConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[PhotoNet, PhotoCalibration]:
+    """Fine-tune EfficientNet's last blocks (from ``tail.start``) for article type and colour on
+    ``train.tail_maps``, fuse them with ``net``'s fitted heads (each weight the most accurate on
+    validation, 0 keeping the head alone) and calibrate the fused net on ``val``."""
+    say = progress or (lambda _: None)
+    config, tail = config or PhotoTrainConfig(), tail or TailConfig()
+    if train.tail_maps is None or val.tail_maps is None:
+        raise ToolInputError(f"a tuned tail needs the input maps of block {tail.start} (PhotoData.tail_maps)")
+    cfg = net.config
+    tuned = fit_tail(
+        train.tail_maps,
+        _indices(train.articles, cfg.articles),
+        _indices(train.colours, cfg.colours),
+        len(cfg.articles),
+        len(cfg.colours),
+        tail,
+        lambda epoch, _: say(f"tail epoch {epoch + 1}/{tail.epochs}"),
+    )
+    backbone = FrozenBackbone()
+    with torch.no_grad():
+        cam = backbone.cams(net, val.maps, val.pooled) if net.needs_cam else None
+        heads = net(
+            torch.as_tensor(val.pooled).float(), torch.as_tensor(val.maps).float(), lab_input(val.grid), cam
+        )
+    mine = tuned.logits(val.tail_maps)
+    colour_w, colour_acc = best_weight(
+        heads["colour"].numpy(), mine["colour"], _indices(val.colours, cfg.colours)
+    )
+    article_w, article_acc = best_weight(
+        heads["article"].numpy(), mine["article"], _indices(val.articles, cfg.articles)
+    )
+    say(
+        f"fusion on validation: colour weight {colour_w} ({colour_acc:.3f}), "
+        f"article {article_w} ({article_acc:.3f})"
+    )
+    fused = PhotoNet(
+        dataclasses.replace(cfg, tail_start=tail.start, colour_fusion=colour_w, article_fusion=article_w)
+    )
+    fused.load_state_dict(net.state_dict(), strict=False)
+    assert fused.tail is not None
+    fused.tail.load_state_dict(tuned.state_dict())
+    fused.eval()
+    return fused, calibrate(fused, val, config, backbone)
