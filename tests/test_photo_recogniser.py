@@ -84,21 +84,49 @@ def test_checkpoint_round_trip_and_refusals(photo_checkpoint, tmp_path) -> None:
 
 
 def test_bad_input_gets_a_clear_answer_each(recogniser, tmp_path) -> None:
-    not_photo = tmp_path / "notes.jpg"
-    not_photo.write_text("shopping list: socks")
-    cut = tmp_path / "cut.jpg"
-    studio_photo("red", "t-shirt", 200).save(cut, quality=90)
-    cut.write_bytes(cut.read_bytes()[:400])
-    tiny = tmp_path / "tiny.png"
-    Image.new("RGB", (1, 1), "red").save(tiny)
-    huge = tmp_path / "huge.png"
-    Image.new("1", (20_000, 20_000)).save(huge)  # 400 megapixels in a small file: a decompression bomb
-    for path, why in ((not_photo, "not a readable image"), (cut, "could not be read|not a readable"),
-                      (tiny, "too small"), (huge, "over the")):  # fmt: skip
+    for path, why in bad_inputs(tmp_path):
         with pytest.raises(ImageInputError, match=why):
             recogniser.recognise(path)
-    for wall in ((235, 232, 228), (90, 110, 140)):  # a pale wall, a dark blue one
-        blank = recogniser.recognise(Image.new("RGB", (300, 300), wall))
+    for wall in blank_walls()[:2]:  # a pale wall, plain and as photographed
+        blank = recogniser.recognise(wall)
+        assert blank.status == "no_garment" and blank.article_type is None and not blank.colours
+
+
+def bad_inputs(folder: Path) -> list[tuple[Path, str]]:
+    """Not a photo, a truncated JPEG, a 1x1 picture, a 20,000x20,000 one: each with its error."""
+    not_photo = folder / "notes.jpg"
+    not_photo.write_text("shopping list: socks")
+    cut = folder / "cut.jpg"
+    studio_photo("red", "t-shirt", 200).save(cut, quality=90)
+    cut.write_bytes(cut.read_bytes()[:400])
+    tiny = folder / "tiny.png"
+    Image.new("RGB", (1, 1), "red").save(tiny)
+    huge = folder / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(huge)  # 400 megapixels in a small file: a decompression bomb
+    return [(not_photo, "not a readable image"), (cut, "could not be read|not a readable"),
+            (tiny, "too small"), (huge, "over the")]  # fmt: skip
+
+
+def blank_walls() -> list[Image.Image]:
+    """Plain walls, and walls as a camera sees them: sensor noise and uneven light."""
+    rng = np.random.default_rng(0)
+    walls = []
+    for colour in ((235, 232, 228), (90, 110, 140), (180, 150, 120)):
+        plain = np.ones((240, 320, 3)) * np.array(colour, float)
+        lit = plain * np.linspace(0.75, 1.1, 320)[None, :, None] + rng.normal(0, 6, plain.shape)
+        walls += [Image.fromarray(a.clip(0, 255).astype(np.uint8)) for a in (plain, lit)]
+    return walls
+
+
+@pytest.mark.slow  # loads the packaged checkpoint and EfficientNet (a few seconds)
+def test_the_packaged_default_answers_every_bad_input(tmp_path) -> None:
+    rec = PhotoRecogniser()  # the default: tools/recognise/checkpoints/photos.pt
+    assert rec.checkpoint == PHOTO_CHECKPOINT
+    for path, why in bad_inputs(tmp_path):
+        with pytest.raises(ImageInputError, match=why):
+            rec.recognise(path)
+    for wall in blank_walls():
+        blank = rec.recognise(wall)
         assert blank.status == "no_garment" and blank.article_type is None and not blank.colours
 
 
@@ -240,7 +268,7 @@ def test_tuned_tail_fits_fuses_saves_as_a_delta_and_loads(photo_checkpoint, back
     assert data.tail_maps is not None and data.tail_maps.shape == (len(data), 192, 7, 7)
     net, _, _ = load_net(photo_checkpoint)
     fused, calibration = add_tuned_tail(
-        net, data, data, PhotoTrainConfig(min_count=1), TailConfig(start=15, epochs=3, batch=6)
+        net, data, data, PhotoTrainConfig(min_count=1), TailConfig(start=15, epochs=2, batch=6)
     )
     assert fused.tail is not None and fused.config.tail_start == 15
     assert 0 <= fused.config.colour_fusion <= 1 and calibration.colour_temperature > 0

@@ -15,6 +15,7 @@ package at load time.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -43,12 +44,19 @@ class TailConfig:
     seed: int = 0
 
 
+@functools.lru_cache(maxsize=1)
+def _imagenet_lite0() -> nn.Module:
+    """The package's ImageNet EfficientNet-Lite0, read once: tails copy their blocks from it, and
+    ``delta_state`` subtracts its weights."""
+    return EfficientNetBackbone().net.eval()
+
+
 class TunedTail(nn.Module):
     """Block-``start`` input maps (B, C, 7, 7) -> article and colour logits, through tuned last blocks."""
 
     def __init__(self, n_articles: int, n_colours: int, start: int = 13, dropout: float = 0.2) -> None:
         super().__init__()
-        net = EfficientNetBackbone(tune_blocks=LITE0_BLOCKS - start).net
+        net = _imagenet_lite0()
         self.start = start
         self.blocks = nn.ModuleList(copy.deepcopy(list(net._blocks[start:])))
         self.conv_head, self.bn1, self.act = (
