@@ -218,7 +218,9 @@ def test_packaged_recogniser_reads_real_held_out_photos(shared_data: Path) -> No
 
     from stylist.fashion.terms import article_key
 
-    assert PHOTO_CHECKPOINT.is_file() and PHOTO_CHECKPOINT.stat().st_size < 2_000_000
+    assert (
+        PHOTO_CHECKPOINT.is_file() and PHOTO_CHECKPOINT.stat().st_size < 5_000_000
+    )  # heads + tuned blocks 13-15 (fp16 deltas)
     rec = PhotoRecogniser()
     for photo, article, colour in (("11727", "t-shirt", "black"), ("11930", "sneakers", "black")):
         result = rec.recognise(shared_data / "kaggle-fashion-images" / "images" / f"{photo}.jpg")
@@ -237,8 +239,8 @@ def test_packaged_recogniser_reads_real_held_out_photos(shared_data: Path) -> No
     preds = rec.predict([g.image_path for g in test])
     article = np.mean([p.article_type == article_key(g.article_type) for p, g in zip(preds, test)])
     colour = np.mean([p.colour == g.colours[0] for p, g in zip(preds, test)])
-    # benchmarks/recognise_photos.py on all 1,148: 0.900 and 0.658 (here 0.925 and 0.66); the previous
-    # soft-bin colour head read 0.514 on all; always answering "black" gives 0.22 colour
+    # benchmarks/recognise_photos.py on all 1,148: 0.916 and 0.678 (the colour CNN alone 0.658, the
+    # soft-bin head 0.514); always answering "black" gives 0.22 colour
     assert article >= 0.8 and colour >= 0.55, (article, colour)
 
 
