@@ -91,6 +91,8 @@ def test_imported_history_changes_recommendations_and_size(capsys: pytest.Captur
     assert size_after["recommended_size"] == 4.0
     assert sum(size_after["probabilities"].values()) == pytest.approx(1, abs=0.01)
     assert any("usually 4" in line for line in size_after["basis"])
+    assert size_after["method"] == "learned choice" and any("runs large" in b for b in size_after["basis"])
+    assert {o["size"] for o in size_after["options"]} >= {4.0}
 
     # and she gets other picks and another size than a user without history, in the same install
     bob = _json(capsys, "recommend", "--user", "bob", "--from", "rentals", "-k", "5", "--json")

@@ -79,3 +79,21 @@ def test_too_little_to_learn_from_is_the_usual_size_rule() -> None:
     assert not advisor.fitted
     sizes, p = advisor.choices("a", "x")
     assert sizes == [8.0, 12.0] and p[0] > p[1] and advisor.advise("b", "x") == 12.0
+
+
+def test_the_product_falls_back_to_the_usual_size_and_says_why() -> None:
+    from types import SimpleNamespace
+
+    from stylist.profiles.personal import _learned_choice
+
+    basis: list[str] = []
+    old = SimpleNamespace()  # a pickle from before the advisor existed
+    assert _learned_choice(old, "me", "tight", None, 8.0, basis) == (8.0, "usual size")
+    assert "not trained" in basis[-1]
+    shop = _shop().concat(_rentals([("me", "basic0", 8.0, "fit"), ("me", "basic1", 8.0, "fit")]))
+    models = SimpleNamespace(size_advisor=SizeAdvisor().fit(shop))
+    assert _learned_choice(models, "me", "unseen", None, 8.0, basis) == (8.0, "usual size")
+    assert "no fit history for this item" in basis[-1]
+    basis.clear()
+    assert _learned_choice(models, "me", "tight", None, 8.0, basis) == (12.0, "learned choice")
+    assert basis and "runs small" in basis[0]
