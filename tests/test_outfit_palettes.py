@@ -109,3 +109,22 @@ def test_a_misspelt_brief_is_read_as_meant():
     typo, right = parse_brief("job intervew at a bank, men"), parse_brief("job interview at a bank, men")
     assert typo.dress_code == right.dress_code is not None and typo.occasions == right.occasions
     assert typo.text == "job intervew at a bank, men"  # the brief as written is kept
+
+
+def test_an_unpriced_outfit_says_so_instead_of_zero():
+    from stylist.tools.outfits.brief import parse_brief
+    from stylist.tools.outfits.schemas import AssembledOutfit, BuildResult, OutfitItem
+
+    item = OutfitItem(id="k1", title="Olive Sari", slot=Slot.DRESS, price=None, colours=["olive"])
+    outfit = AssembledOutfit(
+        items=[item],
+        total_price=0.0,
+        compatibility=0.9,
+        relevance=0.5,
+        objective=1.0,
+        explanation="",
+        weakest_pair=None,
+    )
+    text = BuildResult(brief=parse_brief("wedding"), outfits=[outfit], alternatives=[]).to_text()
+    assert "**Outfit 1** — price not given, compatibility 0.90" in text
+    assert "- Olive Sari [k1] — olive (dress)" in text and "$0" not in text

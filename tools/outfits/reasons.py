@@ -126,8 +126,8 @@ def formality_line(garments: Sequence[Garment], fit: Suitability) -> tuple[str |
     inside = [g for g in worn if fit.code.suits_formality(levels[g.id])]
     if len(inside) == len(worn):
         line = (
-            f"Right for {fit.code.say}: every piece sits in its formality range, {_piece(high)} sets "
-            "the tone."
+            f"Right for {fit.code.say}: every piece sits in its formality range, {_piece(high)} "
+            f"{_verb([high], 'sets', 'set')} the tone."
         )
         return line, None
     edge = low if levels[low.id] < lo else high

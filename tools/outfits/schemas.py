@@ -121,16 +121,15 @@ class BuildResult(ToolOutput):
             return f"I could not put an outfit together from the catalogue. {notes}".strip()
         blocks: list[str] = []
         for n, outfit in enumerate(self.outfits, 1):
-            blocks.append(
-                f"**Outfit {n}** — {money(outfit.total_price)} in all, compatibility "
-                f"{outfit.compatibility:.2f}"
-            )
+            unpriced = any(i.price is None for i in outfit.items)  # a catalogue without prices
+            total = "price not given" if unpriced else f"{money(outfit.total_price)} in all"
+            blocks.append(f"**Outfit {n}** — {total}, compatibility {outfit.compatibility:.2f}")
             lines = []
             for item in outfit.items:
-                colour = f", {'/'.join(item.colours[:2])}" if item.colours else ""
-                lines.append(
-                    f"- {md_escape(item.title)} [{item.id}] — {money(item.price)}{colour} ({item.slot})"
-                )
+                said = [money(item.price)] if item.price is not None else []
+                said += ["/".join(item.colours[:2])] if item.colours else []
+                detail = f" — {', '.join(said)}" if said else ""
+                lines.append(f"- {md_escape(item.title)} [{item.id}]{detail} ({item.slot})")
             blocks.append("\n".join(lines))
             why = " ".join(outfit.reasons) or outfit.explanation
             if why:
