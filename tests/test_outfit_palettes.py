@@ -128,3 +128,11 @@ def test_an_unpriced_outfit_says_so_instead_of_zero():
     text = BuildResult(brief=parse_brief("wedding"), outfits=[outfit], alternatives=[]).to_text()
     assert "**Outfit 1** — price not given, compatibility 0.90" in text
     assert "- Olive Sari [k1] — olive (dress)" in text and "$0" not in text
+
+
+def test_pair_warnings_agree_with_plural_garment_nouns():
+    from stylist.tools.outfits.attributes import _is
+
+    assert (
+        _is("shirts") == "are" and _is("trousers") == "are" and _is("dress") == "is" and _is("shirt") == "is"
+    )

@@ -183,10 +183,14 @@ def formality_mismatch(a: Garment, b: Garment) -> PairIssue | None:
     noun = more.article_type.lower()
     return PairIssue(
         "formality mismatch",
-        f"{noun} {'are' if noun.endswith('s') and not noun.endswith('ss') else 'is'} much dressier than "
-        f"{less.article_type.lower()}",
+        f"{noun} {_is(noun)} much dressier than {less.article_type.lower()}",
         round(min(1.0, gap / 3), 2),
     )
+
+
+def _is(noun: str) -> str:
+    """ "are" after a plural garment noun ("trousers", "shirts"), else "is"."""
+    return "are" if noun.endswith("s") and not noun.endswith("ss") else "is"
 
 
 def season_mismatch(a: Garment, b: Garment) -> PairIssue | None:
@@ -196,7 +200,8 @@ def season_mismatch(a: Garment, b: Garment) -> PairIssue | None:
     return PairIssue(
         "season mismatch",
         (
-            f"{a.article_type.lower()} is for {'/'.join(sorted(sa))}, {b.article_type.lower()} for "
+            f"{a.article_type.lower()} {_is(a.article_type.lower())} for {'/'.join(sorted(sa))}, "
+            f"{b.article_type.lower()} for "
             f"{'/'.join(sorted(sb))}"
         ),
         1.0 if ({"summer"} <= sa and {"winter"} <= sb) or ({"winter"} <= sa and {"summer"} <= sb) else 0.7,
