@@ -267,6 +267,11 @@ def photo_rows(args: Any) -> tuple[list[dict], dict[str, Any]]:
         "previous demo GAN": lambda: demo_images(DATASETS["demo"], cond, 0)[0],
         "nearest real (retrieval)": lambda: nearest_real_images(train_all, cond),
     }
+    if getattr(args, "previous", None):  # the checkpoint the shipped one replaced
+        before = DesignSampler(args.previous)
+        systems["previous photo GAN"] = lambda: gan_images(
+            before.generator, cond, 0, truncation=before.truncation
+        )
     for name, draw in systems.items():
         t0 = time.perf_counter()
         images = draw()

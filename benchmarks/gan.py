@@ -444,6 +444,7 @@ def main() -> None:
     p.add_argument("--photo-cache", type=Path, default=Path("/tmp/gan_cache/photos64.npz"))
     p.add_argument("--split", default="test", help="photos: test (headline) or val (choosing snapshots)")
     p.add_argument("--n", type=int, default=500, help="photos: conditions (real photos of the split) drawn")
+    p.add_argument("--previous", type=Path, default=None, help="photos: also the checkpoint it replaced")
     p.add_argument("--recogniser", default=None, help="photos: a photo recogniser checkpoint (the reader)")
     p.add_argument("--n-real", type=int, default=1200, help="photos: real photos of the split as reference")
     p.add_argument("--n-train", type=int, default=6000, help="photos: training photos for nearest distances")
