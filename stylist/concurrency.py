@@ -66,6 +66,11 @@ def current_token() -> CancelToken:
     return _current.get()
 
 
+def cancellable() -> bool:
+    """Whether the running code belongs to a turn that a client can cancel (a server turn)."""
+    return _current.get() is not _NEVER
+
+
 def checkpoint() -> None:
     """Raise ``TurnCancelled`` when the running turn (or tool call) was cancelled: tools call it at
     their loop points, so a call whose client went away stops instead of running to the end."""

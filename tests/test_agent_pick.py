@@ -96,6 +96,7 @@ def test_an_unknown_name_falls_back_to_the_router():
     _, stylist = picking(choose("teleport"), "Fine.")
     reply = run(stylist, "black sneakers under 60")
     assert reply.metadata["route"][0] == "router:fallback" and reply.tool_calls[0].name == "search_garments"
+    assert "teleport" in reply.metadata["selection_error"]  # the fallback names what the model said
 
 
 def test_the_selection_prompt_is_the_same_every_turn():

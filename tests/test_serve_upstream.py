@@ -34,7 +34,8 @@ def upstream(reply: Callable[[dict], dict], delay_s: float = 0.0) -> Iterator[tu
             seen.append(body)
             stop.wait(delay_s)
             if body.get("stream"):
-                self._stream()
+                message = reply(body)["choices"][0]["message"]
+                self._stream_calls(message["tool_calls"]) if message.get("tool_calls") else self._stream()
                 return
             data = json.dumps(reply(body)).encode()
             try:
@@ -45,6 +46,35 @@ def upstream(reply: Callable[[dict], dict], delay_s: float = 0.0) -> Iterator[tu
                 self.wfile.write(data)
             except OSError:  # the client gave up first
                 pass
+
+        def _stream_calls(self, calls: list[dict]) -> None:
+            """A streamed tool call as llama_cpp.server sends it: the arguments in pieces, each
+            piece repeating the call's name and id."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            pieces = []
+            for i, call in enumerate(calls):
+                args = call["function"]["arguments"]
+                for part in (args[: len(args) // 2], args[len(args) // 2 :]):
+                    function = {"name": call["function"]["name"], "arguments": part}
+                    pieces.append(
+                        {
+                            "tool_calls": [
+                                {"index": i, "id": call["id"], "type": "function", "function": function}
+                            ]
+                        }
+                    )
+            finish = [{"delta": {}, "finish_reason": "tool_calls"}]
+            for choice in [
+                {"delta": {"role": "assistant", **p}, "finish_reason": None} for p in pieces
+            ] + finish:
+                data = json.dumps(
+                    {"id": "c", "object": "chat.completion.chunk", "choices": [{"index": 0, **choice}]}
+                )
+                self.wfile.write(f"data: {data}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
 
         def _stream(self) -> None:
             """An answer of 100 words, one every 0.1 s, until the client goes away."""
@@ -142,6 +172,44 @@ def test_a_vllm_style_tool_call_with_null_content_is_read():
     assistant = next(m for m in follow_up if m["role"] == "assistant")
     assert assistant["content"] == "" and assistant["tool_calls"]
     assert seen[0]["tool_choice"] == "auto" and "parallel_tool_calls" not in seen[0]
+
+
+def test_a_cancelled_turn_hangs_up_on_a_tool_selection_call_too():
+    """A server turn's selection call streams although nobody reads its chunks: llama_cpp.server
+    stops a generation only when a streamed request's client hangs up. Outside a turn the request
+    is a plain one."""
+    from stylist.concurrency import TurnCancelled
+
+    with upstream(lambda body: completion({"role": "assistant", "content": "slow"})) as (url, seen):
+        model = _model(url)
+        model.invoke("a linen shirt")
+        assert not seen[-1].get("stream")
+        token = CancelToken()
+
+        def cancel_once_streaming() -> None:
+            while len(upstream.streamed) < 3:
+                time.sleep(0.02)
+            token.cancel()
+
+        threading.Thread(target=cancel_once_streaming, daemon=True).start()
+        with cancel_scope(token), pytest.raises(TurnCancelled):
+            model.invoke("a linen shirt")
+        assert seen[-1]["stream"] is True
+        assert upstream.gone.wait(10)
+        assert len(upstream.streamed) < 100
+
+
+def test_a_streamed_tool_call_that_repeats_its_name_in_every_chunk_is_read_once():
+    args = json.dumps({"query": "linen shirt"})
+    call = {"id": "call-1", "type": "function", "function": {"name": "search_garments", "arguments": args}}
+    tool = {"type": "function", "function": {"name": "search_garments", "parameters": {"type": "object"}}}
+    reply = completion({"role": "assistant", "content": None, "tool_calls": [call]})
+    with upstream(lambda body: reply) as (url, seen), cancel_scope(CancelToken()):
+        ai = _model(url).bind_tools([tool]).invoke("a linen shirt")
+    assert seen[-1]["stream"] is True
+    assert [(c["name"], c["args"], c["id"]) for c in ai.tool_calls] == [
+        ("search_garments", {"query": "linen shirt"}, "call-1")
+    ]
 
 
 def test_a_streamed_answer_holds_a_model_worker_so_the_model_queue_bounds_answers_too():

@@ -133,6 +133,8 @@ class Selector:
             trace.route.append("router:model-failed")
             return self._router_calls(self.router.route(message, route_ctx), "router"), False
         name, answered = pick.picked(ai, self.registry)
+        if name is None and not answered:  # an unreadable pick is a failed step, not a silent fallback
+            trace.selection_error = f"the model's pick named no tool: {_describe_attempt(ai)}"[:300]
         if name is None:
             decision = self.router.route(message, route_ctx) if not done else RouteDecision()
             if decision.tool is not None and not answered:

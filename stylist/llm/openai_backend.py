@@ -8,20 +8,25 @@ text is run through the same tolerant parser the local backends use.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 
+from stylist.concurrency import cancellable, current_token
 from stylist.llm.local import _call_id  # same id scheme as the local backends
 from stylist.llm.prompting import message_text
 from stylist.llm.toolcalls import parse_tool_calls
 
 
 class TolerantChatOpenAI(ChatOpenAI):
-    """``ChatOpenAI`` that also reads tool calls a served model wrote as text."""
+    """``ChatOpenAI`` that also reads tool calls a served model wrote as text, and hangs up on the
+    upstream when the turn is cancelled."""
 
     def _generate(
         self,
@@ -30,7 +35,14 @@ class TolerantChatOpenAI(ChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        if cancellable() and not self.streaming:
+            # a server turn's call streams even when nobody reads its chunks: a served model stops
+            # generating when its client hangs up only on a streamed request (llama_cpp.server runs a
+            # plain one to its end), and _stream hangs up at the first chunk after a disconnect
+            chunks = self._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+            result = generate_from_stream(chunks)
+        else:
+            result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
         tools = kwargs.get("tools") or []
         if not tools:
             return result
@@ -43,6 +55,14 @@ class TolerantChatOpenAI(ChatOpenAI):
             generations.append(ChatGeneration(message=message, generation_info=generation.generation_info))
         return ChatResult(generations=generations, llm_output=result.llm_output)
 
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        token = current_token()
+        named: set[int] = set()
+        with closing(super()._stream(*args, **kwargs)) as chunks:  # closing ends the HTTP response
+            for chunk in chunks:
+                token.check()
+                yield _once_named(chunk, named)
+
     def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
         payload = super()._get_request_payload(input_, stop=stop, **kwargs)
         # ChatOpenAI sends a tool-call message's empty text as null; llama_cpp.server rejects the
@@ -51,6 +71,21 @@ class TolerantChatOpenAI(ChatOpenAI):
             if message.get("role") == "assistant" and message.get("content") is None:
                 message["content"] = ""
         return payload
+
+
+def _once_named(chunk: ChatGenerationChunk, named: set[int]) -> ChatGenerationChunk:
+    """llama_cpp.server repeats a streamed call's name and id in every chunk (OpenAI and vLLM send
+    them once), and merged chunks would read "pickpickpick"; keep each call's first name and id."""
+    message = chunk.message
+    calls = getattr(message, "tool_call_chunks", None)
+    if not calls:
+        return chunk
+    for call in calls:
+        if call.get("index") in named:
+            call["name"] = call["id"] = None
+        named.add(call.get("index"))
+    message.additional_kwargs.pop("function_call", None)  # the same call again, in the legacy field
+    return chunk
 
 
 def _with_text_calls(message: AIMessage, names: list[str]) -> AIMessage:
