@@ -84,3 +84,23 @@ def test_every_line_of_an_outfit_answer_survives_the_grounding_check():
     items = [line for line in result.to_text().split("\n") if line.startswith("- Camel")]
     assert [grounder.check_line(line) for line in items] == items
     assert grounder.check_line("**Linen Suit** — $139") is None  # an invented garment still goes
+
+
+def test_outfits_that_share_their_reasons_still_each_say_why():
+    """The answer drops a sentence it already said, so three outfits with the same reasons printed
+    an empty *Why:* for the second and third (the Kaggle date answer); each now points back."""
+    from stylist.agent.echo import drop_repeats
+
+    first = _result().outfits[0]
+    other = first.model_copy(update={"reasons": [first.reasons[0], "Linen breathes in July."]})
+    result = _result().model_copy(update={"outfits": [first, first, other]})
+    said: set[str] = set()
+    lines = [drop_repeats(line, said) for line in result.to_text().split("\n")]
+    why = [line for line in lines if line.startswith("*Why:*")]
+    watch = [line for line in lines if line.startswith("*Watch:*")]
+    assert why == [
+        "*Why:* Camel is the one earthy accent. 139.00 of your 200.00 budget, 61.00 left.",
+        "*Why:* Outfit 2: as outfit 1.",
+        "*Why:* Linen breathes in July. Outfit 3 otherwise has the reasons of outfit 1.",
+    ]
+    assert watch[1:] == ["*Watch:* Outfit 2: as outfit 1.", "*Watch:* Outfit 3: as outfit 1."]

@@ -120,6 +120,8 @@ class BuildResult(ToolOutput):
             notes = " ".join(self.notes)
             return f"I could not put an outfit together from the catalogue. {notes}".strip()
         blocks: list[str] = []
+        said_why: dict[str, int] = {}  # reason → the first outfit that gave it
+        said_watch: dict[str, int] = {}
         for n, outfit in enumerate(self.outfits, 1):
             unpriced = any(i.price is None for i in outfit.items)  # a catalogue without prices
             total = "price not given" if unpriced else f"{money(outfit.total_price)} in all"
@@ -131,14 +133,34 @@ class BuildResult(ToolOutput):
                 detail = f" — {', '.join(said)}" if said else ""
                 lines.append(f"- {md_escape(item.title)} [{item.id}]{detail} ({item.slot})")
             blocks.append("\n".join(lines))
-            why = " ".join(outfit.reasons) or outfit.explanation
+            why = _unsaid(outfit.reasons or [outfit.explanation], said_why, n, "reasons")
             if why:
-                blocks.append(f"*Why:* {md_escape(why)}")
-            if outfit.watch:
-                blocks.append(f"*Watch:* {md_escape(outfit.watch)}")
+                blocks.append(f"*Why:* {why}")
+            watch = _unsaid([outfit.watch] if outfit.watch else [], said_watch, n, "warning")
+            if watch:
+                blocks.append(f"*Watch:* {watch}")
         if self.notes:
             blocks.append("Notes:\n\n" + "\n".join(f"- {md_escape(n)}" for n in self.notes))
         return "\n\n".join(blocks)
+
+
+def _unsaid(parts: list[str], said: dict[str, int], n: int, what: str) -> str:
+    """Outfit ``n``'s reasons (or warning) without those an earlier outfit gave, and a pointer to that
+    outfit instead: the answer drops a sentence it already said, which left an empty *Why:* when
+    outfits shared every reason."""
+    new = [p for p in parts if p and p not in said]
+    earlier = sorted({said[p] for p in parts if p in said})
+    for part in new:
+        said[part] = n
+    text = md_escape(" ".join(new))
+    if earlier:  # the outfit's own number keeps the pointer itself from reading as a repeat
+        others = " and ".join(f"outfit {k}" for k in earlier)
+        text = (
+            f"{text} Outfit {n} otherwise has the {what} of {others}."
+            if text
+            else f"Outfit {n}: as {others}."
+        )
+    return text
 
 
 def md_escape(text: str) -> str:
